@@ -1,0 +1,192 @@
+//! Client-side partition assignors of the classic group protocol, as the group leader runs them
+//! (`ConsumerPartitionAssignor` in Kafka). Every assignor must be bit-exact with Kafka 4.1.2:
+//! `tests/conformance.rs` replays the cases Kafka's own classes answered.
+
+pub mod range;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A partition of a topic. Orders like Kafka's `TopicPartition` comparators: topic name, then partition.
+/// Topic names are compared as Rust `str`, which for the ASCII names Kafka allows equals Java's `compareTo`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TopicPartition {
+    pub topic: String,
+    pub partition: i32,
+}
+
+impl TopicPartition {
+    pub fn new(topic: impl Into<String>, partition: i32) -> Self {
+        Self {
+            topic: topic.into(),
+            partition,
+        }
+    }
+}
+
+impl fmt::Display for TopicPartition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.topic, self.partition)
+    }
+}
+
+/// Which rebalance protocol an assignor supports (`ConsumerPartitionAssignor.RebalanceProtocol`).
+/// EAGER < COOPERATIVE: a classic group uses the highest one that every configured assignor supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum RebalanceProtocol {
+    Eager,
+    Cooperative,
+}
+
+/// The assignors a classic consumer can name in `partition.assignment.strategy`, by Kafka's protocol names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum AssignorName {
+    #[serde(rename = "range")]
+    Range,
+    #[serde(rename = "roundrobin")]
+    RoundRobin,
+    #[serde(rename = "sticky")]
+    Sticky,
+    #[serde(rename = "cooperative-sticky")]
+    CooperativeSticky,
+}
+
+impl AssignorName {
+    pub const ALL: [AssignorName; 4] = [
+        AssignorName::Range,
+        AssignorName::RoundRobin,
+        AssignorName::Sticky,
+        AssignorName::CooperativeSticky,
+    ];
+
+    /// The name the assignor carries on the wire (`ConsumerPartitionAssignor.name()`).
+    pub fn protocol_name(self) -> &'static str {
+        match self {
+            AssignorName::Range => "range",
+            AssignorName::RoundRobin => "roundrobin",
+            AssignorName::Sticky => "sticky",
+            AssignorName::CooperativeSticky => "cooperative-sticky",
+        }
+    }
+
+    pub fn from_protocol_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.protocol_name() == name)
+    }
+
+    /// `supportedProtocols()`: only cooperative-sticky supports COOPERATIVE (it also supports EAGER).
+    pub fn supported_protocols(self) -> &'static [RebalanceProtocol] {
+        match self {
+            AssignorName::CooperativeSticky => {
+                &[RebalanceProtocol::Eager, RebalanceProtocol::Cooperative]
+            }
+            _ => &[RebalanceProtocol::Eager],
+        }
+    }
+}
+
+impl fmt::Display for AssignorName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.protocol_name())
+    }
+}
+
+/// One member's `Subscription` as the leader reads it back from the JoinGroup response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    pub member_id: String,
+    /// `group.instance.id` of a static member.
+    pub group_instance_id: Option<String>,
+    /// Subscribed topic names, in the order the member listed them.
+    pub topics: Vec<String>,
+    /// `ownedPartitions`: what a cooperative member still owns while it rejoins; empty under EAGER.
+    pub owned_partitions: Vec<TopicPartition>,
+    /// `generationId` of `owned_partitions` (or of the sticky user data); -1 when absent.
+    pub generation: i32,
+    /// `client.rack`, if set.
+    pub rack: Option<String>,
+    /// The eager StickyAssignor's user data: the member's previous assignment. `None` when absent.
+    pub sticky_previous_assignment: Option<Vec<TopicPartition>>,
+}
+
+impl Subscription {
+    pub fn new(member_id: impl Into<String>, topics: Vec<String>) -> Self {
+        Self {
+            member_id: member_id.into(),
+            group_instance_id: None,
+            topics,
+            owned_partitions: Vec::new(),
+            generation: -1,
+            rack: None,
+            sticky_previous_assignment: None,
+        }
+    }
+}
+
+/// All members' subscriptions, in the order the leader's `HashMap` was filled (join order).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupSubscription {
+    pub members: Vec<Subscription>,
+}
+
+/// The leader's view of the cluster (`Cluster` in Kafka): topics in a fixed order, and optionally
+/// broker racks for rack-aware assignment (KIP-881).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterMetadata {
+    /// Topic name and partition count, in topic-index order.
+    pub topics: Vec<(String, i32)>,
+    /// Rack of broker i. Empty: one rackless broker leads every partition.
+    pub broker_racks: Vec<String>,
+    pub replication_factor: i32,
+}
+
+impl ClusterMetadata {
+    pub fn partition_count(&self, topic: &str) -> Option<i32> {
+        self.topics
+            .iter()
+            .find(|(name, _)| name == topic)
+            .map(|(_, count)| *count)
+    }
+}
+
+/// Member id → assigned partitions, every member present, each list sorted.
+pub type GroupAssignment = BTreeMap<String, Vec<TopicPartition>>;
+
+/// An assignor threw (Kafka would raise an exception in the leader).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssignError(pub String);
+
+impl fmt::Display for AssignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AssignError {}
+
+/// Runs the named assignor as the group leader would.
+pub fn assign(
+    assignor: AssignorName,
+    cluster: &ClusterMetadata,
+    group: &GroupSubscription,
+) -> Result<GroupAssignment, AssignError> {
+    let mut result = match assignor {
+        AssignorName::Range => range::assign(cluster, group),
+        other => Err(AssignError(format!(
+            "the {other} assignor is not implemented yet"
+        ))),
+    }?;
+    for partitions in result.values_mut() {
+        partitions.sort();
+    }
+    Ok(result)
+}
+
+/// Member ordering shared by the client range and roundrobin assignors (`MemberInfo.compareTo`):
+/// static members first by `group.instance.id`, then dynamic members by member id.
+pub fn member_sort_key(subscription: &Subscription) -> (bool, &str, &str) {
+    match &subscription.group_instance_id {
+        Some(instance) => (false, instance.as_str(), subscription.member_id.as_str()),
+        None => (true, subscription.member_id.as_str(), ""),
+    }
+}

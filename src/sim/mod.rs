@@ -2,3 +2,4 @@
 //! RNG, ordered collections wherever order can show; no web crate may appear under `sim/`.
 
 pub mod assign;
+pub mod split;

@@ -1,6 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-
-const screenshots = '../../target/screenshots';
+import { shot } from './util';
 
 async function ownerOf(page: Page, partition: number) {
   return page.getByRole('listitem', { name: new RegExp(`^Partition ${partition},`) }).getAttribute('aria-label');
@@ -26,7 +25,7 @@ test('the group split follows Add consumer, Remove consumer and Add partition', 
   for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Add consumer' }).click();
   // 8 consumers on 7 partitions: the last one sorts last and stays idle.
   await expect(page.getByRole('listitem', { name: 'Consumer c8' })).toContainText('idle');
-  await page.screenshot({ path: `${screenshots}/foundation.png`, fullPage: true });
+  await shot(page, 'foundation');
 
   for (let i = 0; i < 8; i++) await page.getByRole('button', { name: 'Remove consumer' }).click();
   expect(await ownerOf(page, 0)).toBe('Partition 0, nobody consuming');

@@ -28,6 +28,8 @@ export default defineConfig({
     command: 'python3 -m http.server 8090 --bind 127.0.0.1 --directory ../../dist',
     url: 'http://127.0.0.1:8090/index.html',
     reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'ignore',
     timeout: 30_000,
   },
 });

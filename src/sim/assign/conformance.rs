@@ -161,10 +161,7 @@ impl Case {
 
 /// Whether this crate implements the assignor a case names (the others yield an `error`).
 pub fn is_implemented(assignor: &str) -> bool {
-    matches!(
-        AssignorName::from_protocol_name(assignor),
-        Some(AssignorName::Range | AssignorName::RoundRobin)
-    )
+    AssignorName::from_protocol_name(assignor).is_some()
 }
 
 /// Runs one case. An assignor we do not provide, or one that fails, yields an `error`.

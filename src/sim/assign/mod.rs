@@ -6,6 +6,7 @@ pub mod conformance;
 pub mod java_hash;
 pub mod range;
 pub mod roundrobin;
+pub mod sticky;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -198,9 +199,8 @@ pub fn assign(
     let mut result = match assignor {
         AssignorName::Range => range::assign(cluster, group),
         AssignorName::RoundRobin => roundrobin::assign(cluster, group),
-        other => Err(AssignError(format!(
-            "the {other} assignor is not implemented yet"
-        ))),
+        AssignorName::Sticky => sticky::assign(cluster, group, false),
+        AssignorName::CooperativeSticky => sticky::assign(cluster, group, true),
     }?;
     for partitions in result.values_mut() {
         partitions.sort();

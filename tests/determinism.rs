@@ -15,12 +15,16 @@ fn the_trace_matches_the_committed_digest() {
     let (hash, len, _) = digest::run(digest::SCENARIO);
     let actual = format!("{hash} {len}\n");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/golden/eager-range-join.digest");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/golden/eager-range-join.digest"
+        );
         std::fs::write(path, &actual).expect("golden file is writable");
         return;
     }
     assert_eq!(
-        digest::GOLDEN, actual,
+        digest::GOLDEN,
+        actual,
         "the trace changed; if intended, run UPDATE_GOLDEN=1 cargo test --test determinism"
     );
 }

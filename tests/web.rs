@@ -25,17 +25,25 @@ fn the_page_lab_runs_and_refuses_in_the_browser() {
         scenario: LESSONS[0].scenario(),
         strategies: vec![Strategy::EagerRange, Strategy::CooperativeSticky],
         actions: Vec::new(),
+        until_ms: 0,
     };
     let mut lab = Lab::new(session).expect("lesson builds");
     lab.run_until(20_000);
     let snapshots = lab.snapshots();
     for s in &snapshots {
         let owned: usize = s.consumers.iter().map(|c| c.owned.len()).sum();
-        assert_eq!(owned, 6, "every partition is owned once the group is stable");
+        assert_eq!(
+            owned, 6,
+            "every partition is owned once the group is stable"
+        );
     }
     let refused = lab.apply(rebalance_lab::sim::Action::KillConsumer {
         consumer: "c9".into(),
     });
     assert!(refused.is_err());
-    assert_eq!(lab.snapshots(), snapshots, "a refused action changes nothing");
+    assert_eq!(
+        lab.snapshots(),
+        snapshots,
+        "a refused action changes nothing"
+    );
 }

@@ -168,15 +168,15 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 { poll_bar(c, props.now) }
             }
             <div class="card-actions" role="group" aria-label={format!("Actions for {}", c.handle)}>
-                <button disabled={!running} aria-label={format!("Close {}", c.handle)} title="consumer.close(): commit, revoke, LeaveGroup" onclick={act(|h, _| Action::CloseConsumer { consumer: h.into() })}>{ "Close" }</button>
-                <button class="danger" disabled={!running} aria-label={format!("Kill {}", c.handle)} title="kill -9: silence until the session expires" onclick={act(|h, _| Action::KillConsumer { consumer: h.into() })}>{ "Kill" }</button>
+                <button aria-label={format!("Close {}", c.handle)} title="consumer.close(): commit, revoke, LeaveGroup" onclick={act(|h, _| Action::CloseConsumer { consumer: h.into() })}>{ "Close" }</button>
+                <button class="danger" aria-label={format!("Kill {}", c.handle)} title="kill -9: silence until the session expires" onclick={act(|h, _| Action::KillConsumer { consumer: h.into() })}>{ "Kill" }</button>
                 <span class="stall">
-                    <button disabled={!running} aria-label={format!("Stall {}", c.handle)} title="Stop calling poll() for a while; the heartbeat thread keeps running" onclick={act(|h, ms| Action::StallConsumer { consumer: h.into(), ms })}>{ "Stall" }</button>
+                    <button aria-label={format!("Stall {}", c.handle)} title="Stop calling poll() for a while; the heartbeat thread keeps running" onclick={act(|h, ms| Action::StallConsumer { consumer: h.into(), ms })}>{ "Stall" }</button>
                     <select aria-label={format!("Stall length for {}", c.handle)} onchange={on_stall_choice} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                         { for STALL_CHOICES.iter().map(|(ms, label)| html! { <option value={ms.to_string()} selected={*ms == *stall_ms}>{ *label }</option> }) }
                     </select>
                 </span>
-                <button disabled={running} aria-label={format!("Restart {}", c.handle)} title="Start the process again" onclick={act(|h, _| Action::RestartConsumer { consumer: h.into(), group_instance_id: InstanceIdChange::Keep })}>{ "Restart" }</button>
+                <button aria-label={format!("Restart {}", c.handle)} title="Start the process again" onclick={act(|h, _| Action::RestartConsumer { consumer: h.into(), group_instance_id: InstanceIdChange::Keep })}>{ "Restart" }</button>
                 <label class="toggle" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                     <input type="checkbox" aria-label={format!("Static ID for {}", c.handle)} checked={c.static_id.is_some()} onchange={on_static} />
                     { "Static ID" }

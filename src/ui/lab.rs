@@ -80,6 +80,9 @@ pub struct Session {
     pub strategies: Vec<Strategy>,
     /// User actions with the simulated time they were applied at, in order.
     pub actions: Vec<TimedAction>,
+    /// Where the clock stood when the session was saved: a replay runs up to here.
+    #[serde(default)]
+    pub until_ms: Millis,
 }
 
 pub struct Lab {
@@ -108,6 +111,7 @@ impl Lab {
         let mut lab = Lab {
             session: Session {
                 actions: Vec::new(),
+                until_ms: 0,
                 ..session.clone()
             },
             lanes,
@@ -118,11 +122,20 @@ impl Lab {
                 ScenarioError(format!("the action at {} ms is refused: {e}", timed.at_ms))
             })?;
         }
+        lab.run_until(session.until_ms);
         Ok(lab)
     }
 
     pub fn now(&self) -> Millis {
         self.lanes[0].world.now()
+    }
+
+    /// The session as it stands now, ready to be shared.
+    pub fn saved_session(&self) -> Session {
+        Session {
+            until_ms: self.now(),
+            ..self.session.clone()
+        }
     }
 
     /// Advances every World to `t`.

@@ -31,6 +31,8 @@ use state::{LaneView, NoticeAt, PageAction, PageState, Tab};
 use timeline::Timeline;
 use toolbar::Toolbar;
 use topic_view::TopicView;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Frame period of the clock while playing (about 30 frames per second).
@@ -47,14 +49,39 @@ pub fn app() -> Html {
     let page = use_reducer(PageState::initial);
     let share_status = use_state(|| None::<String>);
 
-    // A share link in the address opens that session once, at start.
+    // A share link in the address opens that session at start, and whenever the address's fragment
+    // changes to one this page did not write itself (a link pasted into the same tab).
+    let own_fragment = use_mut_ref(String::new);
     {
-        let page = page.clone();
+        let dispatch = page.dispatcher();
+        let own_fragment = own_fragment.clone();
         use_effect_with((), move |_| {
-            if let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) {
-                if hash.len() > 1 {
-                    page.dispatch(PageAction::OpenShared(hash));
+            let open_from_address = move || {
+                let hash = web_sys::window()
+                    .and_then(|w| w.location().hash().ok())
+                    .unwrap_or_default();
+                let fragment = hash.trim_start_matches('#');
+                if !fragment.is_empty() && fragment != own_fragment.borrow().as_str() {
+                    dispatch.dispatch(PageAction::OpenShared(hash.clone()));
                 }
+            };
+            open_from_address();
+            let listener = Closure::<dyn Fn()>::new(open_from_address);
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
             }
         });
     }
@@ -73,12 +100,14 @@ pub fn app() -> Html {
     }
     let on_share = {
         let page = page.clone();
+        let own_fragment = own_fragment.clone();
         let share_status = share_status.clone();
         Callback::from(move |_| {
             let fragment = page.share_fragment();
             let Some(window) = web_sys::window() else {
                 return;
             };
+            *own_fragment.borrow_mut() = fragment.clone();
             let _ = window.location().set_hash(&fragment);
             let url = window.location().href().unwrap_or_default();
             let _ = window.navigator().clipboard().write_text(&url);

@@ -51,6 +51,7 @@ mod tests {
                     consumer: "c2".into(),
                 },
             }],
+            until_ms: 20_000,
         }
     }
 

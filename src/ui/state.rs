@@ -120,6 +120,7 @@ impl PageState {
             scenario: lesson.scenario(),
             strategies: vec![Strategy::KafkaDefault],
             actions: Vec::new(),
+            until_ms: 0,
         };
         let lab = Lab::new(session).expect("the first lesson is a valid scenario");
         let mut state = PageState {
@@ -155,7 +156,7 @@ impl PageState {
     }
 
     pub fn share_fragment(&self) -> String {
-        share::encode(&self.lab.borrow().session)
+        share::encode(&self.lab.borrow().saved_session())
     }
 
     /// Re-reads the Worlds. Metrics are the costly part (a pass over the trace), so while the clock
@@ -286,6 +287,7 @@ impl Reducible for PageState {
                         scenario: lesson.scenario(),
                         strategies: next.session().strategies,
                         actions: Vec::new(),
+                        until_ms: 0,
                     };
                     next.playing = false;
                     next.selected = None;
@@ -334,7 +336,8 @@ impl Reducible for PageState {
             }
             PageAction::Refuse(at, text) => next.notice = Some(Notice { at, text }),
             PageAction::SetStrategies(strategies) => {
-                let mut session = next.session();
+                // The new strategies replay the user's actions up to the current time.
+                let mut session = next.lab.borrow().saved_session();
                 session.strategies = strategies;
                 if let Err(e) = next.replace_lab(session) {
                     next.notice = Some(Notice {
@@ -354,19 +357,23 @@ impl Reducible for PageState {
 }
 
 /// Model errors start in lower case ("consumer c3 is dead: …"); on the page they read as sentences.
+/// A leading config name (`heartbeat.interval.ms …`) or exception keeps its exact spelling.
 fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => {
-            let mut s: String = first.to_uppercase().collect();
-            s.push_str(chars.as_str());
-            if !s.ends_with('.') {
-                s.push('.');
-            }
-            s
-        }
-        None => String::new(),
+    let first_word = text.split_whitespace().next().unwrap_or("");
+    let plain_word = first_word.chars().all(|c| c.is_ascii_lowercase());
+    let mut s = if plain_word {
+        let mut chars = text.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        text.to_string()
+    };
+    if !s.is_empty() && !s.ends_with('.') {
+        s.push('.');
     }
+    s
 }
 
 fn endpoint_name(e: &Endpoint) -> String {
@@ -423,3 +430,24 @@ fn recent_messages(trace: &[crate::sim::trace::TraceEntry]) -> Vec<MessageRow> {
 
 /// What components get to send actions: comparable, so props that hold it still diff cheaply.
 pub type Dispatch = UseReducerDispatcher<PageState>;
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn refusals_read_as_sentences_without_mangling_kafka_names() {
+        assert_eq!(
+            sentence("consumer c3 is dead: restart it first"),
+            "Consumer c3 is dead: restart it first."
+        );
+        assert_eq!(
+            sentence("heartbeat.interval.ms (5000) must be lower than session.timeout.ms (3000)"),
+            "heartbeat.interval.ms (5000) must be lower than session.timeout.ms (3000)."
+        );
+        assert_eq!(
+            sentence("InvalidPartitionsException: Topic currently has 6 partitions."),
+            "InvalidPartitionsException: Topic currently has 6 partitions."
+        );
+    }
+}

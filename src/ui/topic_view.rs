@@ -27,6 +27,9 @@ pub enum CellOwner {
     Stalled(String),
     /// Assigned by the coordinator; the consumer has not taken it yet (or is revoking).
     Pending(String),
+    /// Still assigned to a consumer that is no longer running (crashed or closed): until the
+    /// coordinator notices, nobody consumes it.
+    Orphaned(String),
     Nobody,
 }
 
@@ -39,12 +42,24 @@ pub fn cells(snapshot: &Snapshot, group: &str, topic: &str, partitions: i32) -> 
         .filter(|c| c.group == group)
         .collect();
     for c in &members {
+        let running = !matches!(
+            c.state,
+            ConsumerState::Dead
+                | ConsumerState::Closed
+                | ConsumerState::Fenced(_)
+                | ConsumerState::Failed(_)
+        );
         for tp in c
             .assigned_by_coordinator
             .iter()
             .filter(|tp| tp.topic == topic)
         {
-            owners.insert(tp.partition, CellOwner::Pending(c.handle.clone()));
+            let cell = if running {
+                CellOwner::Pending(c.handle.clone())
+            } else {
+                CellOwner::Orphaned(c.handle.clone())
+            };
+            owners.insert(tp.partition, cell);
         }
     }
     for c in &members {
@@ -78,7 +93,7 @@ pub fn topic_view(props: &TopicViewProps) -> Html {
     html! {
         <div class={classes!("topics", props.compact.then_some("compact"))}>
             { for s.topics.iter().map(|t| html! {
-                <div class="topic" aria-label={format!("Topic {}", t.name)}>
+                <div class="topic" role="region" aria-label={format!("Topic {}", t.name)}>
                     <h3>{ format!("Topic {} · {} partitions", t.name, t.partitions) }</h3>
                     { for groups.iter().filter(|g| subscribes(s, g, &t.name)).map(|g| html! {
                         <div class="strip-row">
@@ -117,6 +132,11 @@ fn partition_cell(partition: usize, cell: CellOwner) -> Html {
             Some(h),
             format!("Partition {partition}: assigned to {h}, not consumed yet"),
         ),
+        CellOwner::Orphaned(h) => (
+            "stopped owned",
+            Some(h),
+            format!("Partition {partition}: nobody consuming (still assigned to {h}, which is not running)"),
+        ),
         CellOwner::Nobody => (
             "stopped",
             None,
@@ -133,5 +153,42 @@ fn partition_cell(partition: usize, cell: CellOwner) -> Html {
             <span class="pnum">{ format!("P{partition}") }</span>
             <span class="powner">{ owner.cloned().unwrap_or_else(|| "—".into()) }</span>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::world::{Action, World};
+    use crate::ui::lessons::LESSONS;
+
+    fn stable_world() -> World {
+        let mut world = World::new(&LESSONS[0].scenario()).unwrap();
+        world.run_until(15_000);
+        world
+    }
+
+    #[test]
+    fn a_stable_group_consumes_every_partition() {
+        let s = stable_world().snapshot();
+        let row = cells(&s, "orders-app", "orders", 6);
+        assert!(
+            row.iter().all(|c| matches!(c, CellOwner::Consuming(_))),
+            "{row:?}"
+        );
+    }
+
+    #[test]
+    fn a_crashed_consumers_partitions_are_orphaned_until_the_coordinator_notices() {
+        let mut world = stable_world();
+        world
+            .apply(Action::KillConsumer {
+                consumer: "c2".into(),
+            })
+            .unwrap();
+        let row = cells(&world.snapshot(), "orders-app", "orders", 6);
+        assert_eq!(row[2], CellOwner::Orphaned("c2".into()));
+        assert_eq!(row[3], CellOwner::Orphaned("c2".into()));
+        assert_eq!(row[0], CellOwner::Consuming("c1".into()));
     }
 }

@@ -6,6 +6,7 @@ pub mod conformance;
 pub mod java_hash;
 pub mod range;
 pub mod roundrobin;
+pub mod server;
 pub mod sticky;
 
 use serde::{Deserialize, Serialize};

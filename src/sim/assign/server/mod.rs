@@ -1,0 +1,377 @@
+//! KIP-848 server-side assignors of the group coordinator (`ConsumerGroupPartitionAssignor`):
+//! `uniform` (the default) and `range`. They work on topic ids and a per-member current target
+//! assignment instead of client subscriptions, so they take their own input, [`ServerGroupSpec`],
+//! the counterpart of Kafka's `GroupSpec` plus `SubscribedTopicDescriber`.
+//!
+//! Hash order matters here: members iterate in the coordinator's `HashMap` order, a member's
+//! topics in the order of its `HashSet<String>` of names, and the uniform assignor walks the
+//! current assignment (`Map<Uuid, Set<Integer>>`) in its hash order. All of it goes through
+//! [`JavaHashTable`].
+
+mod range;
+mod uniform;
+
+use super::java_hash::{string_hash, JavaHash, JavaHashTable};
+use super::{AssignError, GroupAssignment, TopicPartition};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+
+/// The server-side assignors, by the names `group.consumer.assignors` uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ServerAssignorName {
+    Uniform,
+    Range,
+}
+
+impl ServerAssignorName {
+    pub const ALL: [ServerAssignorName; 2] =
+        [ServerAssignorName::Uniform, ServerAssignorName::Range];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ServerAssignorName::Uniform => "uniform",
+            ServerAssignorName::Range => "range",
+        }
+    }
+}
+
+impl fmt::Display for ServerAssignorName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A Kafka `Uuid` (topic id): 16 bytes, as two big-endian halves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TopicId {
+    pub most_significant_bits: i64,
+    pub least_significant_bits: i64,
+}
+
+impl TopicId {
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        let (msb, lsb) = bytes.split_at(8);
+        Self {
+            most_significant_bits: i64::from_be_bytes(msb.try_into().expect("8 bytes")),
+            least_significant_bits: i64::from_be_bytes(lsb.try_into().expect("8 bytes")),
+        }
+    }
+
+    pub fn to_bytes(self) -> [u8; 16] {
+        let mut bytes = [0; 16];
+        bytes[..8].copy_from_slice(&self.most_significant_bits.to_be_bytes());
+        bytes[8..].copy_from_slice(&self.least_significant_bits.to_be_bytes());
+        bytes
+    }
+
+    /// `Uuid.fromString`: URL-safe base64 of the 16 bytes, without padding.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bytes = decode_base64_url(text).ok_or_else(|| format!("invalid topic id '{text}'"))?;
+        let bytes: [u8; 16] = bytes
+            .try_into()
+            .map_err(|_| format!("topic id '{text}' is not 16 bytes"))?;
+        Ok(Self::from_bytes(bytes))
+    }
+}
+
+impl fmt::Display for TopicId {
+    /// `Uuid.toString`: URL-safe base64 without padding.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&encode_base64_url(&self.to_bytes()))
+    }
+}
+
+/// `Uuid.hashCode`: the two halves of `msb ^ lsb` xor-ed together.
+impl JavaHash for TopicId {
+    fn java_hash(&self) -> i32 {
+        let x = self.most_significant_bits ^ self.least_significant_bits;
+        ((x >> 32) as i32) ^ (x as i32)
+    }
+}
+
+/// `Uuid.compareTo`: `msb`, then `lsb`, each as a signed 64-bit number.
+impl Ord for TopicId {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.most_significant_bits, self.least_significant_bits)
+            .cmp(&(other.most_significant_bits, other.least_significant_bits))
+    }
+}
+
+impl PartialOrd for TopicId {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A topic of the metadata image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerTopic {
+    pub name: String,
+    pub id: TopicId,
+    pub partitions: i32,
+}
+
+/// How each member's current target assignment (`Map<Uuid, Set<Integer>>`) was built, which decides
+/// the order the uniform assignor walks it in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AssignmentFill {
+    /// A live coordinator (`Assignment.fromRecord`): topics added with `putIfAbsent` (tail of the
+    /// bucket, immediate resize), each partition set copied from the record's list.
+    #[default]
+    FromRecord,
+    /// The conformance oracle: `computeIfAbsent(topicId, new HashSet).add(partition)` over the
+    /// owned list (a new topic at the head of its bucket, lazy resize).
+    ComputeIfAbsent,
+}
+
+/// One member as the coordinator's `GroupSpec` holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerMember {
+    pub member_id: String,
+    pub instance_id: Option<String>,
+    pub rack: Option<String>,
+    /// Subscribed topic names, in the order of the member's request (they fill a `HashSet`).
+    pub subscribed_topic_names: Vec<String>,
+    /// Current target assignment, (topic id, partition) in record / owned-list order. Ids of
+    /// deleted topics may appear.
+    pub assignment: Vec<(TopicId, i32)>,
+}
+
+/// Input of a server-side assignor: members in the order they filled the coordinator's member
+/// `HashMap`, and the topics of the metadata image.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerGroupSpec {
+    pub members: Vec<ServerMember>,
+    pub topics: Vec<ServerTopic>,
+    pub assignment_fill: AssignmentFill,
+}
+
+/// Runs a server-side assignor. Every member is present in the result.
+pub fn assign(
+    assignor: ServerAssignorName,
+    spec: &ServerGroupSpec,
+) -> Result<GroupAssignment, AssignError> {
+    let group = Group::new(spec);
+    let owners = match assignor {
+        ServerAssignorName::Uniform => uniform::assign(&group)?,
+        ServerAssignorName::Range => range::assign(&group)?,
+    };
+    Ok(group.to_group_assignment(&owners))
+}
+
+/// The spec, numbered: members in `HashMap` order, topics by index into `spec.topics`.
+struct Group<'a> {
+    spec: &'a ServerGroupSpec,
+    /// Members in the coordinator's `HashMap` order; "member index" means a position here.
+    members: Vec<&'a ServerMember>,
+    /// Each member's subscribed topics that resolve in the image, in `TopicIds` iteration order.
+    subscribed: Vec<Vec<usize>>,
+    /// Size of each member's set of subscribed names (resolvable or not).
+    subscribed_name_count: Vec<usize>,
+    /// Each member's current assignment in Java iteration order: (topic id, partitions).
+    current: Vec<Vec<(TopicId, Vec<i32>)>>,
+    topic_by_id: HashMap<TopicId, usize>,
+    homogeneous: bool,
+}
+
+/// Partitions assigned to each member, per topic index (a partition list per topic).
+type Owners = Vec<Vec<Vec<i32>>>;
+
+impl<'a> Group<'a> {
+    fn new(spec: &'a ServerGroupSpec) -> Self {
+        let members: Vec<&ServerMember> = member_map_order(spec);
+        let topic_by_name: HashMap<&str, usize> = spec
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.as_str(), i))
+            .collect();
+        let topic_by_id = spec
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id, i))
+            .collect();
+
+        let mut subscribed = Vec::new();
+        let mut subscribed_name_count = Vec::new();
+        for member in &members {
+            // `new HashSet<>(subscribedTopicList)`, then resolved name by name (`TopicIds`).
+            let mut names = JavaHashTable::sized_for_copy_of(member.subscribed_topic_names.len());
+            for name in &member.subscribed_topic_names {
+                names.insert(string_hash(name), name.as_str());
+            }
+            subscribed_name_count.push(names.len());
+            subscribed.push(
+                names
+                    .iter()
+                    .filter_map(|n| topic_by_name.get(n).copied())
+                    .collect(),
+            );
+        }
+        let current = members
+            .iter()
+            .map(|m| current_assignment_order(&m.assignment, spec.assignment_fill))
+            .collect();
+        let homogeneous = is_homogeneous(&members);
+        Self {
+            spec,
+            members,
+            subscribed,
+            subscribed_name_count,
+            current,
+            topic_by_id,
+            homogeneous,
+        }
+    }
+
+    fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
+    fn to_group_assignment(&self, owners: &Owners) -> GroupAssignment {
+        self.members
+            .iter()
+            .zip(owners)
+            .map(|(member, per_topic)| {
+                let mut list: Vec<TopicPartition> = per_topic
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(t, partitions)| {
+                        let name = &self.spec.topics[t].name;
+                        partitions
+                            .iter()
+                            .map(move |&p| TopicPartition::new(name.clone(), p))
+                    })
+                    .collect();
+                list.sort();
+                (member.member_id.clone(), list)
+            })
+            .collect()
+    }
+}
+
+/// Members in the iteration order of the coordinator's `HashMap<String, …>`.
+fn member_map_order(spec: &ServerGroupSpec) -> Vec<&ServerMember> {
+    let mut table = JavaHashTable::new();
+    for (i, member) in spec.members.iter().enumerate() {
+        table.insert(
+            string_hash(&member.member_id),
+            (member.member_id.as_str(), i),
+        );
+    }
+    table.iter().map(|&(_, i)| &spec.members[i]).collect()
+}
+
+/// `HOMOGENEOUS` iff every subscribed topic name is subscribed by every member.
+fn is_homogeneous(members: &[&ServerMember]) -> bool {
+    let Some(first) = members.first() else {
+        return true;
+    };
+    let first = name_set(first);
+    members.iter().all(|m| name_set(m) == first)
+}
+
+fn name_set(member: &ServerMember) -> Vec<&str> {
+    let mut names: Vec<&str> = member
+        .subscribed_topic_names
+        .iter()
+        .map(String::as_str)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// A member's current assignment walked as Java iterates the `Map<Uuid, Set<Integer>>` built the
+/// way `fill` says.
+fn current_assignment_order(
+    owned: &[(TopicId, i32)],
+    fill: AssignmentFill,
+) -> Vec<(TopicId, Vec<i32>)> {
+    let mut topics: JavaHashTable<TopicId> = JavaHashTable::new();
+    let mut partitions: HashMap<TopicId, Vec<i32>> = HashMap::new();
+    for &(topic, partition) in owned {
+        match fill {
+            AssignmentFill::ComputeIfAbsent => topics.compute_if_absent(topic.java_hash(), topic),
+            AssignmentFill::FromRecord => topics.insert(topic.java_hash(), topic),
+        };
+        partitions.entry(topic).or_default().push(partition);
+    }
+    topics
+        .iter()
+        .map(|topic| {
+            let list = &partitions[topic];
+            let mut set = match fill {
+                AssignmentFill::ComputeIfAbsent => JavaHashTable::new(),
+                AssignmentFill::FromRecord => JavaHashTable::sized_for_copy_of(list.len()),
+            };
+            for &p in list {
+                set.insert(p, p);
+            }
+            (*topic, set.iter().copied().collect())
+        })
+        .collect()
+}
+
+const BASE64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn encode_base64_url(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let mut buffer = [0u8; 3];
+        buffer[..chunk.len()].copy_from_slice(chunk);
+        let n = u32::from(buffer[0]) << 16 | u32::from(buffer[1]) << 8 | u32::from(buffer[2]);
+        for i in 0..=chunk.len() {
+            out.push(BASE64_URL[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn decode_base64_url(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut bits = 0u32;
+    let mut bit_count = 0;
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for c in text.bytes() {
+        let value = BASE64_URL.iter().position(|&b| b == c)? as u32;
+        bits = bits << 6 | value;
+        bit_count += 6;
+        if bit_count >= 8 {
+            bit_count -= 8;
+            out.push((bits >> bit_count) as u8);
+            bits &= (1 << bit_count) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_ids_round_trip_through_base64() {
+        let id = TopicId::parse("Qz2mgOhcjRWx8oWpP_JOZQ").unwrap();
+        assert_eq!(id.to_string(), "Qz2mgOhcjRWx8oWpP_JOZQ");
+        assert!(TopicId::parse("not base64!").is_err());
+        assert!(TopicId::parse("AAAA").is_err());
+    }
+
+    #[test]
+    fn uuid_hash_and_order_follow_the_jdk() {
+        let id = TopicId {
+            most_significant_bits: 0x0000_0001_0000_0002,
+            least_significant_bits: 0x0000_0004_0000_0008,
+        };
+        // x = 0x00000005_0000000A → 5 ^ 10.
+        assert_eq!(id.java_hash(), 15);
+        let negative = TopicId {
+            most_significant_bits: -1,
+            least_significant_bits: 0,
+        };
+        assert!(negative < id, "signed comparison of the high half");
+    }
+}

@@ -233,6 +233,32 @@ pub fn member_rack(subscription: &Subscription) -> Option<&str> {
     subscription.rack.as_deref().filter(|rack| !rack.is_empty())
 }
 
+/// Builds the result from per-member lists of (topic name, partition), members in `group` order.
+pub fn collect_assignment(
+    group: &GroupSubscription,
+    per_member: Vec<Vec<(&str, i32)>>,
+) -> GroupAssignment {
+    group
+        .members
+        .iter()
+        .zip(per_member)
+        .map(|(member, partitions)| {
+            let list = partitions
+                .into_iter()
+                .map(|(topic, p)| TopicPartition::new(topic, p))
+                .collect();
+            (member.member_id.clone(), list)
+        })
+        .collect()
+}
+
+/// Indices of `group.members` in `MemberInfo` order (see [`compare_members`]).
+pub fn sorted_member_indices(group: &GroupSubscription) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..group.members.len()).collect();
+    order.sort_by(|&a, &b| compare_members(&group.members[a], &group.members[b]));
+    order
+}
+
 /// The topics some member subscribes to that exist with at least one partition, by name, with their
 /// partition count and metadata index (`partitionsPerTopic` of `AbstractPartitionAssignor`).
 pub fn subscribed_topics(

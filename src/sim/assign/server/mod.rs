@@ -169,8 +169,6 @@ struct Group<'a> {
     subscribed: Vec<Vec<usize>>,
     /// Size of each member's set of subscribed names (resolvable or not).
     subscribed_name_count: Vec<usize>,
-    /// Each member's current assignment in Java iteration order: (topic id, partitions).
-    current: Vec<Vec<(TopicId, Vec<i32>)>>,
     topic_by_id: HashMap<TopicId, usize>,
     homogeneous: bool,
 }
@@ -210,17 +208,12 @@ impl<'a> Group<'a> {
                     .collect(),
             );
         }
-        let current = members
-            .iter()
-            .map(|m| current_assignment_order(&m.assignment, spec.assignment_fill))
-            .collect();
         let homogeneous = is_homogeneous(&members);
         Self {
             spec,
             members,
             subscribed,
             subscribed_name_count,
-            current,
             topic_by_id,
             homogeneous,
         }
@@ -228,6 +221,15 @@ impl<'a> Group<'a> {
 
     fn member_count(&self) -> usize {
         self.members.len()
+    }
+
+    /// Each member's current assignment in Java iteration order: (topic id, partitions). Only the
+    /// uniform assignor reads it, so only it pays for the emulation.
+    fn current_assignments(&self) -> Vec<Vec<(TopicId, Vec<i32>)>> {
+        self.members
+            .iter()
+            .map(|m| current_assignment_order(&m.assignment, self.spec.assignment_fill))
+            .collect()
     }
 
     fn to_group_assignment(&self, owners: &Owners) -> GroupAssignment {

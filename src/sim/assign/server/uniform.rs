@@ -6,7 +6,7 @@
 //!   still subscribe to, new partitions go to the least-loaded subscriber topic by topic, then a
 //!   bounded balancing pass moves partitions from the most to the least loaded subscribers.
 
-use super::{Group, Owners};
+use super::{Group, Owners, TopicId};
 use crate::sim::assign::java_hash::{JavaHash, JavaHashTable};
 use crate::sim::assign::AssignError;
 use std::cmp::Ordering;
@@ -31,6 +31,7 @@ fn unassigned_left_error() -> AssignError {
 
 struct Homogeneous<'g, 'a> {
     group: &'g Group<'a>,
+    current: Vec<Vec<(TopicId, Vec<i32>)>>,
     /// `subscribedTopicIds`: the first member's topics copied into a `HashSet<Uuid>`, in its order.
     topics: Vec<usize>,
     owners: Owners,
@@ -47,6 +48,7 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
         }
         Self {
             group,
+            current: group.current_assignments(),
             topics: ids.iter().copied().collect(),
             owners,
             unassigned: Vec::new(),
@@ -61,7 +63,6 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
         let spec = self.group.spec;
         // `groupSpec.isPartitionAssigned`: in anybody's current assignment.
         let assigned: HashSet<(usize, i32)> = self
-            .group
             .current
             .iter()
             .flatten()
@@ -92,7 +93,7 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
     fn maybe_revoke_partitions(&mut self, minimum_quota: usize, mut remaining_extra: usize) {
         let group = self.group;
         let members = group.member_count();
-        for (index, current) in group.current.iter().enumerate() {
+        for (index, current) in self.current.iter().enumerate() {
             let mut quota = minimum_quota;
             let mut has_extra = false;
             if remaining_extra > 0 {
@@ -158,6 +159,7 @@ const MAX_ITERATION_COUNT: usize = 16;
 
 struct Heterogeneous<'g, 'a> {
     group: &'g Group<'a>,
+    current: Vec<Vec<(TopicId, Vec<i32>)>>,
     /// Subscribed topics (indices into the image), ascending.
     topics: Vec<usize>,
     /// `topicSubscribers`: member indices, ascending.
@@ -185,6 +187,7 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
             .collect();
         Self {
             group,
+            current: group.current_assignments(),
             topics,
             subscribers,
             sizes: vec![0; group.member_count()],
@@ -215,7 +218,7 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
     /// Members keep every current partition of a topic they still subscribe to.
     fn maybe_revoke_partitions(&mut self) -> Result<(), AssignError> {
         let group = self.group;
-        for (member, current) in group.current.iter().enumerate() {
+        for (member, current) in self.current.iter().enumerate() {
             for (id, partitions) in current {
                 let Some(&t) = group.topic_by_id.get(id) else {
                     continue;

@@ -1,6 +1,11 @@
-//! Client-side partition assignors of the classic group protocol, as the group leader runs them
-//! (`ConsumerPartitionAssignor` in Kafka). Every assignor must be bit-exact with Kafka 4.1.2:
-//! `tests/conformance.rs` replays the cases Kafka's own classes answered.
+//! Partition assignors, bit-exact with Kafka 4.1.2:
+//! * client side, as the classic group's leader runs them (`ConsumerPartitionAssignor`):
+//!   [`range`], [`roundrobin`], [`sticky`] (eager `sticky` and `cooperative-sticky`), through [`assign`];
+//! * server side, as the KIP-848 group coordinator runs them: [`server`] (`uniform`, `range`).
+//!
+//! Kafka iterates Java `HashMap`s in places that decide results; [`java_hash`] reproduces that
+//! order. `tests/conformance.rs` replays the cases Kafka's own classes answered, through
+//! [`conformance`], which `lab assign` uses as well.
 
 pub mod conformance;
 pub mod java_hash;

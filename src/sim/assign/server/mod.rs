@@ -354,6 +354,104 @@ fn decode_base64_url(text: &str) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
+    fn topic(name: &str, byte: u8, partitions: i32) -> ServerTopic {
+        ServerTopic {
+            name: name.into(),
+            id: TopicId::from_bytes([byte; 16]),
+            partitions,
+        }
+    }
+
+    fn member(id: &str, topics: &[&str], assignment: &[(TopicId, i32)]) -> ServerMember {
+        ServerMember {
+            member_id: id.into(),
+            instance_id: None,
+            rack: None,
+            subscribed_topic_names: topics.iter().map(|t| t.to_string()).collect(),
+            assignment: assignment.to_vec(),
+        }
+    }
+
+    fn partitions(a: &GroupAssignment, m: &str) -> Vec<String> {
+        a[m].iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn server_range_puts_static_members_first_and_is_not_sticky() {
+        let t0 = topic("t0", 1, 5);
+        let mut b = member("b", &["t0"], &[]);
+        b.instance_id = Some("z-instance".into());
+        let spec = ServerGroupSpec {
+            members: vec![member("a", &["t0"], &[(t0.id, 4)]), b],
+            topics: vec![t0],
+            assignment_fill: AssignmentFill::FromRecord,
+        };
+        let a = assign(ServerAssignorName::Range, &spec).unwrap();
+        assert_eq!(partitions(&a, "b"), ["t0-0", "t0-1", "t0-2"]);
+        assert_eq!(partitions(&a, "a"), ["t0-3", "t0-4"]);
+    }
+
+    #[test]
+    fn uniform_homogeneous_keeps_a_balanced_assignment() {
+        let t0 = topic("t0", 7, 4);
+        let id = t0.id;
+        let spec = ServerGroupSpec {
+            members: vec![
+                member("a", &["t0"], &[(id, 1), (id, 3)]),
+                member("b", &["t0"], &[(id, 0), (id, 2)]),
+            ],
+            topics: vec![t0],
+            assignment_fill: AssignmentFill::ComputeIfAbsent,
+        };
+        let a = assign(ServerAssignorName::Uniform, &spec).unwrap();
+        assert_eq!(partitions(&a, "a"), ["t0-1", "t0-3"]);
+        assert_eq!(partitions(&a, "b"), ["t0-0", "t0-2"]);
+    }
+
+    #[test]
+    fn uniform_homogeneous_fresh_group_gets_blocks() {
+        let spec = ServerGroupSpec {
+            members: vec![
+                member("a", &["t0"], &[]),
+                member("b", &["t0"], &[]),
+                member("c", &["t0"], &[]),
+            ],
+            topics: vec![topic("t0", 3, 7)],
+            assignment_fill: AssignmentFill::FromRecord,
+        };
+        let a = assign(ServerAssignorName::Uniform, &spec).unwrap();
+        let sizes: Vec<usize> = a.values().map(Vec::len).collect();
+        assert_eq!(sizes.iter().sum::<usize>(), 7);
+        assert!(sizes.iter().all(|&n| n == 2 || n == 3));
+    }
+
+    #[test]
+    fn uniform_heterogeneous_balances_shared_topics() {
+        let spec = ServerGroupSpec {
+            members: vec![member("a", &["t0", "t1"], &[]), member("b", &["t1"], &[])],
+            topics: vec![topic("t0", 1, 2), topic("t1", 2, 4)],
+            assignment_fill: AssignmentFill::FromRecord,
+        };
+        let a = assign(ServerAssignorName::Uniform, &spec).unwrap();
+        assert_eq!(a["a"].len(), 3);
+        assert_eq!(a["b"].len(), 3);
+        assert!(a["b"].iter().all(|tp| tp.topic == "t1"));
+    }
+
+    #[test]
+    fn computed_and_recorded_assignments_can_iterate_differently() {
+        // Two topic ids in the same bucket: `computeIfAbsent` puts the later one first.
+        let first = TopicId::from_bytes([0; 16]);
+        let mut bytes = [0u8; 16];
+        bytes[15] = 16;
+        let second = TopicId::from_bytes(bytes);
+        let owned = [(first, 0), (second, 0)];
+        let computed = current_assignment_order(&owned, AssignmentFill::ComputeIfAbsent);
+        let recorded = current_assignment_order(&owned, AssignmentFill::FromRecord);
+        assert_eq!(computed[0].0, second);
+        assert_eq!(recorded[0].0, first);
+    }
+
     #[test]
     fn topic_ids_round_trip_through_base64() {
         let id = TopicId::parse("Qz2mgOhcjRWx8oWpP_JOZQ").unwrap();

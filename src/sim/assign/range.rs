@@ -46,7 +46,6 @@ struct TopicAssignmentState<'t> {
     /// Rack set of each partition; empty when no subscriber has a rack.
     partition_racks: Vec<Vec<String>>,
     needs_rack_aware_assignment: bool,
-    partitions: i32,
     unassigned: BTreeSet<i32>,
     assigned_count: Vec<i32>,
     partitions_per_consumer: i32,
@@ -96,7 +95,6 @@ impl<'t> TopicAssignmentState<'t> {
             consumers,
             partition_racks,
             needs_rack_aware_assignment,
-            partitions,
             unassigned: (0..partitions).collect(),
             partitions_per_consumer: if n == 0 { 0 } else { partitions / n },
             remaining_consumers_with_extra_partition: if n == 0 { 0 } else { partitions % n },
@@ -185,13 +183,15 @@ fn assign_ranges<'t>(
     }
 }
 
-/// The rack pass. Topics are grouped by (subscribers, partition count); groups share no topic and
-/// quotas are per topic, so the order of the groups does not matter.
+/// The rack pass. Topics are grouped by subscribers, then by the size of their partition-rack map:
+/// the partition count, or 0 when no subscriber has a rack (such a group places nothing, as in
+/// Kafka). Groups share no topic and quotas are per topic, so the order of the groups does not
+/// matter.
 fn assign_with_rack_matching<'t>(states: &mut [TopicAssignmentState<'t>], out: &mut Out<'t>) {
     let mut groups: Vec<(Vec<usize>, usize, Vec<usize>)> = Vec::new();
     for (index, state) in states.iter().enumerate() {
         let key: Vec<usize> = state.consumers.iter().map(|(m, _)| *m).collect();
-        let count = state.partitions as usize;
+        let count = state.partition_racks.len();
         match groups.iter_mut().find(|(k, c, _)| *k == key && *c == count) {
             Some((_, _, members)) => members.push(index),
             None => groups.push((key, count, vec![index])),

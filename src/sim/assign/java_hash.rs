@@ -11,7 +11,7 @@
 use std::cmp::Ordering;
 
 /// The JDK's default initial capacity.
-const DEFAULT_CAPACITY: usize = 16;
+pub const DEFAULT_CAPACITY: usize = 16;
 /// A bucket reaching this many entries asks for a tree bin (`TREEIFY_THRESHOLD`)...
 const TREEIFY_THRESHOLD: usize = 8;
 /// ...but a table smaller than this is doubled instead (`MIN_TREEIFY_CAPACITY`).
@@ -149,6 +149,21 @@ impl<K> JavaHashTable<K> {
         }
     }
 
+    /// Starts over as a fresh, unallocated table of the given kind (`new HashMap<>()` for
+    /// [`JavaHashTable::new`]'s capacity 16), keeping the memory for reuse.
+    pub fn reset(&mut self, table_capacity: usize) {
+        self.heads.clear();
+        self.nodes.clear();
+        self.free.clear();
+        self.initial_capacity = table_capacity;
+        self.len = 0;
+    }
+
+    /// [`JavaHashTable::reset`] to what `new HashSet<>(collection)` of `n` elements allocates.
+    pub fn reset_for_copy_of(&mut self, n: usize) {
+        self.reset(copy_capacity(n));
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -178,11 +193,12 @@ impl<K> JavaHashTable<K> {
     /// Allocates the table, or doubles it: each bucket splits into a low and a high bucket, both
     /// keeping the nodes' relative order (the JDK's `resize()`).
     fn resize(&mut self) {
-        let new_capacity = if self.heads.is_empty() {
-            self.initial_capacity
-        } else {
-            self.heads.len() * 2
-        };
+        if self.heads.is_empty() {
+            // First allocation: no nodes yet (and any buffer left by `reset` is reused).
+            self.heads.resize(self.initial_capacity, NIL);
+            return;
+        }
+        let new_capacity = self.heads.len() * 2;
         let old_heads = std::mem::replace(&mut self.heads, vec![NIL; new_capacity]);
         let mut tails = vec![NIL; new_capacity];
         for head in old_heads {

@@ -209,7 +209,7 @@ pub fn assign(
         AssignorName::CooperativeSticky => sticky::assign(cluster, group, true),
     }?;
     for partitions in result.values_mut() {
-        partitions.sort();
+        partitions.sort_unstable(); // equal partitions are identical: no stability needed
     }
     Ok(result)
 }

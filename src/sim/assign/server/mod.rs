@@ -11,7 +11,7 @@
 mod range;
 mod uniform;
 
-use super::java_hash::{string_hash, JavaHash, JavaHashTable};
+use super::java_hash::{string_hash, JavaHash, JavaHashTable, DEFAULT_CAPACITY};
 use super::{AssignError, GroupAssignment, TopicPartition};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -173,8 +173,23 @@ struct Group<'a> {
     homogeneous: bool,
 }
 
-/// Partitions assigned to each member, per topic index (a partition list per topic).
-type Owners = Vec<Vec<Vec<i32>>>;
+/// Partitions assigned to each member (member index), as (topic index, partition).
+type Owners = Vec<Vec<(usize, i32)>>;
+
+/// A member's current assignment in Java iteration order: its topics, each with its partitions.
+struct CurrentAssignment {
+    /// Topic id and the range of `partitions` holding its partitions.
+    topics: Vec<(TopicId, usize, usize)>,
+    partitions: Vec<i32>,
+}
+
+impl CurrentAssignment {
+    fn iter(&self) -> impl Iterator<Item = (TopicId, &[i32])> {
+        self.topics
+            .iter()
+            .map(|&(id, start, end)| (id, &self.partitions[start..end]))
+    }
+}
 
 impl<'a> Group<'a> {
     fn new(spec: &'a ServerGroupSpec) -> Self {
@@ -192,11 +207,12 @@ impl<'a> Group<'a> {
             .map(|(i, t)| (t.id, i))
             .collect();
 
-        let mut subscribed = Vec::new();
-        let mut subscribed_name_count = Vec::new();
+        let mut subscribed = Vec::with_capacity(members.len());
+        let mut subscribed_name_count = Vec::with_capacity(members.len());
+        let mut names = JavaHashTable::new();
         for member in &members {
             // `new HashSet<>(subscribedTopicList)`, then resolved name by name (`TopicIds`).
-            let mut names = JavaHashTable::sized_for_copy_of(member.subscribed_topic_names.len());
+            names.reset_for_copy_of(member.subscribed_topic_names.len());
             for name in &member.subscribed_topic_names {
                 names.insert(string_hash(name), name.as_str());
             }
@@ -223,12 +239,21 @@ impl<'a> Group<'a> {
         self.members.len()
     }
 
-    /// Each member's current assignment in Java iteration order: (topic id, partitions). Only the
-    /// uniform assignor reads it, so only it pays for the emulation.
-    fn current_assignments(&self) -> Vec<Vec<(TopicId, Vec<i32>)>> {
+    /// Each member's current assignment in Java iteration order. Only the homogeneous uniform
+    /// builder depends on that order, so only it pays for the emulation.
+    fn current_assignments(&self) -> Vec<CurrentAssignment> {
+        let mut topics = JavaHashTable::new();
+        let mut partitions = JavaHashTable::new();
         self.members
             .iter()
-            .map(|m| current_assignment_order(&m.assignment, self.spec.assignment_fill))
+            .map(|m| {
+                current_assignment_order(
+                    &m.assignment,
+                    self.spec.assignment_fill,
+                    &mut topics,
+                    &mut partitions,
+                )
+            })
             .collect()
     }
 
@@ -236,18 +261,12 @@ impl<'a> Group<'a> {
         self.members
             .iter()
             .zip(owners)
-            .map(|(member, per_topic)| {
-                let mut list: Vec<TopicPartition> = per_topic
+            .map(|(member, partitions)| {
+                let mut list: Vec<TopicPartition> = partitions
                     .iter()
-                    .enumerate()
-                    .flat_map(|(t, partitions)| {
-                        let name = &self.spec.topics[t].name;
-                        partitions
-                            .iter()
-                            .map(move |&p| TopicPartition::new(name.clone(), p))
-                    })
+                    .map(|&(t, p)| TopicPartition::new(self.spec.topics[t].name.as_str(), p))
                     .collect();
-                list.sort();
+                list.sort_unstable();
                 (member.member_id.clone(), list)
             })
             .collect()
@@ -287,34 +306,43 @@ fn name_set(member: &ServerMember) -> Vec<&str> {
 }
 
 /// A member's current assignment walked as Java iterates the `Map<Uuid, Set<Integer>>` built the
-/// way `fill` says.
+/// way `fill` says. The two tables are scratch space, reset here.
 fn current_assignment_order(
     owned: &[(TopicId, i32)],
     fill: AssignmentFill,
-) -> Vec<(TopicId, Vec<i32>)> {
-    let mut topics: JavaHashTable<TopicId> = JavaHashTable::new();
-    let mut partitions: HashMap<TopicId, Vec<i32>> = HashMap::new();
-    for &(topic, partition) in owned {
+    topics: &mut JavaHashTable<TopicId>,
+    partitions: &mut JavaHashTable<i32>,
+) -> CurrentAssignment {
+    topics.reset(DEFAULT_CAPACITY);
+    for &(topic, _) in owned {
         match fill {
             AssignmentFill::ComputeIfAbsent => topics.compute_if_absent(topic.java_hash(), topic),
             AssignmentFill::FromRecord => topics.insert(topic.java_hash(), topic),
         };
-        partitions.entry(topic).or_default().push(partition);
     }
-    topics
-        .iter()
-        .map(|topic| {
-            let list = &partitions[topic];
-            let mut set = match fill {
-                AssignmentFill::ComputeIfAbsent => JavaHashTable::new(),
-                AssignmentFill::FromRecord => JavaHashTable::sized_for_copy_of(list.len()),
-            };
-            for &p in list {
-                set.insert(p, p);
-            }
-            (*topic, set.iter().copied().collect())
-        })
-        .collect()
+    let mut out = CurrentAssignment {
+        topics: Vec::with_capacity(topics.len()),
+        partitions: Vec::with_capacity(owned.len()),
+    };
+    for &topic in topics.iter() {
+        let of_topic = || {
+            owned
+                .iter()
+                .filter(move |(t, _)| *t == topic)
+                .map(|&(_, p)| p)
+        };
+        match fill {
+            AssignmentFill::ComputeIfAbsent => partitions.reset(DEFAULT_CAPACITY),
+            AssignmentFill::FromRecord => partitions.reset_for_copy_of(of_topic().count()),
+        }
+        for p in of_topic() {
+            partitions.insert(p, p);
+        }
+        let start = out.partitions.len();
+        out.partitions.extend(partitions.iter().copied());
+        out.topics.push((topic, start, out.partitions.len()));
+    }
+    out
 }
 
 const BASE64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -446,10 +474,18 @@ mod tests {
         bytes[15] = 16;
         let second = TopicId::from_bytes(bytes);
         let owned = [(first, 0), (second, 0)];
-        let computed = current_assignment_order(&owned, AssignmentFill::ComputeIfAbsent);
-        let recorded = current_assignment_order(&owned, AssignmentFill::FromRecord);
-        assert_eq!(computed[0].0, second);
-        assert_eq!(recorded[0].0, first);
+        let (mut topics, mut partitions) = (JavaHashTable::new(), JavaHashTable::new());
+        let order = |fill, topics: &mut _, partitions: &mut _| {
+            current_assignment_order(&owned, fill, topics, partitions).topics[0].0
+        };
+        let computed = order(
+            AssignmentFill::ComputeIfAbsent,
+            &mut topics,
+            &mut partitions,
+        );
+        let recorded = order(AssignmentFill::FromRecord, &mut topics, &mut partitions);
+        assert_eq!(computed, second);
+        assert_eq!(recorded, first);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 
 pub(super) fn assign(group: &Group) -> Result<Owners, AssignError> {
     let topics = group.spec.topics.len();
-    let mut owners: Owners = vec![vec![Vec::new(); topics]; group.member_count()];
+    let mut owners: Owners = vec![Vec::new(); group.member_count()];
     let sorted = sorted_members(group);
 
     // Homogeneous or not, each topic is split among its subscribers (all members when homogeneous).
@@ -37,7 +37,7 @@ pub(super) fn assign(group: &Group) -> Result<Owners, AssignError> {
             let start = next_range[t];
             let end = (start + quota).min(partitions);
             next_range[t] = end;
-            owners[m][t].extend(start..end);
+            owners[m].extend((start..end).map(|p| (t, p)));
         }
     }
     Ok(owners)

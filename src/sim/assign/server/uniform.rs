@@ -6,15 +6,14 @@
 //!   still subscribe to, new partitions go to the least-loaded subscriber topic by topic, then a
 //!   bounded balancing pass moves partitions from the most to the least loaded subscribers.
 
-use super::{Group, Owners, TopicId};
+use super::{CurrentAssignment, Group, Owners};
 use crate::sim::assign::java_hash::{JavaHash, JavaHashTable};
 use crate::sim::assign::AssignError;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 pub(super) fn assign(group: &Group) -> Result<Owners, AssignError> {
-    let topics = group.spec.topics.len();
-    let empty: Owners = vec![vec![Vec::new(); topics]; group.member_count()];
+    let empty: Owners = vec![Vec::new(); group.member_count()];
     if group.member_count() == 0 {
         return Ok(empty);
     }
@@ -31,7 +30,7 @@ fn unassigned_left_error() -> AssignError {
 
 struct Homogeneous<'g, 'a> {
     group: &'g Group<'a>,
-    current: Vec<Vec<(TopicId, Vec<i32>)>>,
+    current: Vec<CurrentAssignment>,
     /// `subscribedTopicIds`: the first member's topics copied into a `HashSet<Uuid>`, in its order.
     topics: Vec<usize>,
     owners: Owners,
@@ -65,9 +64,9 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
         let assigned: HashSet<(usize, i32)> = self
             .current
             .iter()
-            .flatten()
+            .flat_map(CurrentAssignment::iter)
             .filter_map(|(id, partitions)| {
-                let t = *self.group.topic_by_id.get(id)?;
+                let t = *self.group.topic_by_id.get(&id)?;
                 Some(partitions.iter().map(move |&p| (t, p)))
             })
             .flatten()
@@ -100,8 +99,8 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
                 quota += 1;
                 has_extra = true;
             }
-            for (id, partitions) in current {
-                let Some(&t) = group.topic_by_id.get(id) else {
+            for (id, partitions) in current.iter() {
+                let Some(&t) = group.topic_by_id.get(&id) else {
                     continue; // A deleted topic: dropped.
                 };
                 if !self.topics.contains(&t) {
@@ -109,12 +108,12 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
                 }
                 if partitions.len() <= quota {
                     quota -= partitions.len();
-                    self.owners[index][t].extend_from_slice(partitions);
+                    self.owners[index].extend(partitions.iter().map(|&p| (t, p)));
                 } else {
                     for &p in partitions {
                         if quota > 0 {
                             quota -= 1;
-                            self.owners[index][t].push(p);
+                            self.owners[index].push((t, p));
                         } else {
                             self.unassigned.push((t, p));
                         }
@@ -144,7 +143,7 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
                     break;
                 };
                 next += 1;
-                self.owners[member][t].push(p);
+                self.owners[member].push((t, p));
             }
         }
         if next < self.unassigned.len() {
@@ -159,7 +158,6 @@ const MAX_ITERATION_COUNT: usize = 16;
 
 struct Heterogeneous<'g, 'a> {
     group: &'g Group<'a>,
-    current: Vec<Vec<(TopicId, Vec<i32>)>>,
     /// Subscribed topics (indices into the image), ascending.
     topics: Vec<usize>,
     /// `topicSubscribers`: member indices, ascending.
@@ -187,7 +185,6 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
             .collect();
         Self {
             group,
-            current: group.current_assignments(),
             topics,
             subscribers,
             sizes: vec![0; group.member_count()],
@@ -208,35 +205,40 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
         for (&t, partition_owners) in &self.partition_owners {
             for (p, &member) in partition_owners.iter().enumerate() {
                 if member >= 0 {
-                    owners[member as usize][t].push(p as i32);
+                    owners[member as usize].push((t, p as i32));
                 }
             }
         }
         Ok(owners)
     }
 
-    /// Members keep every current partition of a topic they still subscribe to.
+    /// Members keep every current partition of a topic they still subscribe to. Nothing here
+    /// depends on the order of the current assignment, so the member's list is read as it is (a
+    /// partition listed twice by one member counts once, as in its `Set`).
     fn maybe_revoke_partitions(&mut self) -> Result<(), AssignError> {
         let group = self.group;
-        for (member, current) in self.current.iter().enumerate() {
-            for (id, partitions) in current {
-                let Some(&t) = group.topic_by_id.get(id) else {
+        for (member, m) in group.members.iter().enumerate() {
+            for &(id, p) in &m.assignment {
+                let Some(&t) = group.topic_by_id.get(&id) else {
                     continue;
                 };
                 if !group.subscribed[member].contains(&t) {
                     continue;
                 }
-                self.sizes[member] += partitions.len() as i32;
                 let owners = self
                     .partition_owners
                     .get_mut(&t)
                     .expect("a subscribed topic");
-                for &p in partitions {
-                    // Kafka indexes an array sized by the partition count here.
-                    let slot = owners.get_mut(p as usize).ok_or_else(|| {
-                        AssignError(format!("ArrayIndexOutOfBoundsException: partition {p}"))
-                    })?;
+                // Kafka indexes an array sized by the partition count here.
+                let slot = owners.get_mut(p as usize).ok_or_else(|| {
+                    AssignError(
+                        "ArrayIndexOutOfBoundsException: a current partition is outside its topic"
+                            .into(),
+                    )
+                })?;
+                if *slot != member as i32 {
                     *slot = member as i32;
+                    self.sizes[member] += 1;
                 }
             }
         }

@@ -3,8 +3,12 @@
 //! case onto our assignors' inputs, shared by `tests/conformance.rs` and `lab assign`.
 
 use super::java_hash;
+use super::server::{
+    self, AssignmentFill, ServerAssignorName, ServerGroupSpec, ServerMember, ServerTopic, TopicId,
+};
 use super::{
-    assign, AssignorName, ClusterMetadata, GroupSubscription, Subscription, TopicPartition,
+    assign, AssignorName, ClusterMetadata, GroupAssignment, GroupSubscription, Subscription,
+    TopicPartition,
 };
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -97,16 +101,73 @@ pub struct CaseResult {
 pub enum CaseAssignor {
     /// A classic (client-side) assignor.
     Classic(AssignorName),
-    /// A KIP-848 server-side assignor this crate does not provide.
+    /// A KIP-848 server-side assignor (`uniform`, `server-range`).
+    Server(ServerAssignorName),
+    /// A name we do not know.
     Unsupported,
 }
 
 impl Case {
     pub fn case_assignor(&self) -> CaseAssignor {
-        match AssignorName::from_protocol_name(&self.assignor) {
-            Some(name) => CaseAssignor::Classic(name),
-            None => CaseAssignor::Unsupported,
+        if let Some(name) = AssignorName::from_protocol_name(&self.assignor) {
+            return CaseAssignor::Classic(name);
         }
+        match self.assignor.as_str() {
+            "uniform" => CaseAssignor::Server(ServerAssignorName::Uniform),
+            "server-range" => CaseAssignor::Server(ServerAssignorName::Range),
+            _ => CaseAssignor::Unsupported,
+        }
+    }
+
+    /// The coordinator's view for a server-side case: topics with their ids, members with their
+    /// subscribed names and their current target assignment (by topic id, deleted topics included),
+    /// filled as the oracle did (`computeIfAbsent` over `owned`).
+    pub fn server_group_spec(&self) -> Result<ServerGroupSpec, String> {
+        let ids: Vec<(String, TopicId)> = self
+            .topic_ids
+            .iter()
+            .flatten()
+            .map(|(name, id)| TopicId::parse(id).map(|id| (name.clone(), id)))
+            .collect::<Result<_, _>>()?;
+        let id_of = |name: &str| -> Result<TopicId, String> {
+            ids.iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, id)| *id)
+                .ok_or_else(|| format!("case {}: no topic id for '{name}'", self.id))
+        };
+        let topics = self
+            .topics
+            .iter()
+            .map(|(name, partitions)| {
+                Ok(ServerTopic {
+                    name: name.clone(),
+                    id: id_of(name)?,
+                    partitions: *partitions,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        let members = self
+            .members
+            .iter()
+            .map(|m| {
+                Ok(ServerMember {
+                    member_id: m.id.clone(),
+                    instance_id: m.instance_id.clone(),
+                    rack: m.rack.clone(),
+                    subscribed_topic_names: m.topics.clone(),
+                    assignment: m
+                        .owned
+                        .iter()
+                        .map(|(t, p)| Ok((id_of(t)?, *p)))
+                        .collect::<Result<_, String>>()?,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(ServerGroupSpec {
+            members,
+            topics,
+            assignment_fill: AssignmentFill::ComputeIfAbsent,
+        })
     }
 
     /// The leader's view of the cluster: topics in file order and, if given, broker racks.
@@ -162,20 +223,61 @@ impl Case {
 /// Whether this crate implements the assignor a case names (the others yield an `error`).
 pub fn is_implemented(assignor: &str) -> bool {
     AssignorName::from_protocol_name(assignor).is_some()
+        || matches!(assignor, "uniform" | "server-range")
+}
+
+/// A case turned into the inputs of the assignor it names, so that only the assignment itself
+/// needs to run (benchmarks time [`PreparedCase::run`] alone, as Kafka's figures do).
+pub enum PreparedCase {
+    Classic {
+        name: AssignorName,
+        cluster: ClusterMetadata,
+        group: GroupSubscription,
+    },
+    Server {
+        name: ServerAssignorName,
+        spec: ServerGroupSpec,
+    },
+    /// A case we cannot run, with the reason.
+    Invalid(String),
+}
+
+impl PreparedCase {
+    pub fn new(case: &Case) -> Self {
+        match case.case_assignor() {
+            CaseAssignor::Classic(name) => PreparedCase::Classic {
+                name,
+                cluster: case.cluster(),
+                group: case.group_subscription(name),
+            },
+            CaseAssignor::Server(name) => match case.server_group_spec() {
+                Ok(spec) => PreparedCase::Server { name, spec },
+                Err(message) => PreparedCase::Invalid(message),
+            },
+            CaseAssignor::Unsupported => PreparedCase::Invalid(format!(
+                "UnsupportedAssignor: the assignor '{}' is not implemented",
+                case.assignor
+            )),
+        }
+    }
+
+    /// Runs the assignor; the error is the message `lab assign` reports.
+    pub fn run(&self) -> Result<GroupAssignment, String> {
+        match self {
+            PreparedCase::Classic {
+                name,
+                cluster,
+                group,
+            } => assign(*name, cluster, group).map_err(|e| e.0),
+            PreparedCase::Server { name, spec } => server::assign(*name, spec).map_err(|e| e.0),
+            PreparedCase::Invalid(message) => Err(message.clone()),
+        }
+    }
 }
 
 /// Runs one case. An assignor we do not provide, or one that fails, yields an `error`.
 pub fn run_case(case: &Case) -> CaseResult {
-    let outcome = match case.case_assignor() {
-        CaseAssignor::Classic(name) => {
-            assign(name, &case.cluster(), &case.group_subscription(name)).map_err(|e| e.0)
-        }
-        CaseAssignor::Unsupported => Err(format!(
-            "UnsupportedAssignor: the assignor '{}' is not implemented",
-            case.assignor
-        )),
-    };
-    let (assignment, error) = match outcome {
+    let (assignment, error) = match PreparedCase::new(case).run() {
         Ok(result) => (Some(to_wire(result, case)), None),
         Err(message) => (None, Some(message)),
     };

@@ -11,7 +11,7 @@
 use std::cmp::Ordering;
 
 /// The JDK's default initial capacity.
-const DEFAULT_CAPACITY: usize = 16;
+pub const DEFAULT_CAPACITY: usize = 16;
 /// A bucket reaching this many entries asks for a tree bin (`TREEIFY_THRESHOLD`)...
 const TREEIFY_THRESHOLD: usize = 8;
 /// ...but a table smaller than this is doubled instead (`MIN_TREEIFY_CAPACITY`).
@@ -64,10 +64,13 @@ impl JavaHash for super::TopicPartition {
 /// `String.compareTo`: lexicographic over UTF-16 code units. It differs from Rust's `str` order only
 /// between supplementary characters and U+E000..U+FFFF, but Kafka sorts by it, so we do too.
 pub fn compare_strings(a: &str, b: &str) -> Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        return a.cmp(b);
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    match x.iter().zip(y).position(|(p, q)| p != q) {
+        None => x.len().cmp(&y.len()),
+        // Identical bytes before an ASCII difference: the same characters, then two ASCII ones.
+        Some(i) if x[i] < 0x80 && y[i] < 0x80 => x[i].cmp(&y[i]),
+        Some(_) => a.encode_utf16().cmp(b.encode_utf16()),
     }
-    a.encode_utf16().cmp(b.encode_utf16())
 }
 
 /// `HashMap.hash()`: the high half of the hash folded into the low half before masking.
@@ -88,12 +91,27 @@ pub fn copy_capacity(n: usize) -> usize {
     table_size_for(wanted.max(DEFAULT_CAPACITY))
 }
 
+/// End of a bucket chain.
+const NIL: u32 = u32::MAX;
+
+#[derive(Clone, Debug)]
+struct Node<K> {
+    hash: u32,
+    key: K,
+    next: u32,
+}
+
 /// A `java.util.HashMap`'s table (or a `HashSet`'s, which is a `HashMap` underneath), holding keys
 /// with their Java hash. Only the layout is modelled: values live wherever the caller keeps them.
+/// Like the JDK it chains the nodes of a bucket; nodes live in one vector (removed ones are
+/// recycled), so a table costs two allocations however many buckets it has.
 #[derive(Clone, Debug)]
 pub struct JavaHashTable<K> {
-    /// Allocated lazily on the first insertion, like the JDK's.
-    buckets: Vec<Vec<(u32, K)>>,
+    /// First node of each bucket; empty until the first insertion, like the JDK's lazy table.
+    heads: Vec<u32>,
+    nodes: Vec<Node<K>>,
+    /// Recycled node slots.
+    free: Vec<u32>,
     /// Capacity the first allocation will use.
     initial_capacity: usize,
     len: usize,
@@ -123,10 +141,27 @@ impl<K> JavaHashTable<K> {
 
     fn with_table_capacity(capacity: usize) -> Self {
         Self {
-            buckets: Vec::new(),
+            heads: Vec::new(),
+            nodes: Vec::new(),
+            free: Vec::new(),
             initial_capacity: capacity,
             len: 0,
         }
+    }
+
+    /// Starts over as a fresh, unallocated table of the given kind (`new HashMap<>()` for
+    /// [`JavaHashTable::new`]'s capacity 16), keeping the memory for reuse.
+    pub fn reset(&mut self, table_capacity: usize) {
+        self.heads.clear();
+        self.nodes.clear();
+        self.free.clear();
+        self.initial_capacity = table_capacity;
+        self.len = 0;
+    }
+
+    /// [`JavaHashTable::reset`] to what `new HashSet<>(collection)` of `n` elements allocates.
+    pub fn reset_for_copy_of(&mut self, n: usize) {
+        self.reset(copy_capacity(n));
     }
 
     pub fn len(&self) -> usize {
@@ -137,12 +172,12 @@ impl<K> JavaHashTable<K> {
         self.len == 0
     }
 
-    /// Current table length (the capacity the next allocation would use while none exists).
+    /// Current table length (the capacity the first allocation will use while none exists).
     pub fn capacity(&self) -> usize {
-        if self.buckets.is_empty() {
+        if self.heads.is_empty() {
             self.initial_capacity
         } else {
-            self.buckets.len()
+            self.heads.len()
         }
     }
 
@@ -152,63 +187,116 @@ impl<K> JavaHashTable<K> {
     }
 
     fn bucket_of(&self, spread_hash: u32) -> usize {
-        spread_hash as usize & (self.buckets.len() - 1)
+        spread_hash as usize & (self.heads.len() - 1)
     }
 
     /// Allocates the table, or doubles it: each bucket splits into a low and a high bucket, both
-    /// keeping the entries' relative order (the JDK's `resize()`).
+    /// keeping the nodes' relative order (the JDK's `resize()`).
     fn resize(&mut self) {
-        let new_capacity = if self.buckets.is_empty() {
-            self.initial_capacity
-        } else {
-            self.buckets.len() * 2
-        };
-        let old = std::mem::take(&mut self.buckets);
-        self.buckets = (0..new_capacity).map(|_| Vec::new()).collect();
-        for (hash, key) in old.into_iter().flatten() {
-            let index = self.bucket_of(hash);
-            self.buckets[index].push((hash, key));
+        if self.heads.is_empty() {
+            // First allocation: no nodes yet (and any buffer left by `reset` is reused).
+            self.heads.resize(self.initial_capacity, NIL);
+            return;
+        }
+        let new_capacity = self.heads.len() * 2;
+        let old_heads = std::mem::replace(&mut self.heads, vec![NIL; new_capacity]);
+        let mut tails = vec![NIL; new_capacity];
+        for head in old_heads {
+            let mut node = head;
+            while node != NIL {
+                let next = self.nodes[node as usize].next;
+                self.nodes[node as usize].next = NIL;
+                let bucket = self.bucket_of(self.nodes[node as usize].hash);
+                match tails[bucket] {
+                    NIL => self.heads[bucket] = node,
+                    tail => self.nodes[tail as usize].next = node,
+                }
+                tails[bucket] = node;
+                node = next;
+            }
         }
     }
 
-    /// Iterates keys in Java order: by bucket, then by position inside the bucket.
+    /// The nodes of a bucket, in chain order.
+    fn chain(&self, bucket: usize) -> impl Iterator<Item = u32> + '_ {
+        let mut node = self.heads[bucket];
+        std::iter::from_fn(move || {
+            (node != NIL).then(|| {
+                let current = node;
+                node = self.nodes[current as usize].next;
+                current
+            })
+        })
+    }
+
+    /// Iterates keys in Java order: by bucket, then along the bucket's chain.
     pub fn iter(&self) -> impl Iterator<Item = &K> {
-        self.buckets.iter().flatten().map(|(_, key)| key)
+        (0..self.heads.len())
+            .flat_map(move |bucket| self.chain(bucket))
+            .map(move |node| &self.nodes[node as usize].key)
     }
 
     /// The key a Java iterator would return first.
     pub fn first(&self) -> Option<&K> {
         self.iter().next()
     }
+
+    fn new_node(&mut self, hash: u32, key: K, next: u32) -> u32 {
+        let node = Node { hash, key, next };
+        match self.free.pop() {
+            Some(slot) => {
+                self.nodes[slot as usize] = node;
+                slot
+            }
+            None => {
+                self.nodes.push(node);
+                (self.nodes.len() - 1) as u32
+            }
+        }
+    }
 }
 
 impl<K: PartialEq> JavaHashTable<K> {
+    /// Whether the key is present, and how long its bucket's chain is.
+    fn find(&self, bucket: usize, hash: u32, key: &K) -> (bool, usize) {
+        let mut length = 0;
+        for node in self.chain(bucket) {
+            let n = &self.nodes[node as usize];
+            if n.hash == hash && n.key == *key {
+                return (true, length);
+            }
+            length += 1;
+        }
+        (false, length)
+    }
+
     pub fn contains(&self, hash: i32, key: &K) -> bool {
-        if self.buckets.is_empty() {
+        if self.heads.is_empty() {
             return false;
         }
         let h = spread(hash);
-        self.buckets[self.bucket_of(h)]
-            .iter()
-            .any(|(eh, ek)| *eh == h && ek == key)
+        self.find(self.bucket_of(h), h, key).0
     }
 
     /// `put` / `add`: a new key goes to the tail of its bucket; the table doubles right after the
     /// insertion that takes the size above the threshold (or, in a table under 64 buckets, when a
     /// bucket receives its ninth key). Returns false if the key was already present.
     pub fn insert(&mut self, hash: i32, key: K) -> bool {
-        if self.buckets.is_empty() {
+        if self.heads.is_empty() {
             self.resize();
         }
         let h = spread(hash);
-        let index = self.bucket_of(h);
-        let bucket = &mut self.buckets[index];
-        if bucket.iter().any(|(eh, ek)| *eh == h && *ek == key) {
+        let bucket = self.bucket_of(h);
+        let (present, length) = self.find(bucket, h, &key);
+        if present {
             return false;
         }
-        let crowded = bucket.len() >= TREEIFY_THRESHOLD;
-        bucket.push((h, key));
-        if crowded && self.buckets.len() < MIN_TREEIFY_CAPACITY {
+        let node = self.new_node(h, key, NIL);
+        match self.chain(bucket).last() {
+            Some(tail) => self.nodes[tail as usize].next = node,
+            None => self.heads[bucket] = node,
+        }
+        if length >= TREEIFY_THRESHOLD && self.heads.len() < MIN_TREEIFY_CAPACITY {
             self.resize();
         }
         self.len += 1;
@@ -222,18 +310,19 @@ impl<K: PartialEq> JavaHashTable<K> {
     /// the size already exceeds the threshold, and the new key goes to the **head** of its bucket.
     /// Returns false if the key was already present.
     pub fn compute_if_absent(&mut self, hash: i32, key: K) -> bool {
-        if self.buckets.is_empty() || self.len > self.threshold() {
+        if self.heads.is_empty() || self.len > self.threshold() {
             self.resize();
         }
         let h = spread(hash);
-        let index = self.bucket_of(h);
-        let bucket = &mut self.buckets[index];
-        if bucket.iter().any(|(eh, ek)| *eh == h && *ek == key) {
+        let bucket = self.bucket_of(h);
+        let (present, length) = self.find(bucket, h, &key);
+        if present {
             return false;
         }
-        let crowded = bucket.len() >= TREEIFY_THRESHOLD;
-        bucket.insert(0, (h, key));
-        if crowded && self.buckets.len() < MIN_TREEIFY_CAPACITY {
+        let head = self.heads[bucket];
+        self.heads[bucket] = self.new_node(h, key, head);
+        // Unlike `put`, `computeIfAbsent` asks for a tree bin when the bucket gets its 8th key.
+        if length >= TREEIFY_THRESHOLD - 1 && self.heads.len() < MIN_TREEIFY_CAPACITY {
             self.resize();
         }
         self.len += 1;
@@ -242,20 +331,29 @@ impl<K: PartialEq> JavaHashTable<K> {
 
     /// `remove`: unlinks the key; the table never shrinks.
     pub fn remove(&mut self, hash: i32, key: &K) -> bool {
-        if self.buckets.is_empty() {
+        if self.heads.is_empty() {
             return false;
         }
         let h = spread(hash);
-        let index = self.bucket_of(h);
-        let bucket = &mut self.buckets[index];
-        match bucket.iter().position(|(eh, ek)| *eh == h && ek == key) {
-            Some(position) => {
-                bucket.remove(position);
+        let bucket = self.bucket_of(h);
+        let mut previous = NIL;
+        let mut node = self.heads[bucket];
+        while node != NIL {
+            let n = &self.nodes[node as usize];
+            let next = n.next;
+            if n.hash == h && n.key == *key {
+                match previous {
+                    NIL => self.heads[bucket] = next,
+                    p => self.nodes[p as usize].next = next,
+                }
+                self.free.push(node);
                 self.len -= 1;
-                true
+                return true;
             }
-            None => false,
+            previous = node;
+            node = next;
         }
+        false
     }
 }
 
@@ -343,6 +441,17 @@ mod tests {
         for k in 0..9 {
             table.insert(k * 64, k);
         }
+        assert_eq!(table.capacity(), 32);
+    }
+
+    #[test]
+    fn an_eighth_compute_if_absent_collision_doubles_a_small_table() {
+        let mut table = JavaHashTable::new();
+        for k in 0..7 {
+            table.compute_if_absent(k * 64, k);
+        }
+        assert_eq!(table.capacity(), 16);
+        table.compute_if_absent(7 * 64, 7);
         assert_eq!(table.capacity(), 32);
     }
 

@@ -1,11 +1,17 @@
-//! Client-side partition assignors of the classic group protocol, as the group leader runs them
-//! (`ConsumerPartitionAssignor` in Kafka). Every assignor must be bit-exact with Kafka 4.1.2:
-//! `tests/conformance.rs` replays the cases Kafka's own classes answered.
+//! Partition assignors, bit-exact with Kafka 4.1.2:
+//! * client side, as the classic group's leader runs them (`ConsumerPartitionAssignor`):
+//!   [`range`], [`roundrobin`], [`sticky`] (eager `sticky` and `cooperative-sticky`), through [`assign`];
+//! * server side, as the KIP-848 group coordinator runs them: [`server`] (`uniform`, `range`).
+//!
+//! Kafka iterates Java `HashMap`s in places that decide results; [`java_hash`] reproduces that
+//! order. `tests/conformance.rs` replays the cases Kafka's own classes answered, through
+//! [`conformance`], which `lab assign` uses as well.
 
 pub mod conformance;
 pub mod java_hash;
 pub mod range;
 pub mod roundrobin;
+pub mod server;
 pub mod sticky;
 
 use serde::{Deserialize, Serialize};
@@ -203,7 +209,7 @@ pub fn assign(
         AssignorName::CooperativeSticky => sticky::assign(cluster, group, true),
     }?;
     for partitions in result.values_mut() {
-        partitions.sort();
+        partitions.sort_unstable(); // equal partitions are identical: no stability needed
     }
     Ok(result)
 }
@@ -230,6 +236,32 @@ pub fn compare_members(a: &Subscription, b: &Subscription) -> std::cmp::Ordering
 /// A member's `client.rack` as the leader sees it: `ConsumerProtocol` turns an empty rack into none.
 pub fn member_rack(subscription: &Subscription) -> Option<&str> {
     subscription.rack.as_deref().filter(|rack| !rack.is_empty())
+}
+
+/// Builds the result from per-member lists of (topic name, partition), members in `group` order.
+pub fn collect_assignment(
+    group: &GroupSubscription,
+    per_member: Vec<Vec<(&str, i32)>>,
+) -> GroupAssignment {
+    group
+        .members
+        .iter()
+        .zip(per_member)
+        .map(|(member, partitions)| {
+            let list = partitions
+                .into_iter()
+                .map(|(topic, p)| TopicPartition::new(topic, p))
+                .collect();
+            (member.member_id.clone(), list)
+        })
+        .collect()
+}
+
+/// Indices of `group.members` in `MemberInfo` order (see [`compare_members`]).
+pub fn sorted_member_indices(group: &GroupSubscription) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..group.members.len()).collect();
+    order.sort_by(|&a, &b| compare_members(&group.members[a], &group.members[b]));
+    order
 }
 
 /// The topics some member subscribes to that exist with at least one partition, by name, with their

@@ -6,23 +6,26 @@
 //! (up to its range quota), co-partitioned topics together; the plain pass then fills the quotas.
 
 use super::{
-    compare_members, member_rack, subscribed_topics, AssignError, ClusterMetadata, GroupAssignment,
-    GroupSubscription, Subscription, TopicPartition,
+    collect_assignment, member_rack, sorted_member_indices, subscribed_topics, AssignError,
+    ClusterMetadata, GroupAssignment, GroupSubscription,
 };
 use std::collections::BTreeSet;
+
+/// Partitions given so far, per member (index into `group.members`).
+type Out<'t> = Vec<Vec<(&'t str, i32)>>;
 
 pub fn assign(
     cluster: &ClusterMetadata,
     group: &GroupSubscription,
 ) -> Result<GroupAssignment, AssignError> {
-    let mut assignment: GroupAssignment = group
-        .members
+    let sorted = sorted_member_indices(group);
+    let topics = subscribed_topics(cluster, group);
+    let mut assignment: Out = vec![Vec::new(); group.members.len()];
+    let mut states: Vec<TopicAssignmentState> = topics
         .iter()
-        .map(|m| (m.member_id.clone(), Vec::new()))
-        .collect();
-    let mut states: Vec<TopicAssignmentState> = subscribed_topics(cluster, group)
-        .into_iter()
-        .map(|(topic, count, index)| TopicAssignmentState::new(cluster, group, topic, count, index))
+        .map(|(topic, count, index)| {
+            TopicAssignmentState::new(cluster, group, &sorted, topic, *count, *index)
+        })
         .collect();
 
     let use_rack_aware = states.iter().any(|s| s.needs_rack_aware_assignment);
@@ -32,45 +35,41 @@ pub fn assign(
     for state in &mut states {
         assign_ranges(state, |_, _, _| true, &mut assignment);
     }
-    Ok(assignment)
+    Ok(collect_assignment(group, assignment))
 }
 
 /// Per-topic bookkeeping (Kafka's `TopicAssignmentState`).
-struct TopicAssignmentState {
-    topic: String,
-    /// Subscribers in `MemberInfo` order, with their rack.
-    consumers: Vec<(String, Option<String>)>,
+struct TopicAssignmentState<'t> {
+    topic: &'t str,
+    /// Subscribers (member indices) in `MemberInfo` order, with their rack.
+    consumers: Vec<(usize, Option<&'t str>)>,
     /// Rack set of each partition; empty when no subscriber has a rack.
     partition_racks: Vec<Vec<String>>,
     needs_rack_aware_assignment: bool,
-    partitions: i32,
     unassigned: BTreeSet<i32>,
     assigned_count: Vec<i32>,
     partitions_per_consumer: i32,
     remaining_consumers_with_extra_partition: i32,
 }
 
-impl TopicAssignmentState {
+impl<'t> TopicAssignmentState<'t> {
     fn new(
         cluster: &ClusterMetadata,
-        group: &GroupSubscription,
-        topic: String,
+        group: &'t GroupSubscription,
+        sorted: &[usize],
+        topic: &'t str,
         partitions: i32,
         topic_index: usize,
     ) -> Self {
-        let mut members: Vec<&Subscription> = group
-            .members
+        let consumers: Vec<(usize, Option<&str>)> = sorted
             .iter()
-            .filter(|m| m.topics.contains(&topic))
-            .collect();
-        members.sort_by(|a, b| compare_members(a, b));
-        let consumers: Vec<(String, Option<String>)> = members
-            .iter()
-            .map(|m| (m.member_id.clone(), member_rack(m).map(str::to_string)))
+            .map(|&m| &group.members[m])
+            .zip(sorted)
+            .filter(|(member, _)| member.topics.iter().any(|t| t == topic))
+            .map(|(member, &m)| (m, member_rack(member)))
             .collect();
 
-        let consumer_racks: BTreeSet<&str> =
-            consumers.iter().filter_map(|(_, r)| r.as_deref()).collect();
+        let consumer_racks: BTreeSet<&str> = consumers.iter().filter_map(|(_, r)| *r).collect();
         let partition_racks: Vec<Vec<String>> = if consumer_racks.is_empty() {
             Vec::new()
         } else {
@@ -96,7 +95,6 @@ impl TopicAssignmentState {
             consumers,
             partition_racks,
             needs_rack_aware_assignment,
-            partitions,
             unassigned: (0..partitions).collect(),
             partitions_per_consumer: if n == 0 { 0 } else { partitions / n },
             remaining_consumers_with_extra_partition: if n == 0 { 0 } else { partitions % n },
@@ -106,12 +104,12 @@ impl TopicAssignmentState {
     /// A consumer without a rack matches every partition; one with a rack only partitions with a
     /// replica on it.
     fn racks_match(&self, consumer: usize, partition: i32) -> bool {
-        match &self.consumers[consumer].1 {
+        match self.consumers[consumer].1 {
             None => true,
             Some(rack) => self
                 .partition_racks
                 .get(partition as usize)
-                .is_some_and(|racks| racks.contains(rack)),
+                .is_some_and(|racks| racks.iter().any(|r| r == rack)),
         }
     }
 
@@ -149,29 +147,23 @@ fn use_rack_aware_assignment(
         .any(|racks| racks.len() != all_partition_racks.len())
 }
 
-fn give(
-    state: &mut TopicAssignmentState,
+fn give<'t>(
+    state: &mut TopicAssignmentState<'t>,
     consumer: usize,
     partitions: &[i32],
-    out: &mut GroupAssignment,
+    out: &mut Out<'t>,
 ) {
-    let list = out
-        .get_mut(&state.consumers[consumer].0)
-        .expect("subscriber is a member");
-    list.extend(
-        partitions
-            .iter()
-            .map(|&p| TopicPartition::new(state.topic.clone(), p)),
-    );
+    let topic = state.topic;
+    out[state.consumers[consumer].0].extend(partitions.iter().map(|&p| (topic, p)));
     state.on_assigned(consumer, partitions);
 }
 
 /// `assignRanges`: each consumer in order takes, ascending, the unassigned partitions it may take,
 /// up to the quota it has at the start of its turn.
-fn assign_ranges(
-    state: &mut TopicAssignmentState,
+fn assign_ranges<'t>(
+    state: &mut TopicAssignmentState<'t>,
     may_assign: impl Fn(&TopicAssignmentState, usize, i32) -> bool,
-    out: &mut GroupAssignment,
+    out: &mut Out<'t>,
 ) {
     for consumer in 0..state.consumers.len() {
         if state.unassigned.is_empty() {
@@ -191,13 +183,15 @@ fn assign_ranges(
     }
 }
 
-/// The rack pass. Topics are grouped by (subscribers, partition count); groups share no topic and
-/// quotas are per topic, so the order of the groups does not matter.
-fn assign_with_rack_matching(states: &mut [TopicAssignmentState], out: &mut GroupAssignment) {
-    let mut groups: Vec<(Vec<&str>, usize, Vec<usize>)> = Vec::new();
+/// The rack pass. Topics are grouped by subscribers, then by the size of their partition-rack map:
+/// the partition count, or 0 when no subscriber has a rack (such a group places nothing, as in
+/// Kafka). Groups share no topic and quotas are per topic, so the order of the groups does not
+/// matter.
+fn assign_with_rack_matching<'t>(states: &mut [TopicAssignmentState<'t>], out: &mut Out<'t>) {
+    let mut groups: Vec<(Vec<usize>, usize, Vec<usize>)> = Vec::new();
     for (index, state) in states.iter().enumerate() {
-        let key: Vec<&str> = state.consumers.iter().map(|(id, _)| id.as_str()).collect();
-        let count = state.partitions as usize;
+        let key: Vec<usize> = state.consumers.iter().map(|(m, _)| *m).collect();
+        let count = state.partition_racks.len();
         match groups.iter_mut().find(|(k, c, _)| *k == key && *c == count) {
             Some((_, _, members)) => members.push(index),
             None => groups.push((key, count, vec![index])),
@@ -218,11 +212,11 @@ fn assign_with_rack_matching(states: &mut [TopicAssignmentState], out: &mut Grou
 
 /// Co-partitioned topics: partition `p` of all of them goes to the first consumer that matches `p`'s
 /// racks in every topic and still has quota in every one.
-fn assign_co_partitioned_with_rack_matching(
-    states: &mut [TopicAssignmentState],
+fn assign_co_partitioned_with_rack_matching<'t>(
+    states: &mut [TopicAssignmentState<'t>],
     partitions: i32,
     topics: &[usize],
-    out: &mut GroupAssignment,
+    out: &mut Out<'t>,
 ) {
     // The topics of a group have the same subscribers in the same order.
     let mut remaining: Vec<usize> = (0..states[topics[0]].consumers.len()).collect();
@@ -251,6 +245,7 @@ fn assign_co_partitioned_with_rack_matching(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::assign::Subscription;
 
     fn group(members: &[&str], topics: &[&str]) -> GroupSubscription {
         GroupSubscription {

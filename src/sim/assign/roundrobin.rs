@@ -3,43 +3,52 @@
 //! subscribe to the partition's topic. No rack awareness.
 
 use super::{
-    compare_members, subscribed_topics, AssignError, ClusterMetadata, GroupAssignment,
-    GroupSubscription, Subscription, TopicPartition,
+    collect_assignment, sorted_member_indices, subscribed_topics, AssignError, ClusterMetadata,
+    GroupAssignment, GroupSubscription,
 };
+use std::collections::HashMap;
 
 pub fn assign(
     cluster: &ClusterMetadata,
     group: &GroupSubscription,
 ) -> Result<GroupAssignment, AssignError> {
-    let mut assignment: GroupAssignment = group
-        .members
+    let members = sorted_member_indices(group);
+    let topics = subscribed_topics(cluster, group);
+    let position: HashMap<&str, usize> = topics
         .iter()
-        .map(|m| (m.member_id.clone(), Vec::new()))
+        .enumerate()
+        .map(|(i, (name, _, _))| (name.as_str(), i))
         .collect();
-    let mut members: Vec<&Subscription> = group.members.iter().collect();
-    members.sort_by(|a, b| compare_members(a, b));
+    // `subscribes[k * topics + t]`: the k-th member in sort order subscribes to topic t.
+    let mut subscribes = vec![false; members.len() * topics.len()];
+    for (k, &m) in members.iter().enumerate() {
+        for topic in &group.members[m].topics {
+            if let Some(&t) = position.get(topic.as_str()) {
+                subscribes[k * topics.len() + t] = true;
+            }
+        }
+    }
 
-    // Kafka's `CircularIterator`: the cursor stays on the member that received the last partition's
-    // successor, and skips non-subscribers; every topic here has at least one subscriber.
+    // Kafka's `CircularIterator`: after each partition the cursor moves past the receiver, and it
+    // skips non-subscribers; every topic here has at least one subscriber.
+    let mut assignment = vec![Vec::new(); group.members.len()];
     let mut cursor = 0;
-    for (topic, partitions, _) in subscribed_topics(cluster, group) {
-        for partition in 0..partitions {
-            while !members[cursor].topics.contains(&topic) {
+    for (t, (topic, partitions, _)) in topics.iter().enumerate() {
+        for partition in 0..*partitions {
+            while !subscribes[cursor * topics.len() + t] {
                 cursor = (cursor + 1) % members.len();
             }
-            assignment
-                .get_mut(&members[cursor].member_id)
-                .expect("member is in the assignment")
-                .push(TopicPartition::new(topic.clone(), partition));
+            assignment[members[cursor]].push((topic.as_str(), partition));
             cursor = (cursor + 1) % members.len();
         }
     }
-    Ok(assignment)
+    Ok(collect_assignment(group, assignment))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::assign::Subscription;
 
     #[test]
     fn deals_partitions_in_member_order() {

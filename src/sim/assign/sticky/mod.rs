@@ -296,7 +296,7 @@ impl<'a> Context<'a> {
                     .filter(|&&p| !withheld.is_some_and(|w| w[p as usize]))
                     .map(|&p| self.topic_partition(p))
                     .collect();
-                list.sort();
+                list.sort_unstable();
                 (member.member_id.clone(), list)
             })
             .collect()

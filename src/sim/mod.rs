@@ -20,5 +20,6 @@ pub use snapshot::Snapshot;
 pub use time::Millis;
 pub use trace::{TraceEntry, TraceEvent};
 pub use world::{Action, ActionError, World};
+pub mod invariants;
 pub mod metrics;
 pub mod report;

@@ -199,7 +199,7 @@ pub struct KafkaConsumer {
     pub metadata: BTreeMap<String, i32>,
     metadata_received: bool,
     /// The leader's view when it assigned: partition counts of the group's topics.
-    assignment_snapshot: Option<BTreeMap<String, i32>>,
+    pub assignment_snapshot: Option<BTreeMap<String, i32>>,
     group_subscription: BTreeSet<String>,
     next_auto_commit_at: Millis,
 

@@ -1,14 +1,19 @@
 //! `lab`: the command-line interface over the Rebalance Lab model.
 
 use rebalance_lab::sim::report;
+use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: lab run SCENARIO.json [--hide-heartbeats] [--until MS] [--no-trace]";
+const USAGE: &str = "usage:
+  lab run SCENARIO.json [--hide-heartbeats] [--until MS] [--no-trace]
+                          simulate a scenario, print its trace and a summary
+  lab assign CASES.json   run assignor oracle cases, print results JSON";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
+        Some("assign") => assign(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -25,13 +30,38 @@ fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match report::run_scenario_file(&options) {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("lab run: {e}");
+    finish("run", report::run_scenario_file(&options))
+}
+
+/// `lab assign CASES.json`: results in the `kafka-assignor-oracle-results/1` format on stdout.
+fn assign(args: &[String]) -> ExitCode {
+    let [path] = args else {
+        eprintln!("usage: lab assign CASES.json");
+        return ExitCode::from(2);
+    };
+    let outcome = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {path}: {e}"))
+        .and_then(|text| {
+            rebalance_lab::sim::assign::conformance::assign_cases_text(&text)
+                .map_err(|e| format!("{path}: {e}"))
+        });
+    finish("assign", outcome.map_err(|e| e.to_string()))
+}
+
+/// Prints a command's output, or its error on stderr with a failing exit code.
+fn finish(command: &str, outcome: Result<String, impl std::fmt::Display>) -> ExitCode {
+    match outcome {
+        // A closed pipe (`lab run x | head`) is not an error worth a panic.
+        Ok(text) => match std::io::stdout().lock().write_all(text.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("lab {command}: cannot write output: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(message) => {
+            eprintln!("lab {command}: {message}");
             ExitCode::FAILURE
         }
     }

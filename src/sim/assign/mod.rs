@@ -2,7 +2,11 @@
 //! (`ConsumerPartitionAssignor` in Kafka). Every assignor must be bit-exact with Kafka 4.1.2:
 //! `tests/conformance.rs` replays the cases Kafka's own classes answered.
 
+pub mod conformance;
+pub mod java_hash;
 pub mod range;
+pub mod roundrobin;
+pub mod sticky;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -147,6 +151,28 @@ impl ClusterMetadata {
             .find(|(name, _)| name == topic)
             .map(|(_, count)| *count)
     }
+
+    /// Racks of the replicas of partition `partition` of the `topic_index`-th topic, distinct, in
+    /// replica order. Replica `k` of partition `p` of topic `i` sits on broker `(i + p + k) mod B`,
+    /// `k < min(RF, B)`, the first being the leader. Without broker racks: none.
+    pub fn replica_racks(&self, topic_index: usize, partition: i32) -> Vec<&str> {
+        let brokers = self.broker_racks.len();
+        let replicas = (self.replication_factor.max(1) as usize).min(brokers);
+        let mut racks: Vec<&str> = Vec::with_capacity(replicas);
+        for k in 0..replicas {
+            let broker = (topic_index + partition as usize + k) % brokers;
+            let rack = self.broker_racks[broker].as_str();
+            if !racks.contains(&rack) {
+                racks.push(rack);
+            }
+        }
+        racks
+    }
+
+    /// Index of a topic in the metadata (its position in `topics`).
+    pub fn topic_index(&self, topic: &str) -> Option<usize> {
+        self.topics.iter().position(|(name, _)| name == topic)
+    }
 }
 
 /// Member id → assigned partitions, every member present, each list sorted.
@@ -172,9 +198,9 @@ pub fn assign(
 ) -> Result<GroupAssignment, AssignError> {
     let mut result = match assignor {
         AssignorName::Range => range::assign(cluster, group),
-        other => Err(AssignError(format!(
-            "the {other} assignor is not implemented yet"
-        ))),
+        AssignorName::RoundRobin => roundrobin::assign(cluster, group),
+        AssignorName::Sticky => sticky::assign(cluster, group, false),
+        AssignorName::CooperativeSticky => sticky::assign(cluster, group, true),
     }?;
     for partitions in result.values_mut() {
         partitions.sort();
@@ -183,10 +209,48 @@ pub fn assign(
 }
 
 /// Member ordering shared by the client range and roundrobin assignors (`MemberInfo.compareTo`):
-/// static members first by `group.instance.id`, then dynamic members by member id.
+/// static members first by `group.instance.id`, then dynamic members by member id (Java `String` order).
 pub fn member_sort_key(subscription: &Subscription) -> (bool, &str, &str) {
     match &subscription.group_instance_id {
         Some(instance) => (false, instance.as_str(), subscription.member_id.as_str()),
         None => (true, subscription.member_id.as_str(), ""),
     }
+}
+
+/// Compares two members as `MemberInfo.compareTo` does (see [`member_sort_key`]).
+pub fn compare_members(a: &Subscription, b: &Subscription) -> std::cmp::Ordering {
+    let (a_dynamic, a_first, a_second) = member_sort_key(a);
+    let (b_dynamic, b_first, b_second) = member_sort_key(b);
+    a_dynamic
+        .cmp(&b_dynamic)
+        .then_with(|| java_hash::compare_strings(a_first, b_first))
+        .then_with(|| java_hash::compare_strings(a_second, b_second))
+}
+
+/// A member's `client.rack` as the leader sees it: `ConsumerProtocol` turns an empty rack into none.
+pub fn member_rack(subscription: &Subscription) -> Option<&str> {
+    subscription.rack.as_deref().filter(|rack| !rack.is_empty())
+}
+
+/// The topics some member subscribes to that exist with at least one partition, by name, with their
+/// partition count and metadata index (`partitionsPerTopic` of `AbstractPartitionAssignor`).
+pub fn subscribed_topics(
+    cluster: &ClusterMetadata,
+    group: &GroupSubscription,
+) -> Vec<(String, i32, usize)> {
+    let mut names: Vec<&str> = group
+        .members
+        .iter()
+        .flat_map(|m| m.topics.iter().map(String::as_str))
+        .collect();
+    names.sort_by(|a, b| java_hash::compare_strings(a, b));
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let index = cluster.topic_index(name)?;
+            let count = cluster.topics[index].1;
+            (count > 0).then(|| (name.to_string(), count, index))
+        })
+        .collect()
 }

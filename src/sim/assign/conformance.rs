@@ -1,0 +1,315 @@
+//! The Kafka assignor oracle's file formats (`kafka-assignor-oracle-cases/1` and
+//! `kafka-assignor-oracle-results/1`, see `tests/data/conformance/README.md`) and the mapping of a
+//! case onto our assignors' inputs, shared by `tests/conformance.rs` and `lab assign`.
+
+use super::java_hash;
+use super::{
+    assign, AssignorName, ClusterMetadata, GroupSubscription, Subscription, TopicPartition,
+};
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub const CASES_FORMAT: &str = "kafka-assignor-oracle-cases/1";
+pub const RESULTS_FORMAT: &str = "kafka-assignor-oracle-results/1";
+/// The Kafka release whose assignors we reproduce.
+pub const KAFKA_VERSION: &str = "4.1.2";
+
+/// A partition as the oracle writes it: `["topic", 3]`.
+pub type WirePartition = (String, i32);
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct CasesFile {
+    pub format: String,
+    #[serde(default)]
+    pub seed: Option<i64>,
+    pub cases: Vec<Case>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Case {
+    pub id: String,
+    pub assignor: String,
+    /// Topic name → partition count, in file order (the order is the topic index for racks).
+    #[serde(deserialize_with = "ordered_object")]
+    pub topics: Vec<(String, i32)>,
+    pub members: Vec<CaseMember>,
+    #[serde(default)]
+    pub broker_racks: Option<Vec<String>>,
+    #[serde(default)]
+    pub replication_factor: Option<i32>,
+    /// Server side only: topic name → Kafka `Uuid` in its base64 form, in file order.
+    #[serde(default, deserialize_with = "optional_ordered_object")]
+    pub topic_ids: Option<Vec<(String, String)>>,
+    #[serde(default)]
+    pub big: bool,
+    #[serde(default)]
+    pub derived_from: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseMember {
+    pub id: String,
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub owned: Vec<WirePartition>,
+    #[serde(default = "no_generation")]
+    pub generation: i32,
+    #[serde(default)]
+    pub rack: Option<String>,
+}
+
+fn no_generation() -> i32 {
+    -1
+}
+
+/// The results file. `lab assign` writes it in the oracle's own layout (one result per line).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultsFile {
+    pub format: String,
+    #[serde(default)]
+    pub kafka_version: Option<String>,
+    pub results: Vec<CaseResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseResult {
+    pub id: String,
+    /// Member id → sorted partitions, every member present; `None` if the assignor failed.
+    pub assignment: Option<BTreeMap<String, Vec<WirePartition>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub java_member_order: Vec<String>,
+}
+
+/// Which assignor a case names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseAssignor {
+    /// A classic (client-side) assignor.
+    Classic(AssignorName),
+    /// A KIP-848 server-side assignor this crate does not provide.
+    Unsupported,
+}
+
+impl Case {
+    pub fn case_assignor(&self) -> CaseAssignor {
+        match AssignorName::from_protocol_name(&self.assignor) {
+            Some(name) => CaseAssignor::Classic(name),
+            None => CaseAssignor::Unsupported,
+        }
+    }
+
+    /// The leader's view of the cluster: topics in file order and, if given, broker racks.
+    pub fn cluster(&self) -> ClusterMetadata {
+        ClusterMetadata {
+            topics: self.topics.clone(),
+            broker_racks: self.broker_racks.clone().unwrap_or_default(),
+            replication_factor: self.replication_factor.unwrap_or(1),
+        }
+    }
+
+    /// The subscriptions as the oracle hands them to Kafka: eager `sticky` carries prior ownership
+    /// in its user data (absent when there is neither a generation nor anything owned); the
+    /// cooperative assignor in `ownedPartitions`; the other eager assignors see no ownership.
+    pub fn group_subscription(&self, assignor: AssignorName) -> GroupSubscription {
+        let members = self
+            .members
+            .iter()
+            .map(|m| {
+                let owned: Vec<TopicPartition> = m
+                    .owned
+                    .iter()
+                    .map(|(t, p)| TopicPartition::new(t.clone(), *p))
+                    .collect();
+                let mut subscription = Subscription::new(m.id.clone(), m.topics.clone());
+                subscription.group_instance_id = m.instance_id.clone();
+                subscription.rack = m.rack.clone();
+                subscription.generation = m.generation;
+                match assignor {
+                    AssignorName::Sticky => {
+                        if m.generation != -1 || !owned.is_empty() {
+                            subscription.sticky_previous_assignment = Some(owned);
+                        }
+                    }
+                    AssignorName::CooperativeSticky => subscription.owned_partitions = owned,
+                    AssignorName::Range | AssignorName::RoundRobin => {}
+                }
+                subscription
+            })
+            .collect();
+        GroupSubscription { members }
+    }
+
+    /// Iteration order of the `HashMap` holding the members, filled in `members` order.
+    pub fn java_member_order(&self) -> Vec<String> {
+        java_hash::hash_map_order(self.members.iter().map(|m| m.id.as_str()))
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// Whether this crate implements the assignor a case names (the others yield an `error`).
+pub fn is_implemented(assignor: &str) -> bool {
+    AssignorName::from_protocol_name(assignor).is_some()
+}
+
+/// Runs one case. An assignor we do not provide, or one that fails, yields an `error`.
+pub fn run_case(case: &Case) -> CaseResult {
+    let outcome = match case.case_assignor() {
+        CaseAssignor::Classic(name) => {
+            assign(name, &case.cluster(), &case.group_subscription(name)).map_err(|e| e.0)
+        }
+        CaseAssignor::Unsupported => Err(format!(
+            "UnsupportedAssignor: the assignor '{}' is not implemented",
+            case.assignor
+        )),
+    };
+    let (assignment, error) = match outcome {
+        Ok(result) => (Some(to_wire(result, case)), None),
+        Err(message) => (None, Some(message)),
+    };
+    CaseResult {
+        id: case.id.clone(),
+        assignment,
+        error,
+        java_member_order: case.java_member_order(),
+    }
+}
+
+/// Member id → partitions sorted by topic then partition, every member of the case present.
+fn to_wire(
+    result: BTreeMap<String, Vec<TopicPartition>>,
+    case: &Case,
+) -> BTreeMap<String, Vec<WirePartition>> {
+    let mut wire: BTreeMap<String, Vec<WirePartition>> = case
+        .members
+        .iter()
+        .map(|m| (m.id.clone(), Vec::new()))
+        .collect();
+    for (member, mut partitions) in result {
+        partitions.sort_by(|a, b| {
+            java_hash::compare_strings(&a.topic, &b.topic).then(a.partition.cmp(&b.partition))
+        });
+        wire.insert(
+            member,
+            partitions
+                .into_iter()
+                .map(|tp| (tp.topic, tp.partition))
+                .collect(),
+        );
+    }
+    wire
+}
+
+/// `lab assign`: runs every case of a cases file and renders the results file.
+pub fn assign_cases_text(text: &str) -> Result<String, String> {
+    let cases = parse_cases(text)?;
+    let results: Vec<CaseResult> = cases.cases.iter().map(run_case).collect();
+    Ok(write_results(&results))
+}
+
+/// Reads a cases file, checking its format tag.
+pub fn parse_cases(text: &str) -> Result<CasesFile, String> {
+    let file: CasesFile =
+        serde_json::from_str(text).map_err(|e| format!("invalid cases file: {e}"))?;
+    if file.format != CASES_FORMAT {
+        return Err(format!(
+            "unexpected format '{}' (expected '{CASES_FORMAT}')",
+            file.format
+        ));
+    }
+    Ok(file)
+}
+
+/// Reads a results file, checking its format tag.
+pub fn parse_results(text: &str) -> Result<ResultsFile, String> {
+    let file: ResultsFile =
+        serde_json::from_str(text).map_err(|e| format!("invalid results file: {e}"))?;
+    if file.format != RESULTS_FORMAT {
+        return Err(format!(
+            "unexpected format '{}' (expected '{RESULTS_FORMAT}')",
+            file.format
+        ));
+    }
+    Ok(file)
+}
+
+/// Writes results in the oracle's layout: a header, then one compact result per line.
+pub fn write_results(results: &[CaseResult]) -> String {
+    let mut out = format!(
+        "{{\n\"format\":\"{RESULTS_FORMAT}\",\n\"kafkaVersion\":\"{KAFKA_VERSION}\",\n\"results\":[\n"
+    );
+    let lines: Vec<String> = results
+        .iter()
+        .map(|r| serde_json::to_string(r).expect("results serialize"))
+        .collect();
+    out.push_str(&lines.join(",\n"));
+    out.push_str("\n]\n}\n");
+    out
+}
+
+/// A JSON object read as a list of entries in document order (the order carries meaning here).
+fn ordered_object<'de, D, V>(deserializer: D) -> Result<Vec<(String, V)>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Entries<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for Entries<V> {
+        type Value = Vec<(String, V)>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(entry) = map.next_entry::<String, V>()? {
+                entries.push(entry);
+            }
+            Ok(entries)
+        }
+    }
+    deserializer.deserialize_map(Entries(std::marker::PhantomData))
+}
+
+fn optional_ordered_object<'de, D, V>(deserializer: D) -> Result<Option<Vec<(String, V)>>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    ordered_object(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_keep_file_order() {
+        let text = r#"{"format":"kafka-assignor-oracle-cases/1","cases":[
+            {"id":"x","assignor":"range","topics":{"b":2,"a":1},
+             "members":[{"id":"m","instanceId":null,"topics":["a"],"owned":[["a",0]],"generation":3,"rack":null}]}]}"#;
+        let file = parse_cases(text).unwrap();
+        assert_eq!(
+            file.cases[0].topics,
+            vec![("b".to_string(), 2), ("a".to_string(), 1)]
+        );
+        assert_eq!(file.cases[0].members[0].owned, vec![("a".to_string(), 0)]);
+    }
+
+    #[test]
+    fn a_wrong_format_tag_is_rejected() {
+        assert!(parse_cases(r#"{"format":"other","cases":[]}"#).is_err());
+        assert!(parse_cases("not json").is_err());
+    }
+}

@@ -1,0 +1,394 @@
+//! Java's `hashCode`s and the iteration order of `java.util.HashMap` / `HashSet`.
+//!
+//! Kafka's assignors iterate hash-based collections in several places (the leader's member map, the
+//! sticky assignor's partition-movement sets, the server-side uniform assignor's topic and partition
+//! sets), so a bit-exact simulator has to reproduce the JDK's table layout: which bucket a key lands in,
+//! when the table doubles, and where a new key goes inside its bucket. [`JavaHashTable`] keeps the
+//! table bucket by bucket, exactly like the JDK's `HashMap` (JDK 8 and later), except that it never
+//! converts a crowded bucket into a red-black tree: that happens only for 8+ colliding keys in a table
+//! of 64+ buckets, which Kafka's small collections of well-spread keys never reach.
+
+use std::cmp::Ordering;
+
+/// The JDK's default initial capacity.
+const DEFAULT_CAPACITY: usize = 16;
+/// A bucket reaching this many entries asks for a tree bin (`TREEIFY_THRESHOLD`)...
+const TREEIFY_THRESHOLD: usize = 8;
+/// ...but a table smaller than this is doubled instead (`MIN_TREEIFY_CAPACITY`).
+const MIN_TREEIFY_CAPACITY: usize = 64;
+
+/// `hashCode()` as the JDK computes it.
+pub trait JavaHash {
+    fn java_hash(&self) -> i32;
+}
+
+/// `String.hashCode`: `31·h + c` over UTF-16 code units, wrapping.
+pub fn string_hash(s: &str) -> i32 {
+    s.encode_utf16().fold(0i32, |h, unit| {
+        h.wrapping_mul(31).wrapping_add(i32::from(unit))
+    })
+}
+
+impl JavaHash for str {
+    fn java_hash(&self) -> i32 {
+        string_hash(self)
+    }
+}
+
+impl JavaHash for String {
+    fn java_hash(&self) -> i32 {
+        string_hash(self)
+    }
+}
+
+/// `Integer.hashCode` is the value itself.
+impl JavaHash for i32 {
+    fn java_hash(&self) -> i32 {
+        *self
+    }
+}
+
+/// `TopicPartition.hashCode`: `31·(31·1 + partition) + topic.hashCode()`.
+pub fn topic_partition_hash(topic_hash: i32, partition: i32) -> i32 {
+    31i32
+        .wrapping_mul(31i32.wrapping_add(partition))
+        .wrapping_add(topic_hash)
+}
+
+impl JavaHash for super::TopicPartition {
+    fn java_hash(&self) -> i32 {
+        topic_partition_hash(string_hash(&self.topic), self.partition)
+    }
+}
+
+/// `String.compareTo`: lexicographic over UTF-16 code units. It differs from Rust's `str` order only
+/// between supplementary characters and U+E000..U+FFFF, but Kafka sorts by it, so we do too.
+pub fn compare_strings(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a.cmp(b);
+    }
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// `HashMap.hash()`: the high half of the hash folded into the low half before masking.
+pub fn spread(hash: i32) -> u32 {
+    let h = hash as u32;
+    h ^ (h >> 16)
+}
+
+/// `HashMap.tableSizeFor`: the smallest power of two ≥ `capacity` (at least 1).
+pub fn table_size_for(capacity: usize) -> usize {
+    capacity.max(1).next_power_of_two()
+}
+
+/// Capacity of `new HashSet<>(collection)` for a collection of `n` elements:
+/// `max((int) (n / .75f) + 1, 16)`, rounded up to a power of two.
+pub fn copy_capacity(n: usize) -> usize {
+    let wanted = (n as f32 / 0.75f32) as usize + 1;
+    table_size_for(wanted.max(DEFAULT_CAPACITY))
+}
+
+/// A `java.util.HashMap`'s table (or a `HashSet`'s, which is a `HashMap` underneath), holding keys
+/// with their Java hash. Only the layout is modelled: values live wherever the caller keeps them.
+#[derive(Clone, Debug)]
+pub struct JavaHashTable<K> {
+    /// Allocated lazily on the first insertion, like the JDK's.
+    buckets: Vec<Vec<(u32, K)>>,
+    /// Capacity the first allocation will use.
+    initial_capacity: usize,
+    len: usize,
+}
+
+impl<K> Default for JavaHashTable<K> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K> JavaHashTable<K> {
+    /// `new HashMap<>()`.
+    pub fn new() -> Self {
+        Self::with_table_capacity(DEFAULT_CAPACITY)
+    }
+
+    /// `new HashMap<>(initialCapacity)`.
+    pub fn with_capacity(initial_capacity: usize) -> Self {
+        Self::with_table_capacity(table_size_for(initial_capacity))
+    }
+
+    /// `new HashSet<>(collection)` of a collection with `n` elements.
+    pub fn sized_for_copy_of(n: usize) -> Self {
+        Self::with_table_capacity(copy_capacity(n))
+    }
+
+    fn with_table_capacity(capacity: usize) -> Self {
+        Self {
+            buckets: Vec::new(),
+            initial_capacity: capacity,
+            len: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Current table length (the capacity the next allocation would use while none exists).
+    pub fn capacity(&self) -> usize {
+        if self.buckets.is_empty() {
+            self.initial_capacity
+        } else {
+            self.buckets.len()
+        }
+    }
+
+    /// `capacity · 0.75`, the size above which the table doubles.
+    fn threshold(&self) -> usize {
+        self.capacity() * 3 / 4
+    }
+
+    fn bucket_of(&self, spread_hash: u32) -> usize {
+        spread_hash as usize & (self.buckets.len() - 1)
+    }
+
+    /// Allocates the table, or doubles it: each bucket splits into a low and a high bucket, both
+    /// keeping the entries' relative order (the JDK's `resize()`).
+    fn resize(&mut self) {
+        let new_capacity = if self.buckets.is_empty() {
+            self.initial_capacity
+        } else {
+            self.buckets.len() * 2
+        };
+        let old = std::mem::take(&mut self.buckets);
+        self.buckets = (0..new_capacity).map(|_| Vec::new()).collect();
+        for (hash, key) in old.into_iter().flatten() {
+            let index = self.bucket_of(hash);
+            self.buckets[index].push((hash, key));
+        }
+    }
+
+    /// Iterates keys in Java order: by bucket, then by position inside the bucket.
+    pub fn iter(&self) -> impl Iterator<Item = &K> {
+        self.buckets.iter().flatten().map(|(_, key)| key)
+    }
+
+    /// The key a Java iterator would return first.
+    pub fn first(&self) -> Option<&K> {
+        self.iter().next()
+    }
+}
+
+impl<K: PartialEq> JavaHashTable<K> {
+    pub fn contains(&self, hash: i32, key: &K) -> bool {
+        if self.buckets.is_empty() {
+            return false;
+        }
+        let h = spread(hash);
+        self.buckets[self.bucket_of(h)]
+            .iter()
+            .any(|(eh, ek)| *eh == h && ek == key)
+    }
+
+    /// `put` / `add`: a new key goes to the tail of its bucket; the table doubles right after the
+    /// insertion that takes the size above the threshold (or, in a table under 64 buckets, when a
+    /// bucket receives its ninth key). Returns false if the key was already present.
+    pub fn insert(&mut self, hash: i32, key: K) -> bool {
+        if self.buckets.is_empty() {
+            self.resize();
+        }
+        let h = spread(hash);
+        let index = self.bucket_of(h);
+        let bucket = &mut self.buckets[index];
+        if bucket.iter().any(|(eh, ek)| *eh == h && *ek == key) {
+            return false;
+        }
+        let crowded = bucket.len() >= TREEIFY_THRESHOLD;
+        bucket.push((h, key));
+        if crowded && self.buckets.len() < MIN_TREEIFY_CAPACITY {
+            self.resize();
+        }
+        self.len += 1;
+        if self.len > self.threshold() {
+            self.resize();
+        }
+        true
+    }
+
+    /// `computeIfAbsent` for an absent key: the table is (re)sized at the *start* of the call when
+    /// the size already exceeds the threshold, and the new key goes to the **head** of its bucket.
+    /// Returns false if the key was already present.
+    pub fn compute_if_absent(&mut self, hash: i32, key: K) -> bool {
+        if self.buckets.is_empty() || self.len > self.threshold() {
+            self.resize();
+        }
+        let h = spread(hash);
+        let index = self.bucket_of(h);
+        let bucket = &mut self.buckets[index];
+        if bucket.iter().any(|(eh, ek)| *eh == h && *ek == key) {
+            return false;
+        }
+        let crowded = bucket.len() >= TREEIFY_THRESHOLD;
+        bucket.insert(0, (h, key));
+        if crowded && self.buckets.len() < MIN_TREEIFY_CAPACITY {
+            self.resize();
+        }
+        self.len += 1;
+        true
+    }
+
+    /// `remove`: unlinks the key; the table never shrinks.
+    pub fn remove(&mut self, hash: i32, key: &K) -> bool {
+        if self.buckets.is_empty() {
+            return false;
+        }
+        let h = spread(hash);
+        let index = self.bucket_of(h);
+        let bucket = &mut self.buckets[index];
+        match bucket.iter().position(|(eh, ek)| *eh == h && ek == key) {
+            Some(position) => {
+                bucket.remove(position);
+                self.len -= 1;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Iteration order of a `HashMap<String, _>` (or `HashSet<String>`) filled with `put` in the given
+/// order, e.g. the group leader's member map.
+pub fn hash_map_order<'a>(keys: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut table = JavaHashTable::new();
+    for key in keys {
+        table.insert(string_hash(key), key);
+    }
+    table.iter().copied().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::assign::TopicPartition;
+
+    #[test]
+    fn string_hash_matches_the_jdk() {
+        assert_eq!(string_hash(""), 0);
+        assert_eq!(string_hash("a"), 97);
+        assert_eq!(string_hash("t0"), 3644);
+        // "hello".hashCode() and a wrapping one, as printed by a JVM.
+        assert_eq!(string_hash("hello"), 99162322);
+        // The classic collision "Aa" / "BB", and a hash that wraps negative.
+        assert_eq!(string_hash("Aa"), 2112);
+        assert_eq!(string_hash("BB"), 2112);
+        assert_eq!(string_hash("polygenelubricants"), i32::MIN);
+        // Supplementary characters hash as two UTF-16 units.
+        assert_eq!(string_hash("\u{1F600}"), 0xD83D * 31 + 0xDE00);
+    }
+
+    #[test]
+    fn topic_partition_hash_matches_the_jdk() {
+        let tp = TopicPartition::new("t0", 3);
+        assert_eq!(tp.java_hash(), 31 * (31 + 3) + 3644);
+    }
+
+    #[test]
+    fn integers_iterate_ascending_while_below_capacity() {
+        let mut table = JavaHashTable::new();
+        for value in [9, 3, 15, 0, 7] {
+            table.insert(value, value);
+        }
+        assert_eq!(
+            table.iter().copied().collect::<Vec<_>>(),
+            vec![0, 3, 7, 9, 15]
+        );
+        // 16 and 0 share bucket 0: insertion order inside it.
+        table.insert(16, 16);
+        assert_eq!(table.first(), Some(&0));
+    }
+
+    #[test]
+    fn table_doubles_after_the_thirteenth_key() {
+        let mut table = JavaHashTable::new();
+        for value in 0..12 {
+            table.insert(value, value);
+        }
+        assert_eq!(table.capacity(), 16);
+        table.insert(12, 12);
+        assert_eq!(table.capacity(), 32);
+    }
+
+    #[test]
+    fn resize_keeps_bucket_order() {
+        let mut table = JavaHashTable::new();
+        // 33 and 1 share bucket 1 at capacity 16 and 32, in insertion order.
+        for value in [33, 1, 17] {
+            table.insert(value, value);
+        }
+        assert_eq!(table.iter().copied().collect::<Vec<_>>(), vec![33, 1, 17]);
+        for value in 100..112 {
+            table.insert(value, value);
+        }
+        assert_eq!(table.capacity(), 32);
+        let order: Vec<i32> = table.iter().copied().filter(|v| *v < 100).collect();
+        assert_eq!(order, vec![33, 1, 17]);
+    }
+
+    #[test]
+    fn a_ninth_collision_doubles_a_small_table() {
+        let mut table = JavaHashTable::new();
+        for k in 0..9 {
+            table.insert(k * 64, k);
+        }
+        assert_eq!(table.capacity(), 32);
+    }
+
+    #[test]
+    fn compute_if_absent_inserts_at_the_head_and_resizes_lazily() {
+        let mut table = JavaHashTable::new();
+        table.compute_if_absent(1, 1);
+        table.compute_if_absent(17, 17);
+        assert_eq!(table.iter().copied().collect::<Vec<_>>(), vec![17, 1]);
+        for value in 2..13 {
+            table.compute_if_absent(value, value);
+        }
+        // 13 entries: over the threshold, but the table only grows at the next call.
+        assert_eq!(table.len(), 13);
+        assert_eq!(table.capacity(), 16);
+        table.compute_if_absent(40, 40);
+        assert_eq!(table.capacity(), 32);
+    }
+
+    #[test]
+    fn removal_and_re_insertion_moves_a_key_to_the_tail() {
+        let mut table = JavaHashTable::new();
+        for value in [1, 17, 33] {
+            table.insert(value, value);
+        }
+        table.remove(1, &1);
+        table.insert(1, 1);
+        assert_eq!(table.iter().copied().collect::<Vec<_>>(), vec![17, 33, 1]);
+    }
+
+    #[test]
+    fn copy_capacity_follows_the_hash_set_constructor() {
+        assert_eq!(copy_capacity(0), 16);
+        assert_eq!(copy_capacity(12), 32);
+        assert_eq!(copy_capacity(11), 16);
+        assert_eq!(copy_capacity(100), 256);
+    }
+
+    #[test]
+    fn java_string_order_is_utf16_order() {
+        assert_eq!(compare_strings("a", "b"), Ordering::Less);
+        assert_eq!(
+            compare_strings("consumer-g-10-x", "consumer-g-2-x"),
+            Ordering::Less
+        );
+        // U+FF61 sorts after U+1F600 in UTF-8 but before it in UTF-16 (surrogate D83D < FF61).
+        assert_eq!(compare_strings("\u{FF61}", "\u{1F600}"), Ordering::Greater);
+    }
+}

@@ -1,0 +1,73 @@
+//! `lab assign` on the conformance corpus: its output must parse as a results file and agree with
+//! Kafka's answers for every implemented assignor; bad input must fail cleanly.
+
+use rebalance_lab::sim::assign::conformance::{is_implemented, parse_cases, parse_results};
+use std::process::Command;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/conformance");
+
+fn lab(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args(args)
+        .output()
+        .expect("lab runs")
+}
+
+#[test]
+fn assign_reproduces_the_expected_file() {
+    let cases_path = format!("{DATA}/public-cases.json");
+    let out = lab(&["assign", &cases_path]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours = parse_results(std::str::from_utf8(&out.stdout).unwrap()).unwrap();
+    let expected_text = std::fs::read_to_string(format!("{DATA}/public-expected.json")).unwrap();
+    let expected = parse_results(&expected_text).unwrap();
+    let cases = parse_cases(&std::fs::read_to_string(&cases_path).unwrap()).unwrap();
+    assert_eq!(ours.results.len(), expected.results.len());
+
+    let mut everything_implemented = true;
+    for ((case, got), want) in cases.cases.iter().zip(&ours.results).zip(&expected.results) {
+        assert_eq!(got.id, want.id);
+        assert_eq!(got.java_member_order, want.java_member_order, "{}", got.id);
+        if is_implemented(&case.assignor) {
+            assert_eq!(got, want, "{}", got.id);
+        } else {
+            everything_implemented = false;
+            assert!(
+                got.error.is_some() && got.assignment.is_none(),
+                "{}",
+                got.id
+            );
+        }
+    }
+    if everything_implemented {
+        // Same layout as the oracle's own file, byte for byte.
+        assert_eq!(std::str::from_utf8(&out.stdout).unwrap(), expected_text);
+    }
+}
+
+#[test]
+fn unreadable_or_invalid_files_fail_with_a_message() {
+    let missing = lab(&["assign", "/nonexistent/cases.json"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+
+    let dir = std::env::temp_dir().join(format!("lab-assign-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"format\":\"kafka-assignor-oracle-cases/1\",\"cases\":[{]}",
+    )
+    .unwrap();
+    let invalid = lab(&["assign", bad.to_str().unwrap()]);
+    assert!(!invalid.status.success());
+    assert!(String::from_utf8_lossy(&invalid.stderr).contains("invalid cases file"));
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let usage = lab(&["assign"]);
+    assert_eq!(usage.status.code(), Some(2));
+}

@@ -159,3 +159,138 @@ fn eager_range_crash_matches_kafka() {
         model("range"),
     );
 }
+
+/// Cooperative-sticky: initial ownership depends on member-id hashes, so compare the shape only:
+/// how many rounds, how many partitions each revocation gave up, and whether only the leaver revoked.
+fn compare_cooperative(name: &str, action: Action) -> World {
+    let reference = reference(name);
+    let (mut world, mut checker) = model("cooperative-sticky");
+    let victim = match &action {
+        Action::CloseConsumer { consumer } | Action::KillConsumer { consumer } => {
+            Some(consumer.clone())
+        }
+        _ => None,
+    };
+    world.apply(action).unwrap();
+    run_checked(&mut world, &mut checker, 80_000);
+    let shape = |revoked: &BTreeMap<String, Vec<Vec<i32>>>| -> Vec<usize> {
+        let mut sizes: Vec<usize> = revoked.values().flatten().map(Vec::len).collect();
+        sizes.sort();
+        sizes
+    };
+    assert_eq!(
+        shape(&revoked_by(&world, 20_000)),
+        shape(&reference.revoked),
+        "{name}: revocation sizes"
+    );
+    assert_eq!(
+        assigned_generations_since(&world, 20_000),
+        reference.assigned_generations,
+        "{name}: rounds"
+    );
+    if let Some(victim) = victim {
+        let revokers: Vec<String> = revoked_by(&world, 20_000).into_keys().collect();
+        let expected: Vec<String> = reference
+            .revoked
+            .into_keys()
+            .map(|k| if k == "c2" { victim.clone() } else { k })
+            .collect();
+        assert_eq!(revokers, expected, "{name}: who revoked");
+    }
+    world
+}
+
+#[test]
+fn cooperative_sticky_join_matches_kafka() {
+    compare_cooperative(
+        "cooperative-sticky-a-join",
+        Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["t".into()],
+            config: [
+                ("session.timeout.ms".to_string(), "10000".into()),
+                (
+                    "partition.assignment.strategy".to_string(),
+                    "cooperative-sticky".into(),
+                ),
+            ]
+            .into_iter()
+            .collect::<ConfigOverrides>(),
+        },
+    );
+}
+
+#[test]
+fn cooperative_sticky_leave_matches_kafka() {
+    compare_cooperative(
+        "cooperative-sticky-b-leave-close",
+        Action::CloseConsumer {
+            consumer: "c2".into(),
+        },
+    );
+}
+
+#[test]
+fn cooperative_sticky_crash_matches_kafka() {
+    compare_cooperative(
+        "cooperative-sticky-c-crash",
+        Action::KillConsumer {
+            consumer: "c2".into(),
+        },
+    );
+}
+
+#[test]
+fn eager_range_static_restart_matches_kafka() {
+    let reference = reference("eager-range-d-static-restart");
+    let s = scenario(
+        r#"{ "seed": 11, "broker": { "group.initial.rebalance.delay.ms": 0 },
+             "topics": [{ "name": "t", "partitions": 6 }],
+             "consumers": [
+               { "group": "g", "topics": ["t"], "config": { "session.timeout.ms": 10000, "partition.assignment.strategy": "range", "group.instance.id": "inst-1" } },
+               { "group": "g", "topics": ["t"], "config": { "session.timeout.ms": 10000, "partition.assignment.strategy": "range", "group.instance.id": "inst-2" } },
+               { "group": "g", "topics": ["t"], "config": { "session.timeout.ms": 10000, "partition.assignment.strategy": "range", "group.instance.id": "inst-3" } }] }"#,
+    );
+    let mut world = World::new(&s).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 20_000);
+    assert_eq!(ownership(&world), reference.initial);
+    let restart = |w: &mut World| {
+        w.apply(Action::RestartConsumer {
+            consumer: "c2".into(),
+            group_instance_id: rebalance_lab::sim::world::InstanceIdChange::Keep,
+        })
+        .unwrap()
+    };
+    // Phase 1: kill -9, restart 3 s later (within the session timeout): no rebalance.
+    world
+        .apply(Action::KillConsumer {
+            consumer: "c2".into(),
+        })
+        .unwrap();
+    run_checked(&mut world, &mut checker, 23_000);
+    restart(&mut world);
+    run_checked(&mut world, &mut checker, 40_000);
+    assert!(
+        revoked_by(&world, 20_000).is_empty(),
+        "phase 1: nobody revokes"
+    );
+    assert_eq!(ownership(&world), reference.initial);
+    // Phases 2 and 3: kill -9, restart 16 s later: expiry rebalance, then the return rebalance.
+    world
+        .apply(Action::KillConsumer {
+            consumer: "c2".into(),
+        })
+        .unwrap();
+    run_checked(&mut world, &mut checker, 56_000);
+    restart(&mut world);
+    run_checked(&mut world, &mut checker, 90_000);
+    let mut got: BTreeMap<String, Vec<Vec<i32>>> = revoked_by(&world, 40_000);
+    got.retain(|_, v| !v.is_empty());
+    assert_eq!(got, reference.revoked, "phases 2 and 3: who revoked what");
+    let mut expected_final = reference.final_.clone();
+    if let Some(p) = expected_final.remove("c2c") {
+        expected_final.insert("c2".into(), p);
+    }
+    assert_eq!(ownership(&world), expected_final);
+}

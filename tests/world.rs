@@ -266,3 +266,38 @@ fn broker_limits_are_enforced() {
     );
     assert!(states[3].contains("INVALID_SESSION_TIMEOUT"), "{states:?}");
 }
+
+#[test]
+fn the_model_uses_no_web_crate_wall_clock_or_ambient_randomness() {
+    fn visit(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, files);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    visit(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim"),
+        &mut files,
+    );
+    assert!(files.len() > 10);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for banned in [
+            "yew::",
+            "web_sys",
+            "wasm_bindgen",
+            "gloo",
+            "thread_rng",
+            "SystemTime",
+            "Instant::now",
+            "HashMap<",
+        ] {
+            assert!(!text.contains(banned), "{} uses {banned}", file.display());
+        }
+    }
+}

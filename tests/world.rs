@@ -295,7 +295,6 @@ fn the_model_uses_no_web_crate_wall_clock_or_ambient_randomness() {
             "thread_rng",
             "SystemTime",
             "Instant::now",
-            "HashMap<",
         ] {
             assert!(!text.contains(banned), "{} uses {banned}", file.display());
         }

@@ -300,3 +300,29 @@ fn the_model_uses_no_web_crate_wall_clock_or_ambient_randomness() {
         }
     }
 }
+
+#[test]
+fn every_example_runs_cleanly_with_invariants_checked() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let scenario = rebalance_lab::sim::Scenario::from_json(&text).unwrap();
+        let mut world = World::new(&scenario).unwrap();
+        let mut checker = InvariantChecker::new();
+        let until = world.duration_ms();
+        run_checked(&mut world, &mut checker, until);
+        assert!(
+            world.refused_actions().is_empty(),
+            "{}: {:?}",
+            path.display(),
+            world.refused_actions()
+        );
+        count += 1;
+    }
+    assert!(count >= 4);
+}

@@ -57,6 +57,10 @@ impl RebalanceReason {
                 client_reason: JoinReason::MetadataChanged,
                 ..
             } => "metadata changed",
+            RebalanceReason::LeaderRejoined {
+                client_reason: JoinReason::RevokedPartitions,
+                ..
+            } => "member revoked partitions",
             RebalanceReason::LeaderRejoined { .. } => "leader rejoined",
             RebalanceReason::MemberMetadataChanged {
                 client_reason: JoinReason::RevokedPartitions,

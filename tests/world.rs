@@ -326,3 +326,28 @@ fn every_example_runs_cleanly_with_invariants_checked() {
     }
     assert!(count >= 4);
 }
+
+#[test]
+fn extreme_inputs_do_not_panic() {
+    let s = scenario(
+        r#"{ "topics": [{ "name": "t", "partitions": 3 }],
+             "consumers": [{ "group": "g", "topics": ["t"], "config": { "client.id": "ünïcødé-клиент", "metadata.max.age.ms": 18446744073709551615 } }] }"#,
+    );
+    let mut world = World::new(&s).unwrap();
+    world.run_until(10_000);
+    apply(
+        &mut world,
+        Action::StallConsumer {
+            consumer: "c1".into(),
+            ms: u64::MAX,
+        },
+    );
+    world.run_until(20_000);
+    let _ = rebalance_lab::sim::report::format_trace(&world, false);
+    let _ = rebalance_lab::sim::report::summary(&world);
+    world.run_until(60_000);
+    assert_eq!(
+        world.snapshot().consumers[0].state,
+        rebalance_lab::sim::client::ConsumerState::Stalled
+    );
+}

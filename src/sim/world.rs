@@ -618,7 +618,7 @@ impl World {
     }
 
     fn send(&mut self, from: Endpoint, to: Endpoint, message: Message) {
-        let deliver_at = self.now + self.latency_ms;
+        let deliver_at = self.now.saturating_add(self.latency_ms);
         self.record(TraceEvent::MessageSent {
             from: from.clone(),
             to: to.clone(),

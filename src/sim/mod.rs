@@ -14,7 +14,6 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod snapshot;
-pub mod split;
 pub mod time;
 pub mod trace;
 pub mod world;

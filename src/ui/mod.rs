@@ -1,137 +1,192 @@
-//! The Yew playground. Components render snapshots of the model and send it typed actions;
-//! no protocol logic lives here.
+//! The Yew playground. Components render snapshots of the model and send it typed actions; no
+//! protocol logic lives here. One component per thing the user sees:
+//! [`toolbar`] (clock, lesson, share), [`rail`] (cluster, protocol choice, new consumer),
+//! [`group_panel`] (group header and consumer cards), [`topic_view`] (partition strips),
+//! [`timeline`], [`protocol_log`], [`metrics_panel`], [`code_panel`] and [`compare`].
 
+pub mod code_panel;
+pub mod compare;
+pub mod group_panel;
+pub mod lab;
+pub mod lessons;
+pub mod metrics_panel;
 pub mod palette;
+pub mod protocol_log;
+pub mod rail;
+pub mod share;
+pub mod speed;
+pub mod state;
+pub mod timeline;
+pub mod toolbar;
+pub mod topic_view;
 
-use crate::sim::split::GroupSplit;
-use palette::swatch_for;
-use std::rc::Rc;
+use code_panel::CodePanel;
+use compare::Compare;
+use gloo_timers::callback::Interval;
+use group_panel::GroupPanel;
+use metrics_panel::MetricsPanel;
+use protocol_log::ProtocolLog;
+use rail::Rail;
+use state::{LaneView, NoticeAt, PageAction, PageState, Tab};
+use timeline::Timeline;
+use toolbar::Toolbar;
+use topic_view::TopicView;
 use yew::prelude::*;
 
-/// What the user can do to the group preview.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SplitAction {
-    AddConsumer,
-    RemoveConsumer,
-    AddPartition,
-}
+/// Frame period of the clock while playing (about 30 frames per second).
+const FRAME_MS: u32 = 33;
 
-#[derive(Clone, Debug, PartialEq)]
-struct SplitState {
-    split: GroupSplit,
-    notice: Option<String>,
-}
-
-impl Reducible for SplitState {
-    type Action = SplitAction;
-
-    fn reduce(self: Rc<Self>, action: SplitAction) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.notice = None;
-        match action {
-            SplitAction::AddConsumer => next.split.add_consumer(),
-            SplitAction::RemoveConsumer => {
-                if !next.split.remove_consumer() {
-                    next.notice = Some("The group has no consumer left to remove.".into());
-                }
-            }
-            SplitAction::AddPartition => {
-                if !next.split.add_partition() {
-                    next.notice = Some(format!(
-                        "This playground shows at most {} partitions per topic.",
-                        crate::sim::split::MAX_PARTITIONS
-                    ));
-                }
-            }
-        }
-        Rc::new(next)
-    }
+fn real_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| SplitState {
-        split: GroupSplit::new("orders", 6, 3),
-        notice: None,
-    });
-    let on = |action: SplitAction| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(action))
+    let page = use_reducer(PageState::initial);
+    let share_status = use_state(|| None::<String>);
+
+    // A share link in the address opens that session once, at start.
+    {
+        let page = page.clone();
+        use_effect_with((), move |_| {
+            if let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) {
+                if hash.len() > 1 {
+                    page.dispatch(PageAction::OpenShared(hash));
+                }
+            }
+        });
+    }
+    // The clock: a gloo interval while playing, dropped when paused.
+    {
+        let page = page.clone();
+        use_effect_with(page.playing, move |playing| {
+            let interval = playing.then(|| {
+                let page = page.clone();
+                Interval::new(FRAME_MS, move || {
+                    page.dispatch(PageAction::Tick(real_now()))
+                })
+            });
+            move || drop(interval)
+        });
+    }
+    let on_share = {
+        let page = page.clone();
+        let share_status = share_status.clone();
+        Callback::from(move |_| {
+            let fragment = page.share_fragment();
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let _ = window.location().set_hash(&fragment);
+            let url = window.location().href().unwrap_or_default();
+            let _ = window.navigator().clipboard().write_text(&url);
+            share_status.set(Some("Link copied: it replays this session".into()));
+        })
     };
-    let split = &state.split;
-    let assignment = split.assignment();
+
+    let main_lane = page.lanes[0].clone();
+    let group = focus_group(&page, &main_lane);
     html! {
         <div class="app">
-            <header class="topbar">
-                <h1 class="brand">{ "Rebalance Lab" }</h1>
-                <p class="tagline">{ "Kafka consumer groups, simulated faithfully" }</p>
-            </header>
-            <main class="stage">
-                <section class="group" aria-label="Consumer group orders-app">
-                    <h2>{ format!("Group orders-app · range · {} consumers", split.consumers().len()) }</h2>
-                    <div class="toolbar" role="toolbar" aria-label="Group actions">
-                        <button onclick={on(SplitAction::AddConsumer)}>{ "Add consumer" }</button>
-                        <button onclick={on(SplitAction::RemoveConsumer)}>{ "Remove consumer" }</button>
-                        <button onclick={on(SplitAction::AddPartition)}>{ "Add partition" }</button>
-                    </div>
-                    if let Some(notice) = &state.notice {
-                        <p class="notice" role="alert">{ notice }</p>
+            <Toolbar dispatch={page.dispatcher()} playing={page.playing} speed={page.speed} now={page.now()} lesson={page.lesson} on_share={on_share} share_status={(*share_status).clone()} />
+            if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
+                <div class="page-notice" role="alert">
+                    <span>{ &n.text }</span>
+                    <button aria-label="Dismiss" onclick={{ let page = page.clone(); Callback::from(move |_: MouseEvent| page.dispatch(PageAction::DismissNotice)) }}>{ "✕" }</button>
+                </div>
+            }
+            <div class="layout">
+                <Rail dispatch={page.dispatcher()} snapshot={main_lane.snapshot.clone()}
+                    strategies={page.lanes.iter().map(|l| l.strategy).collect::<Vec<_>>()} notice={page.notice.clone()} />
+                <main class="main">
+                    if page.comparing() {
+                        <Compare lanes={page.lanes.clone()} group={group.clone()} />
+                    } else {
+                        { groups_view(&page, &main_lane) }
+                        <section class="topics-panel" aria-label="Topics">
+                            <TopicView snapshot={main_lane.snapshot.clone()} />
+                        </section>
                     }
-                    <ul class="cards" aria-label="Consumers">
-                        { for assignment.iter().map(|(member, parts)| consumer_card(member, parts)) }
-                    </ul>
-                </section>
-                <section class="topic" aria-label={format!("Topic {}", split.topic())}>
-                    <h2>{ format!("Topic {} · {} partitions", split.topic(), split.partitions()) }</h2>
-                    <ol class="partitions" aria-label="Partitions">
-                        { for split.owners().iter().enumerate().map(|(p, owner)| partition_cell(p, owner.as_deref())) }
-                    </ol>
-                </section>
-            </main>
+                    { tabs_view(&page, &main_lane, &group) }
+                </main>
+            </div>
         </div>
     }
 }
 
-fn consumer_card(member: &str, partitions: &[i32]) -> Html {
-    let swatch = swatch_for(member);
-    let idle = partitions.is_empty();
-    let owned = if idle {
-        "idle".to_string()
-    } else {
-        partitions
-            .iter()
-            .map(|p| format!("P{p}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+/// The group the tabs talk about: the selected consumer's, else the first.
+fn focus_group(page: &PageState, lane: &LaneView) -> String {
+    let consumers = &lane.snapshot.consumers;
+    page.selected
+        .as_ref()
+        .and_then(|h| consumers.iter().find(|c| &c.handle == h))
+        .or(consumers.first())
+        .map(|c| c.group.clone())
+        .unwrap_or_else(|| "orders-app".into())
+}
+
+fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
+    let s = &lane.snapshot;
+    let mut group_ids: Vec<String> = s.consumers.iter().map(|c| c.group.clone()).collect();
+    group_ids.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    group_ids.retain(|g| seen.insert(g.clone()));
     html! {
-        <li class={classes!("card", idle.then_some("idle"))} data-consumer={member.to_string()}
-            style={format!("--owner:{}", swatch.colour)} aria-label={format!("Consumer {member}")}>
-            <span class="dot" aria-hidden="true"></span>
-            <strong class="name">{ member }</strong>
-            <span class="owned" data-testid="owned">{ owned }</span>
-        </li>
+        { for group_ids.into_iter().map(|g| {
+            let consumers: Vec<_> = s.consumers.iter().filter(|c| c.group == g).cloned().collect();
+            let group = s.groups.iter().find(|x| x.group_id == g).cloned();
+            html! {
+                <GroupPanel dispatch={page.dispatcher()} group={group} group_id={g.clone()} consumers={consumers}
+                    now={s.now} selected={page.selected.clone()} notice={page.notice.clone()} />
+            }
+        }) }
     }
 }
 
-fn partition_cell(partition: usize, owner: Option<&str>) -> Html {
-    match owner {
-        Some(owner) => {
-            let swatch = swatch_for(owner);
-            html! {
-                <li class={classes!("cell", swatch.pattern)} data-owner={owner.to_string()}
-                    style={format!("--owner:{};--on-owner:{}", swatch.colour, swatch.ink)}
-                    aria-label={format!("Partition {partition}, owned by {owner}")}>
-                    <span class="pnum">{ format!("P{partition}") }</span>
-                    <span class="powner">{ owner }</span>
-                </li>
-            }
+fn tabs_view(page: &UseReducerHandle<PageState>, lane: &LaneView, group: &str) -> Html {
+    let tab_button = |tab: Tab, label: &'static str| {
+        let p = page.clone();
+        html! {
+            <button role="tab" aria-selected={(page.tab == tab).to_string()} class={classes!("tab", (page.tab == tab).then_some("active"))}
+                onclick={Callback::from(move |_: MouseEvent| p.dispatch(PageAction::ShowTab(tab)))}>{ label }</button>
         }
-        None => html! {
-            <li class="cell stopped" aria-label={format!("Partition {partition}, nobody consuming")}>
-                <span class="pnum">{ format!("P{partition}") }</span>
-                <span class="powner">{ "—" }</span>
-            </li>
+    };
+    let consumer = page
+        .selected
+        .as_ref()
+        .and_then(|h| lane.snapshot.consumers.iter().find(|c| &c.handle == h))
+        .cloned();
+    let body = match page.tab {
+        Tab::Timeline => {
+            html! { <Timeline metrics={lane.metrics.clone()} group={group.to_string()} now={lane.snapshot.now} id="main" /> }
+        }
+        Tab::Protocol => html! {
+            <ProtocolLog dispatch={page.dispatcher()} messages={lane.messages.clone()}
+                consumers={lane.snapshot.consumers.iter().map(|c| c.handle.clone()).collect::<Vec<_>>()}
+                hide_heartbeats={page.hide_heartbeats} selected={page.selected_message} />
         },
+        Tab::Metrics => {
+            html! { <MetricsPanel metrics={lane.metrics.clone()} group={group.to_string()} /> }
+        }
+        Tab::Code => html! { <CodePanel consumer={consumer} /> },
+    };
+    let title = if page.comparing() {
+        format!("{} (first column)", lane.strategy.label())
+    } else {
+        format!("group {group}")
+    };
+    html! {
+        <section class="tabs-panel" aria-label="Details">
+            <div class="tab-bar" role="tablist" aria-label="Views">
+                { tab_button(Tab::Timeline, "Timeline") }
+                { tab_button(Tab::Protocol, "Protocol") }
+                { tab_button(Tab::Metrics, "Metrics") }
+                { tab_button(Tab::Code, "Code") }
+                <span class="tab-context">{ title }</span>
+            </div>
+            <div class="tab-body" role="tabpanel">{ body }</div>
+        </section>
     }
 }

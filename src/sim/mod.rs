@@ -6,6 +6,7 @@ pub mod assign;
 pub mod client;
 pub mod config;
 pub mod coordinator;
+pub mod invariants;
 pub mod javahash;
 pub mod metrics;
 pub mod protocol;

@@ -397,11 +397,12 @@ fn partitions(list: &[TopicPartition]) -> String {
 
 fn short(member_id: &str) -> &str {
     // `consumer-g-1-1b4e28ba-2fa1-41d2-883f-0016d3cca427` → `consumer-g-1-1b4e28ba`: enough to tell members apart.
-    if member_id.len() > 28 {
-        &member_id[..member_id.len() - 28]
-    } else {
-        member_id
-    }
+    member_id
+        .len()
+        .checked_sub(28)
+        .and_then(|end| member_id.get(..end))
+        .filter(|prefix| !prefix.is_empty())
+        .unwrap_or(member_id)
 }
 
 impl fmt::Display for Message {

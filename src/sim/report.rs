@@ -6,6 +6,9 @@ use super::time::{format_millis, Millis};
 use super::world::World;
 use std::fmt::Write;
 
+/// The longest simulated time `lab run` will go through (24 h): beyond it a run would only repeat heartbeats.
+pub const MAX_RUN_MS: Millis = 86_400_000;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunOptions {
     pub path: String,
@@ -36,6 +39,11 @@ impl RunOptions {
                 extra => return Err(format!("unexpected argument \"{extra}\"")),
             }
         }
+        if options.until.is_some_and(|u| u > MAX_RUN_MS) {
+            return Err(format!(
+                "--until is at most {MAX_RUN_MS} ms (24 h of simulated time)"
+            ));
+        }
         if options.path.is_empty() {
             return Err("which scenario? give the path of a scenario JSON file".into());
         }
@@ -50,6 +58,12 @@ pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
     let scenario = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", options.path))?;
     let mut world = World::new(&scenario).map_err(|e| format!("{}: {e}", options.path))?;
     let until = options.until.unwrap_or(world.duration_ms());
+    if until > MAX_RUN_MS {
+        return Err(format!(
+            "{}: duration_ms is at most {MAX_RUN_MS} ms (24 h of simulated time), not {until}",
+            options.path
+        ));
+    }
     world.run_until(until);
     let mut out = String::new();
     if options.show_trace {

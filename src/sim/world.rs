@@ -257,6 +257,16 @@ impl World {
         Some(t)
     }
 
+    /// Processes exactly one event (the earliest) and returns its time; `None` when nothing is pending.
+    /// Tests use it to check invariants after every single event.
+    pub fn process_next_event(&mut self) -> Option<Millis> {
+        let t = self.queue.peek_time()?;
+        let item = self.queue.pop_due(t)?;
+        self.now = item.at;
+        self.process(item.event);
+        Some(t)
+    }
+
     /// Applies a user action now. On error nothing changes.
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
         self.check(&action)?;
@@ -608,7 +618,7 @@ impl World {
     }
 
     fn send(&mut self, from: Endpoint, to: Endpoint, message: Message) {
-        let deliver_at = self.now + self.latency_ms;
+        let deliver_at = self.now.saturating_add(self.latency_ms);
         self.record(TraceEvent::MessageSent {
             from: from.clone(),
             to: to.clone(),

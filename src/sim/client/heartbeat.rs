@@ -34,7 +34,7 @@ impl Heartbeat {
     /// `enable()` → `resetTimeouts()`: the first heartbeat goes one interval after the JoinGroup response.
     pub fn enable(&mut self, now: Millis) {
         self.enabled = true;
-        self.next_heartbeat_at = now + self.heartbeat_interval_ms;
+        self.next_heartbeat_at = now.saturating_add(self.heartbeat_interval_ms);
     }
 
     pub fn disable(&mut self) {
@@ -48,7 +48,7 @@ impl Heartbeat {
     pub fn sent_heartbeat(&mut self, now: Millis, correlation_id: u64, generation: i32) {
         self.last_sent_at = Some(now);
         self.in_flight = Some((correlation_id, generation));
-        self.next_heartbeat_at = now + self.heartbeat_interval_ms;
+        self.next_heartbeat_at = now.saturating_add(self.heartbeat_interval_ms);
     }
 
     pub fn receive_heartbeat(&mut self, now: Millis) {
@@ -58,6 +58,6 @@ impl Heartbeat {
 
     /// When the poll timer expires, given when the application last polled.
     pub fn poll_deadline(&self, last_poll: Millis) -> Millis {
-        last_poll + self.max_poll_interval_ms
+        last_poll.saturating_add(self.max_poll_interval_ms)
     }
 }

@@ -199,7 +199,7 @@ pub struct KafkaConsumer {
     pub metadata: BTreeMap<String, i32>,
     metadata_received: bool,
     /// The leader's view when it assigned: partition counts of the group's topics.
-    assignment_snapshot: Option<BTreeMap<String, i32>>,
+    pub assignment_snapshot: Option<BTreeMap<String, i32>>,
     group_subscription: BTreeSet<String>,
     next_auto_commit_at: Millis,
 
@@ -332,7 +332,7 @@ impl KafkaConsumer {
             group_instance_id: self.config.group_instance_id.clone(),
         });
         self.request_metadata(out);
-        self.next_auto_commit_at = now + self.config.auto_commit_interval_ms;
+        self.next_auto_commit_at = now.saturating_add(self.config.auto_commit_interval_ms);
         self.last_poll_at = now;
         self.poll_pass(now, out);
     }
@@ -394,7 +394,7 @@ impl KafkaConsumer {
         if self.app == AppThread::InPoll {
             self.last_poll_at = now;
         }
-        let until = now + ms;
+        let until = now.saturating_add(ms);
         self.app = AppThread::Stalled { until };
         out.record(TraceEvent::StallStarted {
             consumer: self.handle.clone(),
@@ -498,7 +498,7 @@ impl KafkaConsumer {
         // Fetch: records come back for owned partitions (the log is not modelled yet: there always are some).
         let has_records = !self.owned.is_empty() && !self.pending_revocation;
         if has_records || self.config.poll_timeout_ms == 0 {
-            let until = now + self.config.processing_time_ms.max(1);
+            let until = now.saturating_add(self.config.processing_time_ms.max(1));
             self.app = AppThread::Processing { until };
             self.schedule_app(until, out);
             self.schedule_poll_timer_check(until, out);
@@ -558,7 +558,7 @@ impl KafkaConsumer {
                         | Errors::RebalanceInProgress
                         | Errors::MemberIdRequired => {}
                         Errors::CoordinatorNotAvailable => {
-                            let at = now + self.config.retry_backoff_ms.max(1);
+                            let at = now.saturating_add(self.config.retry_backoff_ms.max(1));
                             self.app = AppThread::Processing { until: at };
                             self.schedule_app(at, out);
                             return;
@@ -870,7 +870,9 @@ impl KafkaConsumer {
         ));
         self.set_owned(assigned, out);
         self.callback(CallbackKind::Assigned, added, out);
-        self.next_auto_commit_at = self.last_poll_at + self.config.auto_commit_interval_ms;
+        self.next_auto_commit_at = self
+            .last_poll_at
+            .saturating_add(self.config.auto_commit_interval_ms);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1007,7 +1009,7 @@ impl KafkaConsumer {
         if !self.config.enable_auto_commit || now < self.next_auto_commit_at {
             return;
         }
-        self.next_auto_commit_at = now + self.config.auto_commit_interval_ms;
+        self.next_auto_commit_at = now.saturating_add(self.config.auto_commit_interval_ms);
         if self.member_state == MemberState::Stable
             && !self.owned.is_empty()
             && !self.rejoin_needed_or_pending()
@@ -1069,7 +1071,7 @@ impl KafkaConsumer {
         self.metadata_received = true;
         self.metadata_token += 1;
         out.set_timer(
-            now + self.config.metadata_max_age_ms,
+            now.saturating_add(self.config.metadata_max_age_ms),
             ConsumerTimer::MetadataRefresh {
                 token: self.metadata_token,
             },

@@ -57,6 +57,10 @@ impl RebalanceReason {
                 client_reason: JoinReason::MetadataChanged,
                 ..
             } => "metadata changed",
+            RebalanceReason::LeaderRejoined {
+                client_reason: JoinReason::RevokedPartitions,
+                ..
+            } => "member revoked partitions",
             RebalanceReason::LeaderRejoined { .. } => "leader rejoined",
             RebalanceReason::MemberMetadataChanged {
                 client_reason: JoinReason::RevokedPartitions,
@@ -176,7 +180,7 @@ impl Ctx<'_> {
         let token = self.timers.token();
         self.timers.join.insert(group.to_string(), token);
         self.out.set_timer(
-            self.now + delay,
+            self.now.saturating_add(delay),
             CoordinatorTimer::JoinTimeout {
                 group: group.to_string(),
                 token,
@@ -188,7 +192,7 @@ impl Ctx<'_> {
         let token = self.timers.token();
         self.timers.join.insert(group.to_string(), token);
         self.out.set_timer(
-            self.now + delay_ms,
+            self.now.saturating_add(delay_ms),
             CoordinatorTimer::InitialRebalanceDelay {
                 group: group.to_string(),
                 token,
@@ -208,7 +212,7 @@ impl Ctx<'_> {
 
     fn reschedule_heartbeat(&mut self, group: &str, member_id: &str, timeout: Millis) {
         let token = self.timers.token();
-        let deadline = self.now + timeout;
+        let deadline = self.now.saturating_add(timeout);
         self.timers.heartbeat.insert(
             (group.to_string(), member_id.to_string()),
             (token, deadline),
@@ -607,7 +611,7 @@ fn schedule_pending_sync(group: &ClassicGroup, ctx: &mut Ctx) {
     let token = ctx.timers.token();
     ctx.timers.sync.insert(group.group_id.clone(), token);
     ctx.out.set_timer(
-        ctx.now + group.rebalance_timeout_ms(),
+        ctx.now.saturating_add(group.rebalance_timeout_ms()),
         CoordinatorTimer::PendingSyncTimeout {
             group: group.group_id.clone(),
             token,

@@ -5,6 +5,8 @@
 # Only package registries are used (crates.io, npm, Debian): nothing is downloaded from elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The same PATH the other scripts use, so a tool found (or installed) here is the one they run.
+source scripts/env.sh
 
 TRUNK_VERSION=0.21.14
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
@@ -30,6 +32,16 @@ ensure_trunk() {
   fi
 }
 
+check_trunk_toml() {
+  # Trunk runs offline, so Trunk.toml must name exactly the wasm-bindgen installed below.
+  local pinned
+  pinned=$(sed -n 's/^wasm_bindgen = "\(.*\)"$/\1/p' Trunk.toml)
+  if [ "$pinned" != "$WASM_BINDGEN_VERSION" ]; then
+    echo "Trunk.toml pins wasm_bindgen = \"$pinned\" but Cargo.lock has wasm-bindgen $WASM_BINDGEN_VERSION" >&2
+    exit 1
+  fi
+}
+
 ensure_wasm_bindgen_cli() {
   if ! wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $WASM_BINDGEN_VERSION"; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 6 minutes)"
@@ -50,13 +62,25 @@ ensure_npm_packages() {
 ensure_chromium() {
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Debian's chromium and chromium-driver"
-    as_root apt-get install -y chromium chromium-driver \
-      || { as_root apt-get update && as_root apt-get install -y chromium chromium-driver; }
+    apt_install chromium chromium-driver
   fi
+  # The Playwright config serves dist/ with `python3 -m http.server`.
+  if ! command -v python3 >/dev/null; then
+    say "installing Debian's python3"
+    apt_install python3
+  fi
+}
+
+apt_install() {
+  # A fresh Debian image has no package lists yet: update once if the first try fails.
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" \
+    || { as_root apt-get update \
+      && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"; }
 }
 
 main() {
   local what=${1:-app}
+  check_trunk_toml
   ensure_wasm_target
   ensure_wasm_bindgen_cli
   ensure_trunk

@@ -98,7 +98,7 @@ pub fn compare(props: &CompareProps) -> Html {
                 { for props.lanes.iter().enumerate().map(|(i, lane)| {
                     let group = lane.snapshot.groups.iter().find(|g| g.group_id == props.group);
                     html! {
-                        <div class="compare-column" aria-label={format!("Lane {}", lane.strategy.label())}>
+                        <div class="compare-column" role="region" aria-label={format!("Lane {}", lane.strategy.label())}>
                             <h3><span class="lane-key" style={format!("background:{}", LANE_STROKES[i % 3])}></span>{ lane.strategy.label() }</h3>
                             <p class="lane-state">{ match group {
                                 Some(g) => format!("{:?} · generation {}", g.state, g.generation),
@@ -150,7 +150,7 @@ fn consumption_plot(lanes: &[LaneView], group: &str, now: Millis) -> Html {
     let y = |n: usize| H - 20.0 - (H - 30.0) * n as f64 / total as f64;
     html! {
         <svg class="consumption" viewBox={format!("0 0 {W} {H}")} role="img" aria-label="Partitions consumed over time">
-            <text x="4" y="12" class="axis-label">{ format!("partitions consumed (of {total})") }</text>
+            <text x={(W - 8.0).to_string()} y="12" text-anchor="end" class="axis-label">{ format!("partitions being consumed (of {total}) over time") }</text>
             <line x1={PAD.to_string()} x2={(W - 8.0).to_string()} y1={y(0).to_string()} y2={y(0).to_string()} class="tick-line" />
             <line x1={PAD.to_string()} x2={(W - 8.0).to_string()} y1={y(total).to_string()} y2={y(total).to_string()} class="tick-line" />
             <text x={(PAD - 4.0).to_string()} y={(y(total) + 4.0).to_string()} text-anchor="end" class="tick-label">{ total }</text>

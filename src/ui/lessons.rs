@@ -60,6 +60,12 @@ fn settings(pairs: &[(&str, &str)]) -> BTreeMap<String, ConfigValue> {
         .collect()
 }
 
+/// Real processes never start in the same millisecond: staggering the starts puts their heartbeats
+/// out of phase, as in a real deployment, so members learn of a rebalance at different moments.
+fn stagger(i: usize) -> u64 {
+    i as u64 * 700
+}
+
 /// Short timeouts so that a crash or a stall plays out within a minute of simulated time.
 const CLASSROOM: &[(&str, &str)] = &[
     ("session.timeout.ms", "10000"),
@@ -95,12 +101,14 @@ fn scenario(
             .collect(),
         consumers: groups
             .iter()
-            .map(|(group, count)| ConsumerSpec {
-                group: group.to_string(),
-                topics: vec![topics[0].0.to_string()],
-                config: BTreeMap::new(),
-                start_at_ms: 0,
-                count: *count,
+            .flat_map(|(group, count)| {
+                (0..*count).map(move |i| ConsumerSpec {
+                    group: group.to_string(),
+                    topics: vec![topics[0].0.to_string()],
+                    config: BTreeMap::new(),
+                    start_at_ms: stagger(i),
+                    count: 1,
+                })
             })
             .collect(),
         actions: Vec::new(),
@@ -155,7 +163,7 @@ fn static_members() -> Scenario {
             group: "orders-app".into(),
             topics: vec!["orders".into()],
             config: settings(&[("group.instance.id", &format!("orders-app-{n}"))]),
-            start_at_ms: 0,
+            start_at_ms: stagger(n - 1),
             count: 1,
         });
     }

@@ -73,7 +73,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             </defs>
             { time_ticks(&axis, height) }
             { for rows.iter().enumerate().map(|(i, row)| partition_row(row, i, &axis, row_h, &hatch, multi_topic, props.now)) }
-            { for rebalances.iter().map(|r| rebalance_band(r, &axis, height, &rows, props.now)) }
+            { for rebalances.iter().map(|r| rebalance_band(r, &axis, height, &rows, props.now, !props.compact)) }
             <line class="now-line" x1={axis.x(props.now).to_string()} x2={axis.x(props.now).to_string()} y1={HEAD_H.to_string()} y2={(height - 16.0).to_string()} />
         </svg>
     }
@@ -174,6 +174,7 @@ fn rebalance_band(
     height: f64,
     rows: &[&PartitionTimeline],
     now: Millis,
+    labelled: bool,
 ) -> Html {
     let end = r.stable_at.unwrap_or(now).min(now);
     let x0 = axis.x(r.started_at);
@@ -192,8 +193,10 @@ fn rebalance_band(
             <title>{ format!("{summary}\nbefore: {before}\nafter: {after}") }</title>
             <rect x={x0.to_string()} y={(HEAD_H - 6.0).to_string()} width={(x1 - x0).to_string()} height={(height - HEAD_H - 10.0).to_string()} class="band" />
             <path d={format!("M{} {} l-5 -8 h10 z", x0, HEAD_H - 6.0)} class="marker" />
-            <text x={(x0 + 6.0).to_string()} y="14" class="band-label">{ format!("▼ gen {} · {reason}", r.generation) }</text>
-            <text x={(x0 + 6.0).to_string()} y="27" class="band-sub">{ format!("{duration:.1} s") }</text>
+            if labelled {
+                <text x={(x0 + 6.0).to_string()} y="14" class="band-label">{ format!("▼ gen {} · {reason}", r.generation) }</text>
+                <text x={(x0 + 6.0).to_string()} y="27" class="band-sub">{ format!("{duration:.1} s") }</text>
+            }
         </g>
     }
 }

@@ -141,6 +141,8 @@ test('a share link replays the session', async ({ page, context }) => {
 });
 
 test('the code tab shows the selected consumer as Java, Python and Rust', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
   await card(page, 'c2').click();
   await page.getByRole('tab', { name: 'Code' }).click();
   const java = page.getByLabel('Java code for c2');

@@ -1,0 +1,67 @@
+import { test, expect, Page } from '@playwright/test';
+import { open, shot, setSpeed, play, pause, simTime, card, group, generation, runUntilStable, owned, rebalances } from './util';
+
+let errors: string[] = [];
+test.beforeEach(async ({ page }) => {
+  errors = await open(page);
+});
+test.afterEach(async () => {
+  expect(errors).toEqual([]);
+});
+
+test('a static member restarted within session.timeout.ms keeps its partitions without a rebalance', async ({ page }) => {
+  await page.getByLabel('Lesson').selectOption({ label: 'Static members' });
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  await expect(card(page, 'c2')).toContainText('static');
+  expect(await owned(page, 'c2')).toBe('P2 P3');
+
+  await card(page, 'c2').getByRole('button', { name: 'Kill c2' }).click();
+  const killedAt = await simTime(page);
+  await setSpeed(page, '1×');
+  await play(page);
+  await expect.poll(() => simTime(page), { timeout: 10_000 }).toBeGreaterThan(killedAt + 2_000);
+  await pause(page);
+  await card(page, 'c2').getByRole('button', { name: 'Restart c2' }).click();
+  await setSpeed(page, '10×');
+  await play(page);
+  await expect(card(page, 'c2').getByLabel('Owned partitions')).toHaveText('P2 P3', { timeout: 20_000 });
+  await expect.poll(() => simTime(page), { timeout: 20_000 }).toBeGreaterThan(killedAt + 25_000);
+  await pause(page);
+  // Same generation, same partitions: the coordinator replaced the member without a rebalance.
+  expect(await generation(page)).toBe(1);
+  expect(await owned(page, 'c2')).toBe('P2 P3');
+  await shot(page, 'static-restart');
+
+  // Down longer than session.timeout.ms: expiry rebalances, and so does the return.
+  await card(page, 'c3').getByRole('button', { name: 'Kill c3' }).click();
+  await runUntilStable(page, 2);
+  expect((await rebalances(page)).find((r) => r.generation === 2)!.reason).toBe('session expired');
+  await card(page, 'c3').getByRole('button', { name: 'Restart c3' }).click();
+  await runUntilStable(page, 3);
+  expect(await owned(page, 'c3')).toBe('P4 P5');
+});
+
+async function laneState(page: Page, label: string) {
+  return page.getByRole('region', { name: `Lane ${label}` }).locator('.lane-state');
+}
+
+test('compare: eager revokes everything, cooperative only what moves', async ({ page }) => {
+  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  await expect(page.getByRole('region', { name: 'Compare protocols' })).toBeVisible();
+  await setSpeed(page, '10×');
+  await play(page);
+  await expect(await laneState(page, 'eager · range')).toHaveText('Stable · generation 1', { timeout: 30_000 });
+  await expect(await laneState(page, 'cooperative · cooperative-sticky')).toHaveText('Stable · generation 1', { timeout: 30_000 });
+  await pause(page);
+  await page.getByRole('button', { name: 'Add consumer' }).click();
+  await play(page);
+  await expect(await laneState(page, 'eager · range')).toHaveText('Stable · generation 2', { timeout: 30_000 });
+  // Cooperative needs two rounds: the owner revokes in the first, the newcomer gets it in the second.
+  await expect(await laneState(page, 'cooperative · cooperative-sticky')).toHaveText('Stable · generation 3', { timeout: 30_000 });
+  await pause(page);
+  const table = page.getByRole('table', { name: 'Comparison metrics' });
+  await expect(table.getByRole('row', { name: /^Rebalances/ })).toHaveText(/Rebalances \(generations\)\s*2\D+3/);
+  await expect(table.getByRole('row', { name: /^Partitions revoked/ })).toHaveText(/Partitions revoked\s*6\s*1/);
+  await shot(page, 'compare');
+});

@@ -1,5 +1,5 @@
 //! Scenarios: a seeded cluster, groups of consumers and timed actions, as JSON.
-//! The format is documented in `docs/scenario-format.md`.
+//! The format is documented in the README ("Scenario files").
 
 use super::assign::AssignorName;
 use super::config::{BrokerConfig, ConfigError, ConsumerConfig};

@@ -93,6 +93,11 @@ pub fn compare(props: &CompareProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            <p class="hint compare-note">
+                { "Eager: every member revokes everything and waits at the barrier until the slowest member's next poll. \
+                   Cooperative: only partitions that move are revoked, and they need two rebalances to reach their new owner; \
+                   everyone else keeps consuming. The lowest value of each row is marked ✓." }
+            </p>
             { consumption_plot(&props.lanes, &props.group, now) }
             <div class="compare-columns" style={format!("grid-template-columns: repeat({}, minmax(0, 1fr))", props.lanes.len())}>
                 { for props.lanes.iter().enumerate().map(|(i, lane)| {

@@ -58,7 +58,12 @@ fn group_header(group_id: &str, group: Option<&GroupSnapshot>) -> Html {
         None => "—",
     };
     let state = format!("{:?}", g.state);
-    let leader = g.leader_consumer.clone().unwrap_or_else(|| "none".into());
+    // The leader is the first member to join; it alone runs the assignor and sees every subscription.
+    let leader = match (&g.leader_consumer, &g.selected_assignor) {
+        (Some(c), Some(a)) => format!("{c} · runs {a}"),
+        (Some(c), None) => c.clone(),
+        (None, _) => "none".into(),
+    };
     html! {
         <div class="group-head">
             <h2 class="group-title">{ format!("Group {group_id}") }</h2>

@@ -30,6 +30,12 @@ pub const LESSONS: &[Lesson] = &[
         build: kafka_defaults,
     },
     Lesson {
+        id: "slow-consumers",
+        title: "Slow consumers: eager vs cooperative",
+        blurb: "Each poll's batch takes 0.8–2.6 s: a rebalance waits for every member's next poll. Try Compare, then add a consumer.",
+        build: slow_consumers,
+    },
+    Lesson {
         id: "idle",
         title: "More consumers than partitions",
         blurb: "7 consumers on 6 partitions: one stays idle but still heartbeats.",
@@ -132,6 +138,15 @@ fn kafka_defaults() -> Scenario {
         &[("orders-app", 3)],
         &[],
     )
+}
+
+fn slow_consumers() -> Scenario {
+    let mut s = basics();
+    s.name = "Slow consumers".into();
+    for (consumer, ms) in s.consumers.iter_mut().zip(["800", "2600", "1700"]) {
+        consumer.config = settings(&[("processing.time.ms", ms)]);
+    }
+    s
 }
 
 fn idle() -> Scenario {

@@ -115,11 +115,33 @@ pub fn app() -> Html {
         })
     };
 
+    let on_embed = {
+        let page = page.clone();
+        let share_status = share_status.clone();
+        Callback::from(move |_| {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let location = window.location();
+            let base = format!(
+                "{}{}",
+                location.origin().unwrap_or_default(),
+                location.pathname().unwrap_or_default()
+            );
+            let snippet = format!(
+                "<iframe src=\"{base}#{}\" title=\"Rebalance Lab\" width=\"100%\" height=\"860\" style=\"border:0\" loading=\"lazy\"></iframe>",
+                page.share_fragment()
+            );
+            let _ = window.navigator().clipboard().write_text(&snippet);
+            share_status.set(Some("Embed code copied: paste it into any page".into()));
+        })
+    };
+
     let main_lane = page.lanes[0].clone();
     let group = focus_group(&page, &main_lane);
     html! {
         <div class="app">
-            <Toolbar dispatch={page.dispatcher()} playing={page.playing} speed={page.speed} now={page.now()} lesson={page.lesson} on_share={on_share} share_status={(*share_status).clone()} />
+            <Toolbar dispatch={page.dispatcher()} playing={page.playing} speed={page.speed} now={page.now()} lesson={page.lesson} on_share={on_share} on_embed={on_embed} share_status={(*share_status).clone()} />
             if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
                 <div class="page-notice" role="alert">
                     <span>{ &n.text }</span>

@@ -15,6 +15,7 @@ pub struct ToolbarProps {
     pub now: Millis,
     pub lesson: &'static str,
     pub on_share: Callback<()>,
+    pub on_embed: Callback<()>,
     pub share_status: Option<String>,
 }
 
@@ -43,6 +44,24 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let on_share = {
         let cb = props.on_share.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let on_embed = {
+        let cb = props.on_embed.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let dark = use_state(|| false);
+    let toggle_theme = {
+        let dark = dark.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = !*dark;
+            if let Some(root) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = root.set_attribute("data-theme", if next { "dark" } else { "light" });
+            }
+            dark.set(next);
+        })
     };
     let play_pause = if props.playing {
         html! { <button class="primary" aria-label="Pause" onclick={send(PageAction::Pause)}>{ "❚❚ Pause" }</button> }
@@ -79,6 +98,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             <div class="page-actions">
                 <button aria-label="Copy share link" onclick={on_share}>{ "Share link" }</button>
+                <button aria-label="Copy embed code" title="An iframe for documentation pages" onclick={on_embed}>{ "Embed" }</button>
+                <button aria-label="Dark theme" aria-pressed={(*dark).to_string()} title="Dark theme" onclick={toggle_theme}>{ if *dark { "☀" } else { "☾" } }</button>
                 if let Some(status) = &props.share_status {
                     <span class="share-status" role="status">{ status }</span>
                 }

@@ -1,0 +1,95 @@
+import { test, expect } from '@playwright/test';
+import { open, shot, setSpeed, play, pause, simTime, card, group, runUntilStable, partition, rebalances } from './util';
+
+let errors: string[] = [];
+test.beforeEach(async ({ page }) => {
+  errors = await open(page);
+});
+test.afterEach(async () => {
+  expect(errors).toEqual([]);
+});
+
+test('two groups read one topic independently, each getting every partition', async ({ page }) => {
+  await page.getByLabel('Lesson').selectOption({ label: 'Two groups, one topic' });
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1, 'analytics');
+  await expect(group(page, 'orders-app').getByLabel('Group state')).toHaveText('Stable');
+  const members = async (id: string) =>
+    (await page.getByRole('list', { name: `Consumers of ${id}` }).getByRole('listitem').all()).length;
+  expect(await members('orders-app')).toBe(3);
+  expect(await members('analytics')).toBe(2);
+  for (const id of ['orders-app', 'analytics']) {
+    const handles = await page
+      .getByRole('list', { name: `Consumers of ${id}` })
+      .locator('.name')
+      .allInnerTexts();
+    for (let p = 0; p < 6; p++) {
+      const label = (await partition(page, p, 'orders', id).getAttribute('aria-label'))!;
+      const owner = label.replace(/^Partition \d+: consumed by /, '');
+      expect(handles, `${id} P${p}: ${label}`).toContain(owner);
+    }
+  }
+  await shot(page, 'two-groups');
+});
+
+test('a third group added from the page joins on its own', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  await page.getByRole('button', { name: 'Add group' }).click();
+  await expect(card(page, 'c4')).toBeVisible();
+  await expect(card(page, 'c5')).toBeVisible();
+  await runUntilStable(page, 1, 'analytics');
+  await expect(group(page, 'orders-app').getByLabel('Generation')).toHaveText('1');
+  await expect(partition(page, 0, 'orders', 'analytics')).toHaveAttribute('aria-label', 'Partition 0: consumed by c4');
+});
+
+test('a new partition waits for the leader\'s metadata refresh, then a rebalance hands it out', async ({ page }) => {
+  await setSpeed(page, '100×');
+  await runUntilStable(page, 1);
+  await page.getByRole('button', { name: 'Add partition to orders' }).click();
+  await expect(partition(page, 6)).toHaveAttribute('aria-label', 'Partition 6: nobody consuming');
+  await play(page);
+  await expect(group(page).getByLabel('Generation')).toHaveText('2', { timeout: 30_000 });
+  await expect(group(page).getByLabel('Group state')).toHaveText('Stable', { timeout: 30_000 });
+  await pause(page);
+  const r = (await rebalances(page)).find((x) => x.generation === 2)!;
+  expect(r.reason).toBe('metadata changed');
+  await expect(partition(page, 6)).toHaveAttribute('aria-label', /consumed by c3$/);
+});
+
+test('Step jumps to the next event and Reset goes back to time zero', async ({ page }) => {
+  const t0 = await simTime(page);
+  await page.getByRole('button', { name: 'Step to the next event' }).click();
+  await expect.poll(() => simTime(page)).toBeGreaterThan(t0);
+  const t1 = await simTime(page);
+  await page.getByRole('button', { name: 'Step to the next event' }).click();
+  await expect.poll(() => simTime(page)).toBeGreaterThan(t1);
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await page.getByRole('button', { name: 'Reset to time zero' }).click();
+  expect(await simTime(page)).toBe(0);
+});
+
+test('topics can be added and deleted; a duplicate is refused with Kafka\'s reason', async ({ page }) => {
+  const cluster = page.getByRole('region', { name: 'Cluster overview' });
+  await cluster.getByLabel('New topic name').fill('payments');
+  await cluster.getByLabel('New topic partitions').fill('4');
+  await cluster.getByRole('button', { name: 'Add topic' }).click();
+  await expect(cluster).toContainText('payments');
+  await cluster.getByRole('button', { name: 'Add topic' }).click();
+  await expect(cluster.getByRole('alert')).toHaveText("TopicExistsException: Topic 'payments' already exists.");
+  await cluster.getByRole('button', { name: 'Delete topic payments' }).click();
+  await expect(cluster.getByRole('button', { name: 'Delete topic payments' })).toHaveCount(0);
+});
+
+test('dark theme and the embed code', async ({ page, context }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'true');
+  await shot(page, 'dark');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy embed code' }).click();
+  await expect(page.getByText(/Embed code copied/)).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:8090\/#s=[A-Za-z0-9_-]+" title="Rebalance Lab"/);
+});

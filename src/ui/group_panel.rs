@@ -247,18 +247,22 @@ pub fn partition_list(partitions: &[TopicPartition]) -> String {
 }
 
 /// The coordinator's session deadline against `session.timeout.ms`: how long until it would expire.
+/// The heart beats when a heartbeat has just gone out.
 fn session_bar(c: &ConsumerSnapshot, now: Millis) -> Html {
     let total = c.config.session_timeout_ms.max(1);
+    let just_beat = c
+        .last_heartbeat_sent
+        .is_some_and(|t| now.saturating_sub(t) < (c.config.heartbeat_interval_ms / 5).max(200));
     match c.session_deadline {
         Some(deadline) => {
             let left = deadline.saturating_sub(now);
             countdown(
-                "session",
+                if just_beat { "session beat" } else { "session" },
                 "♥",
                 left,
                 total,
                 "Session time left",
-                "heartbeat",
+                "session expires unless a heartbeat arrives",
             )
         }
         None => html! { <div class="meter muted">{ "♥ no session at the coordinator" }</div> },

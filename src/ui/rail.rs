@@ -263,6 +263,7 @@ struct ConsumerForm {
     heartbeat_interval_ms: String,
     max_poll_interval_ms: String,
     processing_time_ms: String,
+    poll_timeout_ms: String,
     key_deserializer: String,
     value_deserializer: String,
 }
@@ -291,6 +292,7 @@ fn add_consumer_form(props: &FormProps) -> Html {
         heartbeat_interval_ms: String::new(),
         max_poll_interval_ms: String::new(),
         processing_time_ms: String::new(),
+        poll_timeout_ms: String::new(),
         key_deserializer: DESERIALIZERS[0].into(),
         value_deserializer: DESERIALIZERS[0].into(),
     });
@@ -352,6 +354,7 @@ fn add_consumer_form(props: &FormProps) -> Html {
             put("heartbeat.interval.ms", &f.heartbeat_interval_ms);
             put("max.poll.interval.ms", &f.max_poll_interval_ms);
             put("processing.time.ms", &f.processing_time_ms);
+            put("poll.timeout.ms", &f.poll_timeout_ms);
             put("key.deserializer", &f.key_deserializer);
             put("value.deserializer", &f.value_deserializer);
             page.dispatch(PageAction::Do(
@@ -375,6 +378,7 @@ fn add_consumer_form(props: &FormProps) -> Html {
                 { field("heartbeat.interval.ms", "group default", |f| &f.heartbeat_interval_ms, |f, v| f.heartbeat_interval_ms = v) }
                 { field("max.poll.interval.ms", "group default", |f| &f.max_poll_interval_ms, |f, v| f.max_poll_interval_ms = v) }
                 { field("processing time per poll (ms)", "50", |f| &f.processing_time_ms, |f, v| f.processing_time_ms = v) }
+                { field("poll timeout (ms), 0 = poll(0)", "100", |f| &f.poll_timeout_ms, |f, v| f.poll_timeout_ms = v) }
                 { deserializer("key.deserializer", |f| &f.key_deserializer, |f, v| f.key_deserializer = v) }
                 { deserializer("value.deserializer", |f| &f.value_deserializer, |f, v| f.value_deserializer = v) }
                 <button type="submit" class="primary">{ "Add consumer" }</button>

@@ -97,7 +97,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 </div>
             </div>
             <div class="page-actions">
-                <button aria-label="Copy share link" onclick={on_share}>{ "Share link" }</button>
+                <button aria-label="Copy share link" onclick={on_share}>{ "Share" }</button>
                 <button aria-label="Copy embed code" title="An iframe for documentation pages" onclick={on_embed}>{ "Embed" }</button>
                 <button aria-label="Dark theme" aria-pressed={(*dark).to_string()} title="Dark theme" onclick={toggle_theme}>{ if *dark { "☀" } else { "☾" } }</button>
                 if let Some(status) = &props.share_status {

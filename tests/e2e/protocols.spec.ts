@@ -65,3 +65,20 @@ test('compare: eager revokes everything, cooperative only what moves', async ({ 
   await expect(table.getByRole('row', { name: /^Partitions revoked/ })).toHaveText(/Partitions revoked\s*6\s*1/);
   await shot(page, 'compare');
 });
+
+test('the Static ID toggle applies at the next restart, as Kafka reads group.instance.id at construction', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  const toggle = card(page, 'c1').getByLabel('Static ID for c1');
+  await toggle.click();
+  await expect(card(page, 'c1').getByRole('alert')).toContainText('Kafka reads group.instance.id only when the consumer is created');
+  await expect(toggle).not.toBeChecked();
+  await card(page, 'c1').getByRole('button', { name: 'Close c1' }).click();
+  await runUntilStable(page, 2);
+  await toggle.click();
+  await expect(toggle).toBeChecked();
+  await card(page, 'c1').getByRole('button', { name: 'Restart c1' }).click();
+  await expect(card(page, 'c1')).toContainText('static');
+  await runUntilStable(page, 3);
+  await expect(card(page, 'c1').locator('.member-id')).toContainText('c1-instance-');
+});

@@ -92,3 +92,31 @@ fn a_replayed_session_equals_the_live_one() {
         assert_eq!(a.world.trace(), b.world.trace());
     }
 }
+
+/// The page's "Scenario file" export, run as a plain scenario, reproduces the live session.
+#[test]
+fn an_exported_session_is_a_scenario_that_replays_it() {
+    use rebalance_lab::sim::{Action, Scenario, World};
+    use rebalance_lab::ui::lab::{Lab, Session, Strategy};
+    use rebalance_lab::ui::lessons::LESSONS;
+    let mut live = Lab::new(Session {
+        scenario: LESSONS[0].scenario(),
+        strategies: vec![Strategy::EagerRange],
+        actions: Vec::new(),
+        until_ms: 0,
+    })
+    .unwrap();
+    live.run_until(14_000);
+    live.apply(Action::CloseConsumer {
+        consumer: "c1".into(),
+    })
+    .unwrap();
+    live.run_until(30_000);
+    let exported = live.saved_session().as_scenario().to_json();
+    let scenario = Scenario::from_json(&exported)
+        .unwrap()
+        .with_assignment_strategy(None, &Strategy::EagerRange.assignors());
+    let mut world = World::new(&scenario).unwrap();
+    world.run_until(30_000);
+    assert_eq!(world.snapshot(), live.snapshots()[0].as_ref().clone());
+}

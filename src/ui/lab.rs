@@ -85,6 +85,19 @@ pub struct Session {
     pub until_ms: Millis,
 }
 
+impl Session {
+    /// The session as a plain scenario file: the user's actions become timed actions, so `lab run`
+    /// (or the page's scenario box) replays exactly what happened here.
+    pub fn as_scenario(&self) -> Scenario {
+        let mut scenario = self.scenario.clone();
+        scenario.actions.extend(self.actions.iter().cloned());
+        // A stable sort keeps the order of actions given for the same instant.
+        scenario.actions.sort_by_key(|t| t.at_ms);
+        scenario.duration_ms = scenario.duration_ms.max(self.until_ms);
+        scenario
+    }
+}
+
 pub struct Lab {
     pub session: Session,
     pub lanes: Vec<Lane>,

@@ -13,6 +13,7 @@ pub mod metrics_panel;
 pub mod palette;
 pub mod protocol_log;
 pub mod rail;
+pub mod scenario_file;
 pub mod share;
 pub mod speed;
 pub mod state;
@@ -27,6 +28,7 @@ use group_panel::GroupPanel;
 use metrics_panel::MetricsPanel;
 use protocol_log::ProtocolLog;
 use rail::Rail;
+use scenario_file::ScenarioFile;
 use state::{LaneView, NoticeAt, PageAction, PageState, Tab};
 use timeline::Timeline;
 use toolbar::Toolbar;
@@ -137,6 +139,11 @@ pub fn app() -> Html {
         })
     };
 
+    let current_scenario = {
+        let page = page.clone();
+        Callback::from(move |_| page.scenario_json())
+    };
+
     let main_lane = page.lanes[0].clone();
     let group = focus_group(&page, &main_lane);
     html! {
@@ -161,6 +168,7 @@ pub fn app() -> Html {
                         </section>
                     }
                     { tabs_view(&page, &main_lane, &group) }
+                    <ScenarioFile dispatch={page.dispatcher()} current={current_scenario} notice={page.notice.clone()} />
                 </main>
             </div>
         </div>

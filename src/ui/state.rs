@@ -6,6 +6,7 @@ use super::lessons::{self, LESSONS};
 use super::share;
 use crate::sim::metrics::Metrics;
 use crate::sim::protocol::{Errors, Message};
+use crate::sim::scenario::Scenario;
 use crate::sim::snapshot::Snapshot;
 use crate::sim::time::Millis;
 use crate::sim::trace::{Endpoint, TraceEvent};
@@ -35,6 +36,7 @@ pub enum NoticeAt {
     Consumer(String),
     Cluster,
     AddConsumer,
+    ScenarioFile,
     Page,
 }
 
@@ -101,6 +103,8 @@ pub enum PageAction {
     LoadLesson(String),
     /// Open a shared session; a broken link gives a notice and changes nothing.
     OpenShared(String),
+    /// Load a scenario file's JSON; an invalid one gives a notice and changes nothing.
+    LoadScenario(String),
     /// A model action from a control, with where to show a refusal.
     Do(Action, NoticeAt),
     /// A refusal found before reaching the model (e.g. an empty form field).
@@ -153,6 +157,11 @@ impl PageState {
 
     pub fn session(&self) -> Session {
         self.lab.borrow().session.clone()
+    }
+
+    /// The current session as scenario-file JSON (see the README's "Scenario files").
+    pub fn scenario_json(&self) -> String {
+        self.lab.borrow().saved_session().as_scenario().to_json()
     }
 
     pub fn share_fragment(&self) -> String {
@@ -318,6 +327,32 @@ impl Reducible for PageState {
                         text: format!("This share link cannot be opened: {e}. The page kept its current state."),
                     }),
                 };
+            }
+            PageAction::LoadScenario(text) => {
+                let loaded = Scenario::from_json(&text)
+                    .map_err(|e| e.0)
+                    .and_then(|scenario| {
+                        next.replace_lab(Session {
+                            scenario,
+                            strategies: next.session().strategies,
+                            actions: Vec::new(),
+                            until_ms: 0,
+                        })
+                    });
+                match loaded {
+                    Ok(()) => {
+                        next.playing = false;
+                        next.notice = None;
+                    }
+                    Err(e) => {
+                        next.notice = Some(Notice {
+                            at: NoticeAt::ScenarioFile,
+                            text: format!(
+                                "This scenario cannot be loaded: {e}. Nothing was changed."
+                            ),
+                        })
+                    }
+                }
             }
             PageAction::Do(action, at) => {
                 let result = next.lab.borrow_mut().apply(action);

@@ -91,5 +91,24 @@ test('dark theme and the embed code', async ({ page, context }) => {
   await page.getByRole('button', { name: 'Copy embed code' }).click();
   await expect(page.getByText(/Embed code copied/)).toBeVisible();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
-  expect(copied).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:8090\/#s=[A-Za-z0-9_-]+" title="Rebalance Lab"/);
+  expect(copied).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#s=[A-Za-z0-9_-]+" title="Rebalance Lab"/);
+});
+
+test('the scenario file box exports the session and loads an edited one; a broken file changes nothing', async ({ page }) => {
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByRole('button', { name: 'Show this session' }).click();
+  const json = await box.getByLabel('Scenario JSON').inputValue();
+  const scenario = JSON.parse(json);
+  expect(scenario.topics[0]).toEqual({ name: 'orders', partitions: 6 });
+
+  await box.getByLabel('Scenario JSON').fill('{ "topics": [ { "name": "orders", "partitions": "six" } ] }');
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(box.getByRole('alert')).toContainText('This scenario cannot be loaded');
+  await expect(page.getByRole('region', { name: 'Topic orders' }).getByRole('heading')).toHaveText('Topic orders · 6 partitions');
+
+  scenario.topics[0].partitions = 8;
+  await box.getByLabel('Scenario JSON').fill(JSON.stringify(scenario));
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(page.getByRole('region', { name: 'Topic orders' }).getByRole('heading')).toHaveText('Topic orders · 8 partitions');
+  await expect(box.getByRole('alert')).toHaveCount(0);
 });

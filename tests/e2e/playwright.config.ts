@@ -1,5 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
+// E2E_PORT lets two runs share a machine.
+const port = process.env.E2E_PORT ?? '8090';
+
 // Drives Debian's Chromium (never a downloaded browser) against the release build in dist/.
 export default defineConfig({
   testDir: '.',
@@ -9,7 +12,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: '../../target/e2e-results',
   use: {
-    baseURL: 'http://127.0.0.1:8090',
+    baseURL: `http://127.0.0.1:${port}`,
     viewport: { width: 1440, height: 900 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -25,8 +28,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'python3 -m http.server 8090 --bind 127.0.0.1 --directory ../../dist',
-    url: 'http://127.0.0.1:8090/index.html',
+    command: `python3 -m http.server ${port} --bind 127.0.0.1 --directory ../../dist`,
+    url: `http://127.0.0.1:${port}/index.html`,
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'ignore',

@@ -113,6 +113,9 @@ pub fn compare(props: &CompareProps) -> Html {
                                 { for lane.snapshot.consumers.iter().filter(|c| c.group == props.group).map(|c| html! {
                                     <li style={format!("--owner:{}", swatch_for(&c.handle).colour)}>
                                         <strong>{ &c.handle }</strong>{ " " }<span>{ super::group_panel::partition_list(&c.owned) }</span>
+                                        <span class="pause" title="Longest stretch this consumer held partitions but consumed nothing">
+                                            { format!(" · longest pause {:.1} s", lane.metrics.consumers.get(&c.handle).map_or(0, |m| m.longest_pause_ms) as f64 / 1000.0) }
+                                        </span>
                                     </li>
                                 }) }
                             </ul>

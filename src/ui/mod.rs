@@ -188,10 +188,7 @@ fn focus_group(page: &PageState, lane: &LaneView) -> String {
 
 fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
     let s = &lane.snapshot;
-    let mut group_ids: Vec<String> = s.consumers.iter().map(|c| c.group.clone()).collect();
-    group_ids.dedup();
-    let mut seen = std::collections::BTreeSet::new();
-    group_ids.retain(|g| seen.insert(g.clone()));
+    let group_ids = topic_view::groups_in_order(s);
     html! {
         { for group_ids.into_iter().map(|g| {
             let consumers: Vec<_> = s.consumers.iter().filter(|c| c.group == g).cloned().collect();

@@ -154,9 +154,7 @@ fn cluster_view(props: &ClusterProps) -> Html {
             }
         })
     };
-    let mut groups: Vec<String> = s.consumers.iter().map(|c| c.group.clone()).collect();
-    groups.sort();
-    groups.dedup();
+    let groups = super::topic_view::groups_in_order(s);
     let next_group = GROUP_NAMES
         .iter()
         .find(|g| !groups.iter().any(|x| x == *g))

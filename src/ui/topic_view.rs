@@ -33,6 +33,17 @@ pub enum CellOwner {
     Nobody,
 }
 
+/// Groups in the order their first consumer appeared: the order every view lists them in.
+pub fn groups_in_order(s: &Snapshot) -> Vec<String> {
+    let mut groups: Vec<String> = Vec::new();
+    for c in &s.consumers {
+        if !groups.contains(&c.group) {
+            groups.push(c.group.clone());
+        }
+    }
+    groups
+}
+
 /// Partition → cell, for one group on one topic.
 pub fn cells(snapshot: &Snapshot, group: &str, topic: &str, partitions: i32) -> Vec<CellOwner> {
     let mut owners: BTreeMap<i32, CellOwner> = BTreeMap::new();
@@ -82,13 +93,7 @@ pub fn topic_view(props: &TopicViewProps) -> Html {
     let s = &props.snapshot;
     let groups: Vec<String> = match &props.only_group {
         Some(g) => vec![g.clone()],
-        None => {
-            let mut gs: Vec<String> = s.consumers.iter().map(|c| c.group.clone()).collect();
-            gs.dedup();
-            gs.sort();
-            gs.dedup();
-            gs
-        }
+        None => groups_in_order(s),
     };
     html! {
         <div class={classes!("topics", props.compact.then_some("compact"))}>

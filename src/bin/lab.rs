@@ -1,20 +1,36 @@
 //! `lab`: the command-line interface over the Rebalance Lab model.
 
+use rebalance_lab::sim::report;
 use std::io::Write;
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: lab <command>\n  lab assign CASES.json   run assignor oracle cases, print results JSON";
+const USAGE: &str = "usage:
+  lab run SCENARIO.json [--hide-heartbeats] [--until MS] [--no-trace]
+                          simulate a scenario, print its trace and a summary
+  lab assign CASES.json   run assignor oracle cases, print results JSON";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
         Some("assign") => assign(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
         }
     }
+}
+
+/// `lab run`: simulate a scenario, print its trace and a summary.
+fn run(args: &[String]) -> ExitCode {
+    let options = match report::RunOptions::parse(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("lab run: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    finish("run", report::run_scenario_file(&options))
 }
 
 /// `lab assign CASES.json`: results in the `kafka-assignor-oracle-results/1` format on stdout.
@@ -29,18 +45,23 @@ fn assign(args: &[String]) -> ExitCode {
             rebalance_lab::sim::assign::conformance::assign_cases_text(&text)
                 .map_err(|e| format!("{path}: {e}"))
         });
+    finish("assign", outcome.map_err(|e| e.to_string()))
+}
+
+/// Prints a command's output, or its error on stderr with a failing exit code.
+fn finish(command: &str, outcome: Result<String, impl std::fmt::Display>) -> ExitCode {
     match outcome {
-        // A closed pipe (`lab assign x | head`) is not an error worth a panic.
-        Ok(results) => match std::io::stdout().lock().write_all(results.as_bytes()) {
+        // A closed pipe (`lab run x | head`) is not an error worth a panic.
+        Ok(text) => match std::io::stdout().lock().write_all(text.as_bytes()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("lab assign: cannot write results: {e}");
+                eprintln!("lab {command}: cannot write output: {e}");
                 ExitCode::FAILURE
             }
         },
         Err(message) => {
-            eprintln!("lab assign: {message}");
+            eprintln!("lab {command}: {message}");
             ExitCode::FAILURE
         }
     }

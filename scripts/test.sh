@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need, then runs all of them and ends on one summary line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh test || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+source scripts/env.sh
+
+passed=0
+failed=0
+failures=()
+
+step() {
+  local name=$1
+  shift
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    printf '\033[32mPASS\033[0m %s (%ds)\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf '\033[31mFAIL\033[0m %s (%ds)\n' "$name" $((SECONDS - start))
+  fi
+}
+
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy" cargo clippy --all-targets -- -D warnings
+step "native tests" cargo test
+step "wasm tests in headless Chromium" cargo test --target wasm32-unknown-unknown --test web
+step "release build (trunk)" trunk build --release
+step "bundle size" bash scripts/wasm-size.sh
+step "browser end-to-end tests" npx playwright test -c tests/e2e
+
+echo
+if [ "$failed" -gt 0 ]; then
+  printf 'failed steps: %s\n' "${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

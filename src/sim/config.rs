@@ -1,0 +1,464 @@
+//! Consumer and broker configuration with Kafka 4.x defaults. Rust fields are snake_case
+//! (`session_timeout_ms`); [`ConsumerConfig::set`] and [`ConsumerConfig::entries`] speak Kafka's names
+//! (`session.timeout.ms`), which is also what scenarios and the page use.
+
+use super::assign::{AssignorName, RebalanceProtocol};
+use super::time::Millis;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A configuration a real Kafka client or broker would refuse, with a message a learner can act on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// `auto.offset.reset`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoOffsetReset {
+    Earliest,
+    Latest,
+    None,
+    /// `by_duration:<ISO-8601 duration>` (Kafka 4.0+), kept verbatim.
+    ByDuration(String),
+}
+
+impl fmt::Display for AutoOffsetReset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AutoOffsetReset::Earliest => f.write_str("earliest"),
+            AutoOffsetReset::Latest => f.write_str("latest"),
+            AutoOffsetReset::None => f.write_str("none"),
+            AutoOffsetReset::ByDuration(d) => write!(f, "by_duration:{d}"),
+        }
+    }
+}
+
+/// A classic-protocol `KafkaConsumer`'s configuration, plus two simulation knobs that describe the
+/// application around it (how long it works on each batch, and the timeout it passes to `poll()`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsumerConfig {
+    pub bootstrap_servers: String,
+    pub group_id: String,
+    /// `group.protocol`: only `classic` is simulated so far.
+    pub group_protocol: String,
+    pub group_instance_id: Option<String>,
+    /// `client.id`; `None` means Kafka's default `consumer-<group>-<n>` (or `consumer-<group>-<instance id>`).
+    pub client_id: Option<String>,
+    pub client_rack: Option<String>,
+    pub session_timeout_ms: Millis,
+    pub heartbeat_interval_ms: Millis,
+    pub max_poll_interval_ms: Millis,
+    pub partition_assignment_strategy: Vec<AssignorName>,
+    pub key_deserializer: String,
+    pub value_deserializer: String,
+    pub metadata_max_age_ms: Millis,
+    pub enable_auto_commit: bool,
+    pub auto_commit_interval_ms: Millis,
+    pub max_poll_records: u32,
+    pub auto_offset_reset: AutoOffsetReset,
+    pub retry_backoff_ms: Millis,
+    /// Simulation: the `Duration` the application passes to `poll()`. 0 is `poll(Duration.ZERO)`.
+    pub poll_timeout_ms: Millis,
+    /// Simulation: how long the application works on the records of one `poll()` before polling again.
+    pub processing_time_ms: Millis,
+}
+
+const STRING_DESERIALIZER: &str = "org.apache.kafka.common.serialization.StringDeserializer";
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        Self {
+            bootstrap_servers: "broker-1:9092".to_string(),
+            group_id: String::new(),
+            group_protocol: "classic".to_string(),
+            group_instance_id: None,
+            client_id: None,
+            client_rack: None,
+            session_timeout_ms: 45_000,
+            heartbeat_interval_ms: 3_000,
+            max_poll_interval_ms: 300_000,
+            partition_assignment_strategy: vec![
+                AssignorName::Range,
+                AssignorName::CooperativeSticky,
+            ],
+            key_deserializer: STRING_DESERIALIZER.to_string(),
+            value_deserializer: STRING_DESERIALIZER.to_string(),
+            metadata_max_age_ms: 300_000,
+            enable_auto_commit: true,
+            auto_commit_interval_ms: 5_000,
+            max_poll_records: 500,
+            auto_offset_reset: AutoOffsetReset::Latest,
+            retry_backoff_ms: 100,
+            poll_timeout_ms: 100,
+            processing_time_ms: 50,
+        }
+    }
+}
+
+/// The Kafka names of every setting [`ConsumerConfig`] holds, in display order.
+pub const CONSUMER_CONFIG_NAMES: &[&str] = &[
+    "bootstrap.servers",
+    "group.id",
+    "group.protocol",
+    "group.instance.id",
+    "client.id",
+    "client.rack",
+    "session.timeout.ms",
+    "heartbeat.interval.ms",
+    "max.poll.interval.ms",
+    "partition.assignment.strategy",
+    "key.deserializer",
+    "value.deserializer",
+    "metadata.max.age.ms",
+    "enable.auto.commit",
+    "auto.commit.interval.ms",
+    "max.poll.records",
+    "auto.offset.reset",
+    "retry.backoff.ms",
+    "poll.timeout.ms",
+    "processing.time.ms",
+];
+
+/// Settings that describe the simulated application rather than the Kafka client: they may change while
+/// a consumer runs. Every other setting is read once, when the `KafkaConsumer` is constructed.
+pub const SIMULATION_ONLY_NAMES: &[&str] = &["poll.timeout.ms", "processing.time.ms"];
+
+fn parse_ms(name: &str, value: &str) -> Result<Millis, ConfigError> {
+    value.trim().parse::<Millis>().map_err(|_| {
+        ConfigError(format!(
+            "{name} must be a whole number of milliseconds, not \"{value}\""
+        ))
+    })
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(ConfigError(format!(
+            "{name} must be true or false, not \"{value}\""
+        ))),
+    }
+}
+
+fn optional(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty() && v != "null").then(|| v.to_string())
+}
+
+/// Accepts an assignor's protocol name (`cooperative-sticky`) or Kafka's class name
+/// (`org.apache.kafka.clients.consumer.CooperativeStickyAssignor`, or just `CooperativeStickyAssignor`).
+pub fn parse_assignor(name: &str) -> Result<AssignorName, ConfigError> {
+    let trimmed = name.trim();
+    if let Some(a) = AssignorName::from_protocol_name(trimmed) {
+        return Ok(a);
+    }
+    let simple = trimmed.rsplit('.').next().unwrap_or(trimmed);
+    let by_class = match simple {
+        "RangeAssignor" => Some(AssignorName::Range),
+        "RoundRobinAssignor" => Some(AssignorName::RoundRobin),
+        "StickyAssignor" => Some(AssignorName::Sticky),
+        "CooperativeStickyAssignor" => Some(AssignorName::CooperativeSticky),
+        _ => None,
+    };
+    by_class.ok_or_else(|| {
+        ConfigError(format!(
+            "partition.assignment.strategy: unknown assignor \"{trimmed}\" (known: range, roundrobin, sticky, cooperative-sticky)"
+        ))
+    })
+}
+
+impl ConsumerConfig {
+    /// Sets one setting by its Kafka name from its text form, as in a `.properties` file.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
+        match name {
+            "bootstrap.servers" => self.bootstrap_servers = value.trim().to_string(),
+            "group.id" => self.group_id = value.trim().to_string(),
+            "group.protocol" => self.group_protocol = value.trim().to_ascii_lowercase(),
+            "group.instance.id" => {
+                // Kafka rejects an empty instance id; `null` (or nothing) unsets it.
+                self.group_instance_id = if value.is_empty() || value == "null" {
+                    None
+                } else {
+                    Some(value.to_string())
+                }
+            }
+            "client.id" => self.client_id = optional(value),
+            "client.rack" => self.client_rack = optional(value),
+            "session.timeout.ms" => self.session_timeout_ms = parse_ms(name, value)?,
+            "heartbeat.interval.ms" => self.heartbeat_interval_ms = parse_ms(name, value)?,
+            "max.poll.interval.ms" => self.max_poll_interval_ms = parse_ms(name, value)?,
+            "partition.assignment.strategy" => {
+                self.partition_assignment_strategy = value
+                    .split(',')
+                    .filter(|s| !s.trim().is_empty())
+                    .map(parse_assignor)
+                    .collect::<Result<_, _>>()?
+            }
+            "key.deserializer" => self.key_deserializer = value.trim().to_string(),
+            "value.deserializer" => self.value_deserializer = value.trim().to_string(),
+            "metadata.max.age.ms" => self.metadata_max_age_ms = parse_ms(name, value)?,
+            "enable.auto.commit" => self.enable_auto_commit = parse_bool(name, value)?,
+            "auto.commit.interval.ms" => self.auto_commit_interval_ms = parse_ms(name, value)?,
+            "max.poll.records" => {
+                self.max_poll_records = value.trim().parse().map_err(|_| {
+                    ConfigError(format!(
+                        "max.poll.records must be a whole number, not \"{value}\""
+                    ))
+                })?
+            }
+            "auto.offset.reset" => {
+                let v = value.trim();
+                self.auto_offset_reset = match v {
+                    "earliest" => AutoOffsetReset::Earliest,
+                    "latest" => AutoOffsetReset::Latest,
+                    "none" => AutoOffsetReset::None,
+                    _ => match v.strip_prefix("by_duration:") {
+                        Some(d) if !d.is_empty() => AutoOffsetReset::ByDuration(d.to_string()),
+                        _ => {
+                            return Err(ConfigError(format!(
+                                "auto.offset.reset must be earliest, latest, none or by_duration:<ISO-8601 duration>, not \"{v}\""
+                            )))
+                        }
+                    },
+                }
+            }
+            "retry.backoff.ms" => self.retry_backoff_ms = parse_ms(name, value)?,
+            "poll.timeout.ms" => self.poll_timeout_ms = parse_ms(name, value)?,
+            "processing.time.ms" => self.processing_time_ms = parse_ms(name, value)?,
+            other => {
+                return Err(ConfigError(format!(
+                    "unknown consumer setting \"{other}\" (known: {})",
+                    CONSUMER_CONFIG_NAMES.join(", ")
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    /// Every setting as (Kafka name, text value), in display order.
+    pub fn entries(&self) -> Vec<(&'static str, String)> {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "null".to_string());
+        CONSUMER_CONFIG_NAMES
+            .iter()
+            .map(|&name| {
+                let value = match name {
+                    "bootstrap.servers" => self.bootstrap_servers.clone(),
+                    "group.id" => self.group_id.clone(),
+                    "group.protocol" => self.group_protocol.clone(),
+                    "group.instance.id" => opt(&self.group_instance_id),
+                    "client.id" => opt(&self.client_id),
+                    "client.rack" => opt(&self.client_rack),
+                    "session.timeout.ms" => self.session_timeout_ms.to_string(),
+                    "heartbeat.interval.ms" => self.heartbeat_interval_ms.to_string(),
+                    "max.poll.interval.ms" => self.max_poll_interval_ms.to_string(),
+                    "partition.assignment.strategy" => self
+                        .partition_assignment_strategy
+                        .iter()
+                        .map(|a| a.protocol_name())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    "key.deserializer" => self.key_deserializer.clone(),
+                    "value.deserializer" => self.value_deserializer.clone(),
+                    "metadata.max.age.ms" => self.metadata_max_age_ms.to_string(),
+                    "enable.auto.commit" => self.enable_auto_commit.to_string(),
+                    "auto.commit.interval.ms" => self.auto_commit_interval_ms.to_string(),
+                    "max.poll.records" => self.max_poll_records.to_string(),
+                    "auto.offset.reset" => self.auto_offset_reset.to_string(),
+                    "retry.backoff.ms" => self.retry_backoff_ms.to_string(),
+                    "poll.timeout.ms" => self.poll_timeout_ms.to_string(),
+                    "processing.time.ms" => self.processing_time_ms.to_string(),
+                    _ => String::new(),
+                };
+                (name, value)
+            })
+            .collect()
+    }
+
+    /// The checks the `KafkaConsumer` constructor makes (`ConsumerConfig`, `GroupRebalanceConfig`).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |m: String| Err(ConfigError(m));
+        if self.bootstrap_servers.trim().is_empty() {
+            return fail(
+                "bootstrap.servers is required: the consumer needs a broker to connect to".into(),
+            );
+        }
+        if self.group_id.trim().is_empty() {
+            return fail(
+                "group.id is required to subscribe(): a consumer without a group cannot join one"
+                    .into(),
+            );
+        }
+        if self.group_protocol != "classic" {
+            return fail(format!(
+                "group.protocol={} is not simulated yet; only the classic protocol (JoinGroup/SyncGroup) is",
+                self.group_protocol
+            ));
+        }
+        if self
+            .group_instance_id
+            .as_deref()
+            .is_some_and(|id| id.trim().is_empty())
+        {
+            return fail(
+                "group.instance.id cannot be empty: leave it unset for a dynamic member".into(),
+            );
+        }
+        if self.key_deserializer.trim().is_empty() || self.value_deserializer.trim().is_empty() {
+            return fail("key.deserializer and value.deserializer are required".into());
+        }
+        if self.heartbeat_interval_ms >= self.session_timeout_ms {
+            return fail(format!(
+                "heartbeat.interval.ms ({}) must be lower than session.timeout.ms ({})",
+                self.heartbeat_interval_ms, self.session_timeout_ms
+            ));
+        }
+        if self.heartbeat_interval_ms == 0 {
+            return fail("heartbeat.interval.ms must be at least 1".into());
+        }
+        if self.max_poll_interval_ms == 0 {
+            return fail("max.poll.interval.ms must be at least 1".into());
+        }
+        if self.max_poll_interval_ms > i32::MAX as Millis
+            || self.session_timeout_ms > i32::MAX as Millis
+        {
+            return fail("max.poll.interval.ms and session.timeout.ms travel as 32-bit ints: at most 2147483647".into());
+        }
+        if self.partition_assignment_strategy.is_empty() {
+            return fail("partition.assignment.strategy must name at least one assignor".into());
+        }
+        if self.max_poll_records == 0 {
+            return fail("max.poll.records must be at least 1".into());
+        }
+        if self.metadata_max_age_ms == 0 {
+            return fail("metadata.max.age.ms must be at least 1".into());
+        }
+        if self.enable_auto_commit && self.auto_commit_interval_ms == 0 {
+            return fail(
+                "auto.commit.interval.ms must be at least 1 when enable.auto.commit is true".into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The rebalance protocol the client will use: the highest one every configured assignor supports
+    /// (`ConsumerCoordinator`'s constructor). `[range, cooperative-sticky]` → EAGER.
+    pub fn rebalance_protocol(&self) -> RebalanceProtocol {
+        let mut best = RebalanceProtocol::Cooperative;
+        for assignor in &self.partition_assignment_strategy {
+            let highest = assignor
+                .supported_protocols()
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(RebalanceProtocol::Eager);
+            best = best.min(highest);
+        }
+        best
+    }
+
+    /// `client.id` as the client reports it; `n` is the consumer's creation number.
+    pub fn effective_client_id(&self, n: usize) -> String {
+        match (&self.client_id, &self.group_instance_id) {
+            (Some(id), _) => id.clone(),
+            (None, Some(instance)) => format!("consumer-{}-{}", self.group_id, instance),
+            (None, None) => format!("consumer-{}-{}", self.group_id, n),
+        }
+    }
+}
+
+/// Broker (group coordinator) settings that shape classic groups.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BrokerConfig {
+    pub group_initial_rebalance_delay_ms: Millis,
+    pub group_min_session_timeout_ms: Millis,
+    pub group_max_session_timeout_ms: Millis,
+    pub group_max_size: u32,
+    /// `group.classic.new.member.join.timeout.ms` (internal): how long a new member's parked JoinGroup may wait.
+    pub group_classic_new_member_join_timeout_ms: Millis,
+    /// `num.partitions`: partitions of a topic created without a count.
+    pub num_partitions: u32,
+}
+
+impl Default for BrokerConfig {
+    fn default() -> Self {
+        Self {
+            group_initial_rebalance_delay_ms: 3_000,
+            group_min_session_timeout_ms: 6_000,
+            group_max_session_timeout_ms: 1_800_000,
+            group_max_size: i32::MAX as u32,
+            group_classic_new_member_join_timeout_ms: 300_000,
+            num_partitions: 1,
+        }
+    }
+}
+
+impl BrokerConfig {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.group_min_session_timeout_ms > self.group_max_session_timeout_ms {
+            return Err(ConfigError(format!(
+                "group.min.session.timeout.ms ({}) must not exceed group.max.session.timeout.ms ({})",
+                self.group_min_session_timeout_ms, self.group_max_session_timeout_ms
+            )));
+        }
+        if self.group_max_size == 0 {
+            return Err(ConfigError("group.max.size must be at least 1".into()));
+        }
+        if self.num_partitions == 0 {
+            return Err(ConfigError("num.partitions must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_kafka_4() {
+        let c = ConsumerConfig::default();
+        assert_eq!(c.session_timeout_ms, 45_000);
+        assert_eq!(c.heartbeat_interval_ms, 3_000);
+        assert_eq!(c.max_poll_interval_ms, 300_000);
+        assert_eq!(c.rebalance_protocol(), RebalanceProtocol::Eager);
+    }
+
+    #[test]
+    fn heartbeat_must_be_below_session_timeout() {
+        let mut c = ConsumerConfig {
+            group_id: "g".into(),
+            ..Default::default()
+        };
+        c.set("heartbeat.interval.ms", "45000").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err().0,
+            "heartbeat.interval.ms (45000) must be lower than session.timeout.ms (45000)"
+        );
+    }
+
+    #[test]
+    fn cooperative_needs_every_assignor_to_support_it() {
+        let mut c = ConsumerConfig::default();
+        c.set("partition.assignment.strategy", "cooperative-sticky")
+            .unwrap();
+        assert_eq!(c.rebalance_protocol(), RebalanceProtocol::Cooperative);
+        c.set(
+            "partition.assignment.strategy",
+            "org.apache.kafka.clients.consumer.RangeAssignor,cooperative-sticky",
+        )
+        .unwrap();
+        assert_eq!(c.rebalance_protocol(), RebalanceProtocol::Eager);
+        assert!(c.set("partition.assignment.strategy", "fair").is_err());
+    }
+}

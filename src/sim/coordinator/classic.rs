@@ -1,0 +1,420 @@
+//! `ClassicGroup` and `ClassicGroupMember`: the coordinator's state for one classic group
+//! (Kafka's `group-coordinator/.../classic/`). The request handling lives in [`super::GroupCoordinator`].
+
+use crate::sim::assign::TopicPartition;
+use crate::sim::javahash::JavaHashOrder;
+use crate::sim::protocol::{
+    ConsumerProtocolSubscription, JoinGroupRequestProtocol, JoinGroupResponseMember,
+};
+use crate::sim::time::Millis;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// `ClassicGroupState`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ClassicGroupState {
+    Empty,
+    PreparingRebalance,
+    CompletingRebalance,
+    Stable,
+    Dead,
+}
+
+impl ClassicGroupState {
+    /// The states a group may come from (`validPreviousStates`). Nothing in the model deletes or
+    /// unloads a group yet, so Dead is never entered; it is listed to keep the table complete.
+    pub fn valid_previous_states(self) -> &'static [ClassicGroupState] {
+        use ClassicGroupState::*;
+        match self {
+            PreparingRebalance => &[Stable, CompletingRebalance, Empty],
+            CompletingRebalance => &[PreparingRebalance],
+            Stable => &[CompletingRebalance],
+            Empty => &[PreparingRebalance],
+            Dead => &[Stable, PreparingRebalance, CompletingRebalance, Empty, Dead],
+        }
+    }
+}
+
+impl fmt::Display for ClassicGroupState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ClassicGroupState::Empty => "Empty",
+            ClassicGroupState::PreparingRebalance => "PreparingRebalance",
+            ClassicGroupState::CompletingRebalance => "CompletingRebalance",
+            ClassicGroupState::Stable => "Stable",
+            ClassicGroupState::Dead => "Dead",
+        })
+    }
+}
+
+/// Where a parked JoinGroup or SyncGroup must be answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplyTo {
+    pub endpoint: crate::sim::trace::Endpoint,
+    pub correlation_id: u64,
+}
+
+impl ReplyTo {
+    pub fn consumer_handle(&self) -> String {
+        match &self.endpoint {
+            crate::sim::trace::Endpoint::Consumer { handle, .. } => handle.clone(),
+            crate::sim::trace::Endpoint::Broker => String::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ClassicGroupMember {
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub client_id: String,
+    /// Which simulated consumer sent this member's last JoinGroup (for display only).
+    pub consumer: String,
+    pub rebalance_timeout_ms: Millis,
+    pub session_timeout_ms: Millis,
+    pub protocol_type: String,
+    pub supported_protocols: Vec<JoinGroupRequestProtocol>,
+    pub assignment: Vec<TopicPartition>,
+    pub awaiting_join: Option<ReplyTo>,
+    pub awaiting_sync: Option<ReplyTo>,
+    /// A member added in this join phase: its parked join may still expire (`hasSatisfiedHeartbeat`).
+    pub is_new: bool,
+}
+
+impl ClassicGroupMember {
+    pub fn is_awaiting_join(&self) -> bool {
+        self.awaiting_join.is_some()
+    }
+
+    pub fn is_awaiting_sync(&self) -> bool {
+        self.awaiting_sync.is_some()
+    }
+
+    pub fn is_static(&self) -> bool {
+        self.group_instance_id.is_some()
+    }
+
+    /// Members parked in a join or sync count as alive; new members do not (`hasSatisfiedHeartbeat`).
+    pub fn has_satisfied_heartbeat(&self) -> bool {
+        !self.is_new && (self.is_awaiting_join() || self.is_awaiting_sync())
+    }
+
+    /// `matches`: the same protocols with the same metadata bytes.
+    pub fn matches(&self, protocols: &[JoinGroupRequestProtocol]) -> bool {
+        self.supported_protocols == protocols
+    }
+
+    /// The member's first protocol that is among the candidates.
+    pub fn vote(&self, candidates: &BTreeSet<String>) -> Option<String> {
+        self.supported_protocols
+            .iter()
+            .find(|p| candidates.contains(&p.name))
+            .map(|p| p.name.clone())
+    }
+
+    pub fn metadata(&self, protocol: Option<&str>) -> Option<&ConsumerProtocolSubscription> {
+        let name = protocol?;
+        self.supported_protocols
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| &p.metadata)
+    }
+}
+
+/// One classic group: members in a Java-`HashMap`-ordered map, pending and static bookkeeping, state.
+#[derive(Clone, Debug)]
+pub struct ClassicGroup {
+    pub group_id: String,
+    pub state: ClassicGroupState,
+    pub previous_state: ClassicGroupState,
+    pub generation_id: i32,
+    pub protocol_type: Option<String>,
+    pub protocol_name: Option<String>,
+    pub leader_id: Option<String>,
+    members: BTreeMap<String, ClassicGroupMember>,
+    member_order: JavaHashOrder,
+    pub pending_join_members: BTreeSet<String>,
+    pub pending_sync_members: BTreeSet<String>,
+    /// group.instance.id → member id.
+    pub static_members: BTreeMap<String, String>,
+    /// Set when a member joins during the initial (from Empty) join phase: the delay re-arms.
+    pub new_member_added: bool,
+    /// When the current rebalance began (the first PreparingRebalance since the group was last Stable or Empty).
+    pub rebalance_started_at: Option<Millis>,
+}
+
+impl ClassicGroup {
+    pub fn new(group_id: &str) -> Self {
+        Self {
+            group_id: group_id.to_string(),
+            state: ClassicGroupState::Empty,
+            previous_state: ClassicGroupState::Empty,
+            generation_id: 0,
+            protocol_type: None,
+            protocol_name: None,
+            leader_id: None,
+            members: BTreeMap::new(),
+            member_order: JavaHashOrder::default(),
+            pending_join_members: BTreeSet::new(),
+            pending_sync_members: BTreeSet::new(),
+            static_members: BTreeMap::new(),
+            new_member_added: false,
+            rebalance_started_at: None,
+        }
+    }
+
+    pub fn is_in_state(&self, state: ClassicGroupState) -> bool {
+        self.state == state
+    }
+
+    pub fn can_rebalance(&self) -> bool {
+        ClassicGroupState::PreparingRebalance
+            .valid_previous_states()
+            .contains(&self.state)
+    }
+
+    /// Moves to `to` if Kafka allows it from the current state; returns the state left behind.
+    pub fn transition_to(&mut self, to: ClassicGroupState) -> Result<ClassicGroupState, String> {
+        if !to.valid_previous_states().contains(&self.state) {
+            return Err(format!(
+                "group {} cannot go from {} to {}",
+                self.group_id, self.state, to
+            ));
+        }
+        self.previous_state = self.state;
+        self.state = to;
+        Ok(self.previous_state)
+    }
+
+    pub fn has_member(&self, member_id: &str) -> bool {
+        self.members.contains_key(member_id)
+    }
+
+    pub fn member(&self, member_id: &str) -> Option<&ClassicGroupMember> {
+        self.members.get(member_id)
+    }
+
+    pub fn member_mut(&mut self, member_id: &str) -> Option<&mut ClassicGroupMember> {
+        self.members.get_mut(member_id)
+    }
+
+    pub fn num_members(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_leader(&self, member_id: &str) -> bool {
+        self.leader_id.as_deref() == Some(member_id)
+    }
+
+    /// Member ids in Java `HashMap` iteration order.
+    pub fn member_ids(&self) -> Vec<String> {
+        self.member_order
+            .iter()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Members in Java `HashMap` iteration order.
+    pub fn all_members(&self) -> Vec<&ClassicGroupMember> {
+        self.member_order
+            .iter()
+            .into_iter()
+            .filter_map(|id| self.members.get(id))
+            .collect()
+    }
+
+    pub fn num_awaiting_join_response(&self) -> usize {
+        self.members
+            .values()
+            .filter(|m| m.is_awaiting_join())
+            .count()
+    }
+
+    pub fn has_all_members_joined(&self) -> bool {
+        self.members.len() == self.num_awaiting_join_response()
+            && self.pending_join_members.is_empty()
+    }
+
+    /// The group's rebalance timeout: the largest `max.poll.interval.ms` among its members.
+    pub fn rebalance_timeout_ms(&self) -> Millis {
+        self.members
+            .values()
+            .map(|m| m.rebalance_timeout_ms)
+            .max()
+            .unwrap_or(0)
+    }
+
+    pub fn static_member_id(&self, instance_id: &str) -> Option<&String> {
+        self.static_members.get(instance_id)
+    }
+
+    /// `add`: the first member of a group without a leader becomes the leader.
+    pub fn add(&mut self, member: ClassicGroupMember) {
+        if let Some(instance) = &member.group_instance_id {
+            self.static_members
+                .insert(instance.clone(), member.member_id.clone());
+        }
+        if self.members.is_empty() {
+            self.protocol_type = Some(member.protocol_type.clone());
+        }
+        if self.leader_id.is_none() {
+            self.leader_id = Some(member.member_id.clone());
+        }
+        self.pending_join_members.remove(&member.member_id);
+        self.member_order.insert(&member.member_id);
+        self.members.insert(member.member_id.clone(), member);
+    }
+
+    /// `remove`: a departing leader is replaced by the first remaining member in map order.
+    pub fn remove(&mut self, member_id: &str) -> Option<ClassicGroupMember> {
+        let removed = self.members.remove(member_id);
+        self.member_order.remove(member_id);
+        if let Some(m) = &removed {
+            if let Some(instance) = &m.group_instance_id {
+                self.static_members.remove(instance);
+            }
+        }
+        if self.is_leader(member_id) {
+            self.leader_id = self.member_order.iter().first().map(|s| s.to_string());
+        }
+        self.pending_join_members.remove(member_id);
+        self.pending_sync_members.remove(member_id);
+        removed
+    }
+
+    /// `maybeElectNewJoinedLeader`: keep a leader that rejoined, else the first member awaiting join.
+    pub fn maybe_elect_new_joined_leader(&mut self) -> bool {
+        let Some(leader) = self.leader_id.clone() else {
+            return false;
+        };
+        if self
+            .members
+            .get(&leader)
+            .is_some_and(|m| m.is_awaiting_join())
+        {
+            return true;
+        }
+        let next = self
+            .all_members()
+            .into_iter()
+            .find(|m| m.is_awaiting_join())
+            .map(|m| m.member_id.clone());
+        match next {
+            Some(id) => {
+                self.leader_id = Some(id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `replaceStaticMember`: the new id takes over the old member's assignment, timeouts and leadership.
+    /// Returns the old member so that its parked requests can be fenced.
+    pub fn replace_static_member(
+        &mut self,
+        instance_id: &str,
+        old_member_id: &str,
+        new_member_id: &str,
+    ) -> Option<ClassicGroupMember> {
+        let old = self.members.remove(old_member_id)?;
+        self.member_order.remove(old_member_id);
+        let mut new_member = old.clone();
+        new_member.member_id = new_member_id.to_string();
+        new_member.awaiting_join = None;
+        new_member.awaiting_sync = None;
+        new_member.is_new = false;
+        self.member_order.insert(new_member_id);
+        self.members.insert(new_member_id.to_string(), new_member);
+        if self.is_leader(old_member_id) {
+            self.leader_id = Some(new_member_id.to_string());
+        }
+        self.static_members
+            .insert(instance_id.to_string(), new_member_id.to_string());
+        self.pending_sync_members.remove(old_member_id);
+        Some(old)
+    }
+
+    /// Protocols every member supports.
+    fn candidate_protocols(&self) -> BTreeSet<String> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for m in self.members.values() {
+            for p in &m.supported_protocols {
+                *counts.entry(p.name.as_str()).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .filter(|(_, c)| *c == self.members.len())
+            .map(|(n, _)| n.to_string())
+            .collect()
+    }
+
+    /// `supportsProtocols`: an Empty group takes any non-empty list; otherwise one of the joiner's
+    /// protocols must be supported by every current member.
+    pub fn supports_protocols(
+        &self,
+        protocol_type: &str,
+        protocols: &[JoinGroupRequestProtocol],
+    ) -> bool {
+        if self.is_in_state(ClassicGroupState::Empty) {
+            return !protocol_type.is_empty() && !protocols.is_empty();
+        }
+        let candidates = self.candidate_protocols();
+        self.protocol_type.as_deref() == Some(protocol_type)
+            && protocols.iter().any(|p| candidates.contains(&p.name))
+    }
+
+    /// `selectProtocol`: each member votes for its first candidate; most votes wins, ties go to the
+    /// protocol first in Java `HashMap<String, Integer>` order.
+    pub fn select_protocol(&self) -> Option<String> {
+        let candidates = self.candidate_protocols();
+        let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+        let mut order = JavaHashOrder::default();
+        for m in self.all_members() {
+            if let Some(v) = m.vote(&candidates) {
+                order.insert(&v);
+                *votes.entry(v).or_default() += 1;
+            }
+        }
+        let mut best: Option<(&str, usize)> = None;
+        for name in order.iter() {
+            let count = votes.get(name).copied().unwrap_or(0);
+            if best.is_none_or(|(_, c)| count > c) {
+                best = Some((name, count));
+            }
+        }
+        best.map(|(n, _)| n.to_string())
+    }
+
+    /// `currentClassicGroupMembers`: what the leader's JoinGroup response lists.
+    pub fn current_members_for_leader(&self) -> Vec<JoinGroupResponseMember> {
+        let protocol = self.protocol_name.as_deref();
+        self.all_members()
+            .into_iter()
+            .map(|m| JoinGroupResponseMember {
+                member_id: m.member_id.clone(),
+                group_instance_id: m.group_instance_id.clone(),
+                metadata: m
+                    .metadata(protocol)
+                    .cloned()
+                    .unwrap_or(ConsumerProtocolSubscription {
+                        topics: Vec::new(),
+                        owned_partitions: Vec::new(),
+                        generation_id: -1,
+                        rack_id: None,
+                        sticky_user_data: None,
+                    }),
+            })
+            .collect()
+    }
+
+    pub fn members_iter(&self) -> impl Iterator<Item = &ClassicGroupMember> {
+        self.members.values()
+    }
+
+    pub fn members_mut(&mut self) -> impl Iterator<Item = &mut ClassicGroupMember> {
+        self.members.values_mut()
+    }
+}

@@ -1,0 +1,200 @@
+//! The invariants of spec §8, checked against a World and its trace. Tests run the checker after every
+//! event; the page may run it too and show a violation as a model bug.
+
+use super::assign::{RebalanceProtocol, TopicPartition};
+use super::client::MemberState;
+use super::coordinator::ClassicGroupState;
+use super::trace::TraceEvent;
+use super::world::World;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Remembers what it has already read of the trace, so that each check only reads the new entries.
+#[derive(Clone, Debug, Default)]
+pub struct InvariantChecker {
+    read: usize,
+    generations: BTreeMap<String, i32>,
+    checks: usize,
+}
+
+impl InvariantChecker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many times `check` ran.
+    pub fn checks(&self) -> usize {
+        self.checks
+    }
+
+    /// Checks every invariant; the error names the first violation and when it happened.
+    pub fn check(&mut self, world: &World) -> Result<(), String> {
+        self.checks += 1;
+        self.check_new_trace(world)?;
+        check_single_owner(world)?;
+        check_eager_owns_nothing_while_rebalancing(world)?;
+        check_only_running_consumers_own(world)?;
+        check_stable_assignments(world)?;
+        Ok(())
+    }
+
+    /// §8.1: the generation rises by exactly one per completed join phase (also into Empty).
+    /// §8.2: classic groups move only along Kafka's allowed transitions.
+    fn check_new_trace(&mut self, world: &World) -> Result<(), String> {
+        let trace = world.trace();
+        for entry in &trace[self.read.min(trace.len())..] {
+            match &entry.event {
+                TraceEvent::GroupStateChanged {
+                    group, from, to, ..
+                } if !to.valid_previous_states().contains(from) => {
+                    return Err(format!(
+                        "{}: group {group} moved {from} -> {to}, which Kafka forbids",
+                        entry.at
+                    ));
+                }
+                TraceEvent::JoinPhaseCompleted {
+                    group, generation, ..
+                } => {
+                    let previous = self.generations.get(group).copied().unwrap_or(0);
+                    if *generation != previous + 1 {
+                        return Err(format!(
+                            "{}: group {group} jumped from generation {previous} to {generation}",
+                            entry.at
+                        ));
+                    }
+                    self.generations.insert(group.clone(), *generation);
+                }
+                _ => {}
+            }
+        }
+        self.read = trace.len();
+        Ok(())
+    }
+}
+
+/// §8.4 (and eager too): no partition is owned by two members of one group at the same time.
+/// A consumer whose generation was reset (its poll timer expired) is no longer a member: it still
+/// holds its partitions until its next `poll()` reports them lost, which is exactly the zombie Kafka's
+/// generation checks protect against, so it is left out.
+fn check_single_owner(world: &World) -> Result<(), String> {
+    let mut owners: BTreeMap<(&str, &TopicPartition), &str> = BTreeMap::new();
+    for c in world
+        .consumers()
+        .iter()
+        .filter(|c| !c.generation.is_reset())
+    {
+        for tp in &c.owned {
+            if let Some(other) = owners.insert((c.group_id.as_str(), tp), c.handle.as_str()) {
+                return Err(format!(
+                    "{}: {tp} is owned by both {other} and {} in group {}",
+                    world.now(),
+                    c.handle,
+                    c.group_id
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// §8.3: an eager member owns nothing from its revocation until its SyncGroup assignment is applied.
+fn check_eager_owns_nothing_while_rebalancing(world: &World) -> Result<(), String> {
+    for c in world.consumers() {
+        if c.is_running()
+            && c.protocol == RebalanceProtocol::Eager
+            && matches!(
+                c.member_state,
+                MemberState::PreparingRebalance | MemberState::CompletingRebalance
+            )
+            && !c.owned.is_empty()
+        {
+            return Err(format!(
+                "{}: eager consumer {} owns {:?} while {:?}",
+                world.now(),
+                c.handle,
+                c.owned,
+                c.member_state
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_only_running_consumers_own(world: &World) -> Result<(), String> {
+    for c in world.consumers() {
+        if !c.is_running() && !c.owned.is_empty() {
+            return Err(format!(
+                "{}: stopped consumer {} still owns partitions",
+                world.now(),
+                c.handle
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// §8.5: in a Stable group no partition is assigned twice; and when every member is eager and the
+/// leader's metadata matches the cluster, every subscribed partition is assigned exactly once.
+fn check_stable_assignments(world: &World) -> Result<(), String> {
+    for g in world.coordinator().groups() {
+        if g.state != ClassicGroupState::Stable {
+            continue;
+        }
+        let mut seen: BTreeSet<&TopicPartition> = BTreeSet::new();
+        let mut subscribed: BTreeSet<&str> = BTreeSet::new();
+        for m in g.members_iter() {
+            for tp in &m.assignment {
+                if !seen.insert(tp) {
+                    return Err(format!(
+                        "{}: group {} assigns {tp} twice in generation {}",
+                        world.now(),
+                        g.group_id,
+                        g.generation_id
+                    ));
+                }
+            }
+            if let Some(meta) = m.metadata(g.protocol_name.as_deref()) {
+                subscribed.extend(meta.topics.iter().map(String::as_str));
+            }
+        }
+        let members: Vec<_> = g
+            .members_iter()
+            .filter_map(|m| world.consumers().iter().find(|c| c.handle == m.consumer))
+            .collect();
+        let all_eager = members
+            .iter()
+            .all(|c| c.protocol == RebalanceProtocol::Eager);
+        let leader = g
+            .leader_id
+            .as_ref()
+            .and_then(|id| g.member(id))
+            .and_then(|m| world.consumers().iter().find(|c| c.handle == m.consumer));
+        // The assignment reflects the leader's metadata when it assigned; compare that with the cluster.
+        let leader_in_sync = leader.is_some_and(|l| {
+            l.assignment_snapshot.as_ref().is_some_and(|snapshot| {
+                subscribed
+                    .iter()
+                    .all(|t| snapshot.get(*t) == world.topics().get(*t))
+            })
+        });
+        if !all_eager || !leader_in_sync {
+            continue;
+        }
+        for topic in subscribed {
+            let Some(&count) = world.topics().get(topic) else {
+                continue;
+            };
+            for p in 0..count {
+                let tp = TopicPartition::new(topic, p);
+                if !seen.contains(&tp) {
+                    return Err(format!(
+                        "{}: group {} is Stable at generation {} but {tp} is assigned to nobody",
+                        world.now(),
+                        g.group_id,
+                        g.generation_id
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,517 @@
+//! The classic group protocol's messages, as data. Every request a consumer sends and every response the
+//! coordinator returns is one of these values, with a send and a delivery time in the trace.
+//! Field names follow Kafka's request/response schemas (`JoinGroupRequest.json`, ...).
+
+use super::assign::TopicPartition;
+use super::time::Millis;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Kafka's error codes (`org.apache.kafka.common.protocol.Errors`) that the group APIs return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Errors {
+    None,
+    CoordinatorNotAvailable,
+    IllegalGeneration,
+    InconsistentGroupProtocol,
+    UnknownMemberId,
+    InvalidSessionTimeout,
+    RebalanceInProgress,
+    MemberIdRequired,
+    FencedInstanceId,
+    GroupMaxSizeReached,
+}
+
+impl Errors {
+    pub fn code(self) -> i16 {
+        match self {
+            Errors::None => 0,
+            Errors::CoordinatorNotAvailable => 15,
+            Errors::IllegalGeneration => 22,
+            Errors::InconsistentGroupProtocol => 23,
+            Errors::UnknownMemberId => 25,
+            Errors::InvalidSessionTimeout => 26,
+            Errors::RebalanceInProgress => 27,
+            Errors::MemberIdRequired => 79,
+            Errors::FencedInstanceId => 82,
+            Errors::GroupMaxSizeReached => 81,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Errors::None => "NONE",
+            Errors::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            Errors::IllegalGeneration => "ILLEGAL_GENERATION",
+            Errors::InconsistentGroupProtocol => "INCONSISTENT_GROUP_PROTOCOL",
+            Errors::UnknownMemberId => "UNKNOWN_MEMBER_ID",
+            Errors::InvalidSessionTimeout => "INVALID_SESSION_TIMEOUT",
+            Errors::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
+            Errors::MemberIdRequired => "MEMBER_ID_REQUIRED",
+            Errors::FencedInstanceId => "FENCED_INSTANCE_ID",
+            Errors::GroupMaxSizeReached => "GROUP_MAX_SIZE_REACHED",
+        }
+    }
+
+    /// What the Java client says when it throws this error at the application.
+    pub fn message(self) -> &'static str {
+        match self {
+            Errors::None => "no error",
+            Errors::CoordinatorNotAvailable => "The coordinator is not available.",
+            Errors::IllegalGeneration => "Specified group generation id is not valid.",
+            Errors::InconsistentGroupProtocol => "The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list.",
+            Errors::UnknownMemberId => "The coordinator is not aware of this member.",
+            Errors::InvalidSessionTimeout => "The session timeout is not within the range allowed by the broker (as configured by group.min.session.timeout.ms and group.max.session.timeout.ms).",
+            Errors::RebalanceInProgress => "The group is rebalancing, so a rejoin is needed.",
+            Errors::MemberIdRequired => "The group member needs to have a valid member id before actually entering a consumer group.",
+            Errors::FencedInstanceId => "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id.",
+            Errors::GroupMaxSizeReached => "The consumer group has reached its max size.",
+        }
+    }
+}
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The `ConsumerProtocolSubscription` a member embeds in each protocol of its JoinGroup request.
+/// Kafka compares these bytes to decide whether a rejoining member "changed its metadata".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerProtocolSubscription {
+    pub topics: Vec<String>,
+    /// `ownedPartitions`: what the member still owns (always empty under EAGER, which revokes first).
+    pub owned_partitions: Vec<TopicPartition>,
+    /// `generationId` of the member when it joined; -1 without one.
+    pub generation_id: i32,
+    pub rack_id: Option<String>,
+    /// The eager `StickyAssignor`'s user data: the member's previous assignment and its generation.
+    pub sticky_user_data: Option<(Vec<TopicPartition>, i32)>,
+}
+
+/// One entry of `protocols` in a JoinGroup request: an assignor name and its metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinGroupRequestProtocol {
+    pub name: String,
+    pub metadata: ConsumerProtocolSubscription,
+}
+
+/// Why the client is (re)joining: the `reason` field of JoinGroup (KIP-800), in the Java client's words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinReason {
+    /// The first join of a new consumer.
+    InitialJoin,
+    /// `MEMBER_ID_REQUIRED`: rejoin with the id the coordinator gave.
+    MemberIdRequired,
+    /// A heartbeat answered `REBALANCE_IN_PROGRESS`.
+    GroupIsRebalancing,
+    /// The leader's metadata snapshot no longer matches the cluster (partitions added, topic created or deleted).
+    MetadataChanged,
+    /// Cooperative: the member revoked partitions the assignment took away and rejoins at once.
+    RevokedPartitions,
+    /// The subscription changed since the last join.
+    SubscriptionChanged,
+    /// The previous join or sync failed with this error; the client retries.
+    RebalanceFailed(Errors),
+    /// The generation was reset (poll timeout, fencing) and the member starts over.
+    GenerationReset,
+}
+
+impl fmt::Display for JoinReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JoinReason::InitialJoin => f.write_str("initial join"),
+            JoinReason::MemberIdRequired => f.write_str("need to re-join with the given member-id"),
+            JoinReason::GroupIsRebalancing => f.write_str("group is already rebalancing"),
+            JoinReason::MetadataChanged => f.write_str("cached metadata has changed"),
+            JoinReason::RevokedPartitions => f.write_str("need to revoke partitions and re-join"),
+            JoinReason::SubscriptionChanged => f.write_str("subscription has changed"),
+            JoinReason::RebalanceFailed(e) => write!(f, "rebalance failed due to {e}"),
+            JoinReason::GenerationReset => f.write_str("consumer pro-actively leaving the group"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinGroupRequest {
+    pub group_id: String,
+    pub session_timeout_ms: Millis,
+    /// `max.poll.interval.ms` of the client.
+    pub rebalance_timeout_ms: Millis,
+    /// Empty (`""`) when the client has no member id yet.
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub protocol_type: String,
+    pub protocols: Vec<JoinGroupRequestProtocol>,
+    pub reason: JoinReason,
+    /// Sent in the request header; the coordinator builds dynamic member ids from it.
+    pub client_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinGroupResponseMember {
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub metadata: ConsumerProtocolSubscription,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinGroupResponse {
+    pub error_code: Errors,
+    pub generation_id: i32,
+    pub protocol_name: Option<String>,
+    pub leader: String,
+    /// KIP-814: a static leader replaced while Stable gets the member list but must not compute an assignment.
+    pub skip_assignment: bool,
+    pub member_id: String,
+    /// Filled for the leader only, in the coordinator's member-map order.
+    pub members: Vec<JoinGroupResponseMember>,
+}
+
+impl JoinGroupResponse {
+    pub fn error(error: Errors, member_id: &str) -> Self {
+        Self {
+            error_code: error,
+            generation_id: -1,
+            protocol_name: None,
+            leader: String::new(),
+            skip_assignment: false,
+            member_id: member_id.to_string(),
+            members: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncGroupRequestAssignment {
+    pub member_id: String,
+    pub assignment: Vec<TopicPartition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncGroupRequest {
+    pub group_id: String,
+    pub generation_id: i32,
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub protocol_name: Option<String>,
+    /// Only the leader sends assignments.
+    pub assignments: Vec<SyncGroupRequestAssignment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncGroupResponse {
+    pub error_code: Errors,
+    pub protocol_name: Option<String>,
+    pub assignment: Vec<TopicPartition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeartbeatRequest {
+    pub group_id: String,
+    pub generation_id: i32,
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeartbeatResponse {
+    pub error_code: Errors,
+}
+
+/// Why a member sends LeaveGroup; Kafka sends it as free text, the model keeps the cause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    /// `close()`: "the consumer is being closed".
+    ConsumerClosed,
+    /// The poll timer expired: "consumer poll timeout has expired."
+    PollTimeoutExpired,
+}
+
+impl fmt::Display for LeaveReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LeaveReason::ConsumerClosed => f.write_str("the consumer is being closed"),
+            LeaveReason::PollTimeoutExpired => f.write_str("consumer poll timeout has expired."),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberIdentity {
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub reason: LeaveReason,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaveGroupRequest {
+    pub group_id: String,
+    pub members: Vec<MemberIdentity>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaveGroupResponse {
+    pub error_code: Errors,
+    /// Per member: its id and the error for it.
+    pub members: Vec<(String, Errors)>,
+}
+
+/// An offset commit. Offsets arrive with the log model; today a commit names the partitions it covers,
+/// which is enough for the coordinator's generation checks (the part that shapes rebalances).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OffsetCommitRequest {
+    pub group_id: String,
+    pub generation_id: i32,
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub partitions: Vec<TopicPartition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OffsetCommitResponse {
+    pub error_code: Errors,
+}
+
+/// A metadata request for some topics (the consumer asks for its subscription).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataRequest {
+    pub topics: Vec<String>,
+}
+
+/// The cluster as the broker describes it: every topic asked for that exists, with its partition count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataResponse {
+    pub topics: Vec<(String, i32)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "api")]
+pub enum Request {
+    JoinGroup(JoinGroupRequest),
+    SyncGroup(SyncGroupRequest),
+    Heartbeat(HeartbeatRequest),
+    LeaveGroup(LeaveGroupRequest),
+    OffsetCommit(OffsetCommitRequest),
+    Metadata(MetadataRequest),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "api")]
+pub enum Response {
+    JoinGroup(JoinGroupResponse),
+    SyncGroup(SyncGroupResponse),
+    Heartbeat(HeartbeatResponse),
+    LeaveGroup(LeaveGroupResponse),
+    OffsetCommit(OffsetCommitResponse),
+    Metadata(MetadataResponse),
+}
+
+/// A request or a response travelling between a consumer and the broker. `correlation_id` pairs them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    Request { correlation_id: u64, body: Request },
+    Response { correlation_id: u64, body: Response },
+}
+
+impl Request {
+    pub fn api(&self) -> &'static str {
+        match self {
+            Request::JoinGroup(_) => "JoinGroup",
+            Request::SyncGroup(_) => "SyncGroup",
+            Request::Heartbeat(_) => "Heartbeat",
+            Request::LeaveGroup(_) => "LeaveGroup",
+            Request::OffsetCommit(_) => "OffsetCommit",
+            Request::Metadata(_) => "Metadata",
+        }
+    }
+
+    pub fn group_id(&self) -> Option<&str> {
+        match self {
+            Request::JoinGroup(r) => Some(&r.group_id),
+            Request::SyncGroup(r) => Some(&r.group_id),
+            Request::Heartbeat(r) => Some(&r.group_id),
+            Request::LeaveGroup(r) => Some(&r.group_id),
+            Request::OffsetCommit(r) => Some(&r.group_id),
+            Request::Metadata(_) => None,
+        }
+    }
+}
+
+impl Response {
+    pub fn api(&self) -> &'static str {
+        match self {
+            Response::JoinGroup(_) => "JoinGroup",
+            Response::SyncGroup(_) => "SyncGroup",
+            Response::Heartbeat(_) => "Heartbeat",
+            Response::LeaveGroup(_) => "LeaveGroup",
+            Response::OffsetCommit(_) => "OffsetCommit",
+            Response::Metadata(_) => "Metadata",
+        }
+    }
+
+    pub fn error_code(&self) -> Errors {
+        match self {
+            Response::JoinGroup(r) => r.error_code,
+            Response::SyncGroup(r) => r.error_code,
+            Response::Heartbeat(r) => r.error_code,
+            Response::LeaveGroup(r) => r.error_code,
+            Response::OffsetCommit(r) => r.error_code,
+            Response::Metadata(_) => Errors::None,
+        }
+    }
+}
+
+impl Message {
+    pub fn api(&self) -> &'static str {
+        match self {
+            Message::Request { body, .. } => body.api(),
+            Message::Response { body, .. } => body.api(),
+        }
+    }
+
+    /// Heartbeats and metadata refreshes: the background noise a reader may want to hide.
+    pub fn is_background(&self) -> bool {
+        matches!(
+            self,
+            Message::Request {
+                body: Request::Heartbeat(_) | Request::Metadata(_),
+                ..
+            } | Message::Response {
+                body: Response::Heartbeat(_) | Response::Metadata(_),
+                ..
+            }
+        )
+    }
+}
+
+fn partitions(list: &[TopicPartition]) -> String {
+    let items: Vec<String> = list.iter().map(|tp| tp.to_string()).collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn short(member_id: &str) -> &str {
+    // `consumer-g-1-1b4e28ba-2fa1-41d2-883f-0016d3cca427` → `consumer-g-1-1b4e28ba`: enough to tell members apart.
+    member_id
+        .len()
+        .checked_sub(28)
+        .and_then(|end| member_id.get(..end))
+        .filter(|prefix| !prefix.is_empty())
+        .unwrap_or(member_id)
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Message::Request { body, .. } => match body {
+                Request::JoinGroup(r) => {
+                    let names: Vec<&str> = r.protocols.iter().map(|p| p.name.as_str()).collect();
+                    let owned = r
+                        .protocols
+                        .first()
+                        .map(|p| partitions(&p.metadata.owned_partitions))
+                        .unwrap_or_default();
+                    write!(
+                        f,
+                        "JoinGroup member_id=\"{}\"{} protocols=[{}] owned={} reason=\"{}\"",
+                        short(&r.member_id),
+                        r.group_instance_id
+                            .as_ref()
+                            .map(|i| format!(" instance={i}"))
+                            .unwrap_or_default(),
+                        names.join(","),
+                        owned,
+                        r.reason
+                    )
+                }
+                Request::SyncGroup(r) => {
+                    write!(
+                        f,
+                        "SyncGroup gen={} member={}",
+                        r.generation_id,
+                        short(&r.member_id)
+                    )?;
+                    if !r.assignments.is_empty() {
+                        let parts: Vec<String> = r
+                            .assignments
+                            .iter()
+                            .map(|a| {
+                                format!("{}={}", short(&a.member_id), partitions(&a.assignment))
+                            })
+                            .collect();
+                        write!(f, " assignments {{{}}}", parts.join(", "))?;
+                    }
+                    Ok(())
+                }
+                Request::Heartbeat(r) => {
+                    write!(
+                        f,
+                        "Heartbeat gen={} member={}",
+                        r.generation_id,
+                        short(&r.member_id)
+                    )
+                }
+                Request::LeaveGroup(r) => {
+                    let ids: Vec<String> = r
+                        .members
+                        .iter()
+                        .map(|m| format!("{} ({})", short(&m.member_id), m.reason))
+                        .collect();
+                    write!(f, "LeaveGroup {}", ids.join(", "))
+                }
+                Request::OffsetCommit(r) => write!(
+                    f,
+                    "OffsetCommit gen={} member={} {}",
+                    r.generation_id,
+                    short(&r.member_id),
+                    partitions(&r.partitions)
+                ),
+                Request::Metadata(r) => write!(f, "Metadata topics=[{}]", r.topics.join(", ")),
+            },
+            Message::Response { body, .. } => match body {
+                Response::JoinGroup(r) => {
+                    write!(f, "JoinGroup response {}", r.error_code)?;
+                    if r.error_code == Errors::None {
+                        write!(
+                            f,
+                            " gen={} protocol={} leader={}{}",
+                            r.generation_id,
+                            r.protocol_name.as_deref().unwrap_or("-"),
+                            short(&r.leader),
+                            if r.members.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" members={}", r.members.len())
+                            }
+                        )?;
+                        if r.skip_assignment {
+                            f.write_str(" skipAssignment")?;
+                        }
+                    } else if r.error_code == Errors::MemberIdRequired {
+                        write!(f, " member_id={}", short(&r.member_id))?;
+                    }
+                    Ok(())
+                }
+                Response::SyncGroup(r) => {
+                    write!(f, "SyncGroup response {}", r.error_code)?;
+                    if r.error_code == Errors::None {
+                        write!(f, " assignment={}", partitions(&r.assignment))?;
+                    }
+                    Ok(())
+                }
+                Response::Heartbeat(r) => write!(f, "Heartbeat response {}", r.error_code),
+                Response::LeaveGroup(r) => write!(f, "LeaveGroup response {}", r.error_code),
+                Response::OffsetCommit(r) => write!(f, "OffsetCommit response {}", r.error_code),
+                Response::Metadata(r) => {
+                    let t: Vec<String> = r.topics.iter().map(|(n, p)| format!("{n}:{p}")).collect();
+                    write!(f, "Metadata response [{}]", t.join(", "))
+                }
+            },
+        }
+    }
+}

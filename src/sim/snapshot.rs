@@ -1,0 +1,183 @@
+//! What the page draws: a cheap, comparable picture of the World at one instant.
+
+use super::assign::{RebalanceProtocol, TopicPartition};
+use super::client::{ConsumerState, KafkaConsumer};
+use super::config::ConsumerConfig;
+use super::coordinator::ClassicGroupState;
+use super::time::Millis;
+use super::world::World;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    pub now: Millis,
+    pub topics: Vec<TopicSnapshot>,
+    pub groups: Vec<GroupSnapshot>,
+    pub consumers: Vec<ConsumerSnapshot>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TopicSnapshot {
+    pub name: String,
+    pub partitions: i32,
+}
+
+/// The coordinator's view of one group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GroupSnapshot {
+    pub group_id: String,
+    pub state: ClassicGroupState,
+    pub generation: i32,
+    /// EAGER if any member's client is eager, COOPERATIVE if all are; `None` without members.
+    pub rebalance_protocol: Option<RebalanceProtocol>,
+    /// The assignor the group selected (the protocol vote), e.g. "range".
+    pub selected_assignor: Option<String>,
+    pub leader_member_id: Option<String>,
+    pub leader_consumer: Option<String>,
+    /// What the coordinator stored from the leader's SyncGroup, per member id.
+    pub assignment: BTreeMap<String, Vec<TopicPartition>>,
+    pub members: Vec<MemberSnapshot>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MemberSnapshot {
+    pub member_id: String,
+    pub consumer: String,
+    pub group_instance_id: Option<String>,
+    /// When the coordinator will expire this member unless it hears from it.
+    pub session_deadline: Option<Millis>,
+    pub awaiting_join: bool,
+    pub awaiting_sync: bool,
+    pub is_leader: bool,
+}
+
+/// One consumer as the client sees itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConsumerSnapshot {
+    pub handle: String,
+    pub group: String,
+    pub incarnation: u32,
+    pub topics: Vec<String>,
+    pub config: ConsumerConfig,
+    pub client_id: String,
+    pub static_id: Option<String>,
+    /// Empty before the coordinator gave one.
+    pub member_id: String,
+    pub generation: i32,
+    pub rebalance_protocol: RebalanceProtocol,
+    pub state: ConsumerState,
+    pub is_leader: bool,
+    /// What the consumer consumes now.
+    pub owned: Vec<TopicPartition>,
+    /// What the coordinator holds as this member's assignment (differs from `owned` during rebalances).
+    pub assigned_by_coordinator: Vec<TopicPartition>,
+    pub last_heartbeat_sent: Option<Millis>,
+    /// When the coordinator would expire this member's session.
+    pub session_deadline: Option<Millis>,
+    pub last_poll: Millis,
+    /// When `max.poll.interval.ms` runs out; `None` while the application is inside `poll()`.
+    pub poll_deadline: Option<Millis>,
+}
+
+impl World {
+    pub fn snapshot(&self) -> Snapshot {
+        let now = self.now();
+        let topics = self
+            .topics
+            .iter()
+            .map(|(name, partitions)| TopicSnapshot {
+                name: name.clone(),
+                partitions: *partitions,
+            })
+            .collect();
+        let groups = self
+            .coordinator
+            .groups()
+            .map(|g| self.group_snapshot(g))
+            .collect();
+        let consumers = self
+            .consumers
+            .iter()
+            .map(|c| self.consumer_snapshot(c, now))
+            .collect();
+        Snapshot {
+            now,
+            topics,
+            groups,
+            consumers,
+        }
+    }
+
+    fn group_snapshot(&self, g: &super::coordinator::ClassicGroup) -> GroupSnapshot {
+        let members: Vec<MemberSnapshot> = g
+            .all_members()
+            .into_iter()
+            .map(|m| MemberSnapshot {
+                member_id: m.member_id.clone(),
+                consumer: m.consumer.clone(),
+                group_instance_id: m.group_instance_id.clone(),
+                session_deadline: self.coordinator.session_deadline(&g.group_id, &m.member_id),
+                awaiting_join: m.is_awaiting_join(),
+                awaiting_sync: m.is_awaiting_sync(),
+                is_leader: g.is_leader(&m.member_id),
+            })
+            .collect();
+        let protocols: Vec<RebalanceProtocol> = members
+            .iter()
+            .filter_map(|m| self.consumers.iter().find(|c| c.handle == m.consumer))
+            .map(|c| c.protocol)
+            .collect();
+        let leader_consumer = g
+            .leader_id
+            .as_ref()
+            .and_then(|id| g.member(id))
+            .map(|m| m.consumer.clone());
+        GroupSnapshot {
+            group_id: g.group_id.clone(),
+            state: g.state,
+            generation: g.generation_id,
+            rebalance_protocol: protocols.iter().copied().min(),
+            selected_assignor: g.protocol_name.clone(),
+            leader_member_id: g.leader_id.clone(),
+            leader_consumer,
+            assignment: g
+                .members_iter()
+                .map(|m| (m.member_id.clone(), m.assignment.clone()))
+                .collect(),
+            members,
+        }
+    }
+
+    fn consumer_snapshot(&self, c: &KafkaConsumer, now: Millis) -> ConsumerSnapshot {
+        let member = self
+            .coordinator
+            .group(&c.group_id)
+            .and_then(|g| g.member(&c.generation.member_id));
+        ConsumerSnapshot {
+            handle: c.handle.clone(),
+            group: c.group_id.clone(),
+            incarnation: c.incarnation,
+            topics: c.topics.clone(),
+            config: c.config.clone(),
+            client_id: c.client_id.clone(),
+            static_id: c.config.group_instance_id.clone(),
+            member_id: c.generation.member_id.clone(),
+            generation: c.generation.generation_id,
+            rebalance_protocol: c.protocol,
+            state: c.display_state(),
+            is_leader: c.is_leader,
+            owned: c.owned.iter().cloned().collect(),
+            assigned_by_coordinator: member.map(|m| m.assignment.clone()).unwrap_or_default(),
+            last_heartbeat_sent: c.heartbeat.last_sent_at,
+            session_deadline: member
+                .and_then(|m| self.coordinator.session_deadline(&c.group_id, &m.member_id)),
+            last_poll: c.last_poll(now),
+            poll_deadline: if c.is_running() {
+                c.poll_deadline()
+            } else {
+                None
+            },
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! What happened, in order. Metrics, the timeline and the protocol log are all read from here.
+
+use super::assign::TopicPartition;
+use super::client::ConsumerState;
+use super::coordinator::{ClassicGroupState, RebalanceReason};
+use super::protocol::Message;
+use super::time::{format_millis, Millis};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A party on the simulated network.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Endpoint {
+    /// The broker that hosts the group coordinator (one broker in the model).
+    Broker,
+    /// A consumer process, by its stable handle ("c3") and incarnation (restarts count up from 1).
+    Consumer { handle: String, incarnation: u32 },
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Endpoint::Broker => f.write_str("broker"),
+            Endpoint::Consumer {
+                handle,
+                incarnation,
+            } => {
+                if *incarnation > 1 {
+                    write!(f, "{handle}#{incarnation}")
+                } else {
+                    f.write_str(handle)
+                }
+            }
+        }
+    }
+}
+
+/// The three `ConsumerRebalanceListener` callbacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallbackKind {
+    Revoked,
+    Assigned,
+    Lost,
+}
+
+impl fmt::Display for CallbackKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CallbackKind::Revoked => "onPartitionsRevoked",
+            CallbackKind::Assigned => "onPartitionsAssigned",
+            CallbackKind::Lost => "onPartitionsLost",
+        })
+    }
+}
+
+/// Why a member left the coordinator's member map.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalCause {
+    LeaveGroup,
+    SessionExpired,
+    /// A dynamic member that did not rejoin before the join phase completed.
+    NotRejoined,
+    /// Did not send SyncGroup before the rebalance timeout.
+    PendingSyncExpired,
+    /// A static member replaced by a new member id with the same `group.instance.id`.
+    ReplacedByStaticMember,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TraceEvent {
+    MessageSent {
+        from: Endpoint,
+        to: Endpoint,
+        deliver_at: Millis,
+        message: Message,
+    },
+    MessageDelivered {
+        from: Endpoint,
+        to: Endpoint,
+        message: Message,
+    },
+    /// The addressee is gone (killed, closed or restarted as a new incarnation).
+    MessageDropped {
+        from: Endpoint,
+        to: Endpoint,
+        message: Message,
+    },
+    GroupStateChanged {
+        group: String,
+        from: ClassicGroupState,
+        to: ClassicGroupState,
+        generation: i32,
+    },
+    RebalanceStarted {
+        group: String,
+        /// The generation being left behind.
+        generation: i32,
+        reason: RebalanceReason,
+    },
+    /// The join phase completed: `generation` is the new one (also when the group became Empty).
+    JoinPhaseCompleted {
+        group: String,
+        generation: i32,
+        protocol: Option<String>,
+        leader: Option<String>,
+        members: Vec<String>,
+    },
+    /// CompletingRebalance → Stable: every member can now fetch its assignment.
+    RebalanceCompleted {
+        group: String,
+        generation: i32,
+        started_at: Millis,
+        duration_ms: Millis,
+    },
+    MemberAdded {
+        group: String,
+        member_id: String,
+        consumer: String,
+    },
+    MemberRemoved {
+        group: String,
+        member_id: String,
+        consumer: String,
+        cause: RemovalCause,
+    },
+    /// The leader ran its assignor.
+    AssignmentComputed {
+        group: String,
+        consumer: String,
+        generation: i32,
+        assignor: String,
+        assignment: BTreeMap<String, Vec<TopicPartition>>,
+    },
+    Callback {
+        consumer: String,
+        group: String,
+        kind: CallbackKind,
+        partitions: Vec<TopicPartition>,
+        generation: i32,
+    },
+    /// What the consumer consumes changed (after a callback, a close or a crash).
+    OwnershipChanged {
+        consumer: String,
+        group: String,
+        owned: Vec<TopicPartition>,
+    },
+    ConsumerStateChanged {
+        consumer: String,
+        state: ConsumerState,
+    },
+    ConsumerStarted {
+        consumer: String,
+        group: String,
+        topics: Vec<String>,
+        incarnation: u32,
+        client_id: String,
+        group_instance_id: Option<String>,
+    },
+    PollTimeoutExpired {
+        consumer: String,
+        last_poll: Millis,
+    },
+    StallStarted {
+        consumer: String,
+        until: Millis,
+    },
+    CommitFailed {
+        consumer: String,
+        error: String,
+    },
+    TopicCreated {
+        topic: String,
+        partitions: i32,
+    },
+    PartitionsAdded {
+        topic: String,
+        from: i32,
+        to: i32,
+    },
+    TopicDeleted {
+        topic: String,
+    },
+    ConfigChanged {
+        consumer: String,
+        name: String,
+        value: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceEntry {
+    pub at: Millis,
+    pub event: TraceEvent,
+}
+
+fn list(partitions: &[TopicPartition]) -> String {
+    let items: Vec<String> = partitions.iter().map(|tp| tp.to_string()).collect();
+    format!("[{}]", items.join(", "))
+}
+
+impl TraceEvent {
+    /// Heartbeats and metadata refreshes, which `lab run --hide-heartbeats` leaves out.
+    pub fn is_background(&self) -> bool {
+        match self {
+            TraceEvent::MessageSent { message, .. }
+            | TraceEvent::MessageDelivered { message, .. }
+            | TraceEvent::MessageDropped { message, .. } => message.is_background(),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for TraceEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TraceEvent::MessageSent {
+                from,
+                to,
+                deliver_at,
+                message,
+            } => write!(f, "{from} -> {to}  {message}  (arrives {})", format_millis(*deliver_at)),
+            TraceEvent::MessageDelivered { from, to, message } => {
+                write!(f, "{to} <- {from}  {message}")
+            }
+            TraceEvent::MessageDropped { from, to, message } => {
+                write!(f, "{to} is gone: dropped {} from {from}", message.api())
+            }
+            TraceEvent::GroupStateChanged {
+                group,
+                from,
+                to,
+                generation,
+            } => write!(f, "group {group}: {from} -> {to} (generation {generation})"),
+            TraceEvent::RebalanceStarted {
+                group,
+                generation,
+                reason,
+            } => write!(f, "group {group}: rebalance started from generation {generation}: {reason}"),
+            TraceEvent::JoinPhaseCompleted {
+                group,
+                generation,
+                protocol,
+                leader,
+                members,
+            } => write!(
+                f,
+                "group {group}: join phase complete, generation {generation}, protocol {}, leader {}, {} member(s)",
+                protocol.as_deref().unwrap_or("none"),
+                leader.as_deref().unwrap_or("none"),
+                members.len()
+            ),
+            TraceEvent::RebalanceCompleted {
+                group,
+                generation,
+                duration_ms,
+                ..
+            } => write!(
+                f,
+                "group {group}: Stable at generation {generation} (rebalance took {duration_ms} ms)"
+            ),
+            TraceEvent::MemberAdded {
+                group,
+                member_id,
+                consumer,
+            } => write!(f, "group {group}: added member {member_id} ({consumer})"),
+            TraceEvent::MemberRemoved {
+                group,
+                member_id,
+                consumer,
+                cause,
+            } => write!(f, "group {group}: removed member {member_id} ({consumer}): {cause:?}"),
+            TraceEvent::AssignmentComputed {
+                consumer,
+                generation,
+                assignor,
+                assignment,
+                ..
+            } => {
+                let parts: Vec<String> = assignment
+                    .iter()
+                    .map(|(m, p)| format!("{m}={}", list(p)))
+                    .collect();
+                write!(
+                    f,
+                    "{consumer} (leader) ran {assignor} for generation {generation}: {}",
+                    parts.join(" ")
+                )
+            }
+            TraceEvent::Callback {
+                consumer,
+                kind,
+                partitions,
+                generation,
+                ..
+            } => write!(f, "{consumer} {kind}({}) generation {generation}", list(partitions)),
+            TraceEvent::OwnershipChanged {
+                consumer, owned, ..
+            } => write!(f, "{consumer} now owns {}", list(owned)),
+            TraceEvent::ConsumerStateChanged { consumer, state } => {
+                write!(f, "{consumer} is {state}")
+            }
+            TraceEvent::ConsumerStarted {
+                consumer,
+                group,
+                incarnation,
+                topics: _,
+                client_id,
+                group_instance_id,
+            } => write!(
+                f,
+                "{consumer} started (incarnation {incarnation}, client.id {client_id}{}) in group {group}",
+                group_instance_id
+                    .as_ref()
+                    .map(|i| format!(", group.instance.id {i}"))
+                    .unwrap_or_default()
+            ),
+            TraceEvent::PollTimeoutExpired {
+                consumer,
+                last_poll,
+            } => write!(
+                f,
+                "{consumer}: max.poll.interval.ms expired (last poll at {})",
+                format_millis(*last_poll)
+            ),
+            TraceEvent::StallStarted { consumer, until } => write!(
+                f,
+                "{consumer}: application stalls until {}",
+                format_millis(*until)
+            ),
+            TraceEvent::CommitFailed { consumer, error } => {
+                write!(f, "{consumer}: offset commit failed: {error}")
+            }
+            TraceEvent::TopicCreated { topic, partitions } => {
+                write!(f, "topic {topic} created with {partitions} partition(s)")
+            }
+            TraceEvent::PartitionsAdded { topic, from, to } => {
+                write!(f, "topic {topic}: partitions {from} -> {to}")
+            }
+            TraceEvent::TopicDeleted { topic } => write!(f, "topic {topic} deleted"),
+            TraceEvent::ConfigChanged {
+                consumer,
+                name,
+                value,
+            } => write!(f, "{consumer}: {name} = {value}"),
+        }
+    }
+}
+
+impl fmt::Display for TraceEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}  {}", format_millis(self.at), self.event)
+    }
+}

@@ -1,0 +1,712 @@
+//! The World: the network, the clock and every actor. Nothing else moves time.
+
+use super::actor::Out;
+use super::client::{ConsumerState, ConsumerTimer, KafkaConsumer, Lifecycle};
+use super::config::{BrokerConfig, SIMULATION_ONLY_NAMES};
+use super::coordinator::{CoordinatorTimer, GroupCoordinator, ReplyTo};
+use super::protocol::{Message, MetadataResponse, Request, Response};
+use super::rng::SimRng;
+use super::scenario::{ConfigOverrides, Scenario, ScenarioError};
+use super::time::{EventQueue, Millis};
+use super::trace::{Endpoint, TraceEntry, TraceEvent};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// What a restarted consumer does with its `group.instance.id`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstanceIdChange {
+    #[default]
+    Keep,
+    /// Become (or stay) a static member with this id.
+    Set(String),
+    /// Become a dynamic member.
+    Unset,
+}
+
+/// Something the user (or a scenario) does to the World.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    /// Start a new consumer; it gets the next handle ("c4").
+    AddConsumer {
+        group: String,
+        topics: Vec<String>,
+        #[serde(default)]
+        config: ConfigOverrides,
+    },
+    /// `consumer.close()`.
+    CloseConsumer {
+        consumer: String,
+    },
+    /// `kill -9` of the consumer's process.
+    KillConsumer {
+        consumer: String,
+    },
+    /// The application stops calling `poll()` for `ms` (the heartbeat thread keeps running).
+    StallConsumer {
+        consumer: String,
+        ms: Millis,
+    },
+    /// Start a closed, killed or failed consumer again as a new process with the same handle.
+    RestartConsumer {
+        consumer: String,
+        #[serde(default)]
+        group_instance_id: InstanceIdChange,
+    },
+    AddTopic {
+        name: String,
+        partitions: i32,
+    },
+    DeleteTopic {
+        name: String,
+    },
+    /// `createPartitions`: grow the topic to `total` partitions.
+    AddPartitions {
+        topic: String,
+        total: i32,
+    },
+    /// Change a setting by Kafka name. Kafka reads client configs at construction, so a running
+    /// consumer accepts only the simulation knobs; others apply at its next restart.
+    SetConsumerConfig {
+        consumer: String,
+        name: String,
+        value: String,
+    },
+}
+
+/// A refused action; the World is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionError(pub String);
+
+impl fmt::Display for ActionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ActionError {}
+
+#[derive(Clone, Debug)]
+enum Event {
+    Deliver {
+        from: Endpoint,
+        to: Endpoint,
+        message: Message,
+    },
+    Coordinator(CoordinatorTimer),
+    Consumer {
+        index: usize,
+        incarnation: u32,
+        timer: ConsumerTimer,
+    },
+    Scheduled(Action),
+}
+
+#[derive(Clone, Debug)]
+pub struct World {
+    now: Millis,
+    queue: EventQueue<Event>,
+    rng: SimRng,
+    latency_ms: Millis,
+    duration_ms: Millis,
+    scenario: Scenario,
+    pub(crate) topics: BTreeMap<String, i32>,
+    pub(crate) coordinator: GroupCoordinator,
+    pub(crate) consumers: Vec<KafkaConsumer>,
+    shown_states: Vec<ConsumerState>,
+    trace: Vec<TraceEntry>,
+    /// Actions scheduled by the scenario that were refused when their time came.
+    refused: Vec<(Millis, ActionError)>,
+}
+
+impl World {
+    /// Builds the World at time 0: topics created, the scenario's consumers and actions scheduled.
+    pub fn new(scenario: &Scenario) -> Result<World, ScenarioError> {
+        let broker = scenario.broker_config()?;
+        let mut world = World {
+            now: 0,
+            queue: EventQueue::default(),
+            rng: SimRng::new(scenario.seed),
+            latency_ms: scenario.network_latency_ms,
+            duration_ms: scenario.duration_ms,
+            scenario: scenario.clone(),
+            topics: BTreeMap::new(),
+            coordinator: GroupCoordinator::new(broker),
+            consumers: Vec::new(),
+            shown_states: Vec::new(),
+            trace: Vec::new(),
+            refused: Vec::new(),
+        };
+        for topic in &scenario.topics {
+            world
+                .apply(Action::AddTopic {
+                    name: topic.name.clone(),
+                    partitions: topic.partitions,
+                })
+                .map_err(|e| ScenarioError(format!("topics: {e}")))?;
+        }
+        for (i, spec) in scenario.consumers.iter().enumerate() {
+            scenario
+                .consumer_config(&spec.group, &spec.config)
+                .and_then(|c| c.validate())
+                .map_err(|e| {
+                    ScenarioError(format!("consumers[{i}] (group {}): {e}", spec.group))
+                })?;
+            if spec.topics.is_empty() {
+                return Err(ScenarioError(format!(
+                    "consumers[{i}]: topics must name at least one topic"
+                )));
+            }
+            for _ in 0..spec.count {
+                world.queue.push(
+                    spec.start_at_ms,
+                    Event::Scheduled(Action::AddConsumer {
+                        group: spec.group.clone(),
+                        topics: spec.topics.clone(),
+                        config: spec.config.clone(),
+                    }),
+                );
+            }
+        }
+        for (i, timed) in scenario.actions.iter().enumerate() {
+            if let Action::AddConsumer {
+                group,
+                config,
+                topics,
+            } = &timed.action
+            {
+                scenario
+                    .consumer_config(group, config)
+                    .and_then(|c| c.validate())
+                    .map_err(|e| {
+                        ScenarioError(format!("actions[{i}] (add_consumer to {group}): {e}"))
+                    })?;
+                if topics.is_empty() {
+                    return Err(ScenarioError(format!(
+                        "actions[{i}]: topics must name at least one topic"
+                    )));
+                }
+            }
+            world
+                .queue
+                .push(timed.at_ms, Event::Scheduled(timed.action.clone()));
+        }
+        // Consumers starting at time 0 start now, so the first snapshot already shows them.
+        world.run_until(0);
+        Ok(world)
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    /// How long the scenario asks to run.
+    pub fn duration_ms(&self) -> Millis {
+        self.duration_ms
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn broker_config(&self) -> &BrokerConfig {
+        &self.coordinator.config
+    }
+
+    pub fn trace(&self) -> &[TraceEntry] {
+        &self.trace
+    }
+
+    /// Scenario actions that were refused when their time came (e.g. killing a consumer twice).
+    pub fn refused_actions(&self) -> &[(Millis, ActionError)] {
+        &self.refused
+    }
+
+    pub fn consumers(&self) -> &[KafkaConsumer] {
+        &self.consumers
+    }
+
+    pub fn coordinator(&self) -> &GroupCoordinator {
+        &self.coordinator
+    }
+
+    pub fn topics(&self) -> &BTreeMap<String, i32> {
+        &self.topics
+    }
+
+    /// The time of the next pending event, if any.
+    pub fn next_event_time(&self) -> Option<Millis> {
+        self.queue.peek_time()
+    }
+
+    /// Processes every event with time ≤ `t`, then sets the clock to `t` (never backwards).
+    pub fn run_until(&mut self, t: Millis) {
+        while let Some(item) = self.queue.pop_due(t) {
+            self.now = item.at;
+            self.process(item.event);
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Jumps to the next event time and processes every event due then.
+    pub fn step(&mut self) -> Option<Millis> {
+        let t = self.queue.peek_time()?;
+        self.run_until(t);
+        Some(t)
+    }
+
+    /// Processes exactly one event (the earliest) and returns its time; `None` when nothing is pending.
+    /// Tests use it to check invariants after every single event.
+    pub fn process_next_event(&mut self) -> Option<Millis> {
+        let t = self.queue.peek_time()?;
+        let item = self.queue.pop_due(t)?;
+        self.now = item.at;
+        self.process(item.event);
+        Some(t)
+    }
+
+    /// Applies a user action now. On error nothing changes.
+    pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        self.check(&action)?;
+        self.perform(action);
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Actions: `check` refuses without touching anything, `perform` cannot fail.
+    // -----------------------------------------------------------------------------------------
+
+    fn consumer_index(&self, handle: &str) -> Result<usize, ActionError> {
+        self.consumers
+            .iter()
+            .position(|c| c.handle == handle)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.consumers.iter().map(|c| c.handle.as_str()).collect();
+                ActionError(if known.is_empty() {
+                    format!("there is no consumer {handle} (no consumers yet)")
+                } else {
+                    format!(
+                        "there is no consumer {handle} (consumers: {})",
+                        known.join(", ")
+                    )
+                })
+            })
+    }
+
+    fn running_consumer(&self, handle: &str) -> Result<usize, ActionError> {
+        let i = self.consumer_index(handle)?;
+        match &self.consumers[i].lifecycle {
+            Lifecycle::Running => Ok(i),
+            Lifecycle::Dead => Err(ActionError(format!(
+                "consumer {handle} is dead: restart it first"
+            ))),
+            Lifecycle::Closed => Err(ActionError(format!(
+                "consumer {handle} is closed: restart it first"
+            ))),
+            Lifecycle::Failed { .. } => Err(ActionError(format!(
+                "consumer {handle} has failed ({}): restart it first",
+                self.consumers[i].display_state()
+            ))),
+        }
+    }
+
+    fn check(&self, action: &Action) -> Result<(), ActionError> {
+        match action {
+            Action::AddConsumer {
+                group,
+                topics,
+                config,
+            } => {
+                if group.trim().is_empty() {
+                    return Err(ActionError("a consumer needs a group.id".into()));
+                }
+                if topics.is_empty() {
+                    return Err(ActionError(
+                        "a consumer must subscribe to at least one topic".into(),
+                    ));
+                }
+                let config = self
+                    .scenario
+                    .consumer_config(group, config)
+                    .map_err(|e| ActionError(e.0))?;
+                config.validate().map_err(|e| ActionError(e.0))
+            }
+            Action::CloseConsumer { consumer } | Action::KillConsumer { consumer } => {
+                self.running_consumer(consumer).map(|_| ())
+            }
+            Action::StallConsumer { consumer, ms } => {
+                self.running_consumer(consumer)?;
+                if *ms == 0 {
+                    return Err(ActionError("a stall must last at least 1 ms".into()));
+                }
+                Ok(())
+            }
+            Action::RestartConsumer {
+                consumer,
+                group_instance_id,
+            } => {
+                let i = self.consumer_index(consumer)?;
+                if self.consumers[i].is_running() {
+                    return Err(ActionError(format!(
+                        "consumer {consumer} is running: close or kill it before restarting it"
+                    )));
+                }
+                let mut config = self.consumers[i].config.clone();
+                apply_instance_change(&mut config.group_instance_id, group_instance_id);
+                config.validate().map_err(|e| ActionError(e.0))
+            }
+            Action::AddTopic { name, partitions } => {
+                if name.trim().is_empty() {
+                    return Err(ActionError("a topic needs a name".into()));
+                }
+                if !valid_topic_name(name) {
+                    return Err(ActionError(format!(
+                        "topic name \"{name}\" is illegal: use ASCII letters, digits, '.', '_' and '-' (at most 249)"
+                    )));
+                }
+                if self.topics.contains_key(name) {
+                    return Err(ActionError(format!(
+                        "TopicExistsException: Topic '{name}' already exists."
+                    )));
+                }
+                if *partitions < 1 {
+                    return Err(ActionError(format!(
+                        "InvalidPartitionsException: Number of partitions must be larger than 0, not {partitions}."
+                    )));
+                }
+                Ok(())
+            }
+            Action::DeleteTopic { name } => {
+                if self.topics.contains_key(name) {
+                    Ok(())
+                } else {
+                    Err(ActionError(format!(
+                        "UnknownTopicOrPartitionException: topic {name} does not exist"
+                    )))
+                }
+            }
+            Action::AddPartitions { topic, total } => {
+                let Some(&current) = self.topics.get(topic) else {
+                    return Err(ActionError(format!(
+                        "UnknownTopicOrPartitionException: topic {topic} does not exist"
+                    )));
+                };
+                if *total < current {
+                    return Err(ActionError(format!(
+                        "InvalidPartitionsException: Topic currently has {current} partitions, which is higher than the requested {total}."
+                    )));
+                }
+                if *total == current {
+                    return Err(ActionError(format!(
+                        "InvalidPartitionsException: Topic already has {current} partitions."
+                    )));
+                }
+                Ok(())
+            }
+            Action::SetConsumerConfig {
+                consumer,
+                name,
+                value,
+            } => {
+                let i = self.consumer_index(consumer)?;
+                let c = &self.consumers[i];
+                if name == "group.id" {
+                    return Err(ActionError(
+                        "group.id cannot change: add a consumer to the other group instead".into(),
+                    ));
+                }
+                if c.is_running() && !SIMULATION_ONLY_NAMES.contains(&name.as_str()) {
+                    return Err(ActionError(format!(
+                        "consumer {consumer} is running: Kafka reads {name} only when the consumer is created; close or kill it, change the setting, then restart it"
+                    )));
+                }
+                let mut next = c.config.clone();
+                next.set(name, value).map_err(|e| ActionError(e.0))?;
+                next.validate().map_err(|e| ActionError(e.0))
+            }
+        }
+    }
+
+    fn perform(&mut self, action: Action) {
+        match action {
+            Action::AddConsumer {
+                group,
+                topics,
+                config,
+            } => {
+                let Ok(config) = self.scenario.consumer_config(&group, &config) else {
+                    return;
+                };
+                let number = self.consumers.len() + 1;
+                let consumer = KafkaConsumer::new(&format!("c{number}"), number, 1, topics, config);
+                self.consumers.push(consumer);
+                self.shown_states.push(ConsumerState::Unjoined);
+                self.with_consumer(number - 1, |c, now, out| c.start(now, out));
+            }
+            Action::CloseConsumer { consumer } => {
+                if let Ok(i) = self.consumer_index(&consumer) {
+                    self.with_consumer(i, |c, now, out| c.close(now, out));
+                }
+            }
+            Action::KillConsumer { consumer } => {
+                if let Ok(i) = self.consumer_index(&consumer) {
+                    self.with_consumer(i, |c, _, out| c.kill(out));
+                }
+            }
+            Action::StallConsumer { consumer, ms } => {
+                if let Ok(i) = self.consumer_index(&consumer) {
+                    self.with_consumer(i, |c, now, out| c.stall(now, ms, out));
+                }
+            }
+            Action::RestartConsumer {
+                consumer,
+                group_instance_id,
+            } => {
+                if let Ok(i) = self.consumer_index(&consumer) {
+                    let old = &self.consumers[i];
+                    let mut config = old.config.clone();
+                    apply_instance_change(&mut config.group_instance_id, &group_instance_id);
+                    let fresh = KafkaConsumer::new(
+                        &old.handle,
+                        old.number,
+                        old.incarnation + 1,
+                        old.topics.clone(),
+                        config,
+                    );
+                    self.consumers[i] = fresh;
+                    self.with_consumer(i, |c, now, out| c.start(now, out));
+                }
+            }
+            Action::AddTopic { name, partitions } => {
+                self.topics.insert(name.clone(), partitions);
+                self.record(TraceEvent::TopicCreated {
+                    topic: name,
+                    partitions,
+                });
+            }
+            Action::DeleteTopic { name } => {
+                self.topics.remove(&name);
+                self.record(TraceEvent::TopicDeleted { topic: name });
+            }
+            Action::AddPartitions { topic, total } => {
+                let from = self.topics.insert(topic.clone(), total).unwrap_or(0);
+                self.record(TraceEvent::PartitionsAdded {
+                    topic,
+                    from,
+                    to: total,
+                });
+            }
+            Action::SetConsumerConfig {
+                consumer,
+                name,
+                value,
+            } => {
+                if let Ok(i) = self.consumer_index(&consumer) {
+                    if self.consumers[i].set_simulation_knob(&name, &value).is_ok() {
+                        self.record(TraceEvent::ConfigChanged {
+                            consumer,
+                            name,
+                            value,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The event loop
+    // -----------------------------------------------------------------------------------------
+
+    fn process(&mut self, event: Event) {
+        match event {
+            Event::Scheduled(action) => {
+                if let Err(e) = self.apply(action) {
+                    self.refused.push((self.now, e));
+                }
+            }
+            Event::Coordinator(timer) => {
+                let mut out = Out::default();
+                self.coordinator
+                    .on_timer(self.now, timer, &mut self.rng, &mut out);
+                self.dispatch_coordinator(out);
+            }
+            Event::Consumer {
+                index,
+                incarnation,
+                timer,
+            } => {
+                if self
+                    .consumers
+                    .get(index)
+                    .is_some_and(|c| c.incarnation == incarnation)
+                {
+                    self.with_consumer(index, |c, now, out| c.on_timer(now, timer, out));
+                }
+            }
+            Event::Deliver { from, to, message } => self.deliver(from, to, message),
+        }
+    }
+
+    fn deliver(&mut self, from: Endpoint, to: Endpoint, message: Message) {
+        match &to {
+            Endpoint::Broker => {
+                self.record(TraceEvent::MessageDelivered {
+                    from: from.clone(),
+                    to: to.clone(),
+                    message: message.clone(),
+                });
+                let Message::Request {
+                    correlation_id,
+                    body,
+                } = message
+                else {
+                    return;
+                };
+                if let Request::Metadata(req) = &body {
+                    let topics = self
+                        .topics
+                        .iter()
+                        .filter(|(name, _)| req.topics.is_empty() || req.topics.contains(name))
+                        .map(|(n, p)| (n.clone(), *p))
+                        .collect();
+                    let reply = Message::Response {
+                        correlation_id,
+                        body: Response::Metadata(MetadataResponse { topics }),
+                    };
+                    self.send(Endpoint::Broker, from, reply);
+                    return;
+                }
+                let mut out = Out::default();
+                let reply_to = ReplyTo {
+                    endpoint: from,
+                    correlation_id,
+                };
+                self.coordinator
+                    .handle(self.now, reply_to, body, &mut self.rng, &mut out);
+                self.dispatch_coordinator(out);
+            }
+            Endpoint::Consumer {
+                handle,
+                incarnation,
+            } => {
+                let index = self.consumers.iter().position(|c| {
+                    &c.handle == handle && c.incarnation == *incarnation && c.is_running()
+                });
+                let Some(index) = index else {
+                    self.record(TraceEvent::MessageDropped { from, to, message });
+                    return;
+                };
+                self.record(TraceEvent::MessageDelivered {
+                    from,
+                    to,
+                    message: message.clone(),
+                });
+                if let Message::Response {
+                    correlation_id,
+                    body,
+                } = message
+                {
+                    self.with_consumer(index, |c, now, out| {
+                        c.on_response(now, correlation_id, body, out)
+                    });
+                }
+            }
+        }
+    }
+
+    fn send(&mut self, from: Endpoint, to: Endpoint, message: Message) {
+        let deliver_at = self.now.saturating_add(self.latency_ms);
+        self.record(TraceEvent::MessageSent {
+            from: from.clone(),
+            to: to.clone(),
+            deliver_at,
+            message: message.clone(),
+        });
+        self.queue
+            .push(deliver_at, Event::Deliver { from, to, message });
+    }
+
+    fn record(&mut self, event: TraceEvent) {
+        self.trace.push(TraceEntry {
+            at: self.now,
+            event,
+        });
+    }
+
+    fn dispatch_coordinator(&mut self, out: Out<CoordinatorTimer>) {
+        for event in out.trace {
+            self.record(event);
+        }
+        for (to, message) in out.sends {
+            self.send(Endpoint::Broker, to, message);
+        }
+        for (at, timer) in out.timers {
+            self.queue.push(at, Event::Coordinator(timer));
+        }
+        // Coordinator decisions do not change how consumers look; their responses will.
+    }
+
+    /// Runs one step of a consumer and routes what it produced.
+    fn with_consumer(
+        &mut self,
+        index: usize,
+        f: impl FnOnce(&mut KafkaConsumer, Millis, &mut Out<ConsumerTimer>),
+    ) {
+        let mut out = Out::default();
+        let now = self.now;
+        let Some(consumer) = self.consumers.get_mut(index) else {
+            return;
+        };
+        f(consumer, now, &mut out);
+        let from = consumer.endpoint();
+        let incarnation = consumer.incarnation;
+        for event in out.trace {
+            self.record(event);
+        }
+        for (to, message) in out.sends {
+            self.send(from.clone(), to, message);
+        }
+        for (at, timer) in out.timers {
+            self.queue.push(
+                at,
+                Event::Consumer {
+                    index,
+                    incarnation,
+                    timer,
+                },
+            );
+        }
+        let state = self.consumers[index].display_state();
+        if self.shown_states.get(index) != Some(&state) {
+            if let Some(slot) = self.shown_states.get_mut(index) {
+                *slot = state.clone();
+            }
+            self.record(TraceEvent::ConsumerStateChanged {
+                consumer: self.consumers[index].handle.clone(),
+                state,
+            });
+        }
+    }
+}
+
+fn apply_instance_change(id: &mut Option<String>, change: &InstanceIdChange) {
+    match change {
+        InstanceIdChange::Keep => {}
+        InstanceIdChange::Set(new) => *id = Some(new.clone()),
+        InstanceIdChange::Unset => *id = None,
+    }
+}
+
+/// Kafka's legal topic names: 1–249 characters of `[a-zA-Z0-9._-]`, not "." or "..".
+fn valid_topic_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 249
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}

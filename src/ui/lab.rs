@@ -1,0 +1,189 @@
+//! The page's state: one World per protocol being compared, the clock, and the user's actions.
+//! Everything here drives the model through its public API; the protocol itself lives in `sim`.
+
+use crate::sim::assign::AssignorName;
+use crate::sim::metrics::{self, Metrics};
+use crate::sim::scenario::{Scenario, ScenarioError, TimedAction};
+use crate::sim::snapshot::Snapshot;
+use crate::sim::time::Millis;
+use crate::sim::world::{Action, ActionError, World};
+use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+
+/// The protocol and assignor choices the page offers, each a `partition.assignment.strategy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    /// Kafka 4.x's default `[range, cooperative-sticky]`: all members support only EAGER in common,
+    /// so the group runs eager rebalances with the range assignor.
+    KafkaDefault,
+    EagerRange,
+    EagerRoundRobin,
+    EagerSticky,
+    CooperativeSticky,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 5] = [
+        Strategy::KafkaDefault,
+        Strategy::EagerRange,
+        Strategy::EagerRoundRobin,
+        Strategy::EagerSticky,
+        Strategy::CooperativeSticky,
+    ];
+
+    pub fn assignors(self) -> Vec<AssignorName> {
+        match self {
+            Strategy::KafkaDefault => vec![AssignorName::Range, AssignorName::CooperativeSticky],
+            Strategy::EagerRange => vec![AssignorName::Range],
+            Strategy::EagerRoundRobin => vec![AssignorName::RoundRobin],
+            Strategy::EagerSticky => vec![AssignorName::Sticky],
+            Strategy::CooperativeSticky => vec![AssignorName::CooperativeSticky],
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Strategy::KafkaDefault => "Kafka default (eager · range)",
+            Strategy::EagerRange => "eager · range",
+            Strategy::EagerRoundRobin => "eager · roundrobin",
+            Strategy::EagerSticky => "eager · sticky",
+            Strategy::CooperativeSticky => "cooperative · cooperative-sticky",
+        }
+    }
+
+    pub fn short(self) -> &'static str {
+        match self {
+            Strategy::KafkaDefault => "default",
+            Strategy::EagerRange => "eager-range",
+            Strategy::EagerRoundRobin => "eager-roundrobin",
+            Strategy::EagerSticky => "eager-sticky",
+            Strategy::CooperativeSticky => "cooperative-sticky",
+        }
+    }
+
+    pub fn from_short(name: &str) -> Option<Strategy> {
+        Self::ALL.into_iter().find(|s| s.short() == name)
+    }
+}
+
+/// One column of the page: a World running the scenario under one strategy.
+pub struct Lane {
+    pub strategy: Strategy,
+    pub world: World,
+}
+
+/// The scenario, the strategies, and what the user did: enough to rebuild every World exactly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub scenario: Scenario,
+    pub strategies: Vec<Strategy>,
+    /// User actions with the simulated time they were applied at, in order.
+    pub actions: Vec<TimedAction>,
+    /// Where the clock stood when the session was saved: a replay runs up to here.
+    #[serde(default)]
+    pub until_ms: Millis,
+}
+
+pub struct Lab {
+    pub session: Session,
+    pub lanes: Vec<Lane>,
+}
+
+impl Lab {
+    /// Builds one World per strategy (the first is the main one) and replays the session's actions.
+    pub fn new(session: Session) -> Result<Lab, ScenarioError> {
+        if session.strategies.is_empty() || session.strategies.len() > 3 {
+            return Err(ScenarioError(
+                "a session runs one strategy, or compares two or three".into(),
+            ));
+        }
+        let mut lanes = Vec::new();
+        for &strategy in &session.strategies {
+            let scenario = session
+                .scenario
+                .with_assignment_strategy(None, &strategy.assignors());
+            lanes.push(Lane {
+                strategy,
+                world: World::new(&scenario)?,
+            });
+        }
+        let mut lab = Lab {
+            session: Session {
+                actions: Vec::new(),
+                until_ms: 0,
+                ..session.clone()
+            },
+            lanes,
+        };
+        for timed in session.actions {
+            lab.run_until(timed.at_ms);
+            lab.apply(timed.action).map_err(|e| {
+                ScenarioError(format!("the action at {} ms is refused: {e}", timed.at_ms))
+            })?;
+        }
+        lab.run_until(session.until_ms);
+        Ok(lab)
+    }
+
+    pub fn now(&self) -> Millis {
+        self.lanes[0].world.now()
+    }
+
+    /// The session as it stands now, ready to be shared.
+    pub fn saved_session(&self) -> Session {
+        Session {
+            until_ms: self.now(),
+            ..self.session.clone()
+        }
+    }
+
+    /// Advances every World to `t`.
+    pub fn run_until(&mut self, t: Millis) {
+        for lane in &mut self.lanes {
+            lane.world.run_until(t);
+        }
+    }
+
+    /// Jumps to the main World's next event, taking the others along to the same instant.
+    pub fn step(&mut self) -> Option<Millis> {
+        let t = self.lanes[0].world.step()?;
+        for lane in self.lanes.iter_mut().skip(1) {
+            lane.world.run_until(t);
+        }
+        Some(t)
+    }
+
+    /// Applies a user action to every World, or to none: each is tried on a copy first, so a refusal
+    /// anywhere leaves every World as it was.
+    pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        let mut next = Vec::with_capacity(self.lanes.len());
+        for lane in &self.lanes {
+            let mut world = lane.world.clone();
+            world.apply(action.clone())?;
+            next.push(world);
+        }
+        for (lane, world) in self.lanes.iter_mut().zip(next) {
+            lane.world = world;
+        }
+        self.session.actions.push(TimedAction {
+            at_ms: self.now(),
+            action,
+        });
+        Ok(())
+    }
+
+    pub fn snapshots(&self) -> Vec<Rc<Snapshot>> {
+        self.lanes
+            .iter()
+            .map(|lane| Rc::new(lane.world.snapshot()))
+            .collect()
+    }
+
+    pub fn metrics(&self) -> Vec<Rc<Metrics>> {
+        self.lanes
+            .iter()
+            .map(|lane| Rc::new(metrics::compute(lane.world.trace(), lane.world.now())))
+            .collect()
+    }
+}

@@ -1,0 +1,55 @@
+//! Each consumer keeps one colour everywhere (card, partition cells, timeline, lanes).
+//! Okabe–Ito's colour-blind-safe palette first; past it, the colours repeat with a pattern.
+
+/// Okabe–Ito, without black (kept for text): orange, sky blue, bluish green, yellow, blue,
+/// vermillion, reddish purple.
+const OKABE_ITO: [&str; 7] = [
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+];
+
+/// Patterns laid over a repeated colour so two consumers never look alike.
+const PATTERNS: [&str; 3] = ["solid", "dots", "stripes"];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Swatch {
+    pub colour: &'static str,
+    pub pattern: &'static str,
+    /// Text colour readable on `colour`.
+    pub ink: &'static str,
+}
+
+/// The swatch of the consumer with handle `c<n>` (n from 1); other names hash to a stable slot.
+pub fn swatch_for(handle: &str) -> Swatch {
+    let index = handle
+        .strip_prefix('c')
+        .and_then(|n| n.parse::<usize>().ok())
+        .map(|n| n.saturating_sub(1))
+        .unwrap_or_else(|| handle.bytes().map(usize::from).sum());
+    let colour = OKABE_ITO[index % OKABE_ITO.len()];
+    let pattern = PATTERNS[(index / OKABE_ITO.len()) % PATTERNS.len()];
+    let ink = match colour {
+        "#0072B2" | "#D55E00" | "#009E73" | "#CC79A7" => "#ffffff",
+        _ => "#111111",
+    };
+    Swatch {
+        colour,
+        pattern,
+        ink,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consumers_keep_distinct_looks_beyond_the_palette() {
+        let looks: std::collections::BTreeSet<_> = (1..=21)
+            .map(|n| {
+                let s = swatch_for(&format!("c{n}"));
+                (s.colour, s.pattern)
+            })
+            .collect();
+        assert_eq!(looks.len(), 21);
+    }
+}

@@ -1,0 +1,126 @@
+//! The protocol view: a sequence diagram with a lane for the coordinator and each consumer, one arrow
+//! per request or response (error codes on the arrow), heartbeats faint and hideable, and the fields
+//! of a message on click.
+
+use super::palette::swatch_for;
+use super::state::{Dispatch, MessageRow, PageAction};
+use crate::sim::time::format_millis;
+use std::rc::Rc;
+use yew::prelude::*;
+
+const ROWS_SHOWN: usize = 36;
+const LANE_W: f64 = 150.0;
+const ROW_H: f64 = 26.0;
+const TIME_W: f64 = 90.0;
+const HEAD_H: f64 = 40.0;
+
+#[derive(Properties, PartialEq)]
+pub struct ProtocolLogProps {
+    pub dispatch: Dispatch,
+    pub messages: Rc<Vec<MessageRow>>,
+    /// Consumer handles, in lane order.
+    pub consumers: Vec<String>,
+    pub hide_heartbeats: bool,
+    pub selected: Option<usize>,
+}
+
+#[function_component(ProtocolLog)]
+pub fn protocol_log(props: &ProtocolLogProps) -> Html {
+    let shown: Vec<&MessageRow> = {
+        let mut rows: Vec<&MessageRow> = props
+            .messages
+            .iter()
+            .filter(|m| !(props.hide_heartbeats && m.background))
+            .collect();
+        let skip = rows.len().saturating_sub(ROWS_SHOWN);
+        rows.drain(..skip);
+        rows
+    };
+    let mut lanes = vec!["coordinator".to_string()];
+    lanes.extend(props.consumers.iter().cloned());
+    let lane_x = |name: &str| -> f64 {
+        let base = name.split('#').next().unwrap_or(name);
+        let i = lanes.iter().position(|l| l == base).unwrap_or(0);
+        TIME_W + LANE_W * (i as f64 + 0.5)
+    };
+    let width = TIME_W + LANE_W * lanes.len() as f64;
+    let height = HEAD_H + ROW_H * shown.len().max(1) as f64 + 8.0;
+    let toggle = {
+        let page = props.dispatch.clone();
+        Callback::from(move |_: Event| page.dispatch(PageAction::ToggleHeartbeats))
+    };
+    let detail = props
+        .selected
+        .and_then(|id| props.messages.iter().find(|m| m.id == id));
+    html! {
+        <div class="protocol">
+            <div class="protocol-tools">
+                <label class="toggle"><input type="checkbox" aria-label="Hide heartbeats" checked={props.hide_heartbeats} onchange={toggle} />{ "Hide heartbeats and metadata" }</label>
+                <span class="hint">{ format!("latest {} messages · click one to see its fields", shown.len()) }</span>
+            </div>
+            <div class="protocol-body">
+                <svg class="sequence" viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Protocol sequence diagram" style={format!("min-width:{}px", width.min(1400.0))}>
+                    <defs>
+                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
+                        </marker>
+                    </defs>
+                    { for lanes.iter().map(|lane| {
+                        let x = lane_x(lane);
+                        let colour = if lane == "coordinator" { "var(--ink)".to_string() } else { swatch_for(lane).colour.to_string() };
+                        html! {
+                            <g class="lane">
+                                <text x={x.to_string()} y="18" text-anchor="middle" class="lane-title" fill={colour.clone()}>{ lane.clone() }</text>
+                                <line x1={x.to_string()} x2={x.to_string()} y1="26" y2={height.to_string()} stroke={colour} class="lane-line" />
+                            </g>
+                        }
+                    }) }
+                    { for shown.iter().enumerate().map(|(i, m)| message_arrow(props, m, i, lane_x(&m.from), lane_x(&m.to))) }
+                </svg>
+                <aside class="message-detail" aria-label="Message fields">
+                    { match detail {
+                        Some(m) => html! {
+                            <>
+                                <h3>{ format!("{} {}", m.api, if m.is_response { "response" } else { "request" }) }</h3>
+                                <p class="hint">{ format!("{} → {} · sent {} · arrives {}", m.from, m.to, format_millis(m.sent_at), format_millis(m.deliver_at)) }</p>
+                                <pre class="fields">{ &m.fields }</pre>
+                            </>
+                        },
+                        None => html! { <p class="hint">{ "Click an arrow to see the message's fields: member id, generation, protocol, assignment." }</p> },
+                    } }
+                </aside>
+            </div>
+        </div>
+    }
+}
+
+fn message_arrow(props: &ProtocolLogProps, m: &MessageRow, i: usize, x0: f64, x1: f64) -> Html {
+    let y = HEAD_H + ROW_H * i as f64 + ROW_H / 2.0;
+    let select = {
+        let page = props.dispatch.clone();
+        let id = m.id;
+        Callback::from(move |_: MouseEvent| page.dispatch(PageAction::SelectMessage(Some(id))))
+    };
+    let label = match &m.error {
+        Some(e) => format!("{} {}", m.api, e),
+        None if m.is_response => format!("{} ✓", m.api),
+        None => m.api.to_string(),
+    };
+    let classes = classes!(
+        "message",
+        m.background.then_some("background"),
+        m.error.is_some().then_some("error"),
+        m.is_response.then_some("response"),
+        (props.selected == Some(m.id)).then_some("selected")
+    );
+    let mid = (x0 + x1) / 2.0;
+    html! {
+        <g class={classes} onclick={select} tabindex="0" role="button"
+            aria-label={format!("{} from {} to {} at {}", label, m.from, m.to, format_millis(m.sent_at))}>
+            <rect x={(x0.min(x1) - 4.0).to_string()} y={(y - ROW_H / 2.0).to_string()} width={((x1 - x0).abs() + 8.0).to_string()} height={ROW_H.to_string()} class="hit" />
+            <text x="6" y={(y + 4.0).to_string()} class="msg-time">{ format_millis(m.sent_at) }</text>
+            <line x1={x0.to_string()} x2={x1.to_string()} y1={y.to_string()} y2={y.to_string()} marker-end="url(#arrow)" class="msg-line" />
+            <text x={mid.to_string()} y={(y - 4.0).to_string()} text-anchor="middle" class="msg-label">{ label }</text>
+        </g>
+    }
+}

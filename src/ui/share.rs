@@ -1,0 +1,72 @@
+//! Share links: the whole session (scenario, strategies, the user's actions) in the URL fragment,
+//! as URL-safe base64 of its JSON, so a link replays exactly what its author saw.
+
+use super::lab::Session;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+/// The fragment key: `#s=<base64>`.
+const KEY: &str = "s=";
+/// Longer fragments are refused rather than decoded: no real session comes near this.
+const MAX_FRAGMENT: usize = 200_000;
+
+pub fn encode(session: &Session) -> String {
+    let json = serde_json::to_string(session).unwrap_or_default();
+    format!("{KEY}{}", URL_SAFE_NO_PAD.encode(json))
+}
+
+/// Reads a fragment (with or without the leading `#`). Errors say what is wrong in plain words.
+pub fn decode(fragment: &str) -> Result<Session, String> {
+    let fragment = fragment.trim_start_matches('#');
+    let data = fragment
+        .strip_prefix(KEY)
+        .ok_or("it does not contain a Rebalance Lab session (expected #s=…)")?;
+    if data.len() > MAX_FRAGMENT {
+        return Err("it is too long to be a Rebalance Lab session".into());
+    }
+    let bytes = URL_SAFE_NO_PAD
+        .decode(data.trim_end_matches('='))
+        .map_err(|_| {
+            "it is damaged (not valid base64; was it cut short when copied?)".to_string()
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| "it is damaged (not text)".to_string())?;
+    serde_json::from_str(&text).map_err(|e| format!("its session is not readable ({e})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::TimedAction;
+    use crate::sim::world::Action;
+    use crate::ui::lab::Strategy;
+    use crate::ui::lessons::LESSONS;
+
+    fn session() -> Session {
+        Session {
+            scenario: LESSONS[0].scenario(),
+            strategies: vec![Strategy::EagerRange, Strategy::CooperativeSticky],
+            actions: vec![TimedAction {
+                at_ms: 12_000,
+                action: Action::KillConsumer {
+                    consumer: "c2".into(),
+                },
+            }],
+            until_ms: 20_000,
+        }
+    }
+
+    #[test]
+    fn a_session_survives_the_round_trip() {
+        let s = session();
+        assert_eq!(decode(&format!("#{}", encode(&s))), Ok(s));
+    }
+
+    #[test]
+    fn broken_links_are_explained() {
+        assert!(decode("#x=abc").unwrap_err().contains("expected #s="));
+        assert!(decode("#s=!!!").unwrap_err().contains("damaged"));
+        let cut = encode(&session());
+        let cut = &cut[..cut.len() / 2];
+        assert!(decode(cut).is_err());
+    }
+}

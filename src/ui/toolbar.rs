@@ -1,0 +1,88 @@
+//! The top bar: lesson, the clock (play, pause, step, speed, reset, simulated time), compare and share.
+
+use super::lessons::LESSONS;
+use super::speed;
+use super::state::{Dispatch, PageAction};
+use crate::sim::time::{format_millis, Millis};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub dispatch: Dispatch,
+    pub playing: bool,
+    pub speed: f64,
+    pub now: Millis,
+    pub lesson: &'static str,
+    pub on_share: Callback<()>,
+    pub share_status: Option<String>,
+}
+
+#[function_component(Toolbar)]
+pub fn toolbar(props: &ToolbarProps) -> Html {
+    let page = &props.dispatch;
+    let send = |action: PageAction| {
+        let page = page.clone();
+        Callback::from(move |_: MouseEvent| page.dispatch(action.clone()))
+    };
+    let on_speed = {
+        let page = page.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let position = input.value().parse::<u32>().unwrap_or(0);
+            page.dispatch(PageAction::SetSpeed(speed::speed_at(position)));
+        })
+    };
+    let on_lesson = {
+        let page = page.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            page.dispatch(PageAction::LoadLesson(select.value()));
+        })
+    };
+    let on_share = {
+        let cb = props.on_share.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let play_pause = if props.playing {
+        html! { <button class="primary" aria-label="Pause" onclick={send(PageAction::Pause)}>{ "❚❚ Pause" }</button> }
+    } else {
+        html! { <button class="primary" aria-label="Play" onclick={send(PageAction::Play)}>{ "▶ Play" }</button> }
+    };
+    html! {
+        <header class="topbar">
+            <div class="brand-block">
+                <h1 class="brand">{ "Rebalance Lab" }</h1>
+                <label class="lesson">
+                    <span class="sr-only">{ "Lesson" }</span>
+                    <select aria-label="Lesson" onchange={on_lesson}>
+                        { for LESSONS.iter().map(|l| html! {
+                            <option value={l.id} selected={l.id == props.lesson} title={l.blurb}>{ l.title }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <div class="clock" role="group" aria-label="Clock">
+                { play_pause }
+                <button aria-label="Step to the next event" title="Step to the next event" onclick={send(PageAction::Step)}>{ "Step ›" }</button>
+                <label class="speed">
+                    <span>{ "Speed" }</span>
+                    <input type="range" aria-label="Speed" min="0" max={speed::SLIDER_STEPS.to_string()}
+                        value={speed::position_of(props.speed).to_string()} oninput={on_speed} />
+                    <output aria-label="Speed value">{ speed::label(props.speed) }</output>
+                </label>
+                <button aria-label="Reset to time zero" title="Reset to time zero" onclick={send(PageAction::Reset)}>{ "Reset" }</button>
+                <div class="sim-time" aria-label="Simulated time" role="timer">
+                    <span class="t-label">{ "t =" }</span>
+                    <span class="t-value">{ format_millis(props.now) }</span>
+                </div>
+            </div>
+            <div class="page-actions">
+                <button aria-label="Copy share link" onclick={on_share}>{ "Share link" }</button>
+                if let Some(status) = &props.share_status {
+                    <span class="share-status" role="status">{ status }</span>
+                }
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,194 @@
+//! Each topic's partitions, one row per group, coloured by the consumer consuming them. A partition
+//! nobody consumes is hatched grey; one the coordinator assigned but its consumer does not own yet is
+//! striped in the assignee's colour.
+
+use super::palette::swatch_for;
+use crate::sim::client::ConsumerState;
+use crate::sim::snapshot::{ConsumerSnapshot, Snapshot};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TopicViewProps {
+    pub snapshot: Rc<Snapshot>,
+    /// Show only this group (compare columns); all groups when `None`.
+    #[prop_or_default]
+    pub only_group: Option<String>,
+    #[prop_or_default]
+    pub compact: bool,
+}
+
+/// What one cell shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellOwner {
+    Consuming(String),
+    /// Owned, but its consumer is stalled in user code: nothing is consumed.
+    Stalled(String),
+    /// Assigned by the coordinator; the consumer has not taken it yet (or is revoking).
+    Pending(String),
+    /// Still assigned to a consumer that is no longer running (crashed or closed): until the
+    /// coordinator notices, nobody consumes it.
+    Orphaned(String),
+    Nobody,
+}
+
+/// Partition → cell, for one group on one topic.
+pub fn cells(snapshot: &Snapshot, group: &str, topic: &str, partitions: i32) -> Vec<CellOwner> {
+    let mut owners: BTreeMap<i32, CellOwner> = BTreeMap::new();
+    let members: Vec<&ConsumerSnapshot> = snapshot
+        .consumers
+        .iter()
+        .filter(|c| c.group == group)
+        .collect();
+    for c in &members {
+        let running = !matches!(
+            c.state,
+            ConsumerState::Dead
+                | ConsumerState::Closed
+                | ConsumerState::Fenced(_)
+                | ConsumerState::Failed(_)
+        );
+        for tp in c
+            .assigned_by_coordinator
+            .iter()
+            .filter(|tp| tp.topic == topic)
+        {
+            let cell = if running {
+                CellOwner::Pending(c.handle.clone())
+            } else {
+                CellOwner::Orphaned(c.handle.clone())
+            };
+            owners.insert(tp.partition, cell);
+        }
+    }
+    for c in &members {
+        for tp in c.owned.iter().filter(|tp| tp.topic == topic) {
+            let cell = if c.state == ConsumerState::Stalled {
+                CellOwner::Stalled(c.handle.clone())
+            } else {
+                CellOwner::Consuming(c.handle.clone())
+            };
+            owners.insert(tp.partition, cell);
+        }
+    }
+    (0..partitions)
+        .map(|p| owners.remove(&p).unwrap_or(CellOwner::Nobody))
+        .collect()
+}
+
+#[function_component(TopicView)]
+pub fn topic_view(props: &TopicViewProps) -> Html {
+    let s = &props.snapshot;
+    let groups: Vec<String> = match &props.only_group {
+        Some(g) => vec![g.clone()],
+        None => {
+            let mut gs: Vec<String> = s.consumers.iter().map(|c| c.group.clone()).collect();
+            gs.dedup();
+            gs.sort();
+            gs.dedup();
+            gs
+        }
+    };
+    html! {
+        <div class={classes!("topics", props.compact.then_some("compact"))}>
+            { for s.topics.iter().map(|t| html! {
+                <div class="topic" role="region" aria-label={format!("Topic {}", t.name)}>
+                    <h3>{ format!("Topic {} · {} partitions", t.name, t.partitions) }</h3>
+                    { for groups.iter().filter(|g| subscribes(s, g, &t.name)).map(|g| html! {
+                        <div class="strip-row">
+                            <span class="strip-group">{ g.clone() }</span>
+                            <ol class="partitions" aria-label={format!("Partitions of {} in {}", t.name, g)}>
+                                { for cells(s, g, &t.name, t.partitions).into_iter().enumerate().map(|(p, cell)| partition_cell(p, cell)) }
+                            </ol>
+                        </div>
+                    }) }
+                </div>
+            }) }
+        </div>
+    }
+}
+
+fn subscribes(s: &Snapshot, group: &str, topic: &str) -> bool {
+    s.consumers
+        .iter()
+        .any(|c| c.group == group && c.topics.iter().any(|t| t == topic))
+}
+
+fn partition_cell(partition: usize, cell: CellOwner) -> Html {
+    let (class, owner, label) = match &cell {
+        CellOwner::Consuming(h) => (
+            "consuming",
+            Some(h),
+            format!("Partition {partition}: consumed by {h}"),
+        ),
+        CellOwner::Stalled(h) => (
+            "stopped owned",
+            Some(h),
+            format!("Partition {partition}: owned by {h}, stalled, nobody consuming"),
+        ),
+        CellOwner::Pending(h) => (
+            "pending",
+            Some(h),
+            format!("Partition {partition}: assigned to {h}, not consumed yet"),
+        ),
+        CellOwner::Orphaned(h) => (
+            "stopped owned",
+            Some(h),
+            format!("Partition {partition}: nobody consuming (still assigned to {h}, which is not running)"),
+        ),
+        CellOwner::Nobody => (
+            "stopped",
+            None,
+            format!("Partition {partition}: nobody consuming"),
+        ),
+    };
+    let style = owner.map(|h| {
+        let s = swatch_for(h);
+        format!("--owner:{};--on-owner:{}", s.colour, s.ink)
+    });
+    let pattern = owner.map(|h| swatch_for(h).pattern);
+    html! {
+        <li class={classes!("cell", class, pattern)} style={style} aria-label={label}>
+            <span class="pnum">{ format!("P{partition}") }</span>
+            <span class="powner">{ owner.cloned().unwrap_or_else(|| "—".into()) }</span>
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::world::{Action, World};
+    use crate::ui::lessons::LESSONS;
+
+    fn stable_world() -> World {
+        let mut world = World::new(&LESSONS[0].scenario()).unwrap();
+        world.run_until(15_000);
+        world
+    }
+
+    #[test]
+    fn a_stable_group_consumes_every_partition() {
+        let s = stable_world().snapshot();
+        let row = cells(&s, "orders-app", "orders", 6);
+        assert!(
+            row.iter().all(|c| matches!(c, CellOwner::Consuming(_))),
+            "{row:?}"
+        );
+    }
+
+    #[test]
+    fn a_crashed_consumers_partitions_are_orphaned_until_the_coordinator_notices() {
+        let mut world = stable_world();
+        world
+            .apply(Action::KillConsumer {
+                consumer: "c2".into(),
+            })
+            .unwrap();
+        let row = cells(&world.snapshot(), "orders-app", "orders", 6);
+        assert_eq!(row[2], CellOwner::Orphaned("c2".into()));
+        assert_eq!(row[3], CellOwner::Orphaned("c2".into()));
+        assert_eq!(row[0], CellOwner::Consuming("c1".into()));
+    }
+}

@@ -1,0 +1,172 @@
+//! Helpers shared by the scenario tests: build scenarios, run them with the invariant checker after
+//! every event, and read ownership and rebalances back.
+#![allow(dead_code)]
+
+use rebalance_lab::sim::assign::TopicPartition;
+use rebalance_lab::sim::invariants::InvariantChecker;
+use rebalance_lab::sim::metrics::{self, Metrics};
+use rebalance_lab::sim::trace::{CallbackKind, TraceEvent};
+use rebalance_lab::sim::{Action, Millis, Scenario, World};
+use std::collections::BTreeMap;
+
+pub fn scenario(json: &str) -> Scenario {
+    Scenario::from_json(json).expect("test scenario parses")
+}
+
+/// Three consumers of group `g` on topic `t` (6 partitions), with the given config overrides (JSON object).
+pub fn three_on_six(config: &str, broker: &str) -> Scenario {
+    scenario(&format!(
+        r#"{{
+            "seed": 7,
+            "network_latency_ms": 2,
+            "broker": {broker},
+            "topics": [{{ "name": "t", "partitions": 6 }}],
+            "consumers": [{{ "group": "g", "topics": ["t"], "count": 3, "config": {config} }}],
+            "duration_ms": 600000
+        }}"#
+    ))
+}
+
+/// Runs to `t`, checking every invariant after every single event.
+pub fn run_checked(world: &mut World, checker: &mut InvariantChecker, t: Millis) {
+    checker
+        .check(world)
+        .unwrap_or_else(|e| panic!("invariant violated: {e}"));
+    while world.next_event_time().is_some_and(|next| next <= t) {
+        world.process_next_event();
+        checker
+            .check(world)
+            .unwrap_or_else(|e| panic!("invariant violated: {e}"));
+    }
+    world.run_until(t);
+}
+
+pub fn apply(world: &mut World, action: Action) {
+    world
+        .apply(action)
+        .unwrap_or_else(|e| panic!("action refused: {e}"));
+}
+
+/// Partition numbers a consumer owns now.
+pub fn owned(world: &World, handle: &str) -> Vec<i32> {
+    let c = world
+        .consumers()
+        .iter()
+        .find(|c| c.handle == handle)
+        .unwrap_or_else(|| panic!("no consumer {handle}"));
+    c.owned.iter().map(|tp| tp.partition).collect()
+}
+
+pub fn ownership(world: &World) -> BTreeMap<String, Vec<i32>> {
+    world
+        .consumers()
+        .iter()
+        .filter(|c| c.is_running())
+        .map(|c| {
+            (
+                c.handle.clone(),
+                c.owned.iter().map(|tp| tp.partition).collect(),
+            )
+        })
+        .collect()
+}
+
+pub fn generation(world: &World, group: &str) -> i32 {
+    world
+        .coordinator()
+        .group(group)
+        .map_or(0, |g| g.generation_id)
+}
+
+/// Callbacks of one kind after `since`, as (consumer, partitions, generation), in trace order.
+pub fn callbacks(world: &World, kind: CallbackKind, since: Millis) -> Vec<(String, Vec<i32>, i32)> {
+    world
+        .trace()
+        .iter()
+        .filter(|e| e.at >= since)
+        .filter_map(|e| match &e.event {
+            TraceEvent::Callback {
+                consumer,
+                kind: k,
+                partitions,
+                generation,
+                ..
+            } if *k == kind => Some((
+                consumer.clone(),
+                partitions
+                    .iter()
+                    .map(|tp: &TopicPartition| tp.partition)
+                    .collect(),
+                *generation,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Non-empty revocations after `since`, by consumer (sorted), like the reference traces' summaries.
+pub fn revoked_by(world: &World, since: Millis) -> BTreeMap<String, Vec<Vec<i32>>> {
+    let mut map: BTreeMap<String, Vec<Vec<i32>>> = BTreeMap::new();
+    for (c, p, _) in callbacks(world, CallbackKind::Revoked, since) {
+        if !p.is_empty() {
+            map.entry(c).or_default().push(p);
+        }
+    }
+    map
+}
+
+pub fn metrics(world: &World) -> Metrics {
+    metrics::compute(world.trace(), world.now())
+}
+
+/// Rebalances (generation bumps) of a group that started at or after `since`: (generation, reason label, start).
+pub fn rebalances_since(world: &World, group: &str, since: Millis) -> Vec<(i32, String, Millis)> {
+    metrics(world)
+        .groups
+        .get(group)
+        .map(|g| {
+            g.rebalances
+                .iter()
+                .filter(|r| r.join_completed_at >= since)
+                .map(|r| (r.generation, r.reason_label.clone(), r.started_at))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn count_requests(world: &World, from: &str, api: &str, since: Millis) -> usize {
+    world
+        .trace()
+        .iter()
+        .filter(|e| e.at >= since)
+        .filter(|e| match &e.event {
+            TraceEvent::MessageSent {
+                from: f, message, ..
+            } => {
+                f.to_string() == from
+                    && message.api() == api
+                    && matches!(
+                        message,
+                        rebalance_lab::sim::protocol::Message::Request { .. }
+                    )
+            }
+            _ => false,
+        })
+        .count()
+}
+
+/// The consumer's last heartbeat request time before `t`.
+pub fn last_heartbeat_before(world: &World, from: &str, t: Millis) -> Option<Millis> {
+    world
+        .trace()
+        .iter()
+        .filter(|e| e.at <= t)
+        .filter(|e| match &e.event {
+            TraceEvent::MessageDelivered {
+                from: f, message, ..
+            } => f.to_string() == from && message.api() == "Heartbeat",
+            _ => false,
+        })
+        .map(|e| e.at)
+        .next_back()
+}

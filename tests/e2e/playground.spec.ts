@@ -1,0 +1,170 @@
+import { test, expect } from '@playwright/test';
+import { open, shot, setSpeed, play, pause, simTime, card, group, generation, runUntilStable, owned, partition, rebalances } from './util';
+
+test.beforeEach(async ({ page }, info) => {
+  const errors = await open(page);
+  info.annotations.push({ type: 'errors', description: '' });
+  (page as any).__errors = errors;
+});
+
+test.afterEach(async ({ page }) => {
+  expect((page as any).__errors ?? []).toEqual([]);
+});
+
+test('three consumers join through JoinGroup/SyncGroup and split six partitions', async ({ page }) => {
+  await expect(group(page)).toContainText('not created yet');
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  expect(await owned(page, 'c1')).toBe('P0 P1');
+  expect(await owned(page, 'c2')).toBe('P2 P3');
+  expect(await owned(page, 'c3')).toBe('P4 P5');
+  await expect(card(page, 'c1')).toContainText('leader');
+  await expect(partition(page, 4)).toHaveAttribute('aria-label', 'Partition 4: consumed by c3');
+  await shot(page, 'stable-group');
+});
+
+test('a fourth consumer joins: one eager rebalance, everyone revokes, range gives {0,1},{2,3},{4},{5}', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  await page.getByRole('button', { name: 'Add consumer' }).click();
+  await expect(card(page, 'c4')).toBeVisible();
+  await runUntilStable(page, 2);
+  expect(await owned(page, 'c3')).toBe('P4');
+  expect(await owned(page, 'c4')).toBe('P5');
+  await page.getByRole('tab', { name: 'Metrics' }).click();
+  const consumers = page.getByRole('table', { name: 'Consumers' });
+  // Eager: c1, c2 and c3 each handed back everything they had.
+  await expect(consumers.getByRole('row', { name: /^c1 2 / })).toBeVisible();
+  await expect(consumers.getByRole('row', { name: /^c2 2 / })).toBeVisible();
+  await expect(consumers.getByRole('row', { name: /^c3 2 / })).toBeVisible();
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await expect(page.getByRole('img', { name: 'Ownership timeline of orders-app' })).toContainText('member joined');
+  await shot(page, 'join-rebalance');
+});
+
+test('a killed consumer is noticed only when its session expires; its partitions idle until then', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  const killedAt = await simTime(page);
+  await card(page, 'c2').getByRole('button', { name: 'Kill c2' }).click();
+  await expect(card(page, 'c2').getByLabel('Consumer state')).toHaveText('dead');
+  await expect(partition(page, 2)).toHaveAttribute('aria-label', /nobody consuming/);
+  await expect(partition(page, 3)).toHaveAttribute('aria-label', /nobody consuming/);
+  expect(await generation(page)).toBe(1);
+  await shot(page, 'kill-orphans');
+  await runUntilStable(page, 2);
+  const expiry = (await rebalances(page)).find((r) => r.generation === 2)!;
+  expect(expiry.reason).toBe('session expired');
+  // session.timeout.ms is 10 s in this lesson; the last heartbeat was at most 3 s before the kill.
+  expect(expiry.startedAt - killedAt).toBeGreaterThanOrEqual(7_000);
+  expect(expiry.startedAt - killedAt).toBeLessThanOrEqual(10_000);
+  expect(await owned(page, 'c1')).toBe('P0 P1 P2');
+  expect(await owned(page, 'c3')).toBe('P3 P4 P5');
+});
+
+test('a graceful close rebalances at once', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  const closedAt = await simTime(page);
+  await card(page, 'c2').getByRole('button', { name: 'Close c2' }).click();
+  await expect(card(page, 'c2').getByLabel('Consumer state')).toHaveText('closed');
+  await runUntilStable(page, 2);
+  const leave = (await rebalances(page)).find((r) => r.generation === 2)!;
+  expect(leave.reason).toBe('member left');
+  expect(leave.startedAt - closedAt).toBeLessThan(100);
+  expect(await owned(page, 'c1')).toBe('P0 P1 P2');
+  expect(await owned(page, 'c3')).toBe('P3 P4 P5');
+});
+
+test('a consumer that stops polling leaves at max.poll.interval.ms while its heartbeats go on', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  const stalledAt = await simTime(page);
+  await card(page, 'c2').getByLabel('Stall length for c2').selectOption({ label: '40 s' });
+  await card(page, 'c2').getByRole('button', { name: 'Stall c2' }).click();
+  await expect(card(page, 'c2').getByLabel('Consumer state')).toHaveText('stalled');
+  await expect(partition(page, 2)).toHaveAttribute('aria-label', /stalled, nobody consuming/);
+  await runUntilStable(page, 2);
+  const left = (await rebalances(page)).find((r) => r.generation === 2)!;
+  expect(left.reason).toBe('max.poll.interval.ms exceeded');
+  // max.poll.interval.ms is 30 s in this lesson: measured from the last poll before the stall.
+  expect(left.startedAt - stalledAt).toBeGreaterThan(29_000);
+  expect(left.startedAt - stalledAt).toBeLessThan(30_100);
+  await shot(page, 'stall-left');
+});
+
+test('refused actions explain themselves and change nothing', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  const cluster = page.getByRole('region', { name: 'Cluster overview' });
+  await cluster.getByLabel('Partition count of orders', { exact: true }).fill('3');
+  await cluster.getByRole('button', { name: 'Set partition count of orders' }).click();
+  await expect(cluster.getByRole('alert')).toHaveText(
+    'InvalidPartitionsException: Topic currently has 6 partitions, which is higher than the requested 3.',
+  );
+  await expect(page.getByRole('region', { name: 'Topic orders' }).getByRole('heading')).toHaveText('Topic orders · 6 partitions');
+
+  await card(page, 'c3').getByRole('button', { name: 'Kill c3' }).click();
+  await card(page, 'c3').getByRole('button', { name: 'Stall c3' }).click();
+  await expect(card(page, 'c3').getByRole('alert')).toHaveText('Consumer c3 is dead: restart it first.');
+
+  const form = page.getByRole('region', { name: 'Add a consumer' });
+  await form.getByLabel('session.timeout.ms').fill('3000');
+  await form.getByLabel('heartbeat.interval.ms').fill('5000');
+  await form.getByRole('button', { name: 'Add consumer' }).click();
+  await expect(form.getByRole('alert')).toContainText('heartbeat.interval.ms (5000) must be lower than session.timeout.ms (3000)');
+  await expect(card(page, 'c4')).toHaveCount(0);
+  await shot(page, 'refused');
+});
+
+test('a broken share link is explained and the page keeps working', async ({ page }) => {
+  await page.goto('about:blank');
+  await page.goto('/#s=not-a-session!!');
+  await expect(page.getByRole('alert')).toContainText('This share link cannot be opened');
+  await expect(card(page, 'c1')).toBeVisible();
+});
+
+test('a share link replays the session', async ({ page, context }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  await card(page, 'c3').getByRole('button', { name: 'Close c3' }).click();
+  await runUntilStable(page, 2);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy share link' }).click();
+  await expect(page.getByText(/Link copied/)).toBeVisible();
+  const url = page.url();
+  expect(url).toContain('#s=');
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(card(other, 'c3').getByLabel('Consumer state')).toHaveText('closed');
+  expect(await generation(other)).toBe(2);
+});
+
+test('the code tab shows the selected consumer as Java, Python and Rust', async ({ page }) => {
+  await card(page, 'c2').click();
+  await page.getByRole('tab', { name: 'Code' }).click();
+  const java = page.getByLabel('Java code for c2');
+  await expect(java).toContainText('props.put("group.id", "orders-app");');
+  await expect(java).toContainText('props.put("session.timeout.ms", "10000");');
+  await expect(java).toContainText('consumer.poll(Duration.ofMillis(');
+  await page.getByRole('tab', { name: 'Python' }).click();
+  await expect(page.getByLabel('Python code for c2')).toContainText('"session.timeout.ms": 10000');
+  await page.getByRole('tab', { name: 'Rust' }).click();
+  await expect(page.getByLabel('Rust code for c2')).toContainText('.set("group.id", "orders-app")');
+  await shot(page, 'code');
+});
+
+test('the protocol view shows JoinGroup and SyncGroup and a message\'s fields on click', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  await page.getByRole('tab', { name: 'Protocol' }).click();
+  const diagram = page.getByRole('img', { name: 'Protocol sequence diagram' });
+  await expect(diagram).toContainText('SyncGroup');
+  await diagram.getByRole('button', { name: /^SyncGroup from c1 to coordinator/ }).first().click();
+  await expect(page.getByRole('complementary', { name: 'Message fields' })).toContainText('assignments');
+  await page.getByLabel('Hide heartbeats').uncheck();
+  await play(page);
+  await expect(diagram).toContainText('Heartbeat', { timeout: 20_000 });
+  await pause(page);
+  await shot(page, 'protocol');
+});

@@ -1,0 +1,86 @@
+import { Page, expect, Locator } from '@playwright/test';
+import * as path from 'path';
+
+/** Where the browser tests save what they saw: look at these PNGs after a run. */
+export const screenshotDir = path.join(__dirname, '..', '..', 'target', 'screenshots');
+
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Opens the page and fails the test on any uncaught error or panic. */
+export async function open(page: Page, url = '/') {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  await expect(page.getByRole('heading', { name: 'Rebalance Lab' })).toBeVisible();
+  return errors;
+}
+
+/** Slider position 0..300 maps to 0.1×..100× on a log scale. */
+export async function setSpeed(page: Page, label: '1×' | '10×' | '100×') {
+  const position = { '1×': '100', '10×': '200', '100×': '300' }[label];
+  await page.getByRole('slider', { name: 'Speed' }).fill(position);
+  await expect(page.getByLabel('Speed value')).toHaveText(label);
+}
+
+export const play = (page: Page) => page.getByRole('button', { name: 'Play' }).click();
+export const pause = (page: Page) => page.getByRole('button', { name: 'Pause' }).click();
+
+/** Simulated time shown in the top bar, in ms. */
+export async function simTime(page: Page): Promise<number> {
+  const text = (await page.getByRole('timer', { name: 'Simulated time' }).innerText()).replace('t =', '').trim();
+  const [min, rest] = text.split(':');
+  return Math.round((Number(min) * 60 + Number(rest)) * 1000);
+}
+
+export function card(page: Page, handle: string): Locator {
+  return page.getByRole('listitem', { name: `Consumer ${handle}`, exact: true });
+}
+
+export function group(page: Page, id = 'orders-app'): Locator {
+  return page.getByRole('region', { name: `Group ${id}` });
+}
+
+export async function generation(page: Page, id = 'orders-app'): Promise<number> {
+  return Number(await group(page, id).getByLabel('Generation').innerText());
+}
+
+/** Plays until the group is Stable at `gen`, then pauses. */
+export async function runUntilStable(page: Page, gen: number, id = 'orders-app') {
+  await play(page);
+  await expect(group(page, id).getByLabel('Generation')).toHaveText(String(gen), { timeout: 30_000 });
+  await expect(group(page, id).getByLabel('Group state')).toHaveText('Stable', { timeout: 30_000 });
+  await pause(page);
+}
+
+export async function owned(page: Page, handle: string): Promise<string> {
+  return card(page, handle).getByLabel('Owned partitions').innerText();
+}
+
+export function partition(page: Page, p: number, topic = 'orders', groupId = 'orders-app'): Locator {
+  return page
+    .getByRole('list', { name: `Partitions of ${topic} in ${groupId}` })
+    .getByRole('listitem', { name: new RegExp(`^Partition ${p}:`) });
+}
+
+function parseClock(text: string): number {
+  const [min, rest] = text.trim().split(':');
+  return Math.round((Number(min) * 60 + Number(rest)) * 1000);
+}
+
+/** The Metrics tab's rebalance table: what the model recorded, independent of when the test paused. */
+export async function rebalances(page: Page): Promise<{ generation: number; reason: string; startedAt: number }[]> {
+  await page.getByRole('tab', { name: 'Metrics' }).click();
+  const rows = page.getByRole('table', { name: 'Rebalances' }).locator('tbody tr');
+  const out = [];
+  for (const row of await rows.all()) {
+    const cells = await row.locator('td').allInnerTexts();
+    out.push({ generation: Number(cells[0]), reason: cells[1], startedAt: parseClock(cells[2]) });
+  }
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  return out;
+}

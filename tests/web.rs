@@ -1,0 +1,49 @@
+//! The model compiled to WebAssembly and run in headless Chromium gives the same trace as natively:
+//! both this test and `tests/determinism.rs` must reproduce the committed digest.
+//! Run with `cargo test --target wasm32-unknown-unknown --test web` (wasm-bindgen-test-runner + chromedriver).
+#![cfg(target_arch = "wasm32")]
+
+#[path = "common/digest.rs"]
+mod digest;
+
+use rebalance_lab::ui::lab::{Lab, Session, Strategy};
+use rebalance_lab::ui::lessons::LESSONS;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn the_trace_in_the_browser_matches_the_native_digest() {
+    let (hash, len, _) = digest::run(digest::SCENARIO);
+    assert_eq!(digest::GOLDEN, format!("{hash} {len}\n"));
+}
+
+/// The page's own Lab (two Worlds side by side) runs in the browser and refuses bad actions cleanly.
+#[wasm_bindgen_test]
+fn the_page_lab_runs_and_refuses_in_the_browser() {
+    let session = Session {
+        scenario: LESSONS[0].scenario(),
+        strategies: vec![Strategy::EagerRange, Strategy::CooperativeSticky],
+        actions: Vec::new(),
+        until_ms: 0,
+    };
+    let mut lab = Lab::new(session).expect("lesson builds");
+    lab.run_until(20_000);
+    let snapshots = lab.snapshots();
+    for s in &snapshots {
+        let owned: usize = s.consumers.iter().map(|c| c.owned.len()).sum();
+        assert_eq!(
+            owned, 6,
+            "every partition is owned once the group is stable"
+        );
+    }
+    let refused = lab.apply(rebalance_lab::sim::Action::KillConsumer {
+        consumer: "c9".into(),
+    });
+    assert!(refused.is_err());
+    assert_eq!(
+        lab.snapshots(),
+        snapshots,
+        "a refused action changes nothing"
+    );
+}

@@ -1,0 +1,353 @@
+//! The World's contract with the page: refused actions change nothing, the same scenario gives the same
+//! trace, handles are stable, and snapshots carry both truths (owned vs assigned).
+
+mod common;
+
+use common::*;
+use rebalance_lab::sim::assign::AssignorName;
+use rebalance_lab::sim::invariants::InvariantChecker;
+use rebalance_lab::sim::scenario::ConfigOverrides;
+use rebalance_lab::sim::world::InstanceIdChange;
+use rebalance_lab::sim::{Action, World};
+
+fn example() -> rebalance_lab::sim::Scenario {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/eager-range-join.json"
+    ))
+    .unwrap();
+    rebalance_lab::sim::Scenario::from_json(&text).unwrap()
+}
+
+fn refused(world: &mut World, action: Action) -> String {
+    let snapshot = world.snapshot();
+    let trace_len = world.trace().len();
+    let next = world.next_event_time();
+    let error = world.apply(action).expect_err("action must be refused").0;
+    assert_eq!(
+        world.snapshot(),
+        snapshot,
+        "a refused action leaves the World unchanged"
+    );
+    assert_eq!(world.trace().len(), trace_len);
+    assert_eq!(world.next_event_time(), next);
+    error
+}
+
+#[test]
+fn refused_actions_leave_the_world_unchanged() {
+    let mut world = World::new(&example()).unwrap();
+    world.run_until(10_000);
+    assert_eq!(
+        refused(&mut world, Action::AddPartitions { topic: "orders".into(), total: 4 }),
+        "InvalidPartitionsException: Topic currently has 6 partitions, which is higher than the requested 4."
+    );
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c3".into(),
+        },
+    );
+    assert_eq!(
+        refused(
+            &mut world,
+            Action::StallConsumer {
+                consumer: "c3".into(),
+                ms: 1000
+            }
+        ),
+        "consumer c3 is dead: restart it first"
+    );
+    assert_eq!(
+        refused(
+            &mut world,
+            Action::CloseConsumer {
+                consumer: "c9".into()
+            }
+        ),
+        "there is no consumer c9 (consumers: c1, c2, c3)"
+    );
+    assert_eq!(
+        refused(
+            &mut world,
+            Action::RestartConsumer {
+                consumer: "c1".into(),
+                group_instance_id: InstanceIdChange::Keep
+            }
+        ),
+        "consumer c1 is running: close or kill it before restarting it"
+    );
+    let mut bad = ConfigOverrides::new();
+    bad.insert("heartbeat.interval.ms".into(), "45000".into());
+    assert_eq!(
+        refused(
+            &mut world,
+            Action::AddConsumer {
+                group: "orders-app".into(),
+                topics: vec!["orders".into()],
+                config: bad
+            }
+        ),
+        "heartbeat.interval.ms (45000) must be lower than session.timeout.ms (45000)"
+    );
+    assert!(refused(
+        &mut world,
+        Action::SetConsumerConfig {
+            consumer: "c1".into(),
+            name: "session.timeout.ms".into(),
+            value: "10000".into()
+        }
+    )
+    .contains("close or kill it"));
+    assert!(refused(
+        &mut world,
+        Action::AddTopic {
+            name: "orders".into(),
+            partitions: 3
+        }
+    )
+    .contains("already exists"));
+    assert!(refused(
+        &mut world,
+        Action::AddTopic {
+            name: "bad topic".into(),
+            partitions: 3
+        }
+    )
+    .contains("illegal"));
+}
+
+#[test]
+fn the_same_scenario_gives_a_byte_identical_trace() {
+    let run = || {
+        let mut world = World::new(&example()).unwrap();
+        world.run_until(world.duration_ms());
+        serde_json::to_string(world.trace()).unwrap()
+    };
+    let first = run();
+    assert_eq!(first, run());
+    let mut other = example();
+    other.seed += 1;
+    let mut world = World::new(&other).unwrap();
+    world.run_until(world.duration_ms());
+    assert_ne!(
+        first,
+        serde_json::to_string(world.trace()).unwrap(),
+        "the seed picks the member ids"
+    );
+}
+
+#[test]
+fn stepping_and_running_reach_the_same_state() {
+    let mut stepped = World::new(&example()).unwrap();
+    while stepped.next_event_time().is_some_and(|t| t <= 30_000) {
+        stepped.step();
+    }
+    stepped.run_until(30_000);
+    let mut ran = World::new(&example()).unwrap();
+    ran.run_until(30_000);
+    assert_eq!(stepped.snapshot(), ran.snapshot());
+    assert_eq!(stepped.trace(), ran.trace());
+}
+
+#[test]
+fn handles_are_stable_across_worlds_and_strategies() {
+    let base = example();
+    let coop = base.with_assignment_strategy(None, &[AssignorName::CooperativeSticky]);
+    let a = World::new(&base).unwrap();
+    let b = World::new(&coop).unwrap();
+    let handles = |w: &World| {
+        w.snapshot()
+            .consumers
+            .iter()
+            .map(|c| c.handle.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(handles(&a), vec!["c1", "c2", "c3"]);
+    assert_eq!(handles(&a), handles(&b));
+    assert_eq!(
+        b.snapshot().consumers[0]
+            .config
+            .partition_assignment_strategy,
+        vec![AssignorName::CooperativeSticky]
+    );
+}
+
+#[test]
+fn snapshots_show_owned_and_assigned_separately_during_a_rebalance() {
+    let mut world = World::new(&example()).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 19_000);
+    let s = world.snapshot();
+    assert_eq!(s.groups[0].generation, 1);
+    assert_eq!(s.groups[0].selected_assignor.as_deref(), Some("range"));
+    assert_eq!(s.groups[0].leader_consumer.as_deref(), Some("c1"));
+    let c1 = &s.consumers[0];
+    assert!(c1.is_leader);
+    assert_eq!(c1.owned, c1.assigned_by_coordinator);
+    assert!(c1
+        .session_deadline
+        .is_some_and(|d| d > 19_000 && d <= 19_000 + 45_000));
+    assert_eq!(c1.poll_deadline.map(|d| d > 19_000), Some(true));
+
+    // During the rebalance started by c4, c1 has revoked everything but the coordinator still holds
+    // its generation-1 assignment.
+    run_checked(&mut world, &mut checker, 21_070);
+    let s = world.snapshot();
+    let c1 = &s.consumers[0];
+    assert!(c1.owned.is_empty());
+    assert_eq!(c1.assigned_by_coordinator.len(), 2);
+    assert_ne!(c1.state, rebalance_lab::sim::client::ConsumerState::Stable);
+}
+
+#[test]
+fn a_restarted_consumer_keeps_its_handle() {
+    let mut world = World::new(&example()).unwrap();
+    world.run_until(10_000);
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    world.run_until(11_000);
+    apply(
+        &mut world,
+        Action::RestartConsumer {
+            consumer: "c2".into(),
+            group_instance_id: InstanceIdChange::Keep,
+        },
+    );
+    world.run_until(70_000);
+    let s = world.snapshot();
+    assert_eq!(s.consumers.len(), 4);
+    assert_eq!(s.consumers[1].handle, "c2");
+    assert_eq!(s.consumers[1].incarnation, 2);
+}
+
+#[test]
+fn scenario_errors_are_explained() {
+    let bad = |json: &str| {
+        World::new(&rebalance_lab::sim::Scenario::from_json(json).unwrap())
+            .err()
+            .unwrap()
+            .0
+    };
+    assert!(bad(r#"{ "topics": [{ "name": "t", "partitions": 0 }] }"#).contains("larger than 0"));
+    assert!(bad(r#"{ "consumers": [{ "group": "g", "topics": ["t"], "config": { "session.timeout.ms": "soon" } }] }"#)
+        .contains("session.timeout.ms must be a whole number"));
+    assert!(bad(r#"{ "broker": { "group.max.size": 0 } }"#).contains("group.max.size"));
+    assert!(rebalance_lab::sim::Scenario::from_json("{ nope").is_err());
+}
+
+#[test]
+fn broker_limits_are_enforced() {
+    let scenario = scenario(
+        r#"{ "broker": { "group.max.size": 2, "group.initial.rebalance.delay.ms": 0 },
+             "topics": [{ "name": "t", "partitions": 4 }],
+             "consumers": [{ "group": "g", "topics": ["t"], "count": 3 },
+                           { "group": "h", "topics": ["t"], "config": { "session.timeout.ms": 5000, "heartbeat.interval.ms": 1000 } }] }"#,
+    );
+    let mut world = World::new(&scenario).unwrap();
+    world.run_until(10_000);
+    let states: Vec<String> = world
+        .snapshot()
+        .consumers
+        .iter()
+        .map(|c| c.state.to_string())
+        .collect();
+    assert_eq!(
+        states
+            .iter()
+            .filter(|s| s.contains("GROUP_MAX_SIZE_REACHED"))
+            .count(),
+        1,
+        "{states:?}"
+    );
+    assert!(states[3].contains("INVALID_SESSION_TIMEOUT"), "{states:?}");
+}
+
+#[test]
+fn the_model_uses_no_web_crate_wall_clock_or_ambient_randomness() {
+    fn visit(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, files);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    visit(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim"),
+        &mut files,
+    );
+    assert!(files.len() > 10);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for banned in [
+            "yew::",
+            "web_sys",
+            "wasm_bindgen",
+            "gloo",
+            "thread_rng",
+            "SystemTime",
+            "Instant::now",
+        ] {
+            assert!(!text.contains(banned), "{} uses {banned}", file.display());
+        }
+    }
+}
+
+#[test]
+fn every_example_runs_cleanly_with_invariants_checked() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let scenario = rebalance_lab::sim::Scenario::from_json(&text).unwrap();
+        let mut world = World::new(&scenario).unwrap();
+        let mut checker = InvariantChecker::new();
+        let until = world.duration_ms();
+        run_checked(&mut world, &mut checker, until);
+        assert!(
+            world.refused_actions().is_empty(),
+            "{}: {:?}",
+            path.display(),
+            world.refused_actions()
+        );
+        count += 1;
+    }
+    assert!(count >= 4);
+}
+
+#[test]
+fn extreme_inputs_do_not_panic() {
+    let s = scenario(
+        r#"{ "topics": [{ "name": "t", "partitions": 3 }],
+             "consumers": [{ "group": "g", "topics": ["t"], "config": { "client.id": "ünïcødé-клиент", "metadata.max.age.ms": 18446744073709551615 } }] }"#,
+    );
+    let mut world = World::new(&s).unwrap();
+    world.run_until(10_000);
+    apply(
+        &mut world,
+        Action::StallConsumer {
+            consumer: "c1".into(),
+            ms: u64::MAX,
+        },
+    );
+    world.run_until(20_000);
+    let _ = rebalance_lab::sim::report::format_trace(&world, false);
+    let _ = rebalance_lab::sim::report::summary(&world);
+    world.run_until(60_000);
+    assert_eq!(
+        world.snapshot().consumers[0].state,
+        rebalance_lab::sim::client::ConsumerState::Stalled
+    );
+}

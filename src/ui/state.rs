@@ -178,16 +178,21 @@ impl PageState {
         } else {
             self.lanes.iter().map(|l| l.metrics.clone()).collect()
         };
+        let previous = std::mem::take(&mut self.lanes);
         self.lanes = lab
             .lanes
             .iter()
             .zip(snapshots)
             .zip(metrics)
-            .map(|((lane, snapshot), metrics)| LaneView {
-                strategy: lane.strategy,
-                snapshot,
-                metrics,
-                messages: Rc::new(recent_messages(lane.world.trace())),
+            .enumerate()
+            .map(|(i, ((lane, snapshot), metrics))| {
+                let known = previous.get(i).map_or(&[][..], |l| &l.messages[..]);
+                LaneView {
+                    strategy: lane.strategy,
+                    snapshot,
+                    metrics,
+                    messages: Rc::new(recent_messages(lane.world.trace(), known)),
+                }
             })
             .collect();
         drop(lab);
@@ -214,6 +219,8 @@ impl PageState {
     fn replace_lab(&mut self, session: Session) -> Result<(), String> {
         let lab = Lab::new(session).map_err(|e| e.0)?;
         self.lab = Rc::new(RefCell::new(lab));
+        // Message rows are only reused while the trace they came from grows.
+        self.lanes.clear();
         self.selected_message = None;
         self.refresh(true);
         Ok(())
@@ -418,12 +425,23 @@ fn endpoint_name(e: &Endpoint) -> String {
     }
 }
 
-/// The latest messages sent, newest last, read backwards from the end of the trace.
-fn recent_messages(trace: &[crate::sim::trace::TraceEntry]) -> Vec<MessageRow> {
+/// The latest messages sent, newest last, read backwards from the end of the trace. `known` holds
+/// rows built from an earlier prefix of the same trace (a trace only grows): those are reused rather
+/// than serialized again, so a frame pays only for the messages sent since the last one.
+fn recent_messages(
+    trace: &[crate::sim::trace::TraceEntry],
+    known: &[MessageRow],
+) -> Vec<MessageRow> {
     let mut rows = Vec::new();
+    let mut known = known.iter().rev().peekable();
     for (id, entry) in trace.iter().enumerate().rev() {
         if rows.len() == PROTOCOL_ROWS {
             break;
+        }
+        while known.next_if(|row| row.id > id).is_some() {}
+        if let Some(row) = known.next_if(|row| row.id == id && row.sent_at == entry.at) {
+            rows.push(row.clone());
+            continue;
         }
         let TraceEvent::MessageSent {
             from,
@@ -468,7 +486,28 @@ pub type Dispatch = UseReducerDispatcher<PageState>;
 
 #[cfg(test)]
 mod tests {
-    use super::sentence;
+    use super::{recent_messages, sentence};
+    use crate::sim::world::{Action, World};
+
+    #[test]
+    fn message_rows_reused_from_an_earlier_frame_are_the_rows_built_afresh() {
+        let mut world = World::new(&super::LESSONS[0].scenario()).expect("valid lesson");
+        let mut known = Vec::new();
+        for t in (0..90_000).step_by(700) {
+            world.run_until(t);
+            if t == 14_000 {
+                world
+                    .apply(Action::KillConsumer {
+                        consumer: "c2".into(),
+                    })
+                    .expect("c2 runs");
+            }
+            let fresh = recent_messages(world.trace(), &[]);
+            assert_eq!(recent_messages(world.trace(), &known), fresh, "at {t} ms");
+            known = fresh;
+        }
+        assert_eq!(known.len(), super::PROTOCOL_ROWS);
+    }
 
     #[test]
     fn refusals_read_as_sentences_without_mangling_kafka_names() {

@@ -410,6 +410,22 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_assignor_yields_an_error_and_the_run_goes_on() {
+        let text = r#"{"format":"kafka-assignor-oracle-cases/1","cases":[
+            {"id":"a","assignor":"nonsense","topics":{"t":1},"members":[{"id":"m","topics":["t"]}]},
+            {"id":"b","assignor":"range","topics":{"t":1},"members":[{"id":"m","topics":["t"]}]}]}"#;
+        let out = parse_results(&assign_cases_text(text).unwrap()).unwrap();
+        assert!(out.results[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("nonsense"));
+        assert_eq!(out.results[0].assignment, None);
+        let b = out.results[1].assignment.as_ref().unwrap();
+        assert_eq!(b["m"], vec![("t".to_string(), 0)]);
+    }
+
+    #[test]
     fn a_wrong_format_tag_is_rejected() {
         assert!(parse_cases(r#"{"format":"other","cases":[]}"#).is_err());
         assert!(parse_cases("not json").is_err());

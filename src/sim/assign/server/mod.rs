@@ -129,7 +129,9 @@ pub enum AssignmentFill {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerMember {
     pub member_id: String,
+    /// `group.instance.id`: the server range assignor sorts static members first.
     pub instance_id: Option<String>,
+    /// `client.rack`: carried for completeness; the 4.1.2 server assignors ignore racks.
     pub rack: Option<String>,
     /// Subscribed topic names, in the order of the member's request (they fill a `HashSet`).
     pub subscribed_topic_names: Vec<String>,

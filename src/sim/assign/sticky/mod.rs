@@ -85,7 +85,7 @@ struct Context<'a> {
     partition_hash: Vec<i32>,
     /// Each member's subscribed existing topics (topic indices, ascending).
     member_topics: Vec<Vec<u32>>,
-    /// Raw topic subscription of each member (for the constrained path's equality test).
+    /// What each member claims (`memberData`: user data or owned partitions, and generation).
     member_data: Vec<MemberData>,
     /// `Subscription.generationId`, -1 when absent.
     subscription_generation: Vec<i32>,

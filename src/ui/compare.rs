@@ -69,7 +69,8 @@ pub fn metric_rows(lanes: &[LaneView], group: &str) -> Vec<MetricRow> {
 #[function_component(Compare)]
 pub fn compare(props: &CompareProps) -> Html {
     let rows = metric_rows(&props.lanes, &props.group);
-    let now = props.lanes.first().map_or(0, |l| l.snapshot.now);
+    // Derived views follow the metrics refresh, not every frame.
+    let now = props.lanes.first().map_or(0, |l| l.metrics.until);
     html! {
         <section class="compare" aria-label="Compare protocols">
             <h2>{ format!("Compare · group {}", props.group) }</h2>
@@ -120,7 +121,7 @@ pub fn compare(props: &CompareProps) -> Html {
                                 }) }
                             </ul>
                             <TopicView snapshot={lane.snapshot.clone()} only_group={Some(props.group.clone())} compact=true />
-                            <Timeline metrics={lane.metrics.clone()} group={props.group.clone()} now={now} id={format!("cmp{i}")} compact=true />
+                            <Timeline metrics={lane.metrics.clone()} group={props.group.clone()} now={lane.metrics.until} id={format!("cmp{i}")} compact=true />
                         </div>
                     }
                 }) }

@@ -216,7 +216,7 @@ fn tabs_view(page: &UseReducerHandle<PageState>, lane: &LaneView, group: &str) -
         .cloned();
     let body = match page.tab {
         Tab::Timeline => {
-            html! { <Timeline metrics={lane.metrics.clone()} group={group.to_string()} now={lane.snapshot.now} id="main" /> }
+            html! { <Timeline metrics={lane.metrics.clone()} group={group.to_string()} now={lane.metrics.until} id="main" /> }
         }
         Tab::Protocol => html! {
             <ProtocolLog dispatch={page.dispatcher()} messages={lane.messages.clone()}

@@ -12,13 +12,12 @@ const WIDTH: f64 = 1000.0;
 const LABEL_W: f64 = 64.0;
 const ROW_H: f64 = 22.0;
 const HEAD_H: f64 = 34.0;
-/// The axis shows at least this much time, so the first seconds do not stretch across the page.
-const MIN_SPAN: Millis = 30_000;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
     pub metrics: Rc<Metrics>,
     pub group: String,
+    /// The time the metrics were computed at (not the clock): the chart redraws only when they refresh.
     pub now: Millis,
     /// Distinguishes the SVG pattern ids when several timelines share the page.
     pub id: String,
@@ -48,7 +47,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         return html! { <p class="empty">{ format!("No partitions to show for {} yet.", props.group) }</p> };
     }
     let axis = Axis {
-        span: props.now.max(MIN_SPAN),
+        span: axis_span(props.now),
     };
     let row_h = if props.compact { 14.0 } else { ROW_H };
     let height = HEAD_H + row_h * rows.len() as f64 + 20.0;
@@ -92,6 +91,13 @@ fn time_ticks(axis: &Axis, height: f64) -> Html {
             }) }
         </g>
     }
+}
+
+/// The axis grows in steps (30 s, 60 s, 90 s, …, then whole minutes): bars stay put between steps,
+/// so the chart is not laid out anew on every frame.
+fn axis_span(now: Millis) -> Millis {
+    let step = if now < 180_000 { 30_000 } else { 60_000 };
+    (now / step + 1).max(1) * step
 }
 
 /// 5 s, 10 s, 30 s, 1 min, … so that about eight ticks fit.

@@ -65,8 +65,9 @@ impl ConsumerCode<'_> {
 
     fn java(&self) -> String {
         let mut out = String::from(
-            "import java.time.Duration;\nimport java.util.List;\nimport java.util.Properties;\n\
-             import org.apache.kafka.clients.consumer.*;\n\n\
+            "import java.time.Duration;\nimport java.util.Collection;\nimport java.util.List;\n\
+             import java.util.Properties;\nimport org.apache.kafka.clients.consumer.*;\n\
+             import org.apache.kafka.common.TopicPartition;\n\n\
              Properties props = new Properties();\n",
         );
         for (name, value) in self.settings() {
@@ -152,13 +153,7 @@ impl ConsumerCode<'_> {
     }
 
     fn rust(&self) -> String {
-        let mut out = String::from(
-            "use rdkafka::config::ClientConfig;\n\
-             use rdkafka::consumer::{BaseConsumer, Consumer};\n\
-             use rdkafka::Message;\n\
-             use std::time::Duration;\n\n\
-             let consumer: BaseConsumer = ClientConfig::new()\n",
-        );
+        let mut body = String::from("let consumer: BaseConsumer = ClientConfig::new()\n");
         for (name, value) in self.settings() {
             // rdkafka hands out raw bytes: deserialization happens when reading the payload.
             if matches!(name, "key.deserializer" | "value.deserializer") {
@@ -168,7 +163,7 @@ impl ConsumerCode<'_> {
                 "partition.assignment.strategy" => librdkafka_strategy(self.config),
                 _ => value,
             };
-            out.push_str(&format!("    .set(\"{name}\", \"{value}\")\n"));
+            body.push_str(&format!("    .set(\"{name}\", \"{value}\")\n"));
         }
         let topics = self
             .topics
@@ -176,7 +171,7 @@ impl ConsumerCode<'_> {
             .map(|t| format!("\"{t}\""))
             .collect::<Vec<_>>()
             .join(", ");
-        out.push_str(&format!(
+        body.push_str(&format!(
             "    .create()?;\n\
              consumer.subscribe(&[{topics}])?;\n\
              loop {{\n\
@@ -189,7 +184,14 @@ impl ConsumerCode<'_> {
             poll = self.config.poll_timeout_ms,
             work = self.config.processing_time_ms,
         ));
-        out
+        let indented: String = body.lines().map(|line| format!("    {line}\n")).collect();
+        format!(
+            "use rdkafka::config::ClientConfig;\n\
+             use rdkafka::consumer::{{BaseConsumer, Consumer}};\n\
+             use rdkafka::Message;\n\
+             use std::time::Duration;\n\n\
+             fn main() -> Result<(), Box<dyn std::error::Error>> {{\n{indented}}}\n"
+        )
     }
 }
 
@@ -239,4 +241,71 @@ fn python_bool(value: &str) -> &'static str {
 
 fn seconds(ms: u64) -> String {
     format!("{}", ms as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> ConsumerConfig {
+        let mut c = ConsumerConfig {
+            group_id: "orders-app".into(),
+            ..ConsumerConfig::default()
+        };
+        for (k, v) in pairs {
+            c.set(k, v).unwrap();
+        }
+        c
+    }
+
+    fn render(c: &ConsumerConfig, language: Language) -> String {
+        let topics = vec!["orders".to_string()];
+        ConsumerCode {
+            config: c,
+            topics: &topics,
+        }
+        .render(language)
+    }
+
+    #[test]
+    fn java_writes_required_and_changed_settings_only() {
+        let c = config(&[
+            ("session.timeout.ms", "10000"),
+            ("group.instance.id", "orders-1"),
+        ]);
+        let java = render(&c, Language::Java);
+        assert!(java.contains(r#"props.put("group.id", "orders-app");"#));
+        assert!(java.contains(r#"props.put("session.timeout.ms", "10000");"#));
+        assert!(java.contains(r#"props.put("group.instance.id", "orders-1");"#));
+        assert!(java.contains("StringDeserializer"));
+        assert!(
+            !java.contains("heartbeat.interval.ms"),
+            "defaults are left out"
+        );
+        assert!(java.contains("List.of(\"orders\")"));
+    }
+
+    #[test]
+    fn java_names_assignor_classes_and_librdkafka_gets_what_it_supports() {
+        let c = config(&[("partition.assignment.strategy", "cooperative-sticky")]);
+        assert!(render(&c, Language::Java)
+            .contains("org.apache.kafka.clients.consumer.CooperativeStickyAssignor"));
+        assert!(render(&c, Language::Python)
+            .contains(r#""partition.assignment.strategy": "cooperative-sticky""#));
+        let eager_sticky = config(&[("partition.assignment.strategy", "sticky")]);
+        assert!(render(&eager_sticky, Language::Rust)
+            .contains(r#".set("partition.assignment.strategy", "range")"#));
+    }
+
+    #[test]
+    fn python_and_rust_carry_the_poll_loop() {
+        let c = config(&[("poll.timeout.ms", "0")]);
+        assert!(render(&c, Language::Python).contains("consumer.poll(0)"));
+        let rust = render(&c, Language::Rust);
+        assert!(rust.contains("Duration::from_millis(0)"));
+        assert!(
+            !rust.contains("key.deserializer"),
+            "rdkafka deserializes when reading the payload"
+        );
+    }
 }

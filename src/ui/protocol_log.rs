@@ -30,7 +30,9 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
         let mut rows: Vec<&MessageRow> = props
             .messages
             .iter()
-            .filter(|m| !(props.hide_heartbeats && m.background))
+            // Hidden heartbeats still show when they carry an error such as REBALANCE_IN_PROGRESS:
+            // that answer is how members learn of a rebalance.
+            .filter(|m| !(props.hide_heartbeats && m.background && m.error.is_none()))
             .collect();
         let skip = rows.len().saturating_sub(ROWS_SHOWN);
         rows.drain(..skip);
@@ -55,11 +57,11 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
     html! {
         <div class="protocol">
             <div class="protocol-tools">
-                <label class="toggle"><input type="checkbox" aria-label="Hide heartbeats" checked={props.hide_heartbeats} onchange={toggle} />{ "Hide heartbeats and metadata" }</label>
+                <label class="toggle"><input type="checkbox" aria-label="Hide heartbeats" checked={props.hide_heartbeats} onchange={toggle} />{ "Hide routine heartbeats, metadata and commits" }</label>
                 <span class="hint">{ format!("latest {} messages · click one to see its fields", shown.len()) }</span>
             </div>
             <div class="protocol-body">
-                <svg class="sequence" viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Protocol sequence diagram" style={format!("min-width:{}px", width.min(1400.0))}>
+                <svg class="sequence" viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Protocol sequence diagram">
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
@@ -108,7 +110,7 @@ fn message_arrow(props: &ProtocolLogProps, m: &MessageRow, i: usize, x0: f64, x1
     };
     let classes = classes!(
         "message",
-        m.background.then_some("background"),
+        (m.background && m.error.is_none()).then_some("background"),
         m.error.is_some().then_some("error"),
         m.is_response.then_some("response"),
         (props.selected == Some(m.id)).then_some("selected")

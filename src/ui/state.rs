@@ -462,7 +462,8 @@ fn recent_messages(
                 (body.api(), true, error, None)
             }
         };
-        let background = message.is_background();
+        // Periodic auto-commits are routine too; the page hides them with heartbeats.
+        let background = message.is_background() || api == "OffsetCommit";
         rows.push(MessageRow {
             id,
             sent_at: entry.at,

@@ -40,6 +40,10 @@ test('a fourth consumer joins: one eager rebalance, everyone revokes, range give
   await page.getByRole('tab', { name: 'Timeline' }).click();
   await expect(page.getByRole('img', { name: 'Ownership timeline of orders-app' })).toContainText('member joined');
   await shot(page, 'join-rebalance');
+  // The members learned of the rebalance from their heartbeat's answer, shown even with heartbeats hidden.
+  await page.getByRole('tab', { name: 'Protocol' }).click();
+  await expect(page.getByRole('img', { name: 'Protocol sequence diagram' })).toContainText('Heartbeat REBALANCE_IN_PROGRESS');
+  await shot(page, 'join-protocol');
 });
 
 test('a killed consumer is noticed only when its session expires; its partitions idle until then', async ({ page }) => {

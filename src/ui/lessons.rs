@@ -20,13 +20,13 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "basics",
         title: "3 consumers, 6 partitions",
-        blurb: "One group splits a topic. Classroom timings: session.timeout.ms 10 s, max.poll.interval.ms 30 s.",
+        blurb: "One group splits a topic. Press Play, then Kill, Close or Stall a consumer and watch who notices when. Classroom timings: session.timeout.ms 10 s, max.poll.interval.ms 30 s.",
         build: basics,
     },
     Lesson {
         id: "kafka-defaults",
         title: "Kafka 4.x defaults",
-        blurb: "The same group with every setting at Kafka's default: session.timeout.ms 45 s, max.poll.interval.ms 5 min.",
+        blurb: "Every setting at Kafka's default: session.timeout.ms 45 s, max.poll.interval.ms 5 min. Kill a consumer: its partitions sit idle for up to 45 s.",
         build: kafka_defaults,
     },
     Lesson {
@@ -38,19 +38,19 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "idle",
         title: "More consumers than partitions",
-        blurb: "7 consumers on 6 partitions: one stays idle but still heartbeats.",
+        blurb: "7 consumers on 6 partitions: the one that sorts last stays idle but still heartbeats. Kill a busy one and the idle one takes over.",
         build: idle,
     },
     Lesson {
         id: "two-groups",
         title: "Two groups, one topic",
-        blurb: "Each group reads every partition, independently of the other.",
+        blurb: "Each group reads every partition on its own: a rebalance in one group never pauses the other.",
         build: two_groups,
     },
     Lesson {
         id: "static",
         title: "Static members",
-        blurb: "group.instance.id set: a restart within session.timeout.ms keeps the partitions without a rebalance.",
+        blurb: "group.instance.id set. Kill c2 and Restart it within 10 s: same generation, same partitions, no rebalance. Leave it down longer and its session expires.",
         build: static_members,
     },
 ];

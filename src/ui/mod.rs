@@ -159,6 +159,9 @@ pub fn app() -> Html {
                 <Rail dispatch={page.dispatcher()} snapshot={main_lane.snapshot.clone()}
                     strategies={page.lanes.iter().map(|l| l.strategy).collect::<Vec<_>>()} notice={page.notice.clone()} />
                 <main class="main">
+                    if let Some(lesson) = lessons::lesson(page.lesson) {
+                        <p class="lesson-blurb"><strong>{ lesson.title }</strong>{ " — " }{ lesson.blurb }</p>
+                    }
                     if page.comparing() {
                         <Compare lanes={page.lanes.clone()} group={group.clone()} />
                     } else {

@@ -161,7 +161,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 <span class="state" aria-label="Consumer state">{ state_label(&c.state) }</span>
             </div>
             <div class="member-id" title={c.member_id.clone()}>
-                { if c.member_id.is_empty() { "no member id yet".to_string() } else { format!("{} · gen {}", short_member_id(&c.member_id), c.generation) } }
+                { if c.member_id.is_empty() { "no member id".to_string() } else { format!("{} · gen {}", short_member_id(&c.member_id), c.generation) } }
             </div>
             <dl class="ownership">
                 <div><dt>{ "owns" }</dt><dd aria-label="Owned partitions">{ partition_list(&c.owned) }</dd></div>

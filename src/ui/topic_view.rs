@@ -73,6 +73,8 @@ pub fn cells(snapshot: &Snapshot, group: &str, topic: &str, partitions: i32) -> 
             owners.insert(tp.partition, cell);
         }
     }
+    // Where two consumers believe they own a partition (a stalled member that was pushed out still
+    // holds it until its next poll), the one actually consuming wins the cell.
     for c in &members {
         for tp in c.owned.iter().filter(|tp| tp.topic == topic) {
             let cell = if c.state == ConsumerState::Stalled {
@@ -80,7 +82,11 @@ pub fn cells(snapshot: &Snapshot, group: &str, topic: &str, partitions: i32) -> 
             } else {
                 CellOwner::Consuming(c.handle.clone())
             };
-            owners.insert(tp.partition, cell);
+            let consumed_by_another =
+                matches!(owners.get(&tp.partition), Some(CellOwner::Consuming(_)));
+            if !(consumed_by_another && matches!(cell, CellOwner::Stalled(_))) {
+                owners.insert(tp.partition, cell);
+            }
         }
     }
     (0..partitions)
@@ -195,5 +201,28 @@ mod tests {
         assert_eq!(row[2], CellOwner::Orphaned("c2".into()));
         assert_eq!(row[3], CellOwner::Orphaned("c2".into()));
         assert_eq!(row[0], CellOwner::Consuming("c1".into()));
+    }
+
+    #[test]
+    fn a_pushed_out_stalled_member_does_not_hide_the_new_owner() {
+        let mut world = stable_world();
+        world
+            .apply(Action::StallConsumer {
+                consumer: "c2".into(),
+                ms: 60_000,
+            })
+            .unwrap();
+        world.run_until(60_000);
+        let s = world.snapshot();
+        let c2 = s.consumers.iter().find(|c| c.handle == "c2").unwrap();
+        assert!(
+            !c2.owned.is_empty(),
+            "the stalled member still believes it owns its partitions"
+        );
+        let row = cells(&s, "orders-app", "orders", 6);
+        assert!(
+            row.iter().all(|c| matches!(c, CellOwner::Consuming(_))),
+            "{row:?}"
+        );
     }
 }

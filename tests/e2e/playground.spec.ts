@@ -94,6 +94,10 @@ test('a consumer that stops polling leaves at max.poll.interval.ms while its hea
   // max.poll.interval.ms is 30 s in this lesson: measured from the last poll before the stall.
   expect(left.startedAt - stalledAt).toBeGreaterThan(29_000);
   expect(left.startedAt - stalledAt).toBeLessThan(30_100);
+  // The stalled member still believes it owns P2 and P3 (a zombie until its next poll); the strip shows
+  // who really consumes them now.
+  await expect(card(page, 'c2').getByLabel('Owned partitions')).toHaveText('P2 P3');
+  await expect(partition(page, 2)).toHaveAttribute('aria-label', 'Partition 2: consumed by c1');
   await shot(page, 'stall-left');
 });
 

@@ -7,7 +7,6 @@ pub mod client;
 pub mod config;
 pub mod coordinator;
 pub mod invariants;
-pub mod javahash;
 pub mod metrics;
 pub mod protocol;
 pub mod report;

@@ -1,8 +1,8 @@
 //! `ClassicGroup` and `ClassicGroupMember`: the coordinator's state for one classic group
 //! (Kafka's `group-coordinator/.../classic/`). The request handling lives in [`super::GroupCoordinator`].
 
+use crate::sim::assign::java_hash::{string_hash, JavaHashTable};
 use crate::sim::assign::TopicPartition;
-use crate::sim::javahash::JavaHashOrder;
 use crate::sim::protocol::{
     ConsumerProtocolSubscription, JoinGroupRequestProtocol, JoinGroupResponseMember,
 };
@@ -133,7 +133,8 @@ pub struct ClassicGroup {
     pub protocol_name: Option<String>,
     pub leader_id: Option<String>,
     members: BTreeMap<String, ClassicGroupMember>,
-    member_order: JavaHashOrder,
+    /// The member map's key layout, so iteration follows Java's `HashMap<String, _>` order.
+    member_order: JavaHashTable<String>,
     pub pending_join_members: BTreeSet<String>,
     pub pending_sync_members: BTreeSet<String>,
     /// group.instance.id → member id.
@@ -155,7 +156,7 @@ impl ClassicGroup {
             protocol_name: None,
             leader_id: None,
             members: BTreeMap::new(),
-            member_order: JavaHashOrder::default(),
+            member_order: JavaHashTable::new(),
             pending_join_members: BTreeSet::new(),
             pending_sync_members: BTreeSet::new(),
             static_members: BTreeMap::new(),
@@ -209,18 +210,13 @@ impl ClassicGroup {
 
     /// Member ids in Java `HashMap` iteration order.
     pub fn member_ids(&self) -> Vec<String> {
-        self.member_order
-            .iter()
-            .into_iter()
-            .map(str::to_string)
-            .collect()
+        self.member_order.iter().cloned().collect()
     }
 
     /// Members in Java `HashMap` iteration order.
     pub fn all_members(&self) -> Vec<&ClassicGroupMember> {
         self.member_order
             .iter()
-            .into_iter()
             .filter_map(|id| self.members.get(id))
             .collect()
     }
@@ -263,21 +259,21 @@ impl ClassicGroup {
             self.leader_id = Some(member.member_id.clone());
         }
         self.pending_join_members.remove(&member.member_id);
-        self.member_order.insert(&member.member_id);
+        order_insert(&mut self.member_order, &member.member_id);
         self.members.insert(member.member_id.clone(), member);
     }
 
     /// `remove`: a departing leader is replaced by the first remaining member in map order.
     pub fn remove(&mut self, member_id: &str) -> Option<ClassicGroupMember> {
         let removed = self.members.remove(member_id);
-        self.member_order.remove(member_id);
+        order_remove(&mut self.member_order, member_id);
         if let Some(m) = &removed {
             if let Some(instance) = &m.group_instance_id {
                 self.static_members.remove(instance);
             }
         }
         if self.is_leader(member_id) {
-            self.leader_id = self.member_order.iter().first().map(|s| s.to_string());
+            self.leader_id = self.member_order.first().cloned();
         }
         self.pending_join_members.remove(member_id);
         self.pending_sync_members.remove(member_id);
@@ -319,13 +315,13 @@ impl ClassicGroup {
         new_member_id: &str,
     ) -> Option<ClassicGroupMember> {
         let old = self.members.remove(old_member_id)?;
-        self.member_order.remove(old_member_id);
+        order_remove(&mut self.member_order, old_member_id);
         let mut new_member = old.clone();
         new_member.member_id = new_member_id.to_string();
         new_member.awaiting_join = None;
         new_member.awaiting_sync = None;
         new_member.is_new = false;
-        self.member_order.insert(new_member_id);
+        order_insert(&mut self.member_order, new_member_id);
         self.members.insert(new_member_id.to_string(), new_member);
         if self.is_leader(old_member_id) {
             self.leader_id = Some(new_member_id.to_string());
@@ -371,10 +367,10 @@ impl ClassicGroup {
     pub fn select_protocol(&self) -> Option<String> {
         let candidates = self.candidate_protocols();
         let mut votes: BTreeMap<String, usize> = BTreeMap::new();
-        let mut order = JavaHashOrder::default();
+        let mut order = JavaHashTable::new();
         for m in self.all_members() {
             if let Some(v) = m.vote(&candidates) {
-                order.insert(&v);
+                order_insert(&mut order, &v);
                 *votes.entry(v).or_default() += 1;
             }
         }
@@ -417,4 +413,13 @@ impl ClassicGroup {
     pub fn members_mut(&mut self) -> impl Iterator<Item = &mut ClassicGroupMember> {
         self.members.values_mut()
     }
+}
+
+/// `put` of a String key: a new key goes last in its bucket; a present key keeps its place.
+fn order_insert(order: &mut JavaHashTable<String>, key: &str) {
+    order.insert(string_hash(key), key.to_string());
+}
+
+fn order_remove(order: &mut JavaHashTable<String>, key: &str) {
+    order.remove(string_hash(key), &key.to_string());
 }

@@ -1,4 +1,4 @@
-//! The invariants of spec §8, checked against a World and its trace. Tests run the checker after every
+//! The invariants of spec §8 (`docs/kafka-group-protocol.md`), checked against a World and its trace. Tests run the checker after every
 //! event; the page may run it too and show a violation as a model bug.
 
 use super::assign::{RebalanceProtocol, TopicPartition};

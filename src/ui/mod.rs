@@ -87,6 +87,55 @@ pub fn app() -> Html {
             }
         });
     }
+    // Keyboard for the lectern: Space plays or pauses, → steps to the next event (not while typing).
+    {
+        let dispatch = page.dispatcher();
+        let playing = page.playing;
+        use_effect_with(playing, move |playing| {
+            let playing = *playing;
+            let listener =
+                Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                    let typing = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|el| {
+                            matches!(
+                                el.tag_name().as_str(),
+                                "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
+                            )
+                        });
+                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
+                    }
+                    match e.key().as_str() {
+                        " " => {
+                            e.prevent_default();
+                            dispatch.dispatch(if playing {
+                                PageAction::Pause
+                            } else {
+                                PageAction::Play
+                            });
+                        }
+                        "ArrowRight" => dispatch.dispatch(PageAction::Step),
+                        _ => {}
+                    }
+                });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
+        });
+    }
     // The clock: a gloo interval while playing, dropped when paused.
     {
         let page = page.clone();

@@ -64,9 +64,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         })
     };
     let play_pause = if props.playing {
-        html! { <button class="primary" aria-label="Pause" onclick={send(PageAction::Pause)}>{ "❚❚ Pause" }</button> }
+        html! { <button class="primary" aria-label="Pause" title="Pause (Space)" onclick={send(PageAction::Pause)}>{ "❚❚ Pause" }</button> }
     } else {
-        html! { <button class="primary" aria-label="Play" onclick={send(PageAction::Play)}>{ "▶ Play" }</button> }
+        html! { <button class="primary" aria-label="Play" title="Play (Space)" onclick={send(PageAction::Play)}>{ "▶ Play" }</button> }
     };
     html! {
         <header class="topbar">
@@ -83,7 +83,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             <div class="clock" role="group" aria-label="Clock">
                 { play_pause }
-                <button aria-label="Step to the next event" title="Step to the next event" onclick={send(PageAction::Step)}>{ "Step ›" }</button>
+                <button aria-label="Step to the next event" title="Step to the next event (→)" onclick={send(PageAction::Step)}>{ "Step ›" }</button>
                 <label class="speed">
                     <span>{ "Speed" }</span>
                     <input type="range" aria-label="Speed" min="0" max={speed::SLIDER_STEPS.to_string()}

@@ -112,3 +112,14 @@ test('the scenario file box exports the session and loads an edited one; a broke
   await expect(page.getByRole('region', { name: 'Topic orders' }).getByRole('heading')).toHaveText('Topic orders · 8 partitions');
   await expect(box.getByRole('alert')).toHaveCount(0);
 });
+
+test('the keyboard drives the clock: Space plays and pauses, → steps', async ({ page }) => {
+  await page.locator('body').click({ position: { x: 5, y: 600 } });
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  const t = await simTime(page);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => simTime(page)).toBeGreaterThan(t);
+});

@@ -2,7 +2,7 @@
 //! event; the page may run it too and show a violation as a model bug.
 
 use super::assign::{RebalanceProtocol, TopicPartition};
-use super::client::MemberState;
+use super::client::{KafkaConsumer, MemberState};
 use super::coordinator::ClassicGroupState;
 use super::trace::TraceEvent;
 use super::world::World;
@@ -13,6 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct InvariantChecker {
     read: usize,
     generations: BTreeMap<String, i32>,
+    /// Per group: the generation whose join phase the checker saw complete, and the topics its members
+    /// subscribed to then (what the leader's assignment covers).
+    joined_subscriptions: BTreeMap<String, (i32, BTreeSet<String>)>,
     checks: usize,
 }
 
@@ -33,7 +36,7 @@ impl InvariantChecker {
         check_single_owner(world)?;
         check_eager_owns_nothing_while_rebalancing(world)?;
         check_only_running_consumers_own(world)?;
-        check_stable_assignments(world)?;
+        check_stable_assignments(world, &self.joined_subscriptions)?;
         Ok(())
     }
 
@@ -62,6 +65,21 @@ impl InvariantChecker {
                         ));
                     }
                     self.generations.insert(group.clone(), *generation);
+                    // The checker runs after every event and a join phase completes within one, so the
+                    // members' metadata now is the metadata the leader assigns from.
+                    if let Some(g) = world
+                        .coordinator()
+                        .group(group)
+                        .filter(|g| g.generation_id == *generation)
+                    {
+                        let topics = g
+                            .members_iter()
+                            .filter_map(|m| m.metadata(g.protocol_name.as_deref()))
+                            .flat_map(|meta| meta.topics.iter().cloned())
+                            .collect();
+                        self.joined_subscriptions
+                            .insert(group.clone(), (*generation, topics));
+                    }
                 }
                 _ => {}
             }
@@ -74,13 +92,24 @@ impl InvariantChecker {
 /// §8.4 (and eager too): no partition is owned by two members of one group at the same time.
 /// A consumer whose generation was reset (its poll timer expired) is no longer a member: it still
 /// holds its partitions until its next `poll()` reports them lost, which is exactly the zombie Kafka's
-/// generation checks protect against, so it is left out.
+/// generation checks protect against, so it is left out. So is a consumer the coordinator has already
+/// removed (session expired, or it did not rejoin within the rebalance timeout while stuck between
+/// polls) but that has not heard of it yet: Kafka's `ClassicGroup` completes the join without it and
+/// hands its partitions to others, while the client keeps them until its next heartbeat or poll fails
+/// with UNKNOWN_MEMBER_ID; it is no longer a member, it is the same zombie.
 fn check_single_owner(world: &World) -> Result<(), String> {
     let mut owners: BTreeMap<(&str, &TopicPartition), &str> = BTreeMap::new();
+    let is_member = |c: &&KafkaConsumer| {
+        world
+            .coordinator()
+            .group(&c.group_id)
+            .is_some_and(|g| g.member(&c.generation.member_id).is_some())
+    };
     for c in world
         .consumers()
         .iter()
         .filter(|c| !c.generation.is_reset())
+        .filter(is_member)
     {
         for tp in &c.owned {
             if let Some(other) = owners.insert((c.group_id.as_str(), tp), c.handle.as_str()) {
@@ -134,7 +163,18 @@ fn check_only_running_consumers_own(world: &World) -> Result<(), String> {
 
 /// §8.5: in a Stable group no partition is assigned twice; and when every member is eager and the
 /// leader's metadata matches the cluster, every subscribed partition is assigned exactly once.
-fn check_stable_assignments(world: &World) -> Result<(), String> {
+///
+/// "Subscribed" means what the members subscribed to when the generation's join phase completed. A
+/// static member that rejoins a Stable group with the same protocol replaces the old member without a
+/// rebalance even if it subscribes to other topics (Kafka 4.1.2,
+/// `GroupMetadataManager.updateStaticMemberThenRebalanceOrCompleteJoin`: "Static member which joins
+/// during Stable stage and doesn't affect the selected protocol will not trigger a rebalance"); the group
+/// stays Stable on the old assignment until the client notices the mismatch and rejoins (or, for a
+/// widened subscription, until the next rebalance).
+fn check_stable_assignments(
+    world: &World,
+    joined_subscriptions: &BTreeMap<String, (i32, BTreeSet<String>)>,
+) -> Result<(), String> {
     for g in world.coordinator().groups() {
         if g.state != ClassicGroupState::Stable {
             continue;
@@ -155,6 +195,12 @@ fn check_stable_assignments(world: &World) -> Result<(), String> {
             if let Some(meta) = m.metadata(g.protocol_name.as_deref()) {
                 subscribed.extend(meta.topics.iter().map(String::as_str));
             }
+        }
+        if let Some((_, topics)) = joined_subscriptions
+            .get(&g.group_id)
+            .filter(|(generation, _)| *generation == g.generation_id)
+        {
+            subscribed = topics.iter().map(String::as_str).collect();
         }
         let members: Vec<_> = g
             .members_iter()

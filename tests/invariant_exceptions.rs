@@ -120,3 +120,64 @@ fn a_static_member_replaced_with_another_subscription_rejoins_on_its_own() {
     assert_eq!(owned(&world, "c3"), vec![0, 1]);
     assert_eq!(world.consumers()[2].owned.iter().next().unwrap().topic, "u");
 }
+
+/// A static member that misses a join phase stays in the group with its last JoinGroup's metadata
+/// (Kafka removes only dynamic members that did not rejoin). Here c4 (static `i3`, slow poll loop)
+/// received t0-7 in generation 3, after its last JoinGroup; it misses generation 4's join phase, so the
+/// cooperative-sticky leader sees t0-7 as free and gives it to c2 while c4 still consumes it, until c4
+/// rejoins and revokes it. (Found by `random_actions`, seed 29.)
+#[test]
+fn a_static_member_that_missed_a_join_phase_may_overlap_until_it_rejoins() {
+    let mut world = World::new(&scenario(
+        r#"{
+            "seed": 29,
+            "network_latency_ms": 1,
+            "broker": { "group.initial.rebalance.delay.ms": 0 },
+            "topics": [{ "name": "t0", "partitions": 22 }],
+            "groups": [
+                { "group_id": "g0", "config": { "heartbeat.interval.ms": 834, "max.poll.interval.ms": 9616, "metadata.max.age.ms": 13392, "session.timeout.ms": 8494 } },
+                { "group_id": "g1", "config": { "heartbeat.interval.ms": 2392, "max.poll.interval.ms": 6365, "partition.assignment.strategy": "cooperative-sticky", "session.timeout.ms": 8328 } }
+            ],
+            "consumers": [
+                { "group": "g1", "topics": ["t0"], "config": { "processing.time.ms": 2245 }, "start_at_ms": 3245 },
+                { "group": "g1", "topics": ["t0"], "config": { "group.instance.id": "i4", "poll.timeout.ms": 0 }, "start_at_ms": 1278 },
+                { "group": "g0", "topics": ["t0"], "config": { "group.instance.id": "i3", "poll.timeout.ms": 1222, "processing.time.ms": 1391 } },
+                { "group": "g1", "topics": ["t0"], "config": { "processing.time.ms": 867 } },
+                { "group": "g1", "topics": ["t0"], "config": { "group.instance.id": "i3", "poll.timeout.ms": 0, "processing.time.ms": 2391 }, "start_at_ms": 528 },
+                { "group": "g0", "topics": ["t0"], "config": { "group.instance.id": "i2", "poll.timeout.ms": 0, "processing.time.ms": 932 } }
+            ],
+            "actions": [
+                { "at_ms": 18001, "action": { "type": "add_consumer", "group": "g2", "topics": ["t1", "t0"] } },
+                { "at_ms": 25714, "action": { "type": "add_consumer", "group": "g1", "topics": ["t0"], "config": { "group.instance.id": "i4", "poll.timeout.ms": 100, "processing.time.ms": 2606 } } },
+                { "at_ms": 34812, "action": { "type": "kill_consumer", "consumer": "c8" } }
+            ]
+        }"#,
+    ))
+    .unwrap();
+    let mut checker = InvariantChecker::new();
+    let mut overlap_seen = false;
+    while world.now() < 55_000 {
+        let next = world.now() + 1;
+        run_checked(&mut world, &mut checker, next);
+        let g1 = world.coordinator().group("g1").unwrap().generation_id;
+        for stale in world
+            .consumers()
+            .iter()
+            .filter(|c| c.is_running() && c.is_static() && c.generation.generation_id < g1)
+        {
+            overlap_seen |= world.consumers().iter().any(|c| {
+                c.handle != stale.handle
+                    && c.group_id == stale.group_id
+                    && c.owned.intersection(&stale.owned).next().is_some()
+            });
+        }
+    }
+    assert!(
+        overlap_seen,
+        "the stale static member should overlap for a while"
+    );
+    assert_eq!(
+        world.coordinator().group("g1").unwrap().state.to_string(),
+        "Stable"
+    );
+}

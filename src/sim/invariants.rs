@@ -97,14 +97,27 @@ impl InvariantChecker {
 /// polls) but that has not heard of it yet: Kafka's `ClassicGroup` completes the join without it and
 /// hands its partitions to others, while the client keeps them until its next heartbeat or poll fails
 /// with UNKNOWN_MEMBER_ID; it is no longer a member, it is the same zombie.
+///
+/// Nor is a static member that missed a join phase: Kafka keeps static members that did not rejoin
+/// (`completeClassicGroupJoin` removes only "notYetRejoinedDynamicMembers") with the metadata of their
+/// last JoinGroup, and the leader assigns from their stale `ownedPartitions`, so a partition such a
+/// member received after its last JoinGroup looks free and may go to another member. The overlap lasts
+/// until the static member applies the assignment of a later rebalance (which revokes it). Such a
+/// member's generation is older than the group's (it missed the current join phase), or the last
+/// assignment it applied is older than the group's previous generation (it missed an earlier one and
+/// has not synced since). A static member that rejoins normally is checked, except between its join
+/// phase completing and its poll handling the JoinGroup response.
 fn check_single_owner(world: &World) -> Result<(), String> {
-    let mut owners: BTreeMap<(&str, &TopicPartition), &str> = BTreeMap::new();
     let is_member = |c: &&KafkaConsumer| {
-        world
-            .coordinator()
-            .group(&c.group_id)
-            .is_some_and(|g| g.member(&c.generation.member_id).is_some())
+        world.coordinator().group(&c.group_id).is_some_and(|g| {
+            let missed_a_join = c.is_static()
+                && (c.generation.generation_id < g.generation_id
+                    || c.last_assignment_generation().unwrap_or(-1) < g.generation_id - 1);
+            g.member(&c.generation.member_id).is_some() && !missed_a_join
+        })
     };
+
+    let mut owners = PartitionTable::default();
     for c in world
         .consumers()
         .iter()
@@ -112,7 +125,7 @@ fn check_single_owner(world: &World) -> Result<(), String> {
         .filter(is_member)
     {
         for tp in &c.owned {
-            if let Some(other) = owners.insert((c.group_id.as_str(), tp), c.handle.as_str()) {
+            if let Some(other) = owners.claim(&c.group_id, tp, &c.handle) {
                 return Err(format!(
                     "{}: {tp} is owned by both {other} and {} in group {}",
                     world.now(),
@@ -123,6 +136,51 @@ fn check_single_owner(world: &World) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Who holds each partition, by (group, topic): the checks run after every event, and a few small
+/// vectors indexed by partition cost far less than a map of `TopicPartition`s.
+#[derive(Default)]
+struct PartitionTable<'a> {
+    slots: Vec<(&'a str, &'a str, Vec<Option<&'a str>>)>,
+    last: usize,
+}
+
+impl<'a> PartitionTable<'a> {
+    /// Records `who` for `tp` in `group`; returns who held it already, if anyone.
+    fn claim(&mut self, group: &'a str, tp: &'a TopicPartition, who: &'a str) -> Option<&'a str> {
+        let p = usize::try_from(tp.partition).ok()?;
+        let slot = self.slot(group, &tp.topic);
+        if slot.len() <= p {
+            slot.resize(p + 1, None);
+        }
+        slot[p].replace(who)
+    }
+
+    fn holder(&self, group: &str, topic: &str, partition: i32) -> Option<&'a str> {
+        let p = usize::try_from(partition).ok()?;
+        self.slots
+            .iter()
+            .find(|s| s.0 == group && s.1 == topic)
+            .and_then(|s| s.2.get(p).copied().flatten())
+    }
+
+    fn slot(&mut self, group: &'a str, topic: &'a str) -> &mut Vec<Option<&'a str>> {
+        let cached = self
+            .slots
+            .get(self.last)
+            .is_some_and(|s| s.0 == group && s.1 == topic);
+        if !cached {
+            self.last = match self.slots.iter().position(|s| s.0 == group && s.1 == topic) {
+                Some(i) => i,
+                None => {
+                    self.slots.push((group, topic, Vec::new()));
+                    self.slots.len() - 1
+                }
+            };
+        }
+        &mut self.slots[self.last].2
+    }
 }
 
 /// §8.3: an eager member owns nothing from its revocation until its SyncGroup assignment is applied.
@@ -179,11 +237,10 @@ fn check_stable_assignments(
         if g.state != ClassicGroupState::Stable {
             continue;
         }
-        let mut seen: BTreeSet<&TopicPartition> = BTreeSet::new();
-        let mut subscribed: BTreeSet<&str> = BTreeSet::new();
+        let mut seen = PartitionTable::default();
         for m in g.members_iter() {
             for tp in &m.assignment {
-                if !seen.insert(tp) {
+                if seen.claim(&g.group_id, tp, &m.member_id).is_some() {
                     return Err(format!(
                         "{}: group {} assigns {tp} twice in generation {}",
                         world.now(),
@@ -192,6 +249,9 @@ fn check_stable_assignments(
                     ));
                 }
             }
+        }
+        let mut subscribed: BTreeSet<&str> = BTreeSet::new();
+        for m in g.members_iter() {
             if let Some(meta) = m.metadata(g.protocol_name.as_deref()) {
                 subscribed.extend(meta.topics.iter().map(String::as_str));
             }
@@ -229,16 +289,14 @@ fn check_stable_assignments(
             let Some(&count) = world.topics().get(topic) else {
                 continue;
             };
-            for p in 0..count {
-                let tp = TopicPartition::new(topic, p);
-                if !seen.contains(&tp) {
-                    return Err(format!(
-                        "{}: group {} is Stable at generation {} but {tp} is assigned to nobody",
-                        world.now(),
-                        g.group_id,
-                        g.generation_id
-                    ));
-                }
+            if let Some(p) = (0..count).find(|&p| seen.holder(&g.group_id, topic, p).is_none()) {
+                return Err(format!(
+                    "{}: group {} is Stable at generation {} but {} is assigned to nobody",
+                    world.now(),
+                    g.group_id,
+                    g.generation_id,
+                    TopicPartition::new(topic, p)
+                ));
             }
         }
     }

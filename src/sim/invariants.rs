@@ -2,7 +2,7 @@
 //! event; the page may run it too and show a violation as a model bug.
 
 use super::assign::{RebalanceProtocol, TopicPartition};
-use super::client::MemberState;
+use super::client::{KafkaConsumer, MemberState};
 use super::coordinator::ClassicGroupState;
 use super::trace::TraceEvent;
 use super::world::World;
@@ -13,6 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct InvariantChecker {
     read: usize,
     generations: BTreeMap<String, i32>,
+    /// Per group: the generation whose join phase the checker saw complete, and the topics its members
+    /// subscribed to then (what the leader's assignment covers).
+    joined_subscriptions: BTreeMap<String, (i32, BTreeSet<String>)>,
     checks: usize,
 }
 
@@ -33,7 +36,7 @@ impl InvariantChecker {
         check_single_owner(world)?;
         check_eager_owns_nothing_while_rebalancing(world)?;
         check_only_running_consumers_own(world)?;
-        check_stable_assignments(world)?;
+        check_stable_assignments(world, &self.joined_subscriptions)?;
         Ok(())
     }
 
@@ -62,6 +65,21 @@ impl InvariantChecker {
                         ));
                     }
                     self.generations.insert(group.clone(), *generation);
+                    // The checker runs after every event and a join phase completes within one, so the
+                    // members' metadata now is the metadata the leader assigns from.
+                    if let Some(g) = world
+                        .coordinator()
+                        .group(group)
+                        .filter(|g| g.generation_id == *generation)
+                    {
+                        let topics = g
+                            .members_iter()
+                            .filter_map(|m| m.metadata(g.protocol_name.as_deref()))
+                            .flat_map(|meta| meta.topics.iter().cloned())
+                            .collect();
+                        self.joined_subscriptions
+                            .insert(group.clone(), (*generation, topics));
+                    }
                 }
                 _ => {}
             }
@@ -74,16 +92,40 @@ impl InvariantChecker {
 /// §8.4 (and eager too): no partition is owned by two members of one group at the same time.
 /// A consumer whose generation was reset (its poll timer expired) is no longer a member: it still
 /// holds its partitions until its next `poll()` reports them lost, which is exactly the zombie Kafka's
-/// generation checks protect against, so it is left out.
+/// generation checks protect against, so it is left out. So is a consumer the coordinator has already
+/// removed (session expired, or it did not rejoin within the rebalance timeout while stuck between
+/// polls) but that has not heard of it yet: Kafka's `ClassicGroup` completes the join without it and
+/// hands its partitions to others, while the client keeps them until its next heartbeat or poll fails
+/// with UNKNOWN_MEMBER_ID; it is no longer a member, it is the same zombie.
+///
+/// Nor is a static member that missed a join phase: Kafka keeps static members that did not rejoin
+/// (`completeClassicGroupJoin` removes only "notYetRejoinedDynamicMembers") with the metadata of their
+/// last JoinGroup, and the leader assigns from their stale `ownedPartitions`, so a partition such a
+/// member received after its last JoinGroup looks free and may go to another member. The overlap lasts
+/// until the static member applies the assignment of a later rebalance (which revokes it). Such a
+/// member's generation is older than the group's (it missed the current join phase), or the last
+/// assignment it applied is older than the group's previous generation (it missed an earlier one and
+/// has not synced since). A static member that rejoins normally is checked, except between its join
+/// phase completing and its poll handling the JoinGroup response.
 fn check_single_owner(world: &World) -> Result<(), String> {
-    let mut owners: BTreeMap<(&str, &TopicPartition), &str> = BTreeMap::new();
+    let is_member = |c: &&KafkaConsumer| {
+        world.coordinator().group(&c.group_id).is_some_and(|g| {
+            let missed_a_join = c.is_static()
+                && (c.generation.generation_id < g.generation_id
+                    || c.last_assignment_generation().unwrap_or(-1) < g.generation_id - 1);
+            g.member(&c.generation.member_id).is_some() && !missed_a_join
+        })
+    };
+
+    let mut owners = PartitionTable::default();
     for c in world
         .consumers()
         .iter()
         .filter(|c| !c.generation.is_reset())
+        .filter(is_member)
     {
         for tp in &c.owned {
-            if let Some(other) = owners.insert((c.group_id.as_str(), tp), c.handle.as_str()) {
+            if let Some(other) = owners.claim(&c.group_id, tp, &c.handle) {
                 return Err(format!(
                     "{}: {tp} is owned by both {other} and {} in group {}",
                     world.now(),
@@ -94,6 +136,51 @@ fn check_single_owner(world: &World) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Who holds each partition, by (group, topic): the checks run after every event, and a few small
+/// vectors indexed by partition cost far less than a map of `TopicPartition`s.
+#[derive(Default)]
+struct PartitionTable<'a> {
+    slots: Vec<(&'a str, &'a str, Vec<Option<&'a str>>)>,
+    last: usize,
+}
+
+impl<'a> PartitionTable<'a> {
+    /// Records `who` for `tp` in `group`; returns who held it already, if anyone.
+    fn claim(&mut self, group: &'a str, tp: &'a TopicPartition, who: &'a str) -> Option<&'a str> {
+        let p = usize::try_from(tp.partition).ok()?;
+        let slot = self.slot(group, &tp.topic);
+        if slot.len() <= p {
+            slot.resize(p + 1, None);
+        }
+        slot[p].replace(who)
+    }
+
+    fn holder(&self, group: &str, topic: &str, partition: i32) -> Option<&'a str> {
+        let p = usize::try_from(partition).ok()?;
+        self.slots
+            .iter()
+            .find(|s| s.0 == group && s.1 == topic)
+            .and_then(|s| s.2.get(p).copied().flatten())
+    }
+
+    fn slot(&mut self, group: &'a str, topic: &'a str) -> &mut Vec<Option<&'a str>> {
+        let cached = self
+            .slots
+            .get(self.last)
+            .is_some_and(|s| s.0 == group && s.1 == topic);
+        if !cached {
+            self.last = match self.slots.iter().position(|s| s.0 == group && s.1 == topic) {
+                Some(i) => i,
+                None => {
+                    self.slots.push((group, topic, Vec::new()));
+                    self.slots.len() - 1
+                }
+            };
+        }
+        &mut self.slots[self.last].2
+    }
 }
 
 /// §8.3: an eager member owns nothing from its revocation until its SyncGroup assignment is applied.
@@ -134,16 +221,26 @@ fn check_only_running_consumers_own(world: &World) -> Result<(), String> {
 
 /// §8.5: in a Stable group no partition is assigned twice; and when every member is eager and the
 /// leader's metadata matches the cluster, every subscribed partition is assigned exactly once.
-fn check_stable_assignments(world: &World) -> Result<(), String> {
+///
+/// "Subscribed" means what the members subscribed to when the generation's join phase completed. A
+/// static member that rejoins a Stable group with the same protocol replaces the old member without a
+/// rebalance even if it subscribes to other topics (Kafka 4.1.2,
+/// `GroupMetadataManager.updateStaticMemberThenRebalanceOrCompleteJoin`: "Static member which joins
+/// during Stable stage and doesn't affect the selected protocol will not trigger a rebalance"); the group
+/// stays Stable on the old assignment until the client notices the mismatch and rejoins (or, for a
+/// widened subscription, until the next rebalance).
+fn check_stable_assignments(
+    world: &World,
+    joined_subscriptions: &BTreeMap<String, (i32, BTreeSet<String>)>,
+) -> Result<(), String> {
     for g in world.coordinator().groups() {
         if g.state != ClassicGroupState::Stable {
             continue;
         }
-        let mut seen: BTreeSet<&TopicPartition> = BTreeSet::new();
-        let mut subscribed: BTreeSet<&str> = BTreeSet::new();
+        let mut seen = PartitionTable::default();
         for m in g.members_iter() {
             for tp in &m.assignment {
-                if !seen.insert(tp) {
+                if seen.claim(&g.group_id, tp, &m.member_id).is_some() {
                     return Err(format!(
                         "{}: group {} assigns {tp} twice in generation {}",
                         world.now(),
@@ -152,9 +249,18 @@ fn check_stable_assignments(world: &World) -> Result<(), String> {
                     ));
                 }
             }
+        }
+        let mut subscribed: BTreeSet<&str> = BTreeSet::new();
+        for m in g.members_iter() {
             if let Some(meta) = m.metadata(g.protocol_name.as_deref()) {
                 subscribed.extend(meta.topics.iter().map(String::as_str));
             }
+        }
+        if let Some((_, topics)) = joined_subscriptions
+            .get(&g.group_id)
+            .filter(|(generation, _)| *generation == g.generation_id)
+        {
+            subscribed = topics.iter().map(String::as_str).collect();
         }
         let members: Vec<_> = g
             .members_iter()
@@ -183,16 +289,14 @@ fn check_stable_assignments(world: &World) -> Result<(), String> {
             let Some(&count) = world.topics().get(topic) else {
                 continue;
             };
-            for p in 0..count {
-                let tp = TopicPartition::new(topic, p);
-                if !seen.contains(&tp) {
-                    return Err(format!(
-                        "{}: group {} is Stable at generation {} but {tp} is assigned to nobody",
-                        world.now(),
-                        g.group_id,
-                        g.generation_id
-                    ));
-                }
+            if let Some(p) = (0..count).find(|&p| seen.holder(&g.group_id, topic, p).is_none()) {
+                return Err(format!(
+                    "{}: group {} is Stable at generation {} but {} is assigned to nobody",
+                    world.now(),
+                    g.group_id,
+                    g.generation_id,
+                    TopicPartition::new(topic, p)
+                ));
             }
         }
     }

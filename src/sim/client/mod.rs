@@ -269,6 +269,13 @@ impl KafkaConsumer {
         self.lifecycle == Lifecycle::Running
     }
 
+    /// The generation of the last assignment this consumer applied (from its SyncGroup response).
+    pub fn last_assignment_generation(&self) -> Option<i32> {
+        self.last_assignment
+            .as_ref()
+            .map(|(_, generation)| *generation)
+    }
+
     pub fn is_static(&self) -> bool {
         self.config.group_instance_id.is_some()
     }

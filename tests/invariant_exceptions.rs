@@ -1,0 +1,183 @@
+//! Situations Kafka really produces that the §8 invariants must allow (found by `random_actions`),
+//! each run with the invariant checker after every event.
+
+mod common;
+
+use common::*;
+use rebalance_lab::sim::invariants::InvariantChecker;
+use rebalance_lab::sim::scenario::{ConfigOverrides, ConfigValue};
+use rebalance_lab::sim::trace::{CallbackKind, RemovalCause, TraceEvent};
+use rebalance_lab::sim::{Action, World};
+
+const NO_DELAY: &str = r#"{ "group.initial.rebalance.delay.ms": 0 }"#;
+
+fn removed(world: &World, consumer: &str, cause: RemovalCause) -> bool {
+    world.trace().iter().any(|e| {
+        matches!(&e.event, TraceEvent::MemberRemoved { consumer: c, cause: k, .. } if c == consumer && *k == cause)
+    })
+}
+
+/// A consumer stuck between polls when a rebalance starts is removed at the rebalance timeout
+/// (NotRejoined) and its partitions go to the others, while it still believes it owns them until its
+/// next heartbeat is answered UNKNOWN_MEMBER_ID: a zombie, not a second owner.
+#[test]
+fn a_member_removed_while_stalled_is_a_zombie_not_a_second_owner() {
+    let config = r#"{ "session.timeout.ms": 10000, "heartbeat.interval.ms": 3000, "max.poll.interval.ms": 10000 }"#;
+    let mut world = World::new(&three_on_six(config, NO_DELAY)).unwrap();
+    let mut checker = InvariantChecker::new();
+    // Just after c1's heartbeat (they run at 3 s intervals from ~0.008 s), so it hears late.
+    run_checked(&mut world, &mut checker, 21_100);
+    let mut short = ConfigOverrides::new();
+    for (name, value) in [
+        ("session.timeout.ms", "10000"),
+        ("heartbeat.interval.ms", "3000"),
+        ("max.poll.interval.ms", "10000"),
+    ] {
+        short.insert(name.into(), ConfigValue(value.into()));
+    }
+    apply(
+        &mut world,
+        Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["t".into()],
+            config: short,
+        },
+    );
+    // c1 polls once more after the rebalance started, before a heartbeat tells it, then stalls.
+    run_checked(&mut world, &mut checker, 21_400);
+    apply(
+        &mut world,
+        Action::StallConsumer {
+            consumer: "c1".into(),
+            ms: 30_000,
+        },
+    );
+    let mut zombie_seen = false;
+    while world.now() < 40_000 {
+        let next = world.now() + 1;
+        run_checked(&mut world, &mut checker, next);
+        let c1 = &world.consumers()[0];
+        zombie_seen |= !c1.owned.is_empty()
+            && world.consumers()[1..]
+                .iter()
+                .any(|c| c.owned.intersection(&c1.owned).next().is_some());
+    }
+    assert!(removed(&world, "c1", RemovalCause::NotRejoined));
+    assert!(
+        zombie_seen,
+        "c1 should have kept its partitions for a while after the others got them"
+    );
+    // Its heartbeat heard UNKNOWN_MEMBER_ID; its next poll, when the stall ends, reports them lost.
+    assert!(world.consumers()[0].generation.is_reset());
+    run_checked(&mut world, &mut checker, 55_000);
+    let lost = callbacks(&world, CallbackKind::Lost, 21_000);
+    assert_eq!(lost, vec![("c1".to_string(), vec![0, 1], -1)]);
+}
+
+/// A static member that rejoins a Stable group with another subscription but the same protocol takes
+/// the old member's place without a rebalance (Kafka 4.1.2); the group stays Stable on an assignment
+/// that does not cover the new subscription until the client sees the mismatch and rejoins.
+#[test]
+fn a_static_member_replaced_with_another_subscription_rejoins_on_its_own() {
+    let scenario = scenario(
+        r#"{
+            "seed": 3,
+            "broker": { "group.initial.rebalance.delay.ms": 0 },
+            "topics": [{ "name": "t", "partitions": 2 }, { "name": "u", "partitions": 2 }],
+            "groups": [{ "group_id": "g", "config": { "session.timeout.ms": 10000, "heartbeat.interval.ms": 1000 } }],
+            "consumers": [
+                { "group": "g", "topics": ["t"], "config": { "group.instance.id": "a" } },
+                { "group": "g", "topics": ["t"], "start_at_ms": 500 }
+            ]
+        }"#,
+    );
+    let mut world = World::new(&scenario).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 20_000);
+    let before = generation(&world, "g");
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c1".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, 21_000);
+    let mut config = ConfigOverrides::new();
+    config.insert("group.instance.id".into(), ConfigValue("a".into()));
+    apply(
+        &mut world,
+        Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["u".into()],
+            config,
+        },
+    );
+    run_checked(&mut world, &mut checker, 21_003);
+    assert!(removed(&world, "c1", RemovalCause::ReplacedByStaticMember));
+    assert_eq!(generation(&world, "g"), before, "no rebalance at the swap");
+    run_checked(&mut world, &mut checker, 40_000);
+    assert!(generation(&world, "g") > before);
+    assert_eq!(owned(&world, "c3"), vec![0, 1]);
+    assert_eq!(world.consumers()[2].owned.iter().next().unwrap().topic, "u");
+}
+
+/// A static member that misses a join phase stays in the group with its last JoinGroup's metadata
+/// (Kafka removes only dynamic members that did not rejoin). Here c4 (static `i3`, slow poll loop)
+/// received t0-7 in generation 3, after its last JoinGroup; it misses generation 4's join phase, so the
+/// cooperative-sticky leader sees t0-7 as free and gives it to c2 while c4 still consumes it, until c4
+/// rejoins and revokes it. (Found by `random_actions`, seed 29.)
+#[test]
+fn a_static_member_that_missed_a_join_phase_may_overlap_until_it_rejoins() {
+    let mut world = World::new(&scenario(
+        r#"{
+            "seed": 29,
+            "network_latency_ms": 1,
+            "broker": { "group.initial.rebalance.delay.ms": 0 },
+            "topics": [{ "name": "t0", "partitions": 22 }],
+            "groups": [
+                { "group_id": "g0", "config": { "heartbeat.interval.ms": 834, "max.poll.interval.ms": 9616, "metadata.max.age.ms": 13392, "session.timeout.ms": 8494 } },
+                { "group_id": "g1", "config": { "heartbeat.interval.ms": 2392, "max.poll.interval.ms": 6365, "partition.assignment.strategy": "cooperative-sticky", "session.timeout.ms": 8328 } }
+            ],
+            "consumers": [
+                { "group": "g1", "topics": ["t0"], "config": { "processing.time.ms": 2245 }, "start_at_ms": 3245 },
+                { "group": "g1", "topics": ["t0"], "config": { "group.instance.id": "i4", "poll.timeout.ms": 0 }, "start_at_ms": 1278 },
+                { "group": "g0", "topics": ["t0"], "config": { "group.instance.id": "i3", "poll.timeout.ms": 1222, "processing.time.ms": 1391 } },
+                { "group": "g1", "topics": ["t0"], "config": { "processing.time.ms": 867 } },
+                { "group": "g1", "topics": ["t0"], "config": { "group.instance.id": "i3", "poll.timeout.ms": 0, "processing.time.ms": 2391 }, "start_at_ms": 528 },
+                { "group": "g0", "topics": ["t0"], "config": { "group.instance.id": "i2", "poll.timeout.ms": 0, "processing.time.ms": 932 } }
+            ],
+            "actions": [
+                { "at_ms": 18001, "action": { "type": "add_consumer", "group": "g2", "topics": ["t1", "t0"] } },
+                { "at_ms": 25714, "action": { "type": "add_consumer", "group": "g1", "topics": ["t0"], "config": { "group.instance.id": "i4", "poll.timeout.ms": 100, "processing.time.ms": 2606 } } },
+                { "at_ms": 34812, "action": { "type": "kill_consumer", "consumer": "c8" } }
+            ]
+        }"#,
+    ))
+    .unwrap();
+    let mut checker = InvariantChecker::new();
+    let mut overlap_seen = false;
+    while world.now() < 55_000 {
+        let next = world.now() + 1;
+        run_checked(&mut world, &mut checker, next);
+        let g1 = world.coordinator().group("g1").unwrap().generation_id;
+        for stale in world
+            .consumers()
+            .iter()
+            .filter(|c| c.is_running() && c.is_static() && c.generation.generation_id < g1)
+        {
+            overlap_seen |= world.consumers().iter().any(|c| {
+                c.handle != stale.handle
+                    && c.group_id == stale.group_id
+                    && c.owned.intersection(&stale.owned).next().is_some()
+            });
+        }
+    }
+    assert!(
+        overlap_seen,
+        "the stale static member should overlap for a while"
+    );
+    assert_eq!(
+        world.coordinator().group("g1").unwrap().state.to_string(),
+        "Stable"
+    );
+}

@@ -455,7 +455,11 @@ fn drive(
     })
 }
 
-fn seeds(default: u64) -> Vec<u64> {
+/// Seeds beyond the default range that once found a bug (kept as regressions).
+const WORLD_REGRESSIONS: &[u64] = &[320, 1266, 1318, 1454, 1608];
+const LAB_REGRESSIONS: &[u64] = &[223, 892, 1961];
+
+fn seeds(default: u64, regressions: &[u64]) -> Vec<u64> {
     if let Some(one) = std::env::var("RANDOM_ACTION_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -466,7 +470,9 @@ fn seeds(default: u64) -> Vec<u64> {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(default);
-    (0..n).collect()
+    let mut all: Vec<u64> = (0..n).collect();
+    all.extend(regressions.iter().filter(|s| **s >= n));
+    all
 }
 
 fn verbose() -> bool {
@@ -476,7 +482,7 @@ fn verbose() -> bool {
 #[test]
 fn random_actions_keep_the_world_consistent() {
     let mut failures = Vec::new();
-    for seed in seeds(200) {
+    for seed in seeds(200, WORLD_REGRESSIONS) {
         let mut log = Log::default();
         let result = catch_unwind(AssertUnwindSafe(|| {
             run_seed(seed, &mut log, None, seed % 20 == 0)
@@ -582,7 +588,7 @@ fn run_lab_seed(seed: u64, log: &mut Log) -> Result<(), String> {
 #[test]
 fn random_actions_on_the_page_lab_replay_exactly() {
     let mut failures = Vec::new();
-    for seed in seeds(30) {
+    for seed in seeds(30, LAB_REGRESSIONS) {
         let mut log = Log::default();
         let result = catch_unwind(AssertUnwindSafe(|| run_lab_seed(seed, &mut log)))
             .unwrap_or_else(|_| Err("panicked".to_string()));

@@ -4,6 +4,7 @@
 use super::assign::{RebalanceProtocol, TopicPartition};
 use super::client::{KafkaConsumer, MemberState};
 use super::coordinator::ClassicGroupState;
+use super::time::Millis;
 use super::trace::TraceEvent;
 use super::world::World;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,6 +17,10 @@ pub struct InvariantChecker {
     /// Per group: the generation whose join phase the checker saw complete, and the topics its members
     /// subscribed to then (what the leader's assignment covers).
     joined_subscriptions: BTreeMap<String, (i32, BTreeSet<String>)>,
+    /// Per group: when its leader last ran the assignor.
+    assigned_at: BTreeMap<String, Millis>,
+    /// Per consumer handle: when its current process started.
+    started_at: BTreeMap<String, Millis>,
     checks: usize,
 }
 
@@ -36,7 +41,12 @@ impl InvariantChecker {
         check_single_owner(world)?;
         check_eager_owns_nothing_while_rebalancing(world)?;
         check_only_running_consumers_own(world)?;
-        check_stable_assignments(world, &self.joined_subscriptions)?;
+        check_stable_assignments(
+            world,
+            &self.joined_subscriptions,
+            &self.assigned_at,
+            &self.started_at,
+        )?;
         Ok(())
     }
 
@@ -53,6 +63,12 @@ impl InvariantChecker {
                         "{}: group {group} moved {from} -> {to}, which Kafka forbids",
                         entry.at
                     ));
+                }
+                TraceEvent::AssignmentComputed { group, .. } => {
+                    self.assigned_at.insert(group.clone(), entry.at);
+                }
+                TraceEvent::ConsumerStarted { consumer, .. } => {
+                    self.started_at.insert(consumer.clone(), entry.at);
                 }
                 TraceEvent::JoinPhaseCompleted {
                     group, generation, ..
@@ -232,6 +248,8 @@ fn check_only_running_consumers_own(world: &World) -> Result<(), String> {
 fn check_stable_assignments(
     world: &World,
     joined_subscriptions: &BTreeMap<String, (i32, BTreeSet<String>)>,
+    assigned_at: &BTreeMap<String, Millis>,
+    started_at: &BTreeMap<String, Millis>,
 ) -> Result<(), String> {
     for g in world.coordinator().groups() {
         if g.state != ClassicGroupState::Stable {
@@ -274,14 +292,20 @@ fn check_stable_assignments(
             .as_ref()
             .and_then(|id| g.member(id))
             .and_then(|m| world.consumers().iter().find(|c| c.handle == m.consumer));
+        // A static leader restarted since the assignor last ran took over the role without computing
+        // anything (KIP-814 skipAssignment): its metadata can be newer than the assignment's, which
+        // stays as the old leader computed it until the next rebalance.
+        let leader_replaced =
+            leader.is_some_and(|l| started_at.get(&l.handle) > assigned_at.get(&g.group_id));
         // The assignment reflects the leader's metadata when it assigned; compare that with the cluster.
-        let leader_in_sync = leader.is_some_and(|l| {
-            l.assignment_snapshot.as_ref().is_some_and(|snapshot| {
-                subscribed
-                    .iter()
-                    .all(|t| snapshot.get(*t) == world.topics().get(*t))
-            })
-        });
+        let leader_in_sync = !leader_replaced
+            && leader.is_some_and(|l| {
+                l.assignment_snapshot.as_ref().is_some_and(|snapshot| {
+                    subscribed
+                        .iter()
+                        .all(|t| snapshot.get(*t) == world.topics().get(*t))
+                })
+            });
         if !all_eager || !leader_in_sync {
             continue;
         }

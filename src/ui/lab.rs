@@ -176,7 +176,11 @@ impl Lab {
             world.apply(action.clone())?;
             next.push(world);
         }
-        for (lane, world) in self.lanes.iter_mut().zip(next) {
+        // Whatever the action makes due at this very instant (a zero network latency) runs now, so a
+        // replay, which also advances to each action's time before applying it, sees the same order.
+        let now = self.now();
+        for (lane, mut world) in self.lanes.iter_mut().zip(next) {
+            world.run_until(now);
             lane.world = world;
         }
         self.session.actions.push(TimedAction {

@@ -115,7 +115,7 @@ pub fn compare(props: &CompareProps) -> Html {
                                     <li style={format!("--owner:{}", swatch_for(&c.handle).colour)}>
                                         <strong>{ &c.handle }</strong>{ " " }<span>{ super::group_panel::partition_list(&c.owned) }</span>
                                         <span class="pause" title="Longest stretch this consumer held partitions but consumed nothing">
-                                            { format!(" · longest pause {:.1} s", lane.metrics.consumers.get(&c.handle).map_or(0, |m| m.longest_pause_ms) as f64 / 1000.0) }
+                                            { format!(" · longest pause {}", format_value(lane.metrics.consumers.get(&c.handle).map_or(0, |m| m.longest_pause_ms) as f64 / 1000.0, " s")) }
                                         </span>
                                     </li>
                                 }) }
@@ -130,11 +130,13 @@ pub fn compare(props: &CompareProps) -> Html {
     }
 }
 
+/// Counts as whole numbers; durations under a second in milliseconds, so a short eager pause does
+/// not read as "0.0 s" next to a true zero.
 fn format_value(v: f64, unit: &str) -> String {
-    if unit.is_empty() {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}{unit}")
+    match unit {
+        "" => format!("{v:.0}"),
+        " s" if v < 1.0 => format!("{:.0} ms", v * 1000.0),
+        _ => format!("{v:.1}{unit}"),
     }
 }
 
@@ -156,7 +158,8 @@ fn consumption_plot(lanes: &[LaneView], group: &str, now: Millis) -> Html {
         .unwrap_or(0)
         .max(1);
     let x = |t: Millis| PAD + (W - PAD - 8.0) * t as f64 / until as f64;
-    let y = |n: usize| H - 20.0 - (H - 30.0) * n as f64 / total as f64;
+    // The top 24 px hold the caption, clear of the lines.
+    let y = |n: usize| H - 20.0 - (H - 44.0) * n as f64 / total as f64;
     html! {
         <svg class="consumption" viewBox={format!("0 0 {W} {H}")} role="img" aria-label="Partitions consumed over time">
             <text x={(W - 8.0).to_string()} y="12" text-anchor="end" class="axis-label">{ format!("partitions being consumed (of {total}) over time") }</text>
@@ -168,8 +171,27 @@ fn consumption_plot(lanes: &[LaneView], group: &str, now: Millis) -> Html {
             { for lanes.iter().enumerate().map(|(i, lane)| {
                 let series = consumed_series(&lane.metrics, group, now, 400);
                 let points = series.iter().map(|(t, n)| format!("{:.1},{:.1}", x(*t), y(*n))).collect::<Vec<_>>().join(" ");
-                html! { <polyline points={points} fill="none" stroke={LANE_STROKES[i % 3]} stroke-width="2.5" class={format!("series lane-{i}")}><title>{ lane.strategy.label() }</title></polyline> }
+                // Lines often coincide: the first is drawn wide and the others narrower or dashed on top.
+                let (width, dash) = match i {
+                    0 => ("6", "none"),
+                    1 => ("2.5", "none"),
+                    _ => ("2.5", "7 4"),
+                };
+                html! { <polyline points={points} fill="none" stroke={LANE_STROKES[i % 3]} stroke-width={width} stroke-dasharray={dash} class={format!("series lane-{i}")}><title>{ lane.strategy.label() }</title></polyline> }
             }) }
         </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_value;
+
+    #[test]
+    fn short_durations_read_in_milliseconds() {
+        assert_eq!(format_value(0.008, " s"), "8 ms");
+        assert_eq!(format_value(0.0, " s"), "0 ms");
+        assert_eq!(format_value(3.1, " s"), "3.1 s");
+        assert_eq!(format_value(6.0, ""), "6");
     }
 }

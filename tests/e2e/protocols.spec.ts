@@ -82,3 +82,23 @@ test('the Static ID toggle applies at the next restart, as Kafka reads group.ins
   await runUntilStable(page, 3);
   await expect(card(page, 'c1').locator('.member-id')).toContainText('c1-instance-');
 });
+
+test('compare with slow consumers: eager pauses members at the barrier, cooperative pauses nobody', async ({ page }) => {
+  await page.getByLabel('Lesson').selectOption({ label: 'Slow consumers: eager vs cooperative' });
+  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  await setSpeed(page, '10×');
+  await play(page);
+  await expect(await laneState(page, 'eager · range')).toHaveText('Stable · generation 1', { timeout: 30_000 });
+  await expect(await laneState(page, 'cooperative · cooperative-sticky')).toHaveText('Stable · generation 1', { timeout: 30_000 });
+  await pause(page);
+  await page.getByRole('button', { name: 'Add consumer' }).click();
+  await play(page);
+  await expect(await laneState(page, 'eager · range')).toHaveText('Stable · generation 2', { timeout: 30_000 });
+  await expect(await laneState(page, 'cooperative · cooperative-sticky')).toHaveText('Stable · generation 3', { timeout: 30_000 });
+  await pause(page);
+  const pauses = page.getByRole('table', { name: 'Comparison metrics' }).getByRole('row', { name: /^Longest pause/ });
+  const cells = await pauses.locator('td').allInnerTexts();
+  expect(cells[1]).toMatch(/^0 ms ✓$/);
+  expect(cells[0]).not.toMatch(/^0 ms/);
+  await shot(page, 'compare-slow-consumers');
+});

@@ -72,7 +72,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
             </defs>
             { time_ticks(&axis, height) }
             { for rows.iter().enumerate().map(|(i, row)| partition_row(row, i, &axis, row_h, &hatch, multi_topic, props.now)) }
-            { for rebalances.iter().map(|r| rebalance_band(r, &axis, height, &rows, props.now, !props.compact)) }
+            // Labels alternate between two lines so that neighbouring rebalances stay readable.
+            { for rebalances.iter().enumerate().map(|(i, r)| rebalance_band(r, &axis, height, &rows, props.now, (!props.compact).then_some(i % 2))) }
             <line class="now-line" x1={axis.x(props.now).to_string()} x2={axis.x(props.now).to_string()} y1={HEAD_H.to_string()} y2={(height - 16.0).to_string()} />
         </svg>
     }
@@ -180,7 +181,7 @@ fn rebalance_band(
     height: f64,
     rows: &[&PartitionTimeline],
     now: Millis,
-    labelled: bool,
+    label_line: Option<usize>,
 ) -> Html {
     let end = r.stable_at.unwrap_or(now).min(now);
     let x0 = axis.x(r.started_at);
@@ -199,9 +200,10 @@ fn rebalance_band(
             <title>{ format!("{summary}\nbefore: {before}\nafter: {after}") }</title>
             <rect x={x0.to_string()} y={(HEAD_H - 6.0).to_string()} width={(x1 - x0).to_string()} height={(height - HEAD_H - 10.0).to_string()} class="band" />
             <path d={format!("M{} {} l-5 -8 h10 z", x0, HEAD_H - 6.0)} class="marker" />
-            if labelled {
-                <text x={(x0 + 6.0).to_string()} y="14" class="band-label">{ format!("▼ gen {} · {reason}", r.generation) }</text>
-                <text x={(x0 + 6.0).to_string()} y="27" class="band-sub">{ format!("{duration:.1} s") }</text>
+            if let Some(line) = label_line {
+                <text x={(x0 + 6.0).to_string()} y={(13 + 13 * line).to_string()} class="band-label">
+                    { format!("▼ gen {} · {reason} · {duration:.1} s", r.generation) }
+                </text>
             }
         </g>
     }

@@ -40,6 +40,15 @@ impl ConsumerCode<'_> {
         }
     }
 
+    /// `"orders", "payments"`: the subscription as every language writes a list of strings.
+    fn quoted_topics(&self) -> String {
+        self.topics
+            .iter()
+            .map(|t| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Kafka settings worth writing: required ones always, the rest only when not Kafka's default.
     /// `poll.timeout.ms` and `processing.time.ms` describe the application, not the client.
     fn settings(&self) -> Vec<(&'static str, String)> {
@@ -77,12 +86,7 @@ impl ConsumerCode<'_> {
             };
             out.push_str(&format!("props.put(\"{name}\", \"{value}\");\n"));
         }
-        let topics = self
-            .topics
-            .iter()
-            .map(|t| format!("\"{t}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let topics = self.quoted_topics();
         out.push_str(&format!(
             "\n// One KafkaConsumer per thread: it is not thread-safe.\n\
              try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {{\n\
@@ -129,12 +133,7 @@ impl ConsumerCode<'_> {
             };
             out.push_str(&line);
         }
-        let topics = self
-            .topics
-            .iter()
-            .map(|t| format!("\"{t}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let topics = self.quoted_topics();
         out.push_str(&format!(
             "}})\nconsumer.subscribe([{topics}])\n\
              try:\n\
@@ -165,12 +164,7 @@ impl ConsumerCode<'_> {
             };
             body.push_str(&format!("    .set(\"{name}\", \"{value}\")\n"));
         }
-        let topics = self
-            .topics
-            .iter()
-            .map(|t| format!("\"{t}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let topics = self.quoted_topics();
         body.push_str(&format!(
             "    .create()?;\n\
              consumer.subscribe(&[{topics}])?;\n\

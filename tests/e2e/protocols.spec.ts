@@ -46,7 +46,8 @@ async function laneState(page: Page, label: string) {
   return page.getByRole('region', { name: `Lane ${label}` }).locator('.lane-state');
 }
 
-test('compare: eager revokes everything, cooperative only what moves', async ({ page }) => {
+/** Compare eager range with cooperative-sticky while a fourth consumer joins a stable group. */
+async function compareAJoin(page: Page) {
   await page.getByRole('button', { name: 'Compare protocols' }).click();
   await expect(page.getByRole('region', { name: 'Compare protocols' })).toBeVisible();
   await setSpeed(page, '10×');
@@ -60,6 +61,10 @@ test('compare: eager revokes everything, cooperative only what moves', async ({ 
   // Cooperative needs two rounds: the owner revokes in the first, the newcomer gets it in the second.
   await expect(await laneState(page, 'cooperative · cooperative-sticky')).toHaveText('Stable · generation 3', { timeout: 30_000 });
   await pause(page);
+}
+
+test('compare: eager revokes everything, cooperative only what moves', async ({ page }) => {
+  await compareAJoin(page);
   const table = page.getByRole('table', { name: 'Comparison metrics' });
   await expect(table.getByRole('row', { name: /^Rebalances/ })).toHaveText(/Rebalances \(generations\)\s*2\D+3/);
   await expect(table.getByRole('row', { name: /^Partitions revoked/ })).toHaveText(/Partitions revoked\s*6\s*1/);
@@ -85,17 +90,7 @@ test('the Static ID toggle applies at the next restart, as Kafka reads group.ins
 
 test('compare with slow consumers: eager pauses members at the barrier, cooperative pauses nobody', async ({ page }) => {
   await page.getByLabel('Lesson').selectOption({ label: 'Slow consumers: eager vs cooperative' });
-  await page.getByRole('button', { name: 'Compare protocols' }).click();
-  await setSpeed(page, '10×');
-  await play(page);
-  await expect(await laneState(page, 'eager · range')).toHaveText('Stable · generation 1', { timeout: 30_000 });
-  await expect(await laneState(page, 'cooperative · cooperative-sticky')).toHaveText('Stable · generation 1', { timeout: 30_000 });
-  await pause(page);
-  await page.getByRole('button', { name: 'Add consumer' }).click();
-  await play(page);
-  await expect(await laneState(page, 'eager · range')).toHaveText('Stable · generation 2', { timeout: 30_000 });
-  await expect(await laneState(page, 'cooperative · cooperative-sticky')).toHaveText('Stable · generation 3', { timeout: 30_000 });
-  await pause(page);
+  await compareAJoin(page);
   const pauses = page.getByRole('table', { name: 'Comparison metrics' }).getByRole('row', { name: /^Longest pause/ });
   const cells = await pauses.locator('td').allInnerTexts();
   expect(cells[1]).toMatch(/^0 ms ✓$/);

@@ -140,13 +140,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
         })
     };
     let state_class = state_class(&c.state);
-    let running = !matches!(
-        c.state,
-        ConsumerState::Dead
-            | ConsumerState::Closed
-            | ConsumerState::Fenced(_)
-            | ConsumerState::Failed(_)
-    );
+    let running = c.state.is_running();
     let idle = running && c.owned.is_empty() && matches!(c.state, ConsumerState::Stable);
     html! {
         <li class={classes!("card", state_class, props.selected.then_some("selected"), idle.then_some("idle"))}

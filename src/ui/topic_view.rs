@@ -53,13 +53,7 @@ pub fn cells(snapshot: &Snapshot, group: &str, topic: &str, partitions: i32) -> 
         .filter(|c| c.group == group)
         .collect();
     for c in &members {
-        let running = !matches!(
-            c.state,
-            ConsumerState::Dead
-                | ConsumerState::Closed
-                | ConsumerState::Fenced(_)
-                | ConsumerState::Failed(_)
-        );
+        let running = c.state.is_running();
         for tp in c
             .assigned_by_coordinator
             .iter()

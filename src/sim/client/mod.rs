@@ -83,6 +83,19 @@ pub enum ConsumerState {
     Failed(String),
 }
 
+impl ConsumerState {
+    /// Whether the process is alive: not crashed, closed, fenced or failed.
+    pub fn is_running(&self) -> bool {
+        !matches!(
+            self,
+            ConsumerState::Dead
+                | ConsumerState::Closed
+                | ConsumerState::Fenced(_)
+                | ConsumerState::Failed(_)
+        )
+    }
+}
+
 impl fmt::Display for ConsumerState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

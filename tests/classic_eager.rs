@@ -344,6 +344,15 @@ fn adding_partitions_is_noticed_by_the_leader_at_its_metadata_refresh() {
             total: 8,
         },
     );
+    let unseen = world
+        .snapshot()
+        .partitions_unseen_by_leader("g", "t")
+        .expect("the leader has not refreshed its metadata yet");
+    assert_eq!((unseen.first, unseen.last), (6, 7));
+    assert!(unseen.refresh_at > world.now() && unseen.refresh_at <= world.now() + 15_000);
+    // The refresh is a Metadata request: its answer arrives one round trip later.
+    run_checked(&mut world, &mut checker, unseen.refresh_at + 100);
+    assert_eq!(world.snapshot().partitions_unseen_by_leader("g", "t"), None);
     run_checked(&mut world, &mut checker, 60_000);
     let rebalances = rebalances_since(&world, "g", 20_000);
     assert_eq!(rebalances.len(), 1);

@@ -78,6 +78,44 @@ pub struct ConsumerSnapshot {
     pub last_poll: Millis,
     /// When `max.poll.interval.ms` runs out; `None` while the application is inside `poll()`.
     pub poll_deadline: Option<Millis>,
+    /// Partition counts as this client's last metadata response gave them.
+    pub known_partitions: BTreeMap<String, i32>,
+    /// When `metadata.max.age.ms` makes it ask again; `None` when it is not running.
+    pub next_metadata_refresh: Option<Millis>,
+}
+
+/// Partitions a topic has that the group's leader has not seen yet: only the leader compares the
+/// metadata it assigned with against fresh metadata, so new partitions wait for its next refresh.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnseenPartitions {
+    pub leader: String,
+    /// First and last new partition.
+    pub first: i32,
+    pub last: i32,
+    pub refresh_at: Millis,
+}
+
+impl Snapshot {
+    /// New partitions of `topic` the running leader of `group` does not know of yet.
+    pub fn partitions_unseen_by_leader(
+        &self,
+        group: &str,
+        topic: &str,
+    ) -> Option<UnseenPartitions> {
+        let total = self.topics.iter().find(|t| t.name == topic)?.partitions;
+        let leader = self
+            .consumers
+            .iter()
+            .find(|c| c.group == group && c.is_leader && c.state.is_running())?;
+        let known = *leader.known_partitions.get(topic)?;
+        let refresh_at = leader.next_metadata_refresh?;
+        (known < total).then(|| UnseenPartitions {
+            leader: leader.handle.clone(),
+            first: known,
+            last: total - 1,
+            refresh_at,
+        })
+    }
 }
 
 impl World {
@@ -178,6 +216,8 @@ impl World {
             } else {
                 None
             },
+            known_partitions: c.metadata.clone(),
+            next_metadata_refresh: c.next_metadata_refresh.filter(|_| c.is_running()),
         }
     }
 }

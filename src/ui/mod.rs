@@ -9,6 +9,7 @@ pub mod compare;
 pub mod group_panel;
 pub mod lab;
 pub mod lessons;
+pub mod message_fields;
 pub mod metrics_panel;
 pub mod palette;
 pub mod protocol_log;

@@ -475,7 +475,7 @@ fn recent_messages(
             is_response,
             error,
             background,
-            fields: serde_json::to_string_pretty(message).unwrap_or_default(),
+            fields: super::message_fields::message_fields(message),
         });
     }
     rows.reverse();

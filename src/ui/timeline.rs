@@ -73,7 +73,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             { time_ticks(&axis, height) }
             { for rows.iter().enumerate().map(|(i, row)| partition_row(row, i, &axis, row_h, &hatch, multi_topic, props.now)) }
             // Labels alternate between two lines so that neighbouring rebalances stay readable.
-            { for rebalances.iter().enumerate().map(|(i, r)| rebalance_band(r, &axis, height, &rows, props.now, (!props.compact).then_some(i % 2))) }
+            { for rebalances.iter().enumerate().map(|(i, r)| rebalance_band(r, &axis, height, &rows, props.now, rebalances.get(i + 1).map(|n| n.started_at), (!props.compact).then_some(i % 2))) }
             <line class="now-line" x1={axis.x(props.now).to_string()} x2={axis.x(props.now).to_string()} y1={HEAD_H.to_string()} y2={(height - 16.0).to_string()} />
         </svg>
     }
@@ -153,18 +153,36 @@ fn partition_row(
     }
 }
 
-/// Who consumed each partition at `t`, as "c1: P0 P1".
-fn owners_at(rows: &[&PartitionTimeline], t: Millis) -> String {
+/// Who owned each partition just before `t`, as "c1: P0 P1 · c2: P2".
+fn owners_before(rows: &[&PartitionTimeline], t: Millis) -> String {
+    owners_by(rows, |row| {
+        row.intervals
+            .iter()
+            .find(|iv| iv.from < t && t <= iv.to.max(iv.from + 1))
+            .and_then(|iv| iv.owner.clone())
+    })
+}
+
+/// Who each partition went to once a rebalance ended at `end`: its first owner from then on, up to
+/// `until` (the next rebalance, or now). The group turns Stable before its members have received
+/// their SyncGroup answers, so the owner at the very instant `end` is often still nobody.
+fn owners_after(rows: &[&PartitionTimeline], end: Millis, until: Millis) -> String {
+    owners_by(rows, |row| {
+        row.intervals
+            .iter()
+            .filter(|iv| iv.to.max(iv.from + 1) > end && iv.from <= until)
+            .find_map(|iv| iv.owner.clone())
+    })
+}
+
+fn owners_by(
+    rows: &[&PartitionTimeline],
+    owner_of: impl Fn(&PartitionTimeline) -> Option<String>,
+) -> String {
     let mut by_owner: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for row in rows {
-        let owner = row
-            .intervals
-            .iter()
-            .find(|iv| iv.from <= t && t < iv.to.max(iv.from + 1))
-            .and_then(|iv| iv.owner.clone())
-            .unwrap_or_else(|| "nobody".into());
         by_owner
-            .entry(owner)
+            .entry(owner_of(row).unwrap_or_else(|| "nobody".into()))
             .or_default()
             .push(format!("P{}", row.partition.partition));
     }
@@ -181,6 +199,7 @@ fn rebalance_band(
     height: f64,
     rows: &[&PartitionTimeline],
     now: Millis,
+    next_start: Option<Millis>,
     label_line: Option<usize>,
 ) -> Html {
     let end = r.stable_at.unwrap_or(now).min(now);
@@ -193,8 +212,8 @@ fn rebalance_band(
         r.reason_label.as_str()
     };
     let summary = format!("generation {} · {reason} · {duration:.1} s", r.generation);
-    let before = owners_at(rows, r.started_at.saturating_sub(1));
-    let after = owners_at(rows, end);
+    let before = owners_before(rows, r.started_at);
+    let after = owners_after(rows, end, next_start.unwrap_or(now).min(now));
     html! {
         <g class="rebalance" tabindex="0" aria-label={format!("Rebalance to {summary}. Before: {before}. After: {after}.")}>
             <title>{ format!("{summary}\nbefore: {before}\nafter: {after}") }</title>
@@ -235,4 +254,47 @@ pub fn consumed_series(
             (t, consumed)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{owners_after, owners_before};
+    use crate::sim::metrics::{compute, PartitionTimeline};
+    use crate::sim::world::{Action, World};
+    use crate::ui::lessons::LESSONS;
+
+    /// The basics lesson (3 consumers, 6 partitions, eager range) with a fourth consumer at 20 s.
+    fn a_fourth_joins() -> World {
+        let mut world = World::new(&LESSONS[0].scenario()).unwrap();
+        world.run_until(20_000);
+        world
+            .apply(Action::AddConsumer {
+                group: "orders-app".into(),
+                topics: vec!["orders".into()],
+                config: Default::default(),
+            })
+            .unwrap();
+        world.run_until(40_000);
+        world
+    }
+
+    #[test]
+    fn a_band_tells_the_assignment_before_and_after_its_rebalance() {
+        let world = a_fourth_joins();
+        let metrics = compute(world.trace(), world.now());
+        let rows: Vec<&PartitionTimeline> = metrics.timelines.iter().collect();
+        let r = metrics.groups["orders-app"]
+            .rebalances
+            .iter()
+            .find(|r| r.generation == 2)
+            .unwrap();
+        assert_eq!(
+            owners_before(&rows, r.started_at),
+            "c1: P0 P1 · c2: P2 P3 · c3: P4 P5"
+        );
+        assert_eq!(
+            owners_after(&rows, r.stable_at.unwrap(), world.now()),
+            "c1: P0 P1 · c2: P2 P3 · c3: P4 · c4: P5"
+        );
+    }
 }

@@ -4,7 +4,8 @@
 
 use super::palette::swatch_for;
 use crate::sim::client::ConsumerState;
-use crate::sim::snapshot::{ConsumerSnapshot, Snapshot};
+use crate::sim::snapshot::{ConsumerSnapshot, Snapshot, UnseenPartitions};
+use crate::sim::time::{format_millis, Millis};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -108,9 +109,25 @@ pub fn topic_view(props: &TopicViewProps) -> Html {
                             </ol>
                         </div>
                     }) }
+                    { for groups.iter().filter_map(|g| s.partitions_unseen_by_leader(g, &t.name).map(|u| unseen_note(g, &u, s.now))) }
                 </div>
             }) }
         </div>
+    }
+}
+
+/// Why new partitions sit unconsumed: the leader only learns of them from its periodic metadata refresh.
+fn unseen_note(group: &str, u: &UnseenPartitions, now: Millis) -> Html {
+    let (range, them) = if u.first == u.last {
+        (format!("P{} is", u.first), "it")
+    } else {
+        (format!("P{}–P{} are", u.first, u.last), "them")
+    };
+    let wait = u.refresh_at.saturating_sub(now) as f64 / 1000.0;
+    html! {
+        <p class="unseen-note" role="note">
+            { format!("{group}: {range} new. Its leader {} learns of {them} at its next metadata refresh (metadata.max.age.ms) at {}, in {wait:.1} s; then it rejoins and a rebalance hands {them} out.", u.leader, format_millis(u.refresh_at)) }
+        </p>
     }
 }
 

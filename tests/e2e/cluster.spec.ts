@@ -48,6 +48,9 @@ test('a new partition waits for the leader\'s metadata refresh, then a rebalance
   await runUntilStable(page, 1);
   await page.getByRole('button', { name: 'Add partition to orders' }).click();
   await expect(partition(page, 6)).toHaveAttribute('aria-label', 'Partition 6: nobody consuming');
+  const note = page.getByRole('region', { name: 'Topic orders' }).getByRole('note');
+  await expect(note).toContainText('orders-app: P6 is new. Its leader c1 learns of it at its next metadata refresh (metadata.max.age.ms)');
+  await shot(page, 'partition-unseen');
   await play(page);
   await expect(group(page).getByLabel('Generation')).toHaveText('2', { timeout: 30_000 });
   await expect(group(page).getByLabel('Group state')).toHaveText('Stable', { timeout: 30_000 });
@@ -55,6 +58,7 @@ test('a new partition waits for the leader\'s metadata refresh, then a rebalance
   const r = (await rebalances(page)).find((x) => x.generation === 2)!;
   expect(r.reason).toBe('metadata changed');
   await expect(partition(page, 6)).toHaveAttribute('aria-label', /consumed by c3$/);
+  await expect(note).toHaveCount(0);
 });
 
 test('Step jumps to the next event and Reset goes back to time zero', async ({ page }) => {

@@ -38,7 +38,15 @@ test('a fourth consumer joins: one eager rebalance, everyone revokes, range give
   await expect(consumers.getByRole('row', { name: /^c2 2 / })).toBeVisible();
   await expect(consumers.getByRole('row', { name: /^c3 2 / })).toBeVisible();
   await page.getByRole('tab', { name: 'Timeline' }).click();
-  await expect(page.getByRole('img', { name: 'Ownership timeline of orders-app' })).toContainText('member joined');
+  const timeline = page.getByRole('img', { name: 'Ownership timeline of orders-app' });
+  await expect(timeline).toContainText('member joined');
+  // The marker tells the rebalance's before → after to a screen reader and, on hover, in a tooltip.
+  const marker = timeline.getByLabel(/^Rebalance to generation 2 · member joined/);
+  await expect(marker).toHaveAttribute(
+    'aria-label',
+    /Before: c1: P0 P1 · c2: P2 P3 · c3: P4 P5\. After: c1: P0 P1 · c2: P2 P3 · c3: P4 · c4: P5\.$/,
+  );
+  await marker.focus();
   await shot(page, 'join-rebalance');
   // The members learned of the rebalance from their heartbeat's answer, shown even with heartbeats hidden.
   await page.getByRole('tab', { name: 'Protocol' }).click();

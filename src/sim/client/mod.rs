@@ -211,6 +211,8 @@ pub struct KafkaConsumer {
     /// Every topic the broker reported in the last metadata response.
     pub metadata: BTreeMap<String, i32>,
     metadata_received: bool,
+    /// When `metadata.max.age.ms` next makes the client ask the broker again.
+    pub next_metadata_refresh: Option<Millis>,
     /// The leader's view when it assigned: partition counts of the group's topics.
     pub assignment_snapshot: Option<BTreeMap<String, i32>>,
     group_subscription: BTreeSet<String>,
@@ -260,6 +262,7 @@ impl KafkaConsumer {
             last_assignment: None,
             metadata: BTreeMap::new(),
             metadata_received: false,
+            next_metadata_refresh: None,
             assignment_snapshot: None,
             group_subscription: BTreeSet::new(),
             next_auto_commit_at: 0,
@@ -1090,8 +1093,10 @@ impl KafkaConsumer {
         self.metadata = r.topics.into_iter().collect();
         self.metadata_received = true;
         self.metadata_token += 1;
+        let refresh_at = now.saturating_add(self.config.metadata_max_age_ms);
+        self.next_metadata_refresh = Some(refresh_at);
         out.set_timer(
-            now.saturating_add(self.config.metadata_max_age_ms),
+            refresh_at,
             ConsumerTimer::MetadataRefresh {
                 token: self.metadata_token,
             },

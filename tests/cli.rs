@@ -34,10 +34,19 @@ fn run_prints_a_timestamped_trace_and_a_summary() {
 }
 
 #[test]
-fn heartbeats_can_be_hidden() {
-    let (ok, out, _) = lab(&["run", EXAMPLE, "--hide-heartbeats"]);
+fn routine_messages_can_be_hidden_but_errors_stay() {
+    let (ok, out, _) = lab(&["run", EXAMPLE, "--hide-routine"]);
     assert!(ok);
-    assert!(!out.contains("Heartbeat"));
+    assert!(
+        !out.contains("Heartbeat gen="),
+        "routine heartbeats are hidden"
+    );
+    assert!(!out.contains("OffsetCommit"), "so are auto-commits");
+    assert!(!out.contains("Metadata"), "and metadata refreshes");
+    assert!(
+        out.contains("c1 <- broker  Heartbeat response REBALANCE_IN_PROGRESS"),
+        "an error answer is never routine: it is how members learn of the rebalance"
+    );
     assert!(out.contains("JoinGroup"));
 }
 
@@ -75,4 +84,22 @@ fn bad_input_fails_cleanly() {
     let (ok, _, err) = lab(&["run"]);
     assert!(!ok);
     assert!(err.contains("usage"));
+}
+
+#[test]
+fn a_static_restart_without_a_rebalance_is_told_in_trace_and_summary() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/static-restart.json");
+    let (ok, out, err) = lab(&["run", example, "--hide-routine"]);
+    assert!(ok, "{err}");
+    // c2 is killed at 20 s and restarted at 23 s, within its 10 s session.
+    assert!(
+        out.contains("group orders-app: static member orders-2 (c2) is back within its session: generation 1 kept, its assignment returned, no rebalance"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  static member orders-2 (c2) back 00:23.0"),
+        "{out}"
+    );
+    // Killed again at 40 s and back only at 56 s: its session expires first, so this return rebalances.
+    assert_eq!(out.matches("is back within its session").count(), 1);
 }

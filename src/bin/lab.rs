@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  lab run SCENARIO.json [--hide-heartbeats] [--until MS] [--no-trace]
+  lab run SCENARIO.json [--hide-routine] [--until MS] [--no-trace]
                           simulate a scenario, print its trace and a summary
   lab assign CASES.json   run assignor oracle cases, print results JSON";
 

@@ -375,18 +375,22 @@ impl Message {
         }
     }
 
-    /// Heartbeats and metadata refreshes: the background noise a reader may want to hide.
-    pub fn is_background(&self) -> bool {
-        matches!(
-            self,
-            Message::Request {
-                body: Request::Heartbeat(_) | Request::Metadata(_),
-                ..
-            } | Message::Response {
-                body: Response::Heartbeat(_) | Response::Metadata(_),
-                ..
+    /// Heartbeats, metadata refreshes and offset commits that went well: the background noise a
+    /// reader may want to hide. An error answer is never routine: a heartbeat's
+    /// REBALANCE_IN_PROGRESS is how members learn of a rebalance.
+    pub fn is_routine(&self) -> bool {
+        match self {
+            Message::Request { body, .. } => matches!(
+                body,
+                Request::Heartbeat(_) | Request::Metadata(_) | Request::OffsetCommit(_)
+            ),
+            Message::Response { body, .. } => {
+                matches!(
+                    body,
+                    Response::Heartbeat(_) | Response::Metadata(_) | Response::OffsetCommit(_)
+                ) && body.error_code() == Errors::None
             }
-        )
+        }
     }
 }
 

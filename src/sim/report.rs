@@ -3,6 +3,7 @@
 use super::metrics::{self, Metrics};
 use super::scenario::Scenario;
 use super::time::{format_millis, Millis};
+use super::trace::TraceEvent;
 use super::world::World;
 use std::fmt::Write;
 
@@ -12,7 +13,8 @@ pub const MAX_RUN_MS: Millis = 86_400_000;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunOptions {
     pub path: String,
-    pub hide_heartbeats: bool,
+    /// Leave out routine heartbeats, metadata refreshes and commits; errors stay.
+    pub hide_routine: bool,
     pub until: Option<Millis>,
     pub show_trace: bool,
 }
@@ -26,7 +28,8 @@ impl RunOptions {
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             match arg.as_str() {
-                "--hide-heartbeats" => options.hide_heartbeats = true,
+                // `--hide-heartbeats` was the flag's first name.
+                "--hide-routine" | "--hide-heartbeats" => options.hide_routine = true,
                 "--no-trace" => options.show_trace = false,
                 "--until" => {
                     let value = iter.next().ok_or("--until needs a time in milliseconds")?;
@@ -67,7 +70,7 @@ pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
     world.run_until(until);
     let mut out = String::new();
     if options.show_trace {
-        out.push_str(&format_trace(&world, options.hide_heartbeats));
+        out.push_str(&format_trace(&world, options.hide_routine));
         out.push('\n');
     }
     out.push_str(&summary(&world));
@@ -75,10 +78,10 @@ pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
 }
 
 /// One line per trace entry, `mm:ss.mmm  event`.
-pub fn format_trace(world: &World, hide_heartbeats: bool) -> String {
+pub fn format_trace(world: &World, hide_routine: bool) -> String {
     let mut out = String::new();
     for entry in world.trace() {
-        if hide_heartbeats && entry.event.is_background() {
+        if hide_routine && entry.event.is_routine() {
             continue;
         }
         let _ = writeln!(out, "{entry}");
@@ -127,6 +130,7 @@ pub fn summary(world: &World) -> String {
                 }
             );
         }
+        static_resumes(&mut out, world, &g.group_id);
     }
     for c in &snapshot.consumers {
         let cm = m.consumers.get(&c.handle);
@@ -147,6 +151,27 @@ pub fn summary(world: &World) -> String {
         }
     }
     out
+}
+
+/// Static restarts that caused no rebalance: they leave no generation behind, so list them apart.
+fn static_resumes(out: &mut String, world: &World, group_id: &str) {
+    for entry in world.trace() {
+        if let TraceEvent::StaticMemberResumed {
+            group,
+            group_instance_id,
+            consumer,
+            generation,
+        } = &entry.event
+        {
+            if group == group_id {
+                let _ = writeln!(
+                    out,
+                    "  static member {group_instance_id} ({consumer}) back {}: generation {generation} kept, no rebalance",
+                    format_millis(entry.at)
+                );
+            }
+        }
+    }
 }
 
 fn list(partitions: &[super::assign::TopicPartition]) -> String {

@@ -128,6 +128,14 @@ pub enum TraceEvent {
         consumer: String,
         cause: RemovalCause,
     },
+    /// A static member came back within its session while the group was Stable: it takes over the
+    /// old member's assignment at the same generation, and nobody else notices (KIP-345).
+    StaticMemberResumed {
+        group: String,
+        group_instance_id: String,
+        consumer: String,
+        generation: i32,
+    },
     /// The leader ran its assignor.
     AssignmentComputed {
         group: String,
@@ -204,12 +212,12 @@ fn list(partitions: &[TopicPartition]) -> String {
 }
 
 impl TraceEvent {
-    /// Heartbeats and metadata refreshes, which `lab run --hide-heartbeats` leaves out.
-    pub fn is_background(&self) -> bool {
+    /// Routine messages (see [`Message::is_routine`]), which `lab run --hide-routine` leaves out.
+    pub fn is_routine(&self) -> bool {
         match self {
             TraceEvent::MessageSent { message, .. }
             | TraceEvent::MessageDelivered { message, .. }
-            | TraceEvent::MessageDropped { message, .. } => message.is_background(),
+            | TraceEvent::MessageDropped { message, .. } => message.is_routine(),
             _ => false,
         }
     }
@@ -268,6 +276,15 @@ impl fmt::Display for TraceEvent {
                 member_id,
                 consumer,
             } => write!(f, "group {group}: added member {member_id} ({consumer})"),
+            TraceEvent::StaticMemberResumed {
+                group,
+                group_instance_id,
+                consumer,
+                generation,
+            } => write!(
+                f,
+                "group {group}: static member {group_instance_id} ({consumer}) is back within its session: generation {generation} kept, its assignment returned, no rebalance"
+            ),
             TraceEvent::MemberRemoved {
                 group,
                 member_id,

@@ -59,6 +59,11 @@ pub fn lesson(id: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.id == id)
 }
 
+/// The lesson whose scenario this is, exactly: an edited one is the user's own.
+pub fn lesson_of(scenario: &Scenario) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.scenario() == *scenario)
+}
+
 fn settings(pairs: &[(&str, &str)]) -> BTreeMap<String, ConfigValue> {
     pairs
         .iter()

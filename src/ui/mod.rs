@@ -198,7 +198,7 @@ pub fn app() -> Html {
     let group = focus_group(&page, &main_lane);
     html! {
         <div class="app">
-            <Toolbar dispatch={page.dispatcher()} playing={page.playing} speed={page.speed} now={page.now()} lesson={page.lesson} on_share={on_share} on_embed={on_embed} share_status={(*share_status).clone()} />
+            <Toolbar dispatch={page.dispatcher()} playing={page.playing} speed={page.speed} now={page.now()} lesson={page.lesson} scenario_name={page.session().scenario.name} on_share={on_share} on_embed={on_embed} share_status={(*share_status).clone()} />
             if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
                 <div class="page-notice" role="alert">
                     <span>{ &n.text }</span>
@@ -209,9 +209,7 @@ pub fn app() -> Html {
                 <Rail dispatch={page.dispatcher()} snapshot={main_lane.snapshot.clone()}
                     strategies={page.lanes.iter().map(|l| l.strategy).collect::<Vec<_>>()} notice={page.notice.clone()} />
                 <main class="main">
-                    if let Some(lesson) = lessons::lesson(page.lesson) {
-                        <p class="lesson-blurb"><strong>{ lesson.title }</strong>{ " — " }{ lesson.blurb }</p>
-                    }
+                    { scenario_blurb(&page) }
                     if page.comparing() {
                         <Compare lanes={page.lanes.clone()} group={group.clone()} />
                     } else {
@@ -229,6 +227,28 @@ pub fn app() -> Html {
 }
 
 /// The group the tabs talk about: the selected consumer's, else the first.
+/// What the session is: the lesson's title and blurb, or a loaded scenario's own name and description.
+fn scenario_blurb(page: &PageState) -> Html {
+    let (title, text) = match page.lesson.and_then(lessons::lesson) {
+        Some(lesson) => (lesson.title.to_string(), lesson.blurb.to_string()),
+        None => {
+            let scenario = page.session().scenario;
+            let title = if scenario.name.is_empty() {
+                "Your scenario".to_string()
+            } else {
+                scenario.name
+            };
+            let text = if scenario.description.is_empty() {
+                "Loaded from a scenario file or a share link.".to_string()
+            } else {
+                scenario.description
+            };
+            (title, text)
+        }
+    };
+    html! { <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p> }
+}
+
 fn focus_group(page: &PageState, lane: &LaneView) -> String {
     let consumers = &lane.snapshot.consumers;
     page.selected

@@ -76,7 +76,8 @@ pub struct LaneView {
 pub struct PageState {
     lab: Rc<RefCell<Lab>>,
     pub lanes: Vec<LaneView>,
-    pub lesson: &'static str,
+    /// The lesson the session's scenario is, unchanged; `None` for a loaded or shared scenario of one's own.
+    pub lesson: Option<&'static str>,
     pub playing: bool,
     pub speed: f64,
     last_tick: Option<f64>,
@@ -130,7 +131,7 @@ impl PageState {
         let mut state = PageState {
             lab: Rc::new(RefCell::new(lab)),
             lanes: Vec::new(),
-            lesson: lesson.id,
+            lesson: Some(lesson.id),
             playing: false,
             speed: 4.0,
             last_tick: None,
@@ -218,6 +219,7 @@ impl PageState {
 
     fn replace_lab(&mut self, session: Session) -> Result<(), String> {
         let lab = Lab::new(session).map_err(|e| e.0)?;
+        self.lesson = lessons::lesson_of(&lab.session.scenario).map(|l| l.id);
         self.lab = Rc::new(RefCell::new(lab));
         // Message rows are only reused while the trace they came from grows.
         self.lanes.clear();
@@ -308,14 +310,11 @@ impl Reducible for PageState {
                     next.playing = false;
                     next.selected = None;
                     next.notice = None;
-                    match next.replace_lab(session) {
-                        Ok(()) => next.lesson = lesson.id,
-                        Err(e) => {
-                            next.notice = Some(Notice {
-                                at: NoticeAt::Page,
-                                text: e,
-                            })
-                        }
+                    if let Err(e) = next.replace_lab(session) {
+                        next.notice = Some(Notice {
+                            at: NoticeAt::Page,
+                            text: e,
+                        })
                     }
                 }
                 None => {
@@ -462,8 +461,7 @@ fn recent_messages(
                 (body.api(), true, error, None)
             }
         };
-        // Periodic auto-commits are routine too; the page hides them with heartbeats.
-        let background = message.is_background() || api == "OffsetCommit";
+        let background = message.is_routine();
         rows.push(MessageRow {
             id,
             sent_at: entry.at,

@@ -13,7 +13,9 @@ pub struct ToolbarProps {
     pub playing: bool,
     pub speed: f64,
     pub now: Millis,
-    pub lesson: &'static str,
+    pub lesson: Option<&'static str>,
+    /// Shown in the lesson picker when the session is not a lesson.
+    pub scenario_name: AttrValue,
     pub on_share: Callback<()>,
     pub on_embed: Callback<()>,
     pub share_status: Option<String>,
@@ -75,8 +77,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <label class="lesson">
                     <span class="sr-only">{ "Lesson" }</span>
                     <select aria-label="Lesson" onchange={on_lesson}>
+                        if props.lesson.is_none() {
+                            <option value="" selected=true disabled=true>{ format!("Scenario: {}", if props.scenario_name.is_empty() { "yours" } else { props.scenario_name.as_str() }) }</option>
+                        }
                         { for LESSONS.iter().map(|l| html! {
-                            <option value={l.id} selected={l.id == props.lesson} title={l.blurb}>{ l.title }</option>
+                            <option value={l.id} selected={Some(l.id) == props.lesson} title={l.blurb}>{ l.title }</option>
                         }) }
                     </select>
                 </label>

@@ -111,10 +111,19 @@ test('the scenario file box exports the session and loads an edited one; a broke
   await expect(page.getByRole('region', { name: 'Topic orders' }).getByRole('heading')).toHaveText('Topic orders · 6 partitions');
 
   scenario.topics[0].partitions = 8;
+  scenario.name = 'Eight partitions';
+  scenario.description = 'The basics, with two more partitions.';
   await box.getByLabel('Scenario JSON').fill(JSON.stringify(scenario));
   await box.getByRole('button', { name: 'Load scenario' }).click();
   await expect(page.getByRole('region', { name: 'Topic orders' }).getByRole('heading')).toHaveText('Topic orders · 8 partitions');
   await expect(box.getByRole('alert')).toHaveCount(0);
+  // The page says what is loaded now: the scenario's own name and description, not the last lesson's.
+  await expect(page.getByText('Eight partitions — The basics, with two more partitions.')).toBeVisible();
+  await expect(page.getByLabel('Lesson')).toHaveValue('');
+  await expect(page.getByLabel('Lesson').locator('option:checked')).toHaveText('Scenario: Eight partitions');
+  await page.getByLabel('Lesson').selectOption('basics');
+  await expect(page.getByRole('region', { name: 'Topic orders' }).getByRole('heading')).toHaveText('Topic orders · 6 partitions');
+  await expect(page.getByText(/^3 consumers, 6 partitions — One group splits a topic/)).toBeVisible();
 });
 
 test('the keyboard drives the clock: Space plays and pauses, → steps', async ({ page }) => {

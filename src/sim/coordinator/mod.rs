@@ -1108,6 +1108,12 @@ fn update_static_member_then_rebalance_or_complete_join(
                 if let Some(member) = group.member_mut(new_member_id) {
                     member.awaiting_join = None;
                 }
+                ctx.out.record(TraceEvent::StaticMemberResumed {
+                    group: gid.clone(),
+                    group_instance_id: instance.clone(),
+                    consumer: from.consumer_handle(),
+                    generation: group.generation_id,
+                });
                 ctx.reply(&from, Response::JoinGroup(response));
             } else {
                 maybe_prepare_rebalance_or_complete_join(

@@ -154,6 +154,9 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 if idle { <span class="chip idle-chip">{ "idle" }</span> }
                 <span class="state" aria-label="Consumer state">{ state_label(&c.state) }</span>
             </div>
+            if let Some(why) = fatal_error(&c.state) {
+                <p class="fatal-error" role="status" aria-label="Fatal error">{ why }</p>
+            }
             <div class="member-id" title={c.member_id.clone()}>
                 { if c.member_id.is_empty() { "no member id".to_string() } else { format!("{} · gen {}", short_member_id(&c.member_id), c.generation) } }
             </div>
@@ -209,8 +212,16 @@ fn state_label(state: &ConsumerState) -> String {
         ConsumerState::Stalled => "stalled".into(),
         ConsumerState::Dead => "dead".into(),
         ConsumerState::Closed => "closed".into(),
-        ConsumerState::Fenced(why) => format!("fenced: {why}"),
-        ConsumerState::Failed(why) => format!("failed: {why}"),
+        ConsumerState::Fenced(_) => "fenced".into(),
+        ConsumerState::Failed(_) => "failed".into(),
+    }
+}
+
+/// The error that ended the consumer, told in full under its name: Kafka's explanations are long.
+fn fatal_error(state: &ConsumerState) -> Option<&str> {
+    match state {
+        ConsumerState::Fenced(why) | ConsumerState::Failed(why) => Some(why),
+        _ => None,
     }
 }
 

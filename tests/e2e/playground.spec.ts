@@ -37,6 +37,7 @@ test('a fourth consumer joins: one eager rebalance, everyone revokes, range give
   await expect(consumers.getByRole('row', { name: /^c1 2 / })).toBeVisible();
   await expect(consumers.getByRole('row', { name: /^c2 2 / })).toBeVisible();
   await expect(consumers.getByRole('row', { name: /^c3 2 / })).toBeVisible();
+  await shot(page, 'metrics');
   await page.getByRole('tab', { name: 'Timeline' }).click();
   const timeline = page.getByRole('img', { name: 'Ownership timeline of orders-app' });
   await expect(timeline).toContainText('member joined');

@@ -97,3 +97,24 @@ test('compare with slow consumers: eager pauses members at the barrier, cooperat
   expect(cells[0]).not.toMatch(/^0 ms/);
   await shot(page, 'compare-slow-consumers');
 });
+
+test('a second process with a live static member\'s group.instance.id fences the first', async ({ page }) => {
+  await page.getByLabel('Lesson').selectOption({ label: 'Static members' });
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  expect(await owned(page, 'c2')).toBe('P2 P3');
+
+  const form = page.getByRole('region', { name: 'Add a consumer' });
+  await form.getByLabel('group.instance.id').fill('orders-app-2');
+  await form.getByRole('button', { name: 'Add consumer' }).click();
+  await play(page);
+  // The newcomer takes over the instance's assignment without a rebalance; the old process learns at
+  // its next heartbeat that it was replaced, and that error is fatal for it.
+  await expect(card(page, 'c2').getByLabel('Consumer state')).toHaveText('fenced', { timeout: 20_000 });
+  await expect(card(page, 'c2').getByLabel('Fatal error')).toContainText('FENCED_INSTANCE_ID');
+  await expect(card(page, 'c4').getByLabel('Owned partitions')).toHaveText('P2 P3', { timeout: 20_000 });
+  await pause(page);
+  expect(await generation(page)).toBe(1);
+  expect(await owned(page, 'c2')).toBe('—');
+  await shot(page, 'static-fenced');
+});

@@ -430,7 +430,7 @@ fn drive(
         let before = world.snapshot();
         let before_len = world.trace().len();
         let before_next = world.next_event_time();
-        let outcome = world.apply(action.clone()).map_err(|e| e.0);
+        let outcome = world.apply(action.clone()).map_err(|e| e.to_string());
         log.actions.push((at, action, outcome.clone()));
         if let Err(e) = outcome {
             if replay.is_some() {
@@ -558,7 +558,7 @@ fn run_lab_seed(seed: u64, log: &mut Log) -> Result<(), String> {
         let action = random_action(&mut rng, &lab.lanes[0].world);
         let before = lab.snapshots();
         let lengths: Vec<usize> = lab.lanes.iter().map(|l| l.world.trace().len()).collect();
-        let outcome = lab.apply(action.clone()).map_err(|e| e.0);
+        let outcome = lab.apply(action.clone()).map_err(|e| e.to_string());
         log.actions.push((at, action, outcome.clone()));
         if let Err(e) = outcome {
             let after_lengths: Vec<usize> =

@@ -5,10 +5,13 @@ mod common;
 
 use common::*;
 use rebalance_lab::sim::assign::AssignorName;
+use rebalance_lab::sim::client::ConsumerState;
+use rebalance_lab::sim::config::ConfigError;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::ConfigOverrides;
+use rebalance_lab::sim::scenario::ConsumerEntry;
 use rebalance_lab::sim::world::InstanceIdChange;
-use rebalance_lab::sim::{Action, World};
+use rebalance_lab::sim::{Action, ActionError, ScenarioError, World};
 
 fn example() -> rebalance_lab::sim::Scenario {
     let text = std::fs::read_to_string(concat!(
@@ -19,15 +22,16 @@ fn example() -> rebalance_lab::sim::Scenario {
     rebalance_lab::sim::Scenario::from_json(&text).unwrap()
 }
 
-fn refused(world: &mut World, action: Action) -> String {
+/// Applies an action that must be refused, checks that the World did not move, and returns the reason.
+fn refused(world: &mut World, action: Action) -> ActionError {
     let snapshot = world.snapshot();
     let trace_len = world.trace().len();
     let next = world.next_event_time();
-    let error = world.apply(action).expect_err("action must be refused").0;
+    let error = world.apply(action).expect_err("action must be refused");
     assert_eq!(
         world.snapshot(),
         snapshot,
-        "a refused action leaves the World unchanged"
+        "a refused action leaves the World unchanged ({error})"
     );
     assert_eq!(world.trace().len(), trace_len);
     assert_eq!(world.next_event_time(), next);
@@ -38,9 +42,48 @@ fn refused(world: &mut World, action: Action) -> String {
 fn refused_actions_leave_the_world_unchanged() {
     let mut world = World::new(&example()).unwrap();
     world.run_until(10_000);
+    let shrink = refused(
+        &mut world,
+        Action::AddPartitions {
+            topic: "orders".into(),
+            total: 4,
+        },
+    );
     assert_eq!(
-        refused(&mut world, Action::AddPartitions { topic: "orders".into(), total: 4 }),
+        shrink,
+        ActionError::InvalidPartitions {
+            topic: "orders".into(),
+            current: 6,
+            requested: 4
+        }
+    );
+    // The page and the README quote Kafka's own message.
+    assert_eq!(
+        shrink.to_string(),
         "InvalidPartitionsException: Topic currently has 6 partitions, which is higher than the requested 4."
+    );
+    assert_eq!(
+        refused(
+            &mut world,
+            Action::AddPartitions {
+                topic: "orders".into(),
+                total: 6
+            }
+        )
+        .to_string(),
+        "InvalidPartitionsException: Topic already has 6 partitions."
+    );
+    assert_eq!(
+        refused(
+            &mut world,
+            Action::AddPartitions {
+                topic: "payments".into(),
+                total: 6
+            }
+        ),
+        ActionError::UnknownTopic {
+            topic: "payments".into()
+        }
     );
     apply(
         &mut world,
@@ -48,23 +91,37 @@ fn refused_actions_leave_the_world_unchanged() {
             consumer: "c3".into(),
         },
     );
-    assert_eq!(
-        refused(
-            &mut world,
-            Action::StallConsumer {
-                consumer: "c3".into(),
-                ms: 1000
+    for action in [
+        Action::KillConsumer {
+            consumer: "c3".into(),
+        },
+        Action::CloseConsumer {
+            consumer: "c3".into(),
+        },
+        Action::StallConsumer {
+            consumer: "c3".into(),
+            ms: 1000,
+        },
+    ] {
+        let error = refused(&mut world, action);
+        assert_eq!(
+            error,
+            ActionError::ConsumerNotRunning {
+                handle: "c3".into(),
+                state: ConsumerState::Dead
             }
-        ),
-        "consumer c3 is dead: restart it first"
+        );
+        assert_eq!(error.to_string(), "consumer c3 is dead: restart it first");
+    }
+    let unknown = refused(
+        &mut world,
+        Action::CloseConsumer {
+            consumer: "c9".into(),
+        },
     );
+    assert!(matches!(&unknown, ActionError::UnknownConsumer { handle, .. } if handle == "c9"));
     assert_eq!(
-        refused(
-            &mut world,
-            Action::CloseConsumer {
-                consumer: "c9".into()
-            }
-        ),
+        unknown.to_string(),
         "there is no consumer c9 (consumers: c1, c2, c3)"
     );
     assert_eq!(
@@ -75,46 +132,129 @@ fn refused_actions_leave_the_world_unchanged() {
                 group_instance_id: InstanceIdChange::Keep
             }
         ),
-        "consumer c1 is running: close or kill it before restarting it"
+        ActionError::ConsumerStillRunning {
+            handle: "c1".into()
+        }
+    );
+    assert_eq!(
+        refused(
+            &mut world,
+            Action::StallConsumer {
+                consumer: "c1".into(),
+                ms: 0
+            }
+        ),
+        ActionError::StallTooShort
     );
     let mut bad = ConfigOverrides::new();
     bad.insert("heartbeat.interval.ms".into(), "45000".into());
+    let bad_config = refused(
+        &mut world,
+        Action::AddConsumer {
+            group: "orders-app".into(),
+            topics: vec!["orders".into()],
+            config: bad,
+        },
+    );
+    assert_eq!(
+        bad_config,
+        ActionError::Config(ConfigError::HeartbeatNotBelowSession {
+            heartbeat_ms: 45_000,
+            session_ms: 45_000
+        })
+    );
+    assert_eq!(
+        bad_config.to_string(),
+        "heartbeat.interval.ms (45000) must be lower than session.timeout.ms (45000)"
+    );
     assert_eq!(
         refused(
             &mut world,
             Action::AddConsumer {
                 group: "orders-app".into(),
-                topics: vec!["orders".into()],
-                config: bad
+                topics: Vec::new(),
+                config: ConfigOverrides::new()
             }
         ),
-        "heartbeat.interval.ms (45000) must be lower than session.timeout.ms (45000)"
+        ActionError::EmptySubscription
     );
-    assert!(refused(
+    let read_once = refused(
         &mut world,
         Action::SetConsumerConfig {
             consumer: "c1".into(),
             name: "session.timeout.ms".into(),
-            value: "10000".into()
-        }
-    )
-    .contains("close or kill it"));
-    assert!(refused(
+            value: "10000".into(),
+        },
+    );
+    assert!(
+        matches!(&read_once, ActionError::SettingNeedsRestart { name, .. } if name == "session.timeout.ms")
+    );
+    assert!(read_once.to_string().contains("close or kill it"));
+    assert_eq!(
+        refused(
+            &mut world,
+            Action::SetConsumerConfig {
+                consumer: "c3".into(),
+                name: "group.id".into(),
+                value: "other".into()
+            }
+        ),
+        ActionError::GroupIdCannotChange
+    );
+    assert_eq!(
+        refused(
+            &mut world,
+            Action::SetConsumerConfig {
+                consumer: "c3".into(),
+                name: "session.timeout.ms".into(),
+                value: "soon".into()
+            }
+        ),
+        ActionError::Config(ConfigError::NotANumber {
+            name: "session.timeout.ms".into(),
+            value: "soon".into()
+        })
+    );
+    let duplicate = refused(
         &mut world,
         Action::AddTopic {
             name: "orders".into(),
-            partitions: 3
+            partitions: 3,
+        },
+    );
+    assert_eq!(
+        duplicate,
+        ActionError::TopicAlreadyExists {
+            topic: "orders".into()
         }
-    )
-    .contains("already exists"));
-    assert!(refused(
-        &mut world,
-        Action::AddTopic {
-            name: "bad topic".into(),
-            partitions: 3
+    );
+    assert_eq!(
+        duplicate.to_string(),
+        "TopicExistsException: Topic 'orders' already exists."
+    );
+    assert!(matches!(
+        refused(
+            &mut world,
+            Action::AddTopic {
+                name: "bad topic".into(),
+                partitions: 3
+            }
+        ),
+        ActionError::InvalidTopic { .. }
+    ));
+    assert_eq!(
+        refused(
+            &mut world,
+            Action::AddTopic {
+                name: "payments".into(),
+                partitions: 0
+            }
+        ),
+        ActionError::NoPartitions {
+            topic: "payments".into(),
+            requested: 0
         }
-    )
-    .contains("illegal"));
+    );
 }
 
 #[test]
@@ -231,13 +371,46 @@ fn scenario_errors_are_explained() {
         World::new(&rebalance_lab::sim::Scenario::from_json(json).unwrap())
             .err()
             .unwrap()
-            .0
     };
-    assert!(bad(r#"{ "topics": [{ "name": "t", "partitions": 0 }] }"#).contains("larger than 0"));
-    assert!(bad(r#"{ "consumers": [{ "group": "g", "topics": ["t"], "config": { "session.timeout.ms": "soon" } }] }"#)
-        .contains("session.timeout.ms must be a whole number"));
-    assert!(bad(r#"{ "broker": { "group.max.size": 0 } }"#).contains("group.max.size"));
-    assert!(rebalance_lab::sim::Scenario::from_json("{ nope").is_err());
+    let no_partitions = bad(r#"{ "topics": [{ "name": "t", "partitions": 0 }] }"#);
+    assert!(matches!(
+        no_partitions,
+        ScenarioError::Topic(ActionError::NoPartitions { requested: 0, .. })
+    ));
+    assert!(no_partitions.to_string().contains("larger than 0"));
+    let not_a_number = bad(
+        r#"{ "consumers": [{ "group": "g", "topics": ["t"], "config": { "session.timeout.ms": "soon" } }] }"#,
+    );
+    assert!(matches!(
+        &not_a_number,
+        ScenarioError::Consumer {
+            entry: ConsumerEntry::Consumers(0),
+            error: ConfigError::NotANumber { .. },
+            ..
+        }
+    ));
+    assert_eq!(
+        not_a_number.to_string(),
+        "consumers[0] (group g): session.timeout.ms must be a whole number of milliseconds, not \"soon\""
+    );
+    assert!(matches!(
+        bad(r#"{ "broker": { "group.max.size": 0 } }"#),
+        ScenarioError::Broker(ConfigError::OutOfRange {
+            name: "group.max.size",
+            value: 0,
+            ..
+        })
+    ));
+    assert_eq!(
+        bad(r#"{ "consumers": [{ "group": "g", "topics": [] }] }"#),
+        ScenarioError::NoTopics {
+            entry: ConsumerEntry::Consumers(0)
+        }
+    );
+    assert!(matches!(
+        rebalance_lab::sim::Scenario::from_json("{ nope"),
+        Err(ScenarioError::InvalidJson(_))
+    ));
 }
 
 #[test]

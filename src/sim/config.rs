@@ -7,17 +7,145 @@ use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A configuration a real Kafka client or broker would refuse, with a message a learner can act on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConfigError(pub String);
+/// A configuration a real Kafka client or broker would refuse. Each variant names the reason, so callers
+/// can match on it; `Display` gives the message a learner can act on (Kafka's names spelled exactly).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// Kafka's `ConfigException` for a name the client (or broker) does not define.
+    UnknownSetting { scope: ConfigScope, name: String },
+    /// A numeric setting whose text is not a whole number.
+    NotANumber { name: String, value: String },
+    /// A boolean setting whose text is neither `true` nor `false`.
+    NotABoolean { name: String, value: String },
+    /// `partition.assignment.strategy` names an assignor the client does not ship.
+    UnknownAssignor { name: String },
+    /// `auto.offset.reset` is none of Kafka's strategies.
+    InvalidOffsetReset { value: String },
+    /// A setting with no default that the consumer cannot start without.
+    MissingRequired { name: &'static str },
+    /// `group.protocol=consumer` (KIP-848) or a typo: only the classic protocol is simulated.
+    UnsupportedGroupProtocol { protocol: String },
+    /// `group.instance.id` set to an empty string (Kafka refuses it rather than treating it as unset).
+    EmptyGroupInstanceId,
+    /// `GroupRebalanceConfig`: the heartbeat must fit inside the session, or the member would expire
+    /// between two heartbeats.
+    HeartbeatNotBelowSession {
+        heartbeat_ms: Millis,
+        session_ms: Millis,
+    },
+    /// A number outside the range Kafka accepts for `name`.
+    OutOfRange {
+        name: &'static str,
+        value: u64,
+        min: u64,
+        max: u64,
+    },
+    /// `partition.assignment.strategy` is empty.
+    NoAssignor,
+    /// Auto-commit on, with a zero interval between commits.
+    ZeroAutoCommitInterval,
+    /// Broker: `group.min.session.timeout.ms` above `group.max.session.timeout.ms` leaves no session
+    /// timeout a member could use.
+    SessionTimeoutBoundsInverted { min_ms: Millis, max_ms: Millis },
+}
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            ConfigError::UnknownSetting { scope, name } => write!(
+                f,
+                "unknown {scope} setting \"{name}\" (known: {})",
+                scope.names().join(", ")
+            ),
+            // Kafka's names carry the unit: `*.ms` settings are milliseconds.
+            ConfigError::NotANumber { name, value } if name.ends_with(".ms") => write!(
+                f,
+                "{name} must be a whole number of milliseconds, not \"{value}\""
+            ),
+            ConfigError::NotANumber { name, value } => {
+                write!(f, "{name} must be a whole number, not \"{value}\"")
+            }
+            ConfigError::NotABoolean { name, value } => {
+                write!(f, "{name} must be true or false, not \"{value}\"")
+            }
+            ConfigError::UnknownAssignor { name } => write!(
+                f,
+                "partition.assignment.strategy: unknown assignor \"{name}\" (known: range, roundrobin, sticky, cooperative-sticky)"
+            ),
+            ConfigError::InvalidOffsetReset { value } => write!(
+                f,
+                "auto.offset.reset must be earliest, latest, none or by_duration:<ISO-8601 duration>, not \"{value}\""
+            ),
+            ConfigError::MissingRequired { name: "bootstrap.servers" } => f.write_str(
+                "bootstrap.servers is required: the consumer needs a broker to connect to",
+            ),
+            ConfigError::MissingRequired { name: "group.id" } => f.write_str(
+                "group.id is required to subscribe(): a consumer without a group cannot join one",
+            ),
+            ConfigError::MissingRequired { name } => write!(f, "{name} is required"),
+            ConfigError::UnsupportedGroupProtocol { protocol } => write!(
+                f,
+                "group.protocol={protocol} is not simulated yet; only the classic protocol (JoinGroup/SyncGroup) is"
+            ),
+            ConfigError::EmptyGroupInstanceId => f.write_str(
+                "group.instance.id cannot be empty: leave it unset for a dynamic member",
+            ),
+            ConfigError::HeartbeatNotBelowSession {
+                heartbeat_ms,
+                session_ms,
+            } => write!(
+                f,
+                "heartbeat.interval.ms ({heartbeat_ms}) must be lower than session.timeout.ms ({session_ms})"
+            ),
+            ConfigError::OutOfRange {
+                name, value, min, ..
+            } if value < min => write!(f, "{name} must be at least {min}"),
+            // Timeouts travel in JoinGroup as INT32 fields.
+            ConfigError::OutOfRange { name, max, .. } if *max == i32::MAX as u64 => {
+                write!(f, "{name} travels as a 32-bit int: at most {max}")
+            }
+            ConfigError::OutOfRange { name, max, .. } => write!(f, "{name} is at most {max}"),
+            ConfigError::NoAssignor => {
+                f.write_str("partition.assignment.strategy must name at least one assignor")
+            }
+            ConfigError::ZeroAutoCommitInterval => f.write_str(
+                "auto.commit.interval.ms must be at least 1 when enable.auto.commit is true",
+            ),
+            ConfigError::SessionTimeoutBoundsInverted { min_ms, max_ms } => write!(
+                f,
+                "group.min.session.timeout.ms ({min_ms}) must not exceed group.max.session.timeout.ms ({max_ms})"
+            ),
+        }
     }
 }
 
 impl std::error::Error for ConfigError {}
+
+/// Whose settings a name was looked up in: the client's (`ConsumerConfig`) or the broker's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigScope {
+    Consumer,
+    Broker,
+}
+
+impl ConfigScope {
+    /// Every Kafka name defined in this scope, in display order.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            ConfigScope::Consumer => CONSUMER_CONFIG_NAMES,
+            ConfigScope::Broker => BROKER_CONFIG_NAMES,
+        }
+    }
+}
+
+impl fmt::Display for ConfigScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ConfigScope::Consumer => "consumer",
+            ConfigScope::Broker => "broker",
+        })
+    }
+}
 
 /// `auto.offset.reset`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,25 +256,38 @@ pub const CONSUMER_CONFIG_NAMES: &[&str] = &[
     "processing.time.ms",
 ];
 
+/// The Kafka names of every setting [`BrokerConfig`] holds.
+pub const BROKER_CONFIG_NAMES: &[&str] = &[
+    "group.initial.rebalance.delay.ms",
+    "group.min.session.timeout.ms",
+    "group.max.session.timeout.ms",
+    "group.max.size",
+    "group.classic.new.member.join.timeout.ms",
+    "num.partitions",
+];
+
 /// Settings that describe the simulated application rather than the Kafka client: they may change while
 /// a consumer runs. Every other setting is read once, when the `KafkaConsumer` is constructed.
 pub const SIMULATION_ONLY_NAMES: &[&str] = &["poll.timeout.ms", "processing.time.ms"];
 
 fn parse_ms(name: &str, value: &str) -> Result<Millis, ConfigError> {
-    value.trim().parse::<Millis>().map_err(|_| {
-        ConfigError(format!(
-            "{name} must be a whole number of milliseconds, not \"{value}\""
-        ))
-    })
+    value
+        .trim()
+        .parse::<Millis>()
+        .map_err(|_| ConfigError::NotANumber {
+            name: name.to_string(),
+            value: value.to_string(),
+        })
 }
 
 fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(ConfigError(format!(
-            "{name} must be true or false, not \"{value}\""
-        ))),
+        _ => Err(ConfigError::NotABoolean {
+            name: name.to_string(),
+            value: value.to_string(),
+        }),
     }
 }
 
@@ -170,10 +311,8 @@ pub fn parse_assignor(name: &str) -> Result<AssignorName, ConfigError> {
         "CooperativeStickyAssignor" => Some(AssignorName::CooperativeSticky),
         _ => None,
     };
-    by_class.ok_or_else(|| {
-        ConfigError(format!(
-            "partition.assignment.strategy: unknown assignor \"{trimmed}\" (known: range, roundrobin, sticky, cooperative-sticky)"
-        ))
+    by_class.ok_or_else(|| ConfigError::UnknownAssignor {
+        name: trimmed.to_string(),
     })
 }
 
@@ -210,11 +349,11 @@ impl ConsumerConfig {
             "enable.auto.commit" => self.enable_auto_commit = parse_bool(name, value)?,
             "auto.commit.interval.ms" => self.auto_commit_interval_ms = parse_ms(name, value)?,
             "max.poll.records" => {
-                self.max_poll_records = value.trim().parse().map_err(|_| {
-                    ConfigError(format!(
-                        "max.poll.records must be a whole number, not \"{value}\""
-                    ))
-                })?
+                self.max_poll_records =
+                    value.trim().parse().map_err(|_| ConfigError::NotANumber {
+                        name: name.to_string(),
+                        value: value.to_string(),
+                    })?
             }
             "auto.offset.reset" => {
                 let v = value.trim();
@@ -225,9 +364,9 @@ impl ConsumerConfig {
                     _ => match v.strip_prefix("by_duration:") {
                         Some(d) if !d.is_empty() => AutoOffsetReset::ByDuration(d.to_string()),
                         _ => {
-                            return Err(ConfigError(format!(
-                                "auto.offset.reset must be earliest, latest, none or by_duration:<ISO-8601 duration>, not \"{v}\""
-                            )))
+                            return Err(ConfigError::InvalidOffsetReset {
+                                value: v.to_string(),
+                            })
                         }
                     },
                 }
@@ -236,10 +375,10 @@ impl ConsumerConfig {
             "poll.timeout.ms" => self.poll_timeout_ms = parse_ms(name, value)?,
             "processing.time.ms" => self.processing_time_ms = parse_ms(name, value)?,
             other => {
-                return Err(ConfigError(format!(
-                    "unknown consumer setting \"{other}\" (known: {})",
-                    CONSUMER_CONFIG_NAMES.join(", ")
-                )))
+                return Err(ConfigError::UnknownSetting {
+                    scope: ConfigScope::Consumer,
+                    name: other.to_string(),
+                })
             }
         }
         Ok(())
@@ -286,66 +425,78 @@ impl ConsumerConfig {
 
     /// The checks the `KafkaConsumer` constructor makes (`ConsumerConfig`, `GroupRebalanceConfig`).
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let fail = |m: String| Err(ConfigError(m));
+        let at_least_1 = |name: &'static str, value: u64| {
+            if value == 0 {
+                Err(ConfigError::OutOfRange {
+                    name,
+                    value,
+                    min: 1,
+                    max: u64::MAX,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        // Kafka sends both timeouts in JoinGroup as INT32 fields.
+        let int32 = |name: &'static str, value: Millis| {
+            if value > i32::MAX as Millis {
+                Err(ConfigError::OutOfRange {
+                    name,
+                    value,
+                    min: 0,
+                    max: i32::MAX as u64,
+                })
+            } else {
+                Ok(())
+            }
+        };
         if self.bootstrap_servers.trim().is_empty() {
-            return fail(
-                "bootstrap.servers is required: the consumer needs a broker to connect to".into(),
-            );
+            return Err(ConfigError::MissingRequired {
+                name: "bootstrap.servers",
+            });
         }
         if self.group_id.trim().is_empty() {
-            return fail(
-                "group.id is required to subscribe(): a consumer without a group cannot join one"
-                    .into(),
-            );
+            return Err(ConfigError::MissingRequired { name: "group.id" });
         }
         if self.group_protocol != "classic" {
-            return fail(format!(
-                "group.protocol={} is not simulated yet; only the classic protocol (JoinGroup/SyncGroup) is",
-                self.group_protocol
-            ));
+            return Err(ConfigError::UnsupportedGroupProtocol {
+                protocol: self.group_protocol.clone(),
+            });
         }
         if self
             .group_instance_id
             .as_deref()
             .is_some_and(|id| id.trim().is_empty())
         {
-            return fail(
-                "group.instance.id cannot be empty: leave it unset for a dynamic member".into(),
-            );
+            return Err(ConfigError::EmptyGroupInstanceId);
         }
-        if self.key_deserializer.trim().is_empty() || self.value_deserializer.trim().is_empty() {
-            return fail("key.deserializer and value.deserializer are required".into());
+        if self.key_deserializer.trim().is_empty() {
+            return Err(ConfigError::MissingRequired {
+                name: "key.deserializer",
+            });
+        }
+        if self.value_deserializer.trim().is_empty() {
+            return Err(ConfigError::MissingRequired {
+                name: "value.deserializer",
+            });
         }
         if self.heartbeat_interval_ms >= self.session_timeout_ms {
-            return fail(format!(
-                "heartbeat.interval.ms ({}) must be lower than session.timeout.ms ({})",
-                self.heartbeat_interval_ms, self.session_timeout_ms
-            ));
+            return Err(ConfigError::HeartbeatNotBelowSession {
+                heartbeat_ms: self.heartbeat_interval_ms,
+                session_ms: self.session_timeout_ms,
+            });
         }
-        if self.heartbeat_interval_ms == 0 {
-            return fail("heartbeat.interval.ms must be at least 1".into());
-        }
-        if self.max_poll_interval_ms == 0 {
-            return fail("max.poll.interval.ms must be at least 1".into());
-        }
-        if self.max_poll_interval_ms > i32::MAX as Millis
-            || self.session_timeout_ms > i32::MAX as Millis
-        {
-            return fail("max.poll.interval.ms and session.timeout.ms travel as 32-bit ints: at most 2147483647".into());
-        }
+        at_least_1("heartbeat.interval.ms", self.heartbeat_interval_ms)?;
+        at_least_1("max.poll.interval.ms", self.max_poll_interval_ms)?;
+        int32("max.poll.interval.ms", self.max_poll_interval_ms)?;
+        int32("session.timeout.ms", self.session_timeout_ms)?;
         if self.partition_assignment_strategy.is_empty() {
-            return fail("partition.assignment.strategy must name at least one assignor".into());
+            return Err(ConfigError::NoAssignor);
         }
-        if self.max_poll_records == 0 {
-            return fail("max.poll.records must be at least 1".into());
-        }
-        if self.metadata_max_age_ms == 0 {
-            return fail("metadata.max.age.ms must be at least 1".into());
-        }
+        at_least_1("max.poll.records", self.max_poll_records.into())?;
+        at_least_1("metadata.max.age.ms", self.metadata_max_age_ms)?;
         if self.enable_auto_commit && self.auto_commit_interval_ms == 0 {
-            return fail(
-                "auto.commit.interval.ms must be at least 1 when enable.auto.commit is true".into(),
-            );
+            return Err(ConfigError::ZeroAutoCommitInterval);
         }
         Ok(())
     }
@@ -406,16 +557,23 @@ impl Default for BrokerConfig {
 impl BrokerConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.group_min_session_timeout_ms > self.group_max_session_timeout_ms {
-            return Err(ConfigError(format!(
-                "group.min.session.timeout.ms ({}) must not exceed group.max.session.timeout.ms ({})",
-                self.group_min_session_timeout_ms, self.group_max_session_timeout_ms
-            )));
+            return Err(ConfigError::SessionTimeoutBoundsInverted {
+                min_ms: self.group_min_session_timeout_ms,
+                max_ms: self.group_max_session_timeout_ms,
+            });
         }
-        if self.group_max_size == 0 {
-            return Err(ConfigError("group.max.size must be at least 1".into()));
-        }
-        if self.num_partitions == 0 {
-            return Err(ConfigError("num.partitions must be at least 1".into()));
+        for (name, value) in [
+            ("group.max.size", self.group_max_size),
+            ("num.partitions", self.num_partitions),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::OutOfRange {
+                    name,
+                    value: 0,
+                    min: 1,
+                    max: u32::MAX.into(),
+                });
+            }
         }
         Ok(())
     }
@@ -441,9 +599,49 @@ mod tests {
             ..Default::default()
         };
         c.set("heartbeat.interval.ms", "45000").unwrap();
+        let error = c.validate().unwrap_err();
         assert_eq!(
-            c.validate().unwrap_err().0,
+            error,
+            ConfigError::HeartbeatNotBelowSession {
+                heartbeat_ms: 45_000,
+                session_ms: 45_000
+            }
+        );
+        assert_eq!(
+            error.to_string(),
             "heartbeat.interval.ms (45000) must be lower than session.timeout.ms (45000)"
+        );
+    }
+
+    #[test]
+    fn broker_settings_are_refused_by_reason() {
+        let mut b = BrokerConfig::default();
+        let unknown = b.set("group.max.members", "3").unwrap_err();
+        assert_eq!(
+            unknown,
+            ConfigError::UnknownSetting {
+                scope: ConfigScope::Broker,
+                name: "group.max.members".into()
+            }
+        );
+        assert!(unknown.to_string().starts_with(
+            "unknown broker setting \"group.max.members\" (known: group.initial.rebalance.delay.ms,"
+        ));
+        assert!(matches!(
+            b.set("group.max.size", "5000000000"),
+            Err(ConfigError::OutOfRange {
+                name: "group.max.size",
+                value: 5_000_000_000,
+                ..
+            })
+        ));
+        b.set("group.min.session.timeout.ms", "2000000").unwrap();
+        assert_eq!(
+            b.validate(),
+            Err(ConfigError::SessionTimeoutBoundsInverted {
+                min_ms: 2_000_000,
+                max_ms: 1_800_000
+            })
         );
     }
 
@@ -459,6 +657,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.rebalance_protocol(), RebalanceProtocol::Eager);
-        assert!(c.set("partition.assignment.strategy", "fair").is_err());
+        assert_eq!(
+            c.set("partition.assignment.strategy", "fair"),
+            Err(ConfigError::UnknownAssignor {
+                name: "fair".into()
+            })
+        );
     }
 }

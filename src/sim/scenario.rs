@@ -2,9 +2,9 @@
 //! The format is documented in the README ("Scenario files").
 
 use super::assign::AssignorName;
-use super::config::{BrokerConfig, ConfigError, ConsumerConfig};
+use super::config::{BrokerConfig, ConfigError, ConfigScope, ConsumerConfig};
 use super::time::Millis;
-use super::world::Action;
+use super::world::{Action, ActionError};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -114,27 +114,82 @@ fn default_duration() -> Millis {
     60_000
 }
 
-/// A scenario that cannot be run, with the reason.
+/// Where a scenario declares a consumer: in `consumers`, or as an `add_consumer` in `actions`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerEntry {
+    Consumers(usize),
+    Actions(usize),
+}
+
+impl fmt::Display for ConsumerEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConsumerEntry::Consumers(i) => write!(f, "consumers[{i}]"),
+            ConsumerEntry::Actions(i) => write!(f, "actions[{i}]"),
+        }
+    }
+}
+
+/// A scenario (or a saved session) that cannot be run. The variants wrap the typed reason, so callers
+/// can match on it; `Display` says where in the file it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScenarioError(pub String);
+pub enum ScenarioError {
+    /// The text is not a scenario. serde_json's message is kept as text: its error is neither `Clone`
+    /// nor `Eq`.
+    InvalidJson(String),
+    /// A `broker` setting the broker would refuse.
+    Broker(ConfigError),
+    /// An entry of `topics` the broker would not create.
+    Topic(ActionError),
+    /// A consumer whose configuration the client would refuse at construction.
+    Consumer {
+        entry: ConsumerEntry,
+        group: String,
+        error: ConfigError,
+    },
+    /// A consumer that subscribes to nothing.
+    NoTopics { entry: ConsumerEntry },
+    /// A saved session's action refused when it is replayed.
+    ActionRefused { at_ms: Millis, error: ActionError },
+    /// A session runs one strategy, or compares two or three side by side.
+    StrategyCount { count: usize },
+}
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            ScenarioError::InvalidJson(reason) => write!(f, "invalid scenario JSON: {reason}"),
+            ScenarioError::Broker(error) => write!(f, "{error}"),
+            ScenarioError::Topic(error) => write!(f, "topics: {error}"),
+            ScenarioError::Consumer {
+                entry: entry @ ConsumerEntry::Consumers(_),
+                group,
+                error,
+            } => write!(f, "{entry} (group {group}): {error}"),
+            ScenarioError::Consumer {
+                entry: entry @ ConsumerEntry::Actions(_),
+                group,
+                error,
+            } => write!(f, "{entry} (add_consumer to {group}): {error}"),
+            ScenarioError::NoTopics { entry } => {
+                write!(f, "{entry}: topics must name at least one topic")
+            }
+            ScenarioError::ActionRefused { at_ms, error } => {
+                write!(f, "the action at {at_ms} ms is refused: {error}")
+            }
+            ScenarioError::StrategyCount { .. } => {
+                f.write_str("a session runs one strategy, or compares two or three")
+            }
+        }
     }
 }
 
+// The wrapped error is already part of the message, so it is not repeated as a `source()`.
 impl std::error::Error for ScenarioError {}
-
-impl From<ConfigError> for ScenarioError {
-    fn from(e: ConfigError) -> Self {
-        ScenarioError(e.0)
-    }
-}
 
 impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        serde_json::from_str(text).map_err(|e| ScenarioError(format!("invalid scenario JSON: {e}")))
+        serde_json::from_str(text).map_err(|e| ScenarioError::InvalidJson(e.to_string()))
     }
 
     pub fn to_json(&self) -> String {
@@ -144,9 +199,9 @@ impl Scenario {
     pub fn broker_config(&self) -> Result<BrokerConfig, ScenarioError> {
         let mut config = BrokerConfig::default();
         for (name, value) in &self.broker {
-            config.set(name, &value.0)?;
+            config.set(name, &value.0).map_err(ScenarioError::Broker)?;
         }
-        config.validate()?;
+        config.validate().map_err(ScenarioError::Broker)?;
         Ok(config)
     }
 
@@ -226,27 +281,40 @@ impl BrokerConfig {
         let number = |v: &str| {
             v.trim()
                 .parse::<u64>()
-                .map_err(|_| ConfigError(format!("{name} must be a whole number, not \"{v}\"")))
+                .map_err(|_| ConfigError::NotANumber {
+                    name: name.to_string(),
+                    value: v.to_string(),
+                })
+        };
+        // group.max.size and num.partitions are held as u32.
+        let at_most_u32 = |name: &'static str, v: u64| {
+            u32::try_from(v).map_err(|_| ConfigError::OutOfRange {
+                name,
+                value: v,
+                min: 1,
+                max: u32::MAX.into(),
+            })
         };
         match name {
-            "group.initial.rebalance.delay.ms" => self.group_initial_rebalance_delay_ms = number(value)?,
+            "group.initial.rebalance.delay.ms" => {
+                self.group_initial_rebalance_delay_ms = number(value)?
+            }
             "group.min.session.timeout.ms" => self.group_min_session_timeout_ms = number(value)?,
             "group.max.session.timeout.ms" => self.group_max_session_timeout_ms = number(value)?,
             "group.max.size" => {
-                self.group_max_size = u32::try_from(number(value)?)
-                    .map_err(|_| ConfigError("group.max.size is at most 4294967295".into()))?
+                self.group_max_size = at_most_u32("group.max.size", number(value)?)?
             }
             "group.classic.new.member.join.timeout.ms" => {
                 self.group_classic_new_member_join_timeout_ms = number(value)?
             }
             "num.partitions" => {
-                self.num_partitions = u32::try_from(number(value)?)
-                    .map_err(|_| ConfigError("num.partitions is too large".into()))?
+                self.num_partitions = at_most_u32("num.partitions", number(value)?)?
             }
             other => {
-                return Err(ConfigError(format!(
-                    "unknown broker setting \"{other}\" (known: group.initial.rebalance.delay.ms, group.min.session.timeout.ms, group.max.session.timeout.ms, group.max.size, group.classic.new.member.join.timeout.ms, num.partitions)"
-                )))
+                return Err(ConfigError::UnknownSetting {
+                    scope: ConfigScope::Broker,
+                    name: other.to_string(),
+                })
             }
         }
         Ok(())

@@ -2,11 +2,11 @@
 
 use super::actor::Out;
 use super::client::{ConsumerState, ConsumerTimer, KafkaConsumer, Lifecycle};
-use super::config::{BrokerConfig, SIMULATION_ONLY_NAMES};
+use super::config::{BrokerConfig, ConfigError, SIMULATION_ONLY_NAMES};
 use super::coordinator::{CoordinatorTimer, GroupCoordinator, ReplyTo};
 use super::protocol::{Message, MetadataResponse, Request, Response};
 use super::rng::SimRng;
-use super::scenario::{ConfigOverrides, Scenario, ScenarioError};
+use super::scenario::{ConfigOverrides, ConsumerEntry, Scenario, ScenarioError};
 use super::time::{EventQueue, Millis};
 use super::trace::{Endpoint, TraceEntry, TraceEvent};
 use serde::{Deserialize, Serialize};
@@ -76,17 +76,120 @@ pub enum Action {
     },
 }
 
-/// A refused action; the World is unchanged.
+/// Why an action was refused; the World is unchanged. Topic refusals carry the name of the exception
+/// Kafka's Admin client throws, since that is what a learner would meet in a real application.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ActionError(pub String);
+pub enum ActionError {
+    /// No consumer has this handle. `known` lists the handles there are, for the message.
+    UnknownConsumer { handle: String, known: Vec<String> },
+    /// The consumer's process is gone (dead, closed, fenced or failed): restart it first.
+    ConsumerNotRunning {
+        handle: String,
+        state: ConsumerState,
+    },
+    /// A restart needs the old process to be gone first.
+    ConsumerStillRunning { handle: String },
+    /// Kafka reads client settings once, in the `KafkaConsumer` constructor: only the simulation knobs
+    /// may change while the consumer runs.
+    SettingNeedsRestart { handle: String, name: String },
+    /// A consumer belongs to one group for life; changing `group.id` means another consumer.
+    GroupIdCannotChange,
+    /// `subscribe()` with no topics.
+    EmptySubscription,
+    /// A stall of 0 ms would not stall anything.
+    StallTooShort,
+    /// `INVALID_TOPIC_EXCEPTION`: empty, or characters outside Kafka's legal set.
+    InvalidTopic { name: String },
+    /// `TOPIC_ALREADY_EXISTS`.
+    TopicAlreadyExists { topic: String },
+    /// `UNKNOWN_TOPIC_OR_PARTITION`.
+    UnknownTopic { topic: String },
+    /// `INVALID_PARTITIONS` from `createTopics`: a topic needs at least one partition.
+    NoPartitions { topic: String, requested: i32 },
+    /// `INVALID_PARTITIONS` from `createPartitions`: Kafka only ever adds partitions.
+    InvalidPartitions {
+        topic: String,
+        current: i32,
+        requested: i32,
+    },
+    /// A consumer configuration the client would refuse.
+    Config(ConfigError),
+}
 
 impl fmt::Display for ActionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            ActionError::UnknownConsumer { handle, known } if known.is_empty() => {
+                write!(f, "there is no consumer {handle} (no consumers yet)")
+            }
+            ActionError::UnknownConsumer { handle, known } => write!(
+                f,
+                "there is no consumer {handle} (consumers: {})",
+                known.join(", ")
+            ),
+            ActionError::ConsumerNotRunning { handle, state } => match state {
+                ConsumerState::Dead => write!(f, "consumer {handle} is dead: restart it first"),
+                ConsumerState::Closed => write!(f, "consumer {handle} is closed: restart it first"),
+                other => write!(f, "consumer {handle} has failed ({other}): restart it first"),
+            },
+            ActionError::ConsumerStillRunning { handle } => write!(
+                f,
+                "consumer {handle} is running: close or kill it before restarting it"
+            ),
+            ActionError::SettingNeedsRestart { handle, name } => write!(
+                f,
+                "consumer {handle} is running: Kafka reads {name} only when the consumer is created; close or kill it, change the setting, then restart it"
+            ),
+            ActionError::GroupIdCannotChange => {
+                f.write_str("group.id cannot change: add a consumer to the other group instead")
+            }
+            ActionError::EmptySubscription => {
+                f.write_str("a consumer must subscribe to at least one topic")
+            }
+            ActionError::StallTooShort => f.write_str("a stall must last at least 1 ms"),
+            ActionError::InvalidTopic { name } if name.trim().is_empty() => {
+                f.write_str("a topic needs a name")
+            }
+            ActionError::InvalidTopic { name } => write!(
+                f,
+                "topic name \"{name}\" is illegal: use ASCII letters, digits, '.', '_' and '-' (at most 249)"
+            ),
+            ActionError::TopicAlreadyExists { topic } => {
+                write!(f, "TopicExistsException: Topic '{topic}' already exists.")
+            }
+            ActionError::UnknownTopic { topic } => write!(
+                f,
+                "UnknownTopicOrPartitionException: topic {topic} does not exist"
+            ),
+            ActionError::NoPartitions { requested, .. } => write!(
+                f,
+                "InvalidPartitionsException: Number of partitions must be larger than 0, not {requested}."
+            ),
+            ActionError::InvalidPartitions {
+                current, requested, ..
+            } if requested == current => write!(
+                f,
+                "InvalidPartitionsException: Topic already has {current} partitions."
+            ),
+            ActionError::InvalidPartitions {
+                current, requested, ..
+            } => write!(
+                f,
+                "InvalidPartitionsException: Topic currently has {current} partitions, which is higher than the requested {requested}."
+            ),
+            ActionError::Config(error) => write!(f, "{error}"),
+        }
     }
 }
 
+// `Config` shows its ConfigError as the whole message, so it is not repeated as a `source()`.
 impl std::error::Error for ActionError {}
+
+impl From<ConfigError> for ActionError {
+    fn from(error: ConfigError) -> Self {
+        ActionError::Config(error)
+    }
+}
 
 #[derive(Clone, Debug)]
 enum Event {
@@ -145,19 +248,21 @@ impl World {
                     name: topic.name.clone(),
                     partitions: topic.partitions,
                 })
-                .map_err(|e| ScenarioError(format!("topics: {e}")))?;
+                .map_err(ScenarioError::Topic)?;
         }
         for (i, spec) in scenario.consumers.iter().enumerate() {
             scenario
                 .consumer_config(&spec.group, &spec.config)
                 .and_then(|c| c.validate())
-                .map_err(|e| {
-                    ScenarioError(format!("consumers[{i}] (group {}): {e}", spec.group))
+                .map_err(|error| ScenarioError::Consumer {
+                    entry: ConsumerEntry::Consumers(i),
+                    group: spec.group.clone(),
+                    error,
                 })?;
             if spec.topics.is_empty() {
-                return Err(ScenarioError(format!(
-                    "consumers[{i}]: topics must name at least one topic"
-                )));
+                return Err(ScenarioError::NoTopics {
+                    entry: ConsumerEntry::Consumers(i),
+                });
             }
             for _ in 0..spec.count {
                 world.queue.push(
@@ -180,13 +285,15 @@ impl World {
                 scenario
                     .consumer_config(group, config)
                     .and_then(|c| c.validate())
-                    .map_err(|e| {
-                        ScenarioError(format!("actions[{i}] (add_consumer to {group}): {e}"))
+                    .map_err(|error| ScenarioError::Consumer {
+                        entry: ConsumerEntry::Actions(i),
+                        group: group.clone(),
+                        error,
                     })?;
                 if topics.is_empty() {
-                    return Err(ScenarioError(format!(
-                        "actions[{i}]: topics must name at least one topic"
-                    )));
+                    return Err(ScenarioError::NoTopics {
+                        entry: ConsumerEntry::Actions(i),
+                    });
                 }
             }
             world
@@ -282,16 +389,9 @@ impl World {
         self.consumers
             .iter()
             .position(|c| c.handle == handle)
-            .ok_or_else(|| {
-                let known: Vec<&str> = self.consumers.iter().map(|c| c.handle.as_str()).collect();
-                ActionError(if known.is_empty() {
-                    format!("there is no consumer {handle} (no consumers yet)")
-                } else {
-                    format!(
-                        "there is no consumer {handle} (consumers: {})",
-                        known.join(", ")
-                    )
-                })
+            .ok_or_else(|| ActionError::UnknownConsumer {
+                handle: handle.to_string(),
+                known: self.consumers.iter().map(|c| c.handle.clone()).collect(),
             })
     }
 
@@ -299,16 +399,12 @@ impl World {
         let i = self.consumer_index(handle)?;
         match &self.consumers[i].lifecycle {
             Lifecycle::Running => Ok(i),
-            Lifecycle::Dead => Err(ActionError(format!(
-                "consumer {handle} is dead: restart it first"
-            ))),
-            Lifecycle::Closed => Err(ActionError(format!(
-                "consumer {handle} is closed: restart it first"
-            ))),
-            Lifecycle::Failed { .. } => Err(ActionError(format!(
-                "consumer {handle} has failed ({}): restart it first",
-                self.consumers[i].display_state()
-            ))),
+            Lifecycle::Dead | Lifecycle::Closed | Lifecycle::Failed { .. } => {
+                Err(ActionError::ConsumerNotRunning {
+                    handle: handle.to_string(),
+                    state: self.consumers[i].display_state(),
+                })
+            }
         }
     }
 
@@ -320,18 +416,13 @@ impl World {
                 config,
             } => {
                 if group.trim().is_empty() {
-                    return Err(ActionError("a consumer needs a group.id".into()));
+                    return Err(ConfigError::MissingRequired { name: "group.id" }.into());
                 }
                 if topics.is_empty() {
-                    return Err(ActionError(
-                        "a consumer must subscribe to at least one topic".into(),
-                    ));
+                    return Err(ActionError::EmptySubscription);
                 }
-                let config = self
-                    .scenario
-                    .consumer_config(group, config)
-                    .map_err(|e| ActionError(e.0))?;
-                config.validate().map_err(|e| ActionError(e.0))
+                let config = self.scenario.consumer_config(group, config)?;
+                Ok(config.validate()?)
             }
             Action::CloseConsumer { consumer } | Action::KillConsumer { consumer } => {
                 self.running_consumer(consumer).map(|_| ())
@@ -339,7 +430,7 @@ impl World {
             Action::StallConsumer { consumer, ms } => {
                 self.running_consumer(consumer)?;
                 if *ms == 0 {
-                    return Err(ActionError("a stall must last at least 1 ms".into()));
+                    return Err(ActionError::StallTooShort);
                 }
                 Ok(())
             }
@@ -349,32 +440,28 @@ impl World {
             } => {
                 let i = self.consumer_index(consumer)?;
                 if self.consumers[i].is_running() {
-                    return Err(ActionError(format!(
-                        "consumer {consumer} is running: close or kill it before restarting it"
-                    )));
+                    return Err(ActionError::ConsumerStillRunning {
+                        handle: consumer.clone(),
+                    });
                 }
                 let mut config = self.consumers[i].config.clone();
                 apply_instance_change(&mut config.group_instance_id, group_instance_id);
-                config.validate().map_err(|e| ActionError(e.0))
+                Ok(config.validate()?)
             }
             Action::AddTopic { name, partitions } => {
-                if name.trim().is_empty() {
-                    return Err(ActionError("a topic needs a name".into()));
-                }
-                if !valid_topic_name(name) {
-                    return Err(ActionError(format!(
-                        "topic name \"{name}\" is illegal: use ASCII letters, digits, '.', '_' and '-' (at most 249)"
-                    )));
+                if name.trim().is_empty() || !valid_topic_name(name) {
+                    return Err(ActionError::InvalidTopic { name: name.clone() });
                 }
                 if self.topics.contains_key(name) {
-                    return Err(ActionError(format!(
-                        "TopicExistsException: Topic '{name}' already exists."
-                    )));
+                    return Err(ActionError::TopicAlreadyExists {
+                        topic: name.clone(),
+                    });
                 }
                 if *partitions < 1 {
-                    return Err(ActionError(format!(
-                        "InvalidPartitionsException: Number of partitions must be larger than 0, not {partitions}."
-                    )));
+                    return Err(ActionError::NoPartitions {
+                        topic: name.clone(),
+                        requested: *partitions,
+                    });
                 }
                 Ok(())
             }
@@ -382,26 +469,23 @@ impl World {
                 if self.topics.contains_key(name) {
                     Ok(())
                 } else {
-                    Err(ActionError(format!(
-                        "UnknownTopicOrPartitionException: topic {name} does not exist"
-                    )))
+                    Err(ActionError::UnknownTopic {
+                        topic: name.clone(),
+                    })
                 }
             }
             Action::AddPartitions { topic, total } => {
                 let Some(&current) = self.topics.get(topic) else {
-                    return Err(ActionError(format!(
-                        "UnknownTopicOrPartitionException: topic {topic} does not exist"
-                    )));
+                    return Err(ActionError::UnknownTopic {
+                        topic: topic.clone(),
+                    });
                 };
-                if *total < current {
-                    return Err(ActionError(format!(
-                        "InvalidPartitionsException: Topic currently has {current} partitions, which is higher than the requested {total}."
-                    )));
-                }
-                if *total == current {
-                    return Err(ActionError(format!(
-                        "InvalidPartitionsException: Topic already has {current} partitions."
-                    )));
+                if *total <= current {
+                    return Err(ActionError::InvalidPartitions {
+                        topic: topic.clone(),
+                        current,
+                        requested: *total,
+                    });
                 }
                 Ok(())
             }
@@ -413,18 +497,17 @@ impl World {
                 let i = self.consumer_index(consumer)?;
                 let c = &self.consumers[i];
                 if name == "group.id" {
-                    return Err(ActionError(
-                        "group.id cannot change: add a consumer to the other group instead".into(),
-                    ));
+                    return Err(ActionError::GroupIdCannotChange);
                 }
                 if c.is_running() && !SIMULATION_ONLY_NAMES.contains(&name.as_str()) {
-                    return Err(ActionError(format!(
-                        "consumer {consumer} is running: Kafka reads {name} only when the consumer is created; close or kill it, change the setting, then restart it"
-                    )));
+                    return Err(ActionError::SettingNeedsRestart {
+                        handle: consumer.clone(),
+                        name: name.clone(),
+                    });
                 }
                 let mut next = c.config.clone();
-                next.set(name, value).map_err(|e| ActionError(e.0))?;
-                next.validate().map_err(|e| ActionError(e.0))
+                next.set(name, value)?;
+                Ok(next.validate()?)
             }
         }
     }

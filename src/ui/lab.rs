@@ -107,9 +107,9 @@ impl Lab {
     /// Builds one World per strategy (the first is the main one) and replays the session's actions.
     pub fn new(session: Session) -> Result<Lab, ScenarioError> {
         if session.strategies.is_empty() || session.strategies.len() > 3 {
-            return Err(ScenarioError(
-                "a session runs one strategy, or compares two or three".into(),
-            ));
+            return Err(ScenarioError::StrategyCount {
+                count: session.strategies.len(),
+            });
         }
         let mut lanes = Vec::new();
         for &strategy in &session.strategies {
@@ -131,9 +131,11 @@ impl Lab {
         };
         for timed in session.actions {
             lab.run_until(timed.at_ms);
-            lab.apply(timed.action).map_err(|e| {
-                ScenarioError(format!("the action at {} ms is refused: {e}", timed.at_ms))
-            })?;
+            lab.apply(timed.action)
+                .map_err(|error| ScenarioError::ActionRefused {
+                    at_ms: timed.at_ms,
+                    error,
+                })?;
         }
         lab.run_until(session.until_ms);
         Ok(lab)

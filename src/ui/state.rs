@@ -218,7 +218,7 @@ impl PageState {
     }
 
     fn replace_lab(&mut self, session: Session) -> Result<(), String> {
-        let lab = Lab::new(session).map_err(|e| e.0)?;
+        let lab = Lab::new(session).map_err(|e| e.to_string())?;
         self.lesson = lessons::lesson_of(&lab.session.scenario).map(|l| l.id);
         self.lab = Rc::new(RefCell::new(lab));
         // Message rows are only reused while the trace they came from grows.
@@ -336,7 +336,7 @@ impl Reducible for PageState {
             }
             PageAction::LoadScenario(text) => {
                 let loaded = Scenario::from_json(&text)
-                    .map_err(|e| e.0)
+                    .map_err(|e| e.to_string())
                     .and_then(|scenario| {
                         next.replace_lab(Session {
                             scenario,
@@ -370,7 +370,7 @@ impl Reducible for PageState {
                     Err(e) => {
                         next.notice = Some(Notice {
                             at,
-                            text: sentence(&e.0),
+                            text: sentence(&e.to_string()),
                         })
                     }
                 }

@@ -17,17 +17,24 @@ use rebalance_lab::sim::{Action, Scenario, World};
 use std::collections::BTreeSet;
 
 const SESSION: u64 = 10_000;
+const HEARTBEAT: u64 = 1_000;
+const MAX_POLL: u64 = 30_000;
 
 /// Three consumers on 6 partitions, session 10 s, heartbeat 1 s, no initial delay; optionally static.
 fn base(strategy: &str, static_members: bool) -> Scenario {
-    let consumers: Vec<String> = (1..=3)
+    group_of(3, strategy, static_members)
+}
+
+/// `count` consumers on 6 partitions with `base`'s timeouts.
+fn group_of(count: usize, strategy: &str, static_members: bool) -> Scenario {
+    let consumers: Vec<String> = (1..=count)
         .map(|i| {
             let instance = if static_members {
                 format!(r#", "group.instance.id": "inst-{i}""#)
             } else {
                 String::new()
             };
-            format!(r#"{{ "group": "g", "topics": ["t"], "config": {{ "session.timeout.ms": {SESSION}, "heartbeat.interval.ms": 1000, "max.poll.interval.ms": 30000, "partition.assignment.strategy": "{strategy}"{instance} }} }}"#)
+            format!(r#"{{ "group": "g", "topics": ["t"], "config": {{ "session.timeout.ms": {SESSION}, "heartbeat.interval.ms": {HEARTBEAT}, "max.poll.interval.ms": {MAX_POLL}, "partition.assignment.strategy": "{strategy}"{instance} }} }}"#)
         })
         .collect();
     scenario(&format!(
@@ -57,7 +64,10 @@ fn joiner(strategy: &str) -> Action {
             "session.timeout.ms".to_string(),
             SESSION.to_string().as_str().into(),
         ),
-        ("heartbeat.interval.ms".to_string(), "1000".into()),
+        (
+            "heartbeat.interval.ms".to_string(),
+            HEARTBEAT.to_string().as_str().into(),
+        ),
         ("partition.assignment.strategy".to_string(), strategy.into()),
     ]
     .into_iter()
@@ -191,6 +201,127 @@ fn a_cooperative_crash_moves_only_the_orphans_after_the_session_timeout() {
     );
     let all: BTreeSet<i32> = ownership(&world).values().flatten().copied().collect();
     assert_eq!(all.len(), 6);
+}
+
+/// The partitions each member gave up through `onPartitionsRevoked` since `since`, merged.
+fn revoked_partitions(world: &World, since: u64) -> BTreeSet<i32> {
+    non_empty_revocations(world, since)
+        .into_iter()
+        .flat_map(|(_, p)| p)
+        .collect()
+}
+
+/// (d) A dynamic member stalls past max.poll.interval.ms while its heartbeat thread keeps the session
+/// alive. At T_p after its last poll the heartbeat thread sends LeaveGroup (the broker never evicts it):
+/// one rebalance in which only its partitions move. Back in `poll()`, it reports them lost, rejoins, and
+/// the cooperative protocol needs two rebalances to give it partitions: owners revoke in G+1 and it
+/// receives them in G+2.
+#[test]
+fn d_cooperative_stall_past_max_poll_interval_moves_only_its_partitions() {
+    let (mut world, mut checker) = start(&base("cooperative-sticky", false));
+    let before = ownership(&world);
+    let g0 = generation(&world, "g");
+    let stall_until = world.now() + 60_000;
+    apply(
+        &mut world,
+        Action::StallConsumer {
+            consumer: "c2".into(),
+            ms: 60_000,
+        },
+    );
+    run_checked(&mut world, &mut checker, stall_until - 1);
+
+    let (expired_at, last_poll) =
+        poll_timeout_expired(&world, "c2", 20_000).expect("c2's poll timer expired");
+    assert_eq!(expired_at, last_poll + MAX_POLL, "T_p after its last poll");
+    let rebalances = rebalances_since(&world, "g", 20_000);
+    assert_eq!(rebalances.len(), 1, "{rebalances:?}");
+    assert_eq!(rebalances[0].1, "max.poll.interval.ms exceeded");
+    assert!(
+        (expired_at..expired_at + 100).contains(&rebalances[0].2),
+        "started by the LeaveGroup: {} vs {expired_at}",
+        rebalances[0].2
+    );
+    assert_eq!(
+        count_requests(&world, "c2", "LeaveGroup", 20_000),
+        1,
+        "sent by the heartbeat thread"
+    );
+    assert_eq!(generation(&world, "g"), g0 + 1, "no follow-up round");
+    assert!(
+        non_empty_revocations(&world, 20_000).is_empty(),
+        "nobody revokes anything"
+    );
+    for c in ["c1", "c3"] {
+        assert!(
+            before[c].iter().all(|p| owned(&world, c).contains(p)),
+            "{c} kept its partitions"
+        );
+    }
+    let orphans: BTreeSet<i32> = ["c1", "c3"]
+        .iter()
+        .flat_map(|c| owned(&world, c))
+        .filter(|p| !before["c1"].contains(p) && !before["c3"].contains(p))
+        .collect();
+    assert_eq!(
+        orphans,
+        before["c2"].iter().copied().collect(),
+        "exactly c2's partitions moved"
+    );
+
+    // Back in poll(): lost, rejoin, then two cooperative rounds.
+    let back = world.now();
+    run_checked(&mut world, &mut checker, back + 30_000);
+    assert_eq!(
+        callbacks(&world, CallbackKind::Lost, back),
+        vec![("c2".to_string(), before["c2"].clone(), -1)]
+    );
+    let rejoin = rebalances_since(&world, "g", back);
+    let reasons: Vec<&str> = rejoin.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(reasons, ["member joined", "member revoked partitions"]);
+    assert_eq!(
+        generation(&world, "g"),
+        g0 + 3,
+        "G+2 (revoke) → G+3 (assign)"
+    );
+    let returned = owned(&world, "c2");
+    assert_eq!(returned.len(), 2, "{:?}", ownership(&world));
+    assert_eq!(
+        revoked_partitions(&world, back),
+        returned.iter().copied().collect(),
+        "only the partitions moving to c2 were revoked"
+    );
+    let all: BTreeSet<i32> = ownership(&world).values().flatten().copied().collect();
+    assert_eq!(all.len(), 6);
+}
+
+/// (f) A newcomer to a group that already has a member per partition: cooperative-sticky keeps every
+/// partition where it is, so one rebalance, no revocation, no second round; the newcomer owns nothing
+/// but is a full member, heartbeating like everyone else (and lengthening later barriers).
+#[test]
+fn f_cooperative_newcomer_beyond_the_partition_count_stays_idle_and_heartbeats() {
+    let (mut world, mut checker) = start(&group_of(6, "cooperative-sticky", false));
+    let before = ownership(&world);
+    let g0 = generation(&world, "g");
+    apply(&mut world, joiner("cooperative-sticky"));
+    run_checked(&mut world, &mut checker, 40_000);
+
+    let rebalances = rebalances_since(&world, "g", 20_000);
+    assert_eq!(rebalances.len(), 1, "{rebalances:?}");
+    assert_eq!(rebalances[0].1, "member joined");
+    assert_eq!(generation(&world, "g"), g0 + 1, "nothing to revoke, no G+2");
+    assert!(non_empty_revocations(&world, 20_000).is_empty());
+    assert_eq!(owned(&world, "c7"), Vec::<i32>::new(), "idle");
+    for (c, partitions) in &before {
+        assert_eq!(owned(&world, c), *partitions, "{c} kept its partition");
+    }
+    let stable = stable_at(&world, "g", g0 + 1).expect("the group settled");
+    let heartbeats = count_requests(&world, "c7", "Heartbeat", stable);
+    let expected = (40_000 - stable) / HEARTBEAT;
+    assert!(
+        heartbeats as u64 + 1 >= expected,
+        "the idle member heartbeats every heartbeat.interval.ms: {heartbeats} since {stable}"
+    );
 }
 
 #[test]

@@ -324,43 +324,129 @@ fn f_cooperative_newcomer_beyond_the_partition_count_stays_idle_and_heartbeats()
     );
 }
 
+fn group_protocol(world: &World) -> (Option<RebalanceProtocol>, Option<String>) {
+    let s = world.snapshot();
+    (
+        s.groups[0].rebalance_protocol,
+        s.groups[0].selected_assignor.clone(),
+    )
+}
+
+/// Close `consumer`, switch it to `strategy`, start it again (one step of a rolling bounce).
+fn bounce_with(world: &mut World, consumer: &str, strategy: &str) {
+    apply(
+        world,
+        Action::CloseConsumer {
+            consumer: consumer.into(),
+        },
+    );
+    apply(
+        world,
+        Action::SetConsumerConfig {
+            consumer: consumer.into(),
+            name: "partition.assignment.strategy".into(),
+            value: strategy.into(),
+        },
+    );
+    restart(world, consumer);
+}
+
+/// An eager member gives up everything at every rebalance: its first revocation is all it owned before,
+/// and it revokes once per join phase (the invariant checker sees that it then owns nothing until SyncGroup).
+fn assert_revoked_everything_each_time(
+    world: &World,
+    consumer: &str,
+    owned_before: &[i32],
+    since: u64,
+) {
+    let revocations: Vec<Vec<i32>> = callbacks(world, CallbackKind::Revoked, since)
+        .into_iter()
+        .filter(|(c, _, _)| c == consumer)
+        .map(|(_, p, _)| p)
+        .collect();
+    assert_eq!(
+        revocations.first().map(Vec::as_slice),
+        Some(owned_before),
+        "eager {consumer} revokes everything"
+    );
+    assert_eq!(
+        revocations.len(),
+        rebalances_since(world, "g", since).len(),
+        "eager {consumer} revokes at every rebalance: {revocations:?}"
+    );
+}
+
+/// A cooperative member gives up only partitions that another member owns afterwards.
+fn assert_revoked_only_moved_partitions(world: &World, consumer: &str, since: u64) {
+    let now = ownership(world);
+    for (c, partitions) in non_empty_revocations(world, since) {
+        if c != consumer {
+            continue;
+        }
+        for p in partitions {
+            let new_owner = now.iter().find(|(_, owned)| owned.contains(&p));
+            assert!(
+                new_owner.is_some_and(|(o, _)| o != consumer),
+                "cooperative {consumer} revoked {p}, which did not move: {now:?}"
+            );
+        }
+    }
+}
+
+/// Kafka's upgrade path from eager to cooperative: everyone starts on [range, cooperative-sticky], and each
+/// member is bounced onto [cooperative-sticky]. A client's protocol is the highest that all its assignors
+/// support (`ConsumerCoordinator`'s constructor), so [range, cooperative-sticky] is EAGER (range supports
+/// nothing else) and [cooperative-sticky] is COOPERATIVE. The coordinator selects an assignor every member
+/// lists, so as soon as one member drops range the group switches to cooperative-sticky; but members on the
+/// old list stay eager and revoke everything at each rebalance until they too are bounced. Only when no
+/// member is eager any more do rebalances revoke just the partitions that move.
 #[test]
 fn a_rolling_upgrade_to_cooperative_never_double_assigns() {
-    // Step 1 of Kafka's upgrade path: everyone on [range, cooperative-sticky] (eager, votes range).
     let (mut world, mut checker) = start(&base("range,cooperative-sticky", false));
-    let mut t = 20_000;
-    for c in ["c1", "c2", "c3"] {
-        apply(&mut world, Action::CloseConsumer { consumer: c.into() });
-        apply(
-            &mut world,
-            Action::SetConsumerConfig {
-                consumer: c.into(),
-                name: "partition.assignment.strategy".into(),
-                value: "cooperative-sticky".into(),
-            },
-        );
-        apply(
-            &mut world,
-            Action::RestartConsumer {
-                consumer: c.into(),
-                group_instance_id: InstanceIdChange::Keep,
-            },
-        );
-        t += 20_000;
-        run_checked(&mut world, &mut checker, t);
-        let s = world.snapshot();
-        // Only cooperative-sticky is common to everyone once one member dropped range.
+    assert_eq!(
+        group_protocol(&world),
+        (Some(RebalanceProtocol::Eager), Some("range".into()))
+    );
+    let members = ["c1", "c2", "c3"];
+    for (i, c) in members.iter().enumerate() {
+        let before = ownership(&world);
+        let since = world.now();
+        bounce_with(&mut world, c, "cooperative-sticky");
+        run_checked(&mut world, &mut checker, since + 20_000);
+
+        let (upgraded, eager) = members.split_at(i + 1);
+        let expected = if eager.is_empty() {
+            RebalanceProtocol::Cooperative
+        } else {
+            RebalanceProtocol::Eager
+        };
         assert_eq!(
-            s.groups[0].selected_assignor.as_deref(),
-            Some("cooperative-sticky"),
-            "after bouncing {c}"
+            group_protocol(&world),
+            (Some(expected), Some("cooperative-sticky".into())),
+            "after bouncing {c}, only cooperative-sticky is common to everyone"
         );
+        for e in eager {
+            assert_revoked_everything_each_time(&world, e, &before[*e], since);
+        }
+        for u in upgraded.iter().filter(|u| *u != c) {
+            assert_revoked_only_moved_partitions(&world, u, since);
+        }
         let all: BTreeSet<i32> = ownership(&world).values().flatten().copied().collect();
         assert_eq!(all.len(), 6, "after bouncing {c}: {:?}", ownership(&world));
     }
+
+    // Fully upgraded: a join now moves a single partition over two rebalances.
+    let since = world.now();
+    let g = generation(&world, "g");
+    apply(&mut world, joiner("cooperative-sticky"));
+    run_checked(&mut world, &mut checker, since + 20_000);
+    assert_eq!(generation(&world, "g"), g + 2, "revoke, then assign");
+    let revoked = non_empty_revocations(&world, since);
+    assert_eq!(revoked.len(), 1, "{revoked:?}");
     assert_eq!(
-        world.snapshot().groups[0].rebalance_protocol,
-        Some(RebalanceProtocol::Cooperative)
+        owned(&world, "c4"),
+        revoked[0].1,
+        "only the moved partition"
     );
 }
 

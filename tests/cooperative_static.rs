@@ -525,6 +525,74 @@ fn e_static_restart_within_the_session_timeout_cooperative() {
     e_static_restart_within_session_timeout("cooperative-sticky");
 }
 
+/// (e) after a crash: the process dies without a word (no commit, no LeaveGroup, no callbacks), and a new
+/// process with the same group.instance.id joins before the old session expires. The coordinator swaps
+/// the member id for the instance in place (Stable, protocol unchanged: no rebalance) and the SyncGroup
+/// hands back the instance's partitions. Only those sat unconsumed; everyone else kept consuming.
+fn e_static_crash_and_restart_within_session_timeout(strategy: &str) {
+    let (mut world, mut checker) = start(&base(strategy, true));
+    let before = ownership(&world);
+    let generation_before = generation(&world, "g");
+    let crash = world.now();
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    let restart_at = crash + SESSION / 2;
+    run_checked(&mut world, &mut checker, restart_at);
+    assert!(
+        callbacks(&world, CallbackKind::Revoked, crash).is_empty()
+            && callbacks(&world, CallbackKind::Lost, crash).is_empty(),
+        "a crash runs no callbacks"
+    );
+    restart(&mut world, "c2");
+    run_checked(&mut world, &mut checker, crash + 3 * SESSION);
+
+    assert!(
+        rebalances_since(&world, "g", crash).is_empty(),
+        "no rebalance"
+    );
+    assert_eq!(
+        generation(&world, "g"),
+        generation_before,
+        "same generation"
+    );
+    assert_eq!(ownership(&world), before, "same partitions");
+    let m = metrics(&world);
+    for timeline in &m.timelines {
+        let p = timeline.partition.partition;
+        let since_crash: Vec<_> = timeline.intervals.iter().filter(|i| i.to > crash).collect();
+        if before["c2"].contains(&p) {
+            let gap = since_crash
+                .iter()
+                .find(|i| !i.consuming)
+                .unwrap_or_else(|| panic!("partition {p} idled: {since_crash:?}"));
+            assert_eq!(gap.from, crash, "partition {p} idle from the crash");
+            assert!(gap.to > restart_at, "until the new process took it back");
+            let back = since_crash.last().unwrap();
+            assert_eq!(back.owner.as_deref(), Some("c2"));
+            assert!(back.consuming);
+        } else {
+            assert!(
+                since_crash.iter().all(|i| i.consuming),
+                "partition {p} was consumed throughout: {since_crash:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn e_static_crash_and_restart_within_the_session_timeout_eager() {
+    e_static_crash_and_restart_within_session_timeout("range");
+}
+
+#[test]
+fn e_static_crash_and_restart_within_the_session_timeout_cooperative() {
+    e_static_crash_and_restart_within_session_timeout("cooperative-sticky");
+}
+
 #[test]
 fn e_prime_static_restart_after_the_session_timeout_eager() {
     let (mut world, mut checker) = start(&base("range", true));

@@ -17,17 +17,24 @@ use rebalance_lab::sim::{Action, Scenario, World};
 use std::collections::BTreeSet;
 
 const SESSION: u64 = 10_000;
+const HEARTBEAT: u64 = 1_000;
+const MAX_POLL: u64 = 30_000;
 
 /// Three consumers on 6 partitions, session 10 s, heartbeat 1 s, no initial delay; optionally static.
 fn base(strategy: &str, static_members: bool) -> Scenario {
-    let consumers: Vec<String> = (1..=3)
+    group_of(3, strategy, static_members)
+}
+
+/// `count` consumers on 6 partitions with `base`'s timeouts.
+fn group_of(count: usize, strategy: &str, static_members: bool) -> Scenario {
+    let consumers: Vec<String> = (1..=count)
         .map(|i| {
             let instance = if static_members {
                 format!(r#", "group.instance.id": "inst-{i}""#)
             } else {
                 String::new()
             };
-            format!(r#"{{ "group": "g", "topics": ["t"], "config": {{ "session.timeout.ms": {SESSION}, "heartbeat.interval.ms": 1000, "max.poll.interval.ms": 30000, "partition.assignment.strategy": "{strategy}"{instance} }} }}"#)
+            format!(r#"{{ "group": "g", "topics": ["t"], "config": {{ "session.timeout.ms": {SESSION}, "heartbeat.interval.ms": {HEARTBEAT}, "max.poll.interval.ms": {MAX_POLL}, "partition.assignment.strategy": "{strategy}"{instance} }} }}"#)
         })
         .collect();
     scenario(&format!(
@@ -57,7 +64,10 @@ fn joiner(strategy: &str) -> Action {
             "session.timeout.ms".to_string(),
             SESSION.to_string().as_str().into(),
         ),
-        ("heartbeat.interval.ms".to_string(), "1000".into()),
+        (
+            "heartbeat.interval.ms".to_string(),
+            HEARTBEAT.to_string().as_str().into(),
+        ),
         ("partition.assignment.strategy".to_string(), strategy.into()),
     ]
     .into_iter()
@@ -193,43 +203,250 @@ fn a_cooperative_crash_moves_only_the_orphans_after_the_session_timeout() {
     assert_eq!(all.len(), 6);
 }
 
+/// The partitions each member gave up through `onPartitionsRevoked` since `since`, merged.
+fn revoked_partitions(world: &World, since: u64) -> BTreeSet<i32> {
+    non_empty_revocations(world, since)
+        .into_iter()
+        .flat_map(|(_, p)| p)
+        .collect()
+}
+
+/// (d) A dynamic member stalls past max.poll.interval.ms while its heartbeat thread keeps the session
+/// alive. At T_p after its last poll the heartbeat thread sends LeaveGroup (the broker never evicts it):
+/// one rebalance in which only its partitions move. Back in `poll()`, it reports them lost, rejoins, and
+/// the cooperative protocol needs two rebalances to give it partitions: owners revoke in G+1 and it
+/// receives them in G+2.
+#[test]
+fn d_cooperative_stall_past_max_poll_interval_moves_only_its_partitions() {
+    let (mut world, mut checker) = start(&base("cooperative-sticky", false));
+    let before = ownership(&world);
+    let g0 = generation(&world, "g");
+    let stall_until = world.now() + 60_000;
+    apply(
+        &mut world,
+        Action::StallConsumer {
+            consumer: "c2".into(),
+            ms: 60_000,
+        },
+    );
+    run_checked(&mut world, &mut checker, stall_until - 1);
+
+    let (expired_at, last_poll) =
+        poll_timeout_expired(&world, "c2", 20_000).expect("c2's poll timer expired");
+    assert_eq!(expired_at, last_poll + MAX_POLL, "T_p after its last poll");
+    let rebalances = rebalances_since(&world, "g", 20_000);
+    assert_eq!(rebalances.len(), 1, "{rebalances:?}");
+    assert_eq!(rebalances[0].1, "max.poll.interval.ms exceeded");
+    assert!(
+        (expired_at..expired_at + 100).contains(&rebalances[0].2),
+        "started by the LeaveGroup: {} vs {expired_at}",
+        rebalances[0].2
+    );
+    assert_eq!(
+        count_requests(&world, "c2", "LeaveGroup", 20_000),
+        1,
+        "sent by the heartbeat thread"
+    );
+    assert_eq!(generation(&world, "g"), g0 + 1, "no follow-up round");
+    assert!(
+        non_empty_revocations(&world, 20_000).is_empty(),
+        "nobody revokes anything"
+    );
+    for c in ["c1", "c3"] {
+        assert!(
+            before[c].iter().all(|p| owned(&world, c).contains(p)),
+            "{c} kept its partitions"
+        );
+    }
+    let orphans: BTreeSet<i32> = ["c1", "c3"]
+        .iter()
+        .flat_map(|c| owned(&world, c))
+        .filter(|p| !before["c1"].contains(p) && !before["c3"].contains(p))
+        .collect();
+    assert_eq!(
+        orphans,
+        before["c2"].iter().copied().collect(),
+        "exactly c2's partitions moved"
+    );
+
+    // Back in poll(): lost, rejoin, then two cooperative rounds.
+    let back = world.now();
+    run_checked(&mut world, &mut checker, back + 30_000);
+    assert_eq!(
+        callbacks(&world, CallbackKind::Lost, back),
+        vec![("c2".to_string(), before["c2"].clone(), -1)]
+    );
+    let rejoin = rebalances_since(&world, "g", back);
+    let reasons: Vec<&str> = rejoin.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(reasons, ["member joined", "member revoked partitions"]);
+    assert_eq!(
+        generation(&world, "g"),
+        g0 + 3,
+        "G+2 (revoke) → G+3 (assign)"
+    );
+    let returned = owned(&world, "c2");
+    assert_eq!(returned.len(), 2, "{:?}", ownership(&world));
+    assert_eq!(
+        revoked_partitions(&world, back),
+        returned.iter().copied().collect(),
+        "only the partitions moving to c2 were revoked"
+    );
+    let all: BTreeSet<i32> = ownership(&world).values().flatten().copied().collect();
+    assert_eq!(all.len(), 6);
+}
+
+/// (f) A newcomer to a group that already has a member per partition: cooperative-sticky keeps every
+/// partition where it is, so one rebalance, no revocation, no second round; the newcomer owns nothing
+/// but is a full member, heartbeating like everyone else (and lengthening later barriers).
+#[test]
+fn f_cooperative_newcomer_beyond_the_partition_count_stays_idle_and_heartbeats() {
+    let (mut world, mut checker) = start(&group_of(6, "cooperative-sticky", false));
+    let before = ownership(&world);
+    let g0 = generation(&world, "g");
+    apply(&mut world, joiner("cooperative-sticky"));
+    run_checked(&mut world, &mut checker, 40_000);
+
+    let rebalances = rebalances_since(&world, "g", 20_000);
+    assert_eq!(rebalances.len(), 1, "{rebalances:?}");
+    assert_eq!(rebalances[0].1, "member joined");
+    assert_eq!(generation(&world, "g"), g0 + 1, "nothing to revoke, no G+2");
+    assert!(non_empty_revocations(&world, 20_000).is_empty());
+    assert_eq!(owned(&world, "c7"), Vec::<i32>::new(), "idle");
+    for (c, partitions) in &before {
+        assert_eq!(owned(&world, c), *partitions, "{c} kept its partition");
+    }
+    let stable = stable_at(&world, "g", g0 + 1).expect("the group settled");
+    let heartbeats = count_requests(&world, "c7", "Heartbeat", stable);
+    let expected = (40_000 - stable) / HEARTBEAT;
+    assert!(
+        heartbeats as u64 + 1 >= expected,
+        "the idle member heartbeats every heartbeat.interval.ms: {heartbeats} since {stable}"
+    );
+}
+
+fn group_protocol(world: &World) -> (Option<RebalanceProtocol>, Option<String>) {
+    let s = world.snapshot();
+    (
+        s.groups[0].rebalance_protocol,
+        s.groups[0].selected_assignor.clone(),
+    )
+}
+
+/// Close `consumer`, switch it to `strategy`, start it again (one step of a rolling bounce).
+fn bounce_with(world: &mut World, consumer: &str, strategy: &str) {
+    apply(
+        world,
+        Action::CloseConsumer {
+            consumer: consumer.into(),
+        },
+    );
+    apply(
+        world,
+        Action::SetConsumerConfig {
+            consumer: consumer.into(),
+            name: "partition.assignment.strategy".into(),
+            value: strategy.into(),
+        },
+    );
+    restart(world, consumer);
+}
+
+/// An eager member gives up everything at every rebalance: its first revocation is all it owned before,
+/// and it revokes once per join phase (the invariant checker sees that it then owns nothing until SyncGroup).
+fn assert_revoked_everything_each_time(
+    world: &World,
+    consumer: &str,
+    owned_before: &[i32],
+    since: u64,
+) {
+    let revocations: Vec<Vec<i32>> = callbacks(world, CallbackKind::Revoked, since)
+        .into_iter()
+        .filter(|(c, _, _)| c == consumer)
+        .map(|(_, p, _)| p)
+        .collect();
+    assert_eq!(
+        revocations.first().map(Vec::as_slice),
+        Some(owned_before),
+        "eager {consumer} revokes everything"
+    );
+    assert_eq!(
+        revocations.len(),
+        rebalances_since(world, "g", since).len(),
+        "eager {consumer} revokes at every rebalance: {revocations:?}"
+    );
+}
+
+/// A cooperative member gives up only partitions that another member owns afterwards.
+fn assert_revoked_only_moved_partitions(world: &World, consumer: &str, since: u64) {
+    let now = ownership(world);
+    for (c, partitions) in non_empty_revocations(world, since) {
+        if c != consumer {
+            continue;
+        }
+        for p in partitions {
+            let new_owner = now.iter().find(|(_, owned)| owned.contains(&p));
+            assert!(
+                new_owner.is_some_and(|(o, _)| o != consumer),
+                "cooperative {consumer} revoked {p}, which did not move: {now:?}"
+            );
+        }
+    }
+}
+
+/// Kafka's upgrade path from eager to cooperative: everyone starts on [range, cooperative-sticky], and each
+/// member is bounced onto [cooperative-sticky]. A client's protocol is the highest that all its assignors
+/// support (`ConsumerCoordinator`'s constructor), so [range, cooperative-sticky] is EAGER (range supports
+/// nothing else) and [cooperative-sticky] is COOPERATIVE. The coordinator selects an assignor every member
+/// lists, so as soon as one member drops range the group switches to cooperative-sticky; but members on the
+/// old list stay eager and revoke everything at each rebalance until they too are bounced. Only when no
+/// member is eager any more do rebalances revoke just the partitions that move.
 #[test]
 fn a_rolling_upgrade_to_cooperative_never_double_assigns() {
-    // Step 1 of Kafka's upgrade path: everyone on [range, cooperative-sticky] (eager, votes range).
     let (mut world, mut checker) = start(&base("range,cooperative-sticky", false));
-    let mut t = 20_000;
-    for c in ["c1", "c2", "c3"] {
-        apply(&mut world, Action::CloseConsumer { consumer: c.into() });
-        apply(
-            &mut world,
-            Action::SetConsumerConfig {
-                consumer: c.into(),
-                name: "partition.assignment.strategy".into(),
-                value: "cooperative-sticky".into(),
-            },
-        );
-        apply(
-            &mut world,
-            Action::RestartConsumer {
-                consumer: c.into(),
-                group_instance_id: InstanceIdChange::Keep,
-            },
-        );
-        t += 20_000;
-        run_checked(&mut world, &mut checker, t);
-        let s = world.snapshot();
-        // Only cooperative-sticky is common to everyone once one member dropped range.
+    assert_eq!(
+        group_protocol(&world),
+        (Some(RebalanceProtocol::Eager), Some("range".into()))
+    );
+    let members = ["c1", "c2", "c3"];
+    for (i, c) in members.iter().enumerate() {
+        let before = ownership(&world);
+        let since = world.now();
+        bounce_with(&mut world, c, "cooperative-sticky");
+        run_checked(&mut world, &mut checker, since + 20_000);
+
+        let (upgraded, eager) = members.split_at(i + 1);
+        let expected = if eager.is_empty() {
+            RebalanceProtocol::Cooperative
+        } else {
+            RebalanceProtocol::Eager
+        };
         assert_eq!(
-            s.groups[0].selected_assignor.as_deref(),
-            Some("cooperative-sticky"),
-            "after bouncing {c}"
+            group_protocol(&world),
+            (Some(expected), Some("cooperative-sticky".into())),
+            "after bouncing {c}, only cooperative-sticky is common to everyone"
         );
+        for e in eager {
+            assert_revoked_everything_each_time(&world, e, &before[*e], since);
+        }
+        for u in upgraded.iter().filter(|u| *u != c) {
+            assert_revoked_only_moved_partitions(&world, u, since);
+        }
         let all: BTreeSet<i32> = ownership(&world).values().flatten().copied().collect();
         assert_eq!(all.len(), 6, "after bouncing {c}: {:?}", ownership(&world));
     }
+
+    // Fully upgraded: a join now moves a single partition over two rebalances.
+    let since = world.now();
+    let g = generation(&world, "g");
+    apply(&mut world, joiner("cooperative-sticky"));
+    run_checked(&mut world, &mut checker, since + 20_000);
+    assert_eq!(generation(&world, "g"), g + 2, "revoke, then assign");
+    let revoked = non_empty_revocations(&world, since);
+    assert_eq!(revoked.len(), 1, "{revoked:?}");
     assert_eq!(
-        world.snapshot().groups[0].rebalance_protocol,
-        Some(RebalanceProtocol::Cooperative)
+        owned(&world, "c4"),
+        revoked[0].1,
+        "only the moved partition"
     );
 }
 
@@ -306,6 +523,74 @@ fn e_static_restart_within_the_session_timeout_eager() {
 #[test]
 fn e_static_restart_within_the_session_timeout_cooperative() {
     e_static_restart_within_session_timeout("cooperative-sticky");
+}
+
+/// (e) after a crash: the process dies without a word (no commit, no LeaveGroup, no callbacks), and a new
+/// process with the same group.instance.id joins before the old session expires. The coordinator swaps
+/// the member id for the instance in place (Stable, protocol unchanged: no rebalance) and the SyncGroup
+/// hands back the instance's partitions. Only those sat unconsumed; everyone else kept consuming.
+fn e_static_crash_and_restart_within_session_timeout(strategy: &str) {
+    let (mut world, mut checker) = start(&base(strategy, true));
+    let before = ownership(&world);
+    let generation_before = generation(&world, "g");
+    let crash = world.now();
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    let restart_at = crash + SESSION / 2;
+    run_checked(&mut world, &mut checker, restart_at);
+    assert!(
+        callbacks(&world, CallbackKind::Revoked, crash).is_empty()
+            && callbacks(&world, CallbackKind::Lost, crash).is_empty(),
+        "a crash runs no callbacks"
+    );
+    restart(&mut world, "c2");
+    run_checked(&mut world, &mut checker, crash + 3 * SESSION);
+
+    assert!(
+        rebalances_since(&world, "g", crash).is_empty(),
+        "no rebalance"
+    );
+    assert_eq!(
+        generation(&world, "g"),
+        generation_before,
+        "same generation"
+    );
+    assert_eq!(ownership(&world), before, "same partitions");
+    let m = metrics(&world);
+    for timeline in &m.timelines {
+        let p = timeline.partition.partition;
+        let since_crash: Vec<_> = timeline.intervals.iter().filter(|i| i.to > crash).collect();
+        if before["c2"].contains(&p) {
+            let gap = since_crash
+                .iter()
+                .find(|i| !i.consuming)
+                .unwrap_or_else(|| panic!("partition {p} idled: {since_crash:?}"));
+            assert_eq!(gap.from, crash, "partition {p} idle from the crash");
+            assert!(gap.to > restart_at, "until the new process took it back");
+            let back = since_crash.last().unwrap();
+            assert_eq!(back.owner.as_deref(), Some("c2"));
+            assert!(back.consuming);
+        } else {
+            assert!(
+                since_crash.iter().all(|i| i.consuming),
+                "partition {p} was consumed throughout: {since_crash:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn e_static_crash_and_restart_within_the_session_timeout_eager() {
+    e_static_crash_and_restart_within_session_timeout("range");
+}
+
+#[test]
+fn e_static_crash_and_restart_within_the_session_timeout_cooperative() {
+    e_static_crash_and_restart_within_session_timeout("cooperative-sticky");
 }
 
 #[test]

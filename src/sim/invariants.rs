@@ -3,7 +3,7 @@
 
 use super::assign::{RebalanceProtocol, TopicPartition};
 use super::client::{KafkaConsumer, MemberState};
-use super::coordinator::ClassicGroupState;
+use super::coordinator::{ClassicGroup, ClassicGroupState};
 use super::time::Millis;
 use super::trace::TraceEvent;
 use super::world::World;
@@ -235,8 +235,9 @@ fn check_only_running_consumers_own(world: &World) -> Result<(), String> {
     Ok(())
 }
 
-/// §8.5: in a Stable group no partition is assigned twice; and when every member is eager and the
-/// leader's metadata matches the cluster, every subscribed partition is assigned exactly once.
+/// §8.5: in a Stable group no partition is assigned twice; and when the leader's metadata matches the
+/// cluster, every subscribed partition is assigned exactly once: at once for an all-eager group, after
+/// the follow-up round for a group with cooperative members (see `cooperative_round_settled`).
 ///
 /// "Subscribed" means what the members subscribed to when the generation's join phase completed. A
 /// static member that rejoins a Stable group with the same protocol replaces the old member without a
@@ -306,7 +307,7 @@ fn check_stable_assignments(
                         .all(|t| snapshot.get(*t) == world.topics().get(*t))
                 })
             });
-        if !all_eager || !leader_in_sync {
+        if !leader_in_sync || !(all_eager || cooperative_round_settled(g, &members)) {
             continue;
         }
         for topic in subscribed {
@@ -325,4 +326,23 @@ fn check_stable_assignments(
         }
     }
     Ok(())
+}
+
+/// Whether a group with cooperative members has finished its rebalance. KIP-429's first round is
+/// incomplete on purpose: the cooperative-sticky assignor withholds every partition that changes owner
+/// until its old owner has revoked it, so the group is Stable with those partitions assigned to nobody.
+/// The old owner learns this when `poll()` applies the assignment, revokes, and rejoins; the second round
+/// hands the partitions out. So the assignment must be complete only once every member is a running
+/// consumer that joined this generation and applied its assignment, with no rejoin requested or under
+/// way: then nobody revoked anything in this generation, hence nothing was withheld.
+fn cooperative_round_settled(g: &ClassicGroup, members: &[&KafkaConsumer]) -> bool {
+    g.members_iter().all(|m| {
+        members.iter().any(|c| {
+            c.generation.member_id == m.member_id
+                && c.is_running()
+                && c.generation.generation_id == g.generation_id
+                && c.last_assignment_generation() == Some(g.generation_id)
+                && !c.has_pending_join()
+        })
+    })
 }

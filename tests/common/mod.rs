@@ -170,3 +170,33 @@ pub fn last_heartbeat_before(world: &World, from: &str, t: Millis) -> Option<Mil
         .map(|e| e.at)
         .next_back()
 }
+
+/// When the consumer's poll timer (max.poll.interval.ms) expired after `since`, and its last poll then.
+pub fn poll_timeout_expired(
+    world: &World,
+    consumer: &str,
+    since: Millis,
+) -> Option<(Millis, Millis)> {
+    world
+        .trace()
+        .iter()
+        .filter(|e| e.at >= since)
+        .find_map(|e| match &e.event {
+            TraceEvent::PollTimeoutExpired {
+                consumer: c,
+                last_poll,
+            } if c == consumer => Some((e.at, *last_poll)),
+            _ => None,
+        })
+}
+
+/// When the group became Stable at `generation`, if it did.
+pub fn stable_at(world: &World, group: &str, generation: i32) -> Option<Millis> {
+    metrics(world)
+        .groups
+        .get(group)?
+        .rebalances
+        .iter()
+        .find(|r| r.generation == generation)?
+        .stable_at
+}

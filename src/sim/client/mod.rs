@@ -296,6 +296,12 @@ impl KafkaConsumer {
         self.config.group_instance_id.is_some()
     }
 
+    /// Has a join still to do or to finish: a rejoin requested (e.g. after a cooperative revocation), a
+    /// Join/Sync in flight, or a SyncGroup answer not yet applied by `poll()` (`rejoinNeededOrPending`).
+    pub fn has_pending_join(&self) -> bool {
+        self.rejoin_needed_or_pending()
+    }
+
     /// The state shown on the consumer's card.
     pub fn display_state(&self) -> ConsumerState {
         match &self.lifecycle {

@@ -533,3 +533,35 @@ fn poll_zero_starts_a_join_but_does_not_finish_it() {
         "later polls finish the join"
     );
 }
+
+#[test]
+fn a_deleted_topics_partitions_are_held_until_the_leaders_metadata_refresh() {
+    let scenario = scenario(
+        r#"{ "broker": { "group.initial.rebalance.delay.ms": 0 },
+             "topics": [{ "name": "orders", "partitions": 4 }, { "name": "audit", "partitions": 2 }],
+             "consumers": [{ "group": "g", "topics": ["orders", "audit"], "count": 2,
+                             "config": { "metadata.max.age.ms": 15000 } }] }"#,
+    );
+    let mut world = World::new(&scenario).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 20_000);
+    apply(
+        &mut world,
+        Action::DeleteTopic {
+            name: "orders".into(),
+        },
+    );
+    let held = world.snapshot().deleted_topics_held("g");
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].topic, "orders");
+    assert_eq!(held[0].holders, vec!["c1".to_string(), "c2".to_string()]);
+    let (leader, refresh_at) = held[0].leader.clone().expect("c1 leads");
+    assert_eq!(leader, "c1");
+    assert!(refresh_at > 20_000 && refresh_at <= 35_000);
+    run_checked(&mut world, &mut checker, 60_000);
+    assert!(world.snapshot().deleted_topics_held("g").is_empty());
+    assert_eq!(
+        rebalances_since(&world, "g", 20_000)[0].1,
+        "metadata changed"
+    );
+}

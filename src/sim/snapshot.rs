@@ -95,7 +95,49 @@ pub struct UnseenPartitions {
     pub refresh_at: Millis,
 }
 
+/// A deleted topic whose partitions members of a group still hold: they learn of the deletion only
+/// when the leader's metadata refresh shows it, and the leader's rejoin drops them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeletedTopicHeld {
+    pub topic: String,
+    /// The running consumers that still own some of its partitions.
+    pub holders: Vec<String>,
+    /// The running leader and its next metadata refresh, when the group has one.
+    pub leader: Option<(String, Millis)>,
+}
+
 impl Snapshot {
+    /// Topics no longer in the cluster whose partitions running members of `group` still own.
+    pub fn deleted_topics_held(&self, group: &str) -> Vec<DeletedTopicHeld> {
+        let running: Vec<&ConsumerSnapshot> = self
+            .consumers
+            .iter()
+            .filter(|c| c.group == group && c.state.is_running())
+            .collect();
+        let mut held: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for c in &running {
+            for tp in &c.owned {
+                if !self.topics.iter().any(|t| t.name == tp.topic) {
+                    let holders = held.entry(tp.topic.as_str()).or_default();
+                    if !holders.contains(&c.handle) {
+                        holders.push(c.handle.clone());
+                    }
+                }
+            }
+        }
+        let leader = running
+            .iter()
+            .find(|c| c.is_leader)
+            .and_then(|c| Some((c.handle.clone(), c.next_metadata_refresh?)));
+        held.into_iter()
+            .map(|(topic, holders)| DeletedTopicHeld {
+                topic: topic.to_string(),
+                holders,
+                leader: leader.clone(),
+            })
+            .collect()
+    }
+
     /// New partitions of `topic` the running leader of `group` does not know of yet.
     pub fn partitions_unseen_by_leader(
         &self,

@@ -4,7 +4,7 @@
 
 use super::palette::swatch_for;
 use crate::sim::client::ConsumerState;
-use crate::sim::snapshot::{ConsumerSnapshot, Snapshot, UnseenPartitions};
+use crate::sim::snapshot::{ConsumerSnapshot, DeletedTopicHeld, Snapshot, UnseenPartitions};
 use crate::sim::time::{format_millis, Millis};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -98,6 +98,10 @@ pub fn topic_view(props: &TopicViewProps) -> Html {
     };
     html! {
         <div class={classes!("topics", props.compact.then_some("compact"))}>
+            { for groups.iter().flat_map(|g| s.deleted_topics_held(g).into_iter().map(move |d| deleted_note(g, &d, s.now))) }
+            if s.topics.is_empty() {
+                <p class="empty">{ "No topics. Add one in the Cluster panel." }</p>
+            }
             { for s.topics.iter().map(|t| html! {
                 <div class="topic" role="region" aria-label={format!("Topic {}", t.name)}>
                     <h3>{ format!("Topic {} · {} partitions", t.name, t.partitions) }</h3>
@@ -127,6 +131,24 @@ fn unseen_note(group: &str, u: &UnseenPartitions, now: Millis) -> Html {
     html! {
         <p class="unseen-note" role="note">
             { format!("{group}: {range} new. Its leader {} learns of {them} at its next metadata refresh (metadata.max.age.ms) at {}, in {wait:.1} s; then it rejoins and a rebalance hands {them} out.", u.leader, format_millis(u.refresh_at)) }
+        </p>
+    }
+}
+
+/// Why consumers still show partitions of a topic that is gone: nothing tells them until the leader's
+/// metadata refresh, and only its rejoin starts the rebalance that drops them.
+fn deleted_note(group: &str, d: &DeletedTopicHeld, now: Millis) -> Html {
+    let when = match &d.leader {
+        Some((leader, at)) => format!(
+            "until its leader {leader} sees the deletion at its next metadata refresh (metadata.max.age.ms) at {}, in {:.1} s; then it rejoins and a rebalance drops them",
+            format_millis(*at),
+            at.saturating_sub(now) as f64 / 1000.0
+        ),
+        None => "until the group's next rebalance".to_string(),
+    };
+    html! {
+        <p class="unseen-note" role="note">
+            { format!("{group}: topic {} was deleted. {} still {} its partitions {when}.", d.topic, d.holders.join(", "), if d.holders.len() == 1 { "holds" } else { "hold" }) }
         </p>
     }
 }

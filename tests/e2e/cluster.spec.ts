@@ -85,6 +85,23 @@ test('topics can be added and deleted; a duplicate is refused with Kafka\'s reas
   await expect(cluster.getByRole('button', { name: 'Delete topic payments' })).toHaveCount(0);
 });
 
+test('a deleted topic\'s partitions stay with their owners until the leader\'s metadata refresh', async ({ page }) => {
+  await setSpeed(page, '100×');
+  await runUntilStable(page, 1);
+  await page.getByRole('region', { name: 'Cluster overview' }).getByRole('button', { name: 'Delete topic orders' }).click();
+  await expect(page.getByText('No topics. Add one in the Cluster panel.')).toBeVisible();
+  const note = page.getByRole('note');
+  await expect(note).toContainText('orders-app: topic orders was deleted. c1, c2, c3 still hold its partitions until its leader c1 sees the deletion');
+  await expect(card(page, 'c1').getByLabel('Owned partitions')).toHaveText('P0 P1');
+  await shot(page, 'topic-deleted');
+  await play(page);
+  await expect(group(page).getByLabel('Generation')).toHaveText('2', { timeout: 30_000 });
+  await expect(group(page).getByLabel('Group state')).toHaveText('Stable', { timeout: 30_000 });
+  await pause(page);
+  await expect(note).toHaveCount(0);
+  await expect(card(page, 'c1').getByLabel('Owned partitions')).toHaveText('—');
+});
+
 test('dark theme and the embed code', async ({ page, context }) => {
   await setSpeed(page, '10×');
   await runUntilStable(page, 1);

@@ -524,3 +524,19 @@ fn extreme_inputs_do_not_panic() {
         rebalance_lab::sim::client::ConsumerState::Stalled
     );
 }
+
+#[test]
+fn a_step_lands_on_the_next_instant_that_records_something() {
+    let mut world = World::new(&example()).unwrap();
+    world.run_until(30_000);
+    for _ in 0..20 {
+        let before = world.trace().len();
+        let t = world.step_to_next_record(10_000).unwrap();
+        assert_eq!(world.now(), t);
+        assert!(
+            world.trace().len() > before,
+            "a step at {t} showed nothing new"
+        );
+        assert!(world.trace()[before..].iter().all(|e| e.at == t));
+    }
+}

@@ -364,6 +364,21 @@ impl World {
         Some(t)
     }
 
+    /// Runs instant by instant until one records something in the trace (a message, a state or
+    /// ownership change, a callback), and returns that instant: the Step a learner wants. Instants
+    /// that only move a poll loop along change nothing visible. Gives up after `max_instants`.
+    pub fn step_to_next_record(&mut self, max_instants: usize) -> Option<Millis> {
+        let before = self.trace.len();
+        let mut last = None;
+        for _ in 0..max_instants {
+            last = Some(self.step()?);
+            if self.trace.len() > before {
+                break;
+            }
+        }
+        last
+    }
+
     /// Processes exactly one event (the earliest) and returns its time; `None` when nothing is pending.
     /// Tests use it to check invariants after every single event.
     pub fn process_next_event(&mut self) -> Option<Millis> {

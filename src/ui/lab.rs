@@ -98,6 +98,9 @@ impl Session {
     }
 }
 
+/// How many silent instants one Step may pass over before it stops anyway.
+const STEP_MAX_INSTANTS: usize = 10_000;
+
 pub struct Lab {
     pub session: Session,
     pub lanes: Vec<Lane>,
@@ -160,9 +163,9 @@ impl Lab {
         }
     }
 
-    /// Jumps to the main World's next event, taking the others along to the same instant.
+    /// Jumps to the main World's next instant that records something, taking the others along.
     pub fn step(&mut self) -> Option<Millis> {
-        let t = self.lanes[0].world.step()?;
+        let t = self.lanes[0].world.step_to_next_record(STEP_MAX_INSTANTS)?;
         for lane in self.lanes.iter_mut().skip(1) {
             lane.world.run_until(t);
         }

@@ -10,6 +10,7 @@ pub mod group_panel;
 pub mod lab;
 pub mod lessons;
 pub mod message_fields;
+pub mod measure;
 pub mod metrics_panel;
 pub mod palette;
 pub mod protocol_log;

@@ -111,7 +111,9 @@ fn control_row(props: &ControlRowProps) -> Html {
             <span class="lane-states" aria-label={format!("State of {h} per lane")}>
                 { for props.states.iter().enumerate().map(|(i, (lane, state))| html! {
                     <span class={classes!("lane-st", (!state.is_running()).then_some("down"))} title={lane.to_string()}>
-                        <span class="lane-key" style={format!("background:{}", LANE_STROKES[i % 3])}></span>{ short_state(state) }
+                        <span class="lane-key" style={format!("background:{}", LANE_STROKES[i % 3])}></span>
+                        // The key's colour names the lane for the eye; a screen reader hears its name.
+                        <span class="sr-only">{ format!("{lane}: ") }</span>{ short_state(state) }
                     </span>
                 }) }
             </span>

@@ -222,12 +222,14 @@ fn hover_callbacks(active: &UseStateHandle<Option<usize>>, i: usize) -> HoverCal
 fn time_ticks(axis: &Axis, height: f64) -> Html {
     let step = nice_step(axis.span);
     let ticks: Vec<Millis> = (0..=axis.span / step).map(|i| i * step).collect();
+    // The last tick sits at the right edge: anchored at its end so it is not cut off.
     html! {
         <g class="ticks">
             { for ticks.into_iter().map(|t| html! {
                 <g>
                     <line x1={axis.x(t).to_string()} x2={axis.x(t).to_string()} y1={(axis.head - 4.0).to_string()} y2={(height - 18.0).to_string()} class="tick-line" />
-                    <text x={axis.x(t).to_string()} y={(height - 3.0).to_string()} class="tick-label" text-anchor="middle">{ format!("{}s", t / 1000) }</text>
+                    <text x={axis.x(t).to_string()} y={(height - 3.0).to_string()} class="tick-label"
+                        text-anchor={if t == axis.span { "end" } else { "middle" }}>{ format!("{}s", t / 1000) }</text>
                 </g>
             }) }
         </g>

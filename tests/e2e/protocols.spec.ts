@@ -136,7 +136,7 @@ test('compare: Kill from the compare controls reaches every lane; both rebalance
   await expect(page.getByRole('button', { name: 'Kill c2' })).toHaveCount(1);
   const c2 = page.getByRole('listitem', { name: 'Controls for c2' });
   await c2.getByRole('button', { name: 'Kill c2' }).click();
-  await expect(c2.getByLabel('State of c2 per lane')).toHaveText(/dead\s*dead/);
+  await expect(c2.getByLabel('State of c2 per lane')).toHaveText(/eager · range: dead\s*cooperative · cooperative-sticky: dead/);
 
   await play(page);
   await expect(eager.getByLabel('Last rebalance')).toContainText('session expired', { timeout: 30_000 });
@@ -151,4 +151,6 @@ test('compare: Kill from the compare controls reaches every lane; both rebalance
   const table = page.getByRole('table', { name: 'Comparison metrics' });
   await expect(table.getByRole('row', { name: /^Rebalances/ })).not.toContainText('✓');
   await shot(page, 'compare-kill');
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  await shot(page, 'compare-kill-dark');
 });

@@ -6,9 +6,11 @@
 
 pub mod code_panel;
 pub mod compare;
+pub mod compare_controls;
 pub mod group_panel;
 pub mod lab;
 pub mod lessons;
+pub mod measure;
 pub mod message_fields;
 pub mod metrics_panel;
 pub mod palette;
@@ -211,7 +213,7 @@ pub fn app() -> Html {
                 <main class="main">
                     { scenario_blurb(&page) }
                     if page.comparing() {
-                        <Compare lanes={page.lanes.clone()} group={group.clone()} />
+                        <Compare dispatch={page.dispatcher()} lanes={page.lanes.clone()} group={group.clone()} notice={page.notice.clone()} />
                     } else {
                         { groups_view(&page, &main_lane) }
                         <section class="topics-panel" aria-label="Topics">

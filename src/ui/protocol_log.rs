@@ -1,7 +1,8 @@
 //! The protocol view: a sequence diagram with a lane for the coordinator and each consumer, one arrow
 //! per request or response (error codes on the arrow), heartbeats faint and hideable, and the fields
-//! of a message on click.
+//! of a message on click (or Enter/Space on a focused arrow).
 
+use super::measure::use_width;
 use super::palette::swatch_for;
 use super::state::{Dispatch, MessageRow, PageAction};
 use crate::sim::time::format_millis;
@@ -9,7 +10,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 const ROWS_SHOWN: usize = 36;
-const LANE_W: f64 = 150.0;
+/// The narrowest a lane gets; wider ones share out the container's width.
+const MIN_LANE_W: f64 = 150.0;
 const ROW_H: f64 = 26.0;
 const TIME_W: f64 = 90.0;
 const HEAD_H: f64 = 40.0;
@@ -26,6 +28,8 @@ pub struct ProtocolLogProps {
 
 #[function_component(ProtocolLog)]
 pub fn protocol_log(props: &ProtocolLogProps) -> Html {
+    let wrap = use_node_ref();
+    let available = use_width(wrap.clone(), 1000.0);
     let shown: Vec<&MessageRow> = {
         let mut rows: Vec<&MessageRow> = props
             .messages
@@ -40,12 +44,15 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
     };
     let mut lanes = vec!["coordinator".to_string()];
     lanes.extend(props.consumers.iter().cloned());
+    // The SVG is drawn at its container's width (one unit = one px, so 13 px labels stay 13 px);
+    // with many consumers it gets wider than that and scrolls sideways.
+    let lane_w = ((available - TIME_W) / lanes.len() as f64).max(MIN_LANE_W);
     let lane_x = |name: &str| -> f64 {
         let base = name.split('#').next().unwrap_or(name);
         let i = lanes.iter().position(|l| l == base).unwrap_or(0);
-        TIME_W + LANE_W * (i as f64 + 0.5)
+        TIME_W + lane_w * (i as f64 + 0.5)
     };
-    let width = TIME_W + LANE_W * lanes.len() as f64;
+    let width = TIME_W + lane_w * lanes.len() as f64;
     let height = HEAD_H + ROW_H * shown.len().max(1) as f64 + 8.0;
     let toggle = {
         let page = props.dispatch.clone();
@@ -61,24 +68,17 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
                 <span class="hint">{ format!("latest {} messages · click one to see its fields", shown.len()) }</span>
             </div>
             <div class="protocol-body">
-                <svg class="sequence" viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Protocol sequence diagram">
+                <div ref={wrap} class="sequence-wrap">
+                <svg class="sequence" viewBox={format!("0 0 {width} {height}")} style={format!("width:{width}px")} role="img" aria-label="Protocol sequence diagram">
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
                         </marker>
                     </defs>
-                    { for lanes.iter().map(|lane| {
-                        let x = lane_x(lane);
-                        let colour = if lane == "coordinator" { "var(--ink)".to_string() } else { swatch_for(lane).colour.to_string() };
-                        html! {
-                            <g class="lane">
-                                <text x={x.to_string()} y="18" text-anchor="middle" class="lane-title" fill={colour.clone()}>{ lane.clone() }</text>
-                                <line x1={x.to_string()} x2={x.to_string()} y1="26" y2={height.to_string()} stroke={colour} class="lane-line" />
-                            </g>
-                        }
-                    }) }
+                    { for lanes.iter().map(|lane| lane_head(lane, lane_x(lane), height)) }
                     { for shown.iter().enumerate().map(|(i, m)| message_arrow(props, m, i, lane_x(&m.from), lane_x(&m.to))) }
                 </svg>
+                </div>
                 <aside class="message-detail" aria-label="Message fields">
                     { match detail {
                         Some(m) => html! {
@@ -96,6 +96,23 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
     }
 }
 
+/// A lane's title in ink (a consumer colour such as Okabe–Ito yellow is unreadable as text on
+/// white) over a bar in the consumer's colour, and its lifeline.
+fn lane_head(lane: &str, x: f64, height: f64) -> Html {
+    let colour = if lane == "coordinator" {
+        "var(--ink)"
+    } else {
+        swatch_for(lane).colour
+    };
+    html! {
+        <g class="lane">
+            <text x={x.to_string()} y="18" text-anchor="middle" class="lane-title">{ lane }</text>
+            <rect x={(x - 28.0).to_string()} y="24" width="56" height="5" rx="2" fill={colour} class="lane-swatch" />
+            <line x1={x.to_string()} x2={x.to_string()} y1="30" y2={height.to_string()} stroke={colour} class="lane-line" />
+        </g>
+    }
+}
+
 fn message_arrow(props: &ProtocolLogProps, m: &MessageRow, i: usize, x0: f64, x1: f64) -> Html {
     let y = HEAD_H + ROW_H * i as f64 + ROW_H / 2.0;
     let select = {
@@ -103,6 +120,20 @@ fn message_arrow(props: &ProtocolLogProps, m: &MessageRow, i: usize, x0: f64, x1
         let id = m.id;
         Callback::from(move |_: MouseEvent| page.dispatch(PageAction::SelectMessage(Some(id))))
     };
+    // An SVG <g> is no <button>: Enter and Space must be handled to make it one for the keyboard.
+    let on_key = {
+        let page = props.dispatch.clone();
+        let id = m.id;
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                // Space would otherwise also reach the page's play/pause shortcut.
+                e.prevent_default();
+                e.stop_propagation();
+                page.dispatch(PageAction::SelectMessage(Some(id)));
+            }
+        })
+    };
+    let direction = if m.is_response { "response" } else { "request" };
     let label = match &m.error {
         Some(e) => format!("{} {}", m.api, e),
         None if m.is_response => format!("{} ✓", m.api),
@@ -117,8 +148,8 @@ fn message_arrow(props: &ProtocolLogProps, m: &MessageRow, i: usize, x0: f64, x1
     );
     let mid = (x0 + x1) / 2.0;
     html! {
-        <g class={classes} onclick={select} tabindex="0" role="button"
-            aria-label={format!("{} from {} to {} at {}", label, m.from, m.to, format_millis(m.sent_at))}>
+        <g class={classes} onclick={select} onkeydown={on_key} tabindex="0" role="button"
+            aria-label={format!("{} from {} to {} at {}, {direction}", label, m.from, m.to, format_millis(m.sent_at))}>
             <rect x={(x0.min(x1) - 4.0).to_string()} y={(y - ROW_H / 2.0).to_string()} width={((x1 - x0).abs() + 8.0).to_string()} height={ROW_H.to_string()} class="hit" />
             <text x="6" y={(y + 4.0).to_string()} class="msg-time">{ format_millis(m.sent_at) }</text>
             <line x1={x0.to_string()} x2={x1.to_string()} y1={y.to_string()} y2={y.to_string()} marker-end="url(#arrow)" class="msg-line" />

@@ -1,17 +1,26 @@
 //! The ownership timeline: one row per partition, the owner's colour over time, hatched gaps where
-//! nobody consumes, and a band per rebalance with its reason and duration. Focusing a band shows the
-//! assignment before and after it.
+//! nobody consumes, and a band per rebalance with its reason and duration. Hovering or focusing a
+//! band shows the assignment before and after it, in a panel under the chart.
 
+use super::measure::use_width;
 use super::palette::swatch_for;
 use crate::sim::metrics::{Metrics, PartitionTimeline, RebalanceRecord};
 use crate::sim::time::Millis;
 use std::rc::Rc;
 use yew::prelude::*;
 
-const WIDTH: f64 = 1000.0;
 const LABEL_W: f64 = 64.0;
-const ROW_H: f64 = 22.0;
-const HEAD_H: f64 = 34.0;
+const ROW_H: f64 = 24.0;
+/// Compare columns are half as wide: rows stay tall enough for a 12 px label.
+const COMPACT_ROW_H: f64 = 17.0;
+/// One line of rebalance labels in the header.
+const LABEL_LINE_H: f64 = 17.0;
+/// Past this many lines, a label that fits nowhere shrinks to "g7".
+const MAX_LABEL_LINES: usize = 4;
+/// Rough advance of one character of a 13 px bold label: generous, so estimates never overlap.
+const LABEL_CHAR_W: f64 = 7.6;
+/// Space between two labels on one line.
+const LABEL_GAP: f64 = 10.0;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -25,18 +34,53 @@ pub struct TimelineProps {
     pub compact: bool,
 }
 
+/// Where things go: the chart's width (its container's, in px), the time span it covers, and the
+/// height of the header that holds the rebalance labels.
 struct Axis {
+    width: f64,
     span: Millis,
+    head: f64,
 }
 
 impl Axis {
     fn x(&self, t: Millis) -> f64 {
-        LABEL_W + (WIDTH - LABEL_W - 8.0) * (t as f64 / self.span as f64)
+        LABEL_W + (self.width - LABEL_W - 8.0) * (t as f64 / self.span as f64)
     }
+}
+
+/// What a band says: the headline and who owned what before and after it.
+#[derive(Clone, Debug, PartialEq)]
+struct BandFacts {
+    generation: i32,
+    reason: String,
+    duration_s: f64,
+    before: String,
+    after: String,
+}
+
+impl BandFacts {
+    fn summary(&self) -> String {
+        format!(
+            "generation {} · {} · {:.1} s",
+            self.generation, self.reason, self.duration_s
+        )
+    }
+}
+
+/// A placed label: its line in the header, where its text starts, and whether it is the short form.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct LabelSlot {
+    line: usize,
+    x: f64,
+    short: bool,
 }
 
 #[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
+    let wrap = use_node_ref();
+    let width = use_width(wrap.clone(), 1000.0).max(320.0);
+    // The band under the pointer or keyboard focus, by index into the group's rebalances.
+    let active = use_state_eq(|| None::<usize>);
     let rows: Vec<&PartitionTimeline> = props
         .metrics
         .timelines
@@ -44,50 +88,148 @@ pub fn timeline(props: &TimelineProps) -> Html {
         .filter(|t| t.group == props.group)
         .collect();
     if rows.is_empty() {
-        return html! { <p class="empty">{ format!("No partitions to show for {} yet.", props.group) }</p> };
+        return html! { <div ref={wrap} class="timeline-wrap"><p class="empty">{ format!("No partitions to show for {} yet.", props.group) }</p></div> };
     }
-    let axis = Axis {
-        span: axis_span(props.now),
-    };
-    let row_h = if props.compact { 14.0 } else { ROW_H };
-    let height = HEAD_H + row_h * rows.len() as f64 + 20.0;
-    let hatch = format!("hatch-{}", props.id);
-    let multi_topic = rows
-        .windows(2)
-        .any(|w| w[0].partition.topic != w[1].partition.topic);
     let rebalances: Vec<&RebalanceRecord> = props
         .metrics
         .groups
         .get(&props.group)
         .map(|g| g.rebalances.iter().collect())
         .unwrap_or_default();
+    let facts: Vec<BandFacts> = rebalances
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            band_facts(
+                r,
+                &rows,
+                props.now,
+                rebalances.get(i + 1).map(|n| n.started_at),
+            )
+        })
+        .collect();
+    let span = axis_span(props.now);
+    // Label placement needs x positions but not the header height: lay out with a provisional axis.
+    let slots: Vec<Option<LabelSlot>> = if props.compact {
+        vec![None; facts.len()]
+    } else {
+        let provisional = Axis {
+            width,
+            span,
+            head: 0.0,
+        };
+        place_labels(
+            &facts
+                .iter()
+                .zip(&rebalances)
+                .map(|(f, r)| (provisional.x(r.started_at), long_label(f), short_label(f)))
+                .collect::<Vec<_>>(),
+            width,
+        )
+    };
+    let lines = slots
+        .iter()
+        .flatten()
+        .map(|s| s.line + 1)
+        .max()
+        .unwrap_or(0);
+    let axis = Axis {
+        width,
+        span,
+        head: LABEL_LINE_H * lines.max(1) as f64 + 16.0,
+    };
+    let row_h = if props.compact { COMPACT_ROW_H } else { ROW_H };
+    let height = axis.head + row_h * rows.len() as f64 + 22.0;
+    let hatch = format!("hatch-{}", props.id);
+    let multi_topic = rows
+        .windows(2)
+        .any(|w| w[0].partition.topic != w[1].partition.topic);
+    let shown = (*active).and_then(|i| facts.get(i));
     html! {
-        <svg class="timeline" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
-            aria-label={format!("Ownership timeline of {}", props.group)}>
-            <defs>
-                <pattern id={hatch.clone()} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                    <rect width="6" height="6" class="gap-bg" />
-                    <line x1="0" y1="0" x2="0" y2="6" class="gap-line" stroke-width="3" />
-                </pattern>
-            </defs>
-            { time_ticks(&axis, height) }
-            { for rows.iter().enumerate().map(|(i, row)| partition_row(row, i, &axis, row_h, &hatch, multi_topic, props.now)) }
-            // Labels alternate between two lines so that neighbouring rebalances stay readable.
-            { for rebalances.iter().enumerate().map(|(i, r)| rebalance_band(r, &axis, height, &rows, props.now, rebalances.get(i + 1).map(|n| n.started_at), (!props.compact).then_some(i % 2))) }
-            <line class="now-line" x1={axis.x(props.now).to_string()} x2={axis.x(props.now).to_string()} y1={HEAD_H.to_string()} y2={(height - 16.0).to_string()} />
-        </svg>
+        <div ref={wrap} class={classes!("timeline-wrap", props.compact.then_some("compact"))}>
+            <svg class="timeline" viewBox={format!("0 0 {width} {height}")} role="img"
+                aria-label={format!("Ownership timeline of {}", props.group)}>
+                <defs>
+                    <pattern id={hatch.clone()} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                        <rect width="6" height="6" class="gap-bg" />
+                        <line x1="0" y1="0" x2="0" y2="6" class="gap-line" stroke-width="3" />
+                    </pattern>
+                </defs>
+                { time_ticks(&axis, height) }
+                { for rows.iter().enumerate().map(|(i, row)| partition_row(row, i, &axis, row_h, &hatch, multi_topic, props.now)) }
+                { for rebalances.iter().enumerate().map(|(i, r)| {
+                    let band = Band { record: r, facts: &facts[i], slot: slots[i] };
+                    rebalance_band(&band, &axis, height, props.now, hover_callbacks(&active, i))
+                }) }
+                <line class="now-line" x1={axis.x(props.now).to_string()} x2={axis.x(props.now).to_string()} y1={axis.head.to_string()} y2={(height - 18.0).to_string()} />
+            </svg>
+            { band_detail(shown, props.compact) }
+        </div>
     }
+}
+
+/// The before → after of the hovered or focused band, as visible text: a tooltip alone is neither
+/// keyboard-reachable nor readable from the back row. Compare columns show it only while active.
+fn band_detail(facts: Option<&BandFacts>, compact: bool) -> Html {
+    match facts {
+        Some(f) => html! {
+            <p class="band-detail" role="status" aria-live="polite">
+                <strong>{ capitalise(&f.summary()) }</strong>
+                { " — before: " }<span class="owners">{ &f.before }</span>
+                { " → after: " }<span class="owners">{ &f.after }</span>
+            </p>
+        },
+        None if compact => html! {},
+        None => html! {
+            <p class="band-detail hint" role="status" aria-live="polite">
+                { "Hover a rebalance band, or Tab to it, to see who owned what before → after." }
+            </p>
+        },
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Focus and hover both mark a band active; leaving clears it only if it is still that band, so
+/// moving from one band straight to the next never flickers back to empty.
+struct HoverCallbacks {
+    enter: Callback<()>,
+    leave: Callback<()>,
+}
+
+fn hover_callbacks(active: &UseStateHandle<Option<usize>>, i: usize) -> HoverCallbacks {
+    let enter = {
+        let active = active.clone();
+        Callback::from(move |_| active.set(Some(i)))
+    };
+    let leave = {
+        let active = active.clone();
+        Callback::from(move |_| {
+            if *active == Some(i) {
+                active.set(None)
+            }
+        })
+    };
+    HoverCallbacks { enter, leave }
 }
 
 fn time_ticks(axis: &Axis, height: f64) -> Html {
     let step = nice_step(axis.span);
     let ticks: Vec<Millis> = (0..=axis.span / step).map(|i| i * step).collect();
+    // The last tick sits at the right edge: anchored at its end so it is not cut off.
     html! {
         <g class="ticks">
             { for ticks.into_iter().map(|t| html! {
                 <g>
-                    <line x1={axis.x(t).to_string()} x2={axis.x(t).to_string()} y1={(HEAD_H - 4.0).to_string()} y2={(height - 16.0).to_string()} class="tick-line" />
-                    <text x={axis.x(t).to_string()} y={(height - 3.0).to_string()} class="tick-label" text-anchor="middle">{ format!("{}s", t / 1000) }</text>
+                    <line x1={axis.x(t).to_string()} x2={axis.x(t).to_string()} y1={(axis.head - 4.0).to_string()} y2={(height - 18.0).to_string()} class="tick-line" />
+                    <text x={axis.x(t).to_string()} y={(height - 3.0).to_string()} class="tick-label"
+                        text-anchor={if t == axis.span { "end" } else { "middle" }}>{ format!("{}s", t / 1000) }</text>
                 </g>
             }) }
         </g>
@@ -121,7 +263,7 @@ fn partition_row(
     multi_topic: bool,
     now: Millis,
 ) -> Html {
-    let y = HEAD_H + row_h * i as f64;
+    let y = axis.head + row_h * i as f64;
     let label = if multi_topic {
         row.partition.to_string()
     } else {
@@ -193,35 +335,138 @@ fn owners_by(
         .join(" · ")
 }
 
-fn rebalance_band(
+/// The facts of one rebalance: reason, duration (so far, if it is still running) and the owners
+/// before and after it.
+fn band_facts(
     r: &RebalanceRecord,
-    axis: &Axis,
-    height: f64,
     rows: &[&PartitionTimeline],
     now: Millis,
     next_start: Option<Millis>,
-    label_line: Option<usize>,
+) -> BandFacts {
+    let end = r.stable_at.unwrap_or(now).min(now);
+    let reason = if r.reason_label.is_empty() {
+        "rebalance".to_string()
+    } else {
+        r.reason_label.clone()
+    };
+    BandFacts {
+        generation: r.generation,
+        reason,
+        duration_s: end.saturating_sub(r.started_at) as f64 / 1000.0,
+        before: owners_before(rows, r.started_at),
+        after: owners_after(rows, end, next_start.unwrap_or(now).min(now)),
+    }
+}
+
+fn long_label(f: &BandFacts) -> String {
+    format!(
+        "▼ gen {} · {} · {:.1} s",
+        f.generation, f.reason, f.duration_s
+    )
+}
+
+fn short_label(f: &BandFacts) -> String {
+    format!("g{}", f.generation)
+}
+
+fn text_width(text: &str) -> f64 {
+    text.chars().count() as f64 * LABEL_CHAR_W
+}
+
+/// Puts each label (band start, long text, short text) on the first header line where it clears
+/// the label before it, opening lines up to [`MAX_LABEL_LINES`]. When every line is taken, the last
+/// label of a line shrinks to its short form ("g7") to make room for this one's short form; a label
+/// that fits nowhere even then is left out (its band is still there to hover or focus).
+fn place_labels(labels: &[(f64, String, String)], width: f64) -> Vec<Option<LabelSlot>> {
+    let start = |i: usize, text: &str| {
+        // Labels near the right edge are pulled left so they stay inside the chart.
+        (labels[i].0 + 6.0)
+            .min(width - text_width(text) - 4.0)
+            .max(0.0)
+    };
+    let mut slots: Vec<Option<LabelSlot>> = vec![None; labels.len()];
+    // The index of the last label on each line.
+    let mut last: Vec<usize> = Vec::new();
+    let end = |slots: &[Option<LabelSlot>], j: usize| {
+        slots[j].map_or(0.0, |s: LabelSlot| {
+            s.x + text_width(if s.short { &labels[j].2 } else { &labels[j].1 })
+        })
+    };
+    for i in 0..labels.len() {
+        let mut placed = None;
+        for (text, short) in [(&labels[i].1, false), (&labels[i].2, true)] {
+            let x = start(i, text);
+            let line = (0..last.len())
+                .find(|&l| end(&slots, last[l]) + LABEL_GAP <= x)
+                .or_else(|| (last.len() < MAX_LABEL_LINES).then_some(last.len()));
+            if let Some(line) = line {
+                placed = Some(LabelSlot { line, x, short });
+                break;
+            }
+        }
+        if placed.is_none() {
+            let x = start(i, &labels[i].2);
+            let roomy = (0..last.len()).find(|&l| {
+                let j = last[l];
+                slots[j]
+                    .is_some_and(|s| !s.short && s.x + text_width(&labels[j].2) + LABEL_GAP <= x)
+            });
+            if let Some(line) = roomy {
+                if let Some(s) = slots[last[line]].as_mut() {
+                    s.short = true;
+                }
+                placed = Some(LabelSlot {
+                    line,
+                    x,
+                    short: true,
+                });
+            }
+        }
+        if let Some(slot) = placed {
+            if slot.line == last.len() {
+                last.push(i);
+            } else {
+                last[slot.line] = i;
+            }
+            slots[i] = Some(slot);
+        }
+    }
+    slots
+}
+
+struct Band<'a> {
+    record: &'a RebalanceRecord,
+    facts: &'a BandFacts,
+    slot: Option<LabelSlot>,
+}
+
+fn rebalance_band(
+    band: &Band,
+    axis: &Axis,
+    height: f64,
+    now: Millis,
+    hover: HoverCallbacks,
 ) -> Html {
+    let r = band.record;
+    let f = band.facts;
     let end = r.stable_at.unwrap_or(now).min(now);
     let x0 = axis.x(r.started_at);
     let x1 = axis.x(end).max(x0 + 3.0);
-    let duration = end.saturating_sub(r.started_at) as f64 / 1000.0;
-    let reason = if r.reason_label.is_empty() {
-        "rebalance"
-    } else {
-        r.reason_label.as_str()
-    };
-    let summary = format!("generation {} · {reason} · {duration:.1} s", r.generation);
-    let before = owners_before(rows, r.started_at);
-    let after = owners_after(rows, end, next_start.unwrap_or(now).min(now));
+    let summary = f.summary();
+    let (on_enter, on_focus) = (hover.enter.clone(), hover.enter);
+    let (on_leave, on_blur) = (hover.leave.clone(), hover.leave);
     html! {
-        <g class="rebalance" tabindex="0" aria-label={format!("Rebalance to {summary}. Before: {before}. After: {after}.")}>
-            <title>{ format!("{summary}\nbefore: {before}\nafter: {after}") }</title>
-            <rect x={x0.to_string()} y={(HEAD_H - 6.0).to_string()} width={(x1 - x0).to_string()} height={(height - HEAD_H - 10.0).to_string()} class="band" />
-            <path d={format!("M{} {} l-5 -8 h10 z", x0, HEAD_H - 6.0)} class="marker" />
-            if let Some(line) = label_line {
-                <text x={(x0 + 6.0).to_string()} y={(13 + 13 * line).to_string()} class="band-label">
-                    { format!("▼ gen {} · {reason} · {duration:.1} s", r.generation) }
+        <g class="rebalance" tabindex="0" aria-label={format!("Rebalance to {summary}. Before: {}. After: {}.", f.before, f.after)}
+            onmouseenter={Callback::from(move |_: MouseEvent| on_enter.emit(()))}
+            onmouseleave={Callback::from(move |_: MouseEvent| on_leave.emit(()))}
+            onfocus={Callback::from(move |_: FocusEvent| on_focus.emit(()))}
+            onblur={Callback::from(move |_: FocusEvent| on_blur.emit(()))}>
+            <title>{ format!("{summary}\nbefore: {}\nafter: {}", f.before, f.after) }</title>
+            <rect x={x0.to_string()} y={(axis.head - 6.0).to_string()} width={(x1 - x0).to_string()} height={(height - axis.head - 12.0).to_string()} class="band" />
+            <path d={format!("M{} {} l-5 -8 h10 z", x0, axis.head - 6.0)} class="marker" />
+            if let Some(slot) = band.slot {
+                <text x={slot.x.to_string()} y={(14.0 + LABEL_LINE_H * slot.line as f64).to_string()} class="band-label">
+                    { if slot.short { short_label(f) } else { long_label(f) } }
                 </text>
             }
         </g>
@@ -258,7 +503,7 @@ pub fn consumed_series(
 
 #[cfg(test)]
 mod tests {
-    use super::{owners_after, owners_before};
+    use super::{owners_after, owners_before, place_labels, LabelSlot, MAX_LABEL_LINES};
     use crate::sim::metrics::{compute, PartitionTimeline};
     use crate::sim::world::{Action, World};
     use crate::ui::lessons::LESSONS;
@@ -296,5 +541,66 @@ mod tests {
             owners_after(&rows, r.stable_at.unwrap(), world.now()),
             "c1: P0 P1 · c2: P2 P3 · c3: P4 · c4: P5"
         );
+    }
+
+    fn labels(starts: &[f64]) -> Vec<(f64, String, String)> {
+        starts
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                (
+                    *x,
+                    format!("▼ gen {i} · member joined · 0.8 s"),
+                    format!("g{i}"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn labels_far_apart_share_the_first_line() {
+        let slots = place_labels(&labels(&[100.0, 500.0, 900.0]), 1400.0);
+        assert!(slots.iter().all(|s| matches!(
+            s,
+            Some(LabelSlot {
+                line: 0,
+                short: false,
+                ..
+            })
+        )));
+    }
+
+    #[test]
+    fn close_labels_open_new_lines_then_shrink_the_earlier_ones() {
+        let starts: Vec<f64> = (0..5).map(|i| 100.0 + 30.0 * i as f64).collect();
+        let slots = place_labels(&labels(&starts), 1400.0);
+        let lines: Vec<_> = slots.iter().map(|s| s.map(|s| (s.line, s.short))).collect();
+        assert_eq!(
+            lines,
+            [
+                Some((0, true)),
+                Some((1, false)),
+                Some((2, false)),
+                Some((3, false)),
+                Some((0, true))
+            ]
+        );
+        assert_eq!(MAX_LABEL_LINES, 4);
+    }
+
+    #[test]
+    fn a_label_with_no_room_even_when_short_is_left_out() {
+        let starts: Vec<f64> = (0..6).map(|i| 100.0 + 4.0 * i as f64).collect();
+        let slots = place_labels(&labels(&starts), 1400.0);
+        assert!(slots[..4].iter().all(Option::is_some));
+        assert_eq!(slots[4], None);
+        assert_eq!(slots[5], None);
+    }
+
+    #[test]
+    fn a_label_at_the_right_edge_stays_inside() {
+        let slots = place_labels(&labels(&[100.0, 1390.0]), 1400.0);
+        let last = slots[1].unwrap();
+        assert!(last.x + 30.0 * 7.6 <= 1400.0);
     }
 }

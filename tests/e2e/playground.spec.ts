@@ -48,6 +48,12 @@ test('a fourth consumer joins: one eager rebalance, everyone revokes, range give
     /Before: c1: P0 P1 · c2: P2 P3 · c3: P4 P5\. After: c1: P0 P1 · c2: P2 P3 · c3: P4 · c4: P5\.$/,
   );
   await marker.focus();
+  // Focus (or hover) shows the same before → after as visible text under the chart.
+  const detail = page.getByRole('tabpanel').getByRole('status');
+  await expect(detail).toContainText(/^Generation 2 · member joined · \d+\.\d s/);
+  await expect(detail).toContainText(
+    'before: c1: P0 P1 · c2: P2 P3 · c3: P4 P5 → after: c1: P0 P1 · c2: P2 P3 · c3: P4 · c4: P5',
+  );
   await shot(page, 'join-rebalance');
   // The members learned of the rebalance from their heartbeat's answer, shown even with heartbeats hidden.
   await page.getByRole('tab', { name: 'Protocol' }).click();
@@ -181,9 +187,44 @@ test('the protocol view shows JoinGroup and SyncGroup and a message\'s fields on
   await expect(diagram).toContainText('SyncGroup');
   await diagram.getByRole('button', { name: /^SyncGroup from c1 to coordinator/ }).first().click();
   await expect(page.getByRole('complementary', { name: 'Message fields' })).toContainText('assignments');
+  // The arrows are buttons for the keyboard too: focus one and press Enter.
+  const join = diagram.getByRole('button', { name: /^JoinGroup from c2 to coordinator .*, request$/ }).first();
+  await join.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('complementary', { name: 'Message fields' })).toContainText('JoinGroup request');
   await page.getByLabel('Hide heartbeats').uncheck();
   await play(page);
   await expect(diagram).toContainText('Heartbeat', { timeout: 20_000 });
   await pause(page);
   await shot(page, 'protocol');
+});
+
+test('rebalance labels close together take separate lines and never overlap', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  // Three joins a moment apart: three rebalances within a few seconds.
+  const form = page.getByRole('region', { name: 'Add a consumer' });
+  for (let i = 0; i < 3; i++) {
+    await form.getByRole('button', { name: 'Add consumer' }).click();
+    await play(page);
+    await page.waitForTimeout(250);
+    await pause(page);
+  }
+  await play(page);
+  await expect.poll(() => simTime(page), { timeout: 20_000 }).toBeGreaterThan(40_000);
+  await expect(group(page).getByLabel('Group state')).toHaveText('Stable', { timeout: 30_000 });
+  await pause(page);
+  expect((await rebalances(page)).length).toBeGreaterThanOrEqual(3);
+  const timeline = page.getByRole('img', { name: 'Ownership timeline of orders-app' });
+  const labels = await timeline.locator('.band-label').all();
+  const boxes = [];
+  for (const l of labels) boxes.push((await l.boundingBox())!);
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i], boxes[j]];
+      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+      expect(apart, `labels ${i} and ${j} overlap`).toBe(true);
+    }
+  }
+  await shot(page, 'timeline-close-rebalances');
 });

@@ -66,7 +66,8 @@ async function compareAJoin(page: Page) {
 test('compare: eager revokes everything, cooperative only what moves', async ({ page }) => {
   await compareAJoin(page);
   const table = page.getByRole('table', { name: 'Comparison metrics' });
-  await expect(table.getByRole('row', { name: /^Rebalances/ })).toHaveText(/Rebalances \(generations\)\s*2\D+3/);
+  // Counted, not ranked: cooperative's second round is its price, not a loss.
+  expect(await table.getByRole('row', { name: /^Rebalances/ }).locator('td').allInnerTexts()).toEqual(['2', '3']);
   await expect(table.getByRole('row', { name: /^Partitions revoked/ })).toHaveText(/Partitions revoked\s*6\s*1/);
   await shot(page, 'compare');
 });
@@ -117,4 +118,39 @@ test('a second process with a live static member\'s group.instance.id fences the
   expect(await generation(page)).toBe(1);
   expect(await owned(page, 'c2')).toBe('—');
   await shot(page, 'static-fenced');
+});
+
+test('compare: Kill from the compare controls reaches every lane; both rebalance when the session expires', async ({ page }) => {
+  // A projector's size: the compare view must stay readable here.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  const eager = page.getByRole('region', { name: 'Lane eager · range' });
+  const coop = page.getByRole('region', { name: 'Lane cooperative · cooperative-sticky' });
+  await setSpeed(page, '10×');
+  await play(page);
+  await expect(await laneState(page, 'eager · range')).toHaveText('Stable · generation 1', { timeout: 30_000 });
+  await expect(await laneState(page, 'cooperative · cooperative-sticky')).toHaveText('Stable · generation 1', { timeout: 30_000 });
+  await pause(page);
+
+  // The group cards are not shown while comparing: this is the only "Kill c2" on the page.
+  await expect(page.getByRole('button', { name: 'Kill c2' })).toHaveCount(1);
+  const c2 = page.getByRole('listitem', { name: 'Controls for c2' });
+  await c2.getByRole('button', { name: 'Kill c2' }).click();
+  await expect(c2.getByLabel('State of c2 per lane')).toHaveText(/eager · range: dead\s*cooperative · cooperative-sticky: dead/);
+
+  await play(page);
+  await expect(eager.getByLabel('Last rebalance')).toContainText('session expired', { timeout: 30_000 });
+  await expect(coop.getByLabel('Last rebalance')).toContainText('session expired', { timeout: 30_000 });
+  await expect(await laneState(page, 'eager · range')).toHaveText(/^Stable/, { timeout: 30_000 });
+  await expect(await laneState(page, 'cooperative · cooperative-sticky')).toHaveText(/^Stable/, { timeout: 30_000 });
+  await pause(page);
+  // Each lane's own timeline marks the expiry.
+  await expect(eager.getByLabel(/^Rebalance to generation 2 · session expired/)).toHaveCount(1);
+  await expect(coop.getByLabel(/^Rebalance to generation 2 · session expired/)).toHaveCount(1);
+  // Fewer rebalances is not better in itself: that row gets no ✓.
+  const table = page.getByRole('table', { name: 'Comparison metrics' });
+  await expect(table.getByRole('row', { name: /^Rebalances/ })).not.toContainText('✓');
+  await shot(page, 'compare-kill');
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  await shot(page, 'compare-kill-dark');
 });

@@ -35,4 +35,9 @@ impl<T> Out<T> {
     pub fn record(&mut self, event: TraceEvent) {
         self.trace.push(event);
     }
+
+    /// The messages sent, in order.
+    pub fn sends(&self) -> impl Iterator<Item = &(Endpoint, Message)> {
+        self.sends.iter()
+    }
 }

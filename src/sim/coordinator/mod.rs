@@ -91,11 +91,19 @@ impl fmt::Display for RebalanceReason {
             RebalanceReason::LeaderRejoined {
                 member_id,
                 client_reason,
-            } => write!(f, "leader {member_id} re-joining group; client reason: {client_reason}"),
+            } => write!(
+                f,
+                "leader {member_id} re-joining group; client reason: {}",
+                client_reason_text(client_reason)
+            ),
             RebalanceReason::MemberMetadataChanged {
                 member_id,
                 client_reason,
-            } => write!(f, "updating metadata for member {member_id}; client reason: {client_reason}"),
+            } => write!(
+                f,
+                "updating metadata for member {member_id}; client reason: {}",
+                client_reason_text(client_reason)
+            ),
             RebalanceReason::PendingSyncExpired { member_ids } => write!(
                 f,
                 "removing [{}] on pending sync request expiration",
@@ -109,6 +117,14 @@ impl fmt::Display for RebalanceReason {
                 "group's selected protocol will change because static member {member_id} joined with change of protocol"
             ),
         }
+    }
+}
+
+/// `JoinGroupRequest.joinReason`: an empty reason is logged as "not provided".
+fn client_reason_text(reason: &JoinReason) -> String {
+    match reason.to_string() {
+        text if text.is_empty() => "not provided".to_string(),
+        text => text,
     }
 }
 
@@ -1381,7 +1397,7 @@ mod tests {
                     sticky_user_data: None,
                 },
             }],
-            reason: JoinReason::InitialJoin,
+            reason: JoinReason::None,
             client_id: "late".into(),
         };
         world.coordinator.handle(

@@ -233,6 +233,8 @@ pub struct KafkaConsumer {
     next_auto_commit_at: Millis,
     /// OffsetCommits awaiting their response, with the generation each was sent under.
     commits_in_flight: BTreeMap<u64, Generation>,
+    /// `close()` is waiting for this synchronous commit's reply.
+    closing_commit: Option<u64>,
 
     next_correlation_id: u64,
     app_token: u64,
@@ -284,6 +286,7 @@ impl KafkaConsumer {
             group_subscription: BTreeSet::new(),
             next_auto_commit_at: 0,
             commits_in_flight: BTreeMap::new(),
+            closing_commit: None,
             next_correlation_id: 0,
             app_token: 0,
             heartbeat_token: 0,
@@ -384,18 +387,39 @@ impl KafkaConsumer {
         self.poll_pass(now, out);
     }
 
-    /// `close()`: commit, give up the partitions through the listener, and (dynamic members only) LeaveGroup.
+    /// `close()`, step one: `maybeAutoCommitOffsetsSync` sends the commit and the application waits for
+    /// its reply; the consumer stops polling but is not closed yet (its card keeps its state). With
+    /// nothing to commit it finishes at once.
     pub fn close(&mut self, now: Millis, out: &mut CoOut) {
-        if !self.is_running() {
+        if !self.is_running() || self.is_closing() {
             return;
         }
+        // The application thread is inside close() now: no more poll() passes.
+        self.app_token += 1;
+        self.app = AppThread::InPoll;
+        self.last_poll_at = now;
         if self.config.enable_auto_commit
             && self.member_state == MemberState::Stable
             && !self.owned.is_empty()
         {
-            self.send_offset_commit(out);
+            let id = self.send_offset_commit(out);
+            self.closing_commit = Some(id);
+            return;
         }
-        // onLeavePrepare
+        self.finish_close(out);
+    }
+
+    /// Whether `close()` is waiting for its synchronous commit.
+    pub fn is_closing(&self) -> bool {
+        self.closing_commit.is_some()
+    }
+
+    /// `close()`, step two, once the commit is answered (whatever its error: Kafka logs a failed
+    /// close-time auto-commit and carries on): `onLeavePrepare` gives up the partitions through the
+    /// listener, then a dynamic member sends LeaveGroup.
+    fn finish_close(&mut self, out: &mut CoOut) {
+        self.closing_commit = None;
+        self.heartbeat.disable();
         if !self.owned.is_empty() {
             let kind = if self.generation.is_reset()
                 || matches!(
@@ -412,8 +436,6 @@ impl KafkaConsumer {
         }
         self.maybe_leave_group(LeaveReason::ConsumerClosed, out);
         self.lifecycle = Lifecycle::Closed;
-        self.heartbeat.disable();
-        let _ = now;
     }
 
     /// `kill -9`: the process vanishes without a word; its partitions are no longer consumed.
@@ -435,7 +457,7 @@ impl KafkaConsumer {
 
     /// The application gets stuck in user code for `ms` (a slow batch, a GC pause, a blocked call).
     pub fn stall(&mut self, now: Millis, ms: Millis, out: &mut CoOut) {
-        if !self.is_running() {
+        if !self.is_running() || self.is_closing() {
             return;
         }
         if self.app == AppThread::InPoll {
@@ -472,7 +494,7 @@ impl KafkaConsumer {
             return;
         }
         match timer {
-            ConsumerTimer::App { token } if token == self.app_token => {
+            ConsumerTimer::App { token } if token == self.app_token && !self.is_closing() => {
                 self.app = AppThread::InPoll;
                 self.poll_pass(now, out);
             }
@@ -529,7 +551,7 @@ impl KafkaConsumer {
     // -----------------------------------------------------------------------------------------
 
     fn poll_pass(&mut self, now: Millis, out: &mut CoOut) {
-        if !self.is_running() {
+        if !self.is_running() || self.is_closing() {
             return;
         }
         self.last_poll_at = now;
@@ -1136,6 +1158,9 @@ impl KafkaConsumer {
             self.join_prepare_commit_done = true;
             self.wake_app_if_in_poll(now, out);
         }
+        if self.closing_commit == Some(correlation_id) {
+            self.finish_close(out);
+        }
     }
 
     fn request_metadata(&mut self, out: &mut CoOut) {
@@ -1432,5 +1457,45 @@ mod tests {
             joins[0].reason.to_string(),
             "encountered ILLEGAL_GENERATION from OFFSET_COMMIT response"
         );
+    }
+
+    #[test]
+    fn close_with_a_failed_commit_still_closes_and_reports_the_partitions_lost() {
+        let mut c = stable_consumer(None);
+        let mut out = CoOut::default();
+        c.close(100, &mut out);
+        assert!(c.is_closing() && c.is_running());
+        assert!(
+            out.trace().next().is_none(),
+            "no callback before the commit reply"
+        );
+        let Some(Request::OffsetCommit(_)) = sent_requests(&out).pop() else {
+            panic!("close() commits first");
+        };
+        let id = c.closing_commit.unwrap();
+        let out = commit_response(&mut c, id, Errors::UnknownMemberId);
+        assert_eq!(c.lifecycle, Lifecycle::Closed);
+        assert!(out.trace().any(|e| matches!(
+            e,
+            TraceEvent::Callback {
+                kind: CallbackKind::Lost,
+                ..
+            }
+        )));
+        // The reset left the member Unjoined: no LeaveGroup.
+        assert!(!sent_requests(&out)
+            .iter()
+            .any(|r| matches!(r, Request::LeaveGroup(_))));
+    }
+
+    #[test]
+    fn a_kill_while_closing_wins() {
+        let mut c = stable_consumer(None);
+        c.close(100, &mut CoOut::default());
+        let id = c.closing_commit.unwrap();
+        c.kill(&mut CoOut::default());
+        let out = commit_response(&mut c, id, Errors::None);
+        assert_eq!(c.lifecycle, Lifecycle::Dead);
+        assert!(out.emitted.is_empty());
     }
 }

@@ -1352,16 +1352,15 @@ mod tests {
     use crate::sim::{Scenario, World};
 
     fn take_join_response(out: &mut COut) -> JoinGroupResponse {
-        for (_, message) in out.sends.drain(..) {
-            if let Message::Response {
+        let found = out.sends().find_map(|(_, message)| match message {
+            Message::Response {
                 body: Response::JoinGroup(r),
                 ..
-            } = message
-            {
-                return r;
-            }
-        }
-        panic!("no JoinGroup response");
+            } => Some(r.clone()),
+            _ => None,
+        });
+        out.emitted.clear();
+        found.expect("no JoinGroup response")
     }
 
     #[test]
@@ -1433,7 +1432,7 @@ mod tests {
         // Kafka counts it as a valid leave: Stable → PreparingRebalance, as for any member leaving.
         assert_eq!(group.state, ClassicGroupState::PreparingRebalance);
         assert_eq!(group.generation_id, generation);
-        assert!(out.trace.iter().any(|e| matches!(
+        assert!(out.trace().any(|e| matches!(
             e,
             TraceEvent::RebalanceStarted { .. } | TraceEvent::GroupStateChanged { .. }
         )));

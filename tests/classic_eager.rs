@@ -150,10 +150,11 @@ fn scenario_b_leave(t: &Timeouts) {
     let rebalances = rebalances_since(&world, "g", ACT_AT);
     assert_eq!(rebalances.len(), 1);
     assert_eq!(rebalances[0].1, "member left");
+    // close() waits for its OffsetCommit's reply (2 + 2 ms) before sending LeaveGroup (2 ms).
     assert_eq!(
         rebalances[0].2,
-        ACT_AT + 2,
-        "the LeaveGroup starts it on arrival"
+        ACT_AT + 6,
+        "the LeaveGroup, sent once the close-time commit is answered, starts it on arrival"
     );
     let revoked = revoked_by(&world, ACT_AT);
     assert_eq!(

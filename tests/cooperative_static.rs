@@ -340,6 +340,9 @@ fn bounce_with(world: &mut World, consumer: &str, strategy: &str) {
             consumer: consumer.into(),
         },
     );
+    // close() returns once its commit is answered and LeaveGroup is sent: a few ms.
+    let closing = world.now();
+    world.run_until(closing + 10);
     apply(
         world,
         Action::SetConsumerConfig {

@@ -294,3 +294,99 @@ fn eager_range_static_restart_matches_kafka() {
     }
     assert_eq!(ownership(&world), expected_final);
 }
+
+/// Kafka's `close()` commits synchronously and waits for the reply before `onPartitionsRevoked` and
+/// LeaveGroup: in the real trace the revocation comes a round trip after the `close()` call. The model
+/// must show OffsetCommit sent → its response → onPartitionsRevoked → LeaveGroup, in that order.
+#[test]
+fn close_commits_and_waits_before_revoking_and_leaving_as_kafka_does() {
+    use rebalance_lab::sim::protocol::{Message, Request, Response};
+    for (name, strategy) in [
+        ("eager-range-b-leave-close", "range"),
+        ("cooperative-sticky-b-leave-close", "cooperative-sticky"),
+    ] {
+        let path = format!(
+            "{}/tests/data/reference-traces/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let close_at = v["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["action"].as_str().unwrap().contains("c2 close()"))
+            .unwrap()["t"]
+            .as_u64()
+            .unwrap();
+        let revoked_at = v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| {
+                e["consumer"] == "c2" && e["ev"] == "revoked" && e["t"].as_u64() > Some(close_at)
+            })
+            .unwrap()["t"]
+            .as_u64()
+            .unwrap();
+        assert!(
+            revoked_at > close_at,
+            "{name}: Kafka revokes after the close-time commit returns"
+        );
+
+        let (mut world, _) = model(strategy);
+        let closed_at = world.now();
+        world
+            .apply(Action::CloseConsumer {
+                consumer: "c2".into(),
+            })
+            .unwrap();
+        world.run_until(closed_at + 1_000);
+        let mut steps = Vec::new();
+        for e in world.trace().iter().filter(|e| e.at >= closed_at) {
+            let step = match &e.event {
+                TraceEvent::MessageSent {
+                    message:
+                        Message::Request {
+                            body: Request::OffsetCommit(r),
+                            ..
+                        },
+                    ..
+                } if r.member_id.starts_with("consumer-g-2") => "commit sent",
+                TraceEvent::MessageDelivered {
+                    to: rebalance_lab::sim::trace::Endpoint::Consumer { handle, .. },
+                    message:
+                        Message::Response {
+                            body: Response::OffsetCommit(_),
+                            ..
+                        },
+                    ..
+                } if handle == "c2" => "commit answered",
+                TraceEvent::Callback {
+                    consumer,
+                    kind: CallbackKind::Revoked,
+                    ..
+                } if consumer == "c2" => "revoked",
+                TraceEvent::MessageSent {
+                    message:
+                        Message::Request {
+                            body: Request::LeaveGroup(_),
+                            ..
+                        },
+                    ..
+                } => "leave sent",
+                _ => continue,
+            };
+            steps.push((step, e.at));
+        }
+        let names: Vec<_> = steps.iter().map(|(s, _)| *s).collect();
+        assert_eq!(
+            names,
+            ["commit sent", "commit answered", "revoked", "leave sent"],
+            "{name}: {steps:?}"
+        );
+        assert!(
+            steps[2].1 > closed_at,
+            "{name}: the revocation waits for the commit reply"
+        );
+    }
+}

@@ -540,3 +540,36 @@ fn a_step_lands_on_the_next_instant_that_records_something() {
         assert!(world.trace()[before..].iter().all(|e| e.at == t));
     }
 }
+
+#[test]
+fn join_group_reasons_are_kafkas_strings() {
+    use rebalance_lab::sim::protocol::{Message, Request};
+    use rebalance_lab::sim::trace::{Endpoint, TraceEvent};
+    let mut world = World::new(&example()).unwrap();
+    world.run_until(10_000);
+    let joins: Vec<(String, String)> = world
+        .trace()
+        .iter()
+        .filter_map(|e| match &e.event {
+            TraceEvent::MessageSent {
+                from: Endpoint::Consumer { handle, .. },
+                message:
+                    Message::Request {
+                        body: Request::JoinGroup(r),
+                        ..
+                    },
+                ..
+            } if handle == "c1" => Some((r.member_id.clone(), r.reason.to_string())),
+            _ => None,
+        })
+        .collect();
+    assert!(joins.len() >= 2, "{joins:?}");
+    // rejoinReason starts empty; MEMBER_ID_REQUIRED names the id to come back with.
+    assert_eq!(joins[0], (String::new(), String::new()));
+    let member_id = joins[1].0.clone();
+    assert!(!member_id.is_empty());
+    assert_eq!(
+        joins[1].1,
+        format!("need to re-join with the given member-id: {member_id}")
+    );
+}

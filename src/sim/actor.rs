@@ -5,27 +5,33 @@ use super::protocol::Message;
 use super::time::Millis;
 use super::trace::{Endpoint, TraceEvent};
 
+/// One thing an actor produced, in the order it happened.
+#[derive(Debug)]
+pub enum Emitted {
+    Send(Endpoint, Message),
+    Record(TraceEvent),
+}
+
 /// What an actor produced in one step. `T` is the actor's own timer type; timers are absolute times.
+/// Sent messages and trace events share one list, so the trace shows them in causal order.
 #[derive(Debug)]
 pub struct Out<T> {
-    pub sends: Vec<(Endpoint, Message)>,
+    pub emitted: Vec<Emitted>,
     pub timers: Vec<(Millis, T)>,
-    pub trace: Vec<TraceEvent>,
 }
 
 impl<T> Default for Out<T> {
     fn default() -> Self {
         Self {
-            sends: Vec::new(),
+            emitted: Vec::new(),
             timers: Vec::new(),
-            trace: Vec::new(),
         }
     }
 }
 
 impl<T> Out<T> {
     pub fn send(&mut self, to: Endpoint, message: Message) {
-        self.sends.push((to, message));
+        self.emitted.push(Emitted::Send(to, message));
     }
 
     pub fn set_timer(&mut self, at: Millis, timer: T) {
@@ -33,6 +39,22 @@ impl<T> Out<T> {
     }
 
     pub fn record(&mut self, event: TraceEvent) {
-        self.trace.push(event);
+        self.emitted.push(Emitted::Record(event));
+    }
+
+    /// The messages sent, in order.
+    pub fn sends(&self) -> impl Iterator<Item = (&Endpoint, &Message)> {
+        self.emitted.iter().filter_map(|e| match e {
+            Emitted::Send(to, message) => Some((to, message)),
+            Emitted::Record(_) => None,
+        })
+    }
+
+    /// The trace events recorded, in order.
+    pub fn trace(&self) -> impl Iterator<Item = &TraceEvent> {
+        self.emitted.iter().filter_map(|e| match e {
+            Emitted::Record(event) => Some(event),
+            Emitted::Send(..) => None,
+        })
     }
 }

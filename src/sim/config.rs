@@ -256,15 +256,26 @@ pub const CONSUMER_CONFIG_NAMES: &[&str] = &[
     "processing.time.ms",
 ];
 
-/// The Kafka names of every setting [`BrokerConfig`] holds.
+/// The names of every setting [`BrokerConfig`] holds: Kafka's broker configs, then the simulation-only
+/// [`NEW_MEMBER_JOIN_TIMEOUT_KNOB`].
 pub const BROKER_CONFIG_NAMES: &[&str] = &[
     "group.initial.rebalance.delay.ms",
     "group.min.session.timeout.ms",
     "group.max.session.timeout.ms",
     "group.max.size",
-    "group.classic.new.member.join.timeout.ms",
     "num.partitions",
+    NEW_MEMBER_JOIN_TIMEOUT_KNOB,
 ];
+
+/// Simulation-only broker knob: how long a new member's parked JoinGroup may wait. Kafka has **no such
+/// config**: the classic group coordinator hard-codes this at 5 minutes
+/// (`GroupCoordinatorConfig.CLASSIC_GROUP_NEW_MEMBER_JOIN_TIMEOUT_MS` = 300000); the knob exists only so
+/// scenarios can shorten it.
+pub const NEW_MEMBER_JOIN_TIMEOUT_KNOB: &str = "sim.classic.new.member.join.timeout.ms";
+
+/// The name earlier versions of this lab accepted for [`NEW_MEMBER_JOIN_TIMEOUT_KNOB`]; still accepted,
+/// but it is not a Kafka config either.
+pub const NEW_MEMBER_JOIN_TIMEOUT_KNOB_OLD_NAME: &str = "group.classic.new.member.join.timeout.ms";
 
 /// Settings that describe the simulated application rather than the Kafka client: they may change while
 /// a consumer runs. Every other setting is read once, when the `KafkaConsumer` is constructed.
@@ -535,7 +546,9 @@ pub struct BrokerConfig {
     pub group_min_session_timeout_ms: Millis,
     pub group_max_session_timeout_ms: Millis,
     pub group_max_size: u32,
-    /// `group.classic.new.member.join.timeout.ms` (internal): how long a new member's parked JoinGroup may wait.
+    /// Simulation-only knob `sim.classic.new.member.join.timeout.ms`: how long a new member's parked
+    /// JoinGroup may wait. Not a Kafka config: Kafka hard-codes 300000 ms
+    /// (`GroupCoordinatorConfig.CLASSIC_GROUP_NEW_MEMBER_JOIN_TIMEOUT_MS`).
     pub group_classic_new_member_join_timeout_ms: Millis,
     /// `num.partitions`: partitions of a topic created without a count.
     pub num_partitions: u32,
@@ -582,6 +595,28 @@ impl BrokerConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_member_join_timeout_is_a_simulation_only_knob_under_both_names() {
+        let mut b = BrokerConfig::default();
+        assert_eq!(b.group_classic_new_member_join_timeout_ms, 300_000);
+        b.set("sim.classic.new.member.join.timeout.ms", "1000")
+            .unwrap();
+        assert_eq!(b.group_classic_new_member_join_timeout_ms, 1_000);
+        b.set("group.classic.new.member.join.timeout.ms", "2000")
+            .unwrap();
+        assert_eq!(b.group_classic_new_member_join_timeout_ms, 2_000);
+        // The list of known names shows the knob under its simulation-only name, not as a Kafka config.
+        let err = b.set("no.such.setting", "1").unwrap_err().to_string();
+        assert!(
+            err.contains("sim.classic.new.member.join.timeout.ms"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("group.classic.new.member.join.timeout.ms"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn defaults_are_kafka_4() {

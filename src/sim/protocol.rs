@@ -98,15 +98,56 @@ pub struct JoinGroupRequestProtocol {
     pub metadata: ConsumerProtocolSubscription,
 }
 
-/// Why the client is (re)joining: the `reason` field of JoinGroup (KIP-800), in the Java client's words.
+/// The request types whose response errors make the client reset its state (`ApiKeys` names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ApiKey {
+    JoinGroup,
+    SyncGroup,
+    Heartbeat,
+    OffsetCommit,
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ApiKey::JoinGroup => "JOIN_GROUP",
+            ApiKey::SyncGroup => "SYNC_GROUP",
+            ApiKey::Heartbeat => "HEARTBEAT",
+            ApiKey::OffsetCommit => "OFFSET_COMMIT",
+        })
+    }
+}
+
+impl Errors {
+    /// The simple name of the exception the Java client raises for this error (`Errors.exception()`).
+    pub fn exception_name(self) -> &'static str {
+        match self {
+            Errors::None => "ApiException",
+            Errors::CoordinatorNotAvailable => "CoordinatorNotAvailableException",
+            Errors::IllegalGeneration => "IllegalGenerationException",
+            Errors::InconsistentGroupProtocol => "InconsistentGroupProtocolException",
+            Errors::UnknownMemberId => "UnknownMemberIdException",
+            Errors::InvalidSessionTimeout => "InvalidSessionTimeoutException",
+            Errors::RebalanceInProgress => "RebalanceInProgressException",
+            Errors::MemberIdRequired => "MemberIdRequiredException",
+            Errors::FencedInstanceId => "FencedInstanceIdException",
+            Errors::GroupMaxSizeReached => "GroupMaxSizeReachedException",
+        }
+    }
+}
+
+/// Why the client is (re)joining: the `reason` field of JoinGroup (KIP-800), in the Java client's words
+/// (the short reason `AbstractCoordinator.requestRejoin` stores in `rejoinReason`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JoinReason {
-    /// The first join of a new consumer.
-    InitialJoin,
+    /// `""`: no reason. `rejoinReason` starts empty (a new consumer's first join) and is emptied again
+    /// when a SyncGroup succeeds.
+    None,
     /// `MEMBER_ID_REQUIRED`: rejoin with the id the coordinator gave.
-    MemberIdRequired,
-    /// A heartbeat answered `REBALANCE_IN_PROGRESS`.
+    MemberIdRequired(String),
+    /// A heartbeat answered `REBALANCE_IN_PROGRESS` while Stable.
     GroupIsRebalancing,
     /// The leader's metadata snapshot no longer matches the cluster (partitions added, topic created or deleted).
     MetadataChanged,
@@ -114,23 +155,50 @@ pub enum JoinReason {
     RevokedPartitions,
     /// The subscription changed since the last join.
     SubscriptionChanged,
-    /// The previous join or sync failed with this error; the client retries.
+    /// The SyncGroup assignment names topics the member is not subscribed to.
+    AssignmentMismatch,
+    /// The previous join or sync failed with this error (`joinGroupIfNeeded`); the client retries.
     RebalanceFailed(Errors),
-    /// The generation was reset (poll timeout, fencing) and the member starts over.
+    /// `resetStateOnResponseError`: this response error reset the member's state.
+    ResponseError { error: Errors, api: ApiKey },
+    /// An OffsetCommit answered `REBALANCE_IN_PROGRESS`.
+    CommitRebalanceInProgress,
+    /// `resetGenerationOnLeaveGroup` (poll timeout, close): the member starts over.
     GenerationReset,
+    /// The SyncGroup succeeded but the heartbeat thread reset the generation/state before `poll()` could
+    /// apply it; holds them as Java prints them: `Generation{generationId=-1, memberId='', protocol='null'}/UNJOINED`.
+    StateModifiedByHeartbeatThread(String),
 }
 
 impl fmt::Display for JoinReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            JoinReason::InitialJoin => f.write_str("initial join"),
-            JoinReason::MemberIdRequired => f.write_str("need to re-join with the given member-id"),
+            JoinReason::None => Ok(()),
+            JoinReason::MemberIdRequired(member_id) => {
+                write!(f, "need to re-join with the given member-id: {member_id}")
+            }
             JoinReason::GroupIsRebalancing => f.write_str("group is already rebalancing"),
             JoinReason::MetadataChanged => f.write_str("cached metadata has changed"),
             JoinReason::RevokedPartitions => f.write_str("need to revoke partitions and re-join"),
             JoinReason::SubscriptionChanged => f.write_str("subscription has changed"),
-            JoinReason::RebalanceFailed(e) => write!(f, "rebalance failed due to {e}"),
+            JoinReason::AssignmentMismatch => {
+                f.write_str("received assignment does not match the current subscription")
+            }
+            JoinReason::RebalanceFailed(e) => {
+                write!(f, "rebalance failed due to {}", e.exception_name())
+            }
+            JoinReason::ResponseError { error, api } => {
+                write!(f, "encountered {error} from {api} response")
+            }
+            JoinReason::CommitRebalanceInProgress => {
+                f.write_str("offset commit failed since group is already rebalancing")
+            }
             JoinReason::GenerationReset => f.write_str("consumer pro-actively leaving the group"),
+            JoinReason::StateModifiedByHeartbeatThread(generation_and_state) => write!(
+                f,
+                "rebalance failed since the generation/state was modified by heartbeat thread to \
+                 {generation_and_state} before the rebalance callback triggered"
+            ),
         }
     }
 }
@@ -516,6 +584,55 @@ impl fmt::Display for Message {
                     write!(f, "Metadata response [{}]", t.join(", "))
                 }
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_reasons_use_the_java_clients_strings() {
+        let cases = [
+            (JoinReason::None, ""),
+            (
+                JoinReason::RebalanceFailed(Errors::RebalanceInProgress),
+                "rebalance failed due to RebalanceInProgressException",
+            ),
+            (
+                JoinReason::RebalanceFailed(Errors::UnknownMemberId),
+                "rebalance failed due to UnknownMemberIdException",
+            ),
+            (
+                JoinReason::ResponseError {
+                    error: Errors::IllegalGeneration,
+                    api: ApiKey::SyncGroup,
+                },
+                "encountered ILLEGAL_GENERATION from SYNC_GROUP response",
+            ),
+            (
+                JoinReason::ResponseError {
+                    error: Errors::UnknownMemberId,
+                    api: ApiKey::JoinGroup,
+                },
+                "encountered UNKNOWN_MEMBER_ID from JOIN_GROUP response",
+            ),
+            (
+                JoinReason::GenerationReset,
+                "consumer pro-actively leaving the group",
+            ),
+            (
+                JoinReason::StateModifiedByHeartbeatThread(
+                    "Generation{generationId=-1, memberId='', protocol='null'}/UNJOINED".into(),
+                ),
+                "rebalance failed since the generation/state was modified by heartbeat thread to \
+                 Generation{generationId=-1, memberId='', protocol='null'}/UNJOINED before the \
+                 rebalance callback triggered",
+            ),
+        ];
+        for (reason, text) in cases {
+            assert_eq!(reason.to_string(), text);
         }
     }
 }

@@ -276,7 +276,7 @@ impl Scenario {
 }
 
 impl BrokerConfig {
-    /// Sets one broker setting by its Kafka name.
+    /// Sets one broker setting by its Kafka name (or the simulation-only new-member join timeout knob).
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
         let number = |v: &str| {
             v.trim()
@@ -304,7 +304,9 @@ impl BrokerConfig {
             "group.max.size" => {
                 self.group_max_size = at_most_u32("group.max.size", number(value)?)?
             }
-            "group.classic.new.member.join.timeout.ms" => {
+            // Simulation-only: Kafka hard-codes this at 300000 ms and has no config for it.
+            super::config::NEW_MEMBER_JOIN_TIMEOUT_KNOB
+            | super::config::NEW_MEMBER_JOIN_TIMEOUT_KNOB_OLD_NAME => {
                 self.group_classic_new_member_join_timeout_ms = number(value)?
             }
             "num.partitions" => {

@@ -1,5 +1,6 @@
 //! The World: the network, the clock and every actor. Nothing else moves time.
 
+use super::actor::Emitted;
 use super::actor::Out;
 use super::client::{ConsumerState, ConsumerTimer, KafkaConsumer, Lifecycle};
 use super::config::{BrokerConfig, ConfigError, SIMULATION_ONLY_NAMES};
@@ -737,11 +738,11 @@ impl World {
     }
 
     fn dispatch_coordinator(&mut self, out: Out<CoordinatorTimer>) {
-        for event in out.trace {
-            self.record(event);
-        }
-        for (to, message) in out.sends {
-            self.send(Endpoint::Broker, to, message);
+        for emitted in out.emitted {
+            match emitted {
+                Emitted::Send(to, message) => self.send(Endpoint::Broker, to, message),
+                Emitted::Record(event) => self.record(event),
+            }
         }
         for (at, timer) in out.timers {
             self.queue.push(at, Event::Coordinator(timer));
@@ -763,11 +764,13 @@ impl World {
         f(consumer, now, &mut out);
         let from = consumer.endpoint();
         let incarnation = consumer.incarnation;
-        for event in out.trace {
-            self.record(event);
-        }
-        for (to, message) in out.sends {
-            self.send(from.clone(), to, message);
+        // One ordered list: the trace shows sends and events in the order the actor produced them.
+        // (Message delivery order is unchanged: sends keep their relative order and precede the timers.)
+        for emitted in out.emitted {
+            match emitted {
+                Emitted::Send(to, message) => self.send(from.clone(), to, message),
+                Emitted::Record(event) => self.record(event),
+            }
         }
         for (at, timer) in out.timers {
             self.queue.push(

@@ -33,6 +33,18 @@ pub enum MemberState {
     Stable,
 }
 
+impl MemberState {
+    /// How Java prints the state (`MemberState.toString`).
+    pub fn java_name(self) -> &'static str {
+        match self {
+            MemberState::Unjoined => "UNJOINED",
+            MemberState::PreparingRebalance => "PREPARING_REBALANCE",
+            MemberState::CompletingRebalance => "COMPLETING_REBALANCE",
+            MemberState::Stable => "STABLE",
+        }
+    }
+}
+
 /// `Generation`: the generation, member id and protocol of the last successful join.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Generation {
@@ -198,6 +210,8 @@ pub struct KafkaConsumer {
     join_prepare_commit: Option<u64>,
     join_prepare_commit_done: bool,
     pub heartbeat: Heartbeat,
+    /// A fatal error the heartbeat thread caught (FENCED_INSTANCE_ID); `poll()` throws it next time.
+    heartbeat_failure: Option<Errors>,
 
     // ConsumerCoordinator / SubscriptionState
     pub is_leader: bool,
@@ -217,6 +231,10 @@ pub struct KafkaConsumer {
     pub assignment_snapshot: Option<BTreeMap<String, i32>>,
     group_subscription: BTreeSet<String>,
     next_auto_commit_at: Millis,
+    /// OffsetCommits awaiting their response, with the generation each was sent under.
+    commits_in_flight: BTreeMap<u64, Generation>,
+    /// `close()` is waiting for this synchronous commit's reply.
+    closing_commit: Option<u64>,
 
     next_correlation_id: u64,
     app_token: u64,
@@ -249,12 +267,13 @@ impl KafkaConsumer {
             member_state: MemberState::Unjoined,
             generation: Generation::none(),
             rejoin_needed: true,
-            rejoin_reason: JoinReason::InitialJoin,
+            rejoin_reason: JoinReason::None,
             needs_join_prepare: true,
             join_future: JoinFuture::Idle,
             join_prepare_commit: None,
             join_prepare_commit_done: false,
             heartbeat,
+            heartbeat_failure: None,
             is_leader: false,
             owned: BTreeSet::new(),
             pending_revocation: false,
@@ -266,6 +285,8 @@ impl KafkaConsumer {
             assignment_snapshot: None,
             group_subscription: BTreeSet::new(),
             next_auto_commit_at: 0,
+            commits_in_flight: BTreeMap::new(),
+            closing_commit: None,
             next_correlation_id: 0,
             app_token: 0,
             heartbeat_token: 0,
@@ -366,18 +387,39 @@ impl KafkaConsumer {
         self.poll_pass(now, out);
     }
 
-    /// `close()`: commit, give up the partitions through the listener, and (dynamic members only) LeaveGroup.
+    /// `close()`, step one: `maybeAutoCommitOffsetsSync` sends the commit and the application waits for
+    /// its reply; the consumer stops polling but is not closed yet (its card keeps its state). With
+    /// nothing to commit it finishes at once.
     pub fn close(&mut self, now: Millis, out: &mut CoOut) {
-        if !self.is_running() {
+        if !self.is_running() || self.is_closing() {
             return;
         }
+        // The application thread is inside close() now: no more poll() passes.
+        self.app_token += 1;
+        self.app = AppThread::InPoll;
+        self.last_poll_at = now;
         if self.config.enable_auto_commit
             && self.member_state == MemberState::Stable
             && !self.owned.is_empty()
         {
-            self.send_offset_commit(out);
+            let id = self.send_offset_commit(out);
+            self.closing_commit = Some(id);
+            return;
         }
-        // onLeavePrepare
+        self.finish_close(out);
+    }
+
+    /// Whether `close()` is waiting for its synchronous commit.
+    pub fn is_closing(&self) -> bool {
+        self.closing_commit.is_some()
+    }
+
+    /// `close()`, step two, once the commit is answered (whatever its error: Kafka logs a failed
+    /// close-time auto-commit and carries on): `onLeavePrepare` gives up the partitions through the
+    /// listener, then a dynamic member sends LeaveGroup.
+    fn finish_close(&mut self, out: &mut CoOut) {
+        self.closing_commit = None;
+        self.heartbeat.disable();
         if !self.owned.is_empty() {
             let kind = if self.generation.is_reset()
                 || matches!(
@@ -394,8 +436,6 @@ impl KafkaConsumer {
         }
         self.maybe_leave_group(LeaveReason::ConsumerClosed, out);
         self.lifecycle = Lifecycle::Closed;
-        self.heartbeat.disable();
-        let _ = now;
     }
 
     /// `kill -9`: the process vanishes without a word; its partitions are no longer consumed.
@@ -417,7 +457,7 @@ impl KafkaConsumer {
 
     /// The application gets stuck in user code for `ms` (a slow batch, a GC pause, a blocked call).
     pub fn stall(&mut self, now: Millis, ms: Millis, out: &mut CoOut) {
-        if !self.is_running() {
+        if !self.is_running() || self.is_closing() {
             return;
         }
         if self.app == AppThread::InPoll {
@@ -454,7 +494,7 @@ impl KafkaConsumer {
             return;
         }
         match timer {
-            ConsumerTimer::App { token } if token == self.app_token => {
+            ConsumerTimer::App { token } if token == self.app_token && !self.is_closing() => {
                 self.app = AppThread::InPoll;
                 self.poll_pass(now, out);
             }
@@ -511,10 +551,15 @@ impl KafkaConsumer {
     // -----------------------------------------------------------------------------------------
 
     fn poll_pass(&mut self, now: Millis, out: &mut CoOut) {
-        if !self.is_running() {
+        if !self.is_running() || self.is_closing() {
             return;
         }
         self.last_poll_at = now;
+        // `pollHeartbeat`: a failure the heartbeat thread caught escapes this poll().
+        if let Some(error) = self.heartbeat_failure.take() {
+            self.fail(error, out);
+            return;
+        }
         self.maybe_request_rejoin_on_metadata_change();
         if self.rejoin_needed_or_pending() {
             self.join_group_if_needed(now, out);
@@ -574,7 +619,15 @@ impl KafkaConsumer {
                         self.on_join_complete(assignment, out);
                         self.needs_join_prepare = true;
                     } else {
-                        self.reset_state_and_rejoin(JoinReason::GenerationReset, true);
+                        let g = &self.generation;
+                        let reason = JoinReason::StateModifiedByHeartbeatThread(format!(
+                            "Generation{{generationId={}, memberId='{}', protocol='{}'}}/{}",
+                            g.generation_id,
+                            g.member_id,
+                            g.protocol_name.as_deref().unwrap_or("null"),
+                            self.member_state.java_name()
+                        ));
+                        self.reset_state_and_rejoin(reason, true);
                     }
                 }
                 JoinFuture::Done(Err(error)) => {
@@ -764,14 +817,11 @@ impl KafkaConsumer {
                     member_id: r.member_id.clone(),
                     protocol_name: None,
                 };
-                self.request_rejoin(JoinReason::MemberIdRequired);
+                self.request_rejoin(JoinReason::MemberIdRequired(r.member_id.clone()));
                 self.join_future = JoinFuture::Done(Err(Errors::MemberIdRequired));
             }
             Errors::UnknownMemberId => {
-                self.reset_state_and_rejoin(
-                    JoinReason::RebalanceFailed(Errors::UnknownMemberId),
-                    true,
-                );
+                self.reset_on_response_error(Errors::UnknownMemberId, ApiKey::JoinGroup, true);
                 self.join_future = JoinFuture::Done(Err(Errors::UnknownMemberId));
             }
             error => self.join_future = JoinFuture::Done(Err(error)),
@@ -855,6 +905,7 @@ impl KafkaConsumer {
                         JoinFuture::Done(Err(Errors::InconsistentGroupProtocol))
                     } else {
                         self.member_state = MemberState::Stable;
+                        self.rejoin_reason = JoinReason::None;
                         self.rejoin_needed = false;
                         self.assigned_by_coordinator = Some(r.assignment.clone());
                         JoinFuture::Done(Ok(r.assignment))
@@ -865,10 +916,7 @@ impl KafkaConsumer {
             }
             Errors::UnknownMemberId | Errors::IllegalGeneration => {
                 let reset_member_id = r.error_code == Errors::UnknownMemberId;
-                self.reset_state_and_rejoin(
-                    JoinReason::RebalanceFailed(r.error_code),
-                    reset_member_id,
-                );
+                self.reset_on_response_error(r.error_code, ApiKey::SyncGroup, reset_member_id);
                 JoinFuture::Done(Err(r.error_code))
             }
             error => JoinFuture::Done(Err(error)),
@@ -882,7 +930,7 @@ impl KafkaConsumer {
         }
         let assigned: BTreeSet<TopicPartition> = assignment.into_iter().collect();
         if assigned.iter().any(|tp| !self.topics.contains(&tp.topic)) {
-            self.request_rejoin(JoinReason::SubscriptionChanged);
+            self.request_rejoin(JoinReason::AssignmentMismatch);
             return;
         }
         let added: Vec<TopicPartition> = assigned.difference(&self.owned).cloned().collect();
@@ -960,21 +1008,23 @@ impl KafkaConsumer {
         let generation_unchanged = sent_generation == self.generation.generation_id;
         match r.error_code {
             Errors::None => {}
-            Errors::RebalanceInProgress
-                if self.member_state == MemberState::Stable && !self.rejoin_needed =>
-            {
+            // Kafka calls requestRejoin unconditionally here, overwriting any earlier reason.
+            Errors::RebalanceInProgress if self.member_state == MemberState::Stable => {
                 self.request_rejoin(JoinReason::GroupIsRebalancing);
                 self.wake_app_if_in_poll(now, out);
             }
-            Errors::IllegalGeneration | Errors::UnknownMemberId if generation_unchanged => {
-                let reset_member_id = r.error_code == Errors::UnknownMemberId;
-                self.reset_state_and_rejoin(
-                    JoinReason::RebalanceFailed(r.error_code),
-                    reset_member_id,
-                );
+            Errors::IllegalGeneration | Errors::UnknownMemberId | Errors::FencedInstanceId
+                if generation_unchanged =>
+            {
+                let reset_member_id = r.error_code != Errors::IllegalGeneration;
+                self.reset_on_response_error(r.error_code, ApiKey::Heartbeat, reset_member_id);
+                if r.error_code == Errors::FencedInstanceId {
+                    // The heartbeat thread records the failure; the next poll() throws it.
+                    self.heartbeat_failure = Some(r.error_code);
+                }
                 self.wake_app_if_in_poll(now, out);
             }
-            Errors::FencedInstanceId => self.fail(Errors::FencedInstanceId, out),
+            // Sent under an older generation: the error is stale and ignored.
             _ => {}
         }
     }
@@ -1007,6 +1057,11 @@ impl KafkaConsumer {
             self.send(Request::LeaveGroup(request), out);
         }
         self.reset_state_and_rejoin(JoinReason::GenerationReset, true);
+    }
+
+    /// `resetStateOnResponseError`: "encountered <ERROR> from <API> response".
+    fn reset_on_response_error(&mut self, error: Errors, api: ApiKey, reset_member_id: bool) {
+        self.reset_state_and_rejoin(JoinReason::ResponseError { error, api }, reset_member_id);
     }
 
     /// `resetStateAndRejoin`.
@@ -1048,6 +1103,7 @@ impl KafkaConsumer {
     }
 
     fn send_offset_commit(&mut self, out: &mut CoOut) -> u64 {
+        let sent_generation = self.generation.clone();
         let request = OffsetCommitRequest {
             group_id: self.group_id.clone(),
             generation_id: self.generation.generation_id,
@@ -1055,7 +1111,9 @@ impl KafkaConsumer {
             group_instance_id: self.config.group_instance_id.clone(),
             partitions: self.owned.iter().cloned().collect(),
         };
-        self.send(Request::OffsetCommit(request), out)
+        let id = self.send(Request::OffsetCommit(request), out);
+        self.commits_in_flight.insert(id, sent_generation);
+        id
     }
 
     fn handle_offset_commit_response(
@@ -1065,25 +1123,43 @@ impl KafkaConsumer {
         r: OffsetCommitResponse,
         out: &mut CoOut,
     ) {
+        let sent_generation = self.commits_in_flight.remove(&correlation_id);
+        // Read before the error handling: resetting the state clears `join_prepare_commit`, and the
+        // application waiting for this commit must still be woken.
+        let for_join_prepare = self.join_prepare_commit == Some(correlation_id);
         if r.error_code != Errors::None {
             out.record(TraceEvent::CommitFailed {
                 consumer: self.handle.clone(),
                 error: r.error_code.name().to_string(),
             });
+            // ConsumerCoordinator.OffsetCommitResponseHandler.
             match r.error_code {
-                Errors::UnknownMemberId => {
-                    self.reset_state_and_rejoin(JoinReason::RebalanceFailed(r.error_code), true)
+                Errors::RebalanceInProgress => {
+                    self.request_rejoin(JoinReason::CommitRebalanceInProgress)
                 }
-                Errors::IllegalGeneration => {
-                    self.reset_state_and_rejoin(JoinReason::RebalanceFailed(r.error_code), false)
+                Errors::UnknownMemberId | Errors::IllegalGeneration => {
+                    let generation_unchanged = sent_generation.as_ref() == Some(&self.generation);
+                    // A stale generation while already rejoining: only RebalanceInProgressException.
+                    if generation_unchanged || self.member_state != MemberState::PreparingRebalance
+                    {
+                        let reset_member_id = r.error_code != Errors::IllegalGeneration;
+                        self.reset_on_response_error(
+                            r.error_code,
+                            ApiKey::OffsetCommit,
+                            reset_member_id,
+                        );
+                    }
                 }
                 _ => {}
             }
         }
-        if self.join_prepare_commit == Some(correlation_id) {
+        if for_join_prepare {
             self.join_prepare_commit = None;
             self.join_prepare_commit_done = true;
             self.wake_app_if_in_poll(now, out);
+        }
+        if self.closing_commit == Some(correlation_id) {
+            self.finish_close(out);
         }
     }
 
@@ -1194,5 +1270,232 @@ impl KafkaConsumer {
         self.heartbeat.disable();
         self.join_future = JoinFuture::Idle;
         self.set_owned(BTreeSet::new(), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tp(partition: i32) -> TopicPartition {
+        TopicPartition {
+            topic: "orders".into(),
+            partition,
+        }
+    }
+
+    /// A consumer in generation 5, Stable, owning orders-0, processing records until t=1000.
+    fn stable_consumer(instance_id: Option<&str>) -> KafkaConsumer {
+        let config = ConsumerConfig {
+            group_id: "g".into(),
+            group_instance_id: instance_id.map(str::to_string),
+            ..Default::default()
+        };
+        let mut c = KafkaConsumer::new("c1", 1, 0, vec!["orders".into()], config);
+        c.metadata = BTreeMap::from([("orders".to_string(), 1)]);
+        c.metadata_received = true;
+        c.member_state = MemberState::Stable;
+        c.generation = Generation {
+            generation_id: 5,
+            member_id: "m-1".into(),
+            protocol_name: Some("range".into()),
+        };
+        c.rejoin_needed = false;
+        c.owned = BTreeSet::from([tp(0)]);
+        c.app = AppThread::Processing { until: 1_000 };
+        c.heartbeat.enable(0);
+        c
+    }
+
+    fn sent_requests(out: &CoOut) -> Vec<Request> {
+        out.sends()
+            .filter_map(|(_, m)| match m {
+                Message::Request { body, .. } => Some(body.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn heartbeat_response(c: &mut KafkaConsumer, sent_generation: i32, error: Errors) -> CoOut {
+        let mut out = CoOut::default();
+        c.heartbeat.sent_heartbeat(10, 99, sent_generation);
+        c.on_response(
+            20,
+            99,
+            Response::Heartbeat(HeartbeatResponse { error_code: error }),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn heartbeat_rebalance_in_progress_overwrites_an_earlier_rejoin_reason() {
+        let mut c = stable_consumer(None);
+        c.request_rejoin(JoinReason::MetadataChanged);
+        heartbeat_response(&mut c, 5, Errors::RebalanceInProgress);
+        assert_eq!(c.rejoin_reason, JoinReason::GroupIsRebalancing);
+        assert_eq!(c.rejoin_reason.to_string(), "group is already rebalancing");
+    }
+
+    #[test]
+    fn heartbeat_fenced_instance_id_from_a_stale_generation_is_ignored() {
+        let mut c = stable_consumer(Some("i-1"));
+        heartbeat_response(&mut c, 4, Errors::FencedInstanceId);
+        assert_eq!(c.lifecycle, Lifecycle::Running);
+        assert_eq!(c.member_state, MemberState::Stable);
+        assert_eq!(c.generation.generation_id, 5);
+    }
+
+    #[test]
+    fn heartbeat_fenced_instance_id_resets_state_and_fails_the_next_poll() {
+        let mut c = stable_consumer(Some("i-1"));
+        heartbeat_response(&mut c, 5, Errors::FencedInstanceId);
+        // The heartbeat thread only resets the state; the application is still working on its records.
+        assert_eq!(c.lifecycle, Lifecycle::Running);
+        assert_eq!(c.member_state, MemberState::Unjoined);
+        assert_eq!(c.generation, Generation::none());
+        assert_eq!(
+            c.rejoin_reason.to_string(),
+            "encountered FENCED_INSTANCE_ID from HEARTBEAT response"
+        );
+        // The next poll() throws FencedInstanceIdException.
+        let mut out = CoOut::default();
+        let token = c.app_token;
+        c.on_timer(1_000, ConsumerTimer::App { token }, &mut out);
+        assert!(matches!(
+            c.lifecycle,
+            Lifecycle::Failed { fenced: true, .. }
+        ));
+        assert!(sent_requests(&out).is_empty());
+    }
+
+    #[test]
+    fn heartbeat_illegal_generation_names_the_api_in_the_reason() {
+        let mut c = stable_consumer(None);
+        heartbeat_response(&mut c, 5, Errors::IllegalGeneration);
+        assert_eq!(
+            c.rejoin_reason.to_string(),
+            "encountered ILLEGAL_GENERATION from HEARTBEAT response"
+        );
+        assert_eq!(
+            c.generation.member_id, "m-1",
+            "ILLEGAL_GENERATION keeps the member id"
+        );
+    }
+
+    fn commit_response(c: &mut KafkaConsumer, id: u64, error: Errors) -> CoOut {
+        let mut out = CoOut::default();
+        c.on_response(
+            30,
+            id,
+            Response::OffsetCommit(OffsetCommitResponse { error_code: error }),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn offset_commit_rebalance_in_progress_requests_a_rejoin_without_reset() {
+        let mut c = stable_consumer(None);
+        let id = c.send_offset_commit(&mut CoOut::default());
+        commit_response(&mut c, id, Errors::RebalanceInProgress);
+        assert!(c.rejoin_needed);
+        assert_eq!(
+            c.rejoin_reason.to_string(),
+            "offset commit failed since group is already rebalancing"
+        );
+        assert_eq!(c.member_state, MemberState::Stable);
+        assert_eq!(c.generation.generation_id, 5);
+    }
+
+    #[test]
+    fn offset_commit_error_for_a_stale_generation_while_rejoining_does_not_reset() {
+        let mut c = stable_consumer(None);
+        let id = c.send_offset_commit(&mut CoOut::default());
+        c.generation.generation_id = 6;
+        c.member_state = MemberState::PreparingRebalance;
+        commit_response(&mut c, id, Errors::IllegalGeneration);
+        assert_eq!(c.member_state, MemberState::PreparingRebalance);
+        assert_eq!(c.generation.generation_id, 6);
+    }
+
+    #[test]
+    fn offset_commit_unknown_member_id_resets_with_kafkas_reason() {
+        let mut c = stable_consumer(None);
+        let id = c.send_offset_commit(&mut CoOut::default());
+        commit_response(&mut c, id, Errors::UnknownMemberId);
+        assert_eq!(c.member_state, MemberState::Unjoined);
+        assert_eq!(c.generation, Generation::none());
+        assert_eq!(
+            c.rejoin_reason.to_string(),
+            "encountered UNKNOWN_MEMBER_ID from OFFSET_COMMIT response"
+        );
+    }
+
+    #[test]
+    fn a_failed_join_prepare_commit_still_wakes_the_application() {
+        let mut c = stable_consumer(None);
+        c.app = AppThread::InPoll;
+        c.request_rejoin(JoinReason::GroupIsRebalancing);
+        let mut out = CoOut::default();
+        c.poll_pass(100, &mut out);
+        let Some(id) = c.join_prepare_commit else {
+            panic!("onJoinPrepare commits first: {:?}", sent_requests(&out));
+        };
+        let out = commit_response(&mut c, id, Errors::IllegalGeneration);
+        // Woken: the reset generation makes onJoinPrepare report the partitions lost, then it rejoins.
+        assert!(c.owned.is_empty());
+        let joins: Vec<_> = sent_requests(&out)
+            .into_iter()
+            .filter_map(|r| match r {
+                Request::JoinGroup(j) => Some(j),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(joins.len(), 1, "the application rejoins at once");
+        assert_eq!(
+            joins[0].reason.to_string(),
+            "encountered ILLEGAL_GENERATION from OFFSET_COMMIT response"
+        );
+    }
+
+    #[test]
+    fn close_with_a_failed_commit_still_closes_and_reports_the_partitions_lost() {
+        let mut c = stable_consumer(None);
+        let mut out = CoOut::default();
+        c.close(100, &mut out);
+        assert!(c.is_closing() && c.is_running());
+        assert!(
+            out.trace().next().is_none(),
+            "no callback before the commit reply"
+        );
+        let Some(Request::OffsetCommit(_)) = sent_requests(&out).pop() else {
+            panic!("close() commits first");
+        };
+        let id = c.closing_commit.unwrap();
+        let out = commit_response(&mut c, id, Errors::UnknownMemberId);
+        assert_eq!(c.lifecycle, Lifecycle::Closed);
+        assert!(out.trace().any(|e| matches!(
+            e,
+            TraceEvent::Callback {
+                kind: CallbackKind::Lost,
+                ..
+            }
+        )));
+        // The reset left the member Unjoined: no LeaveGroup.
+        assert!(!sent_requests(&out)
+            .iter()
+            .any(|r| matches!(r, Request::LeaveGroup(_))));
+    }
+
+    #[test]
+    fn a_kill_while_closing_wins() {
+        let mut c = stable_consumer(None);
+        c.close(100, &mut CoOut::default());
+        let id = c.closing_commit.unwrap();
+        c.kill(&mut CoOut::default());
+        let out = commit_response(&mut c, id, Errors::None);
+        assert_eq!(c.lifecycle, Lifecycle::Dead);
+        assert!(out.emitted.is_empty());
     }
 }

@@ -91,11 +91,19 @@ impl fmt::Display for RebalanceReason {
             RebalanceReason::LeaderRejoined {
                 member_id,
                 client_reason,
-            } => write!(f, "leader {member_id} re-joining group; client reason: {client_reason}"),
+            } => write!(
+                f,
+                "leader {member_id} re-joining group; client reason: {}",
+                client_reason_text(client_reason)
+            ),
             RebalanceReason::MemberMetadataChanged {
                 member_id,
                 client_reason,
-            } => write!(f, "updating metadata for member {member_id}; client reason: {client_reason}"),
+            } => write!(
+                f,
+                "updating metadata for member {member_id}; client reason: {}",
+                client_reason_text(client_reason)
+            ),
             RebalanceReason::PendingSyncExpired { member_ids } => write!(
                 f,
                 "removing [{}] on pending sync request expiration",
@@ -109,6 +117,14 @@ impl fmt::Display for RebalanceReason {
                 "group's selected protocol will change because static member {member_id} joined with change of protocol"
             ),
         }
+    }
+}
+
+/// `JoinGroupRequest.joinReason`: an empty reason is logged as "not provided".
+fn client_reason_text(reason: &JoinReason) -> String {
+    match reason.to_string() {
+        text if text.is_empty() => "not provided".to_string(),
+        text => text,
     }
 }
 
@@ -1252,8 +1268,12 @@ fn leave_group(
     for identity in &req.members {
         let id = identity.member_id.clone();
         if group.pending_join_members.contains(&id) {
+            // A pending member (MEMBER_ID_REQUIRED given, second JoinGroup not yet seen) leaves validly:
+            // like any valid leave it counts for the state switch below (GroupMetadataManager's
+            // classicGroupLeave), so a Stable group rebalances and a PreparingRebalance one may complete.
             group.remove(&id);
             ctx.cancel_heartbeat(&gid, &id);
+            reason = Some(leave_rebalance_reason(&identity.reason, &id));
             results.push((id, Errors::None));
             continue;
         }
@@ -1267,14 +1287,7 @@ fn leave_group(
                 }
                 remove_member(group, &id, RemovalCause::LeaveGroup, ctx);
                 ctx.cancel_heartbeat(&gid, &id);
-                reason = Some(match identity.reason {
-                    LeaveReason::ConsumerClosed => RebalanceReason::MemberLeft {
-                        member_id: id.clone(),
-                    },
-                    LeaveReason::PollTimeoutExpired => RebalanceReason::PollTimeout {
-                        member_id: id.clone(),
-                    },
-                });
+                reason = Some(leave_rebalance_reason(&identity.reason, &id));
                 results.push((id, Errors::None));
             }
             Err(e) => results.push((id, e)),
@@ -1292,6 +1305,14 @@ fn leave_group(
     LeaveGroupResponse {
         error_code: Errors::None,
         members: results,
+    }
+}
+
+fn leave_rebalance_reason(reason: &LeaveReason, member_id: &str) -> RebalanceReason {
+    let member_id = member_id.to_string();
+    match reason {
+        LeaveReason::ConsumerClosed => RebalanceReason::MemberLeft { member_id },
+        LeaveReason::PollTimeoutExpired => RebalanceReason::PollTimeout { member_id },
     }
 }
 
@@ -1322,5 +1343,98 @@ impl From<(Endpoint, u64)> for ReplyTo {
             endpoint,
             correlation_id,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Scenario, World};
+
+    fn take_join_response(out: &mut COut) -> JoinGroupResponse {
+        let found = out.sends().find_map(|(_, message)| match message {
+            Message::Response {
+                body: Response::JoinGroup(r),
+                ..
+            } => Some(r.clone()),
+            _ => None,
+        });
+        out.emitted.clear();
+        found.expect("no JoinGroup response")
+    }
+
+    #[test]
+    fn a_pending_member_leaving_a_stable_group_starts_a_rebalance() {
+        let scenario =
+            Scenario::from_json(include_str!("../../../examples/eager-range-join.json")).unwrap();
+        let mut world = World::new(&scenario).unwrap();
+        world.run_until(10_000);
+        let group = world.coordinator.group("orders-app").unwrap();
+        assert_eq!(group.state, ClassicGroupState::Stable);
+        let generation = group.generation_id;
+
+        let mut rng = SimRng::new(7);
+        let from = ReplyTo {
+            endpoint: Endpoint::Broker,
+            correlation_id: 1,
+        };
+        let mut out = COut::default();
+        let join = JoinGroupRequest {
+            group_id: "orders-app".into(),
+            session_timeout_ms: 45_000,
+            rebalance_timeout_ms: 300_000,
+            member_id: String::new(),
+            group_instance_id: None,
+            protocol_type: "consumer".into(),
+            protocols: vec![JoinGroupRequestProtocol {
+                name: "range".into(),
+                metadata: ConsumerProtocolSubscription {
+                    topics: vec!["orders".into()],
+                    owned_partitions: Vec::new(),
+                    generation_id: -1,
+                    rack_id: None,
+                    sticky_user_data: None,
+                },
+            }],
+            reason: JoinReason::None,
+            client_id: "late".into(),
+        };
+        world.coordinator.handle(
+            10_000,
+            from.clone(),
+            Request::JoinGroup(join),
+            &mut rng,
+            &mut out,
+        );
+        let r = take_join_response(&mut out);
+        assert_eq!(r.error_code, Errors::MemberIdRequired);
+        let pending = r.member_id;
+        assert!(world
+            .coordinator
+            .group("orders-app")
+            .unwrap()
+            .pending_join_members
+            .contains(&pending));
+
+        let leave = LeaveGroupRequest {
+            group_id: "orders-app".into(),
+            members: vec![MemberIdentity {
+                member_id: pending.clone(),
+                group_instance_id: None,
+                reason: LeaveReason::ConsumerClosed,
+            }],
+        };
+        world
+            .coordinator
+            .handle(10_001, from, Request::LeaveGroup(leave), &mut rng, &mut out);
+        let group = world.coordinator.group("orders-app").unwrap();
+        assert!(!group.pending_join_members.contains(&pending));
+        // Kafka counts it as a valid leave: Stable → PreparingRebalance, as for any member leaving.
+        assert_eq!(group.state, ClassicGroupState::PreparingRebalance);
+        assert_eq!(group.generation_id, generation);
+        assert!(out.trace().any(|e| matches!(
+            e,
+            TraceEvent::RebalanceStarted { .. } | TraceEvent::GroupStateChanged { .. }
+        )));
     }
 }

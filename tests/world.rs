@@ -573,3 +573,37 @@ fn join_group_reasons_are_kafkas_strings() {
         format!("need to re-join with the given member-id: {member_id}")
     );
 }
+
+#[test]
+fn a_closing_consumer_refuses_everything_but_a_kill_until_its_commit_is_answered() {
+    let mut world = World::new(&example()).unwrap();
+    world.run_until(10_000);
+    world
+        .apply(Action::CloseConsumer {
+            consumer: "c2".into(),
+        })
+        .unwrap();
+    let closing = ActionError::ConsumerClosing {
+        handle: "c2".into(),
+    };
+    let restart = Action::RestartConsumer {
+        consumer: "c2".into(),
+        group_instance_id: Default::default(),
+    };
+    assert_eq!(refused(&mut world, restart.clone()), closing);
+    assert!(closing
+        .to_string()
+        .contains("waits for its final offset commit"));
+    let close = Action::CloseConsumer {
+        consumer: "c2".into(),
+    };
+    assert_eq!(refused(&mut world, close), closing);
+    let stall = Action::StallConsumer {
+        consumer: "c2".into(),
+        ms: 1_000,
+    };
+    assert_eq!(refused(&mut world, stall), closing);
+    // One round trip later the commit is answered, close() returns and a restart is welcome.
+    world.run_until(world.now() + 100);
+    world.apply(restart).unwrap();
+}

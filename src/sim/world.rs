@@ -90,6 +90,9 @@ pub enum ActionError {
     },
     /// A restart needs the old process to be gone first.
     ConsumerStillRunning { handle: String },
+    /// `close()` is under way: it waits for the answer to its final offset commit before it revokes,
+    /// leaves and returns. Only a kill can cut it short.
+    ConsumerClosing { handle: String },
     /// Kafka reads client settings once, in the `KafkaConsumer` constructor: only the simulation knobs
     /// may change while the consumer runs.
     SettingNeedsRestart { handle: String, name: String },
@@ -133,6 +136,10 @@ impl fmt::Display for ActionError {
                 ConsumerState::Closed => write!(f, "consumer {handle} is closed: restart it first"),
                 other => write!(f, "consumer {handle} has failed ({other}): restart it first"),
             },
+            ActionError::ConsumerClosing { handle } => write!(
+                f,
+                "consumer {handle} is still closing: close() waits for its final offset commit to be answered; let the clock run a moment"
+            ),
             ActionError::ConsumerStillRunning { handle } => write!(
                 f,
                 "consumer {handle} is running: close or kill it before restarting it"
@@ -413,6 +420,17 @@ impl World {
             })
     }
 
+    /// A running consumer that is not in the middle of `close()`.
+    fn active_consumer(&self, handle: &str) -> Result<usize, ActionError> {
+        let i = self.running_consumer(handle)?;
+        if self.consumers[i].is_closing() {
+            return Err(ActionError::ConsumerClosing {
+                handle: handle.to_string(),
+            });
+        }
+        Ok(i)
+    }
+
     fn running_consumer(&self, handle: &str) -> Result<usize, ActionError> {
         let i = self.consumer_index(handle)?;
         match &self.consumers[i].lifecycle {
@@ -442,11 +460,11 @@ impl World {
                 let config = self.scenario.consumer_config(group, config)?;
                 Ok(config.validate()?)
             }
-            Action::CloseConsumer { consumer } | Action::KillConsumer { consumer } => {
-                self.running_consumer(consumer).map(|_| ())
-            }
+            Action::CloseConsumer { consumer } => self.active_consumer(consumer).map(|_| ()),
+            // A kill cuts a close short: the process is gone whatever it was waiting for.
+            Action::KillConsumer { consumer } => self.running_consumer(consumer).map(|_| ()),
             Action::StallConsumer { consumer, ms } => {
-                self.running_consumer(consumer)?;
+                self.active_consumer(consumer)?;
                 if *ms == 0 {
                     return Err(ActionError::StallTooShort);
                 }
@@ -457,6 +475,11 @@ impl World {
                 group_instance_id,
             } => {
                 let i = self.consumer_index(consumer)?;
+                if self.consumers[i].is_closing() {
+                    return Err(ActionError::ConsumerClosing {
+                        handle: consumer.clone(),
+                    });
+                }
                 if self.consumers[i].is_running() {
                     return Err(ActionError::ConsumerStillRunning {
                         handle: consumer.clone(),
@@ -516,6 +539,11 @@ impl World {
                 let c = &self.consumers[i];
                 if name == "group.id" {
                     return Err(ActionError::GroupIdCannotChange);
+                }
+                if c.is_closing() {
+                    return Err(ActionError::ConsumerClosing {
+                        handle: consumer.clone(),
+                    });
                 }
                 if c.is_running() && !SIMULATION_ONLY_NAMES.contains(&name.as_str()) {
                     return Err(ActionError::SettingNeedsRestart {

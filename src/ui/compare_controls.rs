@@ -143,6 +143,7 @@ fn short_state(state: &ConsumerState) -> &'static str {
         ConsumerState::Rejoining => "revoking",
         ConsumerState::Stalled => "stalled",
         ConsumerState::Dead => "dead",
+        ConsumerState::Closing => "closing",
         ConsumerState::Closed => "closed",
         ConsumerState::Fenced(_) => "fenced",
         ConsumerState::Failed(_) => "failed",

@@ -195,7 +195,7 @@ fn state_class(state: &ConsumerState) -> &'static str {
     match state {
         ConsumerState::Stable => "st-stable",
         ConsumerState::Joining | ConsumerState::Syncing | ConsumerState::Unjoined => "st-joining",
-        ConsumerState::Rejoining => "st-revoking",
+        ConsumerState::Rejoining | ConsumerState::Closing => "st-revoking",
         ConsumerState::Stalled => "st-stalled",
         ConsumerState::Dead | ConsumerState::Closed => "st-dead",
         ConsumerState::Fenced(_) | ConsumerState::Failed(_) => "st-fenced",
@@ -211,6 +211,7 @@ fn state_label(state: &ConsumerState) -> String {
         ConsumerState::Rejoining => "revoking / rejoining".into(),
         ConsumerState::Stalled => "stalled".into(),
         ConsumerState::Dead => "dead".into(),
+        ConsumerState::Closing => "closing".into(),
         ConsumerState::Closed => "closed".into(),
         ConsumerState::Fenced(_) => "fenced".into(),
         ConsumerState::Failed(_) => "failed".into(),

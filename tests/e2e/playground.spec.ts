@@ -86,8 +86,10 @@ test('a graceful close rebalances at once', async ({ page }) => {
   await runUntilStable(page, 1);
   const closedAt = await simTime(page);
   await card(page, 'c2').getByRole('button', { name: 'Close c2' }).click();
-  await expect(card(page, 'c2').getByLabel('Consumer state')).toHaveText('closed');
+  // close() first waits for the answer to its final offset commit; only then it revokes and leaves.
+  await expect(card(page, 'c2').getByLabel('Consumer state')).toHaveText('closing');
   await runUntilStable(page, 2);
+  await expect(card(page, 'c2').getByLabel('Consumer state')).toHaveText('closed');
   const leave = (await rebalances(page)).find((r) => r.generation === 2)!;
   expect(leave.reason).toBe('member left');
   expect(leave.startedAt - closedAt).toBeLessThan(100);

@@ -87,6 +87,8 @@ pub enum ConsumerState {
     Stalled,
     /// Crashed (killed): silent.
     Dead,
+    /// Inside `close()`: waiting for the answer to its final offset commit before it revokes and leaves.
+    Closing,
     /// `close()`d.
     Closed,
     /// FENCED_INSTANCE_ID: another process took its `group.instance.id`.
@@ -118,6 +120,7 @@ impl fmt::Display for ConsumerState {
             ConsumerState::Rejoining => f.write_str("Rejoining"),
             ConsumerState::Stalled => f.write_str("Stalled"),
             ConsumerState::Dead => f.write_str("Dead"),
+            ConsumerState::Closing => f.write_str("Closing"),
             ConsumerState::Closed => f.write_str("Closed"),
             ConsumerState::Fenced(r) => write!(f, "Fenced ({r})"),
             ConsumerState::Failed(r) => write!(f, "Failed ({r})"),
@@ -334,6 +337,9 @@ impl KafkaConsumer {
             } => return ConsumerState::Fenced(error.clone()),
             Lifecycle::Failed { error, .. } => return ConsumerState::Failed(error.clone()),
             Lifecycle::Running => {}
+        }
+        if self.is_closing() {
+            return ConsumerState::Closing;
         }
         if matches!(self.app, AppThread::Stalled { .. }) {
             return ConsumerState::Stalled;

@@ -213,6 +213,8 @@ pub struct KafkaConsumer {
     metadata_received: bool,
     /// When `metadata.max.age.ms` next makes the client ask the broker again.
     pub next_metadata_refresh: Option<Millis>,
+    /// When the process was closed or killed: the card tells how long the coordinator has not noticed.
+    pub stopped_at: Option<Millis>,
     /// The leader's view when it assigned: partition counts of the group's topics.
     pub assignment_snapshot: Option<BTreeMap<String, i32>>,
     group_subscription: BTreeSet<String>,
@@ -263,6 +265,7 @@ impl KafkaConsumer {
             metadata: BTreeMap::new(),
             metadata_received: false,
             next_metadata_refresh: None,
+            stopped_at: None,
             assignment_snapshot: None,
             group_subscription: BTreeSet::new(),
             next_auto_commit_at: 0,
@@ -395,15 +398,16 @@ impl KafkaConsumer {
         self.maybe_leave_group(LeaveReason::ConsumerClosed, out);
         self.lifecycle = Lifecycle::Closed;
         self.heartbeat.disable();
-        let _ = now;
+        self.stopped_at = Some(now);
     }
 
     /// `kill -9`: the process vanishes without a word; its partitions are no longer consumed.
-    pub fn kill(&mut self, out: &mut CoOut) {
+    pub fn kill(&mut self, now: Millis, out: &mut CoOut) {
         if !self.is_running() {
             return;
         }
         self.lifecycle = Lifecycle::Dead;
+        self.stopped_at = Some(now);
         self.heartbeat.disable();
         if !self.owned.is_empty() {
             self.owned.clear();

@@ -82,6 +82,8 @@ pub struct ConsumerSnapshot {
     pub known_partitions: BTreeMap<String, i32>,
     /// When `metadata.max.age.ms` makes it ask again; `None` when it is not running.
     pub next_metadata_refresh: Option<Millis>,
+    /// When a closed or killed consumer stopped; `None` while running (and for fenced or failed ones).
+    pub stopped_at: Option<Millis>,
 }
 
 /// Partitions a topic has that the group's leader has not seen yet: only the leader compares the
@@ -260,6 +262,7 @@ impl World {
             },
             known_partitions: c.metadata.clone(),
             next_metadata_refresh: c.next_metadata_refresh.filter(|_| c.is_running()),
+            stopped_at: c.stopped_at,
         }
     }
 }

@@ -581,7 +581,7 @@ impl World {
             }
             Action::KillConsumer { consumer } => {
                 if let Ok(i) = self.consumer_index(&consumer) {
-                    self.with_consumer(i, |c, _, out| c.kill(out));
+                    self.with_consumer(i, |c, now, out| c.kill(now, out));
                 }
             }
             Action::StallConsumer { consumer, ms } => {

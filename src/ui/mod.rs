@@ -107,7 +107,13 @@ pub fn app() -> Html {
                                 "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
                             )
                         });
-                    if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    // A focused consumer card takes Space and Enter itself (and prevents the default).
+                    if typing
+                        || e.default_prevented()
+                        || e.ctrl_key()
+                        || e.meta_key()
+                        || e.alt_key()
+                    {
                         return;
                     }
                     match e.key().as_str() {
@@ -215,10 +221,12 @@ pub fn app() -> Html {
                     if page.comparing() {
                         <Compare dispatch={page.dispatcher()} lanes={page.lanes.clone()} group={group.clone()} notice={page.notice.clone()} />
                     } else {
-                        { groups_view(&page, &main_lane) }
+                        // The partition strip first: who consumes what is the picture the back
+                        // row must see, and on a 1280×720 projector it must not fall below the cards.
                         <section class="topics-panel" aria-label="Topics">
                             <TopicView snapshot={main_lane.snapshot.clone()} />
                         </section>
+                        { groups_view(&page, &main_lane) }
                     }
                     { tabs_view(&page, &main_lane, &group) }
                     <ScenarioFile dispatch={page.dispatcher()} current={current_scenario} notice={page.notice.clone()} />

@@ -18,6 +18,15 @@ pub struct Swatch {
     pub ink: &'static str,
 }
 
+impl Swatch {
+    /// CSS custom properties for an element in this consumer's colour. The colour is for fills,
+    /// borders and swatches only: as text on white (yellow, sky blue) it is unreadable, so text
+    /// stays in `--ink` (or `--on-owner` on a filled cell).
+    pub fn style(&self) -> String {
+        format!("--owner:{};--on-owner:{}", self.colour, self.ink)
+    }
+}
+
 /// The swatch of the consumer with handle `c<n>` (n from 1); other names hash to a stable slot.
 pub fn swatch_for(handle: &str) -> Swatch {
     let index = handle

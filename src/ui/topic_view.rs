@@ -187,10 +187,7 @@ fn partition_cell(partition: usize, cell: CellOwner) -> Html {
             format!("Partition {partition}: nobody consuming"),
         ),
     };
-    let style = owner.map(|h| {
-        let s = swatch_for(h);
-        format!("--owner:{};--on-owner:{}", s.colour, s.ink)
-    });
+    let style = owner.map(|h| swatch_for(h).style());
     let pattern = owner.map(|h| swatch_for(h).pattern);
     html! {
         <li class={classes!("cell", class, pattern)} style={style} aria-label={label}>

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { open, shot, setSpeed, play, pause, simTime, card, group, generation, runUntilStable, owned, partition, rebalances } from './util';
+import { open, shot, screenshotDir, setSpeed, play, pause, simTime, card, group, generation, runUntilStable, owned, partition, rebalances } from './util';
 
 test.beforeEach(async ({ page }, info) => {
   const errors = await open(page);
@@ -70,8 +70,18 @@ test('a killed consumer is noticed only when its session expires; its partitions
   await expect(partition(page, 2)).toHaveAttribute('aria-label', /nobody consuming/);
   await expect(partition(page, 3)).toHaveAttribute('aria-label', /nobody consuming/);
   expect(await generation(page)).toBe(1);
+  // The dead card keeps the coordinator's countdown: that is when the crash will be noticed.
+  const countdown = card(page, 'c2').getByLabel('Session time left');
+  await expect(countdown).toContainText(/session expires in \d+\.\d s/);
+  await expect(card(page, 'c2').getByLabel('Stopped since')).toHaveText(/^killed \d+\.\d s ago$/);
   await shot(page, 'kill-orphans');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.screenshot({ path: `${screenshotDir}/kill-countdown-1280.png` });
+  await page.setViewportSize({ width: 1440, height: 900 });
   await runUntilStable(page, 2);
+  // Expired: the coordinator removed the member, so there is no countdown left to show.
+  await expect(countdown).toHaveCount(0);
+  await expect(card(page, 'c2')).toContainText('no session at the coordinator');
   const expiry = (await rebalances(page)).find((r) => r.generation === 2)!;
   expect(expiry.reason).toBe('session expired');
   // session.timeout.ms is 10 s in this lesson; the last heartbeat was at most 3 s before the kill.
@@ -95,6 +105,13 @@ test('a graceful close rebalances at once', async ({ page }) => {
   expect(leave.startedAt - closedAt).toBeLessThan(100);
   expect(await owned(page, 'c1')).toBe('P0 P1 P2');
   expect(await owned(page, 'c3')).toBe('P3 P4 P5');
+  // Now the leader closes: the chip moves to the new leader, the closed c1 does not keep one.
+  await card(page, 'c1').getByRole('button', { name: 'Close c1' }).click();
+  await runUntilStable(page, 3);
+  await expect(group(page).getByLabel('Group leader')).toHaveCount(1);
+  await expect(card(page, 'c3').getByLabel('Group leader')).toBeVisible();
+  await expect(card(page, 'c1').getByLabel('Stopped since')).toHaveText(/^closed \d+\.\d s ago$/);
+  await shot(page, 'leader-closed');
 });
 
 test('a consumer that stops polling leaves at max.poll.interval.ms while its heartbeats go on', async ({ page }) => {
@@ -179,6 +196,29 @@ test('the code tab shows the selected consumer as Java, Python and Rust', async 
   await page.getByRole('tab', { name: 'Rust' }).click();
   await expect(page.getByLabel('Rust code for c2')).toContainText('.set("group.id", "orders-app")');
   await shot(page, 'code');
+});
+
+test('a consumer card is selected from the keyboard', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  await card(page, 'c3').focus();
+  await page.keyboard.press('Enter');
+  await expect(card(page, 'c3')).toHaveAttribute('aria-current', 'true');
+  await page.getByRole('tab', { name: 'Code' }).click();
+  await expect(page.getByLabel('Java code for c3')).toBeVisible();
+  // Space selects too, and does not start the clock as it does elsewhere on the page.
+  await card(page, 'c2').focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByLabel('Java code for c2')).toBeVisible();
+  await expect(card(page, 'c3')).not.toHaveAttribute('aria-current', 'true');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  // Enter on a card's button does that button's job and leaves the selection alone.
+  await card(page, 'c1').getByRole('button', { name: 'Stall c1' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(card(page, 'c1').getByLabel('Consumer state')).toHaveText('stalled');
+  await expect(page.getByLabel('Java code for c2')).toBeVisible();
+  await card(page, 'c2').focus();
+  await shot(page, 'card-keyboard');
 });
 
 test('the protocol view shows JoinGroup and SyncGroup and a message\'s fields on click', async ({ page }) => {

@@ -230,6 +230,8 @@ pub struct KafkaConsumer {
     metadata_received: bool,
     /// When `metadata.max.age.ms` next makes the client ask the broker again.
     pub next_metadata_refresh: Option<Millis>,
+    /// When the process was closed or killed: the card tells how long the coordinator has not noticed.
+    pub stopped_at: Option<Millis>,
     /// The leader's view when it assigned: partition counts of the group's topics.
     pub assignment_snapshot: Option<BTreeMap<String, i32>>,
     group_subscription: BTreeSet<String>,
@@ -285,6 +287,7 @@ impl KafkaConsumer {
             metadata: BTreeMap::new(),
             metadata_received: false,
             next_metadata_refresh: None,
+            stopped_at: None,
             assignment_snapshot: None,
             group_subscription: BTreeSet::new(),
             next_auto_commit_at: 0,
@@ -394,7 +397,7 @@ impl KafkaConsumer {
     }
 
     /// `close()`, step one: `maybeAutoCommitOffsetsSync` sends the commit and the application waits for
-    /// its reply; the consumer stops polling but is not closed yet (its card keeps its state). With
+    /// its reply; the consumer stops polling but is not closed yet (its card shows it closing). With
     /// nothing to commit it finishes at once.
     pub fn close(&mut self, now: Millis, out: &mut CoOut) {
         if !self.is_running() || self.is_closing() {
@@ -412,7 +415,7 @@ impl KafkaConsumer {
             self.closing_commit = Some(id);
             return;
         }
-        self.finish_close(out);
+        self.finish_close(now, out);
     }
 
     /// Whether `close()` is waiting for its synchronous commit.
@@ -423,7 +426,7 @@ impl KafkaConsumer {
     /// `close()`, step two, once the commit is answered (whatever its error: Kafka logs a failed
     /// close-time auto-commit and carries on): `onLeavePrepare` gives up the partitions through the
     /// listener, then a dynamic member sends LeaveGroup.
-    fn finish_close(&mut self, out: &mut CoOut) {
+    fn finish_close(&mut self, now: Millis, out: &mut CoOut) {
         self.closing_commit = None;
         self.heartbeat.disable();
         if !self.owned.is_empty() {
@@ -442,14 +445,16 @@ impl KafkaConsumer {
         }
         self.maybe_leave_group(LeaveReason::ConsumerClosed, out);
         self.lifecycle = Lifecycle::Closed;
+        self.stopped_at = Some(now);
     }
 
     /// `kill -9`: the process vanishes without a word; its partitions are no longer consumed.
-    pub fn kill(&mut self, out: &mut CoOut) {
+    pub fn kill(&mut self, now: Millis, out: &mut CoOut) {
         if !self.is_running() {
             return;
         }
         self.lifecycle = Lifecycle::Dead;
+        self.stopped_at = Some(now);
         self.heartbeat.disable();
         if !self.owned.is_empty() {
             self.owned.clear();
@@ -1165,7 +1170,7 @@ impl KafkaConsumer {
             self.wake_app_if_in_poll(now, out);
         }
         if self.closing_commit == Some(correlation_id) {
-            self.finish_close(out);
+            self.finish_close(now, out);
         }
     }
 
@@ -1499,7 +1504,7 @@ mod tests {
         let mut c = stable_consumer(None);
         c.close(100, &mut CoOut::default());
         let id = c.closing_commit.unwrap();
-        c.kill(&mut CoOut::default());
+        c.kill(101, &mut CoOut::default());
         let out = commit_response(&mut c, id, Errors::None);
         assert_eq!(c.lifecycle, Lifecycle::Dead);
         assert!(out.emitted.is_empty());

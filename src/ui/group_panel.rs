@@ -205,17 +205,19 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
             // killed, a stopped one restarted. Stall stays on both: on a stopped consumer it is
             // refused with the reason, which is itself a lesson.
             <div class="card-actions" role="group" aria-label={format!("Actions for {}", c.handle)}>
+                // A stopped card keeps Kill: a second click on a dead member is explained, not hidden.
                 if running {
                     <button aria-label={format!("Close {}", c.handle)} title="consumer.close(): commit, revoke, LeaveGroup" onclick={act(|h, _| Action::CloseConsumer { consumer: h.into() })}>{ "Close" }</button>
-                    <button class="danger" aria-label={format!("Kill {}", c.handle)} title="kill -9: silence until the session expires" onclick={act(|h, _| Action::KillConsumer { consumer: h.into() })}>{ "Kill" }</button>
                 }
-                <span class="stall">
-                    <button aria-label={format!("Stall {}", c.handle)} title="Stop calling poll() for a while; the heartbeat thread keeps running" onclick={act(|h, ms| Action::StallConsumer { consumer: h.into(), ms })}>{ "Stall" }</button>
-                    <select aria-label={format!("Stall length for {}", c.handle)} title="How long to stall" onchange={on_stall_choice} onclick={stop}>
-                        { for STALL_CHOICES.iter().map(|(ms, label)| html! { <option value={ms.to_string()} selected={*ms == *stall_ms}>{ *label }</option> }) }
-                    </select>
-                </span>
-                if !running {
+                <button class="danger" aria-label={format!("Kill {}", c.handle)} title="kill -9: silence until the session expires" onclick={act(|h, _| Action::KillConsumer { consumer: h.into() })}>{ "Kill" }</button>
+                if running {
+                    <span class="stall">
+                        <button aria-label={format!("Stall {}", c.handle)} title="Stop calling poll() for a while; the heartbeat thread keeps running" onclick={act(|h, ms| Action::StallConsumer { consumer: h.into(), ms })}>{ "Stall" }</button>
+                        <select aria-label={format!("Stall length for {}", c.handle)} title="How long to stall" onchange={on_stall_choice} onclick={stop}>
+                            { for STALL_CHOICES.iter().map(|(ms, label)| html! { <option value={ms.to_string()} selected={*ms == *stall_ms}>{ *label }</option> }) }
+                        </select>
+                    </span>
+                } else {
                     <button aria-label={format!("Restart {}", c.handle)} title="Start the process again" onclick={act(|h, _| Action::RestartConsumer { consumer: h.into(), group_instance_id: InstanceIdChange::Keep })}>{ "Restart" }</button>
                 }
             </div>

@@ -147,7 +147,7 @@ test('refused actions explain themselves and change nothing', async ({ page }) =
   await expect(page.getByRole('region', { name: 'Topic orders' }).getByRole('heading')).toHaveText('Topic orders · 6 partitions');
 
   await card(page, 'c3').getByRole('button', { name: 'Kill c3' }).click();
-  await card(page, 'c3').getByRole('button', { name: 'Stall c3' }).click();
+  await card(page, 'c3').getByRole('button', { name: 'Kill c3' }).click();
   await expect(card(page, 'c3').getByRole('alert')).toHaveText('Consumer c3 is dead: restart it first.');
 
   const form = page.getByRole('region', { name: 'Add a consumer' });

@@ -4,6 +4,7 @@
 //! `Lab::apply` applies to every lane alike (or to none, if any lane refuses it).
 
 use super::compare::LANE_STROKES;
+use super::group_panel::{state_word, STALL_CHOICES};
 use super::palette::swatch_for;
 use super::state::{Dispatch, NoticeAt, PageAction};
 use crate::sim::client::ConsumerState;
@@ -12,15 +13,6 @@ use crate::sim::time::Millis;
 use crate::sim::world::{Action, InstanceIdChange};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
-
-/// The card's stall lengths (5 s up to past the 5-minute default max.poll.interval.ms).
-const STALL_CHOICES: [(Millis, &str); 5] = [
-    (5_000, "5 s"),
-    (15_000, "15 s"),
-    (40_000, "40 s"),
-    (90_000, "90 s"),
-    (330_000, "5.5 min"),
-];
 
 #[derive(Properties, PartialEq)]
 pub struct CompareControlsProps {
@@ -113,7 +105,7 @@ fn control_row(props: &ControlRowProps) -> Html {
                     <span class={classes!("lane-st", (!state.is_running()).then_some("down"))} title={lane.to_string()}>
                         <span class="lane-key" style={format!("background:{}", LANE_STROKES[i % 3])}></span>
                         // The key's colour names the lane for the eye; a screen reader hears its name.
-                        <span class="sr-only">{ format!("{lane}: ") }</span>{ short_state(state) }
+                        <span class="sr-only">{ format!("{lane}: ") }</span>{ state_word(state) }
                     </span>
                 }) }
             </span>
@@ -130,22 +122,5 @@ fn control_row(props: &ControlRowProps) -> Html {
                 <p class="notice" role="alert">{ text }</p>
             }
         </li>
-    }
-}
-
-/// One word per state, so two or three lanes fit on the row.
-fn short_state(state: &ConsumerState) -> &'static str {
-    match state {
-        ConsumerState::Unjoined => "unjoined",
-        ConsumerState::Joining => "joining",
-        ConsumerState::Syncing => "syncing",
-        ConsumerState::Stable => "stable",
-        ConsumerState::Rejoining => "revoking",
-        ConsumerState::Stalled => "stalled",
-        ConsumerState::Dead => "dead",
-        ConsumerState::Closing => "closing",
-        ConsumerState::Closed => "closed",
-        ConsumerState::Fenced(_) => "fenced",
-        ConsumerState::Failed(_) => "failed",
     }
 }

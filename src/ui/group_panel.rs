@@ -12,7 +12,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Stall lengths offered on a card; the last is beyond the 5-minute default max.poll.interval.ms.
-const STALL_CHOICES: [(Millis, &str); 5] = [
+pub const STALL_CHOICES: [(Millis, &str); 5] = [
     (5_000, "5 s"),
     (15_000, "15 s"),
     (40_000, "40 s"),
@@ -277,17 +277,25 @@ fn state_class(state: &ConsumerState) -> &'static str {
 
 fn state_label(state: &ConsumerState) -> String {
     match state {
-        ConsumerState::Unjoined => "unjoined".into(),
-        ConsumerState::Joining => "joining".into(),
-        ConsumerState::Syncing => "syncing".into(),
-        ConsumerState::Stable => "stable".into(),
         ConsumerState::Rejoining => "revoking / rejoining".into(),
-        ConsumerState::Stalled => "stalled".into(),
-        ConsumerState::Dead => "dead".into(),
-        ConsumerState::Closing => "closing".into(),
-        ConsumerState::Closed => "closed".into(),
-        ConsumerState::Fenced(_) => "fenced".into(),
-        ConsumerState::Failed(_) => "failed".into(),
+        other => state_word(other).into(),
+    }
+}
+
+/// One word per state, where space is short (compare mode's rows).
+pub fn state_word(state: &ConsumerState) -> &'static str {
+    match state {
+        ConsumerState::Unjoined => "unjoined",
+        ConsumerState::Joining => "joining",
+        ConsumerState::Syncing => "syncing",
+        ConsumerState::Stable => "stable",
+        ConsumerState::Rejoining => "revoking",
+        ConsumerState::Stalled => "stalled",
+        ConsumerState::Dead => "dead",
+        ConsumerState::Closing => "closing",
+        ConsumerState::Closed => "closed",
+        ConsumerState::Fenced(_) => "fenced",
+        ConsumerState::Failed(_) => "failed",
     }
 }
 

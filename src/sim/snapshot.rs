@@ -109,6 +109,14 @@ pub struct DeletedTopicHeld {
 }
 
 impl Snapshot {
+    /// The running consumer that leads `group`: only its metadata refresh can start the rebalance
+    /// that reacts to a changed topic.
+    fn running_leader(&self, group: &str) -> Option<&ConsumerSnapshot> {
+        self.consumers
+            .iter()
+            .find(|c| c.group == group && c.is_leader && c.state.is_running())
+    }
+
     /// Topics no longer in the cluster whose partitions running members of `group` still own.
     pub fn deleted_topics_held(&self, group: &str) -> Vec<DeletedTopicHeld> {
         let running: Vec<&ConsumerSnapshot> = self
@@ -127,9 +135,8 @@ impl Snapshot {
                 }
             }
         }
-        let leader = running
-            .iter()
-            .find(|c| c.is_leader)
+        let leader = self
+            .running_leader(group)
             .and_then(|c| Some((c.handle.clone(), c.next_metadata_refresh?)));
         held.into_iter()
             .map(|(topic, holders)| DeletedTopicHeld {
@@ -147,10 +154,7 @@ impl Snapshot {
         topic: &str,
     ) -> Option<UnseenPartitions> {
         let total = self.topics.iter().find(|t| t.name == topic)?.partitions;
-        let leader = self
-            .consumers
-            .iter()
-            .find(|c| c.group == group && c.is_leader && c.state.is_running())?;
+        let leader = self.running_leader(group)?;
         let known = *leader.known_partitions.get(topic)?;
         let refresh_at = leader.next_metadata_refresh?;
         (known < total).then(|| UnseenPartitions {

@@ -4,14 +4,12 @@
 //! `Lab::apply` applies to every lane alike (or to none, if any lane refuses it).
 
 use super::compare::LANE_STROKES;
-use super::group_panel::{state_word, STALL_CHOICES};
+use super::group_panel::{consumer_action, stall_select, state_word, use_stall_length};
 use super::palette::swatch_for;
-use super::state::{Dispatch, NoticeAt, PageAction};
+use super::state::Dispatch;
 use crate::sim::client::ConsumerState;
 use crate::sim::snapshot::ConsumerSnapshot;
-use crate::sim::time::Millis;
 use crate::sim::world::{Action, InstanceIdChange};
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -74,27 +72,8 @@ struct ControlRowProps {
 fn control_row(props: &ControlRowProps) -> Html {
     let handle = props.handle.clone();
     let swatch = swatch_for(&handle);
-    let stall_ms = use_state(|| STALL_CHOICES[2].0);
-    let act = |make: fn(&str, Millis) -> Action| {
-        let page = props.dispatch.clone();
-        let handle = handle.clone();
-        let stall_ms = *stall_ms;
-        Callback::from(move |_: MouseEvent| {
-            page.dispatch(PageAction::Do(
-                make(&handle, stall_ms),
-                NoticeAt::Consumer(handle.clone()),
-            ))
-        })
-    };
-    let on_stall_choice = {
-        let stall_ms = stall_ms.clone();
-        Callback::from(move |e: Event| {
-            let s: HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(ms) = s.value().parse() {
-                stall_ms.set(ms);
-            }
-        })
-    };
+    let stall_ms = use_stall_length();
+    let act = |make| consumer_action(&props.dispatch, &handle, *stall_ms, make);
     let h = &props.handle;
     html! {
         <li class="control-row" style={format!("--owner:{}", swatch.colour)} aria-label={format!("Controls for {h}")}>
@@ -113,9 +92,7 @@ fn control_row(props: &ControlRowProps) -> Html {
                 <button aria-label={format!("Close {h}")} title="consumer.close() in every lane: commit, revoke, LeaveGroup" onclick={act(|h, _| Action::CloseConsumer { consumer: h.into() })}>{ "Close" }</button>
                 <button class="danger" aria-label={format!("Kill {h}")} title="kill -9 in every lane: silence until the session expires" onclick={act(|h, _| Action::KillConsumer { consumer: h.into() })}>{ "Kill" }</button>
                 <button aria-label={format!("Stall {h}")} title="Stop calling poll() for a while, in every lane" onclick={act(|h, ms| Action::StallConsumer { consumer: h.into(), ms })}>{ "Stall" }</button>
-                <select aria-label={format!("Stall length for {h}")} onchange={on_stall_choice}>
-                    { for STALL_CHOICES.iter().map(|(ms, label)| html! { <option value={ms.to_string()} selected={*ms == *stall_ms}>{ *label }</option> }) }
-                </select>
+                { stall_select(h, &stall_ms) }
                 <button aria-label={format!("Restart {h}")} title="Start the process again, in every lane" onclick={act(|h, _| Action::RestartConsumer { consumer: h.into(), group_instance_id: InstanceIdChange::Keep })}>{ "Restart" }</button>
             </span>
             if let Some(text) = &props.notice {

@@ -20,6 +20,51 @@ pub const STALL_CHOICES: [(Millis, &str); 5] = [
     (330_000, "5.5 min"),
 ];
 
+/// The stall length a consumer's controls offer, remembered per card or row.
+#[hook]
+pub fn use_stall_length() -> UseStateHandle<Millis> {
+    use_state(|| STALL_CHOICES[2].0)
+}
+
+/// The <select> of stall lengths for `handle`, writing the choice into `stall_ms`.
+pub fn stall_select(handle: &str, stall_ms: &UseStateHandle<Millis>) -> Html {
+    let on_change = {
+        let stall_ms = stall_ms.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(ms) = s.value().parse() {
+                stall_ms.set(ms);
+            }
+        })
+    };
+    // A click on the select chooses a length; it does not also select the card.
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    html! {
+        <select aria-label={format!("Stall length for {handle}")} title="How long to stall" onchange={on_change} onclick={stop}>
+            { for STALL_CHOICES.iter().map(|(ms, label)| html! { <option value={ms.to_string()} selected={*ms == **stall_ms}>{ *label }</option> }) }
+        </select>
+    }
+}
+
+/// A button's click: the action `make` builds for `handle` (with the chosen stall length), with a
+/// refusal shown next to that consumer. The click does not also select the card.
+pub fn consumer_action(
+    dispatch: &Dispatch,
+    handle: &str,
+    stall_ms: Millis,
+    make: fn(&str, Millis) -> Action,
+) -> Callback<MouseEvent> {
+    let page = dispatch.clone();
+    let handle = handle.to_string();
+    Callback::from(move |e: MouseEvent| {
+        e.stop_propagation();
+        page.dispatch(PageAction::Do(
+            make(&handle, stall_ms),
+            NoticeAt::Consumer(handle.clone()),
+        ));
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct GroupPanelProps {
     pub dispatch: Dispatch,
@@ -101,20 +146,8 @@ fn shows_leader_chip(group: Option<&GroupSnapshot>, c: &ConsumerSnapshot) -> boo
 pub fn consumer_card(props: &ConsumerCardProps) -> Html {
     let c = &props.consumer;
     let handle = c.handle.clone();
-    let stall_ms = use_state(|| STALL_CHOICES[2].0);
-    let act = |make: fn(&str, Millis) -> Action| {
-        let page = props.dispatch.clone();
-        let handle = handle.clone();
-        let stall_ms = *stall_ms;
-        Callback::from(move |e: MouseEvent| {
-            // A button acts on the consumer; it does not also select the card.
-            e.stop_propagation();
-            page.dispatch(PageAction::Do(
-                make(&handle, stall_ms),
-                NoticeAt::Consumer(handle.clone()),
-            ));
-        })
-    };
+    let stall_ms = use_stall_length();
+    let act = |make| consumer_action(&props.dispatch, &handle, *stall_ms, make);
     let select = {
         let page = props.dispatch.clone();
         let handle = handle.clone();
@@ -132,15 +165,6 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 // Space would otherwise scroll the page, and the page's own Space plays or pauses.
                 e.prevent_default();
                 page.dispatch(PageAction::Select(handle.clone()));
-            }
-        })
-    };
-    let on_stall_choice = {
-        let stall_ms = stall_ms.clone();
-        Callback::from(move |e: Event| {
-            let s: HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(ms) = s.value().parse() {
-                stall_ms.set(ms);
             }
         })
     };
@@ -213,9 +237,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 if running {
                     <span class="stall">
                         <button aria-label={format!("Stall {}", c.handle)} title="Stop calling poll() for a while; the heartbeat thread keeps running" onclick={act(|h, ms| Action::StallConsumer { consumer: h.into(), ms })}>{ "Stall" }</button>
-                        <select aria-label={format!("Stall length for {}", c.handle)} title="How long to stall" onchange={on_stall_choice} onclick={stop}>
-                            { for STALL_CHOICES.iter().map(|(ms, label)| html! { <option value={ms.to_string()} selected={*ms == *stall_ms}>{ *label }</option> }) }
-                        </select>
+                        { stall_select(&c.handle, &stall_ms) }
                     </span>
                 } else {
                     <button aria-label={format!("Restart {}", c.handle)} title="Start the process again" onclick={act(|h, _| Action::RestartConsumer { consumer: h.into(), group_instance_id: InstanceIdChange::Keep })}>{ "Restart" }</button>

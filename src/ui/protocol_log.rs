@@ -36,7 +36,7 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
             .iter()
             // Hidden heartbeats still show when they carry an error such as REBALANCE_IN_PROGRESS:
             // that answer is how members learn of a rebalance.
-            .filter(|m| !(props.hide_heartbeats && m.background && m.error.is_none()))
+            .filter(|m| !(props.hide_heartbeats && m.background))
             .collect();
         let skip = rows.len().saturating_sub(ROWS_SHOWN);
         rows.drain(..skip);
@@ -141,7 +141,7 @@ fn message_arrow(props: &ProtocolLogProps, m: &MessageRow, i: usize, x0: f64, x1
     };
     let classes = classes!(
         "message",
-        (m.background && m.error.is_none()).then_some("background"),
+        m.background.then_some("background"),
         m.error.is_some().then_some("error"),
         m.is_response.then_some("response"),
         (props.selected == Some(m.id)).then_some("selected")

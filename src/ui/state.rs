@@ -59,6 +59,7 @@ pub struct MessageRow {
     pub is_response: bool,
     /// Kafka's error name, when not NONE.
     pub error: Option<String>,
+    /// Routine (a heartbeat, metadata or commit that went well): hideable, drawn faint.
     pub background: bool,
     /// Every field, as JSON, for the detail pane.
     pub fields: String,

@@ -120,6 +120,15 @@ pub fn topic_view(props: &TopicViewProps) -> Html {
     }
 }
 
+/// "at its next metadata refresh (metadata.max.age.ms) at 05:00.004, in 271.6 s"
+fn next_refresh(at: Millis, now: Millis) -> String {
+    format!(
+        "at its next metadata refresh (metadata.max.age.ms) at {}, in {:.1} s",
+        format_millis(at),
+        at.saturating_sub(now) as f64 / 1000.0
+    )
+}
+
 /// Why new partitions sit unconsumed: the leader only learns of them from its periodic metadata refresh.
 fn unseen_note(group: &str, u: &UnseenPartitions, now: Millis) -> Html {
     let (range, them) = if u.first == u.last {
@@ -127,10 +136,9 @@ fn unseen_note(group: &str, u: &UnseenPartitions, now: Millis) -> Html {
     } else {
         (format!("P{}–P{} are", u.first, u.last), "them")
     };
-    let wait = u.refresh_at.saturating_sub(now) as f64 / 1000.0;
     html! {
         <p class="unseen-note" role="note">
-            { format!("{group}: {range} new. Its leader {} learns of {them} at its next metadata refresh (metadata.max.age.ms) at {}, in {wait:.1} s; then it rejoins and a rebalance hands {them} out.", u.leader, format_millis(u.refresh_at)) }
+            { format!("{group}: {range} new. Its leader {} learns of {them} {}; then it rejoins and a rebalance hands {them} out.", u.leader, next_refresh(u.refresh_at, now)) }
         </p>
     }
 }
@@ -140,9 +148,8 @@ fn unseen_note(group: &str, u: &UnseenPartitions, now: Millis) -> Html {
 fn deleted_note(group: &str, d: &DeletedTopicHeld, now: Millis) -> Html {
     let when = match &d.leader {
         Some((leader, at)) => format!(
-            "until its leader {leader} sees the deletion at its next metadata refresh (metadata.max.age.ms) at {}, in {:.1} s; then it rejoins and a rebalance drops them",
-            format_millis(*at),
-            at.saturating_sub(now) as f64 / 1000.0
+            "until its leader {leader} sees the deletion {}; then it rejoins and a rebalance drops them",
+            next_refresh(*at, now)
         ),
         None => "until the group's next rebalance".to_string(),
     };

@@ -14,8 +14,8 @@ use rebalance_lab::sim::metrics;
 use rebalance_lab::sim::scenario::{
     ConfigValue, ConsumerSpec, GroupSpec, Scenario, TimedAction, TopicSpec,
 };
-use rebalance_lab::sim::world::{Action, World};
 use rebalance_lab::sim::Millis;
+use rebalance_lab::sim::{Action, World};
 use rebalance_lab::ui::state::{PageAction, PageState};
 use std::collections::BTreeMap;
 use std::rc::Rc;

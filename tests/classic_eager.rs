@@ -5,11 +5,11 @@
 mod common;
 
 use common::*;
-use rebalance_lab::sim::coordinator::ClassicGroupState;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::ConfigOverrides;
-use rebalance_lab::sim::trace::{CallbackKind, TraceEvent};
+use rebalance_lab::sim::vocab::ClassicGroupState;
 use rebalance_lab::sim::{Action, Millis, World};
+use rebalance_lab::sim::{CallbackKind, TraceEvent};
 use std::collections::BTreeMap;
 
 /// The timeouts a scenario runs with: the JSON overrides given to every consumer and to the broker, and

@@ -6,14 +6,14 @@ mod common;
 
 use common::*;
 use rebalance_lab::sim::assign::{AssignorName, RebalanceProtocol};
-use rebalance_lab::sim::client::ConsumerState;
-use rebalance_lab::sim::coordinator::ClassicGroupState;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::protocol::{Message, Response};
 use rebalance_lab::sim::scenario::ConfigOverrides;
-use rebalance_lab::sim::trace::{CallbackKind, TraceEvent};
-use rebalance_lab::sim::world::InstanceIdChange;
+use rebalance_lab::sim::vocab::ClassicGroupState;
+use rebalance_lab::sim::ConsumerState;
+use rebalance_lab::sim::InstanceIdChange;
 use rebalance_lab::sim::{Action, Scenario, World};
+use rebalance_lab::sim::{CallbackKind, TraceEvent};
 use std::collections::BTreeSet;
 
 const SESSION: u64 = 10_000;

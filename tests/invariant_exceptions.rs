@@ -6,8 +6,9 @@ mod common;
 use common::*;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::{ConfigOverrides, ConfigValue};
-use rebalance_lab::sim::trace::{CallbackKind, RemovalCause, TraceEvent};
+use rebalance_lab::sim::vocab::RemovalCause;
 use rebalance_lab::sim::{Action, World};
+use rebalance_lab::sim::{CallbackKind, TraceEvent};
 
 const NO_DELAY: &str = r#"{ "group.initial.rebalance.delay.ms": 0 }"#;
 

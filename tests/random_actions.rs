@@ -11,7 +11,7 @@ use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::{
     ConfigOverrides, ConfigValue, ConsumerSpec, GroupSpec, TopicSpec,
 };
-use rebalance_lab::sim::world::InstanceIdChange;
+use rebalance_lab::sim::InstanceIdChange;
 use rebalance_lab::sim::{Action, Millis, Scenario, TraceEntry, World};
 use rebalance_lab::ui::lab::{Lab, Session, Strategy};
 use std::panic::{catch_unwind, AssertUnwindSafe};

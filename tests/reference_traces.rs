@@ -8,8 +8,8 @@ mod common;
 use common::*;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::ConfigOverrides;
-use rebalance_lab::sim::trace::{CallbackKind, TraceEvent};
 use rebalance_lab::sim::{Action, World};
+use rebalance_lab::sim::{CallbackKind, TraceEvent};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -258,7 +258,7 @@ fn eager_range_static_restart_matches_kafka() {
     let restart = |w: &mut World| {
         w.apply(Action::RestartConsumer {
             consumer: "c2".into(),
-            group_instance_id: rebalance_lab::sim::world::InstanceIdChange::Keep,
+            group_instance_id: rebalance_lab::sim::InstanceIdChange::Keep,
         })
         .unwrap()
     };
@@ -353,7 +353,7 @@ fn close_commits_and_waits_before_revoking_and_leaving_as_kafka_does() {
                     ..
                 } if r.member_id.starts_with("consumer-g-2") => "commit sent",
                 TraceEvent::MessageDelivered {
-                    to: rebalance_lab::sim::trace::Endpoint::Consumer { handle, .. },
+                    to: rebalance_lab::sim::Endpoint::Consumer { handle, .. },
                     message:
                         Message::Response {
                             body: Response::OffsetCommit(_),

@@ -5,12 +5,12 @@ mod common;
 
 use common::*;
 use rebalance_lab::sim::assign::AssignorName;
-use rebalance_lab::sim::client::ConsumerState;
 use rebalance_lab::sim::config::ConfigError;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::ConfigOverrides;
 use rebalance_lab::sim::scenario::ConsumerEntry;
-use rebalance_lab::sim::world::InstanceIdChange;
+use rebalance_lab::sim::ConsumerState;
+use rebalance_lab::sim::InstanceIdChange;
 use rebalance_lab::sim::{Action, ActionError, ScenarioError, World};
 
 fn example() -> rebalance_lab::sim::Scenario {
@@ -337,7 +337,7 @@ fn snapshots_show_owned_and_assigned_separately_during_a_rebalance() {
     let c1 = &s.consumers[0];
     assert!(c1.owned.is_empty());
     assert_eq!(c1.assigned_by_coordinator.len(), 2);
-    assert_ne!(c1.state, rebalance_lab::sim::client::ConsumerState::Stable);
+    assert_ne!(c1.state, rebalance_lab::sim::ConsumerState::Stable);
 }
 
 #[test]
@@ -521,7 +521,7 @@ fn extreme_inputs_do_not_panic() {
     world.run_until(60_000);
     assert_eq!(
         world.snapshot().consumers[0].state,
-        rebalance_lab::sim::client::ConsumerState::Stalled
+        rebalance_lab::sim::ConsumerState::Stalled
     );
 }
 
@@ -544,7 +544,7 @@ fn a_step_lands_on_the_next_instant_that_records_something() {
 #[test]
 fn join_group_reasons_are_kafkas_strings() {
     use rebalance_lab::sim::protocol::{Message, Request};
-    use rebalance_lab::sim::trace::{Endpoint, TraceEvent};
+    use rebalance_lab::sim::{Endpoint, TraceEvent};
     let mut world = World::new(&example()).unwrap();
     world.run_until(10_000);
     let joins: Vec<(String, String)> = world

@@ -2,10 +2,11 @@
 //! event; the page may run it too and show a violation as a model bug.
 
 use super::assign::{RebalanceProtocol, TopicPartition};
+use super::broker::classic::ClassicGroup;
 use super::client::{KafkaConsumer, MemberState};
-use super::coordinator::{ClassicGroup, ClassicGroupState};
 use super::time::Millis;
 use super::trace::TraceEvent;
+use super::vocab::ClassicGroupState;
 use super::world::World;
 use std::collections::{BTreeMap, BTreeSet};
 

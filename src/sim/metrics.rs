@@ -5,10 +5,9 @@
 //! join (and its initial delay) does not swamp the comparison between protocols.
 
 use super::assign::TopicPartition;
-use super::client::ConsumerState;
-use super::coordinator::RebalanceReason;
 use super::time::Millis;
-use super::trace::{CallbackKind, TraceEntry, TraceEvent};
+use super::trace::{TraceEntry, TraceEvent};
+use super::vocab::{CallbackKind, ConsumerState, RebalanceReason};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,11 +1,20 @@
 //! The model: a deterministic simulation of Kafka 4.x consumer groups. Virtual time only, one seeded
 //! RNG, ordered collections wherever order can show; no web crate may appear under `sim/`.
+//!
+//! The layers, each using only those beneath it (no module cycles):
+//! * `report`, `snapshot`, `invariants`, `metrics` — read the World and its trace;
+//! * `world` — the network, the clock and the timers, one routing path for every actor;
+//! * `scenario` — the JSON a World is built from, validated once;
+//! * the actors: `broker` (topics, metadata, the group coordinator) and `client` (the consumer);
+//! * `actor` (the trait and its context), `timer`, `action`, `trace`;
+//! * `vocab`, `protocol`, `config`, `assign`, `time`, `rng` — the shared vocabulary and tools.
 
+pub mod action;
 pub mod actor;
 pub mod assign;
+pub mod broker;
 pub mod client;
 pub mod config;
-pub mod coordinator;
 pub mod invariants;
 pub mod metrics;
 pub mod protocol;
@@ -14,11 +23,15 @@ pub mod rng;
 pub mod scenario;
 pub mod snapshot;
 pub mod time;
+pub mod timer;
 pub mod trace;
+pub mod vocab;
 pub mod world;
 
+pub use action::{Action, ActionError, InstanceIdChange};
 pub use scenario::{Scenario, ScenarioError};
 pub use snapshot::Snapshot;
 pub use time::Millis;
 pub use trace::{TraceEntry, TraceEvent};
-pub use world::{Action, ActionError, World};
+pub use vocab::{CallbackKind, ClassicGroupState, ConsumerState, Endpoint};
+pub use world::World;

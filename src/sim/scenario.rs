@@ -1,48 +1,15 @@
 //! Scenarios: a seeded cluster, groups of consumers and timed actions, as JSON.
 //! The format is documented in the README ("Scenario files").
 
+use super::action::{Action, ActionError};
 use super::assign::AssignorName;
+use super::broker::admin::check_create_topic;
 use super::config::{BrokerConfig, ConfigError, ConfigScope, ConsumerConfig};
+pub use super::config::{ConfigOverrides, ConfigValue};
 use super::time::Millis;
-use super::world::{Action, ActionError};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// A setting's value as written in JSON: a string, number, boolean, or a list (joined with commas).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ConfigValue(pub String);
-
-impl Serialize for ConfigValue {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for ConfigValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fn text(v: &serde_json::Value) -> String {
-            match v {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => "null".to_string(),
-                serde_json::Value::Array(items) => {
-                    items.iter().map(text).collect::<Vec<_>>().join(",")
-                }
-                other => other.to_string(),
-            }
-        }
-        Ok(ConfigValue(text(&serde_json::Value::deserialize(d)?)))
-    }
-}
-
-impl From<&str> for ConfigValue {
-    fn from(s: &str) -> Self {
-        ConfigValue(s.to_string())
-    }
-}
-
-/// Settings by Kafka name (`"session.timeout.ms": 10000`).
-pub type ConfigOverrides = BTreeMap<String, ConfigValue>;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicSpec {
@@ -203,6 +170,56 @@ impl Scenario {
         }
         config.validate().map_err(ScenarioError::Broker)?;
         Ok(config)
+    }
+
+    /// Checks the whole scenario before a World is built from it, in the order a reader meets the
+    /// file: broker settings, topics (as `createTopics` would), each consumer entry, each
+    /// `add_consumer` action. Returns the broker's configuration.
+    pub fn validate(&self) -> Result<BrokerConfig, ScenarioError> {
+        let broker = self.broker_config()?;
+        let mut topics = BTreeMap::new();
+        for topic in &self.topics {
+            check_create_topic(&topics, &topic.name, topic.partitions)
+                .map_err(ScenarioError::Topic)?;
+            topics.insert(topic.name.clone(), topic.partitions);
+        }
+        for (i, spec) in self.consumers.iter().enumerate() {
+            let entry = ConsumerEntry::Consumers(i);
+            self.check_consumer_entry(entry, &spec.group, &spec.config, &spec.topics)?;
+        }
+        for (i, timed) in self.actions.iter().enumerate() {
+            if let Action::AddConsumer {
+                group,
+                config,
+                topics,
+            } = &timed.action
+            {
+                let entry = ConsumerEntry::Actions(i);
+                self.check_consumer_entry(entry, group, config, topics)?;
+            }
+        }
+        Ok(broker)
+    }
+
+    /// A consumer the scenario declares: a configuration the client accepts and at least one topic.
+    fn check_consumer_entry(
+        &self,
+        entry: ConsumerEntry,
+        group: &str,
+        config: &ConfigOverrides,
+        topics: &[String],
+    ) -> Result<(), ScenarioError> {
+        self.consumer_config(group, config)
+            .and_then(|c| c.validate())
+            .map_err(|error| ScenarioError::Consumer {
+                entry,
+                group: group.to_string(),
+                error,
+            })?;
+        if topics.is_empty() {
+            return Err(ScenarioError::NoTopics { entry });
+        }
+        Ok(())
     }
 
     /// The configuration a consumer of `group` gets: defaults, then the group's, then its own overrides.

@@ -1,10 +1,11 @@
 //! What the page draws: a cheap, comparable picture of the World at one instant.
 
 use super::assign::{RebalanceProtocol, TopicPartition};
-use super::client::{ConsumerState, KafkaConsumer};
+use super::broker::classic::ClassicGroup;
+use super::client::KafkaConsumer;
 use super::config::ConsumerConfig;
-use super::coordinator::ClassicGroupState;
 use super::time::Millis;
+use super::vocab::{ClassicGroupState, ConsumerState};
 use super::world::World;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -170,7 +171,7 @@ impl World {
     pub fn snapshot(&self) -> Snapshot {
         let now = self.now();
         let topics = self
-            .topics
+            .topics()
             .iter()
             .map(|(name, partitions)| TopicSnapshot {
                 name: name.clone(),
@@ -178,12 +179,12 @@ impl World {
             })
             .collect();
         let groups = self
-            .coordinator
+            .coordinator()
             .groups()
             .map(|g| self.group_snapshot(g))
             .collect();
         let consumers = self
-            .consumers
+            .consumers()
             .iter()
             .map(|c| self.consumer_snapshot(c, now))
             .collect();
@@ -195,7 +196,7 @@ impl World {
         }
     }
 
-    fn group_snapshot(&self, g: &super::coordinator::ClassicGroup) -> GroupSnapshot {
+    fn group_snapshot(&self, g: &ClassicGroup) -> GroupSnapshot {
         let members: Vec<MemberSnapshot> = g
             .all_members()
             .into_iter()
@@ -203,7 +204,7 @@ impl World {
                 member_id: m.member_id.clone(),
                 consumer: m.consumer.clone(),
                 group_instance_id: m.group_instance_id.clone(),
-                session_deadline: self.coordinator.session_deadline(&g.group_id, &m.member_id),
+                session_deadline: self.session_deadline(&g.group_id, &m.member_id),
                 awaiting_join: m.is_awaiting_join(),
                 awaiting_sync: m.is_awaiting_sync(),
                 is_leader: g.is_leader(&m.member_id),
@@ -211,7 +212,7 @@ impl World {
             .collect();
         let protocols: Vec<RebalanceProtocol> = members
             .iter()
-            .filter_map(|m| self.consumers.iter().find(|c| c.handle == m.consumer))
+            .filter_map(|m| self.consumers().iter().find(|c| c.handle == m.consumer))
             .map(|c| c.protocol)
             .collect();
         let leader_consumer = g
@@ -237,7 +238,7 @@ impl World {
 
     fn consumer_snapshot(&self, c: &KafkaConsumer, now: Millis) -> ConsumerSnapshot {
         let member = self
-            .coordinator
+            .coordinator()
             .group(&c.group_id)
             .and_then(|g| g.member(&c.generation.member_id));
         ConsumerSnapshot {
@@ -256,8 +257,7 @@ impl World {
             owned: c.owned.iter().cloned().collect(),
             assigned_by_coordinator: member.map(|m| m.assignment.clone()).unwrap_or_default(),
             last_heartbeat_sent: c.heartbeat.last_sent_at,
-            session_deadline: member
-                .and_then(|m| self.coordinator.session_deadline(&c.group_id, &m.member_id)),
+            session_deadline: member.and_then(|m| self.session_deadline(&c.group_id, &m.member_id)),
             last_poll: c.last_poll(now),
             poll_deadline: if c.is_running() {
                 c.poll_deadline()

@@ -1,8 +1,6 @@
 //! Virtual time: the only clock in the model. Nothing moves time but the World's event queue.
 
-use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::BTreeMap;
 
 /// Simulated milliseconds since the start of the scenario.
 pub type Millis = u64;
@@ -20,74 +18,58 @@ pub fn format_millis(t: Millis) -> String {
     }
 }
 
-/// One scheduled item: it fires at `at`; ties are broken by `seq`, the order in which they were scheduled.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Scheduled<E> {
-    pub at: Millis,
-    pub seq: u64,
-    pub event: E,
-}
+/// Where an item sits in the queue: its time, then the order in which it was scheduled.
+pub type Slot = (Millis, u64);
 
-impl<E> PartialEq for Scheduled<E> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-impl<E> Eq for Scheduled<E> {}
-impl<E> PartialOrd for Scheduled<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Scheduled<E> {
-    /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest `(at, seq)` first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.at, other.seq).cmp(&(self.at, self.seq))
-    }
-}
-
-/// A deterministic priority queue of `(time, sequence, event)`.
+/// A deterministic priority queue of `(time, sequence, event)`: items due at the same time come out in
+/// the order they were scheduled. Items can be removed before they are due (a cancelled timer).
 #[derive(Clone, Debug)]
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Scheduled<E>>,
+    items: BTreeMap<Slot, E>,
     next_seq: u64,
 }
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         Self {
-            heap: BinaryHeap::new(),
+            items: BTreeMap::new(),
             next_seq: 0,
         }
     }
 }
 
 impl<E> EventQueue<E> {
-    pub fn push(&mut self, at: Millis, event: E) {
-        let seq = self.next_seq;
+    /// Schedules `event` at `at`; returns its slot, to remove it later.
+    pub fn push(&mut self, at: Millis, event: E) -> Slot {
+        let slot = (at, self.next_seq);
         self.next_seq += 1;
-        self.heap.push(Scheduled { at, seq, event });
+        self.items.insert(slot, event);
+        slot
+    }
+
+    /// Takes an item out before it is due.
+    pub fn remove(&mut self, slot: Slot) -> Option<E> {
+        self.items.remove(&slot)
     }
 
     pub fn peek_time(&self) -> Option<Millis> {
-        self.heap.peek().map(|s| s.at)
+        self.items.keys().next().map(|(at, _)| *at)
     }
 
     /// Removes the earliest item if it is due at or before `t`.
-    pub fn pop_due(&mut self, t: Millis) -> Option<Scheduled<E>> {
-        if self.peek_time()? <= t {
-            self.heap.pop()
-        } else {
-            None
+    pub fn pop_due(&mut self, t: Millis) -> Option<(Millis, E)> {
+        if self.peek_time()? > t {
+            return None;
         }
+        self.items.pop_first().map(|((at, _), event)| (at, event))
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.items.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.items.is_empty()
     }
 }
 
@@ -101,10 +83,20 @@ mod tests {
         q.push(5, "b");
         q.push(1, "a");
         q.push(5, "c");
-        assert_eq!(q.pop_due(10).map(|s| s.event), Some("a"));
-        assert_eq!(q.pop_due(10).map(|s| s.event), Some("b"));
-        assert_eq!(q.pop_due(4).map(|s| s.event), None);
-        assert_eq!(q.pop_due(5).map(|s| s.event), Some("c"));
+        assert_eq!(q.pop_due(10), Some((1, "a")));
+        assert_eq!(q.pop_due(10), Some((5, "b")));
+        assert_eq!(q.pop_due(4), None);
+        assert_eq!(q.pop_due(5), Some((5, "c")));
+    }
+
+    #[test]
+    fn a_removed_item_never_comes_out() {
+        let mut q = EventQueue::default();
+        let first = q.push(5, "cancelled");
+        q.push(5, "kept");
+        assert_eq!(q.remove(first), Some("cancelled"));
+        assert_eq!(q.pop_due(10), Some((5, "kept")));
+        assert!(q.is_empty());
     }
 
     #[test]

@@ -1,74 +1,14 @@
 //! What happened, in order. Metrics, the timeline and the protocol log are all read from here.
 
 use super::assign::TopicPartition;
-use super::client::ConsumerState;
-use super::coordinator::{ClassicGroupState, RebalanceReason};
 use super::protocol::Message;
 use super::time::{format_millis, Millis};
+use super::vocab::{
+    CallbackKind, ClassicGroupState, ConsumerState, Endpoint, RebalanceReason, RemovalCause,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// A party on the simulated network.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Endpoint {
-    /// The broker that hosts the group coordinator (one broker in the model).
-    Broker,
-    /// A consumer process, by its stable handle ("c3") and incarnation (restarts count up from 1).
-    Consumer { handle: String, incarnation: u32 },
-}
-
-impl fmt::Display for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Endpoint::Broker => f.write_str("broker"),
-            Endpoint::Consumer {
-                handle,
-                incarnation,
-            } => {
-                if *incarnation > 1 {
-                    write!(f, "{handle}#{incarnation}")
-                } else {
-                    f.write_str(handle)
-                }
-            }
-        }
-    }
-}
-
-/// The three `ConsumerRebalanceListener` callbacks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CallbackKind {
-    Revoked,
-    Assigned,
-    Lost,
-}
-
-impl fmt::Display for CallbackKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            CallbackKind::Revoked => "onPartitionsRevoked",
-            CallbackKind::Assigned => "onPartitionsAssigned",
-            CallbackKind::Lost => "onPartitionsLost",
-        })
-    }
-}
-
-/// Why a member left the coordinator's member map.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RemovalCause {
-    LeaveGroup,
-    SessionExpired,
-    /// A dynamic member that did not rejoin before the join phase completed.
-    NotRejoined,
-    /// Did not send SyncGroup before the rebalance timeout.
-    PendingSyncExpired,
-    /// A static member replaced by a new member id with the same `group.instance.id`.
-    ReplacedByStaticMember,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

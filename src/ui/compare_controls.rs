@@ -7,9 +7,9 @@ use super::compare::LANE_STROKES;
 use super::group_panel::{consumer_action, stall_select, state_word, use_stall_length};
 use super::palette::swatch_for;
 use super::state::Dispatch;
-use crate::sim::client::ConsumerState;
+use crate::sim::action::{Action, InstanceIdChange};
 use crate::sim::snapshot::ConsumerSnapshot;
-use crate::sim::world::{Action, InstanceIdChange};
+use crate::sim::vocab::ConsumerState;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

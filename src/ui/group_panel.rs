@@ -3,11 +3,11 @@
 
 use super::palette::swatch_for;
 use super::state::{Dispatch, Notice, NoticeAt, PageAction};
+use crate::sim::action::{Action, InstanceIdChange};
 use crate::sim::assign::{RebalanceProtocol, TopicPartition};
-use crate::sim::client::ConsumerState;
 use crate::sim::snapshot::{ConsumerSnapshot, GroupSnapshot};
 use crate::sim::time::{format_millis, Millis};
-use crate::sim::world::{Action, InstanceIdChange};
+use crate::sim::vocab::ConsumerState;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 

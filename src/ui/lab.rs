@@ -6,7 +6,7 @@ use crate::sim::metrics::{self, Metrics};
 use crate::sim::scenario::{Scenario, ScenarioError, TimedAction};
 use crate::sim::snapshot::Snapshot;
 use crate::sim::time::Millis;
-use crate::sim::world::{Action, ActionError, World};
+use crate::sim::{Action, ActionError, World};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 

@@ -3,9 +3,9 @@
 
 use super::lab::Strategy;
 use super::state::{Dispatch, Notice, NoticeAt, PageAction};
+use crate::sim::action::Action;
 use crate::sim::scenario::{ConfigOverrides, ConfigValue};
 use crate::sim::snapshot::Snapshot;
-use crate::sim::world::Action;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;

@@ -36,8 +36,8 @@ pub fn decode(fragment: &str) -> Result<Session, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::action::Action;
     use crate::sim::scenario::TimedAction;
-    use crate::sim::world::Action;
     use crate::ui::lab::Strategy;
     use crate::ui::lessons::LESSONS;
 

@@ -4,13 +4,13 @@
 use super::lab::{Lab, Session, Strategy};
 use super::lessons::{self, LESSONS};
 use super::share;
+use crate::sim::action::Action;
 use crate::sim::metrics::Metrics;
 use crate::sim::protocol::{Errors, Message};
 use crate::sim::scenario::Scenario;
 use crate::sim::snapshot::Snapshot;
 use crate::sim::time::Millis;
-use crate::sim::trace::{Endpoint, TraceEvent};
-use crate::sim::world::Action;
+use crate::sim::{Endpoint, TraceEvent};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -487,7 +487,7 @@ pub type Dispatch = UseReducerDispatcher<PageState>;
 #[cfg(test)]
 mod tests {
     use super::{recent_messages, sentence};
-    use crate::sim::world::{Action, World};
+    use crate::sim::{Action, World};
 
     #[test]
     fn message_rows_reused_from_an_earlier_frame_are_the_rows_built_afresh() {

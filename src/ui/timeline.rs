@@ -505,7 +505,7 @@ pub fn consumed_series(
 mod tests {
     use super::{owners_after, owners_before, place_labels, LabelSlot, MAX_LABEL_LINES};
     use crate::sim::metrics::{compute, PartitionTimeline};
-    use crate::sim::world::{Action, World};
+    use crate::sim::{Action, World};
     use crate::ui::lessons::LESSONS;
 
     /// The basics lesson (3 consumers, 6 partitions, eager range) with a fourth consumer at 20 s.

@@ -3,9 +3,9 @@
 //! striped in the assignee's colour.
 
 use super::palette::swatch_for;
-use crate::sim::client::ConsumerState;
 use crate::sim::snapshot::{ConsumerSnapshot, DeletedTopicHeld, Snapshot, UnseenPartitions};
 use crate::sim::time::{format_millis, Millis};
+use crate::sim::vocab::ConsumerState;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -207,7 +207,7 @@ fn partition_cell(partition: usize, cell: CellOwner) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::world::{Action, World};
+    use crate::sim::{Action, World};
     use crate::ui::lessons::LESSONS;
 
     fn stable_world() -> World {

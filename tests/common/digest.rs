@@ -5,7 +5,7 @@
 
 use rebalance_lab::sim::assign::AssignorName;
 use rebalance_lab::sim::scenario::TimedAction;
-use rebalance_lab::sim::world::InstanceIdChange;
+use rebalance_lab::sim::InstanceIdChange;
 use rebalance_lab::sim::{Action, Scenario, World};
 use rebalance_lab::ui::lessons::LESSONS;
 

@@ -5,8 +5,8 @@
 use rebalance_lab::sim::assign::TopicPartition;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::metrics::{self, Metrics};
-use rebalance_lab::sim::trace::{CallbackKind, TraceEvent};
 use rebalance_lab::sim::{Action, Millis, Scenario, World};
+use rebalance_lab::sim::{CallbackKind, TraceEvent};
 use std::collections::BTreeMap;
 
 pub fn scenario(json: &str) -> Scenario {

@@ -11,7 +11,7 @@ pub mod heartbeat;
 
 pub use heartbeat::Heartbeat;
 
-use super::actor::Out;
+use super::actor::{Actor, Ctx, Out};
 use super::assign::{
     self, AssignorName, ClusterMetadata, GroupSubscription, RebalanceProtocol, Subscription,
     TopicPartition,
@@ -19,10 +19,11 @@ use super::assign::{
 use super::config::ConsumerConfig;
 use super::protocol::*;
 use super::time::Millis;
-use super::trace::{CallbackKind, Endpoint, TraceEvent};
+use super::timer::{ConsumerTimer, Timer, TimerKey};
+use super::trace::TraceEvent;
+use super::vocab::{CallbackKind, ConsumerState, Endpoint};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 /// `AbstractCoordinator.MemberState`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,64 +71,6 @@ impl Generation {
     }
 }
 
-/// What the consumer shows on its card.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", content = "reason", rename_all = "snake_case")]
-pub enum ConsumerState {
-    /// Not in the group (before its first join, or after a poll timeout reset it).
-    Unjoined,
-    /// JoinGroup sent, owning nothing (eager members revoke everything first).
-    Joining,
-    /// Between the JoinGroup response and applying the SyncGroup assignment.
-    Syncing,
-    Stable,
-    /// Knows it must rejoin (or is rejoining) while still owning partitions (cooperative; or eager before its next poll).
-    Rejoining,
-    /// The application is stuck in user code and not calling `poll()`.
-    Stalled,
-    /// Crashed (killed): silent.
-    Dead,
-    /// Inside `close()`: waiting for the answer to its final offset commit before it revokes and leaves.
-    Closing,
-    /// `close()`d.
-    Closed,
-    /// FENCED_INSTANCE_ID: another process took its `group.instance.id`.
-    Fenced(String),
-    /// `poll()` threw a fatal error.
-    Failed(String),
-}
-
-impl ConsumerState {
-    /// Whether the process is alive: not crashed, closed, fenced or failed.
-    pub fn is_running(&self) -> bool {
-        !matches!(
-            self,
-            ConsumerState::Dead
-                | ConsumerState::Closed
-                | ConsumerState::Fenced(_)
-                | ConsumerState::Failed(_)
-        )
-    }
-}
-
-impl fmt::Display for ConsumerState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConsumerState::Unjoined => f.write_str("Unjoined"),
-            ConsumerState::Joining => f.write_str("Joining"),
-            ConsumerState::Syncing => f.write_str("Syncing"),
-            ConsumerState::Stable => f.write_str("Stable"),
-            ConsumerState::Rejoining => f.write_str("Rejoining"),
-            ConsumerState::Stalled => f.write_str("Stalled"),
-            ConsumerState::Dead => f.write_str("Dead"),
-            ConsumerState::Closing => f.write_str("Closing"),
-            ConsumerState::Closed => f.write_str("Closed"),
-            ConsumerState::Fenced(r) => write!(f, "Fenced ({r})"),
-            ConsumerState::Failed(r) => write!(f, "Failed ({r})"),
-        }
-    }
-}
-
 /// Whether the consumer process is alive.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Lifecycle {
@@ -152,17 +95,6 @@ pub enum AppThread {
     Stalled { until: Millis },
 }
 
-/// The consumer's timers. Tokens make superseded timers harmless.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ConsumerTimer {
-    /// The application thread comes back to `poll()`.
-    App { token: u64 },
-    /// The heartbeat thread wakes: a heartbeat is due or the poll timer may have expired.
-    HeartbeatThread { token: u64 },
-    /// `metadata.max.age.ms` elapsed.
-    MetadataRefresh { token: u64 },
-}
-
 /// The join-and-sync chain in flight (`joinFuture` in `AbstractCoordinator`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum JoinFuture {
@@ -185,7 +117,7 @@ pub enum ConsumerRefusal {
     NotRunning,
 }
 
-pub type CoOut = Out<ConsumerTimer>;
+pub type CoOut = Out;
 
 #[derive(Clone, Debug)]
 pub struct KafkaConsumer {
@@ -242,9 +174,8 @@ pub struct KafkaConsumer {
     closing_commit: Option<u64>,
 
     next_correlation_id: u64,
-    app_token: u64,
-    heartbeat_token: u64,
-    metadata_token: u64,
+    /// The state the trace last recorded for this consumer's card.
+    shown_state: ConsumerState,
 }
 
 impl KafkaConsumer {
@@ -294,11 +225,23 @@ impl KafkaConsumer {
             commits_in_flight: BTreeMap::new(),
             closing_commit: None,
             next_correlation_id: 0,
-            app_token: 0,
-            heartbeat_token: 0,
-            metadata_token: 0,
+            shown_state: ConsumerState::Unjoined,
             config,
         }
+    }
+
+    /// The same consumer started again as a new process (the next incarnation) with `config`. Its card
+    /// still shows the old process until the new one's first step records a state.
+    pub fn next_incarnation(&self, config: ConsumerConfig) -> KafkaConsumer {
+        let mut fresh = KafkaConsumer::new(
+            &self.handle,
+            self.number,
+            self.incarnation + 1,
+            self.topics.clone(),
+            config,
+        );
+        fresh.shown_state = self.shown_state.clone();
+        fresh
     }
 
     pub fn endpoint(&self) -> Endpoint {
@@ -404,7 +347,7 @@ impl KafkaConsumer {
             return;
         }
         // The application thread is inside close() now: no more poll() passes.
-        self.app_token += 1;
+        out.cancel_timer(TimerKey::Consumer(ConsumerTimer::AppThread));
         self.app = AppThread::InPoll;
         self.last_poll_at = now;
         if self.config.enable_auto_commit
@@ -505,17 +448,12 @@ impl KafkaConsumer {
             return;
         }
         match timer {
-            ConsumerTimer::App { token } if token == self.app_token && !self.is_closing() => {
+            ConsumerTimer::AppThread => {
                 self.app = AppThread::InPoll;
                 self.poll_pass(now, out);
             }
-            ConsumerTimer::HeartbeatThread { token } if token == self.heartbeat_token => {
-                self.heartbeat_thread_run(now, out);
-            }
-            ConsumerTimer::MetadataRefresh { token } if token == self.metadata_token => {
-                self.request_metadata(out);
-            }
-            _ => {}
+            ConsumerTimer::HeartbeatThread => self.heartbeat_thread_run(now, out),
+            ConsumerTimer::MetadataRefresh => self.request_metadata(out),
         }
     }
 
@@ -1185,15 +1123,9 @@ impl KafkaConsumer {
     fn handle_metadata_response(&mut self, now: Millis, r: MetadataResponse, out: &mut CoOut) {
         self.metadata = r.topics.into_iter().collect();
         self.metadata_received = true;
-        self.metadata_token += 1;
         let refresh_at = now.saturating_add(self.config.metadata_max_age_ms);
         self.next_metadata_refresh = Some(refresh_at);
-        out.set_timer(
-            refresh_at,
-            ConsumerTimer::MetadataRefresh {
-                token: self.metadata_token,
-            },
-        );
+        out.set_timer(refresh_at, Timer::Consumer(ConsumerTimer::MetadataRefresh));
         self.wake_app_if_in_poll(now, out);
     }
 
@@ -1215,23 +1147,11 @@ impl KafkaConsumer {
     }
 
     fn schedule_app(&mut self, at: Millis, out: &mut CoOut) {
-        self.app_token += 1;
-        out.set_timer(
-            at,
-            ConsumerTimer::App {
-                token: self.app_token,
-            },
-        );
+        out.set_timer(at, Timer::Consumer(ConsumerTimer::AppThread));
     }
 
     fn schedule_heartbeat_thread(&mut self, at: Millis, out: &mut CoOut) {
-        self.heartbeat_token += 1;
-        out.set_timer(
-            at,
-            ConsumerTimer::HeartbeatThread {
-                token: self.heartbeat_token,
-            },
-        );
+        out.set_timer(at, Timer::Consumer(ConsumerTimer::HeartbeatThread));
     }
 
     /// If the application will be away from `poll()` past the poll deadline, wake the heartbeat thread then.
@@ -1281,6 +1201,41 @@ impl KafkaConsumer {
         self.heartbeat.disable();
         self.join_future = JoinFuture::Idle;
         self.set_owned(BTreeSet::new(), out);
+    }
+}
+
+impl Actor for KafkaConsumer {
+    fn on_message(&mut self, _from: Endpoint, message: Message, ctx: &mut Ctx) {
+        // A consumer only ever receives responses to its own requests.
+        if let Message::Response {
+            correlation_id,
+            body,
+        } = message
+        {
+            self.on_response(ctx.now, correlation_id, body, &mut ctx.out);
+        }
+    }
+
+    fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
+        if let Timer::Consumer(timer) = timer {
+            KafkaConsumer::on_timer(self, ctx.now, timer, &mut ctx.out);
+        }
+    }
+
+    fn is_running(&self) -> bool {
+        KafkaConsumer::is_running(self)
+    }
+
+    /// The card's state, recorded whenever a step changed it.
+    fn after_step(&mut self, ctx: &mut Ctx) {
+        let state = self.display_state();
+        if state != self.shown_state {
+            self.shown_state = state.clone();
+            ctx.out.record(TraceEvent::ConsumerStateChanged {
+                consumer: self.handle.clone(),
+                state,
+            });
+        }
     }
 }
 
@@ -1371,8 +1326,7 @@ mod tests {
         );
         // The next poll() throws FencedInstanceIdException.
         let mut out = CoOut::default();
-        let token = c.app_token;
-        c.on_timer(1_000, ConsumerTimer::App { token }, &mut out);
+        c.on_timer(1_000, ConsumerTimer::AppThread, &mut out);
         assert!(matches!(
             c.lifecycle,
             Lifecycle::Failed { fenced: true, .. }

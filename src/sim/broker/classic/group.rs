@@ -7,59 +7,22 @@ use crate::sim::protocol::{
     ConsumerProtocolSubscription, JoinGroupRequestProtocol, JoinGroupResponseMember,
 };
 use crate::sim::time::Millis;
-use serde::{Deserialize, Serialize};
+use crate::sim::vocab::{ClassicGroupState, Endpoint};
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-
-/// `ClassicGroupState`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum ClassicGroupState {
-    Empty,
-    PreparingRebalance,
-    CompletingRebalance,
-    Stable,
-    Dead,
-}
-
-impl ClassicGroupState {
-    /// The states a group may come from (`validPreviousStates`). Nothing in the model deletes or
-    /// unloads a group yet, so Dead is never entered; it is listed to keep the table complete.
-    pub fn valid_previous_states(self) -> &'static [ClassicGroupState] {
-        use ClassicGroupState::*;
-        match self {
-            PreparingRebalance => &[Stable, CompletingRebalance, Empty],
-            CompletingRebalance => &[PreparingRebalance],
-            Stable => &[CompletingRebalance],
-            Empty => &[PreparingRebalance],
-            Dead => &[Stable, PreparingRebalance, CompletingRebalance, Empty, Dead],
-        }
-    }
-}
-
-impl fmt::Display for ClassicGroupState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ClassicGroupState::Empty => "Empty",
-            ClassicGroupState::PreparingRebalance => "PreparingRebalance",
-            ClassicGroupState::CompletingRebalance => "CompletingRebalance",
-            ClassicGroupState::Stable => "Stable",
-            ClassicGroupState::Dead => "Dead",
-        })
-    }
-}
 
 /// Where a parked JoinGroup or SyncGroup must be answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplyTo {
-    pub endpoint: crate::sim::trace::Endpoint,
+    pub endpoint: Endpoint,
     pub correlation_id: u64,
 }
 
 impl ReplyTo {
     pub fn consumer_handle(&self) -> String {
         match &self.endpoint {
-            crate::sim::trace::Endpoint::Consumer { handle, .. } => handle.clone(),
-            crate::sim::trace::Endpoint::Broker => String::new(),
+            Endpoint::Consumer { handle, .. } => handle.clone(),
+            Endpoint::Broker => String::new(),
         }
     }
 }

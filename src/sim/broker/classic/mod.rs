@@ -1,187 +1,30 @@
-//! The broker side: the group coordinator for classic groups (Kafka's `GroupMetadataManager`, classic
-//! part) and the metadata the broker serves. One broker hosts every group.
+//! The classic group coordinator (Kafka's `GroupMetadataManager`, classic part): every classic group
+//! hosted by the broker, the requests that reach them and the timers that move them on.
 
-pub mod classic;
+pub mod group;
 
-pub use classic::{ClassicGroup, ClassicGroupMember, ClassicGroupState, ReplyTo};
+pub use group::{ClassicGroup, ClassicGroupMember, ReplyTo};
 
-use super::actor::Out;
-use super::config::BrokerConfig;
-use super::protocol::*;
-use super::rng::SimRng;
-use super::time::Millis;
-use super::trace::{Endpoint, RemovalCause, TraceEvent};
-use serde::{Deserialize, Serialize};
+use crate::sim::actor::Ctx;
+use crate::sim::actor::Out;
+use crate::sim::config::BrokerConfig;
+use crate::sim::protocol::*;
+use crate::sim::rng::SimRng;
+use crate::sim::time::Millis;
+use crate::sim::timer::{CoordinatorTimer, Timer, TimerKey};
+use crate::sim::trace::TraceEvent;
+use crate::sim::vocab::{ClassicGroupState, Endpoint, RebalanceReason, RemovalCause};
 use std::collections::BTreeMap;
-use std::fmt;
-
-/// Why the coordinator moved a group to PreparingRebalance.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RebalanceReason {
-    /// A new member joined (also the first member of an Empty group).
-    MemberJoined { member_id: String },
-    /// A member sent LeaveGroup from `close()`.
-    MemberLeft { member_id: String },
-    /// A member's poll timer expired (max.poll.interval.ms) and it sent LeaveGroup.
-    PollTimeout { member_id: String },
-    /// No heartbeat for session.timeout.ms.
-    SessionExpired { member_id: String },
-    /// The leader rejoined; `client_reason` tells why (e.g. its metadata snapshot changed).
-    LeaderRejoined {
-        member_id: String,
-        client_reason: JoinReason,
-    },
-    /// A member rejoined with different metadata (subscription, owned partitions, generation).
-    MemberMetadataChanged {
-        member_id: String,
-        client_reason: JoinReason,
-    },
-    /// Members did not send SyncGroup within the rebalance timeout.
-    PendingSyncExpired { member_ids: Vec<String> },
-    /// A static member rejoined under a new member id while the group was CompletingRebalance.
-    StaticMemberReplaced { member_id: String },
-    /// A static member rejoined with a protocol list that changes the group's selected protocol.
-    ProtocolChanged { member_id: String },
-}
-
-impl RebalanceReason {
-    /// A short label for tables: "member joined", "session expired", "metadata changed", ...
-    pub fn label(&self) -> &'static str {
-        match self {
-            RebalanceReason::MemberJoined { .. } => "member joined",
-            RebalanceReason::MemberLeft { .. } => "member left",
-            RebalanceReason::PollTimeout { .. } => "max.poll.interval.ms exceeded",
-            RebalanceReason::SessionExpired { .. } => "session expired",
-            RebalanceReason::LeaderRejoined {
-                client_reason: JoinReason::MetadataChanged,
-                ..
-            } => "metadata changed",
-            RebalanceReason::LeaderRejoined {
-                client_reason: JoinReason::RevokedPartitions,
-                ..
-            } => "member revoked partitions",
-            RebalanceReason::LeaderRejoined { .. } => "leader rejoined",
-            RebalanceReason::MemberMetadataChanged {
-                client_reason: JoinReason::RevokedPartitions,
-                ..
-            } => "member revoked partitions",
-            RebalanceReason::MemberMetadataChanged { .. } => "member metadata changed",
-            RebalanceReason::PendingSyncExpired { .. } => "sync timeout",
-            RebalanceReason::StaticMemberReplaced { .. } => "static member rejoined during sync",
-            RebalanceReason::ProtocolChanged { .. } => "protocol changed",
-        }
-    }
-}
-
-impl fmt::Display for RebalanceReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RebalanceReason::MemberJoined { member_id } => write!(f, "adding new member {member_id}"),
-            RebalanceReason::MemberLeft { member_id } => {
-                write!(f, "member {member_id} left (LeaveGroup: the consumer is being closed)")
-            }
-            RebalanceReason::PollTimeout { member_id } => write!(
-                f,
-                "member {member_id} left (LeaveGroup: consumer poll timeout has expired)"
-            ),
-            RebalanceReason::SessionExpired { member_id } => {
-                write!(f, "removing member {member_id} on heartbeat expiration")
-            }
-            RebalanceReason::LeaderRejoined {
-                member_id,
-                client_reason,
-            } => write!(
-                f,
-                "leader {member_id} re-joining group; client reason: {}",
-                client_reason_text(client_reason)
-            ),
-            RebalanceReason::MemberMetadataChanged {
-                member_id,
-                client_reason,
-            } => write!(
-                f,
-                "updating metadata for member {member_id}; client reason: {}",
-                client_reason_text(client_reason)
-            ),
-            RebalanceReason::PendingSyncExpired { member_ids } => write!(
-                f,
-                "removing [{}] on pending sync request expiration",
-                member_ids.join(", ")
-            ),
-            RebalanceReason::StaticMemberReplaced { member_id } => {
-                write!(f, "updating metadata for static member {member_id} during CompletingRebalance")
-            }
-            RebalanceReason::ProtocolChanged { member_id } => write!(
-                f,
-                "group's selected protocol will change because static member {member_id} joined with change of protocol"
-            ),
-        }
-    }
-}
-
-/// `JoinGroupRequest.joinReason`: an empty reason is logged as "not provided".
-fn client_reason_text(reason: &JoinReason) -> String {
-    match reason.to_string() {
-        text if text.is_empty() => "not provided".to_string(),
-        text => text,
-    }
-}
-
-/// The coordinator's timers. Each carries a token; a timer whose token is no longer current was
-/// cancelled or rescheduled and is ignored when it fires (Kafka's timer keys do the same).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CoordinatorTimer {
-    InitialRebalanceDelay {
-        group: String,
-        token: u64,
-        delay_ms: Millis,
-        remaining_ms: Millis,
-    },
-    JoinTimeout {
-        group: String,
-        token: u64,
-    },
-    PendingSyncTimeout {
-        group: String,
-        token: u64,
-        generation: i32,
-    },
-    HeartbeatExpiry {
-        group: String,
-        member_id: String,
-        token: u64,
-    },
-}
-
-/// Tokens of the live timers, and each member's heartbeat deadline (for display).
-#[derive(Clone, Debug, Default)]
-struct Timers {
-    next_token: u64,
-    join: BTreeMap<String, u64>,
-    sync: BTreeMap<String, u64>,
-    heartbeat: BTreeMap<(String, String), (u64, Millis)>,
-}
-
-impl Timers {
-    fn token(&mut self) -> u64 {
-        self.next_token += 1;
-        self.next_token
-    }
-}
-
-type COut = Out<CoordinatorTimer>;
 
 /// Everything a handler needs besides the group itself.
-struct Ctx<'a> {
+struct GroupCtx<'a> {
     now: Millis,
     config: &'a BrokerConfig,
-    timers: &'a mut Timers,
     rng: &'a mut SimRng,
-    out: &'a mut COut,
+    out: &'a mut Out,
 }
 
-impl Ctx<'_> {
+impl GroupCtx<'_> {
     fn reply(&mut self, to: &ReplyTo, body: Response) {
         self.out.send(
             to.endpoint.clone(),
@@ -192,61 +35,50 @@ impl Ctx<'_> {
         );
     }
 
+    fn set_timer(&mut self, delay: Millis, timer: CoordinatorTimer) {
+        self.out
+            .set_timer(self.now.saturating_add(delay), Timer::Coordinator(timer));
+    }
+
     fn schedule_join_timer(&mut self, group: &str, delay: Millis) {
-        let token = self.timers.token();
-        self.timers.join.insert(group.to_string(), token);
-        self.out.set_timer(
-            self.now.saturating_add(delay),
-            CoordinatorTimer::JoinTimeout {
-                group: group.to_string(),
-                token,
-            },
-        );
+        let group = group.to_string();
+        self.set_timer(delay, CoordinatorTimer::JoinTimeout { group });
     }
 
     fn schedule_initial_delay(&mut self, group: &str, delay_ms: Millis, remaining_ms: Millis) {
-        let token = self.timers.token();
-        self.timers.join.insert(group.to_string(), token);
-        self.out.set_timer(
-            self.now.saturating_add(delay_ms),
-            CoordinatorTimer::InitialRebalanceDelay {
-                group: group.to_string(),
-                token,
-                delay_ms,
-                remaining_ms,
-            },
-        );
+        let group = group.to_string();
+        let timer = CoordinatorTimer::InitialRebalanceDelay {
+            group,
+            delay_ms,
+            remaining_ms,
+        };
+        self.set_timer(delay_ms, timer);
     }
 
     fn cancel_join_timer(&mut self, group: &str) {
-        self.timers.join.remove(group);
+        let group = group.to_string();
+        self.out.cancel_timer(TimerKey::GroupJoin { group });
     }
 
     fn cancel_sync_timer(&mut self, group: &str) {
-        self.timers.sync.remove(group);
+        let group = group.to_string();
+        self.out.cancel_timer(TimerKey::GroupSync { group });
     }
 
+    /// The member's session starts again: it expires `timeout` from now unless renewed.
     fn reschedule_heartbeat(&mut self, group: &str, member_id: &str, timeout: Millis) {
-        let token = self.timers.token();
-        let deadline = self.now.saturating_add(timeout);
-        self.timers.heartbeat.insert(
-            (group.to_string(), member_id.to_string()),
-            (token, deadline),
-        );
-        self.out.set_timer(
-            deadline,
-            CoordinatorTimer::HeartbeatExpiry {
-                group: group.to_string(),
-                member_id: member_id.to_string(),
-                token,
-            },
-        );
+        let timer = CoordinatorTimer::HeartbeatExpiry {
+            group: group.to_string(),
+            member_id: member_id.to_string(),
+        };
+        self.set_timer(timeout, timer);
     }
 
     fn cancel_heartbeat(&mut self, group: &str, member_id: &str) {
-        self.timers
-            .heartbeat
-            .remove(&(group.to_string(), member_id.to_string()));
+        self.out.cancel_timer(TimerKey::MemberSession {
+            group: group.to_string(),
+            member_id: member_id.to_string(),
+        });
     }
 }
 
@@ -255,7 +87,6 @@ impl Ctx<'_> {
 pub struct GroupCoordinator {
     pub config: BrokerConfig,
     groups: BTreeMap<String, ClassicGroup>,
-    timers: Timers,
 }
 
 impl GroupCoordinator {
@@ -263,7 +94,6 @@ impl GroupCoordinator {
         Self {
             config,
             groups: BTreeMap::new(),
-            timers: Timers::default(),
         }
     }
 
@@ -275,29 +105,13 @@ impl GroupCoordinator {
         self.groups.get(group_id)
     }
 
-    /// When the coordinator will expire this member's session unless it hears from it.
-    pub fn session_deadline(&self, group_id: &str, member_id: &str) -> Option<Millis> {
-        self.timers
-            .heartbeat
-            .get(&(group_id.to_string(), member_id.to_string()))
-            .map(|(_, deadline)| *deadline)
-    }
-
     /// Handles one group request. Responses may be sent now or parked (JoinGroup, SyncGroup).
-    pub fn handle(
-        &mut self,
-        now: Millis,
-        from: ReplyTo,
-        request: Request,
-        rng: &mut SimRng,
-        out: &mut COut,
-    ) {
-        let mut ctx = Ctx {
-            now,
+    pub fn handle(&mut self, from: ReplyTo, request: Request, actor: &mut Ctx) {
+        let mut ctx = GroupCtx {
+            now: actor.now,
             config: &self.config,
-            timers: &mut self.timers,
-            rng,
-            out,
+            rng: actor.rng,
+            out: &mut actor.out,
         };
         match request {
             Request::JoinGroup(req) => join_group(&mut self.groups, req, from, &mut ctx),
@@ -344,37 +158,25 @@ impl GroupCoordinator {
                 );
             }
             Request::Metadata(_) => {
-                // Metadata is answered by the broker, not the coordinator; see `World`.
+                // Metadata is answered by the broker itself, not its group coordinator.
             }
         }
     }
 
-    /// A coordinator timer fired.
-    pub fn on_timer(
-        &mut self,
-        now: Millis,
-        timer: CoordinatorTimer,
-        rng: &mut SimRng,
-        out: &mut COut,
-    ) {
-        let mut ctx = Ctx {
-            now,
+    /// A coordinator timer fired (the World fires only the live timer under each key).
+    pub fn on_timer(&mut self, timer: CoordinatorTimer, actor: &mut Ctx) {
+        let mut ctx = GroupCtx {
+            now: actor.now,
             config: &self.config,
-            timers: &mut self.timers,
-            rng,
-            out,
+            rng: actor.rng,
+            out: &mut actor.out,
         };
         match timer {
             CoordinatorTimer::InitialRebalanceDelay {
                 group,
-                token,
                 delay_ms,
                 remaining_ms,
             } => {
-                if ctx.timers.join.get(&group) != Some(&token) {
-                    return;
-                }
-                ctx.timers.join.remove(&group);
                 if let Some(g) = self.groups.get_mut(&group) {
                     try_complete_initial_rebalance_else_schedule(
                         g,
@@ -384,38 +186,17 @@ impl GroupCoordinator {
                     );
                 }
             }
-            CoordinatorTimer::JoinTimeout { group, token } => {
-                if ctx.timers.join.get(&group) != Some(&token) {
-                    return;
-                }
-                ctx.timers.join.remove(&group);
+            CoordinatorTimer::JoinTimeout { group } => {
                 if let Some(g) = self.groups.get_mut(&group) {
                     complete_join(g, &mut ctx);
                 }
             }
-            CoordinatorTimer::PendingSyncTimeout {
-                group,
-                token,
-                generation,
-            } => {
-                if ctx.timers.sync.get(&group) != Some(&token) {
-                    return;
-                }
-                ctx.timers.sync.remove(&group);
+            CoordinatorTimer::PendingSyncTimeout { group, generation } => {
                 if let Some(g) = self.groups.get_mut(&group) {
                     expire_pending_sync(g, generation, &mut ctx);
                 }
             }
-            CoordinatorTimer::HeartbeatExpiry {
-                group,
-                member_id,
-                token,
-            } => {
-                let key = (group.clone(), member_id.clone());
-                if ctx.timers.heartbeat.get(&key).map(|(t, _)| *t) != Some(token) {
-                    return;
-                }
-                ctx.timers.heartbeat.remove(&key);
+            CoordinatorTimer::HeartbeatExpiry { group, member_id } => {
                 if let Some(g) = self.groups.get_mut(&group) {
                     expire_member_heartbeat(g, &member_id, &mut ctx);
                 }
@@ -428,7 +209,7 @@ impl GroupCoordinator {
 // State changes and rebalances
 // ---------------------------------------------------------------------------------------------
 
-fn transition(group: &mut ClassicGroup, to: ClassicGroupState, ctx: &mut Ctx) {
+fn transition(group: &mut ClassicGroup, to: ClassicGroupState, ctx: &mut GroupCtx) {
     match group.transition_to(to) {
         Ok(from) => ctx.out.record(TraceEvent::GroupStateChanged {
             group: group.group_id.clone(),
@@ -447,7 +228,12 @@ fn consumer_of(group: &ClassicGroup, member_id: &str) -> String {
         .unwrap_or_default()
 }
 
-fn remove_member(group: &mut ClassicGroup, member_id: &str, cause: RemovalCause, ctx: &mut Ctx) {
+fn remove_member(
+    group: &mut ClassicGroup,
+    member_id: &str,
+    cause: RemovalCause,
+    ctx: &mut GroupCtx,
+) {
     let consumer = consumer_of(group, member_id);
     if group.remove(member_id).is_some() {
         ctx.out.record(TraceEvent::MemberRemoved {
@@ -460,7 +246,7 @@ fn remove_member(group: &mut ClassicGroup, member_id: &str, cause: RemovalCause,
 }
 
 /// `prepareRebalance`.
-fn prepare_rebalance(group: &mut ClassicGroup, reason: RebalanceReason, ctx: &mut Ctx) {
+fn prepare_rebalance(group: &mut ClassicGroup, reason: RebalanceReason, ctx: &mut GroupCtx) {
     if group.is_in_state(ClassicGroupState::CompletingRebalance) {
         reset_and_propagate_assignment_with_error(group, Errors::RebalanceInProgress, ctx);
     }
@@ -491,7 +277,7 @@ fn prepare_rebalance(group: &mut ClassicGroup, reason: RebalanceReason, ctx: &mu
     }
 }
 
-fn maybe_complete_join_else_schedule(group: &mut ClassicGroup, ctx: &mut Ctx) {
+fn maybe_complete_join_else_schedule(group: &mut ClassicGroup, ctx: &mut GroupCtx) {
     if group.has_all_members_joined() {
         complete_join(group, ctx);
     } else {
@@ -505,7 +291,7 @@ fn try_complete_initial_rebalance_else_schedule(
     group: &mut ClassicGroup,
     delay_ms: Millis,
     remaining_ms: Millis,
-    ctx: &mut Ctx,
+    ctx: &mut GroupCtx,
 ) {
     if group.new_member_added && remaining_ms != 0 {
         group.new_member_added = false;
@@ -524,7 +310,7 @@ fn try_complete_initial_rebalance_else_schedule(
 fn maybe_prepare_rebalance_or_complete_join(
     group: &mut ClassicGroup,
     reason: RebalanceReason,
-    ctx: &mut Ctx,
+    ctx: &mut GroupCtx,
 ) {
     if group.can_rebalance() {
         prepare_rebalance(group, reason, ctx);
@@ -534,7 +320,7 @@ fn maybe_prepare_rebalance_or_complete_join(
 }
 
 /// `maybeCompleteJoinPhase`: never during the initial (from Empty) join phase, which only its timer ends.
-fn maybe_complete_join_phase(group: &mut ClassicGroup, ctx: &mut Ctx) {
+fn maybe_complete_join_phase(group: &mut ClassicGroup, ctx: &mut GroupCtx) {
     if group.is_in_state(ClassicGroupState::PreparingRebalance)
         && group.previous_state != ClassicGroupState::Empty
         && group.has_all_members_joined()
@@ -544,7 +330,7 @@ fn maybe_complete_join_phase(group: &mut ClassicGroup, ctx: &mut Ctx) {
 }
 
 /// `completeClassicGroupJoin`.
-fn complete_join(group: &mut ClassicGroup, ctx: &mut Ctx) {
+fn complete_join(group: &mut ClassicGroup, ctx: &mut GroupCtx) {
     let gid = group.group_id.clone();
     ctx.cancel_join_timer(&gid);
     if !group.is_in_state(ClassicGroupState::PreparingRebalance) {
@@ -623,20 +409,15 @@ fn complete_join(group: &mut ClassicGroup, ctx: &mut Ctx) {
     schedule_pending_sync(group, ctx);
 }
 
-fn schedule_pending_sync(group: &ClassicGroup, ctx: &mut Ctx) {
-    let token = ctx.timers.token();
-    ctx.timers.sync.insert(group.group_id.clone(), token);
-    ctx.out.set_timer(
-        ctx.now.saturating_add(group.rebalance_timeout_ms()),
-        CoordinatorTimer::PendingSyncTimeout {
-            group: group.group_id.clone(),
-            token,
-            generation: group.generation_id,
-        },
-    );
+fn schedule_pending_sync(group: &ClassicGroup, ctx: &mut GroupCtx) {
+    let timer = CoordinatorTimer::PendingSyncTimeout {
+        group: group.group_id.clone(),
+        generation: group.generation_id,
+    };
+    ctx.set_timer(group.rebalance_timeout_ms(), timer);
 }
 
-fn expire_pending_sync(group: &mut ClassicGroup, generation: i32, ctx: &mut Ctx) {
+fn expire_pending_sync(group: &mut ClassicGroup, generation: i32, ctx: &mut GroupCtx) {
     if generation != group.generation_id
         || !matches!(
             group.state,
@@ -661,7 +442,7 @@ fn expire_pending_sync(group: &mut ClassicGroup, generation: i32, ctx: &mut Ctx)
     );
 }
 
-fn expire_member_heartbeat(group: &mut ClassicGroup, member_id: &str, ctx: &mut Ctx) {
+fn expire_member_heartbeat(group: &mut ClassicGroup, member_id: &str, ctx: &mut GroupCtx) {
     if group.is_in_state(ClassicGroupState::Dead) {
         return;
     }
@@ -687,7 +468,7 @@ fn expire_member_heartbeat(group: &mut ClassicGroup, member_id: &str, ctx: &mut 
     );
 }
 
-fn maybe_complete_pending_join(group: &mut ClassicGroup, ctx: &mut Ctx) {
+fn maybe_complete_pending_join(group: &mut ClassicGroup, ctx: &mut GroupCtx) {
     if group.is_in_state(ClassicGroupState::PreparingRebalance) && group.has_all_members_joined() {
         complete_join(group, ctx);
     }
@@ -699,7 +480,7 @@ fn remove_member_and_update_group(
     member_id: &str,
     cause: RemovalCause,
     reason: RebalanceReason,
-    ctx: &mut Ctx,
+    ctx: &mut GroupCtx,
 ) {
     if let Some(reply_to) = group
         .member_mut(member_id)
@@ -722,7 +503,7 @@ fn remove_member_and_update_group(
     }
 }
 
-fn propagate_assignment(group: &mut ClassicGroup, error: Errors, ctx: &mut Ctx) {
+fn propagate_assignment(group: &mut ClassicGroup, error: Errors, ctx: &mut GroupCtx) {
     let protocol_name = if error == Errors::None {
         group.protocol_name.clone()
     } else {
@@ -749,7 +530,7 @@ fn propagate_assignment(group: &mut ClassicGroup, error: Errors, ctx: &mut Ctx) 
 fn reset_and_propagate_assignment_with_error(
     group: &mut ClassicGroup,
     error: Errors,
-    ctx: &mut Ctx,
+    ctx: &mut GroupCtx,
 ) {
     for member in group.members_mut() {
         member.assignment.clear();
@@ -765,7 +546,7 @@ fn join_group(
     groups: &mut BTreeMap<String, ClassicGroup>,
     req: JoinGroupRequest,
     from: ReplyTo,
-    ctx: &mut Ctx,
+    ctx: &mut GroupCtx,
 ) {
     let config = ctx.config;
     if req.session_timeout_ms < config.group_min_session_timeout_ms
@@ -826,7 +607,12 @@ fn accept_joining_member(group: &ClassicGroup, member_id: &str, max_size: usize)
     }
 }
 
-fn join_new_member(group: &mut ClassicGroup, req: JoinGroupRequest, from: ReplyTo, ctx: &mut Ctx) {
+fn join_new_member(
+    group: &mut ClassicGroup,
+    req: JoinGroupRequest,
+    from: ReplyTo,
+    ctx: &mut GroupCtx,
+) {
     if !group.supports_protocols(&req.protocol_type, &req.protocols) {
         ctx.reply(
             &from,
@@ -876,7 +662,7 @@ fn join_existing_member(
     group: &mut ClassicGroup,
     req: JoinGroupRequest,
     from: ReplyTo,
-    ctx: &mut Ctx,
+    ctx: &mut GroupCtx,
 ) {
     let member_id = req.member_id.clone();
     if !group.supports_protocols(&req.protocol_type, &req.protocols) {
@@ -1003,7 +789,7 @@ fn update_member_then_rebalance_or_complete_join(
     req: JoinGroupRequest,
     from: ReplyTo,
     reason: RebalanceReason,
-    ctx: &mut Ctx,
+    ctx: &mut GroupCtx,
 ) {
     if let Some(member) = group.member_mut(&req.member_id) {
         member.supported_protocols = req.protocols;
@@ -1020,7 +806,7 @@ fn add_member_then_rebalance_or_complete_join(
     req: JoinGroupRequest,
     from: ReplyTo,
     member_id: &str,
-    ctx: &mut Ctx,
+    ctx: &mut GroupCtx,
 ) {
     let member = ClassicGroupMember {
         member_id: member_id.to_string(),
@@ -1067,7 +853,7 @@ fn update_static_member_then_rebalance_or_complete_join(
     from: ReplyTo,
     old_member_id: &str,
     new_member_id: &str,
-    ctx: &mut Ctx,
+    ctx: &mut GroupCtx,
 ) {
     let instance = req.group_instance_id.clone().unwrap_or_default();
     let gid = group.group_id.clone();
@@ -1159,8 +945,8 @@ fn update_static_member_then_rebalance_or_complete_join(
 // SyncGroup, Heartbeat, LeaveGroup, OffsetCommit
 // ---------------------------------------------------------------------------------------------
 
-fn sync_group(group: &mut ClassicGroup, req: SyncGroupRequest, from: ReplyTo, ctx: &mut Ctx) {
-    let error_reply = |ctx: &mut Ctx, error: Errors| {
+fn sync_group(group: &mut ClassicGroup, req: SyncGroupRequest, from: ReplyTo, ctx: &mut GroupCtx) {
+    let error_reply = |ctx: &mut GroupCtx, error: Errors| {
         ctx.reply(
             &from,
             Response::SyncGroup(SyncGroupResponse {
@@ -1224,14 +1010,14 @@ fn sync_group(group: &mut ClassicGroup, req: SyncGroupRequest, from: ReplyTo, ct
     }
 }
 
-fn remove_pending_sync_member(group: &mut ClassicGroup, member_id: &str, ctx: &mut Ctx) {
+fn remove_pending_sync_member(group: &mut ClassicGroup, member_id: &str, ctx: &mut GroupCtx) {
     group.pending_sync_members.remove(member_id);
     if group.pending_sync_members.is_empty() {
         ctx.cancel_sync_timer(&group.group_id);
     }
 }
 
-fn heartbeat(group: &mut ClassicGroup, req: &HeartbeatRequest, ctx: &mut Ctx) -> Errors {
+fn heartbeat(group: &mut ClassicGroup, req: &HeartbeatRequest, ctx: &mut GroupCtx) -> Errors {
     if let Err(e) = validate_member(group, &req.member_id, req.group_instance_id.as_deref()) {
         return e;
     }
@@ -1260,7 +1046,7 @@ fn heartbeat(group: &mut ClassicGroup, req: &HeartbeatRequest, ctx: &mut Ctx) ->
 fn leave_group(
     group: &mut ClassicGroup,
     req: &LeaveGroupRequest,
-    ctx: &mut Ctx,
+    ctx: &mut GroupCtx,
 ) -> LeaveGroupResponse {
     let gid = group.group_id.clone();
     let mut results = Vec::new();
@@ -1351,7 +1137,7 @@ mod tests {
     use super::*;
     use crate::sim::{Scenario, World};
 
-    fn take_join_response(out: &mut COut) -> JoinGroupResponse {
+    fn take_join_response(out: &mut Out) -> JoinGroupResponse {
         let found = out.sends().find_map(|(_, message)| match message {
             Message::Response {
                 body: Response::JoinGroup(r),
@@ -1366,10 +1152,13 @@ mod tests {
     #[test]
     fn a_pending_member_leaving_a_stable_group_starts_a_rebalance() {
         let scenario =
-            Scenario::from_json(include_str!("../../../examples/eager-range-join.json")).unwrap();
+            Scenario::from_json(include_str!("../../../../examples/eager-range-join.json"))
+                .unwrap();
         let mut world = World::new(&scenario).unwrap();
         world.run_until(10_000);
-        let group = world.coordinator.group("orders-app").unwrap();
+        // A copy of the coordinator with its Stable group, driven by hand.
+        let mut coordinator = world.coordinator().clone();
+        let group = coordinator.group("orders-app").unwrap();
         assert_eq!(group.state, ClassicGroupState::Stable);
         let generation = group.generation_id;
 
@@ -1378,7 +1167,7 @@ mod tests {
             endpoint: Endpoint::Broker,
             correlation_id: 1,
         };
-        let mut out = COut::default();
+        let mut ctx = Ctx::new(10_000, &mut rng);
         let join = JoinGroupRequest {
             group_id: "orders-app".into(),
             session_timeout_ms: 45_000,
@@ -1399,18 +1188,11 @@ mod tests {
             reason: JoinReason::None,
             client_id: "late".into(),
         };
-        world.coordinator.handle(
-            10_000,
-            from.clone(),
-            Request::JoinGroup(join),
-            &mut rng,
-            &mut out,
-        );
-        let r = take_join_response(&mut out);
+        coordinator.handle(from.clone(), Request::JoinGroup(join), &mut ctx);
+        let r = take_join_response(&mut ctx.out);
         assert_eq!(r.error_code, Errors::MemberIdRequired);
         let pending = r.member_id;
-        assert!(world
-            .coordinator
+        assert!(coordinator
             .group("orders-app")
             .unwrap()
             .pending_join_members
@@ -1424,15 +1206,14 @@ mod tests {
                 reason: LeaveReason::ConsumerClosed,
             }],
         };
-        world
-            .coordinator
-            .handle(10_001, from, Request::LeaveGroup(leave), &mut rng, &mut out);
-        let group = world.coordinator.group("orders-app").unwrap();
+        ctx.now = 10_001;
+        coordinator.handle(from, Request::LeaveGroup(leave), &mut ctx);
+        let group = coordinator.group("orders-app").unwrap();
         assert!(!group.pending_join_members.contains(&pending));
         // Kafka counts it as a valid leave: Stable → PreparingRebalance, as for any member leaving.
         assert_eq!(group.state, ClassicGroupState::PreparingRebalance);
         assert_eq!(group.generation_id, generation);
-        assert!(out.trace().any(|e| matches!(
+        assert!(ctx.out.trace().any(|e| matches!(
             e,
             TraceEvent::RebalanceStarted { .. } | TraceEvent::GroupStateChanged { .. }
         )));

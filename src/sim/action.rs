@@ -1,0 +1,204 @@
+//! What a user (or a scenario) does to the World, and why the World may refuse it. `World::apply`
+//! checks an action first and performs it only if the check passes, so a refusal changes nothing.
+
+use super::config::{ConfigError, ConfigOverrides};
+use super::time::Millis;
+use super::vocab::ConsumerState;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What a restarted consumer does with its `group.instance.id`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstanceIdChange {
+    #[default]
+    Keep,
+    /// Become (or stay) a static member with this id.
+    Set(String),
+    /// Become a dynamic member.
+    Unset,
+}
+
+/// Something the user (or a scenario) does to the World.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    /// Start a new consumer; it gets the next handle ("c4").
+    AddConsumer {
+        group: String,
+        topics: Vec<String>,
+        #[serde(default)]
+        config: ConfigOverrides,
+    },
+    /// `consumer.close()`.
+    CloseConsumer {
+        consumer: String,
+    },
+    /// `kill -9` of the consumer's process.
+    KillConsumer {
+        consumer: String,
+    },
+    /// The application stops calling `poll()` for `ms` (the heartbeat thread keeps running).
+    StallConsumer {
+        consumer: String,
+        ms: Millis,
+    },
+    /// Start a closed, killed or failed consumer again as a new process with the same handle.
+    RestartConsumer {
+        consumer: String,
+        #[serde(default)]
+        group_instance_id: InstanceIdChange,
+    },
+    AddTopic {
+        name: String,
+        partitions: i32,
+    },
+    DeleteTopic {
+        name: String,
+    },
+    /// `createPartitions`: grow the topic to `total` partitions.
+    AddPartitions {
+        topic: String,
+        total: i32,
+    },
+    /// Change a setting by Kafka name. Kafka reads client configs at construction, so a running
+    /// consumer accepts only the simulation knobs; others apply at its next restart.
+    SetConsumerConfig {
+        consumer: String,
+        name: String,
+        value: String,
+    },
+}
+
+/// Why an action was refused; the World is unchanged. Topic refusals carry the name of the exception
+/// Kafka's Admin client throws, since that is what a learner would meet in a real application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionError {
+    /// No consumer has this handle. `known` lists the handles there are, for the message.
+    UnknownConsumer { handle: String, known: Vec<String> },
+    /// The consumer's process is gone (dead, closed, fenced or failed): restart it first.
+    ConsumerNotRunning {
+        handle: String,
+        state: ConsumerState,
+    },
+    /// A restart needs the old process to be gone first.
+    ConsumerStillRunning { handle: String },
+    /// `close()` is under way: it waits for the answer to its final offset commit before it revokes,
+    /// leaves and returns. Only a kill can cut it short.
+    ConsumerClosing { handle: String },
+    /// Kafka reads client settings once, in the `KafkaConsumer` constructor: only the simulation knobs
+    /// may change while the consumer runs.
+    SettingNeedsRestart { handle: String, name: String },
+    /// A consumer belongs to one group for life; changing `group.id` means another consumer.
+    GroupIdCannotChange,
+    /// `subscribe()` with no topics.
+    EmptySubscription,
+    /// A stall of 0 ms would not stall anything.
+    StallTooShort,
+    /// `INVALID_TOPIC_EXCEPTION`: empty, or characters outside Kafka's legal set.
+    InvalidTopic { name: String },
+    /// `TOPIC_ALREADY_EXISTS`.
+    TopicAlreadyExists { topic: String },
+    /// `UNKNOWN_TOPIC_OR_PARTITION`.
+    UnknownTopic { topic: String },
+    /// `INVALID_PARTITIONS` from `createTopics`: a topic needs at least one partition.
+    NoPartitions { topic: String, requested: i32 },
+    /// `INVALID_PARTITIONS` from `createPartitions`: Kafka only ever adds partitions.
+    InvalidPartitions {
+        topic: String,
+        current: i32,
+        requested: i32,
+    },
+    /// A consumer configuration the client would refuse.
+    Config(ConfigError),
+}
+
+impl fmt::Display for ActionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ActionError::UnknownConsumer { handle, known } if known.is_empty() => {
+                write!(f, "there is no consumer {handle} (no consumers yet)")
+            }
+            ActionError::UnknownConsumer { handle, known } => write!(
+                f,
+                "there is no consumer {handle} (consumers: {})",
+                known.join(", ")
+            ),
+            ActionError::ConsumerNotRunning { handle, state } => match state {
+                ConsumerState::Dead => write!(f, "consumer {handle} is dead: restart it first"),
+                ConsumerState::Closed => write!(f, "consumer {handle} is closed: restart it first"),
+                other => write!(f, "consumer {handle} has failed ({other}): restart it first"),
+            },
+            ActionError::ConsumerClosing { handle } => write!(
+                f,
+                "consumer {handle} is still closing: close() waits for its final offset commit to be answered; let the clock run a moment"
+            ),
+            ActionError::ConsumerStillRunning { handle } => write!(
+                f,
+                "consumer {handle} is running: close or kill it before restarting it"
+            ),
+            ActionError::SettingNeedsRestart { handle, name } => write!(
+                f,
+                "consumer {handle} is running: Kafka reads {name} only when the consumer is created; close or kill it, change the setting, then restart it"
+            ),
+            ActionError::GroupIdCannotChange => {
+                f.write_str("group.id cannot change: add a consumer to the other group instead")
+            }
+            ActionError::EmptySubscription => {
+                f.write_str("a consumer must subscribe to at least one topic")
+            }
+            ActionError::StallTooShort => f.write_str("a stall must last at least 1 ms"),
+            ActionError::InvalidTopic { name } if name.trim().is_empty() => {
+                f.write_str("a topic needs a name")
+            }
+            ActionError::InvalidTopic { name } => write!(
+                f,
+                "topic name \"{name}\" is illegal: use ASCII letters, digits, '.', '_' and '-' (at most 249)"
+            ),
+            ActionError::TopicAlreadyExists { topic } => {
+                write!(f, "TopicExistsException: Topic '{topic}' already exists.")
+            }
+            ActionError::UnknownTopic { topic } => write!(
+                f,
+                "UnknownTopicOrPartitionException: topic {topic} does not exist"
+            ),
+            ActionError::NoPartitions { requested, .. } => write!(
+                f,
+                "InvalidPartitionsException: Number of partitions must be larger than 0, not {requested}."
+            ),
+            ActionError::InvalidPartitions {
+                current, requested, ..
+            } if requested == current => write!(
+                f,
+                "InvalidPartitionsException: Topic already has {current} partitions."
+            ),
+            ActionError::InvalidPartitions {
+                current, requested, ..
+            } => write!(
+                f,
+                "InvalidPartitionsException: Topic currently has {current} partitions, which is higher than the requested {requested}."
+            ),
+            ActionError::Config(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+// `Config` shows its ConfigError as the whole message, so it is not repeated as a `source()`.
+impl std::error::Error for ActionError {}
+
+impl From<ConfigError> for ActionError {
+    fn from(error: ConfigError) -> Self {
+        ActionError::Config(error)
+    }
+}
+
+impl InstanceIdChange {
+    /// The `group.instance.id` a restarted consumer gets.
+    pub fn apply_to(&self, id: &mut Option<String>) {
+        match self {
+            InstanceIdChange::Keep => {}
+            InstanceIdChange::Set(new) => *id = Some(new.clone()),
+            InstanceIdChange::Unset => *id = None,
+        }
+    }
+}

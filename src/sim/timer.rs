@@ -1,0 +1,78 @@
+//! Timers, as Kafka's `Timer` keys them: every timer an actor asks for has a key, and the World owns
+//! the table. Setting a key replaces the timer under it, cancelling removes it, and a timer fires only
+//! if it is still the one under its key — so no actor keeps tokens or checks for stale timers.
+
+use super::time::Millis;
+
+/// The consumer's timers: one per thread of the client that can wake up on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ConsumerTimer {
+    /// The application thread comes back to `poll()` (after processing, a stall or a retry backoff).
+    AppThread,
+    /// The heartbeat thread wakes: a heartbeat is due or the poll timer may have expired.
+    HeartbeatThread,
+    /// `metadata.max.age.ms` elapsed: the client asks the broker for metadata again.
+    MetadataRefresh,
+}
+
+/// The classic group coordinator's timers (`GroupMetadataManager`'s timer keys), with what each
+/// carries to the moment it fires.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CoordinatorTimer {
+    /// `group.initial.rebalance.delay.ms`: the first rebalance of an Empty group waits for more members.
+    InitialRebalanceDelay {
+        group: String,
+        delay_ms: Millis,
+        remaining_ms: Millis,
+    },
+    /// The join phase ends at the rebalance timeout even if some members have not rejoined.
+    JoinTimeout { group: String },
+    /// Members that do not send SyncGroup within the rebalance timeout are removed.
+    PendingSyncTimeout { group: String, generation: i32 },
+    /// A member's session expires unless it heartbeats (or joins, or syncs) first.
+    HeartbeatExpiry { group: String, member_id: String },
+}
+
+/// Any actor's timer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Timer {
+    Consumer(ConsumerTimer),
+    Coordinator(CoordinatorTimer),
+}
+
+/// What names a timer in the World's table: its actor plus this key. The initial rebalance delay and
+/// the join timeout share one key, as they share `classicGroupJoinKey` in Kafka.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TimerKey {
+    Consumer(ConsumerTimer),
+    GroupJoin { group: String },
+    GroupSync { group: String },
+    MemberSession { group: String, member_id: String },
+}
+
+impl Timer {
+    pub fn key(&self) -> TimerKey {
+        match self {
+            Timer::Consumer(timer) => TimerKey::Consumer(*timer),
+            Timer::Coordinator(timer) => timer.key(),
+        }
+    }
+}
+
+impl CoordinatorTimer {
+    pub fn key(&self) -> TimerKey {
+        match self {
+            CoordinatorTimer::InitialRebalanceDelay { group, .. }
+            | CoordinatorTimer::JoinTimeout { group } => TimerKey::GroupJoin {
+                group: group.clone(),
+            },
+            CoordinatorTimer::PendingSyncTimeout { group, .. } => TimerKey::GroupSync {
+                group: group.clone(),
+            },
+            CoordinatorTimer::HeartbeatExpiry { group, member_id } => TimerKey::MemberSession {
+                group: group.clone(),
+                member_id: member_id.clone(),
+            },
+        }
+    }
+}

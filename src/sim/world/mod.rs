@@ -1,0 +1,370 @@
+//! The World: the network, the clock and the timers — nothing else. Every actor (the broker, each
+//! consumer) is reached the same way: a delivered message or a fired timer becomes one step of that
+//! actor, and what the step produced is routed back in by [`World::route`]. Nothing else moves time.
+
+mod actions;
+
+use super::action::{Action, ActionError};
+use super::actor::{Actor, Ctx, Emitted, Out, TimerChange};
+use super::broker::classic::GroupCoordinator;
+use super::broker::Broker;
+use super::client::KafkaConsumer;
+use super::config::BrokerConfig;
+use super::protocol::Message;
+use super::rng::SimRng;
+use super::scenario::{Scenario, ScenarioError};
+use super::time::{EventQueue, Millis, Slot};
+use super::timer::{Timer, TimerKey};
+use super::trace::{TraceEntry, TraceEvent};
+use super::vocab::Endpoint;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug)]
+enum Event {
+    Deliver {
+        from: Endpoint,
+        to: Endpoint,
+        message: Message,
+    },
+    Timer {
+        owner: Endpoint,
+        timer: Timer,
+    },
+    Scheduled(Action),
+}
+
+#[derive(Clone, Debug)]
+pub struct World {
+    now: Millis,
+    queue: EventQueue<Event>,
+    /// The live timers, by actor and key, with where each sits in the queue.
+    timers: BTreeMap<(Endpoint, TimerKey), Slot>,
+    rng: SimRng,
+    latency_ms: Millis,
+    duration_ms: Millis,
+    scenario: Scenario,
+    broker: Broker,
+    consumers: Vec<KafkaConsumer>,
+    trace: Vec<TraceEntry>,
+    /// Actions scheduled by the scenario that were refused when their time came.
+    refused: Vec<(Millis, ActionError)>,
+}
+
+impl World {
+    /// Builds the World at time 0: topics created, the scenario's consumers and actions scheduled.
+    pub fn new(scenario: &Scenario) -> Result<World, ScenarioError> {
+        let broker = scenario.validate()?;
+        let mut world = World {
+            now: 0,
+            queue: EventQueue::default(),
+            timers: BTreeMap::new(),
+            rng: SimRng::new(scenario.seed),
+            latency_ms: scenario.network_latency_ms,
+            duration_ms: scenario.duration_ms,
+            scenario: scenario.clone(),
+            broker: Broker::new(broker),
+            consumers: Vec::new(),
+            trace: Vec::new(),
+            refused: Vec::new(),
+        };
+        for topic in &scenario.topics {
+            world
+                .apply(Action::AddTopic {
+                    name: topic.name.clone(),
+                    partitions: topic.partitions,
+                })
+                .map_err(ScenarioError::Topic)?;
+        }
+        for spec in &scenario.consumers {
+            for _ in 0..spec.count {
+                let start = Action::AddConsumer {
+                    group: spec.group.clone(),
+                    topics: spec.topics.clone(),
+                    config: spec.config.clone(),
+                };
+                world.queue.push(spec.start_at_ms, Event::Scheduled(start));
+            }
+        }
+        for timed in &scenario.actions {
+            let action = Event::Scheduled(timed.action.clone());
+            world.queue.push(timed.at_ms, action);
+        }
+        // Consumers starting at time 0 start now, so the first snapshot already shows them.
+        world.run_until(0);
+        Ok(world)
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    /// How long the scenario asks to run.
+    pub fn duration_ms(&self) -> Millis {
+        self.duration_ms
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn broker(&self) -> &Broker {
+        &self.broker
+    }
+
+    pub fn coordinator(&self) -> &GroupCoordinator {
+        self.broker.coordinator()
+    }
+
+    pub fn broker_config(&self) -> &BrokerConfig {
+        self.broker.config()
+    }
+
+    pub fn trace(&self) -> &[TraceEntry] {
+        &self.trace
+    }
+
+    /// Scenario actions that were refused when their time came (e.g. killing a consumer twice).
+    pub fn refused_actions(&self) -> &[(Millis, ActionError)] {
+        &self.refused
+    }
+
+    pub fn consumers(&self) -> &[KafkaConsumer] {
+        &self.consumers
+    }
+
+    pub fn topics(&self) -> &BTreeMap<String, i32> {
+        self.broker.topics()
+    }
+
+    /// When this actor's timer under `key` will fire, if it is set.
+    pub fn timer_due(&self, owner: &Endpoint, key: &TimerKey) -> Option<Millis> {
+        let slot = self.timers.get(&(owner.clone(), key.clone()))?;
+        Some(slot.0)
+    }
+
+    /// When the coordinator will expire this member's session unless it hears from it.
+    pub fn session_deadline(&self, group: &str, member_id: &str) -> Option<Millis> {
+        let key = TimerKey::MemberSession {
+            group: group.to_string(),
+            member_id: member_id.to_string(),
+        };
+        self.timer_due(&Endpoint::Broker, &key)
+    }
+
+    /// The time of the next pending event, if any.
+    pub fn next_event_time(&self) -> Option<Millis> {
+        self.queue.peek_time()
+    }
+
+    /// Processes every event with time ≤ `t`, then sets the clock to `t` (never backwards).
+    pub fn run_until(&mut self, t: Millis) {
+        while let Some((at, event)) = self.queue.pop_due(t) {
+            self.now = at;
+            self.process(event);
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Jumps to the next event time and processes every event due then.
+    pub fn step(&mut self) -> Option<Millis> {
+        let t = self.queue.peek_time()?;
+        self.run_until(t);
+        Some(t)
+    }
+
+    /// Runs instant by instant until one records something in the trace (a message, a state or
+    /// ownership change, a callback), and returns that instant: the Step a learner wants. Instants
+    /// that only move a poll loop along change nothing visible. Gives up after `max_instants`.
+    pub fn step_to_next_record(&mut self, max_instants: usize) -> Option<Millis> {
+        let before = self.trace.len();
+        let mut last = None;
+        for _ in 0..max_instants {
+            // Stopping at an empty queue still reports the instants already passed.
+            let Some(t) = self.step() else { break };
+            last = Some(t);
+            if self.trace.len() > before {
+                break;
+            }
+        }
+        last
+    }
+
+    /// Processes exactly one event (the earliest) and returns its time; `None` when nothing is pending.
+    /// Tests use it to check invariants after every single event.
+    pub fn process_next_event(&mut self) -> Option<Millis> {
+        let t = self.queue.peek_time()?;
+        let (at, event) = self.queue.pop_due(t)?;
+        self.now = at;
+        self.process(event);
+        Some(t)
+    }
+
+    /// Applies a user action now. On error nothing changes.
+    pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        self.check(&action)?;
+        self.perform(action);
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The event loop: one path for every actor
+    // -----------------------------------------------------------------------------------------
+
+    fn process(&mut self, event: Event) {
+        match event {
+            Event::Scheduled(action) => {
+                if let Err(e) = self.apply(action) {
+                    self.refused.push((self.now, e));
+                }
+            }
+            Event::Timer { owner, timer } => {
+                self.timers.remove(&(owner.clone(), timer.key()));
+                if self.is_running(&owner) {
+                    self.step_actor(&owner, |actor, ctx| actor.on_timer(timer, ctx));
+                }
+            }
+            Event::Deliver { from, to, message } => {
+                if !self.is_running(&to) {
+                    self.record(TraceEvent::MessageDropped { from, to, message });
+                    return;
+                }
+                self.record(TraceEvent::MessageDelivered {
+                    from: from.clone(),
+                    to: to.clone(),
+                    message: message.clone(),
+                });
+                self.step_actor(&to, |actor, ctx| actor.on_message(from, message, ctx));
+            }
+        }
+    }
+
+    /// Whether a message or a timer for this endpoint has someone to reach: the broker, or the
+    /// running process of that very incarnation.
+    fn is_running(&self, at: &Endpoint) -> bool {
+        match at {
+            Endpoint::Broker => self.broker.is_running(),
+            Endpoint::Consumer {
+                handle,
+                incarnation,
+            } => self
+                .consumers
+                .iter()
+                .any(|c| &c.handle == handle && c.incarnation == *incarnation && c.is_running()),
+        }
+    }
+
+    /// One step of the actor at `at`, then what it produced is routed.
+    fn step_actor(&mut self, at: &Endpoint, f: impl FnOnce(&mut dyn Actor, &mut Ctx)) {
+        let actor: &mut dyn Actor = match at {
+            Endpoint::Broker => &mut self.broker,
+            Endpoint::Consumer {
+                handle,
+                incarnation,
+            } => {
+                let found = self
+                    .consumers
+                    .iter_mut()
+                    .find(|c| &c.handle == handle && c.incarnation == *incarnation);
+                match found {
+                    Some(consumer) => consumer,
+                    None => return,
+                }
+            }
+        };
+        let mut ctx = Ctx::new(self.now, &mut self.rng);
+        f(actor, &mut ctx);
+        actor.after_step(&mut ctx);
+        let out = ctx.out;
+        self.route(at, out);
+    }
+
+    /// A call from the consumer's application (start, close, stall, kill): one step of that consumer.
+    fn step_consumer(
+        &mut self,
+        index: usize,
+        f: impl FnOnce(&mut KafkaConsumer, Millis, &mut Out),
+    ) {
+        let Some(consumer) = self.consumers.get_mut(index) else {
+            return;
+        };
+        let endpoint = consumer.endpoint();
+        let out = run_step(self.now, &mut self.rng, consumer, |c, ctx| {
+            f(c, ctx.now, &mut ctx.out)
+        });
+        self.route(&endpoint, out);
+    }
+
+    /// An Admin API call on the broker (create or delete a topic, add partitions).
+    fn step_broker(&mut self, f: impl FnOnce(&mut Broker, &mut Out)) {
+        let out = run_step(self.now, &mut self.rng, &mut self.broker, |b, ctx| {
+            f(b, &mut ctx.out)
+        });
+        self.route(&Endpoint::Broker, out);
+    }
+
+    /// Everything an actor produced, in order: messages onto the network, events into the trace,
+    /// then its timer changes.
+    fn route(&mut self, from: &Endpoint, out: Out) {
+        for emitted in out.emitted {
+            match emitted {
+                Emitted::Send(to, message) => self.send(from.clone(), to, message),
+                Emitted::Record(event) => self.record(event),
+            }
+        }
+        for change in out.timers {
+            match change {
+                TimerChange::Set { at, timer } => self.set_timer(from, at, timer),
+                TimerChange::Cancel(key) => self.cancel_timer(from, key),
+            }
+        }
+    }
+
+    fn send(&mut self, from: Endpoint, to: Endpoint, message: Message) {
+        let deliver_at = self.now.saturating_add(self.latency_ms);
+        self.record(TraceEvent::MessageSent {
+            from: from.clone(),
+            to: to.clone(),
+            deliver_at,
+            message: message.clone(),
+        });
+        self.queue
+            .push(deliver_at, Event::Deliver { from, to, message });
+    }
+
+    /// Setting a key replaces the timer under it.
+    fn set_timer(&mut self, owner: &Endpoint, at: Millis, timer: Timer) {
+        let key = (owner.clone(), timer.key());
+        if let Some(old) = self.timers.remove(&key) {
+            self.queue.remove(old);
+        }
+        let owner = owner.clone();
+        let slot = self.queue.push(at, Event::Timer { owner, timer });
+        self.timers.insert(key, slot);
+    }
+
+    fn cancel_timer(&mut self, owner: &Endpoint, key: TimerKey) {
+        if let Some(slot) = self.timers.remove(&(owner.clone(), key)) {
+            self.queue.remove(slot);
+        }
+    }
+
+    fn record(&mut self, event: TraceEvent) {
+        self.trace.push(TraceEntry {
+            at: self.now,
+            event,
+        });
+    }
+}
+
+/// Runs one step of an actor with a fresh context and returns what it produced.
+fn run_step<A: Actor + ?Sized>(
+    now: Millis,
+    rng: &mut SimRng,
+    actor: &mut A,
+    f: impl FnOnce(&mut A, &mut Ctx),
+) -> Out {
+    let mut ctx = Ctx::new(now, rng);
+    f(actor, &mut ctx);
+    actor.after_step(&mut ctx);
+    ctx.out
+}

@@ -388,9 +388,10 @@ fn scenario_two_groups(t: &Timeouts) {
     run_checked(&mut world, &mut checker, ACT_AT);
     for group in ["a", "b"] {
         let mut all: Vec<i32> = world
-            .consumers()
+            .snapshot()
+            .consumers
             .iter()
-            .filter(|c| c.group_id == group)
+            .filter(|c| c.group == group)
             .flat_map(|c| c.owned.iter().map(|tp| tp.partition))
             .collect();
         all.sort();

@@ -128,9 +128,9 @@ fn check_single_owner(world: &World) -> Result<(), String> {
     let is_member = |c: &&KafkaConsumer| {
         world.coordinator().group(&c.group_id).is_some_and(|g| {
             let missed_a_join = c.is_static()
-                && (c.generation.generation_id < g.generation_id
+                && (c.generation().generation_id < g.generation_id
                     || c.last_assignment_generation().unwrap_or(-1) < g.generation_id - 1);
-            g.member(&c.generation.member_id).is_some() && !missed_a_join
+            g.member(&c.generation().member_id).is_some() && !missed_a_join
         })
     };
 
@@ -138,10 +138,10 @@ fn check_single_owner(world: &World) -> Result<(), String> {
     for c in world
         .consumers()
         .iter()
-        .filter(|c| !c.generation.is_reset())
+        .filter(|c| !c.generation().is_reset())
         .filter(is_member)
     {
-        for tp in &c.owned {
+        for tp in c.owned() {
             if let Some(other) = owners.claim(&c.group_id, tp, &c.handle) {
                 return Err(format!(
                     "{}: {tp} is owned by both {other} and {} in group {}",
@@ -206,17 +206,17 @@ fn check_eager_owns_nothing_while_rebalancing(world: &World) -> Result<(), Strin
         if c.is_running()
             && c.protocol == RebalanceProtocol::Eager
             && matches!(
-                c.member_state,
+                c.member_state(),
                 MemberState::PreparingRebalance | MemberState::CompletingRebalance
             )
-            && !c.owned.is_empty()
+            && !c.owned().is_empty()
         {
             return Err(format!(
                 "{}: eager consumer {} owns {:?} while {:?}",
                 world.now(),
                 c.handle,
-                c.owned,
-                c.member_state
+                c.owned(),
+                c.member_state()
             ));
         }
     }
@@ -225,7 +225,7 @@ fn check_eager_owns_nothing_while_rebalancing(world: &World) -> Result<(), Strin
 
 fn check_only_running_consumers_own(world: &World) -> Result<(), String> {
     for c in world.consumers() {
-        if !c.is_running() && !c.owned.is_empty() {
+        if !c.is_running() && !c.owned().is_empty() {
             return Err(format!(
                 "{}: stopped consumer {} still owns partitions",
                 world.now(),
@@ -302,11 +302,14 @@ fn check_stable_assignments(
         // The assignment reflects the leader's metadata when it assigned; compare that with the cluster.
         let leader_in_sync = !leader_replaced
             && leader.is_some_and(|l| {
-                l.assignment_snapshot.as_ref().is_some_and(|snapshot| {
-                    subscribed
-                        .iter()
-                        .all(|t| snapshot.get(*t) == world.topics().get(*t))
-                })
+                l.coordinator
+                    .assignment_snapshot
+                    .as_ref()
+                    .is_some_and(|snapshot| {
+                        subscribed
+                            .iter()
+                            .all(|t| snapshot.get(*t) == world.topics().get(*t))
+                    })
             });
         if !leader_in_sync || !(all_eager || cooperative_round_settled(g, &members)) {
             continue;
@@ -339,9 +342,9 @@ fn check_stable_assignments(
 fn cooperative_round_settled(g: &ClassicGroup, members: &[&KafkaConsumer]) -> bool {
     g.members_iter().all(|m| {
         members.iter().any(|c| {
-            c.generation.member_id == m.member_id
+            c.generation().member_id == m.member_id
                 && c.is_running()
-                && c.generation.generation_id == g.generation_id
+                && c.generation().generation_id == g.generation_id
                 && c.last_assignment_generation() == Some(g.generation_id)
                 && !c.has_pending_join()
         })

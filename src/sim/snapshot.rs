@@ -240,7 +240,7 @@ impl World {
         let member = self
             .coordinator()
             .group(&c.group_id)
-            .and_then(|g| g.member(&c.generation.member_id));
+            .and_then(|g| g.member(&c.generation().member_id));
         ConsumerSnapshot {
             handle: c.handle.clone(),
             group: c.group_id.clone(),
@@ -249,12 +249,12 @@ impl World {
             config: c.config.clone(),
             client_id: c.client_id.clone(),
             static_id: c.config.group_instance_id.clone(),
-            member_id: c.generation.member_id.clone(),
-            generation: c.generation.generation_id,
+            member_id: c.generation().member_id.clone(),
+            generation: c.generation().generation_id,
             rebalance_protocol: c.protocol,
             state: c.display_state(),
-            is_leader: c.is_leader,
-            owned: c.owned.iter().cloned().collect(),
+            is_leader: c.is_leader(),
+            owned: c.owned().iter().cloned().collect(),
             assigned_by_coordinator: member.map(|m| m.assignment.clone()).unwrap_or_default(),
             last_heartbeat_sent: c.heartbeat.last_sent_at,
             session_deadline: member.and_then(|m| self.session_deadline(&c.group_id, &m.member_id)),
@@ -264,8 +264,8 @@ impl World {
             } else {
                 None
             },
-            known_partitions: c.metadata.clone(),
-            next_metadata_refresh: c.next_metadata_refresh.filter(|_| c.is_running()),
+            known_partitions: c.known_partitions().clone(),
+            next_metadata_refresh: c.metadata.next_refresh.filter(|_| c.is_running()),
             stopped_at: c.stopped_at,
         }
     }

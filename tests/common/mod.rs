@@ -49,8 +49,9 @@ pub fn apply(world: &mut World, action: Action) {
 
 /// Partition numbers a consumer owns now.
 pub fn owned(world: &World, handle: &str) -> Vec<i32> {
-    let c = world
-        .consumers()
+    let snapshot = world.snapshot();
+    let c = snapshot
+        .consumers
         .iter()
         .find(|c| c.handle == handle)
         .unwrap_or_else(|| panic!("no consumer {handle}"));
@@ -59,9 +60,10 @@ pub fn owned(world: &World, handle: &str) -> Vec<i32> {
 
 pub fn ownership(world: &World) -> BTreeMap<String, Vec<i32>> {
     world
-        .consumers()
+        .snapshot()
+        .consumers
         .iter()
-        .filter(|c| c.is_running())
+        .filter(|c| c.state.is_running())
         .map(|c| {
             (
                 c.handle.clone(),
@@ -73,9 +75,11 @@ pub fn ownership(world: &World) -> BTreeMap<String, Vec<i32>> {
 
 pub fn generation(world: &World, group: &str) -> i32 {
     world
-        .coordinator()
-        .group(group)
-        .map_or(0, |g| g.generation_id)
+        .snapshot()
+        .groups
+        .iter()
+        .find(|g| g.group_id == group)
+        .map_or(0, |g| g.generation)
 }
 
 /// Callbacks of one kind after `since`, as (consumer, partitions, generation), in trace order.

@@ -34,13 +34,14 @@ impl World {
     fn running_consumer(&self, handle: &str) -> Result<usize, ActionError> {
         let i = self.consumer_index(handle)?;
         match &self.consumers[i].lifecycle {
-            Lifecycle::Running => Ok(i),
-            Lifecycle::Dead | Lifecycle::Closed | Lifecycle::Failed { .. } => {
-                Err(ActionError::ConsumerNotRunning {
-                    handle: handle.to_string(),
-                    state: self.consumers[i].display_state(),
-                })
-            }
+            Lifecycle::Running | Lifecycle::Closing { .. } => Ok(i),
+            Lifecycle::Dead
+            | Lifecycle::Closed
+            | Lifecycle::Fenced { .. }
+            | Lifecycle::Failed { .. } => Err(ActionError::ConsumerNotRunning {
+                handle: handle.to_string(),
+                state: self.consumers[i].display_state(),
+            }),
         }
     }
 

@@ -1,0 +1,148 @@
+//! The consumer process's life: `new KafkaConsumer(...)` with `subscribe()` and the first `poll()`,
+//! `close()` (commit, wait for the answer, revoke, leave), a `kill -9`, and a fatal error escaping
+//! `poll()`. A process that is gone receives nothing more: the World drops its messages and timers.
+
+use super::app_thread::Activity;
+use super::membership::{JoinFuture, MemberState};
+use super::{CoOut, KafkaConsumer};
+use crate::sim::protocol::{Errors, LeaveReason};
+use crate::sim::time::Millis;
+use crate::sim::timer::{ConsumerTimer, TimerKey};
+use crate::sim::trace::TraceEvent;
+use crate::sim::vocab::CallbackKind;
+use std::collections::BTreeSet;
+
+/// Whether the consumer process is alive, and if not, how it ended. Each state carries what only it
+/// has: the commit `close()` waits for, the error that stopped the application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lifecycle {
+    Running,
+    /// Inside `close()`: waiting for the answer to this final, synchronous offset commit.
+    Closing {
+        commit: u64,
+    },
+    Closed,
+    /// Killed: the process vanished without a word.
+    Dead,
+    /// FENCED_INSTANCE_ID escaped `poll()`: another process took this `group.instance.id`.
+    Fenced {
+        error: String,
+    },
+    /// Another fatal error escaped `poll()`; the application stopped.
+    Failed {
+        error: String,
+    },
+}
+
+impl KafkaConsumer {
+    /// `new KafkaConsumer(...)`, `subscribe(topics)` and the first `poll()`.
+    pub fn start(&mut self, now: Millis, out: &mut CoOut) {
+        out.record(TraceEvent::ConsumerStarted {
+            consumer: self.handle.clone(),
+            group: self.group_id.clone(),
+            topics: self.topics.clone(),
+            incarnation: self.incarnation,
+            client_id: self.client_id.clone(),
+            group_instance_id: self.config.group_instance_id.clone(),
+        });
+        self.request_metadata(out);
+        self.commits.next_auto_commit_at = now.saturating_add(self.config.auto_commit_interval_ms);
+        self.app.last_poll_at = now;
+        self.poll_pass(now, out);
+    }
+
+    /// `close()`, step one: `maybeAutoCommitOffsetsSync` sends the commit and the application waits for
+    /// its reply; the consumer stops polling but is not closed yet (its card shows it closing). With
+    /// nothing to commit it finishes at once.
+    pub fn close(&mut self, now: Millis, out: &mut CoOut) {
+        if !self.is_running() || self.is_closing() {
+            return;
+        }
+        // The application thread is inside close() now: no more poll() passes.
+        out.cancel_timer(TimerKey::Consumer(ConsumerTimer::AppThread));
+        self.app.activity = Activity::InPoll;
+        self.app.last_poll_at = now;
+        if self.config.enable_auto_commit
+            && self.membership.state == MemberState::Stable
+            && !self.coordinator.owned.is_empty()
+        {
+            let commit = self.send_offset_commit(out);
+            self.lifecycle = Lifecycle::Closing { commit };
+            return;
+        }
+        self.finish_close(now, out);
+    }
+
+    /// Whether `close()` is waiting for its synchronous commit.
+    pub fn is_closing(&self) -> bool {
+        matches!(self.lifecycle, Lifecycle::Closing { .. })
+    }
+
+    /// Whether the process is alive: running, or inside `close()`.
+    pub fn is_running(&self) -> bool {
+        matches!(
+            self.lifecycle,
+            Lifecycle::Running | Lifecycle::Closing { .. }
+        )
+    }
+
+    /// `close()`, step two, once the commit is answered (whatever its error: Kafka logs a failed
+    /// close-time auto-commit and carries on): `onLeavePrepare` gives up the partitions through the
+    /// listener, then a dynamic member sends LeaveGroup.
+    pub(super) fn finish_close(&mut self, now: Millis, out: &mut CoOut) {
+        self.heartbeat.disable();
+        if !self.coordinator.owned.is_empty() {
+            let kind = if self.membership.generation.is_reset()
+                || matches!(
+                    self.membership.state,
+                    MemberState::PreparingRebalance | MemberState::CompletingRebalance
+                ) {
+                CallbackKind::Lost
+            } else {
+                CallbackKind::Revoked
+            };
+            let dropped: Vec<_> = self.coordinator.owned.iter().cloned().collect();
+            self.callback(kind, dropped, out);
+            self.set_owned(BTreeSet::new(), out);
+        }
+        self.maybe_leave_group(LeaveReason::ConsumerClosed, out);
+        self.lifecycle = Lifecycle::Closed;
+        self.stopped_at = Some(now);
+    }
+
+    /// `kill -9`: the process vanishes without a word; its partitions are no longer consumed.
+    pub fn kill(&mut self, now: Millis, out: &mut CoOut) {
+        if !self.is_running() {
+            return;
+        }
+        self.lifecycle = Lifecycle::Dead;
+        self.stopped_at = Some(now);
+        self.heartbeat.disable();
+        if !self.coordinator.owned.is_empty() {
+            self.coordinator.owned.clear();
+            out.record(TraceEvent::OwnershipChanged {
+                consumer: self.handle.clone(),
+                group: self.group_id.clone(),
+                owned: Vec::new(),
+            });
+        }
+    }
+
+    pub(super) fn fail(&mut self, error: Errors, out: &mut CoOut) {
+        let message = format!("{}: {}", error.name(), error.message());
+        let stopped = if error == Errors::FencedInstanceId {
+            Lifecycle::Fenced { error: message }
+        } else {
+            Lifecycle::Failed { error: message }
+        };
+        self.stop_with(stopped, out);
+    }
+
+    /// A fatal error escapes `poll()`: the application stops; its partitions are no longer consumed.
+    pub(super) fn stop_with(&mut self, stopped: Lifecycle, out: &mut CoOut) {
+        self.lifecycle = stopped;
+        self.heartbeat.disable();
+        self.membership.join_future = JoinFuture::Idle;
+        self.set_owned(BTreeSet::new(), out);
+    }
+}

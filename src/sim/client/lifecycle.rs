@@ -138,8 +138,13 @@ impl KafkaConsumer {
         self.stop_with(stopped, out);
     }
 
+    /// An error Kafka's client throws from `poll()` with this message (an assignor failing).
+    pub(super) fn fail_with_message(&mut self, error: String, out: &mut CoOut) {
+        self.stop_with(Lifecycle::Failed { error }, out);
+    }
+
     /// A fatal error escapes `poll()`: the application stops; its partitions are no longer consumed.
-    pub(super) fn stop_with(&mut self, stopped: Lifecycle, out: &mut CoOut) {
+    fn stop_with(&mut self, stopped: Lifecycle, out: &mut CoOut) {
         self.lifecycle = stopped;
         self.heartbeat.disable();
         self.membership.join_future = JoinFuture::Idle;

@@ -4,8 +4,6 @@
 //! thread's poll timer.
 
 use super::app_thread::Activity;
-use super::lifecycle::Lifecycle;
-use super::rebalance::JoinPrepareCommit;
 use super::{CoOut, KafkaConsumer};
 use crate::sim::assign::{AssignorName, TopicPartition};
 use crate::sim::protocol::*;
@@ -252,7 +250,7 @@ impl KafkaConsumer {
                     match self.on_leader_elected(&r, out) {
                         Ok(a) => a,
                         Err(message) => {
-                            self.stop_with(Lifecycle::Failed { error: message }, out);
+                            self.fail_with_message(message, out);
                             return;
                         }
                     }
@@ -361,8 +359,8 @@ impl KafkaConsumer {
         };
         self.heartbeat.disable();
         self.membership.join_future = JoinFuture::Idle;
-        self.coordinator.join_prepare_commit = JoinPrepareCommit::NotSent;
-        self.coordinator.pending_revocation = false;
+        // The ConsumerCoordinator's part of the reset (its join-prepare commit, pending revocation).
+        self.on_membership_reset();
         self.request_rejoin(reason);
         self.membership.needs_join_prepare = true;
     }

@@ -259,4 +259,11 @@ impl KafkaConsumer {
             });
         }
     }
+
+    /// `resetStateAndRejoin` as it concerns the ConsumerCoordinator: a commit made for the abandoned
+    /// join-prepare no longer holds anything up, and nothing is pending revocation any more.
+    pub(super) fn on_membership_reset(&mut self) {
+        self.coordinator.join_prepare_commit = JoinPrepareCommit::NotSent;
+        self.coordinator.pending_revocation = false;
+    }
 }

@@ -9,10 +9,15 @@ use std::fmt;
 /// | state | JoinGroup | SyncGroup | Heartbeat | LeaveGroup | OffsetCommit | leaves for |
 /// |---|---|---|---|---|---|---|
 /// | `Empty` | a new member starts a rebalance | UNKNOWN_MEMBER_ID | UNKNOWN_MEMBER_ID | UNKNOWN_MEMBER_ID | UNKNOWN_MEMBER_ID (a generation-less commit is stored) | PreparingRebalance (a member joins) |
-/// | `PreparingRebalance` | parked until every expected member joined or the rebalance timeout | REBALANCE_IN_PROGRESS | REBALANCE_IN_PROGRESS | the member is removed | allowed from the previous generation | CompletingRebalance (join phase done), Empty (everyone left) |
-/// | `CompletingRebalance` | a new member, or changed metadata, restarts the rebalance | parked until the leader's SyncGroup | REBALANCE_IN_PROGRESS | removed, and the group rebalances | REBALANCE_IN_PROGRESS | Stable (the leader's assignment), PreparingRebalance (join, leave, session expiry) |
+/// | `PreparingRebalance` | parked until every expected member joined or the rebalance timeout | REBALANCE_IN_PROGRESS | REBALANCE_IN_PROGRESS (the session is renewed) | the member is removed (the join phase may complete) | allowed from the current generation, the one being rebalanced | CompletingRebalance (join phase done), Empty (everyone left) |
+/// | `CompletingRebalance` | a new member, or changed metadata, restarts the rebalance; unchanged metadata gets the current generation again | parked until the leader's SyncGroup | answered normally | removed, and the group rebalances | REBALANCE_IN_PROGRESS | Stable (the leader's assignment), PreparingRebalance (join, leave, session expiry) |
 /// | `Stable` | the leader, or a follower with new metadata, starts a rebalance; others get the current generation | the member's current assignment | answered normally | removed, and the group rebalances | allowed from the current generation | PreparingRebalance (join, leave, session expiry) |
-/// | `Dead` | UNKNOWN_MEMBER_ID | UNKNOWN_MEMBER_ID | UNKNOWN_MEMBER_ID | UNKNOWN_MEMBER_ID | UNKNOWN_MEMBER_ID | nothing: it is the last state |
+/// | `Dead` | COORDINATOR_NOT_AVAILABLE | COORDINATOR_NOT_AVAILABLE | COORDINATOR_NOT_AVAILABLE | COORDINATOR_NOT_AVAILABLE | COORDINATOR_NOT_AVAILABLE | nothing: it is the last state |
+///
+/// The table follows Kafka 4.1's code where the comments on Kafka's enum say otherwise: a heartbeat during
+/// CompletingRebalance is answered normally (members heartbeat as soon as their JoinGroup is answered), and
+/// a Dead group answers COORDINATOR_NOT_AVAILABLE (the member looks for the coordinator again), not
+/// UNKNOWN_MEMBER_ID. The model never enters Dead (see [`Self::valid_previous_states`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ClassicGroupState {
     Empty,

@@ -1,89 +1,16 @@
-//! `ClassicGroup` and `ClassicGroupMember`: the coordinator's state for one classic group
-//! (Kafka's `group-coordinator/.../classic/`). The request handling lives in [`super::GroupCoordinator`].
+//! `ClassicGroup` (Kafka's `classic/ClassicGroup.java`): the coordinator's state for one classic group,
+//! its members, leader, protocol and generation, and the checks Kafka makes on it. The request handling
+//! lives beside it, one file per request (`join`, `sync`, `heartbeat`, `leave`, `offset_commit`).
 
+use super::member::{ClassicGroupMember, ReplyTo};
 use crate::sim::assign::java_hash::{string_hash, JavaHashTable};
-use crate::sim::assign::TopicPartition;
 use crate::sim::protocol::{
-    ConsumerProtocolSubscription, JoinGroupRequestProtocol, JoinGroupResponseMember,
+    ConsumerProtocolSubscription, Errors, JoinGroupRequestProtocol, JoinGroupResponseMember,
 };
 use crate::sim::time::Millis;
-use crate::sim::vocab::{ClassicGroupState, Endpoint};
+use crate::sim::vocab::ClassicGroupState;
 
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Where a parked JoinGroup or SyncGroup must be answered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplyTo {
-    pub endpoint: Endpoint,
-    pub correlation_id: u64,
-}
-
-impl ReplyTo {
-    pub fn consumer_handle(&self) -> String {
-        match &self.endpoint {
-            Endpoint::Consumer { handle, .. } => handle.clone(),
-            Endpoint::Broker => String::new(),
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct ClassicGroupMember {
-    pub member_id: String,
-    pub group_instance_id: Option<String>,
-    pub client_id: String,
-    /// Which simulated consumer sent this member's last JoinGroup (for display only).
-    pub consumer: String,
-    pub rebalance_timeout_ms: Millis,
-    pub session_timeout_ms: Millis,
-    pub protocol_type: String,
-    pub supported_protocols: Vec<JoinGroupRequestProtocol>,
-    pub assignment: Vec<TopicPartition>,
-    pub awaiting_join: Option<ReplyTo>,
-    pub awaiting_sync: Option<ReplyTo>,
-    /// A member added in this join phase: its parked join may still expire (`hasSatisfiedHeartbeat`).
-    pub is_new: bool,
-}
-
-impl ClassicGroupMember {
-    pub fn is_awaiting_join(&self) -> bool {
-        self.awaiting_join.is_some()
-    }
-
-    pub fn is_awaiting_sync(&self) -> bool {
-        self.awaiting_sync.is_some()
-    }
-
-    pub fn is_static(&self) -> bool {
-        self.group_instance_id.is_some()
-    }
-
-    /// Members parked in a join or sync count as alive; new members do not (`hasSatisfiedHeartbeat`).
-    pub fn has_satisfied_heartbeat(&self) -> bool {
-        !self.is_new && (self.is_awaiting_join() || self.is_awaiting_sync())
-    }
-
-    /// `matches`: the same protocols with the same metadata bytes.
-    pub fn matches(&self, protocols: &[JoinGroupRequestProtocol]) -> bool {
-        self.supported_protocols == protocols
-    }
-
-    /// The member's first protocol that is among the candidates.
-    pub fn vote(&self, candidates: &BTreeSet<String>) -> Option<String> {
-        self.supported_protocols
-            .iter()
-            .find(|p| candidates.contains(&p.name))
-            .map(|p| p.name.clone())
-    }
-
-    pub fn metadata(&self, protocol: Option<&str>) -> Option<&ConsumerProtocolSubscription> {
-        let name = protocol?;
-        self.supported_protocols
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| &p.metadata)
-    }
-}
 
 /// One classic group: members in a Java-`HashMap`-ordered map, pending and static bookkeeping, state.
 #[derive(Clone, Debug)]
@@ -209,6 +136,27 @@ impl ClassicGroup {
         self.static_members.get(instance_id)
     }
 
+    /// `validateMember`: a static id must map to this member id (else FENCED_INSTANCE_ID), and the member
+    /// must exist (else UNKNOWN_MEMBER_ID).
+    pub fn validate_member(
+        &self,
+        member_id: &str,
+        instance_id: Option<&str>,
+    ) -> Result<(), Errors> {
+        if let Some(instance) = instance_id {
+            match self.static_member_id(instance) {
+                None => return Err(Errors::UnknownMemberId),
+                Some(existing) if existing != member_id => return Err(Errors::FencedInstanceId),
+                Some(_) => {}
+            }
+        }
+        if self.has_member(member_id) {
+            Ok(())
+        } else {
+            Err(Errors::UnknownMemberId)
+        }
+    }
+
     /// `add`: the first member of a group without a leader becomes the leader.
     pub fn add(&mut self, member: ClassicGroupMember) {
         if let Some(instance) = &member.group_instance_id {
@@ -224,6 +172,25 @@ impl ClassicGroup {
         self.pending_join_members.remove(&member.member_id);
         order_insert(&mut self.member_order, &member.member_id);
         self.members.insert(member.member_id.clone(), member);
+    }
+
+    /// `updateMember`: a rejoining member's new protocols and timeouts; its JoinGroup is parked at `join`
+    /// until the join phase completes.
+    pub fn update_member(
+        &mut self,
+        member_id: &str,
+        protocols: Vec<JoinGroupRequestProtocol>,
+        rebalance_timeout_ms: Millis,
+        session_timeout_ms: Millis,
+        join: ReplyTo,
+    ) {
+        if let Some(member) = self.members.get_mut(member_id) {
+            member.supported_protocols = protocols;
+            member.rebalance_timeout_ms = rebalance_timeout_ms;
+            member.session_timeout_ms = session_timeout_ms;
+            member.consumer = join.consumer_handle();
+            member.awaiting_join = Some(join);
+        }
     }
 
     /// `remove`: a departing leader is replaced by the first remaining member in map order.

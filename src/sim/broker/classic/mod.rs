@@ -29,6 +29,8 @@ use crate::sim::protocol::{Message, Request, Response};
 use crate::sim::rng::SimRng;
 use crate::sim::time::Millis;
 use crate::sim::timer::{CoordinatorTimer, Timer, TimerKey};
+use crate::sim::trace::TraceEvent;
+use crate::sim::vocab::ClassicGroupState;
 use std::collections::BTreeMap;
 
 /// Everything a handler needs besides the group itself.
@@ -40,6 +42,20 @@ struct GroupCtx<'a> {
 }
 
 impl GroupCtx<'_> {
+    /// `transitionTo`, recorded. Kafka throws on a transition its `validPreviousStates` forbid; here
+    /// that is a bug in the model, caught by debug builds.
+    fn transition(&mut self, group: &mut ClassicGroup, to: ClassicGroupState) {
+        match group.transition_to(to) {
+            Ok(from) => self.out.record(TraceEvent::GroupStateChanged {
+                group: group.group_id.clone(),
+                from,
+                to,
+                generation: group.generation_id,
+            }),
+            Err(message) => debug_assert!(false, "{message}"),
+        }
+    }
+
     fn reply(&mut self, to: &ReplyTo, body: Response) {
         self.out.send(
             to.endpoint.clone(),

@@ -16,20 +16,6 @@ use crate::sim::vocab::{ClassicGroupState, RebalanceReason, RemovalCause};
 // State transitions and member removal, as the trace records them
 // ---------------------------------------------------------------------------------------------
 
-/// `transitionTo`, recorded. Kafka throws on a transition its `validPreviousStates` forbid; here that is a
-/// bug in the model, caught by debug builds.
-pub(super) fn transition(group: &mut ClassicGroup, to: ClassicGroupState, ctx: &mut GroupCtx) {
-    match group.transition_to(to) {
-        Ok(from) => ctx.out.record(TraceEvent::GroupStateChanged {
-            group: group.group_id.clone(),
-            from,
-            to,
-            generation: group.generation_id,
-        }),
-        Err(message) => debug_assert!(false, "{message}"),
-    }
-}
-
 fn consumer_of(group: &ClassicGroup, member_id: &str) -> String {
     group
         .member(member_id)
@@ -100,7 +86,7 @@ pub(super) fn prepare_rebalance(
     ) {
         group.rebalance_started_at = Some(ctx.now);
     }
-    transition(group, ClassicGroupState::PreparingRebalance, ctx);
+    ctx.transition(group, ClassicGroupState::PreparingRebalance);
     ctx.out.record(TraceEvent::RebalanceStarted {
         group: group.group_id.clone(),
         generation: group.generation_id,
@@ -217,10 +203,10 @@ fn init_next_generation(group: &mut ClassicGroup, ctx: &mut GroupCtx) {
     group.generation_id += 1;
     if group.num_members() > 0 {
         group.protocol_name = group.select_protocol();
-        transition(group, ClassicGroupState::CompletingRebalance, ctx);
+        ctx.transition(group, ClassicGroupState::CompletingRebalance);
     } else {
         group.protocol_name = None;
-        transition(group, ClassicGroupState::Empty, ctx);
+        ctx.transition(group, ClassicGroupState::Empty);
         group.leader_id = None;
     }
     group.pending_sync_members.clear();

@@ -5,7 +5,6 @@
 
 use super::group::ClassicGroup;
 use super::member::ReplyTo;
-use super::rebalance::transition;
 use super::GroupCtx;
 use crate::sim::protocol::{
     Errors, Response, SyncGroupRequest, SyncGroupRequestAssignment, SyncGroupResponse,
@@ -83,7 +82,7 @@ fn sync_while_completing_rebalance(
     remove_pending_sync_member(group, &req.member_id, ctx);
     if group.is_leader(&req.member_id) {
         set_and_propagate_assignment(group, req.assignments, ctx);
-        transition(group, ClassicGroupState::Stable, ctx);
+        ctx.transition(group, ClassicGroupState::Stable);
         record_rebalance_completed(group, ctx);
     }
 }

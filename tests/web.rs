@@ -1,9 +1,9 @@
 //! The model compiled to WebAssembly and run in headless Chromium gives the same trace as natively:
-//! both this test and `tests/determinism.rs` must reproduce the committed digest.
+//! both this test and `tests/model/determinism.rs` must reproduce the committed digests.
 //! Run with `cargo test --target wasm32-unknown-unknown --test web` (wasm-bindgen-test-runner + chromedriver).
 #![cfg(target_arch = "wasm32")]
 
-#[path = "common/digest.rs"]
+#[path = "model/digest.rs"]
 mod digest;
 
 use rebalance_lab::ui::lab::{Lab, Session, Strategy};
@@ -12,7 +12,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Every example and lesson trace (see `tests/common/digest.rs`) equals the committed native digest.
+/// Every example and lesson trace (see `tests/model/digest.rs`) equals the committed native digest.
 #[wasm_bindgen_test]
 fn every_trace_in_the_browser_matches_the_native_digests() {
     assert_eq!(digest::GOLDEN, digest::computed());

@@ -1,6 +1,6 @@
 //! The Kafka assignor oracle's file formats (`kafka-assignor-oracle-cases/1` and
 //! `kafka-assignor-oracle-results/1`, see `tests/data/conformance/README.md`) and the mapping of a
-//! case onto our assignors' inputs, shared by `tests/conformance.rs` and `lab assign`.
+//! case onto our assignors' inputs, shared by `tests/model/conformance.rs` and `lab assign`.
 
 use super::java_hash;
 use super::server::{

@@ -4,7 +4,7 @@
 //! * server side, as the KIP-848 group coordinator runs them: [`server`] (`uniform`, `range`).
 //!
 //! Kafka iterates Java `HashMap`s in places that decide results; [`java_hash`] reproduces that
-//! order. `tests/conformance.rs` replays the cases Kafka's own classes answered, through
+//! order. `tests/model/conformance.rs` replays the cases Kafka's own classes answered, through
 //! [`conformance`], which `lab assign` uses as well.
 
 pub mod conformance;

@@ -2,9 +2,7 @@
 //! with the invariants checked after every event. The cooperative-sticky and sticky assignors come from
 //! `sim::assign`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use rebalance_lab::sim::assign::{AssignorName, RebalanceProtocol};
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::protocol::{Message, Response};

@@ -1,9 +1,7 @@
 //! The World's contract with the page: refused actions change nothing, the same scenario gives the same
 //! trace, handles are stable, and snapshots carry both truths (owned vs assigned).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use rebalance_lab::sim::assign::AssignorName;
 use rebalance_lab::sim::config::ConfigError;
 use rebalance_lab::sim::invariants::InvariantChecker;

@@ -1,9 +1,7 @@
 //! Situations Kafka really produces that the §8 invariants must allow (found by `random_actions`),
 //! each run with the invariant checker after every event.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::{ConfigOverrides, ConfigValue};
 use rebalance_lab::sim::vocab::RemovalCause;

@@ -2,9 +2,7 @@
 //! short classroom ones, checking the §8 invariants after every event. Times are asserted relative to the
 //! configured values.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::ConfigOverrides;
 use rebalance_lab::sim::vocab::ClassicGroupState;

@@ -1,9 +1,8 @@
 //! Same scenario → byte-identical trace, run after run; and the committed digest that the wasm test
 //! (`tests/web.rs`) checks in headless Chromium, so native and WebAssembly give the same trace.
-//! After an intended model change: `UPDATE_GOLDEN=1 cargo test --test determinism`.
+//! After an intended model change: `UPDATE_GOLDEN=1 cargo test --test model determinism`.
 
-#[path = "common/digest.rs"]
-mod digest;
+use crate::digest;
 
 #[test]
 fn the_same_scenario_gives_the_same_trace_twice() {
@@ -29,7 +28,7 @@ fn every_trace_matches_the_committed_digests() {
         .collect();
     assert!(
         changed.is_empty() && actual.lines().count() == digest::GOLDEN.lines().count(),
-        "traces changed: {changed:#?}; if intended, run UPDATE_GOLDEN=1 cargo test --test determinism"
+        "traces changed: {changed:#?}; if intended, run UPDATE_GOLDEN=1 cargo test --test model determinism"
     );
 }
 

@@ -3,9 +3,7 @@
 //! Timing differs (JVMs, a busy machine); who revokes what, how many rounds, and the final ownership
 //! must not.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::ConfigOverrides;
 use rebalance_lab::sim::{Action, World};

@@ -3,9 +3,9 @@
 //! refused action leaves the World unchanged, that the spec §8 invariants hold after every event, and
 //! that a seed replays to the same trace.
 //!
-//! `cargo test --test random_actions` runs 200 seeds (and 30 page `Lab` seeds); more with
-//! `RANDOM_ACTION_SEEDS=5000 cargo test --release --test random_actions`. One seed alone:
-//! `RANDOM_ACTION_SEED=1234 cargo test --test random_actions -- --nocapture` (prints its actions).
+//! `cargo test --test model random_actions` runs 200 seeds (and 30 page `Lab` seeds); more with
+//! `RANDOM_ACTION_SEEDS=5000 cargo test --release --test model random_actions`. One seed alone:
+//! `RANDOM_ACTION_SEED=1234 cargo test --test model random_actions -- --nocapture` (prints its actions).
 
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::{
@@ -623,7 +623,7 @@ fn generated_scenarios_are_valid() {
 
 /// The traces of the first 100 seeds, held to committed digests: a refactor of the model must not
 /// change one byte of any of them. After an intended model change:
-/// `UPDATE_GOLDEN=1 cargo test --test random_actions`.
+/// `UPDATE_GOLDEN=1 cargo test --test model random_actions`.
 #[test]
 fn random_action_traces_match_the_committed_digests() {
     let mut actual = String::new();

@@ -1,0 +1,18 @@
+//! The native integration tests, one crate (`cargo test --test model`): the model through the World's
+//! public face (actions in, snapshots and the trace out), the CLI, the conformance data, the golden
+//! trace digests and the shape of the code. The wasm test (`tests/web.rs`) stays apart.
+
+mod common;
+mod digest;
+
+mod architecture;
+mod classic_eager;
+mod cli;
+mod cli_assign;
+mod conformance;
+mod cooperative_static;
+mod determinism;
+mod invariant_exceptions;
+mod random_actions;
+mod reference_traces;
+mod world;

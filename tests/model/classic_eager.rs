@@ -77,12 +77,9 @@ fn started(t: &Timeouts) -> (World, InvariantChecker) {
 
 /// The consumer that leads the group now.
 fn leader(world: &World) -> String {
-    let group = world.coordinator().group("g").unwrap();
-    group
-        .member(group.leader_id.as_ref().unwrap())
-        .unwrap()
-        .consumer
-        .clone()
+    group(world, "g")
+        .leader_consumer
+        .expect("the group has a leader")
 }
 
 /// Peers hear of a rebalance at their next heartbeat and rejoin at their next poll, so a rebalance among
@@ -263,7 +260,7 @@ fn scenario_d_stall(t: &Timeouts) {
     run_checked(&mut world, &mut checker, before_expiry);
     // The rebalance started at once but cannot complete: c2 neither rejoins nor leaves yet.
     assert_eq!(
-        world.coordinator().group("g").unwrap().state,
+        group(&world, "g").state,
         ClassicGroupState::PreparingRebalance
     );
     assert!(

@@ -204,3 +204,13 @@ pub fn stable_at(world: &World, group: &str, generation: i32) -> Option<Millis> 
         .find(|r| r.generation == generation)?
         .stable_at
 }
+
+/// The group as the snapshot shows it.
+pub fn group(world: &World, group: &str) -> rebalance_lab::sim::snapshot::GroupSnapshot {
+    world
+        .snapshot()
+        .groups
+        .into_iter()
+        .find(|g| g.group_id == group)
+        .unwrap_or_else(|| panic!("no group {group}"))
+}

@@ -690,7 +690,7 @@ fn a_static_restart_during_completing_rebalance_forces_a_rebalance() {
     apply(&mut world, joiner("range"));
     // Run until the join phase completes, then hold the leader in user code so the group stays in
     // CompletingRebalance, and restart c2 meanwhile.
-    while world.coordinator().group("g").unwrap().state != ClassicGroupState::CompletingRebalance {
+    while group(&world, "g").state != ClassicGroupState::CompletingRebalance {
         world.process_next_event();
         checker.check(&world).unwrap();
     }

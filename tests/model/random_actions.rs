@@ -232,7 +232,12 @@ fn setting(rng: &mut Rng) -> (String, String) {
 }
 
 fn random_action(rng: &mut Rng, world: &World) -> Action {
-    let handles: Vec<String> = world.consumers().iter().map(|c| c.handle.clone()).collect();
+    let handles: Vec<String> = world
+        .snapshot()
+        .consumers
+        .into_iter()
+        .map(|c| c.handle)
+        .collect();
     let existing: Vec<String> = world.topics().keys().cloned().collect();
     let topic = |rng: &mut Rng| -> String {
         if existing.is_empty() || rng.chance(25) {

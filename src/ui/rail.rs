@@ -1,8 +1,8 @@
 //! The left rail: the cluster (coordinator, topics, groups), the protocol choice and comparison, and
 //! the form that adds a consumer with its configuration.
 
-use super::lab::Strategy;
 use super::state::{Dispatch, Notice, NoticeAt, PageAction};
+use crate::session::Strategy;
 use crate::sim::scenario::{ConfigOverrides, ConfigValue};
 use crate::sim::snapshot::Snapshot;
 use crate::sim::world::Action;

@@ -1,9 +1,8 @@
 //! The page state as a Yew reducer: the Lab (Worlds) plus what the page shows of it. Every user
 //! gesture becomes a [`PageAction`]; model changes go through `Lab`, never around it.
 
-use super::lab::{Lab, Session, Strategy};
-use super::lessons::{self, LESSONS};
-use super::share;
+use crate::session::lessons::{self, LESSONS};
+use crate::session::{share_link, Lab, Session, Strategy};
 use crate::sim::metrics::Metrics;
 use crate::sim::protocol::{Errors, Message};
 use crate::sim::scenario::Scenario;
@@ -167,7 +166,7 @@ impl PageState {
     }
 
     pub fn share_fragment(&self) -> String {
-        share::encode(&self.lab.borrow().saved_session())
+        share_link::encode(&self.lab.borrow().saved_session())
     }
 
     /// Re-reads the Worlds. Metrics are the costly part (a pass over the trace), so while the clock
@@ -326,7 +325,7 @@ impl Reducible for PageState {
                 }
             },
             PageAction::OpenShared(fragment) => {
-                let opened = share::decode(&fragment).and_then(|s| next.replace_lab(s));
+                let opened = share_link::decode(&fragment).and_then(|s| next.replace_lab(s));
                 next.notice = match opened {
                     Ok(()) => None,
                     Err(e) => Some(Notice {

@@ -504,9 +504,9 @@ pub fn consumed_series(
 #[cfg(test)]
 mod tests {
     use super::{owners_after, owners_before, place_labels, LabelSlot, MAX_LABEL_LINES};
+    use crate::session::lessons::LESSONS;
     use crate::sim::metrics::{compute, PartitionTimeline};
     use crate::sim::world::{Action, World};
-    use crate::ui::lessons::LESSONS;
 
     /// The basics lesson (3 consumers, 6 partitions, eager range) with a fourth consumer at 20 s.
     fn a_fourth_joins() -> World {

@@ -1,8 +1,8 @@
 //! The top bar: lesson, the clock (play, pause, step, speed, reset, simulated time), compare and share.
 
-use super::lessons::LESSONS;
 use super::speed;
 use super::state::{Dispatch, PageAction};
+use crate::session::lessons::LESSONS;
 use crate::sim::time::{format_millis, Millis};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;

@@ -207,8 +207,8 @@ fn partition_cell(partition: usize, cell: CellOwner) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::lessons::LESSONS;
     use crate::sim::world::{Action, World};
-    use crate::ui::lessons::LESSONS;
 
     fn stable_world() -> World {
         let mut world = World::new(&LESSONS[0].scenario()).unwrap();

@@ -7,9 +7,9 @@ use super::compare_controls::{consumers_by_lane, CompareControls};
 use super::measure::use_width;
 use super::palette::swatch_for;
 use super::state::{Dispatch, LaneView, Notice, NoticeAt};
-use super::timeline::{consumed_series, Timeline};
+use super::timeline::Timeline;
 use super::topic_view::TopicView;
-use crate::sim::metrics::Metrics;
+use crate::sim::consumption::{consumed_series, rebalance_cost, RebalanceCost};
 use crate::sim::time::Millis;
 use yew::prelude::*;
 
@@ -35,43 +35,33 @@ pub struct MetricRow {
 }
 
 pub fn metric_rows(lanes: &[LaneView], group: &str) -> Vec<MetricRow> {
-    let per = |f: &dyn Fn(&Metrics) -> f64| lanes.iter().map(|l| f(&l.metrics)).collect::<Vec<_>>();
+    let costs: Vec<RebalanceCost> = lanes
+        .iter()
+        .map(|l| rebalance_cost(&l.metrics, group))
+        .collect();
+    let per = |f: fn(&RebalanceCost) -> f64| costs.iter().map(f).collect::<Vec<_>>();
     vec![
         MetricRow {
             label: "Rebalances (generations)",
-            values: per(&|m| m.rebalance_count(group) as f64),
+            values: per(|c| c.rebalances as f64),
             unit: "",
             ranked: false,
         },
         MetricRow {
             label: "Partitions revoked",
-            values: per(&|m| {
-                m.groups
-                    .get(group)
-                    .map_or(0, |g| g.partitions_revoked + g.partitions_lost) as f64
-            }),
+            values: per(|c| c.partitions_taken as f64),
             unit: "",
             ranked: true,
         },
         MetricRow {
             label: "Partition-seconds without a consumer",
-            values: per(&|m| {
-                m.groups.get(group).map_or(0, |g| g.unconsumed_partition_ms) as f64 / 1000.0
-            }),
+            values: per(|c| c.unconsumed_partition_ms as f64 / 1000.0),
             unit: " s",
             ranked: true,
         },
         MetricRow {
             label: "Longest pause of a consumer",
-            values: per(&|m| {
-                m.consumers
-                    .values()
-                    .filter(|c| c.group == group)
-                    .map(|c| c.longest_pause_ms)
-                    .max()
-                    .unwrap_or(0) as f64
-                    / 1000.0
-            }),
+            values: per(|c| c.longest_pause_ms as f64 / 1000.0),
             unit: " s",
             ranked: true,
         },
@@ -207,17 +197,11 @@ fn consumption_plot(lanes: &[LaneView], group: &str, now: Millis, width: f64) ->
     const H: f64 = 150.0;
     const PAD: f64 = 36.0;
     let until = now.max(30_000);
-    let total = lanes
-        .first()
-        .map(|l| {
-            l.metrics
-                .timelines
-                .iter()
-                .filter(|t| t.group == group)
-                .count()
-        })
-        .unwrap_or(0)
-        .max(1);
+    let series: Vec<_> = lanes
+        .iter()
+        .map(|lane| consumed_series(&lane.metrics, group, now, 400))
+        .collect();
+    let total = series.first().map_or(0, |s| s.partitions).max(1);
     let x = |t: Millis| PAD + (w - PAD - 8.0) * t as f64 / until as f64;
     // The top 24 px hold the caption, clear of the lines.
     let y = |n: usize| H - 20.0 - (H - 44.0) * n as f64 / total as f64;
@@ -229,9 +213,8 @@ fn consumption_plot(lanes: &[LaneView], group: &str, now: Millis, width: f64) ->
             <text x={(PAD - 4.0).to_string()} y={(y(total) + 4.0).to_string()} text-anchor="end" class="tick-label">{ total }</text>
             <text x={(PAD - 4.0).to_string()} y={(y(0) + 4.0).to_string()} text-anchor="end" class="tick-label">{ "0" }</text>
             <text x={(w - 8.0).to_string()} y={(H - 4.0).to_string()} text-anchor="end" class="tick-label">{ format!("{} s", until / 1000) }</text>
-            { for lanes.iter().enumerate().map(|(i, lane)| {
-                let series = consumed_series(&lane.metrics, group, now, 400);
-                let points = series.iter().map(|(t, n)| format!("{:.1},{:.1}", x(*t), y(*n))).collect::<Vec<_>>().join(" ");
+            { for lanes.iter().zip(&series).enumerate().map(|(i, (lane, series))| {
+                let points = series.points.iter().map(|(t, n)| format!("{:.1},{:.1}", x(*t), y(*n))).collect::<Vec<_>>().join(" ");
                 // Lines often coincide: the first is drawn wide and the others narrower or dashed on top.
                 let (width, dash) = match i {
                     0 => ("6", "none"),

@@ -5,6 +5,7 @@ use super::palette::swatch_for;
 use super::state::{Dispatch, Notice, NoticeAt, PageAction};
 use crate::sim::assign::{RebalanceProtocol, TopicPartition};
 use crate::sim::client::ConsumerState;
+use crate::sim::consumption::is_idle;
 use crate::sim::snapshot::{ConsumerSnapshot, GroupSnapshot};
 use crate::sim::time::{format_millis, Millis};
 use crate::sim::world::{Action, InstanceIdChange};
@@ -190,7 +191,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
     };
     let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
     let running = c.state.is_running();
-    let idle = running && c.owned.is_empty() && matches!(c.state, ConsumerState::Stable);
+    let idle = is_idle(c);
     html! {
         <li class={classes!("card", state_class(&c.state), props.selected.then_some("selected"), idle.then_some("idle"))}
             style={swatch_for(&handle).style()} tabindex="0"

@@ -3,10 +3,10 @@
 //! striped in the assignee's colour.
 
 use super::palette::swatch_for;
-use crate::sim::client::ConsumerState;
-use crate::sim::snapshot::{ConsumerSnapshot, DeletedTopicHeld, Snapshot, UnseenPartitions};
+use crate::sim::consumption::{partition_consumers, PartitionConsumer};
+use crate::sim::snapshot::{DeletedTopicHeld, UnseenPartitions};
 use crate::sim::time::{format_millis, Millis};
-use std::collections::BTreeMap;
+use crate::sim::Snapshot;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -20,20 +20,6 @@ pub struct TopicViewProps {
     pub compact: bool,
 }
 
-/// What one cell shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CellOwner {
-    Consuming(String),
-    /// Owned, but its consumer is stalled in user code: nothing is consumed.
-    Stalled(String),
-    /// Assigned by the coordinator; the consumer has not taken it yet (or is revoking).
-    Pending(String),
-    /// Still assigned to a consumer that is no longer running (crashed or closed): until the
-    /// coordinator notices, nobody consumes it.
-    Orphaned(String),
-    Nobody,
-}
-
 /// Groups in the order their first consumer appeared: the order every view lists them in.
 pub fn groups_in_order(s: &Snapshot) -> Vec<String> {
     let mut groups: Vec<String> = Vec::new();
@@ -43,50 +29,6 @@ pub fn groups_in_order(s: &Snapshot) -> Vec<String> {
         }
     }
     groups
-}
-
-/// Partition → cell, for one group on one topic.
-pub fn cells(snapshot: &Snapshot, group: &str, topic: &str, partitions: i32) -> Vec<CellOwner> {
-    let mut owners: BTreeMap<i32, CellOwner> = BTreeMap::new();
-    let members: Vec<&ConsumerSnapshot> = snapshot
-        .consumers
-        .iter()
-        .filter(|c| c.group == group)
-        .collect();
-    for c in &members {
-        let running = c.state.is_running();
-        for tp in c
-            .assigned_by_coordinator
-            .iter()
-            .filter(|tp| tp.topic == topic)
-        {
-            let cell = if running {
-                CellOwner::Pending(c.handle.clone())
-            } else {
-                CellOwner::Orphaned(c.handle.clone())
-            };
-            owners.insert(tp.partition, cell);
-        }
-    }
-    // Where two consumers believe they own a partition (a stalled member that was pushed out still
-    // holds it until its next poll), the one actually consuming wins the cell.
-    for c in &members {
-        for tp in c.owned.iter().filter(|tp| tp.topic == topic) {
-            let cell = if c.state == ConsumerState::Stalled {
-                CellOwner::Stalled(c.handle.clone())
-            } else {
-                CellOwner::Consuming(c.handle.clone())
-            };
-            let consumed_by_another =
-                matches!(owners.get(&tp.partition), Some(CellOwner::Consuming(_)));
-            if !(consumed_by_another && matches!(cell, CellOwner::Stalled(_))) {
-                owners.insert(tp.partition, cell);
-            }
-        }
-    }
-    (0..partitions)
-        .map(|p| owners.remove(&p).unwrap_or(CellOwner::Nobody))
-        .collect()
 }
 
 #[function_component(TopicView)]
@@ -109,7 +51,7 @@ pub fn topic_view(props: &TopicViewProps) -> Html {
                         <div class="strip-row">
                             <span class="strip-group">{ g.clone() }</span>
                             <ol class="partitions" aria-label={format!("Partitions of {} in {}", t.name, g)}>
-                                { for cells(s, g, &t.name, t.partitions).into_iter().enumerate().map(|(p, cell)| partition_cell(p, cell)) }
+                                { for partition_consumers(s, g, &t.name).into_iter().enumerate().map(|(p, who)| partition_cell(p, who)) }
                             </ol>
                         </div>
                     }) }
@@ -166,31 +108,28 @@ fn subscribes(s: &Snapshot, group: &str, topic: &str) -> bool {
         .any(|c| c.group == group && c.topics.iter().any(|t| t == topic))
 }
 
-fn partition_cell(partition: usize, cell: CellOwner) -> Html {
-    let (class, owner, label) = match &cell {
-        CellOwner::Consuming(h) => (
+/// One partition in the colour and name of whoever holds it; how it is drawn says whether it is consumed.
+fn partition_cell(partition: usize, who: PartitionConsumer) -> Html {
+    let owner = who.holder();
+    let (class, label) = match &who {
+        PartitionConsumer::Consuming(h) => (
             "consuming",
-            Some(h),
             format!("Partition {partition}: consumed by {h}"),
         ),
-        CellOwner::Stalled(h) => (
+        PartitionConsumer::Stalled(h) => (
             "stopped owned",
-            Some(h),
             format!("Partition {partition}: owned by {h}, stalled, nobody consuming"),
         ),
-        CellOwner::Pending(h) => (
+        PartitionConsumer::Pending(h) => (
             "pending",
-            Some(h),
             format!("Partition {partition}: assigned to {h}, not consumed yet"),
         ),
-        CellOwner::Orphaned(h) => (
+        PartitionConsumer::Orphaned(h) => (
             "stopped owned",
-            Some(h),
             format!("Partition {partition}: nobody consuming (still assigned to {h}, which is not running)"),
         ),
-        CellOwner::Nobody => (
+        PartitionConsumer::Nobody => (
             "stopped",
-            None,
             format!("Partition {partition}: nobody consuming"),
         ),
     };
@@ -199,67 +138,7 @@ fn partition_cell(partition: usize, cell: CellOwner) -> Html {
     html! {
         <li class={classes!("cell", class, pattern)} style={style} aria-label={label}>
             <span class="pnum">{ format!("P{partition}") }</span>
-            <span class="powner">{ owner.cloned().unwrap_or_else(|| "—".into()) }</span>
+            <span class="powner">{ owner.unwrap_or("—").to_string() }</span>
         </li>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::session::lessons::LESSONS;
-    use crate::sim::world::{Action, World};
-
-    fn stable_world() -> World {
-        let mut world = World::new(&LESSONS[0].scenario()).unwrap();
-        world.run_until(15_000);
-        world
-    }
-
-    #[test]
-    fn a_stable_group_consumes_every_partition() {
-        let s = stable_world().snapshot();
-        let row = cells(&s, "orders-app", "orders", 6);
-        assert!(
-            row.iter().all(|c| matches!(c, CellOwner::Consuming(_))),
-            "{row:?}"
-        );
-    }
-
-    #[test]
-    fn a_crashed_consumers_partitions_are_orphaned_until_the_coordinator_notices() {
-        let mut world = stable_world();
-        world
-            .apply(Action::KillConsumer {
-                consumer: "c2".into(),
-            })
-            .unwrap();
-        let row = cells(&world.snapshot(), "orders-app", "orders", 6);
-        assert_eq!(row[2], CellOwner::Orphaned("c2".into()));
-        assert_eq!(row[3], CellOwner::Orphaned("c2".into()));
-        assert_eq!(row[0], CellOwner::Consuming("c1".into()));
-    }
-
-    #[test]
-    fn a_pushed_out_stalled_member_does_not_hide_the_new_owner() {
-        let mut world = stable_world();
-        world
-            .apply(Action::StallConsumer {
-                consumer: "c2".into(),
-                ms: 60_000,
-            })
-            .unwrap();
-        world.run_until(60_000);
-        let s = world.snapshot();
-        let c2 = s.consumers.iter().find(|c| c.handle == "c2").unwrap();
-        assert!(
-            !c2.owned.is_empty(),
-            "the stalled member still believes it owns its partitions"
-        );
-        let row = cells(&s, "orders-app", "orders", 6);
-        assert!(
-            row.iter().all(|c| matches!(c, CellOwner::Consuming(_))),
-            "{row:?}"
-        );
     }
 }

@@ -9,7 +9,6 @@ pub mod compare;
 pub mod compare_controls;
 pub mod group_panel;
 pub mod measure;
-pub mod message_fields;
 pub mod metrics_panel;
 pub mod palette;
 pub mod protocol_log;
@@ -91,7 +90,7 @@ pub fn app() -> Html {
     // Keyboard for the lectern: Space plays or pauses, → steps to the next event (not while typing).
     {
         let dispatch = page.dispatcher();
-        let playing = page.playing;
+        let playing = page.clock.playing;
         use_effect_with(playing, move |playing| {
             let playing = *playing;
             let listener =
@@ -146,7 +145,7 @@ pub fn app() -> Html {
     // The clock: a gloo interval while playing, dropped when paused.
     {
         let page = page.clone();
-        use_effect_with(page.playing, move |playing| {
+        use_effect_with(page.clock.playing, move |playing| {
             let interval = playing.then(|| {
                 let page = page.clone();
                 Interval::new(FRAME_MS, move || {
@@ -201,10 +200,10 @@ pub fn app() -> Html {
     };
 
     let main_lane = page.lanes[0].clone();
-    let group = focus_group(&page, &main_lane);
+    let group = page.focus_group();
     html! {
         <div class="app">
-            <Toolbar dispatch={page.dispatcher()} playing={page.playing} speed={page.speed} now={page.now()} lesson={page.lesson} scenario_name={page.session().scenario.name} on_share={on_share} on_embed={on_embed} share_status={(*share_status).clone()} />
+            <Toolbar dispatch={page.dispatcher()} playing={page.clock.playing} speed={page.clock.speed} now={page.now()} lesson={page.lesson} scenario_name={page.session().scenario.name} on_share={on_share} on_embed={on_embed} share_status={(*share_status).clone()} />
             if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
                 <div class="page-notice" role="alert">
                     <span>{ &n.text }</span>
@@ -234,7 +233,6 @@ pub fn app() -> Html {
     }
 }
 
-/// The group the tabs talk about: the selected consumer's, else the first.
 /// What the session is: the lesson's title and blurb, or a loaded scenario's own name and description.
 fn scenario_blurb(page: &PageState) -> Html {
     let (title, text) = match page.lesson.and_then(lessons::lesson) {
@@ -257,19 +255,9 @@ fn scenario_blurb(page: &PageState) -> Html {
     html! { <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p> }
 }
 
-fn focus_group(page: &PageState, lane: &LaneView) -> String {
-    let consumers = &lane.snapshot.consumers;
-    page.selected
-        .as_ref()
-        .and_then(|h| consumers.iter().find(|c| &c.handle == h))
-        .or(consumers.first())
-        .map(|c| c.group.clone())
-        .unwrap_or_else(|| "orders-app".into())
-}
-
 fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
     let s = &lane.snapshot;
-    let group_ids = topic_view::groups_in_order(s);
+    let group_ids = state::groups_in_order(s);
     html! {
         { for group_ids.into_iter().map(|g| {
             let consumers: Vec<_> = s.consumers.iter().filter(|c| c.group == g).cloned().collect();

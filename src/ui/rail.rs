@@ -154,7 +154,7 @@ fn cluster_view(props: &ClusterProps) -> Html {
             }
         })
     };
-    let groups = super::topic_view::groups_in_order(s);
+    let groups = super::state::groups_in_order(s);
     let next_group = GROUP_NAMES
         .iter()
         .find(|g| !groups.iter().any(|x| x == *g))

@@ -3,6 +3,7 @@
 //! striped in the assignee's colour.
 
 use super::palette::swatch_for;
+use super::state::groups_in_order;
 use crate::sim::consumption::{partition_consumers, PartitionConsumer};
 use crate::sim::snapshot::{DeletedTopicHeld, UnseenPartitions};
 use crate::sim::time::{format_millis, Millis};
@@ -18,17 +19,6 @@ pub struct TopicViewProps {
     pub only_group: Option<String>,
     #[prop_or_default]
     pub compact: bool,
-}
-
-/// Groups in the order their first consumer appeared: the order every view lists them in.
-pub fn groups_in_order(s: &Snapshot) -> Vec<String> {
-    let mut groups: Vec<String> = Vec::new();
-    for c in &s.consumers {
-        if !groups.contains(&c.group) {
-            groups.push(c.group.clone());
-        }
-    }
-    groups
 }
 
 #[function_component(TopicView)]

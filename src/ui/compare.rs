@@ -4,7 +4,7 @@
 //! is applied to all lanes.
 
 use super::compare_controls::{consumers_by_lane, CompareControls};
-use super::measure::use_width;
+use super::hooks::width::use_width;
 use super::palette::swatch_for;
 use super::state::{Dispatch, LaneView, Notice, NoticeAt};
 use super::timeline::Timeline;

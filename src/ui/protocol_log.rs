@@ -2,7 +2,7 @@
 //! per request or response (error codes on the arrow), heartbeats faint and hideable, and the fields
 //! of a message on click (or Enter/Space on a focused arrow).
 
-use super::measure::use_width;
+use super::hooks::width::use_width;
 use super::palette::swatch_for;
 use super::state::{Dispatch, MessageRow, PageAction};
 use crate::sim::time::format_millis;

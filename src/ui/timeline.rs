@@ -2,7 +2,7 @@
 //! nobody consumes, and a band per rebalance with its reason and duration. Hovering or focusing a
 //! band shows the assignment before and after it, in a panel under the chart.
 
-use super::measure::use_width;
+use super::hooks::width::use_width;
 use super::palette::swatch_for;
 use crate::sim::consumption::{handovers, Handover, PartitionOwner};
 use crate::sim::metrics::{Metrics, PartitionTimeline, RebalanceRecord};

@@ -7,7 +7,6 @@
 //!
 //! Each layer uses only the ones below it: `ui → session → sim`.
 
-pub mod codegen;
 pub mod session;
 pub mod sim;
 pub mod ui;

@@ -1,21 +1,18 @@
 //! The page: the toolbar over the cluster rail and the main area (partitions, groups or compare, the
 //! tabs, the scenario file), wired to the page state and its effects.
 
-use super::code_panel::CodePanel;
-use super::compare::Compare;
-use super::group_panel::GroupPanel;
-use super::hooks::clock::use_clock;
-use super::hooks::keyboard::use_clock_keys;
-use super::hooks::share_link::use_share_link;
-use super::metrics_panel::MetricsPanel;
-use super::protocol_log::ProtocolLog;
-use super::rail::Rail;
-use super::scenario_file::ScenarioFile;
-use super::state::{self, LaneView, NoticeAt, PageAction, PageState, Tab};
-use super::timeline::Timeline;
-use super::toolbar::Toolbar;
-use super::topic_view::TopicView;
 use crate::session::lessons;
+use crate::ui::components::compare::Compare;
+use crate::ui::components::group::GroupPanel;
+use crate::ui::components::partitions::TopicView;
+use crate::ui::components::rail::Rail;
+use crate::ui::components::scenario_file::ScenarioFile;
+use crate::ui::components::tabs::Tabs;
+use crate::ui::components::toolbar::Toolbar;
+use crate::ui::hooks::clock::use_clock;
+use crate::ui::hooks::keyboard::use_clock_keys;
+use crate::ui::hooks::share_link::use_share_link;
+use crate::ui::state::{groups_in_order, LaneView, NoticeAt, PageAction, PageState};
 use yew::prelude::*;
 
 #[function_component(App)]
@@ -56,7 +53,9 @@ pub fn app() -> Html {
                         </section>
                         { groups_view(&page, &main_lane) }
                     }
-                    { tabs_view(&page, &main_lane, &group) }
+                    <Tabs dispatch={page.dispatcher()} lane={main_lane.clone()} group={group.clone()} tab={page.tab}
+                        comparing={page.comparing()} selected={page.selected.clone()}
+                        hide_heartbeats={page.hide_heartbeats} selected_message={page.selected_message} />
                     <ScenarioFile dispatch={page.dispatcher()} current={current_scenario} notice={page.notice.clone()} />
                 </main>
             </div>
@@ -88,7 +87,7 @@ fn scenario_blurb(page: &PageState) -> Html {
 
 fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
     let s = &lane.snapshot;
-    let group_ids = state::groups_in_order(s);
+    let group_ids = groups_in_order(s);
     html! {
         { for group_ids.into_iter().map(|g| {
             let consumers: Vec<_> = s.consumers.iter().filter(|c| c.group == g).cloned().collect();
@@ -98,51 +97,5 @@ fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
                     now={s.now} selected={page.selected.clone()} notice={page.notice.clone()} />
             }
         }) }
-    }
-}
-
-fn tabs_view(page: &UseReducerHandle<PageState>, lane: &LaneView, group: &str) -> Html {
-    let tab_button = |tab: Tab, label: &'static str| {
-        let p = page.clone();
-        html! {
-            <button role="tab" aria-selected={(page.tab == tab).to_string()} class={classes!("tab", (page.tab == tab).then_some("active"))}
-                onclick={Callback::from(move |_: MouseEvent| p.dispatch(PageAction::ShowTab(tab)))}>{ label }</button>
-        }
-    };
-    let consumer = page
-        .selected
-        .as_ref()
-        .and_then(|h| lane.snapshot.consumers.iter().find(|c| &c.handle == h))
-        .cloned();
-    let body = match page.tab {
-        Tab::Timeline => {
-            html! { <Timeline metrics={lane.metrics.clone()} group={group.to_string()} now={lane.metrics.until} id="main" /> }
-        }
-        Tab::Protocol => html! {
-            <ProtocolLog dispatch={page.dispatcher()} messages={lane.messages.clone()}
-                consumers={lane.snapshot.consumers.iter().map(|c| c.handle.clone()).collect::<Vec<_>>()}
-                hide_heartbeats={page.hide_heartbeats} selected={page.selected_message} />
-        },
-        Tab::Metrics => {
-            html! { <MetricsPanel metrics={lane.metrics.clone()} group={group.to_string()} /> }
-        }
-        Tab::Code => html! { <CodePanel consumer={consumer} /> },
-    };
-    let title = if page.comparing() {
-        format!("{} (first column)", lane.strategy.label())
-    } else {
-        format!("group {group}")
-    };
-    html! {
-        <section class="tabs-panel" aria-label="Details">
-            <div class="tab-bar" role="tablist" aria-label="Views">
-                { tab_button(Tab::Timeline, "Timeline") }
-                { tab_button(Tab::Protocol, "Protocol") }
-                { tab_button(Tab::Metrics, "Metrics") }
-                { tab_button(Tab::Code, "Code") }
-                <span class="tab-context">{ title }</span>
-            </div>
-            <div class="tab-body" role="tabpanel">{ body }</div>
-        </section>
     }
 }

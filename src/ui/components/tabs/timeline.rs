@@ -2,11 +2,11 @@
 //! nobody consumes, and a band per rebalance with its reason and duration. Hovering or focusing a
 //! band shows the assignment before and after it, in a panel under the chart.
 
-use super::hooks::width::use_width;
-use super::palette::swatch_for;
 use crate::sim::consumption::{handovers, Handover, PartitionOwner};
 use crate::sim::metrics::{Metrics, PartitionTimeline, RebalanceRecord};
 use crate::sim::time::Millis;
+use crate::ui::components::palette::swatch_for;
+use crate::ui::hooks::width::use_width;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -2,12 +2,12 @@
 //! nobody consumes is hatched grey; one the coordinator assigned but its consumer does not own yet is
 //! striped in the assignee's colour.
 
-use super::palette::swatch_for;
-use super::state::groups_in_order;
 use crate::sim::consumption::{partition_consumers, PartitionConsumer};
 use crate::sim::snapshot::{DeletedTopicHeld, UnseenPartitions};
 use crate::sim::time::{format_millis, Millis};
 use crate::sim::Snapshot;
+use crate::ui::components::palette::swatch_for;
+use crate::ui::state::groups_in_order;
 use std::rc::Rc;
 use yew::prelude::*;
 

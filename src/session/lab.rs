@@ -9,7 +9,7 @@ use crate::sim::{Action, ActionError, Millis, Scenario, ScenarioError, Snapshot,
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
-/// One column of the page: a World running the scenario under one strategy.
+/// One lane: a World running the scenario under one strategy (a column of compare mode).
 pub struct Lane {
     pub strategy: Strategy,
     pub world: World,

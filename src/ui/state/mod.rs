@@ -33,8 +33,11 @@ pub enum Tab {
     Code,
 }
 
+/// Everything the page shows, as plain data, and the one handle to the model behind it. Cloning it
+/// is cheap: the lanes are `Rc`s and the Lab is shared (see [`LabHandle`]).
 #[derive(Clone)]
 pub struct PageState {
+    /// Private: components read the lanes; only the reducer's methods below reach the Lab.
     lab: LabHandle,
     /// One per strategy, the main one first: what the components draw.
     pub lanes: Vec<LaneView>,

@@ -1,8 +1,12 @@
 //! Rebalance Lab: Kafka consumer groups simulated faithfully.
 //!
 //! * [`sim`] is the model: pure, deterministic Rust with a virtual clock, no web crates.
+//! * [`session`] runs the model for a user: one World per strategy, replayed actions, share links,
+//!   lessons. No web crates either; the page, the `lab` command line and the tests share it.
 //! * [`ui`] is the Yew playground that renders the model's snapshots and sends it typed actions.
+//!
+//! Each layer uses only the ones below it: `ui → session → sim`.
 
-pub mod codegen;
+pub mod session;
 pub mod sim;
 pub mod ui;

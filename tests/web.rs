@@ -6,8 +6,8 @@
 #[path = "model/digest.rs"]
 mod digest;
 
-use rebalance_lab::ui::lab::{Lab, Session, Strategy};
-use rebalance_lab::ui::lessons::LESSONS;
+use rebalance_lab::session::lessons::LESSONS;
+use rebalance_lab::session::{Lab, Session, Strategy};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

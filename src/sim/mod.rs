@@ -2,7 +2,7 @@
 //! RNG, ordered collections wherever order can show; no web crate may appear under `sim/`.
 //!
 //! The layers, each using only those beneath it (no module cycles):
-//! * `report`, `snapshot`, `invariants`, `metrics` — read the World and its trace;
+//! * `report`, `snapshot`, `invariants`, `metrics`, `consumption` — read the World and its trace;
 //! * `world` — the network, the clock and the timers, one routing path for every actor;
 //! * `scenario` — the JSON a World is built from, validated once;
 //! * the actors: `broker` (topics, metadata, the group coordinator) and `client` (the consumer);
@@ -15,6 +15,7 @@ pub mod assign;
 pub mod broker;
 pub mod client;
 pub mod config;
+pub mod consumption;
 pub mod invariants;
 pub mod metrics;
 pub mod protocol;

@@ -1,81 +1,10 @@
 //! Text output of `lab run`: the trace, one line per event, and a summary read from the metrics.
 
 use super::metrics::{self, Metrics};
-use super::scenario::Scenario;
-use super::time::{format_millis, Millis};
+use super::time::format_millis;
 use super::trace::TraceEvent;
 use super::world::World;
 use std::fmt::Write;
-
-/// The longest simulated time `lab run` will go through (24 h): beyond it a run would only repeat heartbeats.
-pub const MAX_RUN_MS: Millis = 86_400_000;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RunOptions {
-    pub path: String,
-    /// Leave out routine heartbeats, metadata refreshes and commits; errors stay.
-    pub hide_routine: bool,
-    pub until: Option<Millis>,
-    pub show_trace: bool,
-}
-
-impl RunOptions {
-    pub fn parse(args: &[String]) -> Result<RunOptions, String> {
-        let mut options = RunOptions {
-            show_trace: true,
-            ..Default::default()
-        };
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            match arg.as_str() {
-                // `--hide-heartbeats` was the flag's first name.
-                "--hide-routine" | "--hide-heartbeats" => options.hide_routine = true,
-                "--no-trace" => options.show_trace = false,
-                "--until" => {
-                    let value = iter.next().ok_or("--until needs a time in milliseconds")?;
-                    options.until = Some(value.parse().map_err(|_| {
-                        format!("--until needs a time in milliseconds, not \"{value}\"")
-                    })?);
-                }
-                flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-                path if options.path.is_empty() => options.path = path.to_string(),
-                extra => return Err(format!("unexpected argument \"{extra}\"")),
-            }
-        }
-        if options.until.is_some_and(|u| u > MAX_RUN_MS) {
-            return Err(format!(
-                "--until is at most {MAX_RUN_MS} ms (24 h of simulated time)"
-            ));
-        }
-        if options.path.is_empty() {
-            return Err("which scenario? give the path of a scenario JSON file".into());
-        }
-        Ok(options)
-    }
-}
-
-/// Reads, runs and reports a scenario file.
-pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
-    let text = std::fs::read_to_string(&options.path)
-        .map_err(|e| format!("cannot read {}: {e}", options.path))?;
-    let scenario = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", options.path))?;
-    let mut world = World::new(&scenario).map_err(|e| format!("{}: {e}", options.path))?;
-    let until = options.until.unwrap_or(world.duration_ms());
-    if until > MAX_RUN_MS {
-        return Err(format!(
-            "{}: duration_ms is at most {MAX_RUN_MS} ms (24 h of simulated time), not {until}",
-            options.path
-        ));
-    }
-    world.run_until(until);
-    let mut out = String::new();
-    if options.show_trace {
-        out.push_str(&format_trace(&world, options.hide_routine));
-        out.push('\n');
-    }
-    out.push_str(&summary(&world));
-    Ok(out)
-}
 
 /// One line per trace entry, `mm:ss.mmm  event`.
 pub fn format_trace(world: &World, hide_routine: bool) -> String {

@@ -55,9 +55,9 @@ fn advancing_in_frames_or_at_once_gives_the_same_trace() {
 /// A session rebuilt from its saved form (share link, strategy change) equals the live one.
 #[test]
 fn a_replayed_session_equals_the_live_one() {
+    use rebalance_lab::session::lessons::LESSONS;
+    use rebalance_lab::session::{Lab, Session, Strategy};
     use rebalance_lab::sim::Action;
-    use rebalance_lab::ui::lab::{Lab, Session, Strategy};
-    use rebalance_lab::ui::lessons::LESSONS;
     let session = Session {
         scenario: LESSONS[0].scenario(),
         strategies: vec![Strategy::EagerRange, Strategy::CooperativeSticky],
@@ -99,9 +99,9 @@ fn a_replayed_session_equals_the_live_one() {
 /// The page's "Scenario file" export, run as a plain scenario, reproduces the live session.
 #[test]
 fn an_exported_session_is_a_scenario_that_replays_it() {
+    use rebalance_lab::session::lessons::LESSONS;
+    use rebalance_lab::session::{Lab, Session, Strategy};
     use rebalance_lab::sim::{Action, Scenario, World};
-    use rebalance_lab::ui::lab::{Lab, Session, Strategy};
-    use rebalance_lab::ui::lessons::LESSONS;
     let mut live = Lab::new(Session {
         scenario: LESSONS[0].scenario(),
         strategies: vec![Strategy::EagerRange],

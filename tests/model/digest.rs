@@ -3,11 +3,11 @@
 //! strategies) and reduce each whole trace to a digest, so both targets — and every refactor — can be
 //! held to the same committed values in `tests/data/golden/traces.digest`.
 
+use rebalance_lab::session::lessons::LESSONS;
 use rebalance_lab::sim::assign::AssignorName;
 use rebalance_lab::sim::scenario::TimedAction;
 use rebalance_lab::sim::InstanceIdChange;
 use rebalance_lab::sim::{Action, Scenario, World};
-use rebalance_lab::ui::lessons::LESSONS;
 
 /// FNV-1a, 64 bits: tiny, stable, and the same on every target.
 pub fn fnv1a(bytes: &[u8]) -> u64 {

@@ -7,13 +7,13 @@
 //! `RANDOM_ACTION_SEEDS=5000 cargo test --release --test model random_actions`. One seed alone:
 //! `RANDOM_ACTION_SEED=1234 cargo test --test model random_actions -- --nocapture` (prints its actions).
 
+use rebalance_lab::session::{Lab, Session, Strategy};
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::{
     ConfigOverrides, ConfigValue, ConsumerSpec, GroupSpec, TopicSpec,
 };
 use rebalance_lab::sim::InstanceIdChange;
 use rebalance_lab::sim::{Action, Millis, Scenario, TraceEntry, World};
-use rebalance_lab::ui::lab::{Lab, Session, Strategy};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// SplitMix64: small, seeded, the same everywhere.

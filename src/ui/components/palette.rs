@@ -1,11 +1,20 @@
 //! Each consumer keeps one colour everywhere (card, partition cells, timeline, lanes).
 //! Okabe–Ito's colour-blind-safe palette first; past it, the colours repeat with a pattern.
+//! Compare mode's lanes are strategies, not consumers: they have line colours of their own.
 
 /// Okabe–Ito, without black (kept for text): orange, sky blue, bluish green, yellow, blue,
 /// vermillion, reddish purple.
 const OKABE_ITO: [&str; 7] = [
     "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
 ];
+
+/// Line colours of compare mode's lanes, in lane order (not consumer colours: lanes are strategies).
+const LANE_STROKES: [&str; 3] = ["#B3261E", "#0B5CAD", "#5E35B1"];
+
+/// The line colour of compare mode's lane `i` (0 is the first).
+pub fn lane_stroke(i: usize) -> &'static str {
+    LANE_STROKES[i % LANE_STROKES.len()]
+}
 
 /// Patterns laid over a repeated colour so two consumers never look alike.
 const PATTERNS: [&str; 3] = ["solid", "dots", "stripes"];

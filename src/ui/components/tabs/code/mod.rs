@@ -1,7 +1,10 @@
-//! The Code tab: the selected consumer as Java, Python or Rust code with exactly its configuration.
+//! The Code tab: the selected consumer as Java, Python or Rust code with exactly its configuration,
+//! as its [`snippets`] write it.
 
-use crate::codegen::{ConsumerCode, Language};
+pub mod snippets;
+
 use crate::sim::snapshot::ConsumerSnapshot;
+use snippets::{ConsumerCode, Language};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -1,6 +1,9 @@
-//! `lab`: the command-line interface over the Rebalance Lab model.
+//! `lab`: the command-line interface over the Rebalance Lab model. This binary owns what is about the
+//! command line (arguments, files, exit codes); the model formats its own trace and summary.
 
-use rebalance_lab::sim::report;
+mod run;
+
+use run::{run_scenario_file, RunOptions};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -23,14 +26,14 @@ fn main() -> ExitCode {
 
 /// `lab run`: simulate a scenario, print its trace and a summary.
 fn run(args: &[String]) -> ExitCode {
-    let options = match report::RunOptions::parse(args) {
+    let options = match RunOptions::parse(args) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("lab run: {e}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    finish("run", report::run_scenario_file(&options))
+    finish("run", run_scenario_file(&options))
 }
 
 /// `lab assign CASES.json`: results in the `kafka-assignor-oracle-results/1` format on stdout.

@@ -2,10 +2,12 @@
 //! nobody consumes, and a band per rebalance with its reason and duration. Hovering or focusing a
 //! band shows the assignment before and after it, in a panel under the chart.
 
-use super::measure::use_width;
-use super::palette::swatch_for;
+use crate::sim::consumption::{handovers, Handover, PartitionOwner};
 use crate::sim::metrics::{Metrics, PartitionTimeline, RebalanceRecord};
 use crate::sim::time::Millis;
+use crate::ui::components::palette::swatch_for;
+use crate::ui::hooks::width::use_width;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -53,6 +55,8 @@ impl Axis {
 struct BandFacts {
     generation: i32,
     reason: String,
+    /// Where the band ends: the group Stable again, or now.
+    until: Millis,
     duration_s: f64,
     before: String,
     after: String,
@@ -98,15 +102,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
         .unwrap_or_default();
     let facts: Vec<BandFacts> = rebalances
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            band_facts(
-                r,
-                &rows,
-                props.now,
-                rebalances.get(i + 1).map(|n| n.started_at),
-            )
-        })
+        .zip(handovers(&props.metrics, &props.group, props.now))
+        .map(|(r, handover)| band_facts(r, &handover))
         .collect();
     let span = axis_span(props.now);
     // Label placement needs x positions but not the header height: lay out with a provisional axis.
@@ -159,7 +156,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 { for rows.iter().enumerate().map(|(i, row)| partition_row(row, i, &axis, row_h, &hatch, multi_topic, props.now)) }
                 { for rebalances.iter().enumerate().map(|(i, r)| {
                     let band = Band { record: r, facts: &facts[i], slot: slots[i] };
-                    rebalance_band(&band, &axis, height, props.now, hover_callbacks(&active, i))
+                    rebalance_band(&band, &axis, height, hover_callbacks(&active, i))
                 }) }
                 <line class="now-line" x1={axis.x(props.now).to_string()} x2={axis.x(props.now).to_string()} y1={axis.head.to_string()} y2={(height - 18.0).to_string()} />
             </svg>
@@ -295,55 +292,9 @@ fn partition_row(
     }
 }
 
-/// Who owned each partition just before `t`, as "c1: P0 P1 · c2: P2".
-fn owners_before(rows: &[&PartitionTimeline], t: Millis) -> String {
-    owners_by(rows, |row| {
-        row.intervals
-            .iter()
-            .find(|iv| iv.from < t && t <= iv.to.max(iv.from + 1))
-            .and_then(|iv| iv.owner.clone())
-    })
-}
-
-/// Who each partition went to once a rebalance ended at `end`: its first owner from then on, up to
-/// `until` (the next rebalance, or now). The group turns Stable before its members have received
-/// their SyncGroup answers, so the owner at the very instant `end` is often still nobody.
-fn owners_after(rows: &[&PartitionTimeline], end: Millis, until: Millis) -> String {
-    owners_by(rows, |row| {
-        row.intervals
-            .iter()
-            .filter(|iv| iv.to.max(iv.from + 1) > end && iv.from <= until)
-            .find_map(|iv| iv.owner.clone())
-    })
-}
-
-fn owners_by(
-    rows: &[&PartitionTimeline],
-    owner_of: impl Fn(&PartitionTimeline) -> Option<String>,
-) -> String {
-    let mut by_owner: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for row in rows {
-        by_owner
-            .entry(owner_of(row).unwrap_or_else(|| "nobody".into()))
-            .or_default()
-            .push(format!("P{}", row.partition.partition));
-    }
-    by_owner
-        .into_iter()
-        .map(|(o, ps)| format!("{o}: {}", ps.join(" ")))
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
 /// The facts of one rebalance: reason, duration (so far, if it is still running) and the owners
 /// before and after it.
-fn band_facts(
-    r: &RebalanceRecord,
-    rows: &[&PartitionTimeline],
-    now: Millis,
-    next_start: Option<Millis>,
-) -> BandFacts {
-    let end = r.stable_at.unwrap_or(now).min(now);
+fn band_facts(r: &RebalanceRecord, handover: &Handover) -> BandFacts {
     let reason = if r.reason_label.is_empty() {
         "rebalance".to_string()
     } else {
@@ -352,10 +303,27 @@ fn band_facts(
     BandFacts {
         generation: r.generation,
         reason,
-        duration_s: end.saturating_sub(r.started_at) as f64 / 1000.0,
-        before: owners_before(rows, r.started_at),
-        after: owners_after(rows, end, next_start.unwrap_or(now).min(now)),
+        until: handover.until,
+        duration_s: handover.until.saturating_sub(r.started_at) as f64 / 1000.0,
+        before: owners_text(&handover.before),
+        after: owners_text(&handover.after),
     }
+}
+
+/// Owners in name order with their partitions, as "c1: P0 P1 · c2: P2 · nobody: P3".
+fn owners_text(owners: &[PartitionOwner]) -> String {
+    let mut by_owner: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for o in owners {
+        by_owner
+            .entry(o.owner.as_deref().unwrap_or("nobody"))
+            .or_default()
+            .push(format!("P{}", o.partition.partition));
+    }
+    by_owner
+        .into_iter()
+        .map(|(owner, partitions)| format!("{owner}: {}", partitions.join(" ")))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn long_label(f: &BandFacts) -> String {
@@ -440,18 +408,11 @@ struct Band<'a> {
     slot: Option<LabelSlot>,
 }
 
-fn rebalance_band(
-    band: &Band,
-    axis: &Axis,
-    height: f64,
-    now: Millis,
-    hover: HoverCallbacks,
-) -> Html {
+fn rebalance_band(band: &Band, axis: &Axis, height: f64, hover: HoverCallbacks) -> Html {
     let r = band.record;
     let f = band.facts;
-    let end = r.stable_at.unwrap_or(now).min(now);
     let x0 = axis.x(r.started_at);
-    let x1 = axis.x(end).max(x0 + 3.0);
+    let x1 = axis.x(f.until).max(x0 + 3.0);
     let summary = f.summary();
     let (on_enter, on_focus) = (hover.enter.clone(), hover.enter);
     let (on_leave, on_blur) = (hover.leave.clone(), hover.leave);
@@ -473,40 +434,14 @@ fn rebalance_band(
     }
 }
 
-/// Number of partitions being consumed in `group` at each of `samples` instants over [0, until].
-pub fn consumed_series(
-    metrics: &Metrics,
-    group: &str,
-    until: Millis,
-    samples: usize,
-) -> Vec<(Millis, usize)> {
-    let rows: Vec<&PartitionTimeline> = metrics
-        .timelines
-        .iter()
-        .filter(|t| t.group == group)
-        .collect();
-    (0..=samples)
-        .map(|i| {
-            let t = until * i as u64 / samples.max(1) as u64;
-            let consumed = rows
-                .iter()
-                .filter(|row| {
-                    row.intervals
-                        .iter()
-                        .any(|iv| iv.consuming && iv.owner.is_some() && iv.from <= t && t < iv.to)
-                })
-                .count();
-            (t, consumed)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{owners_after, owners_before, place_labels, LabelSlot, MAX_LABEL_LINES};
-    use crate::sim::metrics::{compute, PartitionTimeline};
+    use super::{owners_text, place_labels, LabelSlot, MAX_LABEL_LINES};
+    use crate::session::lessons::LESSONS;
+    use crate::sim::assign::TopicPartition;
+    use crate::sim::consumption::{handovers, PartitionOwner};
+    use crate::sim::metrics::compute;
     use crate::sim::{Action, World};
-    use crate::ui::lessons::LESSONS;
 
     /// The basics lesson (3 consumers, 6 partitions, eager range) with a fourth consumer at 20 s.
     fn a_fourth_joins() -> World {
@@ -527,20 +462,31 @@ mod tests {
     fn a_band_tells_the_assignment_before_and_after_its_rebalance() {
         let world = a_fourth_joins();
         let metrics = compute(world.trace(), world.now());
-        let rows: Vec<&PartitionTimeline> = metrics.timelines.iter().collect();
-        let r = metrics.groups["orders-app"]
+        let i = metrics.groups["orders-app"]
             .rebalances
             .iter()
-            .find(|r| r.generation == 2)
+            .position(|r| r.generation == 2)
             .unwrap();
+        let handover = &handovers(&metrics, "orders-app", world.now())[i];
         assert_eq!(
-            owners_before(&rows, r.started_at),
+            owners_text(&handover.before),
             "c1: P0 P1 · c2: P2 P3 · c3: P4 P5"
         );
         assert_eq!(
-            owners_after(&rows, r.stable_at.unwrap(), world.now()),
+            owners_text(&handover.after),
             "c1: P0 P1 · c2: P2 P3 · c3: P4 · c4: P5"
         );
+    }
+
+    #[test]
+    fn partitions_nobody_owns_are_listed_under_nobody_in_name_order() {
+        let owners: Vec<PartitionOwner> = (0..6)
+            .map(|p| PartitionOwner {
+                partition: TopicPartition::new("orders", p),
+                owner: (p == 1).then(|| "zed".to_string()),
+            })
+            .collect();
+        assert_eq!(owners_text(&owners), "nobody: P0 P2 P3 P4 P5 · zed: P1");
     }
 
     fn labels(starts: &[f64]) -> Vec<(f64, String, String)> {

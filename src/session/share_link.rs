@@ -1,5 +1,6 @@
 //! Share links: the whole session (scenario, strategies, the user's actions) in the URL fragment,
-//! as URL-safe base64 of its JSON, so a link replays exactly what its author saw.
+//! as URL-safe base64 of its JSON, so a link replays exactly what its author saw. This is the codec
+//! only; writing the address and the clipboard is the page's business (`ui::hooks::share_link`).
 
 use super::lab::Session;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -36,10 +37,10 @@ pub fn decode(fragment: &str) -> Result<Session, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::action::Action;
+    use crate::session::lessons::LESSONS;
+    use crate::session::Strategy;
     use crate::sim::scenario::TimedAction;
-    use crate::ui::lab::Strategy;
-    use crate::ui::lessons::LESSONS;
+    use crate::sim::Action;
 
     fn session() -> Session {
         Session {

@@ -1,73 +1,15 @@
-//! The page's state: one World per protocol being compared, the clock, and the user's actions.
-//! Everything here drives the model through its public API; the protocol itself lives in `sim`.
+//! A lab session: one World per strategy being compared, and the user's timed actions that rebuild
+//! them exactly. Everything here drives the model through its public API; the protocol itself lives
+//! in `sim`, and nothing here knows about a browser (the page, the CLI and the tests share it).
 
-use crate::sim::assign::AssignorName;
+use super::strategy::Strategy;
 use crate::sim::metrics::{self, Metrics};
-use crate::sim::scenario::{Scenario, ScenarioError, TimedAction};
-use crate::sim::snapshot::Snapshot;
-use crate::sim::time::Millis;
-use crate::sim::{Action, ActionError, World};
+use crate::sim::scenario::TimedAction;
+use crate::sim::{Action, ActionError, Millis, Scenario, ScenarioError, Snapshot, World};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
-/// The protocol and assignor choices the page offers, each a `partition.assignment.strategy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Strategy {
-    /// Kafka 4.x's default `[range, cooperative-sticky]`: all members support only EAGER in common,
-    /// so the group runs eager rebalances with the range assignor.
-    KafkaDefault,
-    EagerRange,
-    EagerRoundRobin,
-    EagerSticky,
-    CooperativeSticky,
-}
-
-impl Strategy {
-    pub const ALL: [Strategy; 5] = [
-        Strategy::KafkaDefault,
-        Strategy::EagerRange,
-        Strategy::EagerRoundRobin,
-        Strategy::EagerSticky,
-        Strategy::CooperativeSticky,
-    ];
-
-    pub fn assignors(self) -> Vec<AssignorName> {
-        match self {
-            Strategy::KafkaDefault => vec![AssignorName::Range, AssignorName::CooperativeSticky],
-            Strategy::EagerRange => vec![AssignorName::Range],
-            Strategy::EagerRoundRobin => vec![AssignorName::RoundRobin],
-            Strategy::EagerSticky => vec![AssignorName::Sticky],
-            Strategy::CooperativeSticky => vec![AssignorName::CooperativeSticky],
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Strategy::KafkaDefault => "Kafka default (eager · range)",
-            Strategy::EagerRange => "eager · range",
-            Strategy::EagerRoundRobin => "eager · roundrobin",
-            Strategy::EagerSticky => "eager · sticky",
-            Strategy::CooperativeSticky => "cooperative · cooperative-sticky",
-        }
-    }
-
-    pub fn short(self) -> &'static str {
-        match self {
-            Strategy::KafkaDefault => "default",
-            Strategy::EagerRange => "eager-range",
-            Strategy::EagerRoundRobin => "eager-roundrobin",
-            Strategy::EagerSticky => "eager-sticky",
-            Strategy::CooperativeSticky => "cooperative-sticky",
-        }
-    }
-
-    pub fn from_short(name: &str) -> Option<Strategy> {
-        Self::ALL.into_iter().find(|s| s.short() == name)
-    }
-}
-
-/// One column of the page: a World running the scenario under one strategy.
+/// One lane: a World running the scenario under one strategy (a column of compare mode).
 pub struct Lane {
     pub strategy: Strategy,
     pub world: World,
@@ -101,6 +43,9 @@ impl Session {
 /// How many silent instants one Step may pass over before it stops anyway.
 const STEP_MAX_INSTANTS: usize = 10_000;
 
+/// The running session: its record (what rebuilds it) and one lane per strategy, the first being
+/// the main one. Every change goes through [`Lab::apply`] or the clock methods, so the record and
+/// the Worlds never disagree.
 pub struct Lab {
     pub session: Session,
     pub lanes: Vec<Lane>,

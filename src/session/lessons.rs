@@ -193,7 +193,7 @@ fn static_members() -> Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::world::World;
+    use crate::sim::World;
 
     #[test]
     fn every_lesson_builds_a_world() {

@@ -1,7 +1,7 @@
 //! The scenario box: the current session as a scenario file (the format `lab run` reads) to copy
 //! out, and a place to paste one in. An invalid file is explained and changes nothing.
 
-use super::state::{Dispatch, Notice, NoticeAt, PageAction};
+use crate::ui::state::{Dispatch, Notice, NoticeAt, PageAction};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 

@@ -1,0 +1,117 @@
+//! `lab run SCENARIO.json [--hide-routine] [--until MS] [--no-trace]`: the command line's side of a
+//! run (its arguments, the file, the time limit); the model prints the trace and the summary.
+
+use rebalance_lab::sim::report::{format_trace, summary};
+use rebalance_lab::sim::{Millis, Scenario, World};
+
+/// The longest simulated time `lab run` will go through (24 h): beyond it a run would only repeat heartbeats.
+pub const MAX_RUN_MS: Millis = 86_400_000;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    pub path: String,
+    /// Leave out routine heartbeats, metadata refreshes and commits; errors stay.
+    pub hide_routine: bool,
+    pub until: Option<Millis>,
+    pub show_trace: bool,
+}
+
+impl RunOptions {
+    pub fn parse(args: &[String]) -> Result<RunOptions, String> {
+        let mut options = RunOptions {
+            show_trace: true,
+            ..Default::default()
+        };
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            match arg.as_str() {
+                // `--hide-heartbeats` was the flag's first name.
+                "--hide-routine" | "--hide-heartbeats" => options.hide_routine = true,
+                "--no-trace" => options.show_trace = false,
+                "--until" => {
+                    let value = iter.next().ok_or("--until needs a time in milliseconds")?;
+                    options.until = Some(value.parse().map_err(|_| {
+                        format!("--until needs a time in milliseconds, not \"{value}\"")
+                    })?);
+                }
+                flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+                path if options.path.is_empty() => options.path = path.to_string(),
+                extra => return Err(format!("unexpected argument \"{extra}\"")),
+            }
+        }
+        if options.until.is_some_and(|u| u > MAX_RUN_MS) {
+            return Err(format!(
+                "--until is at most {MAX_RUN_MS} ms (24 h of simulated time)"
+            ));
+        }
+        if options.path.is_empty() {
+            return Err("which scenario? give the path of a scenario JSON file".into());
+        }
+        Ok(options)
+    }
+}
+
+/// Reads, runs and reports a scenario file.
+pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
+    let text = std::fs::read_to_string(&options.path)
+        .map_err(|e| format!("cannot read {}: {e}", options.path))?;
+    let scenario = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", options.path))?;
+    let mut world = World::new(&scenario).map_err(|e| format!("{}: {e}", options.path))?;
+    let until = options.until.unwrap_or(world.duration_ms());
+    if until > MAX_RUN_MS {
+        return Err(format!(
+            "{}: duration_ms is at most {MAX_RUN_MS} ms (24 h of simulated time), not {until}",
+            options.path
+        ));
+    }
+    world.run_until(until);
+    let mut out = String::new();
+    if options.show_trace {
+        out.push_str(&format_trace(&world, options.hide_routine));
+        out.push('\n');
+    }
+    out.push_str(&summary(&world));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<RunOptions, String> {
+        RunOptions::parse(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn flags_go_anywhere_around_the_path() {
+        assert_eq!(
+            parse(&["--no-trace", "x.json", "--until", "5000", "--hide-routine"]),
+            Ok(RunOptions {
+                path: "x.json".into(),
+                hide_routine: true,
+                until: Some(5_000),
+                show_trace: false,
+            })
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_explained() {
+        assert!(parse(&[]).unwrap_err().contains("which scenario?"));
+        assert!(parse(&["a.json", "b.json"])
+            .unwrap_err()
+            .contains("unexpected argument \"b.json\""));
+        assert!(parse(&["a.json", "--until"])
+            .unwrap_err()
+            .contains("needs a time"));
+        assert!(parse(&["a.json", "--until", "soon"])
+            .unwrap_err()
+            .contains("not \"soon\""));
+        assert!(parse(&["a.json", "--until", "86400001"])
+            .unwrap_err()
+            .contains("at most"));
+        assert!(parse(&["a.json", "--verbose"])
+            .unwrap_err()
+            .contains("unknown option --verbose"));
+    }
+}

@@ -1,0 +1,101 @@
+//! The page: the toolbar over the cluster rail and the main area (partitions, groups or compare, the
+//! tabs, the scenario file), wired to the page state and its effects.
+
+use crate::session::lessons;
+use crate::ui::components::compare::Compare;
+use crate::ui::components::group::GroupPanel;
+use crate::ui::components::partitions::TopicView;
+use crate::ui::components::rail::Rail;
+use crate::ui::components::scenario_file::ScenarioFile;
+use crate::ui::components::tabs::Tabs;
+use crate::ui::components::toolbar::Toolbar;
+use crate::ui::hooks::clock::use_clock;
+use crate::ui::hooks::keyboard::use_clock_keys;
+use crate::ui::hooks::share_link::use_share_link;
+use crate::ui::state::{groups_in_order, LaneView, NoticeAt, PageAction, PageState};
+use yew::prelude::*;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let page = use_reducer(PageState::initial);
+    let share = use_share_link(&page);
+    use_clock_keys(page.clock.playing, page.dispatcher());
+    use_clock(page.clock.playing, page.dispatcher());
+
+    let current_scenario = {
+        let page = page.clone();
+        Callback::from(move |_| page.scenario_json())
+    };
+
+    let main_lane = page.lanes[0].clone();
+    let group = page.focus_group();
+    html! {
+        <div class="app">
+            <Toolbar dispatch={page.dispatcher()} playing={page.clock.playing} speed={page.clock.speed} now={page.now()} lesson={page.lesson} scenario_name={page.session().scenario.name} on_share={share.on_share} on_embed={share.on_embed} share_status={share.status} />
+            if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
+                <div class="page-notice" role="alert">
+                    <span>{ &n.text }</span>
+                    <button aria-label="Dismiss" onclick={{ let page = page.clone(); Callback::from(move |_: MouseEvent| page.dispatch(PageAction::DismissNotice)) }}>{ "✕" }</button>
+                </div>
+            }
+            <div class="layout">
+                <Rail dispatch={page.dispatcher()} snapshot={main_lane.snapshot.clone()}
+                    strategies={page.lanes.iter().map(|l| l.strategy).collect::<Vec<_>>()} notice={page.notice.clone()} />
+                <main class="main">
+                    { scenario_blurb(&page) }
+                    if page.comparing() {
+                        <Compare dispatch={page.dispatcher()} lanes={page.lanes.clone()} group={group.clone()} notice={page.notice.clone()} />
+                    } else {
+                        // The partition strip first: who consumes what is the picture the back
+                        // row must see, and on a 1280×720 projector it must not fall below the cards.
+                        <section class="topics-panel" aria-label="Topics">
+                            <TopicView snapshot={main_lane.snapshot.clone()} />
+                        </section>
+                        { groups_view(&page, &main_lane) }
+                    }
+                    <Tabs dispatch={page.dispatcher()} lane={main_lane.clone()} group={group.clone()} tab={page.tab}
+                        comparing={page.comparing()} selected={page.selected.clone()}
+                        hide_heartbeats={page.hide_heartbeats} selected_message={page.selected_message} />
+                    <ScenarioFile dispatch={page.dispatcher()} current={current_scenario} notice={page.notice.clone()} />
+                </main>
+            </div>
+        </div>
+    }
+}
+
+/// What the session is: the lesson's title and blurb, or a loaded scenario's own name and description.
+fn scenario_blurb(page: &PageState) -> Html {
+    let (title, text) = match page.lesson.and_then(lessons::lesson) {
+        Some(lesson) => (lesson.title.to_string(), lesson.blurb.to_string()),
+        None => {
+            let scenario = page.session().scenario;
+            let title = if scenario.name.is_empty() {
+                "Your scenario".to_string()
+            } else {
+                scenario.name
+            };
+            let text = if scenario.description.is_empty() {
+                "Loaded from a scenario file or a share link.".to_string()
+            } else {
+                scenario.description
+            };
+            (title, text)
+        }
+    };
+    html! { <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p> }
+}
+
+fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
+    let s = &lane.snapshot;
+    let group_ids = groups_in_order(s);
+    html! {
+        { for group_ids.into_iter().map(|g| {
+            let consumers: Vec<_> = s.consumers.iter().filter(|c| c.group == g).cloned().collect();
+            let group = s.groups.iter().find(|x| x.group_id == g).cloned();
+            html! {
+                <GroupPanel dispatch={page.dispatcher()} group={group} group_id={g.clone()} consumers={consumers}
+                    now={s.now} selected={page.selected.clone()} notice={page.notice.clone()} />
+            }
+        }) }
+    }
+}

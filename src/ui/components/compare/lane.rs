@@ -1,0 +1,53 @@
+//! One column of compare mode: a strategy's group state, last rebalance, consumers, partitions and timeline.
+
+use super::metrics_table::format_value;
+use crate::ui::components::consumer::labels::partition_list;
+use crate::ui::components::palette::{lane_stroke, swatch_for};
+use crate::ui::components::partitions::TopicView;
+use crate::ui::components::tabs::timeline::Timeline;
+use crate::ui::state::LaneView;
+use yew::prelude::*;
+
+/// Lane `i`'s column for `group`.
+pub fn lane_column(i: usize, lane: &LaneView, group: &str) -> Html {
+    let group_state = lane.snapshot.groups.iter().find(|g| g.group_id == group);
+    html! {
+        <div class="compare-column" role="region" aria-label={format!("Lane {}", lane.strategy.label())}>
+            <h3><span class="lane-key" style={format!("background:{}", lane_stroke(i))}></span>{ lane.strategy.label() }</h3>
+            <p class="lane-state">{ match group_state {
+                Some(g) => format!("{:?} · generation {}", g.state, g.generation),
+                None => "no group yet".to_string(),
+            } }</p>
+            { last_rebalance(lane, group) }
+            <ul class="mini-cards">
+                { for lane.snapshot.consumers.iter().filter(|c| c.group == group).map(|c| html! {
+                    <li style={format!("--owner:{}", swatch_for(&c.handle).colour)}>
+                        <strong>{ &c.handle }</strong>{ " " }<span>{ partition_list(&c.owned) }</span>
+                        <span class="pause" title="Longest stretch this consumer held partitions but consumed nothing">
+                            { format!(" · longest pause {}", format_value(lane.metrics.consumers.get(&c.handle).map_or(0, |m| m.longest_pause_ms) as f64 / 1000.0, " s")) }
+                        </span>
+                    </li>
+                }) }
+            </ul>
+            <TopicView snapshot={lane.snapshot.clone()} only_group={Some(group.to_string())} compact=true />
+            <Timeline metrics={lane.metrics.clone()} group={group.to_string()} now={lane.metrics.until} id={format!("cmp{i}")} compact=true />
+        </div>
+    }
+}
+
+/// The lane's latest rebalance with its reason, so an action's effect can be read per lane.
+fn last_rebalance(lane: &LaneView, group: &str) -> Html {
+    match lane
+        .metrics
+        .groups
+        .get(group)
+        .and_then(|g| g.rebalances.last())
+    {
+        Some(r) => html! {
+            <p class="lane-last" aria-label="Last rebalance">
+                { format!("last rebalance: generation {} · {}", r.generation, if r.reason_label.is_empty() { "rebalance" } else { r.reason_label.as_str() }) }
+            </p>
+        },
+        None => html! {},
+    }
+}

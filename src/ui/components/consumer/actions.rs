@@ -1,0 +1,170 @@
+//! A consumer's actions — Close, Kill, Stall (for a chosen time), Restart — as its card and compare
+//! mode's rows offer them. Each sends `PageAction::Do`, with a refusal shown next to that consumer;
+//! `Lab::apply` applies it to every lane alike, or to none if any lane refuses it.
+
+use crate::sim::{Action, InstanceIdChange, Millis};
+use crate::ui::state::{Dispatch, NoticeAt, PageAction};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// Stall lengths offered; the last is beyond the 5-minute default max.poll.interval.ms.
+pub const STALL_CHOICES: [(Millis, &str); 5] = [
+    (5_000, "5 s"),
+    (15_000, "15 s"),
+    (40_000, "40 s"),
+    (90_000, "90 s"),
+    (330_000, "5.5 min"),
+];
+
+/// Where the actions are offered, which decides which of them show and how they are worded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// On the consumer's card: only what applies to the process as it is, so the buttons fit one
+    /// row. A running process can be closed or stalled, a stopped one restarted; Kill stays on
+    /// both, since a second kill of a dead member is explained, not hidden.
+    Card { running: bool },
+    /// On compare mode's row: every lane at once, where the consumer may be running in one lane
+    /// and stopped in another, so every action is offered and a lane that cannot take it says why.
+    EveryLane,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ConsumerActionsProps {
+    pub dispatch: Dispatch,
+    pub handle: String,
+    pub reach: Reach,
+}
+
+/// One action the user can take on a consumer.
+#[derive(Clone, Copy)]
+enum Verb {
+    Close,
+    Kill,
+    Stall,
+    Restart,
+}
+
+impl Verb {
+    fn offered(reach: Reach) -> &'static [Verb] {
+        match reach {
+            Reach::Card { running: true } => &[Verb::Close, Verb::Kill, Verb::Stall],
+            Reach::Card { running: false } => &[Verb::Kill, Verb::Restart],
+            Reach::EveryLane => &[Verb::Close, Verb::Kill, Verb::Stall, Verb::Restart],
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Verb::Close => "Close",
+            Verb::Kill => "Kill",
+            Verb::Stall => "Stall",
+            Verb::Restart => "Restart",
+        }
+    }
+
+    /// What the button does, in the words of the client (and the lanes it reaches).
+    fn title(self, reach: Reach) -> &'static str {
+        match (self, reach) {
+            (Verb::Close, Reach::Card { .. }) => "consumer.close(): commit, revoke, LeaveGroup",
+            (Verb::Close, Reach::EveryLane) => {
+                "consumer.close() in every lane: commit, revoke, LeaveGroup"
+            }
+            (Verb::Kill, Reach::Card { .. }) => "kill -9: silence until the session expires",
+            (Verb::Kill, Reach::EveryLane) => {
+                "kill -9 in every lane: silence until the session expires"
+            }
+            (Verb::Stall, Reach::Card { .. }) => {
+                "Stop calling poll() for a while; the heartbeat thread keeps running"
+            }
+            (Verb::Stall, Reach::EveryLane) => "Stop calling poll() for a while, in every lane",
+            (Verb::Restart, Reach::Card { .. }) => "Start the process again",
+            (Verb::Restart, Reach::EveryLane) => "Start the process again, in every lane",
+        }
+    }
+
+    fn action(self, handle: &str, stall_ms: Millis) -> Action {
+        let consumer = handle.to_string();
+        match self {
+            Verb::Close => Action::CloseConsumer { consumer },
+            Verb::Kill => Action::KillConsumer { consumer },
+            Verb::Stall => Action::StallConsumer {
+                consumer,
+                ms: stall_ms,
+            },
+            Verb::Restart => Action::RestartConsumer {
+                consumer,
+                group_instance_id: InstanceIdChange::Keep,
+            },
+        }
+    }
+}
+
+#[function_component(ConsumerActions)]
+pub fn consumer_actions(props: &ConsumerActionsProps) -> Html {
+    // The stall length is remembered per card or row, for as long as it is on the page.
+    let stall_ms = use_state(|| STALL_CHOICES[2].0);
+    let h = &props.handle;
+    let button = |verb: Verb| {
+        let onclick = {
+            let dispatch = props.dispatch.clone();
+            let handle = h.clone();
+            let stall_ms = *stall_ms;
+            Callback::from(move |e: MouseEvent| {
+                // The click acts; it does not also select the card.
+                e.stop_propagation();
+                dispatch.dispatch(PageAction::Do(
+                    verb.action(&handle, stall_ms),
+                    NoticeAt::Consumer(handle.clone()),
+                ));
+            })
+        };
+        html! {
+            <button class={matches!(verb, Verb::Kill).then_some("danger")} aria-label={format!("{} {h}", verb.label())}
+                title={verb.title(props.reach)} onclick={onclick}>{ verb.label() }</button>
+        }
+    };
+    let buttons = Verb::offered(props.reach).iter().map(|&verb| match verb {
+        Verb::Stall => {
+            let select = stall_select(h, &stall_ms);
+            match props.reach {
+                Reach::Card { .. } => {
+                    html! { <span class="stall">{ button(verb) }{ select }</span> }
+                }
+                Reach::EveryLane => html! { <>{ button(verb) }{ select }</> },
+            }
+        }
+        _ => button(verb),
+    });
+    match props.reach {
+        Reach::Card { .. } => html! {
+            <div class="card-actions" role="group" aria-label={format!("Actions for {h}")}>
+                { for buttons }
+            </div>
+        },
+        Reach::EveryLane => html! {
+            <span class="row-actions" role="group" aria-label={format!("Actions for {h} in every lane")}>
+                { for buttons }
+            </span>
+        },
+    }
+}
+
+/// The <select> of stall lengths for `handle`, writing the choice into `stall_ms`.
+fn stall_select(handle: &str, stall_ms: &UseStateHandle<Millis>) -> Html {
+    let on_change = {
+        let stall_ms = stall_ms.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(ms) = s.value().parse() {
+                stall_ms.set(ms);
+            }
+        })
+    };
+    // A click on the select chooses a length; it does not also select the card.
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    html! {
+        <select aria-label={format!("Stall length for {handle}")} title="How long to stall" onchange={on_change} onclick={stop}>
+            { for STALL_CHOICES.iter().map(|(ms, label)| html! { <option value={ms.to_string()} selected={*ms == **stall_ms}>{ *label }</option> }) }
+        </select>
+    }
+}

@@ -1,0 +1,5 @@
+//! A consumer wherever it appears (its card, compare mode's rows and columns): the actions it
+//! offers and how its state and partitions read.
+
+pub mod actions;
+pub mod labels;

@@ -1,0 +1,209 @@
+//! A consumer's card: the client's own view of itself (state, member id, what it owns next to what
+//! the coordinator assigned, its session and poll countdowns) and its actions.
+
+use super::meters::{poll_meter, seconds, session_meter};
+use crate::sim::consumption::is_idle;
+use crate::sim::snapshot::ConsumerSnapshot;
+use crate::sim::time::{format_millis, Millis};
+use crate::sim::vocab::ConsumerState;
+use crate::sim::Action;
+use crate::ui::components::consumer::actions::{ConsumerActions, Reach};
+use crate::ui::components::consumer::labels::{partition_list, state_label};
+use crate::ui::components::palette::swatch_for;
+use crate::ui::state::{Dispatch, NoticeAt, PageAction};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ConsumerCardProps {
+    pub dispatch: Dispatch,
+    pub consumer: ConsumerSnapshot,
+    pub now: Millis,
+    pub selected: bool,
+    /// Whether the card carries the leader chip (see `group::shows_leader_chip`).
+    pub leader: bool,
+    pub notice: Option<String>,
+}
+
+#[function_component(ConsumerCard)]
+pub fn consumer_card(props: &ConsumerCardProps) -> Html {
+    let c = &props.consumer;
+    let handle = c.handle.clone();
+    let select = {
+        let page = props.dispatch.clone();
+        let handle = handle.clone();
+        Callback::from(move |_: MouseEvent| page.dispatch(PageAction::Select(handle.clone())))
+    };
+    let select_by_key = {
+        let page = props.dispatch.clone();
+        let handle = handle.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            // Only the focused card itself: Enter on its Close button closes, it does not select.
+            let on_card = e
+                .target_dyn_into::<web_sys::Element>()
+                .is_some_and(|t| t.tag_name() == "LI");
+            if on_card && matches!(e.key().as_str(), "Enter" | " ") {
+                // Space would otherwise scroll the page, and the page's own Space plays or pauses.
+                e.prevent_default();
+                page.dispatch(PageAction::Select(handle.clone()));
+            }
+        })
+    };
+    let on_static = {
+        let page = props.dispatch.clone();
+        let handle = handle.clone();
+        let is_static = c.static_id.is_some();
+        Callback::from(move |_: Event| {
+            let value = if is_static {
+                String::new()
+            } else {
+                format!("{handle}-instance")
+            };
+            page.dispatch(PageAction::Do(
+                Action::SetConsumerConfig {
+                    consumer: handle.clone(),
+                    name: "group.instance.id".into(),
+                    value,
+                },
+                NoticeAt::Consumer(handle.clone()),
+            ));
+        })
+    };
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    let running = c.state.is_running();
+    let idle = is_idle(c);
+    html! {
+        <li class={classes!("card", state_class(&c.state), props.selected.then_some("selected"), idle.then_some("idle"))}
+            style={swatch_for(&handle).style()} tabindex="0"
+            aria-label={format!("Consumer {}", c.handle)}
+            aria-current={props.selected.then_some("true")}
+            title="Select (click, Enter or Space): the Code tab shows this consumer"
+            onclick={select} onkeydown={select_by_key}>
+            { card_head(c, props.leader, idle) }
+            if let Some(why) = fatal_error(&c.state) {
+                <p class="fatal-error" role="status" aria-label="Fatal error">{ why }</p>
+            }
+            <div class="card-id">
+                <span class="member-id" title={c.member_id.clone()}>
+                    { if c.member_id.is_empty() { "no member id".to_string() } else { format!("gen {} · {}", c.generation, short_member_id(&c.member_id, &c.client_id)) } }
+                </span>
+                <label class="toggle" title="group.instance.id: applies at the next restart" onclick={stop.clone()}>
+                    <input type="checkbox" aria-label={format!("Static ID for {}", c.handle)} checked={c.static_id.is_some()} onchange={on_static} />
+                    { "Static ID" }
+                </label>
+            </div>
+            <dl class="ownership">
+                <div><dt>{ "owns" }</dt><dd aria-label="Owned partitions">{ partition_list(&c.owned) }</dd></div>
+                <div><dt title="What the coordinator holds for this member">{ "assigned" }</dt>
+                    <dd aria-label="Assigned by the coordinator" class={classes!((c.owned != c.assigned_by_coordinator).then_some("differs"))}>{ partition_list(&c.assigned_by_coordinator) }</dd></div>
+            </dl>
+            if running {
+                <div class="meters">
+                    { session_meter(c, props.now) }
+                    { poll_meter(c, props.now) }
+                </div>
+            } else {
+                { stopped_line(c, props.now) }
+                { session_meter(c, props.now) }
+            }
+            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} />
+            if let Some(text) = &props.notice {
+                <p class="notice" role="alert">{ text }</p>
+            }
+        </li>
+    }
+}
+
+/// Name, chips and state on one line; a stopped process gets a cross instead of its colour dot.
+fn card_head(c: &ConsumerSnapshot, leader: bool, idle: bool) -> Html {
+    let swatch = swatch_for(&c.handle);
+    html! {
+        <div class="card-head">
+            if c.state.is_running() {
+                <span class={classes!("dot", swatch.pattern)} aria-hidden="true"></span>
+            } else {
+                <span class="cross" aria-hidden="true">{ "✕" }</span>
+            }
+            <strong class="name">{ &c.handle }</strong>
+            if leader { <span class="chip leader" aria-label="Group leader" title="Named leader by the coordinator: runs the assignor">{ "leader" }</span> }
+            if c.static_id.is_some() { <span class="chip static" title={c.static_id.clone().unwrap_or_default()}>{ "static" }</span> }
+            if idle { <span class="chip idle-chip">{ "idle" }</span> }
+            <span class="state" aria-label="Consumer state">{ state_label(&c.state) }</span>
+        </div>
+    }
+}
+
+/// How long a closed or killed process has been gone: the gap the coordinator's countdown has to cover.
+fn stopped_line(c: &ConsumerSnapshot, now: Millis) -> Html {
+    let Some(at) = c.stopped_at else {
+        return html! {};
+    };
+    let how = if c.state == ConsumerState::Closed {
+        "closed"
+    } else {
+        "killed"
+    };
+    html! {
+        <div class="stopped-since" aria-label="Stopped since" title={format!("{how} at {}", format_millis(at))}>
+            { format!("{how} {:.1} s ago", seconds(now.saturating_sub(at))) }
+        </div>
+    }
+}
+
+fn state_class(state: &ConsumerState) -> &'static str {
+    match state {
+        ConsumerState::Stable => "st-stable",
+        ConsumerState::Joining | ConsumerState::Syncing | ConsumerState::Unjoined => "st-joining",
+        ConsumerState::Rejoining | ConsumerState::Closing => "st-revoking",
+        ConsumerState::Stalled => "st-stalled",
+        ConsumerState::Dead | ConsumerState::Closed => "st-dead",
+        ConsumerState::Fenced(_) | ConsumerState::Failed(_) => "st-fenced",
+    }
+}
+
+/// The error that ended the consumer, told in full under its name: Kafka's explanations are long.
+fn fatal_error(state: &ConsumerState) -> Option<&str> {
+    match state {
+        ConsumerState::Fenced(why) | ConsumerState::Failed(why) => Some(why),
+        _ => None,
+    }
+}
+
+/// A member id is `{client.id or group.instance.id}-{UUID}`, too long for a card (the generation
+/// goes first, so it is what stays visible). The UUID's first
+/// 8 characters are enough to see it change on a restart; the client id is the same for every
+/// dynamic member of the page, so only a static member's instance id is kept. The full id is the title.
+fn short_member_id(id: &str, client_id: &str) -> String {
+    const UUID_LEN: usize = 36;
+    let Some(cut) = id.len().checked_sub(UUID_LEN + 1) else {
+        return id.to_string();
+    };
+    let (Some(prefix), Some(uuid)) = (id.get(..cut), id.get(cut + 1..)) else {
+        return id.to_string();
+    };
+    let start = uuid.get(..8).unwrap_or(uuid);
+    if prefix == client_id {
+        format!("{start}…")
+    } else {
+        format!("{prefix}-{start}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_member_id;
+
+    #[test]
+    fn a_member_id_is_shortened_to_what_tells_members_apart() {
+        let uuid = "63cbe1e4-5935-4c5e-9a1b-0123456789ab";
+        let client = "consumer-orders-app-1";
+        assert_eq!(
+            short_member_id(&format!("{client}-{uuid}"), client),
+            "63cbe1e4…"
+        );
+        assert_eq!(
+            short_member_id(&format!("c1-instance-{uuid}"), client),
+            "c1-instance-63cbe1e4…"
+        );
+        assert_eq!(short_member_id("short", client), "short");
+    }
+}

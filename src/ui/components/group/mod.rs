@@ -1,0 +1,78 @@
+//! One consumer group: the coordinator's view in the header (state, generation, protocol, leader)
+//! and a [`card`] per consumer with the client's own view and its controls.
+
+pub mod card;
+mod meters;
+
+use crate::sim::assign::RebalanceProtocol;
+use crate::sim::snapshot::{ConsumerSnapshot, GroupSnapshot};
+use crate::sim::time::Millis;
+use crate::ui::state::{Dispatch, Notice, NoticeAt};
+use card::ConsumerCard;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct GroupPanelProps {
+    pub dispatch: Dispatch,
+    /// The coordinator's state; `None` before any member reached the coordinator.
+    pub group: Option<GroupSnapshot>,
+    pub group_id: String,
+    pub consumers: Vec<ConsumerSnapshot>,
+    pub now: Millis,
+    pub selected: Option<String>,
+    pub notice: Option<Notice>,
+}
+
+#[function_component(GroupPanel)]
+pub fn group_panel(props: &GroupPanelProps) -> Html {
+    html! {
+        <section class="group-panel" aria-label={format!("Group {}", props.group_id)}>
+            { group_header(&props.group_id, props.group.as_ref()) }
+            <ul class="cards" aria-label={format!("Consumers of {}", props.group_id)}>
+                { for props.consumers.iter().map(|c| html! {
+                    <ConsumerCard dispatch={props.dispatch.clone()} consumer={c.clone()} now={props.now}
+                        selected={props.selected.as_deref() == Some(c.handle.as_str())}
+                        leader={shows_leader_chip(props.group.as_ref(), c)}
+                        notice={Notice::text_at(props.notice.as_ref(), &NoticeAt::Consumer(c.handle.clone()))} />
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+fn group_header(group_id: &str, group: Option<&GroupSnapshot>) -> Html {
+    let Some(g) = group else {
+        return html! { <h2 class="group-title">{ format!("Group {group_id}") }<span class="chip">{ "not created yet" }</span></h2> };
+    };
+    let protocol = match g.rebalance_protocol {
+        Some(RebalanceProtocol::Eager) => "eager",
+        Some(RebalanceProtocol::Cooperative) => "cooperative",
+        None => "—",
+    };
+    let state = format!("{:?}", g.state);
+    // The leader is the first member to join; it alone runs the assignor and sees every subscription.
+    let leader = match (&g.leader_consumer, &g.selected_assignor) {
+        (Some(c), Some(a)) => format!("{c} · runs {a}"),
+        (Some(c), None) => c.clone(),
+        (None, _) => "none".into(),
+    };
+    html! {
+        <div class="group-head">
+            <h2 class="group-title">{ format!("Group {group_id}") }</h2>
+            <dl class="group-facts">
+                <div><dt>{ "state" }</dt><dd class={classes!("state-chip", state.to_lowercase())} aria-label="Group state">{ state.clone() }</dd></div>
+                <div><dt>{ "generation" }</dt><dd class="big-number" aria-label="Generation">{ g.generation }</dd></div>
+                <div><dt>{ "protocol" }</dt><dd>{ protocol }</dd></div>
+                <div><dt>{ "assignor" }</dt><dd>{ g.selected_assignor.clone().unwrap_or_else(|| "—".into()) }</dd></div>
+                <div><dt>{ "leader" }</dt><dd aria-label="Leader">{ leader }</dd></div>
+            </dl>
+        </div>
+    }
+}
+
+/// The chip goes to the member the coordinator names as leader, and only while that process runs:
+/// a closed or killed client still remembers it led, but it no longer assigns anything.
+fn shows_leader_chip(group: Option<&GroupSnapshot>, c: &ConsumerSnapshot) -> bool {
+    c.state.is_running()
+        && group.and_then(|g| g.leader_consumer.as_deref()) == Some(c.handle.as_str())
+}

@@ -1,0 +1,24 @@
+//! What the user sees, grouped by where it is on the page. Components receive plain props (snapshots,
+//! metrics, the page state's data) and send [`crate::ui::state::PageAction`]s; none decides anything
+//! about the protocol.
+//!
+//! * [`toolbar`]: lesson, clock (play, step, speed, reset), share, embed, theme.
+//! * [`rail`]: the protocol choice and comparison, the cluster, the new-consumer form.
+//! * [`partitions`]: every topic's partitions, coloured by who consumes them.
+//! * [`group`]: a group's header and its consumer cards.
+//! * [`consumer`]: what a consumer looks like wherever it appears: its actions, its state in words.
+//! * [`compare`]: the same session under two or three strategies.
+//! * [`tabs`]: the timeline, protocol, metrics and code views.
+//! * [`scenario_file`]: the session as a scenario file, and loading one.
+//! * [`palette`], [`forms`]: colours, and the small pieces every form uses.
+
+pub mod compare;
+pub mod consumer;
+pub mod forms;
+pub mod group;
+pub mod palette;
+pub mod partitions;
+pub mod rail;
+pub mod scenario_file;
+pub mod tabs;
+pub mod toolbar;

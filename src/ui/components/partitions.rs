@@ -1,0 +1,134 @@
+//! Each topic's partitions, one row per group, coloured by the consumer consuming them. A partition
+//! nobody consumes is hatched grey; one the coordinator assigned but its consumer does not own yet is
+//! striped in the assignee's colour.
+
+use crate::sim::consumption::{partition_consumers, PartitionConsumer};
+use crate::sim::snapshot::{DeletedTopicHeld, UnseenPartitions};
+use crate::sim::time::{format_millis, Millis};
+use crate::sim::Snapshot;
+use crate::ui::components::palette::swatch_for;
+use crate::ui::state::groups_in_order;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TopicViewProps {
+    pub snapshot: Rc<Snapshot>,
+    /// Show only this group (compare columns); all groups when `None`.
+    #[prop_or_default]
+    pub only_group: Option<String>,
+    #[prop_or_default]
+    pub compact: bool,
+}
+
+#[function_component(TopicView)]
+pub fn topic_view(props: &TopicViewProps) -> Html {
+    let s = &props.snapshot;
+    let groups: Vec<String> = match &props.only_group {
+        Some(g) => vec![g.clone()],
+        None => groups_in_order(s),
+    };
+    html! {
+        <div class={classes!("topics", props.compact.then_some("compact"))}>
+            { for groups.iter().flat_map(|g| s.deleted_topics_held(g).into_iter().map(move |d| deleted_note(g, &d, s.now))) }
+            if s.topics.is_empty() {
+                <p class="empty">{ "No topics. Add one in the Cluster panel." }</p>
+            }
+            { for s.topics.iter().map(|t| html! {
+                <div class="topic" role="region" aria-label={format!("Topic {}", t.name)}>
+                    <h3>{ format!("Topic {} · {} partitions", t.name, t.partitions) }</h3>
+                    { for groups.iter().filter(|g| subscribes(s, g, &t.name)).map(|g| html! {
+                        <div class="strip-row">
+                            <span class="strip-group">{ g.clone() }</span>
+                            <ol class="partitions" aria-label={format!("Partitions of {} in {}", t.name, g)}>
+                                { for partition_consumers(s, g, &t.name).into_iter().enumerate().map(|(p, who)| partition_cell(p, who)) }
+                            </ol>
+                        </div>
+                    }) }
+                    { for groups.iter().filter_map(|g| s.partitions_unseen_by_leader(g, &t.name).map(|u| unseen_note(g, &u, s.now))) }
+                </div>
+            }) }
+        </div>
+    }
+}
+
+/// "at its next metadata refresh (metadata.max.age.ms) at 05:00.004, in 271.6 s"
+fn next_refresh(at: Millis, now: Millis) -> String {
+    format!(
+        "at its next metadata refresh (metadata.max.age.ms) at {}, in {:.1} s",
+        format_millis(at),
+        at.saturating_sub(now) as f64 / 1000.0
+    )
+}
+
+/// Why new partitions sit unconsumed: the leader only learns of them from its periodic metadata refresh.
+fn unseen_note(group: &str, u: &UnseenPartitions, now: Millis) -> Html {
+    let (range, them) = if u.first == u.last {
+        (format!("P{} is", u.first), "it")
+    } else {
+        (format!("P{}–P{} are", u.first, u.last), "them")
+    };
+    html! {
+        <p class="unseen-note" role="note">
+            { format!("{group}: {range} new. Its leader {} learns of {them} {}; then it rejoins and a rebalance hands {them} out.", u.leader, next_refresh(u.refresh_at, now)) }
+        </p>
+    }
+}
+
+/// Why consumers still show partitions of a topic that is gone: nothing tells them until the leader's
+/// metadata refresh, and only its rejoin starts the rebalance that drops them.
+fn deleted_note(group: &str, d: &DeletedTopicHeld, now: Millis) -> Html {
+    let when = match &d.leader {
+        Some((leader, at)) => format!(
+            "until its leader {leader} sees the deletion {}; then it rejoins and a rebalance drops them",
+            next_refresh(*at, now)
+        ),
+        None => "until the group's next rebalance".to_string(),
+    };
+    html! {
+        <p class="unseen-note" role="note">
+            { format!("{group}: topic {} was deleted. {} still {} its partitions {when}.", d.topic, d.holders.join(", "), if d.holders.len() == 1 { "holds" } else { "hold" }) }
+        </p>
+    }
+}
+
+fn subscribes(s: &Snapshot, group: &str, topic: &str) -> bool {
+    s.consumers
+        .iter()
+        .any(|c| c.group == group && c.topics.iter().any(|t| t == topic))
+}
+
+/// One partition in the colour and name of whoever holds it; how it is drawn says whether it is consumed.
+fn partition_cell(partition: usize, who: PartitionConsumer) -> Html {
+    let owner = who.holder();
+    let (class, label) = match &who {
+        PartitionConsumer::Consuming(h) => (
+            "consuming",
+            format!("Partition {partition}: consumed by {h}"),
+        ),
+        PartitionConsumer::Stalled(h) => (
+            "stopped owned",
+            format!("Partition {partition}: owned by {h}, stalled, nobody consuming"),
+        ),
+        PartitionConsumer::Pending(h) => (
+            "pending",
+            format!("Partition {partition}: assigned to {h}, not consumed yet"),
+        ),
+        PartitionConsumer::Orphaned(h) => (
+            "stopped owned",
+            format!("Partition {partition}: nobody consuming (still assigned to {h}, which is not running)"),
+        ),
+        PartitionConsumer::Nobody => (
+            "stopped",
+            format!("Partition {partition}: nobody consuming"),
+        ),
+    };
+    let style = owner.map(|h| swatch_for(h).style());
+    let pattern = owner.map(|h| swatch_for(h).pattern);
+    html! {
+        <li class={classes!("cell", class, pattern)} style={style} aria-label={label}>
+            <span class="pnum">{ format!("P{partition}") }</span>
+            <span class="powner">{ owner.unwrap_or("—").to_string() }</span>
+        </li>
+    }
+}

@@ -1,0 +1,79 @@
+//! The details under the main view, one tab each: the ownership [`timeline`], the [`protocol`]
+//! sequence diagram, the group's [`metrics`] and the selected consumer's [`code`].
+
+pub mod code;
+pub mod metrics;
+pub mod protocol;
+pub mod timeline;
+
+use crate::ui::state::{Dispatch, LaneView, PageAction, Tab};
+use code::CodePanel;
+use metrics::MetricsPanel;
+use protocol::ProtocolLog;
+use timeline::Timeline;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TabsProps {
+    pub dispatch: Dispatch,
+    /// The lane the tabs show: the main one (compare mode's first column).
+    pub lane: LaneView,
+    /// The group the tabs talk about.
+    pub group: String,
+    pub tab: Tab,
+    pub comparing: bool,
+    /// The selected consumer's handle, for the Code tab.
+    pub selected: Option<String>,
+    pub hide_heartbeats: bool,
+    pub selected_message: Option<usize>,
+}
+
+#[function_component(Tabs)]
+pub fn tabs(props: &TabsProps) -> Html {
+    let lane = &props.lane;
+    let group = &props.group;
+    let tab_button = |tab: Tab, label: &'static str| {
+        let dispatch = props.dispatch.clone();
+        let open = props.tab == tab;
+        html! {
+            <button role="tab" aria-selected={open.to_string()} class={classes!("tab", open.then_some("active"))}
+                onclick={Callback::from(move |_: MouseEvent| dispatch.dispatch(PageAction::ShowTab(tab)))}>{ label }</button>
+        }
+    };
+    let consumer = props
+        .selected
+        .as_ref()
+        .and_then(|h| lane.snapshot.consumers.iter().find(|c| &c.handle == h))
+        .cloned();
+    let body = match props.tab {
+        Tab::Timeline => {
+            html! { <Timeline metrics={lane.metrics.clone()} group={group.clone()} now={lane.metrics.until} id="main" /> }
+        }
+        Tab::Protocol => html! {
+            <ProtocolLog dispatch={props.dispatch.clone()} messages={lane.messages.clone()}
+                consumers={lane.snapshot.consumers.iter().map(|c| c.handle.clone()).collect::<Vec<_>>()}
+                hide_heartbeats={props.hide_heartbeats} selected={props.selected_message} />
+        },
+        Tab::Metrics => {
+            html! { <MetricsPanel metrics={lane.metrics.clone()} group={group.clone()} /> }
+        }
+        Tab::Code => html! { <CodePanel consumer={consumer} /> },
+    };
+    let title = if props.comparing {
+        format!("{} (first column)", lane.strategy.label())
+    } else {
+        format!("group {group}")
+    };
+    html! {
+        <section class="tabs-panel" aria-label="Details">
+            <div class="tab-bar" role="tablist" aria-label="Views">
+                { tab_button(Tab::Timeline, "Timeline") }
+                { tab_button(Tab::Protocol, "Protocol") }
+                { tab_button(Tab::Metrics, "Metrics") }
+                { tab_button(Tab::Code, "Code") }
+                <span class="tab-context">{ title }</span>
+            </div>
+            <div class="tab-body" role="tabpanel">{ body }</div>
+        </section>
+    }
+}

@@ -1,0 +1,317 @@
+//! The page's state, as a Yew reducer. [`PageState`] is plain data the components read — the lanes'
+//! snapshots and metrics, the clock, the selection, the open tab, a refusal to show — plus one handle
+//! to the model ([`LabHandle`]). Every user gesture becomes a [`PageAction`]; the reducer applies it
+//! to the Lab and re-reads the lanes, so the model changes through `Lab`, never around it.
+
+mod clock;
+mod lab_handle;
+mod lanes;
+mod message_fields;
+mod messages;
+mod notice;
+
+pub use clock::Clock;
+pub use lab_handle::LabHandle;
+pub use lanes::{groups_in_order, LaneView};
+pub use messages::MessageRow;
+pub use notice::{Notice, NoticeAt};
+
+use crate::session::lessons::{self, LESSONS};
+use crate::session::{share_link, Lab, Session, Strategy};
+use crate::sim::{Action, Millis, Scenario};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The speed a page opens at.
+const START_SPEED: f64 = 4.0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Timeline,
+    Protocol,
+    Metrics,
+    Code,
+}
+
+/// Everything the page shows, as plain data, and the one handle to the model behind it. Cloning it
+/// is cheap: the lanes are `Rc`s and the Lab is shared (see [`LabHandle`]).
+#[derive(Clone)]
+pub struct PageState {
+    /// Private: components read the lanes; only the reducer's methods below reach the Lab.
+    lab: LabHandle,
+    /// One per strategy, the main one first: what the components draw.
+    pub lanes: Vec<LaneView>,
+    /// The lesson the session's scenario is, unchanged; `None` for a loaded or shared scenario of one's own.
+    pub lesson: Option<&'static str>,
+    pub clock: Clock,
+    /// The consumer the Code tab shows (a handle); the first consumer when nothing is chosen.
+    pub selected: Option<String>,
+    pub notice: Option<Notice>,
+    pub tab: Tab,
+    pub hide_heartbeats: bool,
+    /// The message whose fields the protocol view shows, by trace index.
+    pub selected_message: Option<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub enum PageAction {
+    /// A timer fired; the argument is the real clock in ms (`performance.now()`).
+    Tick(f64),
+    Play,
+    Pause,
+    Step,
+    SetSpeed(f64),
+    /// Back to time 0 with the same scenario and strategies, forgetting the user's actions.
+    Reset,
+    LoadLesson(String),
+    /// Open a shared session; a broken link gives a notice and changes nothing.
+    OpenShared(String),
+    /// Load a scenario file's JSON; an invalid one gives a notice and changes nothing.
+    LoadScenario(String),
+    /// A model action from a control, with where to show a refusal.
+    Do(Action, NoticeAt),
+    /// A refusal found before reaching the model (e.g. an empty form field).
+    Refuse(NoticeAt, String),
+    SetStrategies(Vec<Strategy>),
+    Select(String),
+    ShowTab(Tab),
+    ToggleHeartbeats,
+    SelectMessage(Option<usize>),
+    DismissNotice,
+}
+
+/// What components get to send actions: comparable, so props that hold it still diff cheaply.
+pub type Dispatch = UseReducerDispatcher<PageState>;
+
+impl PageState {
+    /// The first lesson at time zero, under Kafka's default strategy.
+    pub fn initial() -> Self {
+        let lesson = &LESSONS[0];
+        let session = Session {
+            scenario: lesson.scenario(),
+            strategies: vec![Strategy::KafkaDefault],
+            actions: Vec::new(),
+            until_ms: 0,
+        };
+        let lab = Lab::new(session).expect("the first lesson is a valid scenario");
+        let mut state = PageState {
+            lab: LabHandle::new(lab),
+            lanes: Vec::new(),
+            lesson: Some(lesson.id),
+            clock: Clock::paused_at(START_SPEED),
+            selected: None,
+            notice: None,
+            tab: Tab::Timeline,
+            hide_heartbeats: true,
+            selected_message: None,
+        };
+        state.refresh(true);
+        state
+    }
+
+    pub fn now(&self) -> Millis {
+        self.lanes.first().map_or(0, |l| l.snapshot.now)
+    }
+
+    pub fn comparing(&self) -> bool {
+        self.lanes.len() > 1
+    }
+
+    pub fn session(&self) -> Session {
+        self.lab.read().session.clone()
+    }
+
+    /// The current session as scenario-file JSON (see the README's "Scenario files").
+    pub fn scenario_json(&self) -> String {
+        self.lab.read().saved_session().as_scenario().to_json()
+    }
+
+    /// The current session as a share link's fragment (`s=…`).
+    pub fn share_fragment(&self) -> String {
+        share_link::encode(&self.lab.read().saved_session())
+    }
+
+    /// The group the tabs talk about: the selected consumer's, else the first consumer's.
+    pub fn focus_group(&self) -> String {
+        let consumers = &self.lanes[0].snapshot.consumers;
+        self.selected
+            .as_ref()
+            .and_then(|h| consumers.iter().find(|c| &c.handle == h))
+            .or(consumers.first())
+            .map(|c| c.group.clone())
+            .unwrap_or_else(|| "orders-app".into())
+    }
+
+    /// Re-reads the lanes from the Lab, then keeps the selection on a consumer that exists.
+    fn refresh(&mut self, with_metrics: bool) {
+        self.lanes = lanes::read_lanes(&self.lab.read(), &self.lanes, with_metrics);
+        let consumers = &self.lanes[0].snapshot.consumers;
+        if let Some(handle) = &self.selected {
+            if !consumers.iter().any(|c| &c.handle == handle) {
+                self.selected = None;
+            }
+        }
+        if self.selected.is_none() {
+            self.selected = consumers.first().map(|c| c.handle.clone());
+        }
+    }
+
+    /// Rebuilds the Lab from a session (replaying its actions); on error nothing changes.
+    fn replace_lab(&mut self, session: Session) -> Result<(), String> {
+        let lab = Lab::new(session).map_err(|e| e.to_string())?;
+        self.lesson = lessons::lesson_of(&lab.session.scenario).map(|l| l.id);
+        self.lab = LabHandle::new(lab);
+        // Message rows are only reused while the trace they came from grows.
+        self.lanes.clear();
+        self.selected_message = None;
+        self.refresh(true);
+        Ok(())
+    }
+
+    fn page_notice(&mut self, text: String) {
+        self.notice = Some(Notice {
+            at: NoticeAt::Page,
+            text,
+        });
+    }
+
+    fn tick(&mut self, real_now: f64) {
+        let Some(tick) = self.clock.tick(real_now) else {
+            return;
+        };
+        let target = self.now() + tick.advance_ms;
+        self.lab.change(|lab| lab.run_until(target));
+        self.refresh(tick.refresh_metrics);
+    }
+
+    fn step(&mut self) {
+        self.clock.pause();
+        self.lab.change(|lab| lab.step());
+        self.refresh(true);
+    }
+
+    fn reset(&mut self) {
+        let mut session = self.session();
+        session.actions.clear();
+        self.clock.pause();
+        self.notice = None;
+        if let Err(e) = self.replace_lab(session) {
+            self.page_notice(e);
+        }
+    }
+
+    fn load_lesson(&mut self, id: &str) {
+        let Some(lesson) = lessons::lesson(id) else {
+            self.page_notice(format!("There is no lesson \"{id}\"."));
+            return;
+        };
+        let session = Session {
+            scenario: lesson.scenario(),
+            strategies: self.session().strategies,
+            actions: Vec::new(),
+            until_ms: 0,
+        };
+        self.clock.pause();
+        self.selected = None;
+        self.notice = None;
+        if let Err(e) = self.replace_lab(session) {
+            self.page_notice(e);
+        }
+    }
+
+    fn open_shared(&mut self, fragment: &str) {
+        let opened = share_link::decode(fragment).and_then(|s| self.replace_lab(s));
+        self.notice = None;
+        if let Err(e) = opened {
+            self.page_notice(format!(
+                "This share link cannot be opened: {e}. The page kept its current state."
+            ));
+        }
+    }
+
+    fn load_scenario(&mut self, text: &str) {
+        let strategies = self.session().strategies;
+        let loaded = Scenario::from_json(text)
+            .map_err(|e| e.to_string())
+            .and_then(|scenario| {
+                self.replace_lab(Session {
+                    scenario,
+                    strategies,
+                    actions: Vec::new(),
+                    until_ms: 0,
+                })
+            });
+        match loaded {
+            Ok(()) => {
+                self.clock.pause();
+                self.notice = None;
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    at: NoticeAt::ScenarioFile,
+                    text: format!("This scenario cannot be loaded: {e}. Nothing was changed."),
+                })
+            }
+        }
+    }
+
+    /// A model action, applied to every lane or refused with the model's reason next to its control.
+    fn act(&mut self, action: Action, at: NoticeAt) {
+        match self.lab.change(|lab| lab.apply(action)) {
+            Ok(()) => {
+                self.notice = None;
+                self.refresh(true);
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    at,
+                    text: notice::sentence(&e.to_string()),
+                })
+            }
+        }
+    }
+
+    /// The new strategies replay the user's actions up to the current time.
+    fn set_strategies(&mut self, strategies: Vec<Strategy>) {
+        let mut session = self.lab.read().saved_session();
+        session.strategies = strategies;
+        if let Err(e) = self.replace_lab(session) {
+            self.page_notice(e);
+        }
+    }
+
+    fn apply(&mut self, action: PageAction) {
+        match action {
+            PageAction::Tick(real_now) => self.tick(real_now),
+            PageAction::Play => self.clock.play(),
+            PageAction::Pause => {
+                self.clock.pause();
+                self.refresh(true);
+            }
+            PageAction::Step => self.step(),
+            PageAction::SetSpeed(speed) => self.clock.speed = speed,
+            PageAction::Reset => self.reset(),
+            PageAction::LoadLesson(id) => self.load_lesson(&id),
+            PageAction::OpenShared(fragment) => self.open_shared(&fragment),
+            PageAction::LoadScenario(text) => self.load_scenario(&text),
+            PageAction::Do(action, at) => self.act(action, at),
+            PageAction::Refuse(at, text) => self.notice = Some(Notice { at, text }),
+            PageAction::SetStrategies(strategies) => self.set_strategies(strategies),
+            PageAction::Select(handle) => self.selected = Some(handle),
+            PageAction::ShowTab(tab) => self.tab = tab,
+            PageAction::ToggleHeartbeats => self.hide_heartbeats = !self.hide_heartbeats,
+            PageAction::SelectMessage(id) => self.selected_message = id,
+            PageAction::DismissNotice => self.notice = None,
+        }
+    }
+}
+
+impl Reducible for PageState {
+    type Action = PageAction;
+
+    fn reduce(self: Rc<Self>, action: PageAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}

@@ -41,7 +41,17 @@ struct GroupCtx<'a> {
     out: &'a mut Out,
 }
 
-impl GroupCtx<'_> {
+impl<'a> GroupCtx<'a> {
+    /// A handler's view of one actor step, with the broker's settings.
+    fn new(config: &'a BrokerConfig, actor: &'a mut Ctx) -> Self {
+        Self {
+            now: actor.now,
+            config,
+            rng: actor.rng,
+            out: &mut actor.out,
+        }
+    }
+
     /// `transitionTo`, recorded. Kafka throws on a transition its `validPreviousStates` forbid; here
     /// that is a bug in the model, caught by debug builds.
     fn transition(&mut self, group: &mut ClassicGroup, to: ClassicGroupState) {
@@ -139,12 +149,7 @@ impl GroupCoordinator {
 
     /// Handles one group request. Responses may be sent now or parked (JoinGroup, SyncGroup).
     pub fn handle(&mut self, from: ReplyTo, request: Request, actor: &mut Ctx) {
-        let mut ctx = GroupCtx {
-            now: actor.now,
-            config: &self.config,
-            rng: actor.rng,
-            out: &mut actor.out,
-        };
+        let mut ctx = GroupCtx::new(&self.config, actor);
         let groups = &mut self.groups;
         match request {
             Request::JoinGroup(req) => join::classic_group_join(groups, req, from, &mut ctx),
@@ -173,12 +178,7 @@ impl GroupCoordinator {
     /// A coordinator timer fired (the World fires only the live timer under each key). A timer of a
     /// group that no longer exists does nothing.
     pub fn on_timer(&mut self, timer: CoordinatorTimer, actor: &mut Ctx) {
-        let mut ctx = GroupCtx {
-            now: actor.now,
-            config: &self.config,
-            rng: actor.rng,
-            out: &mut actor.out,
-        };
+        let mut ctx = GroupCtx::new(&self.config, actor);
         let groups = &mut self.groups;
         match timer {
             CoordinatorTimer::InitialRebalanceDelay {

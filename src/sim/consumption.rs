@@ -201,8 +201,9 @@ pub struct ConsumedSeries {
 }
 
 /// The partitions of `group` being consumed at `samples + 1` evenly spaced instants over [0, until].
-/// An ownership interval holds from its start up to, not including, its end; the metrics close
-/// every interval at `until`, so the last instant counts nothing as consumed.
+/// An ownership interval holds from its start up to, not including, its end — except a row's last
+/// interval, which the metrics close at their `until` only because the trace ends there: it is still
+/// open, so the current instant counts what is being consumed now (not a drop to zero).
 pub fn consumed_series(
     metrics: &Metrics,
     group: &str,
@@ -213,9 +214,11 @@ pub fn consumed_series(
     let consumed_at = |t: Millis| {
         rows.iter()
             .filter(|row| {
-                row.intervals
-                    .iter()
-                    .any(|iv| iv.consuming && iv.owner.is_some() && iv.from <= t && t < iv.to)
+                let open = row.intervals.last().filter(|iv| iv.to == metrics.until);
+                row.intervals.iter().any(|iv| {
+                    let holds = iv.from <= t && (t < iv.to || open == Some(iv));
+                    iv.consuming && iv.owner.is_some() && holds
+                })
             })
             .count()
     };
@@ -534,8 +537,8 @@ mod tests {
         );
         assert_eq!(
             series.points[40],
-            (40_000, 0),
-            "every interval closes where the trace ends"
+            (40_000, 6),
+            "the current instant counts what is consumed now: no drop to zero at the right edge"
         );
     }
 

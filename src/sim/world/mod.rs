@@ -1,6 +1,6 @@
 //! The World: the network, the clock and the timers — nothing else. Every actor (the broker, each
 //! consumer) is reached the same way: a delivered message or a fired timer becomes one step of that
-//! actor, and what the step produced is routed back in by [`World::route`]. Nothing else moves time.
+//! actor, and what the step produced is routed back in by `World::route`. Nothing else moves time.
 
 mod actions;
 

@@ -2,8 +2,8 @@
 //!
 //! The assignment starts from what members owned before (claims resolved by generation), keeps it
 //! as far as balance allows, and places the rest. Two builders exist, as in Kafka:
-//! * [`constrained`] when every member subscribes to the same topics (quota-driven round robin);
-//! * [`general`] otherwise (greedy placement, then a balancing loop with partition-movement memory).
+//! * `constrained` when every member subscribes to the same topics (quota-driven round robin);
+//! * `general` otherwise (greedy placement, then a balancing loop with partition-movement memory).
 //!
 //! Everything is index-based: members are numbered in the iteration order of the leader's member
 //! `HashMap` (Kafka iterates it, so that order decides ties), topics in name order, and a partition

@@ -7,7 +7,7 @@
 //! `rebalance` (`prepareRebalance`, the end of the join phase, pending-sync expiry). [`group`] and
 //! [`member`] are Kafka's `ClassicGroup` and `ClassicGroupMember`. The group's states, with Kafka's
 //! per-state table that each handler's `match` follows, are
-//! [`ClassicGroupState`](crate::sim::vocab::ClassicGroupState).
+//! [`crate::sim::vocab::ClassicGroupState`].
 
 pub mod group;
 pub mod member;

@@ -1,5 +1,5 @@
 //! Compare: the same scenario under two or three strategies, every action applied to all. Consumer
-//! controls on top ([`consumer_rows`]: every action is applied to all lanes), a [`metrics_table`]
+//! controls on top ([`consumer_rows`]: every action is applied to all lanes), a [`metrics_table`](mod@metrics_table)
 //! with the best value of each row marked, a [`plot`] of partitions being consumed over time, and a
 //! column per strategy ([`lane`]) with its partitions and timeline.
 

@@ -271,10 +271,7 @@ impl World {
                 }
             }
         };
-        let mut ctx = Ctx::new(self.now, &mut self.rng);
-        f(actor, &mut ctx);
-        actor.after_step(&mut ctx);
-        let out = ctx.out;
+        let out = run_step(self.now, &mut self.rng, actor, |actor, ctx| f(actor, ctx));
         self.route(at, out);
     }
 

@@ -5,8 +5,10 @@
 //!
 //! Kafka iterates Java `HashMap`s in places that decide results; [`java_hash`] reproduces that
 //! order. `tests/model/conformance.rs` replays the cases Kafka's own classes answered, through
-//! [`conformance`], which `lab assign` uses as well.
+//! [`conformance`], which `lab assign` uses as well; [`bench`] times the assign call as Kafka's
+//! figures were taken (`lab assign --bench`).
 
+pub mod bench;
 pub mod conformance;
 pub mod java_hash;
 pub mod range;

@@ -307,7 +307,7 @@ fn to_wire(
             member,
             partitions
                 .into_iter()
-                .map(|tp| (tp.topic, tp.partition))
+                .map(|tp| (tp.topic.to_string(), tp.partition))
                 .collect(),
         );
     }

@@ -12,7 +12,7 @@ mod range;
 mod uniform;
 
 use super::java_hash::{string_hash, JavaHash, JavaHashTable, DEFAULT_CAPACITY};
-use super::{AssignError, GroupAssignment, TopicPartition};
+use super::{AssignError, GroupAssignment, TopicName, TopicPartition};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
@@ -260,15 +260,27 @@ impl<'a> Group<'a> {
     }
 
     fn to_group_assignment(&self, owners: &Owners) -> GroupAssignment {
+        let topics = &self.spec.topics;
+        let names: Vec<TopicName> = topics.iter().map(|t| TopicName::from(&t.name)).collect();
+        // Lists sort by topic name, then partition: rank the topics by name once.
+        let mut by_name: Vec<usize> = (0..topics.len()).collect();
+        by_name.sort_by(|&a, &b| topics[a].name.cmp(&topics[b].name));
+        let mut rank = vec![0; topics.len()];
+        for (r, &t) in by_name.iter().enumerate() {
+            rank[t] = r;
+        }
+        let mut keys: Vec<(usize, i32)> = Vec::new();
         self.members
             .iter()
             .zip(owners)
             .map(|(member, partitions)| {
-                let mut list: Vec<TopicPartition> = partitions
+                keys.clear();
+                keys.extend(partitions.iter().map(|&(t, p)| (rank[t], p)));
+                keys.sort_unstable();
+                let list = keys
                     .iter()
-                    .map(|&(t, p)| TopicPartition::new(self.spec.topics[t].name.as_str(), p))
+                    .map(|&(r, p)| TopicPartition::new(&names[by_name[r]], p))
                     .collect();
-                list.sort_unstable();
                 (member.member_id.clone(), list)
             })
             .collect()

@@ -17,7 +17,7 @@ mod rack;
 use super::java_hash::{compare_strings, hash_map_order, string_hash, topic_partition_hash};
 use super::{
     subscribed_topics, AssignError, ClusterMetadata, GroupAssignment, GroupSubscription,
-    Subscription, TopicPartition,
+    Subscription, TopicName, TopicPartition,
 };
 use rack::RackInfo;
 use std::collections::HashMap;
@@ -54,7 +54,7 @@ pub fn assign(
 
 /// A subscribed topic that exists (`partitionsPerTopic`), in name order.
 struct Topic {
-    name: String,
+    name: TopicName,
     partitions: u32,
     /// Index of its first partition in the global partition numbering.
     offset: u32,
@@ -194,7 +194,7 @@ impl<'a> Context<'a> {
 
     fn topic_partition(&self, partition: u32) -> TopicPartition {
         let topic = &self.topics[self.topic_of[partition as usize] as usize];
-        TopicPartition::new(topic.name.clone(), (partition - topic.offset) as i32)
+        TopicPartition::new(&topic.name, (partition - topic.offset) as i32)
     }
 
     /// `allSubscriptionsEqual`: decides the path and resolves the claims. Each claim is compared

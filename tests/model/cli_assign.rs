@@ -107,8 +107,19 @@ fn bench_prints_kafkas_bench_format_for_the_big_cases() {
     };
     // Every big case Kafka timed, in the same order, with Kafka's fields.
     assert_eq!(ids(&bench), ids(&kafka));
-    for (ours, theirs) in bench["rows"].as_array().unwrap().iter().zip(kafka["rows"].as_array().unwrap()) {
-        for field in ["assignor", "members", "topics", "partitions", "withOwnership"] {
+    for (ours, theirs) in bench["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(kafka["rows"].as_array().unwrap())
+    {
+        for field in [
+            "assignor",
+            "members",
+            "topics",
+            "partitions",
+            "withOwnership",
+        ] {
             assert_eq!(ours[field], theirs[field], "{} {field}", ours["id"]);
         }
         assert_eq!(ours["iterations"], 1);

@@ -26,10 +26,7 @@ impl AssignOptions {
                 "--big" => options.big_only = true,
                 "--warmup-ms" | "--iterations" => {
                     timing_flag = true;
-                    let value = iter
-                        .next()
-                        .ok_or(format!("{arg} needs a number"))?
-                        .as_str();
+                    let value = iter.next().ok_or(format!("{arg} needs a number"))?.as_str();
                     let number: usize = value
                         .parse()
                         .map_err(|_| format!("{arg} needs a number, not \"{value}\""))?;

@@ -286,7 +286,10 @@ pub fn subscribed_topics(
 
 /// `subscribes[m * topics.len() + t]`: member `m` (index into `group.members`) subscribes to the
 /// `t`-th of `topics`.
-pub fn subscription_matrix(group: &GroupSubscription, topics: &[(TopicName, i32, usize)]) -> Vec<bool> {
+pub fn subscription_matrix(
+    group: &GroupSubscription,
+    topics: &[(TopicName, i32, usize)],
+) -> Vec<bool> {
     let width = topics.len();
     let by_name: Option<HashMap<&str, usize>> = (width > 8).then(|| {
         let mut map = HashMap::new();

@@ -3,8 +3,8 @@
 //! subscribe to the partition's topic. No rack awareness.
 
 use super::{
-    collect_assignment, sorted_member_indices, subscribed_topics, subscription_matrix, AssignError, ClusterMetadata,
-    GroupAssignment, GroupSubscription, TopicPartition,
+    collect_assignment, sorted_member_indices, subscribed_topics, subscription_matrix, AssignError,
+    ClusterMetadata, GroupAssignment, GroupSubscription, TopicPartition,
 };
 
 pub fn assign(

@@ -204,7 +204,8 @@ impl KafkaConsumer {
         let assigned: BTreeSet<TopicPartition> = assignment.into_iter().collect();
         if assigned
             .iter()
-            .any(|tp| !self.topics.iter().any(|t| *t == tp.topic)) {
+            .any(|tp| !self.topics.iter().any(|t| *t == tp.topic))
+        {
             self.request_rejoin(JoinReason::AssignmentMismatch);
             return;
         }

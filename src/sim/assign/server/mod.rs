@@ -154,25 +154,123 @@ pub fn assign(
     assignor: ServerAssignorName,
     spec: &ServerGroupSpec,
 ) -> Result<GroupAssignment, AssignError> {
-    let group = Group::new(spec);
+    compute(assignor, spec).map(|a| a.to_group_assignment(spec))
+}
+
+/// Runs a server-side assignor and keeps its answer as it computed it (as Kafka's assignors answer
+/// with a `Map<Uuid, Set<Integer>>` per member): [`ServerAssignment::to_group_assignment`] turns
+/// it into sorted partition lists.
+pub fn compute(
+    assignor: ServerAssignorName,
+    spec: &ServerGroupSpec,
+) -> Result<ServerAssignment, AssignError> {
+    compute_planned(assignor, spec, &GroupPlan::new(spec))
+}
+
+/// [`compute`] over a plan made beforehand, as Kafka's coordinator builds its `GroupSpecImpl`
+/// (members map, resolved subscriptions, subscription type, current assignments) before the
+/// assignor runs: benchmarks time this call alone.
+pub fn compute_planned(
+    assignor: ServerAssignorName,
+    spec: &ServerGroupSpec,
+    plan: &GroupPlan,
+) -> Result<ServerAssignment, AssignError> {
+    let group = Group::new(spec, plan);
     let owners = match assignor {
         ServerAssignorName::Uniform => uniform::assign(&group)?,
         ServerAssignorName::Range => range::assign(&group)?,
     };
-    Ok(group.to_group_assignment(&owners))
+    Ok(ServerAssignment {
+        members: plan.member_index.clone(),
+        owners,
+    })
 }
 
-/// The spec, numbered: members in `HashMap` order, topics by index into `spec.topics`.
-struct Group<'a> {
-    spec: &'a ServerGroupSpec,
-    /// Members in the coordinator's `HashMap` order; "member index" means a position here.
-    members: Vec<&'a ServerMember>,
+/// A server-side assignor's answer: for each member (index into the spec's members, in the
+/// coordinator's map order), its partitions as (topic index into the spec's topics, partition).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerAssignment {
+    pub members: Vec<usize>,
+    pub owners: Vec<Vec<(usize, i32)>>,
+}
+
+impl ServerAssignment {
+    /// Member id → its partitions sorted by topic name then number.
+    pub fn to_group_assignment(&self, spec: &ServerGroupSpec) -> GroupAssignment {
+        let topics = &spec.topics;
+        let names: Vec<TopicName> = topics.iter().map(|t| TopicName::from(&t.name)).collect();
+        // Lists sort by topic name, then partition: rank the topics by name once.
+        let mut by_name: Vec<usize> = (0..topics.len()).collect();
+        by_name.sort_by(|&a, &b| topics[a].name.cmp(&topics[b].name));
+        let mut rank = vec![0; topics.len()];
+        for (r, &t) in by_name.iter().enumerate() {
+            rank[t] = r;
+        }
+        let mut keys: Vec<(usize, i32)> = Vec::new();
+        self.members
+            .iter()
+            .zip(&self.owners)
+            .map(|(&member, partitions)| {
+                keys.clear();
+                keys.extend(partitions.iter().map(|&(t, p)| (rank[t], p)));
+                keys.sort_unstable();
+                let list = keys
+                    .iter()
+                    .map(|&(r, p)| TopicPartition::new(&names[by_name[r]], p))
+                    .collect();
+                (spec.members[member].member_id.clone(), list)
+            })
+            .collect()
+    }
+}
+
+/// The spec, numbered once (the counterpart of Kafka's `GroupSpecImpl`): members in `HashMap`
+/// order, topics by index into `spec.topics`, each member's current assignment in Java order.
+pub struct GroupPlan {
+    /// Where each member, in the coordinator's `HashMap` order, is in `spec.members`.
+    member_index: Vec<usize>,
     /// Each member's subscribed topics that resolve in the image, in `TopicIds` iteration order.
     subscribed: Vec<Vec<usize>>,
     /// Size of each member's set of subscribed names (resolvable or not).
     subscribed_name_count: Vec<usize>,
     topic_by_id: HashMap<TopicId, usize>,
     homogeneous: bool,
+    /// Each member's current assignment in Java iteration order.
+    current: Vec<CurrentAssignment>,
+}
+
+/// The spec and its plan, with members in map order: what the assignors read.
+struct Group<'a> {
+    spec: &'a ServerGroupSpec,
+    /// Members in the coordinator's `HashMap` order; "member index" means a position here.
+    members: Vec<&'a ServerMember>,
+    subscribed: &'a [Vec<usize>],
+    subscribed_name_count: &'a [usize],
+    topic_by_id: &'a HashMap<TopicId, usize>,
+    homogeneous: bool,
+    current: &'a [CurrentAssignment],
+}
+
+impl<'a> Group<'a> {
+    fn new(spec: &'a ServerGroupSpec, plan: &'a GroupPlan) -> Self {
+        Group {
+            spec,
+            members: plan
+                .member_index
+                .iter()
+                .map(|&i| &spec.members[i])
+                .collect(),
+            subscribed: &plan.subscribed,
+            subscribed_name_count: &plan.subscribed_name_count,
+            topic_by_id: &plan.topic_by_id,
+            homogeneous: plan.homogeneous,
+            current: &plan.current,
+        }
+    }
+
+    fn member_count(&self) -> usize {
+        self.members.len()
+    }
 }
 
 /// Partitions assigned to each member (member index), as (topic index, partition).
@@ -193,9 +291,10 @@ impl CurrentAssignment {
     }
 }
 
-impl<'a> Group<'a> {
-    fn new(spec: &'a ServerGroupSpec) -> Self {
-        let members: Vec<&ServerMember> = member_map_order(spec);
+impl GroupPlan {
+    pub fn new(spec: &ServerGroupSpec) -> Self {
+        let member_index = member_map_order(spec);
+        let members: Vec<&ServerMember> = member_index.iter().map(|&i| &spec.members[i]).collect();
         let topic_by_name: HashMap<&str, usize> = spec
             .topics
             .iter()
@@ -227,68 +326,33 @@ impl<'a> Group<'a> {
             );
         }
         let homogeneous = is_homogeneous(&members);
-        Self {
-            spec,
-            members,
-            subscribed,
-            subscribed_name_count,
-            topic_by_id,
-            homogeneous,
-        }
-    }
-
-    fn member_count(&self) -> usize {
-        self.members.len()
-    }
-
-    /// Each member's current assignment in Java iteration order. Only the homogeneous uniform
-    /// builder depends on that order, so only it pays for the emulation.
-    fn current_assignments(&self) -> Vec<CurrentAssignment> {
         let mut topics = JavaHashTable::new();
         let mut partitions = JavaHashTable::new();
-        self.members
+        let current = members
             .iter()
             .map(|m| {
                 current_assignment_order(
                     &m.assignment,
-                    self.spec.assignment_fill,
+                    spec.assignment_fill,
                     &mut topics,
                     &mut partitions,
                 )
             })
-            .collect()
-    }
-
-    fn to_group_assignment(&self, owners: &Owners) -> GroupAssignment {
-        let topics = &self.spec.topics;
-        let names: Vec<TopicName> = topics.iter().map(|t| TopicName::from(&t.name)).collect();
-        // Lists sort by topic name, then partition: rank the topics by name once.
-        let mut by_name: Vec<usize> = (0..topics.len()).collect();
-        by_name.sort_by(|&a, &b| topics[a].name.cmp(&topics[b].name));
-        let mut rank = vec![0; topics.len()];
-        for (r, &t) in by_name.iter().enumerate() {
-            rank[t] = r;
+            .collect();
+        Self {
+            member_index,
+            subscribed,
+            subscribed_name_count,
+            topic_by_id,
+            homogeneous,
+            current,
         }
-        let mut keys: Vec<(usize, i32)> = Vec::new();
-        self.members
-            .iter()
-            .zip(owners)
-            .map(|(member, partitions)| {
-                keys.clear();
-                keys.extend(partitions.iter().map(|&(t, p)| (rank[t], p)));
-                keys.sort_unstable();
-                let list = keys
-                    .iter()
-                    .map(|&(r, p)| TopicPartition::new(&names[by_name[r]], p))
-                    .collect();
-                (member.member_id.clone(), list)
-            })
-            .collect()
     }
 }
 
-/// Members in the iteration order of the coordinator's `HashMap<String, …>`.
-fn member_map_order(spec: &ServerGroupSpec) -> Vec<&ServerMember> {
+/// Members (indices into `spec.members`) in the iteration order of the coordinator's
+/// `HashMap<String, …>`.
+fn member_map_order(spec: &ServerGroupSpec) -> Vec<usize> {
     let mut table = JavaHashTable::new();
     for (i, member) in spec.members.iter().enumerate() {
         table.insert(
@@ -296,7 +360,7 @@ fn member_map_order(spec: &ServerGroupSpec) -> Vec<&ServerMember> {
             (member.member_id.as_str(), i),
         );
     }
-    table.iter().map(|&(_, i)| &spec.members[i]).collect()
+    table.iter().map(|&(_, i)| i).collect()
 }
 
 /// `HOMOGENEOUS` iff every subscribed topic name is subscribed by every member.

@@ -30,7 +30,7 @@ fn unassigned_left_error() -> AssignError {
 
 struct Homogeneous<'g, 'a> {
     group: &'g Group<'a>,
-    current: Vec<CurrentAssignment>,
+    current: &'g [CurrentAssignment],
     /// `subscribedTopicIds`: the first member's topics copied into a `HashSet<Uuid>`, in its order.
     topics: Vec<usize>,
     owners: Owners,
@@ -47,7 +47,7 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
         }
         Self {
             group,
-            current: group.current_assignments(),
+            current: group.current,
             topics: ids.iter().copied().collect(),
             owners,
             unassigned: Vec::new(),

@@ -180,7 +180,8 @@ mod tests {
         let b = TopicName::from(String::from("orders"));
         assert_eq!(a, b);
         assert_eq!(a, "orders");
-        assert!(TopicName::from("a") < TopicName::from("b"));
+        let (a_name, b_name) = (TopicName::from("a"), TopicName::from("b"));
+        assert!(a_name < b_name);
         assert_eq!(a.cmp(&a.clone()), Ordering::Equal);
         let json = serde_json::to_string(&TopicPartition::new(a, 3)).unwrap();
         assert_eq!(json, r#"{"topic":"orders","partition":3}"#);

@@ -233,7 +233,6 @@ pub struct GroupPlan {
     subscribed: Vec<Vec<usize>>,
     /// Size of each member's set of subscribed names (resolvable or not).
     subscribed_name_count: Vec<usize>,
-    topic_by_id: HashMap<TopicId, usize>,
     homogeneous: bool,
     /// Each member's current assignment in Java iteration order.
     current: Vec<CurrentAssignment>,
@@ -246,7 +245,6 @@ struct Group<'a> {
     members: Vec<&'a ServerMember>,
     subscribed: &'a [Vec<usize>],
     subscribed_name_count: &'a [usize],
-    topic_by_id: &'a HashMap<TopicId, usize>,
     homogeneous: bool,
     current: &'a [CurrentAssignment],
 }
@@ -262,7 +260,6 @@ impl<'a> Group<'a> {
                 .collect(),
             subscribed: &plan.subscribed,
             subscribed_name_count: &plan.subscribed_name_count,
-            topic_by_id: &plan.topic_by_id,
             homogeneous: plan.homogeneous,
             current: &plan.current,
         }
@@ -276,18 +273,21 @@ impl<'a> Group<'a> {
 /// Partitions assigned to each member (member index), as (topic index, partition).
 type Owners = Vec<Vec<(usize, i32)>>;
 
-/// A member's current assignment in Java iteration order: its topics, each with its partitions.
+/// A member's current assignment in Java iteration order: its topics, each with its partitions
+/// (each partition once, as in a `Set`).
 struct CurrentAssignment {
-    /// Topic id and the range of `partitions` holding its partitions.
-    topics: Vec<(TopicId, usize, usize)>,
+    /// Topic id, its index in the image (`None`: deleted) and the range of `partitions` holding
+    /// its partitions.
+    topics: Vec<(TopicId, Option<usize>, usize, usize)>,
     partitions: Vec<i32>,
 }
 
 impl CurrentAssignment {
-    fn iter(&self) -> impl Iterator<Item = (TopicId, &[i32])> {
+    /// Topic index (`None` for a deleted topic) and partitions, in Java iteration order.
+    fn iter(&self) -> impl Iterator<Item = (Option<usize>, &[i32])> {
         self.topics
             .iter()
-            .map(|&(id, start, end)| (id, &self.partitions[start..end]))
+            .map(|&(_, t, start, end)| (t, &self.partitions[start..end]))
     }
 }
 
@@ -301,7 +301,7 @@ impl GroupPlan {
             .enumerate()
             .map(|(i, t)| (t.name.as_str(), i))
             .collect();
-        let topic_by_id = spec
+        let topic_by_id: HashMap<TopicId, usize> = spec
             .topics
             .iter()
             .enumerate()
@@ -331,19 +331,22 @@ impl GroupPlan {
         let current = members
             .iter()
             .map(|m| {
-                current_assignment_order(
+                let mut current = current_assignment_order(
                     &m.assignment,
                     spec.assignment_fill,
                     &mut topics,
                     &mut partitions,
-                )
+                );
+                for (id, index, _, _) in &mut current.topics {
+                    *index = topic_by_id.get(id).copied();
+                }
+                current
             })
             .collect();
         Self {
             member_index,
             subscribed,
             subscribed_name_count,
-            topic_by_id,
             homogeneous,
             current,
         }
@@ -418,7 +421,7 @@ fn current_assignment_order(
         }
         let start = out.partitions.len();
         out.partitions.extend(partitions.iter().copied());
-        out.topics.push((topic, start, out.partitions.len()));
+        out.topics.push((topic, None, start, out.partitions.len()));
     }
     out
 }

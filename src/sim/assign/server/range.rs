@@ -19,6 +19,17 @@ pub(super) fn assign(group: &Group) -> Result<Owners, AssignError> {
             subscriber_count[t] += 1;
         }
     }
+    // Room for each member's share up front: one allocation per member.
+    for &m in &sorted {
+        let share: usize = group.subscribed[m]
+            .iter()
+            .map(|&t| {
+                let partitions = group.spec.topics[t].partitions.max(0) as usize;
+                partitions / subscriber_count[t] + 1
+            })
+            .sum();
+        owners[m].reserve_exact(share);
+    }
     let mut next_range = vec![0i32; topics];
     let mut extra: Vec<i32> = (0..topics)
         .map(|t| match subscriber_count[t] {

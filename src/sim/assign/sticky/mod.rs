@@ -14,7 +14,9 @@ mod general;
 mod movements;
 mod rack;
 
-use super::java_hash::{compare_strings, hash_map_order, string_hash, topic_partition_hash};
+use super::java_hash::{
+    compare_strings, hash_map_order, string_hash, topic_partition_hash, JavaHashTable,
+};
 use super::{
     subscribed_topics, AssignError, ClusterMetadata, GroupAssignment, GroupSubscription,
     Subscription, TopicName, TopicPartition,
@@ -81,10 +83,6 @@ struct Context<'a> {
     topics: Vec<Topic>,
     /// Topic of each partition index.
     topic_of: Vec<u32>,
-    /// Java `TopicPartition.hashCode` of each partition index.
-    partition_hash: Vec<i32>,
-    /// Each member's subscribed existing topics (topic indices, ascending).
-    member_topics: Vec<Vec<u32>>,
     /// What each member claims (`memberData`: user data or owned partitions, and generation).
     member_data: Vec<MemberData>,
     /// `Subscription.generationId`, -1 when absent.
@@ -121,13 +119,8 @@ impl<'a> Context<'a> {
             offset += count as u32;
         }
         let mut topic_of = Vec::with_capacity(offset as usize);
-        let mut partition_hash = Vec::with_capacity(offset as usize);
         for (t, topic) in topics.iter().enumerate() {
-            let topic_hash = string_hash(&topic.name);
-            for p in 0..topic.partitions {
-                topic_of.push(t as u32);
-                partition_hash.push(topic_partition_hash(topic_hash, p as i32));
-            }
+            topic_of.extend(std::iter::repeat_n(t as u32, topic.partitions as usize));
         }
         let topic_index: HashMap<&str, u32> = topics
             .iter()
@@ -141,19 +134,6 @@ impl<'a> Context<'a> {
                 .then(|| topic.offset + tp.partition as u32)
         };
 
-        let member_topics = members
-            .iter()
-            .map(|m| {
-                let mut ts: Vec<u32> = m
-                    .topics
-                    .iter()
-                    .filter_map(|t| topic_index.get(t.as_str()).copied())
-                    .collect();
-                ts.sort_unstable();
-                ts.dedup();
-                ts
-            })
-            .collect();
         let owned_partitions: Vec<Vec<u32>> = members
             .iter()
             .map(|m| {
@@ -179,8 +159,6 @@ impl<'a> Context<'a> {
             rank,
             topics,
             topic_of,
-            partition_hash,
-            member_topics,
             member_data,
             subscription_generation,
             owned_partitions,
@@ -190,6 +168,40 @@ impl<'a> Context<'a> {
 
     fn partition_count(&self) -> usize {
         self.topic_of.len()
+    }
+
+    /// Java `TopicPartition.hashCode` of each partition index (the general path needs them).
+    fn partition_hashes(&self) -> Vec<i32> {
+        let mut hashes = Vec::with_capacity(self.partition_count());
+        for topic in &self.topics {
+            let topic_hash = string_hash(&topic.name);
+            hashes
+                .extend((0..topic.partitions).map(|p| topic_partition_hash(topic_hash, p as i32)));
+        }
+        hashes
+    }
+
+    /// Each member's subscribed existing topics (topic indices, ascending; the general path).
+    fn member_topics(&self) -> Vec<Vec<u32>> {
+        let topic_index: HashMap<&str, u32> = self
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(t, topic)| (topic.name.as_str(), t as u32))
+            .collect();
+        self.members
+            .iter()
+            .map(|m| {
+                let mut ts: Vec<u32> = m
+                    .topics
+                    .iter()
+                    .filter_map(|t| topic_index.get(t.as_str()).copied())
+                    .collect();
+                ts.sort_unstable();
+                ts.dedup();
+                ts
+            })
+            .collect()
     }
 
     fn topic_partition(&self, partition: u32) -> TopicPartition {
@@ -208,15 +220,23 @@ impl<'a> Context<'a> {
         let mut flagged = vec![false; self.partition_count()];
         let mut last_claimant: Vec<Option<u32>> = vec![None; self.partition_count()];
 
+        // The last raw list compared: members mostly repeat it, and an equal list is an equal set.
+        let mut last_compared: Option<&[String]> = None;
         for (m, member) in self.members.iter().enumerate() {
-            let mut topics: Vec<&str> = member.topics.iter().map(String::as_str).collect();
-            topics.sort_unstable();
-            topics.dedup();
-            // Members with no topic before the first non-empty subscription are not compared.
-            match &first_topics {
-                None if !topics.is_empty() => first_topics = Some(topics),
-                Some(first) if *first != topics => all_subscriptions_equal = false,
-                _ => {}
+            if all_subscriptions_equal && last_compared != Some(&member.topics[..]) {
+                let mut topics: Vec<&str> = member.topics.iter().map(String::as_str).collect();
+                topics.sort_unstable();
+                topics.dedup();
+                // Members with no topic before the first non-empty subscription are not compared.
+                match &first_topics {
+                    None if !topics.is_empty() => {
+                        first_topics = Some(topics);
+                        last_compared = Some(&member.topics);
+                    }
+                    Some(first) if *first != topics => all_subscriptions_equal = false,
+                    Some(_) => last_compared = Some(&member.topics),
+                    None => {}
+                }
             }
 
             let data = &self.member_data[m];
@@ -305,6 +325,15 @@ impl<'a> Context<'a> {
 
 /// The subscriptions in the iteration order of the leader's `HashMap<String, Subscription>`.
 fn members_in_hash_map_order(group: &GroupSubscription) -> Vec<&Subscription> {
+    let mut table = JavaHashTable::new();
+    let mut unique = true;
+    for (i, m) in group.members.iter().enumerate() {
+        unique &= table.insert(string_hash(&m.member_id), MemberKey(&m.member_id, i));
+    }
+    if unique {
+        return table.iter().map(|k| &group.members[k.1]).collect();
+    }
+    // A repeated member id (never in a real group): the map keeps its first place, the last value.
     let by_id: HashMap<&str, &Subscription> = group
         .members
         .iter()
@@ -314,6 +343,15 @@ fn members_in_hash_map_order(group: &GroupSubscription) -> Vec<&Subscription> {
         .into_iter()
         .map(|id| by_id[id])
         .collect()
+}
+
+/// A member id with the member's position: equal when the ids are, as the map's keys.
+struct MemberKey<'a>(&'a str, usize);
+
+impl PartialEq for MemberKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
 }
 
 fn ranks_by_member_id(members: &[&Subscription]) -> Vec<u32> {

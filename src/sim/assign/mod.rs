@@ -191,7 +191,10 @@ pub fn assign(
         AssignorName::CooperativeSticky => sticky::assign(cluster, group, true),
     }?;
     for partitions in result.values_mut() {
-        partitions.sort_unstable(); // equal partitions are identical: no stability needed
+        // Equal partitions are identical: no stability needed. Most assignors already sort.
+        if !partitions.is_sorted() {
+            partitions.sort_unstable();
+        }
     }
     Ok(result)
 }

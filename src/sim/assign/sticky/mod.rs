@@ -311,12 +311,15 @@ impl<'a> Context<'a> {
             .iter()
             .zip(assignment)
             .map(|(member, partitions)| {
-                let mut list: Vec<TopicPartition> = partitions
-                    .iter()
-                    .filter(|&&p| !withheld.is_some_and(|w| w[p as usize]))
-                    .map(|&p| self.topic_partition(p))
-                    .collect();
-                list.sort_unstable();
+                // Partition index order is (topic name, partition) order.
+                let mut indices: Vec<u32> = Vec::with_capacity(partitions.len());
+                indices.extend(
+                    partitions
+                        .iter()
+                        .filter(|&&p| !withheld.is_some_and(|w| w[p as usize])),
+                );
+                indices.sort_unstable();
+                let list = indices.iter().map(|&p| self.topic_partition(p)).collect();
                 (member.member_id.clone(), list)
             })
             .collect()

@@ -73,6 +73,28 @@ pub fn compare_strings(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Sorts `items` stably by the Java `String` order of `key(item)`. ASCII keys (the usual member
+/// ids) are compared first by their first eight bytes as one number, then in full on a tie.
+pub fn sort_by_java_string<'a, T: Copy>(items: &mut [T], key: impl Fn(T) -> &'a str) {
+    let ascii = items.iter().all(|&item| key(item).is_ascii());
+    let prefix = |text: &str| -> u64 {
+        let mut bytes = [0u8; 8];
+        if ascii {
+            let n = text.len().min(8);
+            bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+        }
+        u64::from_be_bytes(bytes)
+    };
+    let mut keyed: Vec<(u64, T)> = items
+        .iter()
+        .map(|&item| (prefix(key(item)), item))
+        .collect();
+    keyed.sort_by(|&(pa, a), &(pb, b)| pa.cmp(&pb).then_with(|| compare_strings(key(a), key(b))));
+    for (slot, (_, item)) in items.iter_mut().zip(keyed) {
+        *slot = item;
+    }
+}
+
 /// The first index where two byte strings differ, eight bytes at a time (ids share long prefixes).
 fn first_difference(x: &[u8], y: &[u8]) -> Option<usize> {
     let n = x.len().min(y.len());

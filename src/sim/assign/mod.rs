@@ -239,7 +239,12 @@ pub fn collect_assignment(
 /// Indices of `group.members` in `MemberInfo` order (see [`compare_members`]).
 pub fn sorted_member_indices(group: &GroupSubscription) -> Vec<usize> {
     let mut order: Vec<usize> = (0..group.members.len()).collect();
-    order.sort_by(|&a, &b| compare_members(&group.members[a], &group.members[b]));
+    if group.members.iter().all(|m| m.group_instance_id.is_none()) {
+        // Dynamic members only: member-id order.
+        java_hash::sort_by_java_string(&mut order, |m| &group.members[m].member_id);
+    } else {
+        order.sort_by(|&a, &b| compare_members(&group.members[a], &group.members[b]));
+    }
     order
 }
 

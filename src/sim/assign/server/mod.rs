@@ -176,25 +176,44 @@ pub fn compute_planned(
     plan: &GroupPlan,
 ) -> Result<ServerAssignment, AssignError> {
     let group = Group::new(spec, plan);
-    let owners = match assignor {
-        ServerAssignorName::Uniform => uniform::assign(&group)?,
-        ServerAssignorName::Range => range::assign(&group)?,
-    };
-    Ok(ServerAssignment {
-        members: plan.member_index.clone(),
-        owners,
-    })
+    match assignor {
+        ServerAssignorName::Uniform => {
+            let owners = uniform::assign(&group)?;
+            let mut result = ServerAssignment::default();
+            for (m, partitions) in owners.iter().enumerate() {
+                result.push(plan.member_index[m], partitions);
+            }
+            Ok(result)
+        }
+        ServerAssignorName::Range => range::assign(&group),
+    }
 }
 
-/// A server-side assignor's answer: for each member (index into the spec's members, in the
-/// coordinator's map order), its partitions as (topic index into the spec's topics, partition).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A server-side assignor's answer: each member's partitions as (topic index into the spec's
+/// topics, partition), one block per member, in one vector.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServerAssignment {
+    /// Each block's member (index into the spec's members).
     pub members: Vec<usize>,
-    pub owners: Vec<Vec<(usize, i32)>>,
+    /// Where each block ends in `partitions`.
+    pub ends: Vec<usize>,
+    pub partitions: Vec<(usize, i32)>,
 }
 
 impl ServerAssignment {
+    /// Adds the member's block.
+    fn push(&mut self, member: usize, partitions: &[(usize, i32)]) {
+        self.partitions.extend_from_slice(partitions);
+        self.members.push(member);
+        self.ends.push(self.partitions.len());
+    }
+
+    /// The partitions of the `block`-th member listed.
+    pub fn block(&self, block: usize) -> &[(usize, i32)] {
+        let start = if block == 0 { 0 } else { self.ends[block - 1] };
+        &self.partitions[start..self.ends[block]]
+    }
+
     /// Member id → its partitions sorted by topic name then number.
     pub fn to_group_assignment(&self, spec: &ServerGroupSpec) -> GroupAssignment {
         let topics = &spec.topics;
@@ -209,8 +228,9 @@ impl ServerAssignment {
         let mut keys: Vec<(usize, i32)> = Vec::new();
         self.members
             .iter()
-            .zip(&self.owners)
-            .map(|(&member, partitions)| {
+            .enumerate()
+            .map(|(block, &member)| {
+                let partitions = self.block(block);
                 keys.clear();
                 keys.extend(partitions.iter().map(|&(t, p)| (rank[t], p)));
                 keys.sort_unstable();
@@ -243,6 +263,8 @@ struct Group<'a> {
     spec: &'a ServerGroupSpec,
     /// Members in the coordinator's `HashMap` order; "member index" means a position here.
     members: Vec<&'a ServerMember>,
+    /// Where each of them is in `spec.members`.
+    member_index: &'a [usize],
     subscribed: &'a [Vec<usize>],
     subscribed_name_count: &'a [usize],
     homogeneous: bool,
@@ -258,6 +280,7 @@ impl<'a> Group<'a> {
                 .iter()
                 .map(|&i| &spec.members[i])
                 .collect(),
+            member_index: &plan.member_index,
             subscribed: &plan.subscribed,
             subscribed_name_count: &plan.subscribed_name_count,
             homogeneous: plan.homogeneous,

@@ -15,7 +15,7 @@ mod movements;
 mod rack;
 
 use super::java_hash::{
-    compare_strings, hash_map_order, string_hash, topic_partition_hash, JavaHashTable,
+    hash_map_order, sort_by_java_string, string_hash, topic_partition_hash, JavaHashTable,
 };
 use super::{
     subscribed_topics, AssignError, ClusterMetadata, GroupAssignment, GroupSubscription,
@@ -307,9 +307,14 @@ impl<'a> Context<'a> {
         assignment: &[Vec<u32>],
         withheld: Option<&[bool]>,
     ) -> GroupAssignment {
-        self.members
-            .iter()
-            .zip(assignment)
+        // In member-id order, so that building the map finds its keys already sorted.
+        let mut by_rank: Vec<usize> = vec![0; self.members.len()];
+        for (m, &rank) in self.rank.iter().enumerate() {
+            by_rank[rank as usize] = m;
+        }
+        by_rank
+            .into_iter()
+            .map(|m| (self.members[m], &assignment[m]))
             .map(|(member, partitions)| {
                 // Partition index order is (topic name, partition) order.
                 let mut indices: Vec<u32> = Vec::with_capacity(partitions.len());
@@ -359,7 +364,7 @@ impl PartialEq for MemberKey<'_> {
 
 fn ranks_by_member_id(members: &[&Subscription]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| compare_strings(&members[a].member_id, &members[b].member_id));
+    sort_by_java_string(&mut order, |m| &members[m].member_id);
     let mut rank = vec![0; members.len()];
     for (position, m) in order.into_iter().enumerate() {
         rank[m] = position as u32;

@@ -11,7 +11,8 @@ use crate::sim::trace::TraceEvent;
 
 impl World {
     fn consumer_index(&self, handle: &str) -> Result<usize, ActionError> {
-        self.consumer_slot(handle).ok_or_else(|| ActionError::UnknownConsumer {
+        self.consumer_slot(handle)
+            .ok_or_else(|| ActionError::UnknownConsumer {
                 handle: handle.to_string(),
                 known: self.consumers.iter().map(|c| c.handle.clone()).collect(),
             })

@@ -5,6 +5,10 @@
 //! (`PageState` ticked at 10× every 33 ms of real time: the reducer's whole job per frame, printed
 //! only, since each tick grows the trace).
 //!
+//! First the speed curve: 10×60, 30×120, 100×1,000 and 1,000×10,000 consumers × partitions with
+//! Kafka's default timings, 60 s of simulated time each, in simulated seconds per real second and in
+//! nanoseconds per consumer × partition × simulated second (flat or falling = no worse than linear).
+//!
 //! Before Criterion runs, a table prints trace entries (messages, state changes, callbacks…) per
 //! second of real time and simulated seconds per real second.
 //! `cargo bench --bench event_loop` (add a filter such as `snapshot` to narrow Criterion's part).
@@ -147,6 +151,65 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// `consumers` consumers of one group on a `partitions`-partition topic, every setting at Kafka's
+/// default (session 45 s, heartbeat 3 s, initial rebalance delay 3 s), all started at time 0.
+fn defaults_scenario(consumers: usize, partitions: i32) -> Scenario {
+    Scenario {
+        name: format!("{consumers} consumers, {partitions} partitions, Kafka's defaults"),
+        description: String::new(),
+        seed: 1,
+        network_latency_ms: 2,
+        broker: BTreeMap::new(),
+        topics: vec![TopicSpec {
+            name: "orders".into(),
+            partitions,
+        }],
+        groups: vec![GroupSpec {
+            group_id: "orders-app".into(),
+            config: BTreeMap::new(),
+        }],
+        consumers: vec![ConsumerSpec {
+            group: "orders-app".into(),
+            topics: vec!["orders".into()],
+            config: BTreeMap::new(),
+            start_at_ms: 0,
+            count: consumers,
+        }],
+        actions: Vec::new(),
+        duration_ms: MINUTE,
+    }
+}
+
+/// The sizes of the speed curve: consumers × partitions.
+const CURVE: [(usize, i32); 4] = [(10, 60), (30, 120), (100, 1_000), (1_000, 10_000)];
+
+/// The speed curve: 60 simulated seconds at each size with Kafka's defaults, and the cost per
+/// consumer × partition × simulated second, which must not grow with the size.
+fn print_speed_curve() {
+    println!("speed curve: 60 s simulated, Kafka's defaults, World::new + run_until (best of 3, 1 for the largest)");
+    println!(
+        "{:>9} {:>10} {:>9} {:>10} {:>16} {:>22}",
+        "consumers", "partitions", "trace", "real ms", "sim s per real s", "ns per c·p·sim-s"
+    );
+    for (consumers, partitions) in CURVE {
+        let s = defaults_scenario(consumers, partitions);
+        let runs = if consumers >= 1_000 { 1 } else { 3 };
+        let entries = run(&s, MINUTE).trace().len();
+        let t = best_of(runs, || run(&s, MINUTE));
+        let cost = t.as_secs_f64() * 1e9 / (consumers as f64 * f64::from(partitions) * 60.0);
+        println!(
+            "{:>9} {:>10} {:>9} {:>10.1} {:>16.0} {:>22.3}",
+            consumers,
+            partitions,
+            entries,
+            ms(t),
+            60.0 / t.as_secs_f64(),
+            cost
+        );
+    }
+    println!();
+}
+
 fn print_figures() {
     println!("{CONSUMERS} consumers × {PARTITIONS} partitions, best of 3 runs");
     println!(
@@ -225,6 +288,19 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
+    let mut group = c.benchmark_group("speed_curve");
+    group.sample_size(10);
+    for (consumers, partitions) in CURVE {
+        let s = defaults_scenario(consumers, partitions);
+        if consumers >= 1_000 {
+            group.measurement_time(Duration::from_secs(60));
+        }
+        group.bench_function(format!("{consumers}x{partitions} 60s defaults"), |b| {
+            b.iter(|| run(black_box(&s), MINUTE))
+        });
+    }
+    group.finish();
+
     let mut group = c.benchmark_group("derive");
     group.sample_size(20);
     for (label, until) in [("60s", MINUTE), ("5min", FIVE_MINUTES)] {
@@ -240,6 +316,7 @@ fn bench(c: &mut Criterion) {
 }
 
 fn main() {
+    print_speed_curve();
     print_figures();
     let mut criterion = Criterion::default().configure_from_args();
     bench(&mut criterion);

@@ -1,5 +1,5 @@
 //! The model: a deterministic simulation of Kafka 4.x consumer groups. Virtual time only, one seeded
-//! RNG, ordered collections wherever order can show; no web crate may appear under `sim/`.
+//! RNG, ordered collections wherever order can show (hash maps only for lookups); no web crate may appear under `sim/`.
 //!
 //! The layers, each using only those beneath it (no module cycles):
 //! * `report`, `snapshot`, `invariants`, `metrics`, `consumption` — read the World and its trace;
@@ -7,7 +7,8 @@
 //! * `scenario` — the JSON a World is built from, validated once;
 //! * the actors: `broker` (topics, metadata, the group coordinator) and `client` (the consumer);
 //! * `actor` (the trait and its context), `timer`, `action`, `trace`;
-//! * `vocab`, `protocol`, `config`, `assign`, `time`, `rng` — the shared vocabulary and tools.
+//! * `vocab`, `protocol`, `config`, `assign`, `time`, `rng`, `fast_hash` — the shared vocabulary
+//!   and tools.
 
 pub mod action;
 pub mod actor;
@@ -16,6 +17,7 @@ pub mod broker;
 pub mod client;
 pub mod config;
 pub mod consumption;
+pub mod fast_hash;
 pub mod invariants;
 pub mod metrics;
 pub mod protocol;

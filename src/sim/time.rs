@@ -23,16 +23,23 @@ pub type Slot = (Millis, u64);
 
 /// A deterministic priority queue of `(time, sequence, event)`: items due at the same time come out in
 /// the order they were scheduled. Items can be removed before they are due (a cancelled timer).
+/// The ordered index holds only slots; the events themselves stay put in a slab, so reordering the
+/// index never moves an event.
 #[derive(Clone, Debug)]
 pub struct EventQueue<E> {
-    items: BTreeMap<Slot, E>,
+    order: BTreeMap<Slot, u32>,
+    events: Vec<Option<E>>,
+    /// Free places in `events`.
+    free: Vec<u32>,
     next_seq: u64,
 }
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         Self {
-            items: BTreeMap::new(),
+            order: BTreeMap::new(),
+            events: Vec::new(),
+            free: Vec::new(),
             next_seq: 0,
         }
     }
@@ -43,17 +50,35 @@ impl<E> EventQueue<E> {
     pub fn push(&mut self, at: Millis, event: E) -> Slot {
         let slot = (at, self.next_seq);
         self.next_seq += 1;
-        self.items.insert(slot, event);
+        let place = match self.free.pop() {
+            Some(place) => {
+                self.events[place as usize] = Some(event);
+                place
+            }
+            None => {
+                self.events.push(Some(event));
+                (self.events.len() - 1) as u32
+            }
+        };
+        self.order.insert(slot, place);
         slot
+    }
+
+    fn take(&mut self, place: u32) -> E {
+        self.free.push(place);
+        self.events[place as usize]
+            .take()
+            .expect("a queued event is in its place")
     }
 
     /// Takes an item out before it is due.
     pub fn remove(&mut self, slot: Slot) -> Option<E> {
-        self.items.remove(&slot)
+        let place = self.order.remove(&slot)?;
+        Some(self.take(place))
     }
 
     pub fn peek_time(&self) -> Option<Millis> {
-        self.items.keys().next().map(|(at, _)| *at)
+        self.order.keys().next().map(|(at, _)| *at)
     }
 
     /// Removes the earliest item if it is due at or before `t`.
@@ -61,15 +86,16 @@ impl<E> EventQueue<E> {
         if self.peek_time()? > t {
             return None;
         }
-        self.items.pop_first().map(|((at, _), event)| (at, event))
+        let ((at, _), place) = self.order.pop_first()?;
+        Some((at, self.take(place)))
     }
 
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.order.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.order.is_empty()
     }
 }
 

@@ -5,7 +5,7 @@
 use super::time::Millis;
 
 /// The consumer's timers: one per thread of the client that can wake up on its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ConsumerTimer {
     /// The application thread comes back to `poll()` (after processing, a stall or a retry backoff).
     AppThread,
@@ -42,7 +42,7 @@ pub enum Timer {
 
 /// What names a timer in the World's table: its actor plus this key. The initial rebalance delay and
 /// the join timeout share one key, as they share `classicGroupJoinKey` in Kafka.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TimerKey {
     Consumer(ConsumerTimer),
     GroupJoin { group: String },

@@ -10,6 +10,7 @@ use crate::ui::components::scenario_file::ScenarioFile;
 use crate::ui::components::tabs::Tabs;
 use crate::ui::components::toolbar::Toolbar;
 use crate::ui::hooks::clock::use_clock;
+use crate::ui::hooks::first_render::use_first_render_mark;
 use crate::ui::hooks::keyboard::use_clock_keys;
 use crate::ui::hooks::share_link::use_share_link;
 use crate::ui::state::{groups_in_order, LaneView, NoticeAt, PageAction, PageState};
@@ -21,6 +22,7 @@ pub fn app() -> Html {
     let share = use_share_link(&page);
     use_clock_keys(page.clock.playing, page.dispatcher());
     use_clock(page.clock.playing, page.dispatcher());
+    use_first_render_mark();
 
     let current_scenario = {
         let page = page.clone();

@@ -71,3 +71,61 @@ fn unreadable_or_invalid_files_fail_with_a_message() {
     let usage = lab(&["assign"]);
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn bench_prints_kafkas_bench_format_for_the_big_cases() {
+    // Timings are printed, never checked: only the shape of the file and which rows it has.
+    let cases_path = format!("{DATA}/public-cases.json");
+    let out = lab(&[
+        "assign",
+        "--bench",
+        "--big",
+        "--warmup-ms",
+        "0",
+        "--iterations",
+        "1",
+        &cases_path,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bench: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(bench["format"], "kafka-assignor-oracle-bench/1");
+    let kafka: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{DATA}/bench-public.json")).unwrap(),
+    )
+    .unwrap();
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Every big case Kafka timed, in the same order, with Kafka's fields.
+    assert_eq!(ids(&bench), ids(&kafka));
+    for (ours, theirs) in bench["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(kafka["rows"].as_array().unwrap())
+    {
+        for field in [
+            "assignor",
+            "members",
+            "topics",
+            "partitions",
+            "withOwnership",
+        ] {
+            assert_eq!(ours[field], theirs[field], "{} {field}", ours["id"]);
+        }
+        assert_eq!(ours["iterations"], 1);
+        assert!(ours["warmupRuns"].as_u64().unwrap() >= 5);
+        for field in ["minMs", "medianMs", "maxMs"] {
+            assert!(ours[field].as_f64().is_some(), "{} {field}", ours["id"]);
+        }
+    }
+}

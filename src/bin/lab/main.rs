@@ -1,8 +1,10 @@
 //! `lab`: the command-line interface over the Rebalance Lab model. This binary owns what is about the
 //! command line (arguments, files, exit codes); the model formats its own trace and summary.
 
+mod assign;
 mod run;
 
+use assign::{assign_file, AssignOptions};
 use run::{run_scenario_file, RunOptions};
 use std::io::Write;
 use std::process::ExitCode;
@@ -10,7 +12,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   lab run SCENARIO.json [--hide-routine] [--until MS] [--no-trace]
                           simulate a scenario, print its trace and a summary
-  lab assign CASES.json   run assignor oracle cases, print results JSON";
+  lab assign CASES.json   run assignor oracle cases, print results JSON
+  lab assign --bench [--big] [--warmup-ms MS] [--iterations N] CASES.json
+                          time each case's assign call (warm-up, then N timed runs), print
+                          the kafka-assignor-oracle-bench/1 JSON";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,19 +41,17 @@ fn run(args: &[String]) -> ExitCode {
     finish("run", run_scenario_file(&options))
 }
 
-/// `lab assign CASES.json`: results in the `kafka-assignor-oracle-results/1` format on stdout.
+/// `lab assign CASES.json`: results in the `kafka-assignor-oracle-results/1` format on stdout;
+/// with `--bench`, timings in the `kafka-assignor-oracle-bench/1` format.
 fn assign(args: &[String]) -> ExitCode {
-    let [path] = args else {
-        eprintln!("usage: lab assign CASES.json");
-        return ExitCode::from(2);
+    let options = match AssignOptions::parse(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("lab assign: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
     };
-    let outcome = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {path}: {e}"))
-        .and_then(|text| {
-            rebalance_lab::sim::assign::conformance::assign_cases_text(&text)
-                .map_err(|e| format!("{path}: {e}"))
-        });
-    finish("assign", outcome.map_err(|e| e.to_string()))
+    finish("assign", assign_file(&options))
 }
 
 /// Prints a command's output, or its error on stderr with a failing exit code.

@@ -4,7 +4,8 @@
 
 use super::java_hash;
 use super::server::{
-    self, AssignmentFill, ServerAssignorName, ServerGroupSpec, ServerMember, ServerTopic, TopicId,
+    self, AssignmentFill, GroupPlan, ServerAssignment, ServerAssignorName, ServerGroupSpec,
+    ServerMember, ServerTopic, TopicId,
 };
 use super::{
     assign, AssignorName, ClusterMetadata, GroupAssignment, GroupSubscription, Subscription,
@@ -237,6 +238,8 @@ pub enum PreparedCase {
     Server {
         name: ServerAssignorName,
         spec: ServerGroupSpec,
+        /// Members in map order, subscriptions resolved: Kafka's `GroupSpecImpl`, built before the call.
+        plan: GroupPlan,
     },
     /// A case we cannot run, with the reason.
     Invalid(String),
@@ -251,7 +254,11 @@ impl PreparedCase {
                 group: case.group_subscription(name),
             },
             CaseAssignor::Server(name) => match case.server_group_spec() {
-                Ok(spec) => PreparedCase::Server { name, spec },
+                Ok(spec) => PreparedCase::Server {
+                    name,
+                    plan: GroupPlan::new(&spec),
+                    spec,
+                },
                 Err(message) => PreparedCase::Invalid(message),
             },
             CaseAssignor::Unsupported => PreparedCase::Invalid(format!(
@@ -263,16 +270,39 @@ impl PreparedCase {
 
     /// Runs the assignor; the error is the message `lab assign` reports.
     pub fn run(&self) -> Result<GroupAssignment, String> {
+        match (self, self.compute()?) {
+            (PreparedCase::Server { spec, .. }, Computed::Server(result)) => {
+                Ok(result.to_group_assignment(spec))
+            }
+            (_, Computed::Classic(result)) => Ok(result),
+            (_, Computed::Server(_)) => unreachable!("only a server case computes a server answer"),
+        }
+    }
+
+    /// Runs the assignor and returns its answer as it computes it: the call the benchmarks time.
+    /// A client assignor answers with sorted partition lists per member (Kafka's `GroupAssignment`);
+    /// a server one with partitions by topic index per member (Kafka's per-member topic map).
+    pub fn compute(&self) -> Result<Computed, String> {
         match self {
             PreparedCase::Classic {
                 name,
                 cluster,
                 group,
-            } => assign(*name, cluster, group).map_err(|e| e.0),
-            PreparedCase::Server { name, spec } => server::assign(*name, spec).map_err(|e| e.0),
+            } => assign(*name, cluster, group)
+                .map(Computed::Classic)
+                .map_err(|e| e.0),
+            PreparedCase::Server { name, spec, plan } => server::compute_planned(*name, spec, plan)
+                .map(Computed::Server)
+                .map_err(|e| e.0),
             PreparedCase::Invalid(message) => Err(message.clone()),
         }
     }
+}
+
+/// An assignor's answer as it computed it (see [`PreparedCase::compute`]).
+pub enum Computed {
+    Classic(GroupAssignment),
+    Server(ServerAssignment),
 }
 
 /// Runs one case. An assignor we do not provide, or one that fails, yields an `error`.
@@ -307,7 +337,7 @@ fn to_wire(
             member,
             partitions
                 .into_iter()
-                .map(|tp| (tp.topic, tp.partition))
+                .map(|tp| (tp.topic.to_string(), tp.partition))
                 .collect(),
         );
     }

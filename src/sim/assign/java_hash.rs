@@ -65,12 +65,49 @@ impl JavaHash for super::TopicPartition {
 /// between supplementary characters and U+E000..U+FFFF, but Kafka sorts by it, so we do too.
 pub fn compare_strings(a: &str, b: &str) -> Ordering {
     let (x, y) = (a.as_bytes(), b.as_bytes());
-    match x.iter().zip(y).position(|(p, q)| p != q) {
+    match first_difference(x, y) {
         None => x.len().cmp(&y.len()),
         // Identical bytes before an ASCII difference: the same characters, then two ASCII ones.
         Some(i) if x[i] < 0x80 && y[i] < 0x80 => x[i].cmp(&y[i]),
         Some(_) => a.encode_utf16().cmp(b.encode_utf16()),
     }
+}
+
+/// Sorts `items` stably by the Java `String` order of `key(item)`. ASCII keys (the usual member
+/// ids) are compared first by their first eight bytes as one number, then in full on a tie.
+pub fn sort_by_java_string<'a, T: Copy>(items: &mut [T], key: impl Fn(T) -> &'a str) {
+    let ascii = items.iter().all(|&item| key(item).is_ascii());
+    let prefix = |text: &str| -> u64 {
+        let mut bytes = [0u8; 8];
+        if ascii {
+            let n = text.len().min(8);
+            bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+        }
+        u64::from_be_bytes(bytes)
+    };
+    let mut keyed: Vec<(u64, T)> = items
+        .iter()
+        .map(|&item| (prefix(key(item)), item))
+        .collect();
+    keyed.sort_by(|&(pa, a), &(pb, b)| pa.cmp(&pb).then_with(|| compare_strings(key(a), key(b))));
+    for (slot, (_, item)) in items.iter_mut().zip(keyed) {
+        *slot = item;
+    }
+}
+
+/// The first index where two byte strings differ, eight bytes at a time (ids share long prefixes).
+fn first_difference(x: &[u8], y: &[u8]) -> Option<usize> {
+    let n = x.len().min(y.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let p = u64::from_le_bytes(x[i..i + 8].try_into().expect("8 bytes"));
+        let q = u64::from_le_bytes(y[i..i + 8].try_into().expect("8 bytes"));
+        if p != q {
+            return Some(i + ((p ^ q).trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    (i..n).find(|&j| x[j] != y[j])
 }
 
 /// `HashMap.hash()`: the high half of the hash folded into the low half before masking.
@@ -499,5 +536,16 @@ mod tests {
         );
         // U+FF61 sorts after U+1F600 in UTF-8 but before it in UTF-16 (surrogate D83D < FF61).
         assert_eq!(compare_strings("\u{FF61}", "\u{1F600}"), Ordering::Greater);
+        // Differences before, at and after an eight-byte boundary, and a prefix.
+        for (a, b) in [
+            ("consumer-0001", "consumer-0002"),
+            ("abcdefgh", "abcdefgi"),
+            ("abcdefghij", "abcdefgh"),
+            ("abcdefgh-x", "abcdefgh-y"),
+            ("b", "abcdefghij"),
+        ] {
+            assert_eq!(compare_strings(a, b), a.cmp(b), "{a} {b}");
+            assert_eq!(compare_strings(b, a), b.cmp(a), "{b} {a}");
+        }
     }
 }

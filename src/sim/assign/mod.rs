@@ -5,41 +5,23 @@
 //!
 //! Kafka iterates Java `HashMap`s in places that decide results; [`java_hash`] reproduces that
 //! order. `tests/model/conformance.rs` replays the cases Kafka's own classes answered, through
-//! [`conformance`], which `lab assign` uses as well.
+//! [`conformance`], which `lab assign` uses as well; [`bench`] times the assign call as Kafka's
+//! figures were taken (`lab assign --bench`).
 
+pub mod bench;
 pub mod conformance;
 pub mod java_hash;
 pub mod range;
 pub mod roundrobin;
 pub mod server;
 pub mod sticky;
+mod topic_partition;
+
+pub use topic_partition::{TopicName, TopicPartition};
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-
-/// A partition of a topic. Orders like Kafka's `TopicPartition` comparators: topic name, then partition.
-/// Topic names are compared as Rust `str`, which for the ASCII names Kafka allows equals Java's `compareTo`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct TopicPartition {
-    pub topic: String,
-    pub partition: i32,
-}
-
-impl TopicPartition {
-    pub fn new(topic: impl Into<String>, partition: i32) -> Self {
-        Self {
-            topic: topic.into(),
-            partition,
-        }
-    }
-}
-
-impl fmt::Display for TopicPartition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.topic, self.partition)
-    }
-}
 
 /// Which rebalance protocol an assignor supports (`ConsumerPartitionAssignor.RebalanceProtocol`).
 /// EAGER < COOPERATIVE: a classic group uses the highest one that every configured assignor supports.
@@ -209,7 +191,10 @@ pub fn assign(
         AssignorName::CooperativeSticky => sticky::assign(cluster, group, true),
     }?;
     for partitions in result.values_mut() {
-        partitions.sort_unstable(); // equal partitions are identical: no stability needed
+        // Equal partitions are identical: no stability needed. Most assignors already sort.
+        if !partitions.is_sorted() {
+            partitions.sort_unstable();
+        }
     }
     Ok(result)
 }
@@ -238,29 +223,28 @@ pub fn member_rack(subscription: &Subscription) -> Option<&str> {
     subscription.rack.as_deref().filter(|rack| !rack.is_empty())
 }
 
-/// Builds the result from per-member lists of (topic name, partition), members in `group` order.
+/// Builds the result from per-member lists of partitions, members in `group` order.
 pub fn collect_assignment(
     group: &GroupSubscription,
-    per_member: Vec<Vec<(&str, i32)>>,
+    per_member: Vec<Vec<TopicPartition>>,
 ) -> GroupAssignment {
     group
         .members
         .iter()
+        .map(|member| member.member_id.clone())
         .zip(per_member)
-        .map(|(member, partitions)| {
-            let list = partitions
-                .into_iter()
-                .map(|(topic, p)| TopicPartition::new(topic, p))
-                .collect();
-            (member.member_id.clone(), list)
-        })
         .collect()
 }
 
 /// Indices of `group.members` in `MemberInfo` order (see [`compare_members`]).
 pub fn sorted_member_indices(group: &GroupSubscription) -> Vec<usize> {
     let mut order: Vec<usize> = (0..group.members.len()).collect();
-    order.sort_by(|&a, &b| compare_members(&group.members[a], &group.members[b]));
+    if group.members.iter().all(|m| m.group_instance_id.is_none()) {
+        // Dynamic members only: member-id order.
+        java_hash::sort_by_java_string(&mut order, |m| &group.members[m].member_id);
+    } else {
+        order.sort_by(|&a, &b| compare_members(&group.members[a], &group.members[b]));
+    }
     order
 }
 
@@ -269,20 +253,77 @@ pub fn sorted_member_indices(group: &GroupSubscription) -> Vec<usize> {
 pub fn subscribed_topics(
     cluster: &ClusterMetadata,
     group: &GroupSubscription,
-) -> Vec<(String, i32, usize)> {
-    let mut names: Vec<&str> = group
-        .members
-        .iter()
-        .flat_map(|m| m.topics.iter().map(String::as_str))
+) -> Vec<(TopicName, i32, usize)> {
+    let mut subscribed = vec![false; cluster.topics.len()];
+    let by_name: Option<HashMap<&str, usize>> = (cluster.topics.len() > 8).then(|| {
+        let mut map = HashMap::new();
+        for (i, (name, _)) in cluster.topics.iter().enumerate() {
+            map.entry(name.as_str()).or_insert(i);
+        }
+        map
+    });
+    let mut previous: Option<&[String]> = None;
+    for member in &group.members {
+        // Members mostly share their list of topics: look each list up once.
+        if previous == Some(&member.topics[..]) {
+            continue;
+        }
+        previous = Some(&member.topics);
+        for name in &member.topics {
+            let index = match &by_name {
+                Some(map) => map.get(name.as_str()).copied(),
+                None => cluster.topic_index(name),
+            };
+            if let Some(i) = index {
+                subscribed[i] = true;
+            }
+        }
+    }
+    let mut topics: Vec<usize> = (0..cluster.topics.len())
+        .filter(|&i| subscribed[i] && cluster.topics[i].1 > 0)
         .collect();
-    names.sort_by(|a, b| java_hash::compare_strings(a, b));
-    names.dedup();
-    names
+    topics.sort_by(|&a, &b| java_hash::compare_strings(&cluster.topics[a].0, &cluster.topics[b].0));
+    topics
         .into_iter()
-        .filter_map(|name| {
-            let index = cluster.topic_index(name)?;
-            let count = cluster.topics[index].1;
-            (count > 0).then(|| (name.to_string(), count, index))
+        .map(|i| {
+            let (name, count) = &cluster.topics[i];
+            (TopicName::from(name), *count, i)
         })
         .collect()
+}
+
+/// `subscribes[m * topics.len() + t]`: member `m` (index into `group.members`) subscribes to the
+/// `t`-th of `topics`.
+pub fn subscription_matrix(
+    group: &GroupSubscription,
+    topics: &[(TopicName, i32, usize)],
+) -> Vec<bool> {
+    let width = topics.len();
+    let by_name: Option<HashMap<&str, usize>> = (width > 8).then(|| {
+        let mut map = HashMap::new();
+        for (t, (name, _, _)) in topics.iter().enumerate() {
+            map.entry(name.as_str()).or_insert(t);
+        }
+        map
+    });
+    let mut subscribes = vec![false; group.members.len() * width];
+    let mut previous: Option<(&[String], usize)> = None;
+    for (m, member) in group.members.iter().enumerate() {
+        if let Some((list, row)) = previous.filter(|(list, _)| *list == &member.topics[..]) {
+            subscribes.copy_within(row * width..(row + 1) * width, m * width);
+            previous = Some((list, m));
+            continue;
+        }
+        for name in &member.topics {
+            let index = match &by_name {
+                Some(map) => map.get(name.as_str()).copied(),
+                None => topics.iter().position(|(topic, _, _)| topic == name),
+            };
+            if let Some(t) = index {
+                subscribes[m * width + t] = true;
+            }
+        }
+        previous = Some((&member.topics, m));
+    }
+    subscribes
 }

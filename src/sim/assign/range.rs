@@ -6,13 +6,13 @@
 //! (up to its range quota), co-partitioned topics together; the plain pass then fills the quotas.
 
 use super::{
-    collect_assignment, member_rack, sorted_member_indices, subscribed_topics, AssignError,
-    ClusterMetadata, GroupAssignment, GroupSubscription,
+    collect_assignment, member_rack, sorted_member_indices, subscribed_topics, subscription_matrix,
+    AssignError, ClusterMetadata, GroupAssignment, GroupSubscription, TopicName, TopicPartition,
 };
 use std::collections::BTreeSet;
 
 /// Partitions given so far, per member (index into `group.members`).
-type Out<'t> = Vec<Vec<(&'t str, i32)>>;
+type Out = Vec<Vec<TopicPartition>>;
 
 pub fn assign(
     cluster: &ClusterMetadata,
@@ -21,10 +21,16 @@ pub fn assign(
     let sorted = sorted_member_indices(group);
     let topics = subscribed_topics(cluster, group);
     let mut assignment: Out = vec![Vec::new(); group.members.len()];
+    let subscribes = subscription_matrix(group, &topics);
     let mut states: Vec<TopicAssignmentState> = topics
         .iter()
-        .map(|(topic, count, index)| {
-            TopicAssignmentState::new(cluster, group, &sorted, topic, *count, *index)
+        .enumerate()
+        .map(|(t, (topic, count, index))| {
+            let subscribers = sorted
+                .iter()
+                .copied()
+                .filter(|&m| subscribes[m * topics.len() + t]);
+            TopicAssignmentState::new(cluster, group, subscribers, topic, *count, *index)
         })
         .collect();
 
@@ -40,7 +46,7 @@ pub fn assign(
 
 /// Per-topic bookkeeping (Kafka's `TopicAssignmentState`).
 struct TopicAssignmentState<'t> {
-    topic: &'t str,
+    topic: TopicName,
     /// Subscribers (member indices) in `MemberInfo` order, with their rack.
     consumers: Vec<(usize, Option<&'t str>)>,
     /// Rack set of each partition; empty when no subscriber has a rack.
@@ -56,17 +62,13 @@ impl<'t> TopicAssignmentState<'t> {
     fn new(
         cluster: &ClusterMetadata,
         group: &'t GroupSubscription,
-        sorted: &[usize],
-        topic: &'t str,
+        subscribers: impl Iterator<Item = usize>,
+        topic: &TopicName,
         partitions: i32,
         topic_index: usize,
     ) -> Self {
-        let consumers: Vec<(usize, Option<&str>)> = sorted
-            .iter()
-            .map(|&m| &group.members[m])
-            .zip(sorted)
-            .filter(|(member, _)| member.topics.iter().any(|t| t == topic))
-            .map(|(member, &m)| (m, member_rack(member)))
+        let consumers: Vec<(usize, Option<&str>)> = subscribers
+            .map(|m| (m, member_rack(&group.members[m])))
             .collect();
 
         let consumer_racks: BTreeSet<&str> = consumers.iter().filter_map(|(_, r)| *r).collect();
@@ -90,7 +92,7 @@ impl<'t> TopicAssignmentState<'t> {
 
         let n = consumers.len() as i32;
         Self {
-            topic,
+            topic: topic.clone(),
             assigned_count: vec![0; consumers.len()],
             consumers,
             partition_racks,
@@ -151,10 +153,11 @@ fn give<'t>(
     state: &mut TopicAssignmentState<'t>,
     consumer: usize,
     partitions: &[i32],
-    out: &mut Out<'t>,
+    out: &mut Out,
 ) {
-    let topic = state.topic;
-    out[state.consumers[consumer].0].extend(partitions.iter().map(|&p| (topic, p)));
+    let topic = &state.topic;
+    out[state.consumers[consumer].0]
+        .extend(partitions.iter().map(|&p| TopicPartition::new(topic, p)));
     state.on_assigned(consumer, partitions);
 }
 
@@ -163,7 +166,7 @@ fn give<'t>(
 fn assign_ranges<'t>(
     state: &mut TopicAssignmentState<'t>,
     may_assign: impl Fn(&TopicAssignmentState, usize, i32) -> bool,
-    out: &mut Out<'t>,
+    out: &mut Out,
 ) {
     for consumer in 0..state.consumers.len() {
         if state.unassigned.is_empty() {
@@ -187,7 +190,7 @@ fn assign_ranges<'t>(
 /// the partition count, or 0 when no subscriber has a rack (such a group places nothing, as in
 /// Kafka). Groups share no topic and quotas are per topic, so the order of the groups does not
 /// matter.
-fn assign_with_rack_matching<'t>(states: &mut [TopicAssignmentState<'t>], out: &mut Out<'t>) {
+fn assign_with_rack_matching<'t>(states: &mut [TopicAssignmentState<'t>], out: &mut Out) {
     let mut groups: Vec<(Vec<usize>, usize, Vec<usize>)> = Vec::new();
     for (index, state) in states.iter().enumerate() {
         let key: Vec<usize> = state.consumers.iter().map(|(m, _)| *m).collect();
@@ -216,7 +219,7 @@ fn assign_co_partitioned_with_rack_matching<'t>(
     states: &mut [TopicAssignmentState<'t>],
     partitions: i32,
     topics: &[usize],
-    out: &mut Out<'t>,
+    out: &mut Out,
 ) {
     // The topics of a group have the same subscribers in the same order.
     let mut remaining: Vec<usize> = (0..states[topics[0]].consumers.len()).collect();

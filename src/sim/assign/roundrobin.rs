@@ -3,10 +3,9 @@
 //! subscribe to the partition's topic. No rack awareness.
 
 use super::{
-    collect_assignment, sorted_member_indices, subscribed_topics, AssignError, ClusterMetadata,
-    GroupAssignment, GroupSubscription,
+    collect_assignment, sorted_member_indices, subscribed_topics, subscription_matrix, AssignError,
+    ClusterMetadata, GroupAssignment, GroupSubscription, TopicPartition,
 };
-use std::collections::HashMap;
 
 pub fn assign(
     cluster: &ClusterMetadata,
@@ -14,20 +13,8 @@ pub fn assign(
 ) -> Result<GroupAssignment, AssignError> {
     let members = sorted_member_indices(group);
     let topics = subscribed_topics(cluster, group);
-    let position: HashMap<&str, usize> = topics
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _, _))| (name.as_str(), i))
-        .collect();
-    // `subscribes[k * topics + t]`: the k-th member in sort order subscribes to topic t.
-    let mut subscribes = vec![false; members.len() * topics.len()];
-    for (k, &m) in members.iter().enumerate() {
-        for topic in &group.members[m].topics {
-            if let Some(&t) = position.get(topic.as_str()) {
-                subscribes[k * topics.len() + t] = true;
-            }
-        }
-    }
+    let width = topics.len();
+    let subscribes = subscription_matrix(group, &topics);
 
     // Kafka's `CircularIterator`: after each partition the cursor moves past the receiver, and it
     // skips non-subscribers; every topic here has at least one subscriber.
@@ -35,10 +22,10 @@ pub fn assign(
     let mut cursor = 0;
     for (t, (topic, partitions, _)) in topics.iter().enumerate() {
         for partition in 0..*partitions {
-            while !subscribes[cursor * topics.len() + t] {
+            while !subscribes[members[cursor] * width + t] {
                 cursor = (cursor + 1) % members.len();
             }
-            assignment[members[cursor]].push((topic.as_str(), partition));
+            assignment[members[cursor]].push(TopicPartition::new(topic, partition));
             cursor = (cursor + 1) % members.len();
         }
     }

@@ -105,7 +105,7 @@ impl KafkaConsumer {
                 RebalanceProtocol::Cooperative => {
                     let unsubscribed: Vec<TopicPartition> = owned
                         .into_iter()
-                        .filter(|tp| !self.topics.contains(&tp.topic))
+                        .filter(|tp| !self.topics.iter().any(|t| *t == tp.topic))
                         .collect();
                     if !unsubscribed.is_empty() {
                         let keep: BTreeSet<_> = self
@@ -202,7 +202,10 @@ impl KafkaConsumer {
             self.coordinator.assignment_snapshot = None;
         }
         let assigned: BTreeSet<TopicPartition> = assignment.into_iter().collect();
-        if assigned.iter().any(|tp| !self.topics.contains(&tp.topic)) {
+        if assigned
+            .iter()
+            .any(|tp| !self.topics.iter().any(|t| *t == tp.topic))
+        {
             self.request_rejoin(JoinReason::AssignmentMismatch);
             return;
         }

@@ -11,9 +11,7 @@ use crate::sim::trace::TraceEvent;
 
 impl World {
     fn consumer_index(&self, handle: &str) -> Result<usize, ActionError> {
-        self.consumers
-            .iter()
-            .position(|c| c.handle == handle)
+        self.consumer_slot(handle)
             .ok_or_else(|| ActionError::UnknownConsumer {
                 handle: handle.to_string(),
                 known: self.consumers.iter().map(|c| c.handle.clone()).collect(),

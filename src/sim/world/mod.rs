@@ -10,6 +10,7 @@ use super::broker::classic::GroupCoordinator;
 use super::broker::Broker;
 use super::client::KafkaConsumer;
 use super::config::BrokerConfig;
+use super::fast_hash::FastMap;
 use super::protocol::Message;
 use super::rng::SimRng;
 use super::scenario::{Scenario, ScenarioError};
@@ -37,8 +38,9 @@ enum Event {
 pub struct World {
     now: Millis,
     queue: EventQueue<Event>,
-    /// The live timers, by actor and key, with where each sits in the queue.
-    timers: BTreeMap<(Endpoint, TimerKey), Slot>,
+    /// The live timers, by actor and key, with where each sits in the queue (looked up only,
+    /// never iterated: a hash map keeps the run deterministic).
+    timers: FastMap<(Endpoint, TimerKey), Slot>,
     rng: SimRng,
     latency_ms: Millis,
     duration_ms: Millis,
@@ -57,7 +59,7 @@ impl World {
         let mut world = World {
             now: 0,
             queue: EventQueue::default(),
-            timers: BTreeMap::new(),
+            timers: FastMap::default(),
             rng: SimRng::new(scenario.seed),
             latency_ms: scenario.network_latency_ms,
             duration_ms: scenario.duration_ms,
@@ -247,10 +249,24 @@ impl World {
                 handle,
                 incarnation,
             } => self
-                .consumers
-                .iter()
-                .any(|c| &c.handle == handle && c.incarnation == *incarnation && c.is_running()),
+                .consumer_at(handle)
+                .is_some_and(|c| c.incarnation == *incarnation && c.is_running()),
         }
+    }
+
+    /// The consumer with this handle. Handles are `c1`, `c2`, … in the order consumers were added,
+    /// and a restart keeps its place, so the handle names the place.
+    fn consumer_slot(&self, handle: &str) -> Option<usize> {
+        let place = handle
+            .strip_prefix('c')
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| n.checked_sub(1))
+            .filter(|&i| self.consumers.get(i).is_some_and(|c| c.handle == handle));
+        place.or_else(|| self.consumers.iter().position(|c| c.handle == handle))
+    }
+
+    fn consumer_at(&self, handle: &str) -> Option<&KafkaConsumer> {
+        self.consumer_slot(handle).map(|i| &self.consumers[i])
     }
 
     /// One step of the actor at `at`, then what it produced is routed.
@@ -262,9 +278,9 @@ impl World {
                 incarnation,
             } => {
                 let found = self
-                    .consumers
-                    .iter_mut()
-                    .find(|c| &c.handle == handle && c.incarnation == *incarnation);
+                    .consumer_slot(handle)
+                    .map(|i| &mut self.consumers[i])
+                    .filter(|c| c.incarnation == *incarnation);
                 match found {
                     Some(consumer) => consumer,
                     None => return,

@@ -12,7 +12,7 @@ mod range;
 mod uniform;
 
 use super::java_hash::{string_hash, JavaHash, JavaHashTable, DEFAULT_CAPACITY};
-use super::{AssignError, GroupAssignment, TopicPartition};
+use super::{AssignError, GroupAssignment, TopicName, TopicPartition};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
@@ -154,55 +154,177 @@ pub fn assign(
     assignor: ServerAssignorName,
     spec: &ServerGroupSpec,
 ) -> Result<GroupAssignment, AssignError> {
-    let group = Group::new(spec);
-    let owners = match assignor {
-        ServerAssignorName::Uniform => uniform::assign(&group)?,
-        ServerAssignorName::Range => range::assign(&group)?,
-    };
-    Ok(group.to_group_assignment(&owners))
+    compute(assignor, spec).map(|a| a.to_group_assignment(spec))
 }
 
-/// The spec, numbered: members in `HashMap` order, topics by index into `spec.topics`.
-struct Group<'a> {
-    spec: &'a ServerGroupSpec,
-    /// Members in the coordinator's `HashMap` order; "member index" means a position here.
-    members: Vec<&'a ServerMember>,
+/// Runs a server-side assignor and keeps its answer as it computed it (as Kafka's assignors answer
+/// with a `Map<Uuid, Set<Integer>>` per member): [`ServerAssignment::to_group_assignment`] turns
+/// it into sorted partition lists.
+pub fn compute(
+    assignor: ServerAssignorName,
+    spec: &ServerGroupSpec,
+) -> Result<ServerAssignment, AssignError> {
+    compute_planned(assignor, spec, &GroupPlan::new(spec))
+}
+
+/// [`compute`] over a plan made beforehand, as Kafka's coordinator builds its `GroupSpecImpl`
+/// (members map, resolved subscriptions, subscription type, current assignments) before the
+/// assignor runs: benchmarks time this call alone.
+pub fn compute_planned(
+    assignor: ServerAssignorName,
+    spec: &ServerGroupSpec,
+    plan: &GroupPlan,
+) -> Result<ServerAssignment, AssignError> {
+    let group = Group::new(spec, plan);
+    match assignor {
+        ServerAssignorName::Uniform => {
+            let owners = uniform::assign(&group)?;
+            let mut result = ServerAssignment::default();
+            for (m, partitions) in owners.iter().enumerate() {
+                result.push(plan.member_index[m], partitions);
+            }
+            Ok(result)
+        }
+        ServerAssignorName::Range => range::assign(&group),
+    }
+}
+
+/// A server-side assignor's answer: each member's partitions as (topic index into the spec's
+/// topics, partition), one block per member, in one vector.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerAssignment {
+    /// Each block's member (index into the spec's members).
+    pub members: Vec<usize>,
+    /// Where each block ends in `partitions`.
+    pub ends: Vec<usize>,
+    pub partitions: Vec<(usize, i32)>,
+}
+
+impl ServerAssignment {
+    /// Adds the member's block.
+    fn push(&mut self, member: usize, partitions: &[(usize, i32)]) {
+        self.partitions.extend_from_slice(partitions);
+        self.members.push(member);
+        self.ends.push(self.partitions.len());
+    }
+
+    /// The partitions of the `block`-th member listed.
+    pub fn block(&self, block: usize) -> &[(usize, i32)] {
+        let start = if block == 0 { 0 } else { self.ends[block - 1] };
+        &self.partitions[start..self.ends[block]]
+    }
+
+    /// Member id → its partitions sorted by topic name then number.
+    pub fn to_group_assignment(&self, spec: &ServerGroupSpec) -> GroupAssignment {
+        let topics = &spec.topics;
+        let names: Vec<TopicName> = topics.iter().map(|t| TopicName::from(&t.name)).collect();
+        // Lists sort by topic name, then partition: rank the topics by name once.
+        let mut by_name: Vec<usize> = (0..topics.len()).collect();
+        by_name.sort_by(|&a, &b| topics[a].name.cmp(&topics[b].name));
+        let mut rank = vec![0; topics.len()];
+        for (r, &t) in by_name.iter().enumerate() {
+            rank[t] = r;
+        }
+        let mut keys: Vec<(usize, i32)> = Vec::new();
+        self.members
+            .iter()
+            .enumerate()
+            .map(|(block, &member)| {
+                let partitions = self.block(block);
+                keys.clear();
+                keys.extend(partitions.iter().map(|&(t, p)| (rank[t], p)));
+                keys.sort_unstable();
+                let list = keys
+                    .iter()
+                    .map(|&(r, p)| TopicPartition::new(&names[by_name[r]], p))
+                    .collect();
+                (spec.members[member].member_id.clone(), list)
+            })
+            .collect()
+    }
+}
+
+/// The spec, numbered once (the counterpart of Kafka's `GroupSpecImpl`): members in `HashMap`
+/// order, topics by index into `spec.topics`, each member's current assignment in Java order.
+pub struct GroupPlan {
+    /// Where each member, in the coordinator's `HashMap` order, is in `spec.members`.
+    member_index: Vec<usize>,
     /// Each member's subscribed topics that resolve in the image, in `TopicIds` iteration order.
     subscribed: Vec<Vec<usize>>,
     /// Size of each member's set of subscribed names (resolvable or not).
     subscribed_name_count: Vec<usize>,
-    topic_by_id: HashMap<TopicId, usize>,
     homogeneous: bool,
+    /// Each member's current assignment in Java iteration order.
+    current: Vec<CurrentAssignment>,
+}
+
+/// The spec and its plan, with members in map order: what the assignors read.
+struct Group<'a> {
+    spec: &'a ServerGroupSpec,
+    /// Members in the coordinator's `HashMap` order; "member index" means a position here.
+    members: Vec<&'a ServerMember>,
+    /// Where each of them is in `spec.members`.
+    member_index: &'a [usize],
+    subscribed: &'a [Vec<usize>],
+    subscribed_name_count: &'a [usize],
+    homogeneous: bool,
+    current: &'a [CurrentAssignment],
+}
+
+impl<'a> Group<'a> {
+    fn new(spec: &'a ServerGroupSpec, plan: &'a GroupPlan) -> Self {
+        Group {
+            spec,
+            members: plan
+                .member_index
+                .iter()
+                .map(|&i| &spec.members[i])
+                .collect(),
+            member_index: &plan.member_index,
+            subscribed: &plan.subscribed,
+            subscribed_name_count: &plan.subscribed_name_count,
+            homogeneous: plan.homogeneous,
+            current: &plan.current,
+        }
+    }
+
+    fn member_count(&self) -> usize {
+        self.members.len()
+    }
 }
 
 /// Partitions assigned to each member (member index), as (topic index, partition).
 type Owners = Vec<Vec<(usize, i32)>>;
 
-/// A member's current assignment in Java iteration order: its topics, each with its partitions.
+/// A member's current assignment in Java iteration order: its topics, each with its partitions
+/// (each partition once, as in a `Set`).
 struct CurrentAssignment {
-    /// Topic id and the range of `partitions` holding its partitions.
-    topics: Vec<(TopicId, usize, usize)>,
+    /// Topic id, its index in the image (`None`: deleted) and the range of `partitions` holding
+    /// its partitions.
+    topics: Vec<(TopicId, Option<usize>, usize, usize)>,
     partitions: Vec<i32>,
 }
 
 impl CurrentAssignment {
-    fn iter(&self) -> impl Iterator<Item = (TopicId, &[i32])> {
+    /// Topic index (`None` for a deleted topic) and partitions, in Java iteration order.
+    fn iter(&self) -> impl Iterator<Item = (Option<usize>, &[i32])> {
         self.topics
             .iter()
-            .map(|&(id, start, end)| (id, &self.partitions[start..end]))
+            .map(|&(_, t, start, end)| (t, &self.partitions[start..end]))
     }
 }
 
-impl<'a> Group<'a> {
-    fn new(spec: &'a ServerGroupSpec) -> Self {
-        let members: Vec<&ServerMember> = member_map_order(spec);
+impl GroupPlan {
+    pub fn new(spec: &ServerGroupSpec) -> Self {
+        let member_index = member_map_order(spec);
+        let members: Vec<&ServerMember> = member_index.iter().map(|&i| &spec.members[i]).collect();
         let topic_by_name: HashMap<&str, usize> = spec
             .topics
             .iter()
             .enumerate()
             .map(|(i, t)| (t.name.as_str(), i))
             .collect();
-        let topic_by_id = spec
+        let topic_by_id: HashMap<TopicId, usize> = spec
             .topics
             .iter()
             .enumerate()
@@ -227,56 +349,36 @@ impl<'a> Group<'a> {
             );
         }
         let homogeneous = is_homogeneous(&members);
-        Self {
-            spec,
-            members,
-            subscribed,
-            subscribed_name_count,
-            topic_by_id,
-            homogeneous,
-        }
-    }
-
-    fn member_count(&self) -> usize {
-        self.members.len()
-    }
-
-    /// Each member's current assignment in Java iteration order. Only the homogeneous uniform
-    /// builder depends on that order, so only it pays for the emulation.
-    fn current_assignments(&self) -> Vec<CurrentAssignment> {
         let mut topics = JavaHashTable::new();
         let mut partitions = JavaHashTable::new();
-        self.members
+        let current = members
             .iter()
             .map(|m| {
-                current_assignment_order(
+                let mut current = current_assignment_order(
                     &m.assignment,
-                    self.spec.assignment_fill,
+                    spec.assignment_fill,
                     &mut topics,
                     &mut partitions,
-                )
+                );
+                for (id, index, _, _) in &mut current.topics {
+                    *index = topic_by_id.get(id).copied();
+                }
+                current
             })
-            .collect()
-    }
-
-    fn to_group_assignment(&self, owners: &Owners) -> GroupAssignment {
-        self.members
-            .iter()
-            .zip(owners)
-            .map(|(member, partitions)| {
-                let mut list: Vec<TopicPartition> = partitions
-                    .iter()
-                    .map(|&(t, p)| TopicPartition::new(self.spec.topics[t].name.as_str(), p))
-                    .collect();
-                list.sort_unstable();
-                (member.member_id.clone(), list)
-            })
-            .collect()
+            .collect();
+        Self {
+            member_index,
+            subscribed,
+            subscribed_name_count,
+            homogeneous,
+            current,
+        }
     }
 }
 
-/// Members in the iteration order of the coordinator's `HashMap<String, …>`.
-fn member_map_order(spec: &ServerGroupSpec) -> Vec<&ServerMember> {
+/// Members (indices into `spec.members`) in the iteration order of the coordinator's
+/// `HashMap<String, …>`.
+fn member_map_order(spec: &ServerGroupSpec) -> Vec<usize> {
     let mut table = JavaHashTable::new();
     for (i, member) in spec.members.iter().enumerate() {
         table.insert(
@@ -284,7 +386,7 @@ fn member_map_order(spec: &ServerGroupSpec) -> Vec<&ServerMember> {
             (member.member_id.as_str(), i),
         );
     }
-    table.iter().map(|&(_, i)| &spec.members[i]).collect()
+    table.iter().map(|&(_, i)| i).collect()
 }
 
 /// `HOMOGENEOUS` iff every subscribed topic name is subscribed by every member.
@@ -342,7 +444,7 @@ fn current_assignment_order(
         }
         let start = out.partitions.len();
         out.partitions.extend(partitions.iter().copied());
-        out.topics.push((topic, start, out.partitions.len()));
+        out.topics.push((topic, None, start, out.partitions.len()));
     }
     out
 }

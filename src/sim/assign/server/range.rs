@@ -2,14 +2,12 @@
 //! first (by instance id), then by member id, take contiguous blocks of each topic they subscribe
 //! to; the first `P % n` subscribers of a topic get one partition more.
 
-use super::{Group, Owners};
+use super::{Group, ServerAssignment};
 use crate::sim::assign::java_hash::compare_strings;
 use crate::sim::assign::AssignError;
-use std::cmp::Ordering;
 
-pub(super) fn assign(group: &Group) -> Result<Owners, AssignError> {
+pub(super) fn assign(group: &Group) -> Result<ServerAssignment, AssignError> {
     let topics = group.spec.topics.len();
-    let mut owners: Owners = vec![Vec::new(); group.member_count()];
     let sorted = sorted_members(group);
 
     // Homogeneous or not, each topic is split among its subscribers (all members when homogeneous).
@@ -19,6 +17,17 @@ pub(super) fn assign(group: &Group) -> Result<Owners, AssignError> {
             subscriber_count[t] += 1;
         }
     }
+    // Each member's block, in sorted order, in one vector sized up front.
+    let total: usize = sorted
+        .iter()
+        .flat_map(|&m| &group.subscribed[m])
+        .map(|&t| group.spec.topics[t].partitions.max(0) as usize / subscriber_count[t] + 1)
+        .sum();
+    let mut result = ServerAssignment {
+        members: Vec::with_capacity(sorted.len()),
+        ends: Vec::with_capacity(sorted.len()),
+        partitions: Vec::with_capacity(total),
+    };
     let mut next_range = vec![0i32; topics];
     let mut extra: Vec<i32> = (0..topics)
         .map(|t| match subscriber_count[t] {
@@ -37,24 +46,41 @@ pub(super) fn assign(group: &Group) -> Result<Owners, AssignError> {
             let start = next_range[t];
             let end = (start + quota).min(partitions);
             next_range[t] = end;
-            owners[m].extend((start..end).map(|p| (t, p)));
+            result.partitions.extend((start..end).map(|p| (t, p)));
         }
+        result.members.push(group.member_index[m]);
+        result.ends.push(result.partitions.len());
     }
-    Ok(owners)
+    Ok(result)
 }
 
 /// Static members first by instance id, then dynamic ones by member id; a stable sort of the
 /// members in map order, like Kafka's `List.sort`.
 fn sorted_members(group: &Group) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..group.member_count()).collect();
-    order.sort_by(|&a, &b| {
-        let (ma, mb) = (group.members[a], group.members[b]);
-        match (&ma.instance_id, &mb.instance_id) {
-            (Some(ia), Some(ib)) => compare_strings(ia, ib),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => compare_strings(&ma.member_id, &mb.member_id),
+    let key = |m: usize| -> (bool, &str) {
+        let member = group.members[m];
+        match &member.instance_id {
+            Some(instance) => (false, instance.as_str()),
+            None => (true, member.member_id.as_str()),
         }
+    };
+    // The first eight bytes as a number order ASCII text as Java does; equal prefixes compare in full.
+    let ascii = (0..group.member_count()).all(|m| key(m).1.is_ascii());
+    let mut order: Vec<(bool, u64, usize)> = (0..group.member_count())
+        .map(|m| {
+            let (dynamic, text) = key(m);
+            let mut prefix = [0u8; 8];
+            if ascii {
+                let n = text.len().min(8);
+                prefix[..n].copy_from_slice(&text.as_bytes()[..n]);
+            }
+            (dynamic, u64::from_be_bytes(prefix), m)
+        })
+        .collect();
+    order.sort_by(|&(da, pa, a), &(db, pb, b)| {
+        da.cmp(&db)
+            .then(pa.cmp(&pb))
+            .then_with(|| compare_strings(key(a).1, key(b).1))
     });
-    order
+    order.into_iter().map(|(_, _, m)| m).collect()
 }

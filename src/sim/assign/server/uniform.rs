@@ -10,7 +10,6 @@ use super::{CurrentAssignment, Group, Owners};
 use crate::sim::assign::java_hash::{JavaHash, JavaHashTable};
 use crate::sim::assign::AssignError;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 
 pub(super) fn assign(group: &Group) -> Result<Owners, AssignError> {
     let empty: Owners = vec![Vec::new(); group.member_count()];
@@ -30,7 +29,7 @@ fn unassigned_left_error() -> AssignError {
 
 struct Homogeneous<'g, 'a> {
     group: &'g Group<'a>,
-    current: Vec<CurrentAssignment>,
+    current: &'g [CurrentAssignment],
     /// `subscribedTopicIds`: the first member's topics copied into a `HashSet<Uuid>`, in its order.
     topics: Vec<usize>,
     owners: Owners,
@@ -47,7 +46,7 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
         }
         Self {
             group,
-            current: group.current_assignments(),
+            current: group.current,
             topics: ids.iter().copied().collect(),
             owners,
             unassigned: Vec::new(),
@@ -61,24 +60,28 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
         }
         let spec = self.group.spec;
         // `groupSpec.isPartitionAssigned`: in anybody's current assignment.
-        let assigned: HashSet<(usize, i32)> = self
-            .current
-            .iter()
-            .flat_map(CurrentAssignment::iter)
-            .filter_map(|(id, partitions)| {
-                let t = *self.group.topic_by_id.get(&id)?;
-                Some(partitions.iter().map(move |&p| (t, p)))
-            })
-            .flatten()
-            .collect();
+        let mut assigned: Vec<Vec<bool>> = vec![Vec::new(); spec.topics.len()];
+        for &t in &self.topics {
+            assigned[t] = vec![false; spec.topics[t].partitions.max(0) as usize];
+        }
+        for current in self.current {
+            for (t, partitions) in current.iter() {
+                let Some(flags) = t.map(|t| &mut assigned[t]) else {
+                    continue;
+                };
+                for &p in partitions {
+                    if let Some(flag) = usize::try_from(p).ok().and_then(|p| flags.get_mut(p)) {
+                        *flag = true;
+                    }
+                }
+            }
+        }
         let mut total = 0usize;
         for &t in &self.topics {
             let count = spec.topics[t].partitions;
-            self.unassigned.extend(
-                (0..count)
-                    .filter(|&p| !assigned.contains(&(t, p)))
-                    .map(|p| (t, p)),
-            );
+            let flags = &assigned[t];
+            self.unassigned
+                .extend((0..count).filter(|&p| !flags[p as usize]).map(|p| (t, p)));
             total += count as usize;
         }
         let members = self.group.member_count();
@@ -99,8 +102,8 @@ impl<'g, 'a> Homogeneous<'g, 'a> {
                 quota += 1;
                 has_extra = true;
             }
-            for (id, partitions) in current.iter() {
-                let Some(&t) = group.topic_by_id.get(&id) else {
+            for (t, partitions) in current.iter() {
+                let Some(t) = t else {
                     continue; // A deleted topic: dropped.
                 };
                 if !self.topics.contains(&t) {
@@ -160,29 +163,32 @@ struct Heterogeneous<'g, 'a> {
     group: &'g Group<'a>,
     /// Subscribed topics (indices into the image), ascending.
     topics: Vec<usize>,
-    /// `topicSubscribers`: member indices, ascending.
-    subscribers: HashMap<usize, Vec<usize>>,
+    /// `topicSubscribers`, by topic index: member indices, ascending (empty: nobody).
+    subscribers: Vec<Vec<usize>>,
     /// `memberTargetAssignmentSizes`.
     sizes: Vec<i32>,
-    /// `targetAssignmentPartitionOwners`: member index or -1, per topic.
-    partition_owners: HashMap<usize, Vec<i32>>,
+    /// `targetAssignmentPartitionOwners`, by topic index: member index or -1, per partition
+    /// (empty for a topic nobody subscribes to).
+    partition_owners: Vec<Vec<i32>>,
     owners: Owners,
 }
 
 impl<'g, 'a> Heterogeneous<'g, 'a> {
     fn new(group: &'g Group<'a>, owners: Owners) -> Self {
-        let mut subscribers: HashMap<usize, Vec<usize>> = HashMap::new();
+        let topic_count = group.spec.topics.len();
+        let mut subscribers: Vec<Vec<usize>> = vec![Vec::new(); topic_count];
         for (member, topics) in group.subscribed.iter().enumerate() {
             for &t in topics {
-                subscribers.entry(t).or_default().push(member);
+                subscribers[t].push(member);
             }
         }
-        let mut topics: Vec<usize> = subscribers.keys().copied().collect();
-        topics.sort_unstable();
-        let partition_owners = topics
-            .iter()
-            .map(|&t| (t, vec![-1; group.spec.topics[t].partitions as usize]))
+        let topics: Vec<usize> = (0..topic_count)
+            .filter(|&t| !subscribers[t].is_empty())
             .collect();
+        let mut partition_owners = vec![Vec::new(); topic_count];
+        for &t in &topics {
+            partition_owners[t] = vec![-1; group.spec.topics[t].partitions.max(0) as usize];
+        }
         Self {
             group,
             topics,
@@ -202,7 +208,7 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
         self.assign_remaining_partitions(unassigned);
         self.balance();
         let mut owners = self.owners;
-        for (&t, partition_owners) in &self.partition_owners {
+        for (t, partition_owners) in self.partition_owners.iter().enumerate() {
             for (p, &member) in partition_owners.iter().enumerate() {
                 if member >= 0 {
                     owners[member as usize].push((t, p as i32));
@@ -213,32 +219,34 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
     }
 
     /// Members keep every current partition of a topic they still subscribe to. Nothing here
-    /// depends on the order of the current assignment, so the member's list is read as it is (a
-    /// partition listed twice by one member counts once, as in its `Set`).
+    /// depends on the order of the current assignment (a partition listed twice by one member
+    /// counts once, as in its `Set`).
     fn maybe_revoke_partitions(&mut self) -> Result<(), AssignError> {
         let group = self.group;
-        for (member, m) in group.members.iter().enumerate() {
-            for &(id, p) in &m.assignment {
-                let Some(&t) = group.topic_by_id.get(&id) else {
+        for (member, current) in group.current.iter().enumerate() {
+            for (t, partitions) in current.iter() {
+                let Some(t) = t else {
                     continue;
                 };
                 if !group.subscribed[member].contains(&t) {
                     continue;
                 }
-                let owners = self
-                    .partition_owners
-                    .get_mut(&t)
-                    .expect("a subscribed topic");
-                // Kafka indexes an array sized by the partition count here.
-                let slot = owners.get_mut(p as usize).ok_or_else(|| {
-                    AssignError(
-                        "ArrayIndexOutOfBoundsException: a current partition is outside its topic"
-                            .into(),
-                    )
-                })?;
-                if *slot != member as i32 {
-                    *slot = member as i32;
-                    self.sizes[member] += 1;
+                let owners = &mut self.partition_owners[t];
+                for &p in partitions {
+                    // Kafka indexes an array sized by the partition count here.
+                    let slot = usize::try_from(p)
+                        .ok()
+                        .and_then(|p| owners.get_mut(p))
+                        .ok_or_else(|| {
+                            AssignError(
+                                "ArrayIndexOutOfBoundsException: a current partition is outside its topic"
+                                    .into(),
+                            )
+                        })?;
+                    if *slot != member as i32 {
+                        *slot = member as i32;
+                        self.sizes[member] += 1;
+                    }
                 }
             }
         }
@@ -249,7 +257,7 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
         self.topics
             .iter()
             .map(|&t| {
-                let owners = &self.partition_owners[&t];
+                let owners = &self.partition_owners[t];
                 let free = (0..owners.len() as i32)
                     .filter(|&p| owners[p as usize] == -1)
                     .collect();
@@ -263,7 +271,7 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
     fn sort_topics(&self, topics: &mut [usize]) {
         let spec = self.group.spec;
         let key = |t: usize| {
-            let subscribers = self.subscribers[&t].len();
+            let subscribers = self.subscribers[t].len();
             (
                 f64::from(spec.topics[t].partitions) / subscribers as f64,
                 subscribers,
@@ -285,7 +293,7 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
         self.sort_topics(&mut order);
         let mut balancer = Balancer::default();
         for t in order {
-            balancer.initialize(&self.subscribers[&t], &self.sizes);
+            balancer.initialize(&self.subscribers[t], &self.sizes);
             let free = &unassigned.iter().find(|(u, _)| *u == t).expect("listed").1;
             for &p in free {
                 let member = balancer.next_least_loaded_member(&self.sizes);
@@ -295,10 +303,7 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
     }
 
     fn assign_partition(&mut self, topic: usize, partition: i32, member: usize) {
-        let owners = self
-            .partition_owners
-            .get_mut(&topic)
-            .expect("a subscribed topic");
+        let owners = &mut self.partition_owners[topic];
         let old = owners[partition as usize];
         if old != -1 {
             self.sizes[old as usize] -= 1;
@@ -314,7 +319,7 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
             .topics
             .iter()
             .copied()
-            .filter(|t| self.subscribers[t].len() >= 2)
+            .filter(|&t| self.subscribers[t].len() >= 2)
             .collect();
         if topics.is_empty() {
             return;
@@ -338,17 +343,27 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
     /// Moves partitions of one topic from its most to its least loaded subscribers: each time the
     /// highest partition of the first most-loaded member that still has one.
     fn balance_topic(&mut self, topic: usize, balancer: &mut Balancer) -> usize {
-        if balancer.initialize(&self.subscribers[&topic], &self.sizes) <= 1 {
+        if balancer.initialize(&self.subscribers[topic], &self.sizes) <= 1 {
             return 0;
         }
-        let owners = self.partition_owners[&topic].clone();
-        let mut partitions: Vec<i32> = (0..owners.len() as i32).collect();
-        partitions.sort_by_key(|&p| (owners[p as usize], p));
-        let mut start: HashMap<i32, usize> = HashMap::new();
-        let mut end: HashMap<i32, usize> = HashMap::new();
-        for (i, &p) in partitions.iter().enumerate() {
-            start.entry(owners[p as usize]).or_insert(i);
-            end.insert(owners[p as usize], i + 1);
+        // Partitions grouped by owner (ascending), each group ascending: `start[owner + 1]..end[owner + 1]`.
+        let owners = &self.partition_owners[topic];
+        let mut start = vec![0usize; self.sizes.len() + 1];
+        for &owner in owners {
+            start[(owner + 1) as usize] += 1;
+        }
+        let mut sum = 0;
+        for slot in &mut start {
+            let count = *slot;
+            *slot = sum;
+            sum += count;
+        }
+        let mut end = start.clone();
+        let mut partitions = vec![0i32; owners.len()];
+        for (p, &owner) in owners.iter().enumerate() {
+            let slot = &mut end[(owner + 1) as usize];
+            partitions[*slot] = p as i32;
+            *slot += 1;
         }
 
         let mut moved = 0;
@@ -357,18 +372,16 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
                 let Some(member) = balancer.next_most_loaded_member(&self.sizes) else {
                     break None;
                 };
-                let key = member as i32;
-                match end.get(&key) {
-                    Some(&e) if e > start[&key] => break Some(member),
-                    _ => balancer.exclude_most_loaded_member(),
+                if end[member + 1] > start[member + 1] {
+                    break Some(member);
                 }
+                balancer.exclude_most_loaded_member();
             };
             let Some(most_loaded) = most_loaded else {
                 break;
             };
-            let slot = end.get_mut(&(most_loaded as i32)).expect("has partitions");
-            *slot -= 1;
-            let partition = partitions[*slot];
+            end[most_loaded + 1] -= 1;
+            let partition = partitions[end[most_loaded + 1]];
             let least_loaded = balancer.next_least_loaded_member(&self.sizes);
             if balancer.is_balanced() {
                 break;

@@ -48,7 +48,9 @@ pub(super) fn build(
         max_quota: total.div_ceil(members),
         expected_over_min: total % members,
         current_over_min: 0,
-        assignment: vec![Vec::new(); members],
+        assignment: (0..members)
+            .map(|_| Vec::with_capacity(total.div_ceil(members)))
+            .collect(),
         transferring: vec![false; total],
     };
     let kept = builder.assign_owned_partitions(owned);

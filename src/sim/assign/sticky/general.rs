@@ -16,6 +16,10 @@ use std::collections::BTreeSet;
 
 struct Builder<'c, 'a> {
     ctx: &'c Context<'a>,
+    /// Each member's subscribed existing topics (topic indices, ascending).
+    member_topics: Vec<Vec<u32>>,
+    /// Java `TopicPartition.hashCode` of each partition index.
+    partition_hash: Vec<i32>,
     topic_count: usize,
     /// `topic2AllPotentialConsumers`, members in `HashMap` order.
     topic_subscribers: Vec<Vec<u32>>,
@@ -51,6 +55,8 @@ pub(super) fn build(
     let topics = ctx.topics.len();
     let mut builder = Builder {
         ctx,
+        member_topics: ctx.member_topics(),
+        partition_hash: ctx.partition_hashes(),
         topic_count: topics,
         topic_subscribers: vec![Vec::new(); topics],
         subscribes: vec![false; members * topics],
@@ -68,7 +74,7 @@ pub(super) fn build(
     };
     for m in 0..members {
         builder.by_rank[ctx.rank[m] as usize] = m as u32;
-        for &t in &ctx.member_topics[m] {
+        for &t in &builder.member_topics[m] {
             builder.topic_subscribers[t as usize].push(m as u32);
             builder.subscribes[m * topics + t as usize] = true;
             builder.max_size[m] += ctx.topics[t as usize].partitions;
@@ -271,7 +277,7 @@ impl Builder<'_, '_> {
             if count == self.max_size[m] {
                 continue;
             }
-            if self.ctx.member_topics[m]
+            if self.member_topics[m]
                 .iter()
                 .any(|&t| count + 1 < self.topic_max[t as usize])
             {
@@ -353,7 +359,7 @@ impl Builder<'_, '_> {
         self.sorted.remove(&self.sort_key(old));
         self.sorted.remove(&self.sort_key(new));
         let topic = self.topic_of(partition) as u32;
-        let hash = self.ctx.partition_hash[partition as usize];
+        let hash = self.partition_hash[partition as usize];
         self.movements
             .move_partition(partition, topic, hash, old, new);
         self.take(partition, old);

@@ -14,10 +14,12 @@ mod general;
 mod movements;
 mod rack;
 
-use super::java_hash::{compare_strings, hash_map_order, string_hash, topic_partition_hash};
+use super::java_hash::{
+    hash_map_order, sort_by_java_string, string_hash, topic_partition_hash, JavaHashTable,
+};
 use super::{
     subscribed_topics, AssignError, ClusterMetadata, GroupAssignment, GroupSubscription,
-    Subscription, TopicPartition,
+    Subscription, TopicName, TopicPartition,
 };
 use rack::RackInfo;
 use std::collections::HashMap;
@@ -54,7 +56,7 @@ pub fn assign(
 
 /// A subscribed topic that exists (`partitionsPerTopic`), in name order.
 struct Topic {
-    name: String,
+    name: TopicName,
     partitions: u32,
     /// Index of its first partition in the global partition numbering.
     offset: u32,
@@ -81,10 +83,6 @@ struct Context<'a> {
     topics: Vec<Topic>,
     /// Topic of each partition index.
     topic_of: Vec<u32>,
-    /// Java `TopicPartition.hashCode` of each partition index.
-    partition_hash: Vec<i32>,
-    /// Each member's subscribed existing topics (topic indices, ascending).
-    member_topics: Vec<Vec<u32>>,
     /// What each member claims (`memberData`: user data or owned partitions, and generation).
     member_data: Vec<MemberData>,
     /// `Subscription.generationId`, -1 when absent.
@@ -121,13 +119,8 @@ impl<'a> Context<'a> {
             offset += count as u32;
         }
         let mut topic_of = Vec::with_capacity(offset as usize);
-        let mut partition_hash = Vec::with_capacity(offset as usize);
         for (t, topic) in topics.iter().enumerate() {
-            let topic_hash = string_hash(&topic.name);
-            for p in 0..topic.partitions {
-                topic_of.push(t as u32);
-                partition_hash.push(topic_partition_hash(topic_hash, p as i32));
-            }
+            topic_of.extend(std::iter::repeat_n(t as u32, topic.partitions as usize));
         }
         let topic_index: HashMap<&str, u32> = topics
             .iter()
@@ -141,19 +134,6 @@ impl<'a> Context<'a> {
                 .then(|| topic.offset + tp.partition as u32)
         };
 
-        let member_topics = members
-            .iter()
-            .map(|m| {
-                let mut ts: Vec<u32> = m
-                    .topics
-                    .iter()
-                    .filter_map(|t| topic_index.get(t.as_str()).copied())
-                    .collect();
-                ts.sort_unstable();
-                ts.dedup();
-                ts
-            })
-            .collect();
         let owned_partitions: Vec<Vec<u32>> = members
             .iter()
             .map(|m| {
@@ -179,8 +159,6 @@ impl<'a> Context<'a> {
             rank,
             topics,
             topic_of,
-            partition_hash,
-            member_topics,
             member_data,
             subscription_generation,
             owned_partitions,
@@ -192,9 +170,43 @@ impl<'a> Context<'a> {
         self.topic_of.len()
     }
 
+    /// Java `TopicPartition.hashCode` of each partition index (the general path needs them).
+    fn partition_hashes(&self) -> Vec<i32> {
+        let mut hashes = Vec::with_capacity(self.partition_count());
+        for topic in &self.topics {
+            let topic_hash = string_hash(&topic.name);
+            hashes
+                .extend((0..topic.partitions).map(|p| topic_partition_hash(topic_hash, p as i32)));
+        }
+        hashes
+    }
+
+    /// Each member's subscribed existing topics (topic indices, ascending; the general path).
+    fn member_topics(&self) -> Vec<Vec<u32>> {
+        let topic_index: HashMap<&str, u32> = self
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(t, topic)| (topic.name.as_str(), t as u32))
+            .collect();
+        self.members
+            .iter()
+            .map(|m| {
+                let mut ts: Vec<u32> = m
+                    .topics
+                    .iter()
+                    .filter_map(|t| topic_index.get(t.as_str()).copied())
+                    .collect();
+                ts.sort_unstable();
+                ts.dedup();
+                ts
+            })
+            .collect()
+    }
+
     fn topic_partition(&self, partition: u32) -> TopicPartition {
         let topic = &self.topics[self.topic_of[partition as usize] as usize];
-        TopicPartition::new(topic.name.clone(), (partition - topic.offset) as i32)
+        TopicPartition::new(&topic.name, (partition - topic.offset) as i32)
     }
 
     /// `allSubscriptionsEqual`: decides the path and resolves the claims. Each claim is compared
@@ -208,15 +220,23 @@ impl<'a> Context<'a> {
         let mut flagged = vec![false; self.partition_count()];
         let mut last_claimant: Vec<Option<u32>> = vec![None; self.partition_count()];
 
+        // The last raw list compared: members mostly repeat it, and an equal list is an equal set.
+        let mut last_compared: Option<&[String]> = None;
         for (m, member) in self.members.iter().enumerate() {
-            let mut topics: Vec<&str> = member.topics.iter().map(String::as_str).collect();
-            topics.sort_unstable();
-            topics.dedup();
-            // Members with no topic before the first non-empty subscription are not compared.
-            match &first_topics {
-                None if !topics.is_empty() => first_topics = Some(topics),
-                Some(first) if *first != topics => all_subscriptions_equal = false,
-                _ => {}
+            if all_subscriptions_equal && last_compared != Some(&member.topics[..]) {
+                let mut topics: Vec<&str> = member.topics.iter().map(String::as_str).collect();
+                topics.sort_unstable();
+                topics.dedup();
+                // Members with no topic before the first non-empty subscription are not compared.
+                match &first_topics {
+                    None if !topics.is_empty() => {
+                        first_topics = Some(topics);
+                        last_compared = Some(&member.topics);
+                    }
+                    Some(first) if *first != topics => all_subscriptions_equal = false,
+                    Some(_) => last_compared = Some(&member.topics),
+                    None => {}
+                }
             }
 
             let data = &self.member_data[m];
@@ -287,16 +307,24 @@ impl<'a> Context<'a> {
         assignment: &[Vec<u32>],
         withheld: Option<&[bool]>,
     ) -> GroupAssignment {
-        self.members
-            .iter()
-            .zip(assignment)
+        // In member-id order, so that building the map finds its keys already sorted.
+        let mut by_rank: Vec<usize> = vec![0; self.members.len()];
+        for (m, &rank) in self.rank.iter().enumerate() {
+            by_rank[rank as usize] = m;
+        }
+        by_rank
+            .into_iter()
+            .map(|m| (self.members[m], &assignment[m]))
             .map(|(member, partitions)| {
-                let mut list: Vec<TopicPartition> = partitions
-                    .iter()
-                    .filter(|&&p| !withheld.is_some_and(|w| w[p as usize]))
-                    .map(|&p| self.topic_partition(p))
-                    .collect();
-                list.sort_unstable();
+                // Partition index order is (topic name, partition) order.
+                let mut indices: Vec<u32> = Vec::with_capacity(partitions.len());
+                indices.extend(
+                    partitions
+                        .iter()
+                        .filter(|&&p| !withheld.is_some_and(|w| w[p as usize])),
+                );
+                indices.sort_unstable();
+                let list = indices.iter().map(|&p| self.topic_partition(p)).collect();
                 (member.member_id.clone(), list)
             })
             .collect()
@@ -305,6 +333,15 @@ impl<'a> Context<'a> {
 
 /// The subscriptions in the iteration order of the leader's `HashMap<String, Subscription>`.
 fn members_in_hash_map_order(group: &GroupSubscription) -> Vec<&Subscription> {
+    let mut table = JavaHashTable::new();
+    let mut unique = true;
+    for (i, m) in group.members.iter().enumerate() {
+        unique &= table.insert(string_hash(&m.member_id), MemberKey(&m.member_id, i));
+    }
+    if unique {
+        return table.iter().map(|k| &group.members[k.1]).collect();
+    }
+    // A repeated member id (never in a real group): the map keeps its first place, the last value.
     let by_id: HashMap<&str, &Subscription> = group
         .members
         .iter()
@@ -316,9 +353,18 @@ fn members_in_hash_map_order(group: &GroupSubscription) -> Vec<&Subscription> {
         .collect()
 }
 
+/// A member id with the member's position: equal when the ids are, as the map's keys.
+struct MemberKey<'a>(&'a str, usize);
+
+impl PartialEq for MemberKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
 fn ranks_by_member_id(members: &[&Subscription]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| compare_strings(&members[a].member_id, &members[b].member_id));
+    sort_by_java_string(&mut order, |m| &members[m].member_id);
     let mut rank = vec![0; members.len()];
     for (position, m) in order.into_iter().enumerate() {
         rank[m] = position as u32;

@@ -49,13 +49,20 @@ pub fn consumers_by_lane(
 
 #[function_component(ConsumerRows)]
 pub fn consumer_rows(props: &ConsumerRowsProps) -> Html {
+    // Past a few rows the list scrolls in its own box, so metrics and lanes stay in view.
+    let many = props.consumers.len() > 8;
     html! {
-        <ul class="compare-controls" aria-label="Consumers in every lane">
+        <>
+        if many {
+            <p class="compare-controls-head">{ format!("{} consumers: each action applies to every lane (the list scrolls)", props.consumers.len()) }</p>
+        }
+        <ul class={classes!("compare-controls", many.then_some("many"))} aria-label="Consumers in every lane">
             { for props.consumers.iter().map(|(handle, states)| html! {
                 <ControlRow dispatch={props.dispatch.clone()} handle={handle.clone()} states={states.clone()}
                     notice={props.notice.as_ref().filter(|(h, _)| h == handle).map(|(_, t)| t.clone())} />
             }) }
         </ul>
+        </>
     }
 }
 

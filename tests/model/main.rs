@@ -16,4 +16,5 @@ mod invariant_exceptions;
 mod layers;
 mod random_actions;
 mod reference_traces;
+mod settings;
 mod world;

@@ -161,10 +161,9 @@ fn refused_actions_leave_the_world_unchanged() {
             session_ms: 45_000
         })
     );
-    assert_eq!(
-        bad_config.to_string(),
-        "heartbeat.interval.ms (45000) must be lower than session.timeout.ms (45000)"
-    );
+    assert!(bad_config.to_string().starts_with(
+        "heartbeat.interval.ms (45000) must be lower than session.timeout.ms (45000): "
+    ));
     assert_eq!(
         refused(
             &mut world,

@@ -10,7 +10,7 @@ use crate::sim::Action;
 use crate::ui::components::consumer::actions::{ConsumerActions, Reach};
 use crate::ui::components::consumer::labels::{partition_list, state_label};
 use crate::ui::components::palette::swatch_for;
-use crate::ui::state::{Dispatch, NoticeAt, PageAction};
+use crate::ui::state::{sentence, Dispatch, NoticeAt, PageAction};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -82,6 +82,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
             if let Some(why) = fatal_error(&c.state) {
                 <p class="fatal-error" role="status" aria-label="Fatal error">{ why }</p>
             }
+            { for c.config.warnings().iter().map(|w| html! { <p class="config-warning" role="note" aria-label="Ignored setting">{ sentence(&w.to_string()) }</p> }) }
             <div class="card-id">
                 <span class="member-id" title={c.member_id.clone()}>
                     { if c.member_id.is_empty() { "no member id".to_string() } else { format!("gen {} · {}", c.generation, short_member_id(&c.member_id, &c.client_id)) } }

@@ -168,6 +168,8 @@ impl World {
                 }
             }
             Action::AddTopic { name, partitions } => {
+                let partitions =
+                    admin::partitions_to_create(partitions, self.broker.config().num_partitions);
                 self.step_broker(|broker, out| broker.create_topic(name, partitions, out));
             }
             Action::DeleteTopic { name } => {

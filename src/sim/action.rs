@@ -38,7 +38,8 @@ pub enum Action {
     KillConsumer {
         consumer: String,
     },
-    /// The application stops calling `poll()` for `ms` (the heartbeat thread keeps running).
+    /// The application stops calling `poll()` for `ms`. The heartbeat thread keeps the session alive
+    /// only until `max.poll.interval.ms`: then a dynamic member leaves, a static one goes silent.
     StallConsumer {
         consumer: String,
         ms: Millis,

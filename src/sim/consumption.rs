@@ -238,7 +238,8 @@ pub struct RebalanceCost {
     pub partitions_taken: usize,
     /// Sum over partitions of the time nobody consumed them since the group was first Stable.
     pub unconsumed_partition_ms: Millis,
-    /// The longest stretch one of the group's consumers held partitions but consumed nothing.
+    /// The longest stretch one of the group's running consumers, once given partitions, consumed
+    /// nothing: stalled, or owning none (between an eager revocation and the next assignment).
     pub longest_pause_ms: Millis,
 }
 

@@ -106,7 +106,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 { stopped_line(c, props.now) }
                 { session_meter(c, props.now) }
             }
-            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} />
+            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} config={c.config.clone()} />
             if let Some(text) = &props.notice {
                 <p class="notice" role="alert">{ text }</p>
             }

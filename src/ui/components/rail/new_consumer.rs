@@ -142,7 +142,7 @@ pub fn add_consumer_form(props: &FormProps) -> Html {
                 { field("heartbeat.interval.ms", "group default", |f| &f.heartbeat_interval_ms, |f, v| f.heartbeat_interval_ms = v) }
                 { field("max.poll.interval.ms", "group default", |f| &f.max_poll_interval_ms, |f, v| f.max_poll_interval_ms = v) }
                 { field("processing time per poll (ms)", "50", |f| &f.processing_time_ms, |f, v| f.processing_time_ms = v) }
-                { field("poll timeout (ms), 0 = poll(0)", "100", |f| &f.poll_timeout_ms, |f, v| f.poll_timeout_ms = v) }
+                { field("poll timeout (ms), 0 = poll(Duration.ZERO)", "100", |f| &f.poll_timeout_ms, |f, v| f.poll_timeout_ms = v) }
                 { deserializer("key.deserializer", |f| &f.key_deserializer, |f, v| f.key_deserializer = v) }
                 { deserializer("value.deserializer", |f| &f.value_deserializer, |f, v| f.value_deserializer = v) }
                 <button type="submit" class="primary">{ "Add consumer" }</button>

@@ -95,8 +95,9 @@ impl ConsumerCode<'_> {
              \x20       public void onPartitionsAssigned(Collection<TopicPartition> p) {{ }}\n\
              \x20   }});\n\
              \x20   while (running) {{\n\
-             \x20       // poll() fetches records, runs rebalances and callbacks, and proves liveness:\n\
-             \x20       // call it again within max.poll.interval.ms ({max_poll} ms).\n\
+             \x20       // poll() fetches records and runs rebalances and callbacks. Call it again within\n\
+             \x20       // max.poll.interval.ms ({max_poll} ms) or the consumer leaves the group: the poll timer\n\
+             \x20       // checks the application makes progress; the heartbeat thread keeps the session alive.\n\
              \x20       ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis({poll}));\n\
              \x20       for (ConsumerRecord<String, String> record : records) {{\n\
              \x20           process(record); // ~{work} ms per poll in this simulation\n\

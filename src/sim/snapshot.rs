@@ -39,6 +39,12 @@ pub struct GroupSnapshot {
     /// What the coordinator stored from the leader's SyncGroup, per member id.
     pub assignment: BTreeMap<String, Vec<TopicPartition>>,
     pub members: Vec<MemberSnapshot>,
+    /// The group's rebalance timeout: the largest `max.poll.interval.ms` among its members, as their
+    /// JoinGroups carried it. The join phase waits at most this long for members to rejoin.
+    pub rebalance_timeout_ms: Millis,
+    /// The first rebalance of an Empty group is under way: the coordinator waits
+    /// `group.initial.rebalance.delay.ms` (this many ms) for more members, re-arming on each join.
+    pub initial_delay_ms: Option<Millis>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -215,6 +221,8 @@ impl World {
             .filter_map(|m| self.consumers().iter().find(|c| c.handle == m.consumer))
             .map(|c| c.protocol)
             .collect();
+        let initial = g.state == ClassicGroupState::PreparingRebalance
+            && g.previous_state == ClassicGroupState::Empty;
         let leader_consumer = g
             .leader_id
             .as_ref()
@@ -233,14 +241,24 @@ impl World {
                 .map(|m| (m.member_id.clone(), m.assignment.clone()))
                 .collect(),
             members,
+            rebalance_timeout_ms: g.rebalance_timeout_ms(),
+            initial_delay_ms: initial
+                .then_some(self.broker_config().group_initial_rebalance_delay_ms),
         }
     }
 
     fn consumer_snapshot(&self, c: &KafkaConsumer, now: Millis) -> ConsumerSnapshot {
-        let member = self
-            .coordinator()
-            .group(&c.group_id)
-            .and_then(|g| g.member(&c.generation().member_id));
+        let group = self.coordinator().group(&c.group_id);
+        // A static member that closed has forgotten its member id (the client resets it on leaving),
+        // but the coordinator still holds it under its group.instance.id until its session expires.
+        let member = group
+            .and_then(|g| g.member(&c.generation().member_id))
+            .or_else(|| {
+                let g = group?;
+                let instance = c.config.group_instance_id.as_deref()?;
+                let m = g.member(g.static_member_id(instance)?)?;
+                (!c.is_running() && m.consumer == c.handle).then_some(m)
+            });
         ConsumerSnapshot {
             handle: c.handle.clone(),
             group: c.group_id.clone(),

@@ -4,10 +4,18 @@
 //! pinning the words.
 //!
 //! * [`actions`] — what Close, Kill, Stall and Restart do to a member, static or dynamic;
+//! * [`consumer`] — the notes on a consumer's card while it is killed, closed or stalled, and the
+//!   titles of its generation and leader chip;
+//! * [`errors`] — what an error answer in the Protocol tab means for the member;
+//! * [`group`] — the group header's note during a rebalance (the initial delay, the rebalance
+//!   timeout, the leader's SyncGroup) and what a strategy means;
 //! * [`metrics`] — compare mode's rows and trade-off note, revoked against lost;
 //! * [`topics`] — why new partitions or a deleted topic's partitions wait.
 
 pub mod actions;
+pub mod consumer;
+pub mod errors;
+pub mod group;
 pub mod metrics;
 pub mod topics;
 

@@ -17,4 +17,5 @@ mod layers;
 mod random_actions;
 mod reference_traces;
 mod settings;
+mod snippets;
 mod world;

@@ -9,12 +9,13 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// Deserializers offered, Kafka's own and Confluent's Avro one.
-const DESERIALIZERS: [&str; 4] = [
+/// Deserializers offered: Kafka's own, which need no other setting. (Confluent's Avro one would need
+/// `schema.registry.url` and a Schema Registry; a scenario file may still name it, and the Code tab
+/// then writes the setting it needs.)
+pub const DESERIALIZERS: [&str; 3] = [
     "org.apache.kafka.common.serialization.StringDeserializer",
     "org.apache.kafka.common.serialization.ByteArrayDeserializer",
     "org.apache.kafka.common.serialization.LongDeserializer",
-    "io.confluent.kafka.serializers.KafkaAvroDeserializer",
 ];
 
 /// The fields of the add-consumer form, as typed.

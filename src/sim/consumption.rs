@@ -297,11 +297,14 @@ mod tests {
                     .map(|(k, v)| (k.to_string(), ConfigValue(v.to_string())))
                     .collect(),
             }],
+            // Named c1 < c2 < c3 by client.id, so that range takes them in that order.
             consumers: (0..3)
                 .map(|i| ConsumerSpec {
                     group: "orders-app".into(),
                     topics: vec!["orders".into()],
-                    config: BTreeMap::new(),
+                    config: [("client.id".to_string(), ConfigValue(format!("c{}", i + 1)))]
+                        .into_iter()
+                        .collect(),
                     start_at_ms: i * 700,
                     count: 1,
                 })
@@ -447,7 +450,9 @@ mod tests {
             Action::AddConsumer {
                 group: "orders-app".into(),
                 topics: vec!["orders".into()],
-                config: BTreeMap::new(),
+                config: [("client.id".to_string(), ConfigValue("c4".into()))]
+                    .into_iter()
+                    .collect(),
             },
         );
         world.run_until(40_000);

@@ -1,6 +1,6 @@
 //! What the page draws: a cheap, comparable picture of the World at one instant.
 
-use super::assign::{RebalanceProtocol, TopicPartition};
+use super::assign::{compare_members, RebalanceProtocol, Subscription, TopicPartition};
 use super::broker::classic::ClassicGroup;
 use super::client::KafkaConsumer;
 use super::config::ConsumerConfig;
@@ -113,6 +113,28 @@ pub struct DeletedTopicHeld {
     pub holders: Vec<String>,
     /// The running leader and its next metadata refresh, when the group has one.
     pub leader: Option<(String, Millis)>,
+}
+
+impl GroupSnapshot {
+    /// The members the coordinator holds an assignment for, as consumer handles in the order the range
+    /// and roundrobin assignors take them (`MemberInfo.compareTo`): static members first by
+    /// `group.instance.id`, then dynamic members by member id. Member ids start with the client id,
+    /// which is `consumer-<group>-1` for every process unless `client.id` is set, so the random UUID
+    /// after it usually decides.
+    pub fn assignment_order(&self) -> Vec<String> {
+        let mut members: Vec<(Subscription, &str)> = self
+            .members
+            .iter()
+            .filter(|m| self.assignment.contains_key(&m.member_id))
+            .map(|m| {
+                let mut s = Subscription::new(m.member_id.clone(), Vec::new());
+                s.group_instance_id = m.group_instance_id.clone();
+                (s, m.consumer.as_str())
+            })
+            .collect();
+        members.sort_by(|a, b| compare_members(&a.0, &b.0));
+        members.into_iter().map(|(_, c)| c.to_string()).collect()
+    }
 }
 
 impl Snapshot {

@@ -31,10 +31,12 @@ fn auto_commit_interval_zero_commits_on_every_poll() {
 
 #[test]
 fn settings_the_lab_does_not_simulate_are_run_and_warned_about() {
-    let scenario = three_on_six(
-        r#"{ "fetch.min.bytes": 1024, "max.poll.recordz": 10 }"#,
-        r#"{ "log.retention.hours": 1 }"#,
-    );
+    let scenario = rebalance_lab::sim::Scenario::from_json(
+        r#"{ "broker": { "log.retention.hours": 1 }, "topics": [{ "name": "t", "partitions": 6 }],
+             "consumers": [{ "group": "g", "topics": ["t"], "count": 3,
+                             "config": { "fetch.min.bytes": 1024, "max.poll.recordz": 10 } }] }"#,
+    )
+    .unwrap();
     assert_eq!(
         scenario.warnings(),
         [

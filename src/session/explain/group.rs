@@ -52,6 +52,26 @@ pub fn group_note(g: &GroupSnapshot) -> Option<String> {
     }
 }
 
+/// The order range and roundrobin took the members in, for the group header (`None` for the sticky
+/// assignors, whose placement does not follow it, and for fewer than two members).
+pub fn member_order_note(g: &GroupSnapshot) -> Option<String> {
+    let assignor = g.selected_assignor.as_deref()?;
+    if !matches!(assignor, "range" | "roundrobin") {
+        return None;
+    }
+    let order = g.assignment_order();
+    if order.len() < 2 {
+        return None;
+    }
+    Some(format!(
+        "{assignor} took the members in this order: {}. It sorts static members by group.instance.id, then \
+         the rest by member id, which is the client.id and a random UUID; every consumer process is \
+         consumer-{}-1 unless client.id is set, so the UUIDs decide.",
+        order.join(" < "),
+        g.group_id
+    ))
+}
+
 /// What choosing this strategy means for the group.
 pub fn strategy_note(strategy: Strategy) -> &'static str {
     match strategy {
@@ -150,6 +170,65 @@ mod tests {
             }
         }
         assert!(saw_waiting, "the note named the slow member");
+    }
+
+    #[test]
+    fn range_order_follows_the_member_ids_and_client_id_makes_it_explicit() {
+        let consumers = |ids: [&str; 3]| {
+            let entries: Vec<String> = ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let client = if id.is_empty() { String::new() } else { format!(r#", "client.id": "{id}""#) };
+                    format!(r#"{{ "group": "g", "topics": ["t"], "start_at_ms": {}, "config": {{ "partition.assignment.strategy": "range"{client} }} }}"#, i * 300)
+                })
+                .collect();
+            format!("[{}]", entries.join(", "))
+        };
+        let run = |json: String| {
+            let mut w = world(&json, r#"{ "group.initial.rebalance.delay.ms": 0 }"#);
+            w.run_until(10_000);
+            w
+        };
+        // Named: c3's client.id sorts first, so it gets the first block.
+        let w = run(consumers(["b", "c", "a"]));
+        let g = group(&w);
+        assert_eq!(g.assignment_order(), ["c3", "c1", "c2"]);
+        let first = w
+            .snapshot()
+            .consumers
+            .iter()
+            .find(|c| c.handle == "c3")
+            .unwrap()
+            .owned
+            .clone();
+        assert_eq!(
+            first.iter().map(|tp| tp.partition).collect::<Vec<_>>(),
+            [0, 1]
+        );
+        // Unnamed: all are consumer-g-1, and the UUIDs decide the order the note shows.
+        let w = run(consumers(["", "", ""]));
+        let g = group(&w);
+        assert!(g
+            .members
+            .iter()
+            .all(|m| m.member_id.starts_with("consumer-g-1-")));
+        let order = g.assignment_order();
+        let mut by_id = g.members.clone();
+        by_id.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+        assert_eq!(
+            order,
+            by_id.iter().map(|m| m.consumer.clone()).collect::<Vec<_>>()
+        );
+        let note = member_order_note(&g).unwrap();
+        assert!(
+            note.starts_with(&format!(
+                "range took the members in this order: {}.",
+                order.join(" < ")
+            )),
+            "{note}"
+        );
+        assert!(note.contains("every consumer process is consumer-g-1 unless client.id is set"));
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "idle",
         title: "More consumers than partitions",
-        blurb: "7 consumers on 6 partitions: the member whose id sorts last gets none but still heartbeats. Kill a busy one: under eager range every member sorting after it moves up one partition and the idle one gets the last; only cooperative-sticky hands the idle one exactly the orphaned partition. Compare them.",
+        blurb: "7 consumers, 6 partitions: the one whose id sorts last gets none. Kill a busy one: eager range shifts everyone sorting after it and the idle one gets the last partition; only cooperative-sticky gives it the orphan.",
         build: idle,
     },
     Lesson {

@@ -370,12 +370,16 @@ impl ConsumerConfig {
         best
     }
 
-    /// `client.id` as the client reports it; `n` is the consumer's creation number.
-    pub fn effective_client_id(&self, n: usize) -> String {
+    /// `client.id` as the client reports it (`ConsumerConfig.maybeOverrideClientId`): unless set, it is
+    /// `consumer-<group>-<instance id>` for a static member and `consumer-<group>-<n>` for a dynamic one,
+    /// `n` counting the consumers created in the same JVM. Each of the lab's consumers is a process of
+    /// its own, so `n` is always 1: every dynamic member of a group has the same client id, and the
+    /// member ids (`<client id>-<UUID>`) sort by their random UUIDs.
+    pub fn effective_client_id(&self) -> String {
         match (&self.client_id, &self.group_instance_id) {
             (Some(id), _) => id.clone(),
             (None, Some(instance)) => format!("consumer-{}-{}", self.group_id, instance),
-            (None, None) => format!("consumer-{}-{}", self.group_id, n),
+            (None, None) => format!("consumer-{}-1", self.group_id),
         }
     }
 }

@@ -136,7 +136,7 @@ impl World {
                     return;
                 };
                 let number = self.consumers.len() + 1;
-                let consumer = KafkaConsumer::new(&format!("c{number}"), number, 1, topics, config);
+                let consumer = KafkaConsumer::new(&format!("c{number}"), 1, topics, config);
                 self.consumers.push(consumer);
                 self.step_consumer(number - 1, |c, now, out| c.start(now, out));
             }

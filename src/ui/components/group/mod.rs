@@ -5,7 +5,7 @@ pub mod card;
 mod meters;
 
 use crate::session::explain::consumer::leader_title;
-use crate::session::explain::group::group_note;
+use crate::session::explain::group::{group_note, member_order_note};
 use crate::sim::assign::RebalanceProtocol;
 use crate::sim::snapshot::{ConsumerSnapshot, GroupSnapshot};
 use crate::sim::time::Millis;
@@ -68,6 +68,9 @@ fn group_header(group_id: &str, group: Option<&GroupSnapshot>) -> Html {
                 <div><dt>{ "assignor" }</dt><dd>{ g.selected_assignor.clone().unwrap_or_else(|| "—".into()) }</dd></div>
                 <div><dt>{ "leader" }</dt><dd aria-label="Leader" title={leader_title}>{ leader }</dd></div>
             </dl>
+            if let Some(order) = member_order_note(g) {
+                <p class="hint member-order" aria-label="Assignor order">{ order }</p>
+            }
             if let Some(note) = group_note(g) {
                 <p class="group-note" role="note" aria-label="Rebalance in progress">{ note }</p>
             }

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what Rebalance Lab needs, each piece only when it is missing.
 #   scripts/setup.sh app    wasm target, Trunk, wasm-bindgen-cli, npm packages (wasm-opt from binaryen)
-#   scripts/setup.sh test   the above plus Debian's chromium and chromium-driver
-# Only package registries are used (crates.io, npm, Debian): nothing is downloaded from elsewhere.
+#   scripts/setup.sh test   the above plus Debian's chromium and chromium-driver, and confluent-kafka
+#                           from PyPI in target/py (the Code tab's Python snippets are run with it)
+# Only package registries are used (crates.io, npm, PyPI, Debian): nothing is downloaded from elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The same PATH the other scripts use, so a tool found (or installed) here is the one they run.
 source scripts/env.sh
 
 TRUNK_VERSION=0.21.14
+# tests/model/snippets.rs checks for exactly this version.
+CONFLUENT_KAFKA_VERSION=2.16.1
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
@@ -71,6 +74,18 @@ ensure_chromium() {
   fi
 }
 
+ensure_python_client() {
+  # A virtual environment of its own: Debian's python3 refuses `pip install` outside one (PEP 668).
+  if ! target/py/bin/python3 -c "import sys, confluent_kafka; sys.exit(confluent_kafka.__version__ != '$CONFLUENT_KAFKA_VERSION')" 2>/dev/null; then
+    say "installing confluent-kafka $CONFLUENT_KAFKA_VERSION from PyPI into target/py"
+    if ! python3 -m venv --clear target/py 2>/dev/null; then
+      apt_install python3-venv
+      python3 -m venv --clear target/py
+    fi
+    target/py/bin/python3 -m pip install --quiet --no-cache-dir "confluent-kafka==$CONFLUENT_KAFKA_VERSION"
+  fi
+}
+
 apt_install() {
   # A fresh Debian image has no package lists yet: update once if the first try fails.
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" \
@@ -87,6 +102,7 @@ main() {
   ensure_npm_packages
   if [ "$what" = test ]; then
     ensure_chromium
+    ensure_python_client
   fi
 }
 

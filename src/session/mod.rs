@@ -5,6 +5,7 @@
 //! No web crate appears here: the page (`ui`), the `lab` command line and the native tests all use
 //! it as it is, and `tests/layers.rs` keeps it that way.
 
+pub mod explain;
 pub mod lab;
 pub mod lessons;
 pub mod share_link;

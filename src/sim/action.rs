@@ -38,7 +38,8 @@ pub enum Action {
     KillConsumer {
         consumer: String,
     },
-    /// The application stops calling `poll()` for `ms` (the heartbeat thread keeps running).
+    /// The application stops calling `poll()` for `ms`. The heartbeat thread keeps the session alive
+    /// only until `max.poll.interval.ms`: then a dynamic member leaves, a static one goes silent.
     StallConsumer {
         consumer: String,
         ms: Millis,
@@ -95,13 +96,17 @@ pub enum ActionError {
     EmptySubscription,
     /// A stall of 0 ms would not stall anything.
     StallTooShort,
-    /// `INVALID_TOPIC_EXCEPTION`: empty, or characters outside Kafka's legal set.
-    InvalidTopic { name: String },
+    /// `INVALID_TOPIC_EXCEPTION`: empty, too long, or characters outside Kafka's legal set; `reason`
+    /// is `Topic.validate`'s.
+    InvalidTopic { name: String, reason: String },
+    /// `INVALID_TOPIC_EXCEPTION`: the name differs from an existing topic's only by '.' against '_'.
+    TopicCollides { topic: String, existing: String },
     /// `TOPIC_ALREADY_EXISTS`.
     TopicAlreadyExists { topic: String },
     /// `UNKNOWN_TOPIC_OR_PARTITION`.
     UnknownTopic { topic: String },
-    /// `INVALID_PARTITIONS` from `createTopics`: a topic needs at least one partition.
+    /// `INVALID_PARTITIONS` from `createTopics`: a topic needs at least one partition (-1 asks for the
+    /// broker's `num.partitions`).
     NoPartitions { topic: String, requested: i32 },
     /// `INVALID_PARTITIONS` from `createPartitions`: Kafka only ever adds partitions.
     InvalidPartitions {
@@ -148,35 +153,36 @@ impl fmt::Display for ActionError {
                 f.write_str("a consumer must subscribe to at least one topic")
             }
             ActionError::StallTooShort => f.write_str("a stall must last at least 1 ms"),
-            ActionError::InvalidTopic { name } if name.trim().is_empty() => {
-                f.write_str("a topic needs a name")
+            ActionError::InvalidTopic { reason, .. } => {
+                write!(f, "InvalidTopicException: Topic name is invalid: {reason}")
             }
-            ActionError::InvalidTopic { name } => write!(
+            ActionError::TopicCollides { topic, existing } => write!(
                 f,
-                "topic name \"{name}\" is illegal: use ASCII letters, digits, '.', '_' and '-' (at most 249)"
+                "InvalidTopicException: Topic '{topic}' collides with existing topic: {existing}"
             ),
             ActionError::TopicAlreadyExists { topic } => {
                 write!(f, "TopicExistsException: Topic '{topic}' already exists.")
             }
-            ActionError::UnknownTopic { topic } => write!(
-                f,
-                "UnknownTopicOrPartitionException: topic {topic} does not exist"
+            // Kafka's controller throws it without a message: the error code's own text is shown.
+            ActionError::UnknownTopic { .. } => f.write_str(
+                "UnknownTopicOrPartitionException: This server does not host this topic-partition.",
             ),
-            ActionError::NoPartitions { requested, .. } => write!(
-                f,
-                "InvalidPartitionsException: Number of partitions must be larger than 0, not {requested}."
+            ActionError::NoPartitions { .. } => f.write_str(
+                "InvalidPartitionsException: Number of partitions was set to an invalid non-positive value.",
             ),
             ActionError::InvalidPartitions {
                 current, requested, ..
             } if requested == current => write!(
                 f,
-                "InvalidPartitionsException: Topic already has {current} partitions."
+                "InvalidPartitionsException: Topic already has {current} partition(s)."
             ),
             ActionError::InvalidPartitions {
-                current, requested, ..
+                topic,
+                current,
+                requested,
             } => write!(
                 f,
-                "InvalidPartitionsException: Topic currently has {current} partitions, which is higher than the requested {requested}."
+                "InvalidPartitionsException: The topic {topic} currently has {current} partition(s); {requested} would not be an increase."
             ),
             ActionError::Config(error) => write!(f, "{error}"),
         }

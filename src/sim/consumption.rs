@@ -241,7 +241,8 @@ pub struct RebalanceCost {
     pub partitions_taken: usize,
     /// Sum over partitions of the time nobody consumed them since the group was first Stable.
     pub unconsumed_partition_ms: Millis,
-    /// The longest stretch one of the group's consumers held partitions but consumed nothing.
+    /// The longest stretch one of the group's running consumers, once given partitions, consumed
+    /// nothing: stalled, or owning none (between an eager revocation and the next assignment).
     pub longest_pause_ms: Millis,
 }
 
@@ -299,11 +300,14 @@ mod tests {
                     .map(|(k, v)| (k.to_string(), ConfigValue(v.to_string())))
                     .collect(),
             }],
+            // Named c1 < c2 < c3 by client.id, so that range takes them in that order.
             consumers: (0..3)
                 .map(|i| ConsumerSpec {
                     group: "orders-app".into(),
                     topics: vec!["orders".into()],
-                    config: BTreeMap::new(),
+                    config: [("client.id".to_string(), ConfigValue(format!("c{}", i + 1)))]
+                        .into_iter()
+                        .collect(),
                     start_at_ms: i * 700,
                     count: 1,
                 })
@@ -449,7 +453,9 @@ mod tests {
             Action::AddConsumer {
                 group: "orders-app".into(),
                 topics: vec!["orders".into()],
-                config: BTreeMap::new(),
+                config: [("client.id".to_string(), ConfigValue("c4".into()))]
+                    .into_iter()
+                    .collect(),
             },
         );
         world.run_until(40_000);

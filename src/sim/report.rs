@@ -41,6 +41,14 @@ pub fn summary(world: &World) -> String {
             gm.map_or(0, |x| x.partitions_lost),
             gm.map_or(0, |x| x.unconsumed_partition_ms) as f64 / 1000.0
         );
+        if matches!(g.selected_assignor.as_deref(), Some("range" | "roundrobin")) {
+            let _ = writeln!(
+                out,
+                "  {} order (static members by group.instance.id, then member ids): {}",
+                g.selected_assignor.as_deref().unwrap_or_default(),
+                g.assignment_order().join(" < ")
+            );
+        }
         for r in gm.map(|x| x.rebalances.as_slice()).unwrap_or_default() {
             let _ = writeln!(
                 out,

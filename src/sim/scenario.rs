@@ -4,7 +4,7 @@
 use super::action::{Action, ActionError};
 use super::assign::AssignorName;
 use super::broker::admin::check_create_topic;
-use super::config::{BrokerConfig, ConfigError, ConfigScope, ConsumerConfig};
+use super::config::{BrokerConfig, ConfigError, ConsumerConfig};
 pub use super::config::{ConfigOverrides, ConfigValue};
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -201,6 +201,35 @@ impl Scenario {
         Ok(broker)
     }
 
+    /// What the scenario sets that the lab accepts but ignores (settings it does not simulate), each
+    /// with where it is written: Kafka would not refuse these either, so they warn rather than refuse.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Ok(broker) = self.broker_config() {
+            out.extend(broker.warnings().iter().map(|w| format!("broker: {w}")));
+        }
+        let mut entries: Vec<(ConsumerEntry, &str, &ConfigOverrides)> = self
+            .consumers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (ConsumerEntry::Consumers(i), c.group.as_str(), &c.config))
+            .collect();
+        for (i, timed) in self.actions.iter().enumerate() {
+            if let Action::AddConsumer { group, config, .. } = &timed.action {
+                entries.push((ConsumerEntry::Actions(i), group.as_str(), config));
+            }
+        }
+        for (entry, group, overrides) in entries {
+            if let Ok(config) = self.consumer_config(group, overrides) {
+                out.extend(config.warnings().iter().map(|w| match entry {
+                    ConsumerEntry::Consumers(_) => format!("{entry} (group {group}): {w}"),
+                    ConsumerEntry::Actions(_) => format!("{entry} (add_consumer to {group}): {w}"),
+                }));
+            }
+        }
+        out
+    }
+
     /// A consumer the scenario declares: a configuration the client accepts and at least one topic.
     fn check_consumer_entry(
         &self,
@@ -289,53 +318,5 @@ impl Scenario {
             }
         }
         next
-    }
-}
-
-impl BrokerConfig {
-    /// Sets one broker setting by its Kafka name (or the simulation-only new-member join timeout knob).
-    pub fn set(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
-        let number = |v: &str| {
-            v.trim()
-                .parse::<u64>()
-                .map_err(|_| ConfigError::NotANumber {
-                    name: name.to_string(),
-                    value: v.to_string(),
-                })
-        };
-        // group.max.size and num.partitions are held as u32.
-        let at_most_u32 = |name: &'static str, v: u64| {
-            u32::try_from(v).map_err(|_| ConfigError::OutOfRange {
-                name,
-                value: v,
-                min: 1,
-                max: u32::MAX.into(),
-            })
-        };
-        match name {
-            "group.initial.rebalance.delay.ms" => {
-                self.group_initial_rebalance_delay_ms = number(value)?
-            }
-            "group.min.session.timeout.ms" => self.group_min_session_timeout_ms = number(value)?,
-            "group.max.session.timeout.ms" => self.group_max_session_timeout_ms = number(value)?,
-            "group.max.size" => {
-                self.group_max_size = at_most_u32("group.max.size", number(value)?)?
-            }
-            // Simulation-only: Kafka hard-codes this at 300000 ms and has no config for it.
-            super::config::NEW_MEMBER_JOIN_TIMEOUT_KNOB
-            | super::config::NEW_MEMBER_JOIN_TIMEOUT_KNOB_OLD_NAME => {
-                self.group_classic_new_member_join_timeout_ms = number(value)?
-            }
-            "num.partitions" => {
-                self.num_partitions = at_most_u32("num.partitions", number(value)?)?
-            }
-            other => {
-                return Err(ConfigError::UnknownSetting {
-                    scope: ConfigScope::Broker,
-                    name: other.to_string(),
-                })
-            }
-        }
-        Ok(())
     }
 }

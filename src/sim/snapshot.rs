@@ -1,6 +1,6 @@
 //! What the page draws: a cheap, comparable picture of the World at one instant.
 
-use super::assign::{RebalanceProtocol, TopicPartition};
+use super::assign::{compare_members, RebalanceProtocol, Subscription, TopicPartition};
 use super::broker::classic::ClassicGroup;
 use super::client::KafkaConsumer;
 use super::config::ConsumerConfig;
@@ -39,6 +39,12 @@ pub struct GroupSnapshot {
     /// What the coordinator stored from the leader's SyncGroup, per member id.
     pub assignment: BTreeMap<String, Vec<TopicPartition>>,
     pub members: Vec<MemberSnapshot>,
+    /// The group's rebalance timeout: the largest `max.poll.interval.ms` among its members, as their
+    /// JoinGroups carried it. The join phase waits at most this long for members to rejoin.
+    pub rebalance_timeout_ms: Millis,
+    /// The first rebalance of an Empty group is under way: the coordinator waits
+    /// `group.initial.rebalance.delay.ms` (this many ms) for more members, re-arming on each join.
+    pub initial_delay_ms: Option<Millis>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -107,6 +113,28 @@ pub struct DeletedTopicHeld {
     pub holders: Vec<String>,
     /// The running leader and its next metadata refresh, when the group has one.
     pub leader: Option<(String, Millis)>,
+}
+
+impl GroupSnapshot {
+    /// The members the coordinator holds an assignment for, as consumer handles in the order the range
+    /// and roundrobin assignors take them (`MemberInfo.compareTo`): static members first by
+    /// `group.instance.id`, then dynamic members by member id. Member ids start with the client id,
+    /// which is `consumer-<group>-1` for every process unless `client.id` is set, so the random UUID
+    /// after it usually decides.
+    pub fn assignment_order(&self) -> Vec<String> {
+        let mut members: Vec<(Subscription, &str)> = self
+            .members
+            .iter()
+            .filter(|m| self.assignment.contains_key(&m.member_id))
+            .map(|m| {
+                let mut s = Subscription::new(m.member_id.clone(), Vec::new());
+                s.group_instance_id = m.group_instance_id.clone();
+                (s, m.consumer.as_str())
+            })
+            .collect();
+        members.sort_by(|a, b| compare_members(&a.0, &b.0));
+        members.into_iter().map(|(_, c)| c.to_string()).collect()
+    }
 }
 
 impl Snapshot {
@@ -215,6 +243,8 @@ impl World {
             .filter_map(|m| self.consumers().iter().find(|c| c.handle == m.consumer))
             .map(|c| c.protocol)
             .collect();
+        let initial = g.state == ClassicGroupState::PreparingRebalance
+            && g.previous_state == ClassicGroupState::Empty;
         let leader_consumer = g
             .leader_id
             .as_ref()
@@ -233,14 +263,24 @@ impl World {
                 .map(|m| (m.member_id.clone(), m.assignment.clone()))
                 .collect(),
             members,
+            rebalance_timeout_ms: g.rebalance_timeout_ms(),
+            initial_delay_ms: initial
+                .then_some(self.broker_config().group_initial_rebalance_delay_ms),
         }
     }
 
     fn consumer_snapshot(&self, c: &KafkaConsumer, now: Millis) -> ConsumerSnapshot {
-        let member = self
-            .coordinator()
-            .group(&c.group_id)
-            .and_then(|g| g.member(&c.generation().member_id));
+        let group = self.coordinator().group(&c.group_id);
+        // A static member that closed has forgotten its member id (the client resets it on leaving),
+        // but the coordinator still holds it under its group.instance.id until its session expires.
+        let member = group
+            .and_then(|g| g.member(&c.generation().member_id))
+            .or_else(|| {
+                let g = group?;
+                let instance = c.config.group_instance_id.as_deref()?;
+                let m = g.member(g.static_member_id(instance)?)?;
+                (!c.is_running() && m.consumer == c.handle).then_some(m)
+            });
         ConsumerSnapshot {
             handle: c.handle.clone(),
             group: c.group_id.clone(),

@@ -13,7 +13,7 @@ use crate::ui::hooks::clock::use_clock;
 use crate::ui::hooks::first_render::use_first_render_mark;
 use crate::ui::hooks::keyboard::use_clock_keys;
 use crate::ui::hooks::share_link::use_share_link;
-use crate::ui::state::{groups_in_order, LaneView, NoticeAt, PageAction, PageState};
+use crate::ui::state::{groups_in_order, sentence, LaneView, NoticeAt, PageAction, PageState};
 use yew::prelude::*;
 
 #[function_component(App)]
@@ -84,7 +84,19 @@ fn scenario_blurb(page: &PageState) -> Html {
             (title, text)
         }
     };
-    html! { <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p> }
+    // Broker settings the lab ignores have no card to show them; they go under the scenario's name.
+    let broker_warnings = page
+        .session()
+        .scenario
+        .broker_config()
+        .map(|b| b.warnings())
+        .unwrap_or_default();
+    html! {
+        <>
+            <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p>
+            { for broker_warnings.iter().map(|w| html! { <p class="hint config-warning" role="note">{ sentence(&w.to_string()) }</p> }) }
+        </>
+    }
 }
 
 fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {

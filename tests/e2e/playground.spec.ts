@@ -142,7 +142,7 @@ test('refused actions explain themselves and change nothing', async ({ page }) =
   await cluster.getByLabel('Partition count of orders', { exact: true }).fill('3');
   await cluster.getByRole('button', { name: 'Set partition count of orders' }).click();
   await expect(cluster.getByRole('alert')).toHaveText(
-    'InvalidPartitionsException: Topic currently has 6 partitions, which is higher than the requested 3.',
+    'InvalidPartitionsException: The topic orders currently has 6 partition(s); 3 would not be an increase.',
   );
   await expect(page.getByRole('region', { name: 'Topic orders' }).getByRole('heading')).toHaveText('Topic orders · 6 partitions');
 

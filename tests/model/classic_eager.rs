@@ -54,9 +54,10 @@ fn map(entries: &[(&str, &[i32])]) -> BTreeMap<String, Vec<i32>> {
         .collect()
 }
 
-/// A newcomer configured like the rest of the group.
-fn add_consumer(t: &Timeouts) -> Action {
-    let config: ConfigOverrides = serde_json::from_str(t.consumer).expect("overrides parse");
+/// A newcomer configured like the rest of the group, named by `client.id` so it sorts after c1…c6.
+fn add_consumer(t: &Timeouts, client_id: &str) -> Action {
+    let config: ConfigOverrides =
+        serde_json::from_str(&with_client_id(t.consumer, client_id)).expect("overrides parse");
     Action::AddConsumer {
         group: "g".into(),
         topics: vec!["t".into()],
@@ -102,7 +103,7 @@ fn assert_settles_within_a_heartbeat(
 fn scenario_a_join(t: &Timeouts) {
     let (mut world, mut checker) = started(t);
     let before = generation(&world, "g");
-    apply(&mut world, add_consumer(t));
+    apply(&mut world, add_consumer(t, "c4"));
     run_checked(&mut world, &mut checker, ACT_AT + 60_000);
 
     assert_eq!(generation(&world, "g"), before + 1, "one rebalance");
@@ -255,7 +256,7 @@ fn scenario_d_stall(t: &Timeouts) {
     );
     let join_at = ACT_AT + 5_000;
     run_checked(&mut world, &mut checker, join_at);
-    apply(&mut world, add_consumer(t));
+    apply(&mut world, add_consumer(t, "c4"));
     let before_expiry = ACT_AT + t.max_poll - 1_000;
     run_checked(&mut world, &mut checker, before_expiry);
     // The rebalance started at once but cannot complete: c2 neither rejoins nor leaves yet.
@@ -327,15 +328,22 @@ fn d_stall_beyond_max_poll_interval_blocks_a_rebalance_until_the_member_leaves_w
 fn scenario_f_idle_member(t: &Timeouts) {
     let scenario = scenario(&format!(
         r#"{{ "seed": 3, "broker": {}, "topics": [{{ "name": "t", "partitions": 6 }}],
-             "consumers": [{{ "group": "g", "topics": ["t"], "count": 6, "config": {} }}] }}"#,
-        t.broker, t.consumer
+             "consumers": [{}] }}"#,
+        t.broker,
+        (1..=6)
+            .map(|i| format!(
+                r#"{{ "group": "g", "topics": ["t"], "config": {} }}"#,
+                with_client_id(t.consumer, &format!("c{i}"))
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     let mut world = World::new(&scenario).unwrap();
     let mut checker = InvariantChecker::new();
     run_checked(&mut world, &mut checker, ACT_AT);
     let before = ownership(&world);
     let g0 = generation(&world, "g");
-    apply(&mut world, add_consumer(t));
+    apply(&mut world, add_consumer(t, "c7"));
     let end = ACT_AT + 10 * t.heartbeat + 5_000;
     run_checked(&mut world, &mut checker, end);
     let rebalances = rebalances_since(&world, "g", ACT_AT);

@@ -30,7 +30,11 @@ fn run_prints_a_timestamped_trace_and_a_summary() {
     assert!(out.contains("Heartbeat gen=1"));
     assert!(out.contains("== summary at 00:40.000 =="));
     assert!(out.contains("generation   2: started 00:20.006 (member joined)"));
-    assert!(out.contains("c4 [orders-app] Stable gen 2 owns [orders-5]"));
+    // Every process is consumer-orders-app-1: the member ids' UUIDs decide range's order (seed 42).
+    assert!(out.contains(
+        "  range order (static members by group.instance.id, then member ids): c3 < c4 < c2 < c1"
+    ));
+    assert!(out.contains("c4 [orders-app] Stable gen 2 owns [orders-2, orders-3]"));
 }
 
 #[test]

@@ -13,17 +13,38 @@ pub fn scenario(json: &str) -> Scenario {
     Scenario::from_json(json).expect("test scenario parses")
 }
 
-/// Three consumers of group `g` on topic `t` (6 partitions), with the given config overrides (JSON object).
+/// A config overrides object (JSON) with `client.id` set: Kafka's member ids start with the client id,
+/// so naming consumers c1, c2, … makes them sort in that order, as the spec's canonical scenarios
+/// (and the reference traces' harness) have them. Unset, every process is `consumer-<group>-1` and the
+/// member ids sort by their random UUIDs.
+pub fn with_client_id(config: &str, client_id: &str) -> String {
+    let mut map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(config).expect("config overrides parse");
+    map.insert("client.id".into(), client_id.into());
+    serde_json::Value::Object(map).to_string()
+}
+
+/// Three consumers of group `g` on topic `t` (6 partitions), with the given config overrides (JSON
+/// object), named c1 < c2 < c3 by `client.id`.
 pub fn three_on_six(config: &str, broker: &str) -> Scenario {
+    let consumers: Vec<String> = (1..=3)
+        .map(|i| {
+            format!(
+                r#"{{ "group": "g", "topics": ["t"], "config": {} }}"#,
+                with_client_id(config, &format!("c{i}"))
+            )
+        })
+        .collect();
     scenario(&format!(
         r#"{{
             "seed": 7,
             "network_latency_ms": 2,
             "broker": {broker},
             "topics": [{{ "name": "t", "partitions": 6 }}],
-            "consumers": [{{ "group": "g", "topics": ["t"], "count": 3, "config": {config} }}],
+            "consumers": [{}],
             "duration_ms": 600000
-        }}"#
+        }}"#,
+        consumers.join(", ")
     ))
 }
 

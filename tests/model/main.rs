@@ -16,4 +16,6 @@ mod invariant_exceptions;
 mod layers;
 mod random_actions;
 mod reference_traces;
+mod settings;
+mod snippets;
 mod world;

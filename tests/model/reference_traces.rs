@@ -69,12 +69,20 @@ pub fn reference(name: &str) -> Reference {
     }
 }
 
+/// The reference harness named its consumers by `client.id` (member ids `c1-<UUID>`, ...), which
+/// decides the range order; the model's consumers are named the same way.
 pub fn model(strategy: &str) -> (World, InvariantChecker) {
+    let consumers: Vec<String> = (1..=3)
+        .map(|i| format!(
+            r#"{{ "group": "g", "topics": ["t"],
+                 "config": {{ "session.timeout.ms": 10000, "partition.assignment.strategy": "{strategy}", "client.id": "c{i}" }} }}"#
+        ))
+        .collect();
     let s = scenario(&format!(
         r#"{{ "seed": 11, "broker": {{ "group.initial.rebalance.delay.ms": 0 }},
              "topics": [{{ "name": "t", "partitions": 6 }}],
-             "consumers": [{{ "group": "g", "topics": ["t"], "count": 3,
-                             "config": {{ "session.timeout.ms": 10000, "partition.assignment.strategy": "{strategy}" }} }}] }}"#
+             "consumers": [{}] }}"#,
+        consumers.join(", ")
     ));
     let mut world = World::new(&s).unwrap();
     let mut checker = InvariantChecker::new();
@@ -128,6 +136,7 @@ fn eager_range_join_matches_kafka() {
             config: [
                 ("session.timeout.ms".to_string(), "10000".into()),
                 ("partition.assignment.strategy".to_string(), "range".into()),
+                ("client.id".to_string(), "c4".into()),
             ]
             .into_iter()
             .collect::<ConfigOverrides>(),
@@ -211,6 +220,7 @@ fn cooperative_sticky_join_matches_kafka() {
                     "partition.assignment.strategy".to_string(),
                     "cooperative-sticky".into(),
                 ),
+                ("client.id".to_string(), "c4".into()),
             ]
             .into_iter()
             .collect::<ConfigOverrides>(),
@@ -349,7 +359,7 @@ fn close_commits_and_waits_before_revoking_and_leaving_as_kafka_does() {
                             ..
                         },
                     ..
-                } if r.member_id.starts_with("consumer-g-2") => "commit sent",
+                } if r.member_id.starts_with("c2-") => "commit sent",
                 TraceEvent::MessageDelivered {
                     to: rebalance_lab::sim::Endpoint::Consumer { handle, .. },
                     message:

@@ -66,6 +66,9 @@ pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
     }
     world.run_until(until);
     let mut out = String::new();
+    for warning in scenario.warnings() {
+        out.push_str(&format!("warning: {warning}\n"));
+    }
     if options.show_trace {
         out.push_str(&format_trace(&world, options.hide_routine));
         out.push('\n');

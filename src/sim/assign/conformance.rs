@@ -41,8 +41,9 @@ pub struct Case {
     #[serde(deserialize_with = "ordered_object")]
     pub topics: Vec<(String, i32)>,
     pub members: Vec<CaseMember>,
+    /// Rack of each broker; `null` for a broker without a rack.
     #[serde(default)]
-    pub broker_racks: Option<Vec<String>>,
+    pub broker_racks: Option<Vec<Option<String>>>,
     #[serde(default)]
     pub replication_factor: Option<i32>,
     /// Server side only: topic name → Kafka `Uuid` in its base64 form, in file order.
@@ -453,6 +454,27 @@ mod tests {
         assert_eq!(out.results[0].assignment, None);
         let b = out.results[1].assignment.as_ref().unwrap();
         assert_eq!(b["m"], vec![("t".to_string(), 0)]);
+    }
+
+    /// A broker without a rack (`null` in `brokerRacks`) adds no rack to its partitions, as Kafka's
+    /// assignors drop `Node.rack()` nulls: t's partitions 0 and 2 sit on rack-a, 1 and 3 on no rack.
+    #[test]
+    fn a_broker_without_a_rack_is_read_and_assigned() {
+        let text = r#"{"format":"kafka-assignor-oracle-cases/1","cases":[
+            {"id":"r","assignor":"range","topics":{"t":4},"brokerRacks":["rack-a",null],"replicationFactor":1,
+             "members":[{"id":"c0","topics":["t"],"rack":"rack-a"},{"id":"c1","topics":["t"],"rack":"rack-a"}]},
+            {"id":"s","assignor":"cooperative-sticky","topics":{"t":4},"brokerRacks":["rack-a",null],"replicationFactor":1,
+             "members":[{"id":"c0","topics":["t"],"rack":"rack-a"},{"id":"c1","topics":["t"],"rack":"rack-b"}]}]}"#;
+        let out = parse_results(&assign_cases_text(text).unwrap()).unwrap();
+        let range = out.results[0].assignment.as_ref().unwrap();
+        // Rack-aware range: c0 takes the rack-a partitions it matches, c1 (rack-a too) finds them
+        // taken and gets the rackless ones in the plain pass.
+        let t = |p: &[i32]| p.iter().map(|&p| ("t".to_string(), p)).collect::<Vec<_>>();
+        assert_eq!(range["c0"], t(&[0, 2]));
+        assert_eq!(range["c1"], t(&[1, 3]));
+        let sticky = out.results[1].assignment.as_ref().unwrap();
+        assert_eq!(sticky["c0"].len() + sticky["c1"].len(), 4);
+        assert_eq!(sticky["c0"].len(), 2, "balanced");
     }
 
     #[test]

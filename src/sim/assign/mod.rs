@@ -127,8 +127,9 @@ pub struct GroupSubscription {
 pub struct ClusterMetadata {
     /// Topic name and partition count, in topic-index order.
     pub topics: Vec<(String, i32)>,
-    /// Rack of broker i. Empty: one rackless broker leads every partition.
-    pub broker_racks: Vec<String>,
+    /// Rack of broker i (`None`: a broker without a rack). Empty: one rackless broker leads every
+    /// partition.
+    pub broker_racks: Vec<Option<String>>,
     pub replication_factor: i32,
 }
 
@@ -142,16 +143,18 @@ impl ClusterMetadata {
 
     /// Racks of the replicas of partition `partition` of the `topic_index`-th topic, distinct, in
     /// replica order. Replica `k` of partition `p` of topic `i` sits on broker `(i + p + k) mod B`,
-    /// `k < min(RF, B)`, the first being the leader. Without broker racks: none.
+    /// `k < min(RF, B)`, the first being the leader. A broker without a rack adds nothing (Kafka's
+    /// assignors drop `Node.rack()` nulls). Without broker racks: none.
     pub fn replica_racks(&self, topic_index: usize, partition: i32) -> Vec<&str> {
         let brokers = self.broker_racks.len();
         let replicas = (self.replication_factor.max(1) as usize).min(brokers);
         let mut racks: Vec<&str> = Vec::with_capacity(replicas);
         for k in 0..replicas {
             let broker = (topic_index + partition as usize + k) % brokers;
-            let rack = self.broker_racks[broker].as_str();
-            if !racks.contains(&rack) {
-                racks.push(rack);
+            if let Some(rack) = self.broker_racks[broker].as_deref() {
+                if !racks.contains(&rack) {
+                    racks.push(rack);
+                }
             }
         }
         racks

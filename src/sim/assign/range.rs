@@ -295,7 +295,7 @@ mod tests {
     ) -> GroupAssignment {
         let cluster = ClusterMetadata {
             topics: topics.iter().map(|(t, p)| (t.to_string(), *p)).collect(),
-            broker_racks: vec!["a".into(), "b".into()],
+            broker_racks: vec![Some("a".into()), Some("b".into())],
             replication_factor: 1,
         };
         let mut g = group(

@@ -32,7 +32,15 @@ impl KafkaConsumer {
         out: &mut CoOut,
     ) {
         self.metadata.topics = r.topics.into_iter().collect();
-        let refresh_at = now.saturating_add(self.config.metadata_max_age_ms);
+        // `Metadata.timeToNextUpdate`: the metadata expires after `metadata.max.age.ms`, but a refresh is
+        // allowed only `retry.backoff.ms` after the last one; so `metadata.max.age.ms` 0 refreshes every
+        // `retry.backoff.ms` (at least 1 ms here, where Kafka would spin).
+        let wait = self
+            .config
+            .metadata_max_age_ms
+            .max(self.config.retry_backoff_ms)
+            .max(1);
+        let refresh_at = now.saturating_add(wait);
         self.metadata.next_refresh = Some(refresh_at);
         out.set_timer(refresh_at, Timer::Consumer(ConsumerTimer::MetadataRefresh));
         self.wake_app_if_in_poll(now, out);

@@ -43,8 +43,6 @@ pub type CoOut = Out;
 #[derive(Clone, Debug)]
 pub struct KafkaConsumer {
     pub handle: String,
-    /// The consumer's creation number, used in the default `client.id`.
-    pub number: usize,
     pub incarnation: u32,
     pub group_id: String,
     pub topics: Vec<String>,
@@ -68,18 +66,16 @@ pub struct KafkaConsumer {
 impl KafkaConsumer {
     pub fn new(
         handle: &str,
-        number: usize,
         incarnation: u32,
         topics: Vec<String>,
         config: ConsumerConfig,
     ) -> Self {
         Self {
             handle: handle.to_string(),
-            number,
             incarnation,
             group_id: config.group_id.clone(),
             topics,
-            client_id: config.effective_client_id(number),
+            client_id: config.effective_client_id(),
             protocol: config.rebalance_protocol(),
             lifecycle: Lifecycle::Running,
             stopped_at: None,
@@ -100,7 +96,6 @@ impl KafkaConsumer {
     pub fn next_incarnation(&self, config: ConsumerConfig) -> KafkaConsumer {
         let mut fresh = KafkaConsumer::new(
             &self.handle,
-            self.number,
             self.incarnation + 1,
             self.topics.clone(),
             config,

@@ -18,7 +18,7 @@ fn stable_consumer(instance_id: Option<&str>) -> KafkaConsumer {
         group_instance_id: instance_id.map(str::to_string),
         ..Default::default()
     };
-    let mut c = KafkaConsumer::new("c1", 1, 0, vec!["orders".into()], config);
+    let mut c = KafkaConsumer::new("c1", 0, vec!["orders".into()], config);
     c.metadata.topics = BTreeMap::from([("orders".to_string(), 1)]);
     c.membership.state = MemberState::Stable;
     c.membership.generation = Generation {

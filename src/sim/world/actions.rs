@@ -134,7 +134,7 @@ impl World {
                     return;
                 };
                 let number = self.consumers.len() + 1;
-                let consumer = KafkaConsumer::new(&format!("c{number}"), number, 1, topics, config);
+                let consumer = KafkaConsumer::new(&format!("c{number}"), 1, topics, config);
                 self.consumers.push(consumer);
                 self.step_consumer(number - 1, |c, now, out| c.start(now, out));
             }
@@ -166,6 +166,8 @@ impl World {
                 }
             }
             Action::AddTopic { name, partitions } => {
+                let partitions =
+                    admin::partitions_to_create(partitions, self.broker.config().num_partitions);
                 self.step_broker(|broker, out| broker.create_topic(name, partitions, out));
             }
             Action::DeleteTopic { name } => {

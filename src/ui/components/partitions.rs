@@ -2,9 +2,10 @@
 //! nobody consumes is hatched grey; one the coordinator assigned but its consumer does not own yet is
 //! striped in the assignee's colour.
 
+use crate::session::explain::topics;
 use crate::sim::consumption::{partition_consumers, PartitionConsumer};
 use crate::sim::snapshot::{DeletedTopicHeld, UnseenPartitions};
-use crate::sim::time::{format_millis, Millis};
+use crate::sim::time::Millis;
 use crate::sim::Snapshot;
 use crate::ui::components::palette::swatch_for;
 use crate::ui::state::groups_in_order;
@@ -52,44 +53,14 @@ pub fn topic_view(props: &TopicViewProps) -> Html {
     }
 }
 
-/// "at its next metadata refresh (metadata.max.age.ms) at 05:00.004, in 271.6 s"
-fn next_refresh(at: Millis, now: Millis) -> String {
-    format!(
-        "at its next metadata refresh (metadata.max.age.ms) at {}, in {:.1} s",
-        format_millis(at),
-        at.saturating_sub(now) as f64 / 1000.0
-    )
-}
-
 /// Why new partitions sit unconsumed: the leader only learns of them from its periodic metadata refresh.
 fn unseen_note(group: &str, u: &UnseenPartitions, now: Millis) -> Html {
-    let (range, them) = if u.first == u.last {
-        (format!("P{} is", u.first), "it")
-    } else {
-        (format!("P{}–P{} are", u.first, u.last), "them")
-    };
-    html! {
-        <p class="unseen-note" role="note">
-            { format!("{group}: {range} new. Its leader {} learns of {them} {}; then it rejoins and a rebalance hands {them} out.", u.leader, next_refresh(u.refresh_at, now)) }
-        </p>
-    }
+    html! { <p class="unseen-note" role="note">{ topics::unseen_note(group, u, now) }</p> }
 }
 
-/// Why consumers still show partitions of a topic that is gone: nothing tells them until the leader's
-/// metadata refresh, and only its rejoin starts the rebalance that drops them.
+/// Why consumers still show partitions of a topic that is gone, and what the lab assumes there.
 fn deleted_note(group: &str, d: &DeletedTopicHeld, now: Millis) -> Html {
-    let when = match &d.leader {
-        Some((leader, at)) => format!(
-            "until its leader {leader} sees the deletion {}; then it rejoins and a rebalance drops them",
-            next_refresh(*at, now)
-        ),
-        None => "until the group's next rebalance".to_string(),
-    };
-    html! {
-        <p class="unseen-note" role="note">
-            { format!("{group}: topic {} was deleted. {} still {} its partitions {when}.", d.topic, d.holders.join(", "), if d.holders.len() == 1 { "holds" } else { "hold" }) }
-        </p>
-    }
+    html! { <p class="unseen-note" role="note">{ topics::deleted_note(group, d, now) }</p> }
 }
 
 fn subscribes(s: &Snapshot, group: &str, topic: &str) -> bool {

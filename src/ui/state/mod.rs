@@ -14,7 +14,7 @@ pub use clock::Clock;
 pub use lab_handle::LabHandle;
 pub use lanes::{groups_in_order, LaneView};
 pub use messages::MessageRow;
-pub use notice::{Notice, NoticeAt};
+pub use notice::{sentence, Notice, NoticeAt};
 
 use crate::session::lessons::{self, LESSONS};
 use crate::session::{share_link, Lab, Session, Strategy};

@@ -58,8 +58,8 @@ mod tests {
             "heartbeat.interval.ms (5000) must be lower than session.timeout.ms (3000)."
         );
         assert_eq!(
-            sentence("InvalidPartitionsException: Topic currently has 6 partitions."),
-            "InvalidPartitionsException: Topic currently has 6 partitions."
+            sentence("InvalidPartitionsException: Topic already has 6 partition(s)."),
+            "InvalidPartitionsException: Topic already has 6 partition(s)."
         );
     }
 }

@@ -3,6 +3,7 @@
 //! their accessible names ("Kill c2"); `Lab::apply` applies each action to every lane alike (or to
 //! none, if any lane refuses it).
 
+use crate::sim::config::ConsumerConfig;
 use crate::sim::snapshot::ConsumerSnapshot;
 use crate::sim::vocab::ConsumerState;
 use crate::ui::components::consumer::actions::{ConsumerActions, Reach};
@@ -14,18 +15,27 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ConsumerRowsProps {
     pub dispatch: Dispatch,
-    /// For each consumer of the group (in the first lane's order): its snapshot in every lane, with
-    /// the lane's short name. A consumer exists in all lanes, since every action reached all.
-    pub consumers: Vec<(String, Vec<(&'static str, ConsumerState)>)>,
+    /// For each consumer of the group (in the first lane's order): its configuration, and its state in
+    /// every lane with the lane's short name. A consumer exists in all lanes, since every action reached
+    /// all, and its configuration is the same in each but for the strategy.
+    pub consumers: Vec<ConsumerRow>,
     /// A refusal to show next to its consumer's row.
     pub notice: Option<(String, String)>,
+}
+
+/// One consumer's row: its handle, its configuration (first lane) and its state in every lane.
+#[derive(Clone, PartialEq)]
+pub struct ConsumerRow {
+    pub handle: String,
+    pub config: ConsumerConfig,
+    pub states: Vec<(&'static str, ConsumerState)>,
 }
 
 /// The rows' input: every consumer of `group`, with its state per lane.
 pub fn consumers_by_lane(
     lanes: &[(&'static str, &[ConsumerSnapshot])],
     group: &str,
-) -> Vec<(String, Vec<(&'static str, ConsumerState)>)> {
+) -> Vec<ConsumerRow> {
     let Some((_, first)) = lanes.first() else {
         return Vec::new();
     };
@@ -42,7 +52,11 @@ pub fn consumers_by_lane(
                         .map(|x| (*name, x.state.clone()))
                 })
                 .collect();
-            (c.handle.clone(), states)
+            ConsumerRow {
+                handle: c.handle.clone(),
+                config: c.config.clone(),
+                states,
+            }
         })
         .collect()
 }
@@ -57,9 +71,9 @@ pub fn consumer_rows(props: &ConsumerRowsProps) -> Html {
             <p class="compare-controls-head">{ format!("{} consumers: each action applies to every lane (the list scrolls)", props.consumers.len()) }</p>
         }
         <ul class={classes!("compare-controls", many.then_some("many"))} aria-label="Consumers in every lane">
-            { for props.consumers.iter().map(|(handle, states)| html! {
-                <ControlRow dispatch={props.dispatch.clone()} handle={handle.clone()} states={states.clone()}
-                    notice={props.notice.as_ref().filter(|(h, _)| h == handle).map(|(_, t)| t.clone())} />
+            { for props.consumers.iter().map(|row| html! {
+                <ControlRow dispatch={props.dispatch.clone()} handle={row.handle.clone()} states={row.states.clone()} config={row.config.clone()}
+                    notice={props.notice.as_ref().filter(|(h, _)| *h == row.handle).map(|(_, t)| t.clone())} />
             }) }
         </ul>
         </>
@@ -71,6 +85,7 @@ struct ControlRowProps {
     dispatch: Dispatch,
     handle: String,
     states: Vec<(&'static str, ConsumerState)>,
+    config: ConsumerConfig,
     notice: Option<String>,
 }
 
@@ -91,7 +106,7 @@ fn control_row(props: &ControlRowProps) -> Html {
                     </span>
                 }) }
             </span>
-            <ConsumerActions dispatch={props.dispatch.clone()} handle={h.clone()} reach={Reach::EveryLane} />
+            <ConsumerActions dispatch={props.dispatch.clone()} handle={h.clone()} reach={Reach::EveryLane} config={props.config.clone()} />
             if let Some(text) = &props.notice {
                 <p class="notice" role="alert">{ text }</p>
             }

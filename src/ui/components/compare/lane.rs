@@ -1,6 +1,7 @@
 //! One column of compare mode: a strategy's group state, last rebalance, consumers, partitions and timeline.
 
 use super::metrics_table::format_value;
+use crate::session::explain::metrics::PAUSE_TITLE;
 use crate::ui::components::consumer::labels::partition_list;
 use crate::ui::components::palette::{lane_stroke, swatch_for};
 use crate::ui::components::partitions::TopicView;
@@ -23,7 +24,7 @@ pub fn lane_column(i: usize, lane: &LaneView, group: &str) -> Html {
                 { for lane.snapshot.consumers.iter().filter(|c| c.group == group).map(|c| html! {
                     <li style={format!("--owner:{}", swatch_for(&c.handle).colour)}>
                         <strong>{ &c.handle }</strong>{ " " }<span>{ partition_list(&c.owned) }</span>
-                        <span class="pause" title="Longest stretch this consumer held partitions but consumed nothing">
+                        <span class="pause" title={PAUSE_TITLE}>
                             { format!(" · longest pause {}", format_value(lane.metrics.consumers.get(&c.handle).map_or(0, |m| m.longest_pause_ms) as f64 / 1000.0, " s")) }
                         </span>
                     </li>

@@ -1,19 +1,17 @@
-//! Compare mode's table: rebalances, partitions revoked, partition-seconds without a consumer and the
-//! longest pause, per strategy, as `sim::consumption` reckons them; and what the table cannot say.
+//! Compare mode's table: rebalances, partitions revoked or lost, partition-seconds without a consumer
+//! and the longest pause, per strategy, as `sim::consumption` reckons them and
+//! `session::explain::metrics` words them; and what the table cannot say.
 
+use crate::session::explain::metrics::{CompareRow, COMPARE_ROWS, TRADE_OFF};
 use crate::sim::consumption::{rebalance_cost, RebalanceCost};
 use crate::ui::components::palette::lane_stroke;
 use crate::ui::state::LaneView;
 use yew::prelude::*;
 
-/// One row of the table: a label, a value per lane, and whether the lowest value wins a ✓.
+/// One row of the table as drawn: what it counts and a value per lane.
 pub struct MetricRow {
-    pub label: &'static str,
+    pub row: &'static CompareRow,
     pub values: Vec<f64>,
-    pub unit: &'static str,
-    /// Lower is plainly better (idle time, pauses, revocations). Not so for the rebalance count:
-    /// cooperative's second round is the price of letting everyone else keep consuming.
-    pub ranked: bool,
 }
 
 pub fn metric_rows(lanes: &[LaneView], group: &str) -> Vec<MetricRow> {
@@ -21,33 +19,13 @@ pub fn metric_rows(lanes: &[LaneView], group: &str) -> Vec<MetricRow> {
         .iter()
         .map(|l| rebalance_cost(&l.metrics, group))
         .collect();
-    let per = |f: fn(&RebalanceCost) -> f64| costs.iter().map(f).collect::<Vec<_>>();
-    vec![
-        MetricRow {
-            label: "Rebalances (generations)",
-            values: per(|c| c.rebalances as f64),
-            unit: "",
-            ranked: false,
-        },
-        MetricRow {
-            label: "Partitions revoked",
-            values: per(|c| c.partitions_taken as f64),
-            unit: "",
-            ranked: true,
-        },
-        MetricRow {
-            label: "Partition-seconds without a consumer",
-            values: per(|c| c.unconsumed_partition_ms as f64 / 1000.0),
-            unit: " s",
-            ranked: true,
-        },
-        MetricRow {
-            label: "Longest pause of a consumer",
-            values: per(|c| c.longest_pause_ms as f64 / 1000.0),
-            unit: " s",
-            ranked: true,
-        },
-    ]
+    COMPARE_ROWS
+        .iter()
+        .map(|row| MetricRow {
+            row,
+            values: costs.iter().map(row.value).collect(),
+        })
+        .collect()
 }
 
 /// The table: a row per figure, a column per lane, the lowest value of a ranked row marked ✓.
@@ -59,15 +37,15 @@ pub fn metrics_table(lanes: &[LaneView], group: &str) -> Html {
                 { for lanes.iter().enumerate().map(|(i, l)| html! { <th scope="col"><span class="lane-key" style={format!("background:{}", lane_stroke(i))}></span>{ l.strategy.label() }</th> }) }
             </tr></thead>
             <tbody>
-                { for rows.iter().map(|row| {
-                    let best = row.values.iter().cloned().fold(f64::INFINITY, f64::min);
-                    let all_equal = !row.ranked || row.values.iter().all(|v| (*v - best).abs() < 1e-9);
+                { for rows.iter().map(|r| {
+                    let best = r.values.iter().cloned().fold(f64::INFINITY, f64::min);
+                    let all_equal = !r.row.ranked || r.values.iter().all(|v| (*v - best).abs() < 1e-9);
                     html! {
                         <tr>
-                            <th scope="row">{ row.label }</th>
-                            { for row.values.iter().map(|v| {
+                            <th scope="row" title={r.row.title}>{ r.row.label }</th>
+                            { for r.values.iter().map(|v| {
                                 let wins = !all_equal && (*v - best).abs() < 1e-9;
-                                html! { <td class={classes!(wins.then_some("best"))}>{ format_value(*v, row.unit) }{ if wins { " ✓" } else { "" } }</td> }
+                                html! { <td class={classes!(wins.then_some("best"))}>{ format_value(*v, r.row.unit) }{ if wins { " ✓" } else { "" } }</td> }
                             }) }
                         </tr>
                     }
@@ -82,15 +60,7 @@ pub fn metrics_table(lanes: &[LaneView], group: &str) -> Html {
 pub fn trade_off_note() -> Html {
     html! {
         <div class="hint compare-note">
-            <p>
-                <strong>{ "Eager" }</strong>{ ": every member stops and hands back all its partitions, the whole group waits for one round, then resumes. \
-                   Everyone pauses, but only once, so the stop is short." }
-            </p>
-            <p>
-                <strong>{ "Cooperative" }</strong>{ ": only the partitions that move stop; everyone else keeps consuming. \
-                   A moving partition is revoked in one round and handed to its new owner in a second, so those few wait longer. \
-                   That is why eager can have fewer partition-seconds without a consumer while cooperative has the shorter longest pause." }
-            </p>
+            { for TRADE_OFF.iter().map(|(name, text)| html! { <p><strong>{ *name }</strong>{ *text }</p> }) }
             <p>{ "✓ marks the lowest value where lower is plainly better. The rebalance count gets none: cooperative's extra round is the price of not stopping everyone." }</p>
         </div>
     }

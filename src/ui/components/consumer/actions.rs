@@ -2,6 +2,8 @@
 //! mode's rows offer them. Each sends `PageAction::Do`, with a refusal shown next to that consumer;
 //! `Lab::apply` applies it to every lane alike, or to none if any lane refuses it.
 
+use crate::session::explain::actions::ConsumerVerb;
+use crate::sim::config::ConsumerConfig;
 use crate::sim::{Action, InstanceIdChange, Millis};
 use crate::ui::state::{Dispatch, NoticeAt, PageAction};
 use web_sys::HtmlSelectElement;
@@ -33,69 +35,39 @@ pub struct ConsumerActionsProps {
     pub dispatch: Dispatch,
     pub handle: String,
     pub reach: Reach,
+    /// The consumer's configuration: whether it is static and its timeouts decide what each action does.
+    pub config: ConsumerConfig,
 }
 
-/// One action the user can take on a consumer.
-#[derive(Clone, Copy)]
-enum Verb {
-    Close,
-    Kill,
-    Stall,
-    Restart,
+/// The actions offered where the consumer is shown: what it does is `ConsumerVerb`'s to say.
+fn offered(reach: Reach) -> &'static [ConsumerVerb] {
+    match reach {
+        Reach::Card { running: true } => {
+            &[ConsumerVerb::Close, ConsumerVerb::Kill, ConsumerVerb::Stall]
+        }
+        Reach::Card { running: false } => &[ConsumerVerb::Kill, ConsumerVerb::Restart],
+        Reach::EveryLane => &[
+            ConsumerVerb::Close,
+            ConsumerVerb::Kill,
+            ConsumerVerb::Stall,
+            ConsumerVerb::Restart,
+        ],
+    }
 }
 
-impl Verb {
-    fn offered(reach: Reach) -> &'static [Verb] {
-        match reach {
-            Reach::Card { running: true } => &[Verb::Close, Verb::Kill, Verb::Stall],
-            Reach::Card { running: false } => &[Verb::Kill, Verb::Restart],
-            Reach::EveryLane => &[Verb::Close, Verb::Kill, Verb::Stall, Verb::Restart],
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Verb::Close => "Close",
-            Verb::Kill => "Kill",
-            Verb::Stall => "Stall",
-            Verb::Restart => "Restart",
-        }
-    }
-
-    /// What the button does, in the words of the client (and the lanes it reaches).
-    fn title(self, reach: Reach) -> &'static str {
-        match (self, reach) {
-            (Verb::Close, Reach::Card { .. }) => "consumer.close(): commit, revoke, LeaveGroup",
-            (Verb::Close, Reach::EveryLane) => {
-                "consumer.close() in every lane: commit, revoke, LeaveGroup"
-            }
-            (Verb::Kill, Reach::Card { .. }) => "kill -9: silence until the session expires",
-            (Verb::Kill, Reach::EveryLane) => {
-                "kill -9 in every lane: silence until the session expires"
-            }
-            (Verb::Stall, Reach::Card { .. }) => {
-                "Stop calling poll() for a while; the heartbeat thread keeps running"
-            }
-            (Verb::Stall, Reach::EveryLane) => "Stop calling poll() for a while, in every lane",
-            (Verb::Restart, Reach::Card { .. }) => "Start the process again",
-            (Verb::Restart, Reach::EveryLane) => "Start the process again, in every lane",
-        }
-    }
-
-    fn action(self, handle: &str, stall_ms: Millis) -> Action {
-        let consumer = handle.to_string();
-        match self {
-            Verb::Close => Action::CloseConsumer { consumer },
-            Verb::Kill => Action::KillConsumer { consumer },
-            Verb::Stall => Action::StallConsumer {
-                consumer,
-                ms: stall_ms,
-            },
-            Verb::Restart => Action::RestartConsumer {
-                consumer,
-                group_instance_id: InstanceIdChange::Keep,
-            },
-        }
+fn action(verb: ConsumerVerb, handle: &str, stall_ms: Millis) -> Action {
+    let consumer = handle.to_string();
+    match verb {
+        ConsumerVerb::Close => Action::CloseConsumer { consumer },
+        ConsumerVerb::Kill => Action::KillConsumer { consumer },
+        ConsumerVerb::Stall => Action::StallConsumer {
+            consumer,
+            ms: stall_ms,
+        },
+        ConsumerVerb::Restart => Action::RestartConsumer {
+            consumer,
+            group_instance_id: InstanceIdChange::Keep,
+        },
     }
 }
 
@@ -104,7 +76,8 @@ pub fn consumer_actions(props: &ConsumerActionsProps) -> Html {
     // The stall length is remembered per card or row, for as long as it is on the page.
     let stall_ms = use_state(|| STALL_CHOICES[2].0);
     let h = &props.handle;
-    let button = |verb: Verb| {
+    let every_lane = props.reach == Reach::EveryLane;
+    let button = |verb: ConsumerVerb| {
         let onclick = {
             let dispatch = props.dispatch.clone();
             let handle = h.clone();
@@ -113,18 +86,18 @@ pub fn consumer_actions(props: &ConsumerActionsProps) -> Html {
                 // The click acts; it does not also select the card.
                 e.stop_propagation();
                 dispatch.dispatch(PageAction::Do(
-                    verb.action(&handle, stall_ms),
+                    action(verb, &handle, stall_ms),
                     NoticeAt::Consumer(handle.clone()),
                 ));
             })
         };
         html! {
-            <button class={matches!(verb, Verb::Kill).then_some("danger")} aria-label={format!("{} {h}", verb.label())}
-                title={verb.title(props.reach)} onclick={onclick}>{ verb.label() }</button>
+            <button class={matches!(verb, ConsumerVerb::Kill).then_some("danger")} aria-label={format!("{} {h}", verb.label())}
+                title={verb.title(&props.config, every_lane)} onclick={onclick}>{ verb.label() }</button>
         }
     };
-    let buttons = Verb::offered(props.reach).iter().map(|&verb| match verb {
-        Verb::Stall => {
+    let buttons = offered(props.reach).iter().map(|&verb| match verb {
+        ConsumerVerb::Stall => {
             let select = stall_select(h, &stall_ms);
             match props.reach {
                 Reach::Card { .. } => {

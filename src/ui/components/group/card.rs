@@ -2,6 +2,7 @@
 //! the coordinator assigned, its session and poll countdowns) and its actions.
 
 use super::meters::{poll_meter, seconds, session_meter};
+use crate::session::explain::consumer::{card_note, generation_title, leader_title};
 use crate::sim::consumption::is_idle;
 use crate::sim::snapshot::ConsumerSnapshot;
 use crate::sim::time::{format_millis, Millis};
@@ -10,7 +11,7 @@ use crate::sim::Action;
 use crate::ui::components::consumer::actions::{ConsumerActions, Reach};
 use crate::ui::components::consumer::labels::{partition_list, state_label};
 use crate::ui::components::palette::swatch_for;
-use crate::ui::state::{Dispatch, NoticeAt, PageAction};
+use crate::ui::state::{sentence, Dispatch, NoticeAt, PageAction};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -19,8 +20,9 @@ pub struct ConsumerCardProps {
     pub consumer: ConsumerSnapshot,
     pub now: Millis,
     pub selected: bool,
-    /// Whether the card carries the leader chip (see `group::shows_leader_chip`).
-    pub leader: bool,
+    /// The leader chip, with the assignor the leader runs ("" if none is selected yet), when the card
+    /// carries it (see `group::shows_leader_chip`).
+    pub leader: Option<String>,
     pub notice: Option<String>,
 }
 
@@ -78,12 +80,13 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
             aria-current={props.selected.then_some("true")}
             title="Select (click, Enter or Space): the Code tab shows this consumer"
             onclick={select} onkeydown={select_by_key}>
-            { card_head(c, props.leader, idle) }
+            { card_head(c, props.leader.as_deref(), idle) }
             if let Some(why) = fatal_error(&c.state) {
                 <p class="fatal-error" role="status" aria-label="Fatal error">{ why }</p>
             }
+            { for c.config.warnings().iter().map(|w| html! { <p class="config-warning" role="note" aria-label="Ignored setting">{ sentence(&w.to_string()) }</p> }) }
             <div class="card-id">
-                <span class="member-id" title={c.member_id.clone()}>
+                <span class="member-id" title={if c.member_id.is_empty() { String::new() } else { format!("{} · {}", c.member_id, generation_title(c.generation)) }}>
                     { if c.member_id.is_empty() { "no member id".to_string() } else { format!("gen {} · {}", c.generation, short_member_id(&c.member_id, &c.client_id)) } }
                 </span>
                 <label class="toggle" title="group.instance.id: applies at the next restart" onclick={stop.clone()}>
@@ -105,7 +108,10 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 { stopped_line(c, props.now) }
                 { session_meter(c, props.now) }
             }
-            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} />
+            if let Some(note) = card_note(c, props.now) {
+                <p class="card-note" role="note" aria-label="What is happening">{ note }</p>
+            }
+            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} config={c.config.clone()} />
             if let Some(text) = &props.notice {
                 <p class="notice" role="alert">{ text }</p>
             }
@@ -114,7 +120,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
 }
 
 /// Name, chips and state on one line; a stopped process gets a cross instead of its colour dot.
-fn card_head(c: &ConsumerSnapshot, leader: bool, idle: bool) -> Html {
+fn card_head(c: &ConsumerSnapshot, leader: Option<&str>, idle: bool) -> Html {
     let swatch = swatch_for(&c.handle);
     html! {
         <div class="card-head">
@@ -124,7 +130,7 @@ fn card_head(c: &ConsumerSnapshot, leader: bool, idle: bool) -> Html {
                 <span class="cross" aria-hidden="true">{ "✕" }</span>
             }
             <strong class="name">{ &c.handle }</strong>
-            if leader { <span class="chip leader" aria-label="Group leader" title="Named leader by the coordinator: runs the assignor">{ "leader" }</span> }
+            if let Some(assignor) = leader { <span class="chip leader" aria-label="Group leader" title={leader_title(Some(assignor).filter(|a| !a.is_empty()))}>{ "leader" }</span> }
             if c.static_id.is_some() { <span class="chip static" title={c.static_id.clone().unwrap_or_default()}>{ "static" }</span> }
             if idle { <span class="chip idle-chip">{ "idle" }</span> }
             <span class="state" aria-label="Consumer state">{ state_label(&c.state) }</span>

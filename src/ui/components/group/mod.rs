@@ -4,6 +4,8 @@
 pub mod card;
 mod meters;
 
+use crate::session::explain::consumer::leader_title;
+use crate::session::explain::group::{group_note, member_order_note};
 use crate::sim::assign::RebalanceProtocol;
 use crate::sim::snapshot::{ConsumerSnapshot, GroupSnapshot};
 use crate::sim::time::Millis;
@@ -32,7 +34,7 @@ pub fn group_panel(props: &GroupPanelProps) -> Html {
                 { for props.consumers.iter().map(|c| html! {
                     <ConsumerCard dispatch={props.dispatch.clone()} consumer={c.clone()} now={props.now}
                         selected={props.selected.as_deref() == Some(c.handle.as_str())}
-                        leader={shows_leader_chip(props.group.as_ref(), c)}
+                        leader={shows_leader_chip(props.group.as_ref(), c).then(|| props.group.as_ref().and_then(|g| g.selected_assignor.clone()).unwrap_or_default())}
                         notice={Notice::text_at(props.notice.as_ref(), &NoticeAt::Consumer(c.handle.clone()))} />
                 }) }
             </ul>
@@ -50,12 +52,12 @@ fn group_header(group_id: &str, group: Option<&GroupSnapshot>) -> Html {
         None => "—",
     };
     let state = format!("{:?}", g.state);
-    // The leader is the first member to join; it alone runs the assignor and sees every subscription.
     let leader = match (&g.leader_consumer, &g.selected_assignor) {
         (Some(c), Some(a)) => format!("{c} · runs {a}"),
         (Some(c), None) => c.clone(),
         (None, _) => "none".into(),
     };
+    let leader_title = leader_title(g.selected_assignor.as_deref());
     html! {
         <div class="group-head">
             <h2 class="group-title">{ format!("Group {group_id}") }</h2>
@@ -64,8 +66,14 @@ fn group_header(group_id: &str, group: Option<&GroupSnapshot>) -> Html {
                 <div><dt>{ "generation" }</dt><dd class="big-number" aria-label="Generation">{ g.generation }</dd></div>
                 <div><dt>{ "protocol" }</dt><dd>{ protocol }</dd></div>
                 <div><dt>{ "assignor" }</dt><dd>{ g.selected_assignor.clone().unwrap_or_else(|| "—".into()) }</dd></div>
-                <div><dt>{ "leader" }</dt><dd aria-label="Leader">{ leader }</dd></div>
+                <div><dt>{ "leader" }</dt><dd aria-label="Leader" title={leader_title}>{ leader }</dd></div>
             </dl>
+            if let Some(order) = member_order_note(g) {
+                <p class="hint member-order" aria-label="Assignor order">{ order }</p>
+            }
+            if let Some(note) = group_note(g) {
+                <p class="group-note" role="note" aria-label="Rebalance in progress">{ note }</p>
+            }
         </div>
     }
 }

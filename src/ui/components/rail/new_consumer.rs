@@ -9,12 +9,13 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// Deserializers offered, Kafka's own and Confluent's Avro one.
-const DESERIALIZERS: [&str; 4] = [
+/// Deserializers offered: Kafka's own, which need no other setting. (Confluent's Avro one would need
+/// `schema.registry.url` and a Schema Registry; a scenario file may still name it, and the Code tab
+/// then writes the setting it needs.)
+pub const DESERIALIZERS: [&str; 3] = [
     "org.apache.kafka.common.serialization.StringDeserializer",
     "org.apache.kafka.common.serialization.ByteArrayDeserializer",
     "org.apache.kafka.common.serialization.LongDeserializer",
-    "io.confluent.kafka.serializers.KafkaAvroDeserializer",
 ];
 
 /// The fields of the add-consumer form, as typed.
@@ -142,7 +143,7 @@ pub fn add_consumer_form(props: &FormProps) -> Html {
                 { field("heartbeat.interval.ms", "group default", |f| &f.heartbeat_interval_ms, |f, v| f.heartbeat_interval_ms = v) }
                 { field("max.poll.interval.ms", "group default", |f| &f.max_poll_interval_ms, |f, v| f.max_poll_interval_ms = v) }
                 { field("processing time per poll (ms)", "50", |f| &f.processing_time_ms, |f, v| f.processing_time_ms = v) }
-                { field("poll timeout (ms), 0 = poll(0)", "100", |f| &f.poll_timeout_ms, |f, v| f.poll_timeout_ms = v) }
+                { field("poll timeout (ms), 0 = poll(Duration.ZERO)", "100", |f| &f.poll_timeout_ms, |f, v| f.poll_timeout_ms = v) }
                 { deserializer("key.deserializer", |f| &f.key_deserializer, |f, v| f.key_deserializer = v) }
                 { deserializer("value.deserializer", |f| &f.value_deserializer, |f, v| f.value_deserializer = v) }
                 <button type="submit" class="primary">{ "Add consumer" }</button>

@@ -1,5 +1,6 @@
 //! The protocol and assignor (`partition.assignment.strategy`), or the two or three compared side by side.
 
+use crate::session::explain::group::strategy_note;
 use crate::session::Strategy;
 use crate::ui::state::{Dispatch, NoticeAt, PageAction};
 use web_sys::HtmlSelectElement;
@@ -69,6 +70,12 @@ pub fn strategy_picker(props: &StrategyProps) -> Html {
             <button class={classes!(comparing.then_some("active"))} aria-pressed={comparing.to_string()} onclick={toggle_compare}>
                 { if comparing { "Stop comparing" } else { "Compare protocols" } }
             </button>
+            { for props.strategies.iter().map(|s| html! {
+                <details class="hint strategy-note">
+                    <summary>{ format!("What {} means", s.label()) }</summary>
+                    <p>{ strategy_note(*s) }</p>
+                </details>
+            }) }
             <p class="hint">{ "Changing the strategy replays your actions from time zero under it." }</p>
         </section>
     }

@@ -1,6 +1,7 @@
 //! The Metrics tab: every rebalance of the group with its reason and duration, and per consumer what
 //! it gave up and its longest pause. All of it is read from the trace by `sim::metrics`.
 
+use crate::session::explain::metrics::{PAUSE_TITLE, REVOKED_OR_LOST};
 use crate::sim::metrics::Metrics;
 use crate::sim::time::format_millis;
 use std::rc::Rc;
@@ -25,6 +26,7 @@ pub fn metrics_panel(props: &MetricsPanelProps) -> Html {
                 <div class="kpi"><span class="kpi-value">{ g.partitions_lost }</span><span class="kpi-label">{ "partitions lost" }</span></div>
                 <div class="kpi"><span class="kpi-value">{ format!("{:.1} s", g.unconsumed_partition_ms as f64 / 1000.0) }</span><span class="kpi-label">{ "partition-seconds without a consumer" }</span></div>
             </div>
+            <p class="hint" aria-label="Revoked or lost">{ REVOKED_OR_LOST }</p>
             <table class="data" aria-label="Rebalances">
                 <thead><tr><th>{ "generation" }</th><th>{ "reason" }</th><th>{ "started" }</th><th>{ "stable after" }</th></tr></thead>
                 <tbody>
@@ -39,7 +41,7 @@ pub fn metrics_panel(props: &MetricsPanelProps) -> Html {
                 </tbody>
             </table>
             <table class="data" aria-label="Consumers">
-                <thead><tr><th>{ "consumer" }</th><th>{ "revoked" }</th><th>{ "lost" }</th><th>{ "longest pause" }</th></tr></thead>
+                <thead><tr><th>{ "consumer" }</th><th>{ "revoked" }</th><th>{ "lost" }</th><th title={PAUSE_TITLE}>{ "longest pause" }</th></tr></thead>
                 <tbody>
                     { for props.metrics.consumers.values().filter(|c| c.group == props.group).map(|c| html! {
                         <tr>

@@ -2,6 +2,7 @@
 //! per request or response (error codes on the arrow), heartbeats faint and hideable, and the fields
 //! of a message on click (or Enter/Space on a focused arrow).
 
+use crate::session::explain::errors::error_note;
 use crate::sim::time::format_millis;
 use crate::ui::components::palette::swatch_for;
 use crate::ui::hooks::width::use_width;
@@ -85,6 +86,9 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
                             <>
                                 <h3>{ format!("{} {}", m.api, if m.is_response { "response" } else { "request" }) }</h3>
                                 <p class="hint">{ format!("{} → {} · sent {} · arrives {}", m.from, m.to, format_millis(m.sent_at), format_millis(m.deliver_at)) }</p>
+                                if let Some(note) = m.error.as_deref().and_then(|e| error_note(m.api, e)) {
+                                    <p class="error-note" aria-label="What this error means">{ note }</p>
+                                }
                                 <pre class="fields">{ &m.fields }</pre>
                             </>
                         },

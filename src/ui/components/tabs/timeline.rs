@@ -443,15 +443,28 @@ mod tests {
     use crate::sim::metrics::compute;
     use crate::sim::{Action, World};
 
-    /// The basics lesson (3 consumers, 6 partitions, eager range) with a fourth consumer at 20 s.
+    /// The basics lesson (3 consumers, 6 partitions, eager range) with a fourth consumer at 20 s, the
+    /// consumers named c1 < c2 < c3 < c4 by `client.id` so that range takes them in that order.
     fn a_fourth_joins() -> World {
-        let mut world = World::new(&LESSONS[0].scenario()).unwrap();
+        let named = |i: usize| {
+            [(
+                "client.id".to_string(),
+                crate::sim::scenario::ConfigValue(format!("c{i}")),
+            )]
+            .into_iter()
+            .collect::<crate::sim::scenario::ConfigOverrides>()
+        };
+        let mut scenario = LESSONS[0].scenario();
+        for (i, c) in scenario.consumers.iter_mut().enumerate() {
+            c.config = named(i + 1);
+        }
+        let mut world = World::new(&scenario).unwrap();
         world.run_until(20_000);
         world
             .apply(Action::AddConsumer {
                 group: "orders-app".into(),
                 topics: vec!["orders".into()],
-                config: Default::default(),
+                config: named(4),
             })
             .unwrap();
         world.run_until(40_000);

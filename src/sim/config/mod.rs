@@ -2,151 +2,25 @@
 //! (`session_timeout_ms`); [`ConsumerConfig::set`] and [`ConsumerConfig::entries`] speak Kafka's names
 //! (`session.timeout.ms`), which is also what scenarios and the page use.
 
+mod broker;
+mod error;
+mod names;
+mod value;
+
+pub use broker::BrokerConfig;
+pub use error::{ConfigError, ConfigWarning};
+pub use names::{
+    kafka_consumer_defines, BROKER_CONFIG_NAMES, CONSUMER_CONFIG_NAMES,
+    KAFKA_CONSUMER_CONFIG_NAMES, NEW_MEMBER_JOIN_TIMEOUT_KNOB,
+    NEW_MEMBER_JOIN_TIMEOUT_KNOB_OLD_NAME, SIMULATION_ONLY_NAMES,
+};
+pub use value::{ConfigOverrides, ConfigValue};
+
 use super::assign::{AssignorName, RebalanceProtocol};
 use super::time::Millis;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// A configuration a real Kafka client or broker would refuse. Each variant names the reason, so callers
-/// can match on it; `Display` gives the message a learner can act on (Kafka's names spelled exactly).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ConfigError {
-    /// Kafka's `ConfigException` for a name the client (or broker) does not define.
-    UnknownSetting { scope: ConfigScope, name: String },
-    /// A numeric setting whose text is not a whole number.
-    NotANumber { name: String, value: String },
-    /// A boolean setting whose text is neither `true` nor `false`.
-    NotABoolean { name: String, value: String },
-    /// `partition.assignment.strategy` names an assignor the client does not ship.
-    UnknownAssignor { name: String },
-    /// `auto.offset.reset` is none of Kafka's strategies.
-    InvalidOffsetReset { value: String },
-    /// A setting with no default that the consumer cannot start without.
-    MissingRequired { name: &'static str },
-    /// `group.protocol=consumer` (KIP-848) or a typo: only the classic protocol is simulated.
-    UnsupportedGroupProtocol { protocol: String },
-    /// `group.instance.id` set to an empty string (Kafka refuses it rather than treating it as unset).
-    EmptyGroupInstanceId,
-    /// `GroupRebalanceConfig`: the heartbeat must fit inside the session, or the member would expire
-    /// between two heartbeats.
-    HeartbeatNotBelowSession {
-        heartbeat_ms: Millis,
-        session_ms: Millis,
-    },
-    /// A number outside the range Kafka accepts for `name`.
-    OutOfRange {
-        name: &'static str,
-        value: u64,
-        min: u64,
-        max: u64,
-    },
-    /// `partition.assignment.strategy` is empty.
-    NoAssignor,
-    /// Auto-commit on, with a zero interval between commits.
-    ZeroAutoCommitInterval,
-    /// Broker: `group.min.session.timeout.ms` above `group.max.session.timeout.ms` leaves no session
-    /// timeout a member could use.
-    SessionTimeoutBoundsInverted { min_ms: Millis, max_ms: Millis },
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::UnknownSetting { scope, name } => write!(
-                f,
-                "unknown {scope} setting \"{name}\" (known: {})",
-                scope.names().join(", ")
-            ),
-            // Kafka's names carry the unit: `*.ms` settings are milliseconds.
-            ConfigError::NotANumber { name, value } if name.ends_with(".ms") => write!(
-                f,
-                "{name} must be a whole number of milliseconds, not \"{value}\""
-            ),
-            ConfigError::NotANumber { name, value } => {
-                write!(f, "{name} must be a whole number, not \"{value}\"")
-            }
-            ConfigError::NotABoolean { name, value } => {
-                write!(f, "{name} must be true or false, not \"{value}\"")
-            }
-            ConfigError::UnknownAssignor { name } => write!(
-                f,
-                "partition.assignment.strategy: unknown assignor \"{name}\" (known: range, roundrobin, sticky, cooperative-sticky)"
-            ),
-            ConfigError::InvalidOffsetReset { value } => write!(
-                f,
-                "auto.offset.reset must be earliest, latest, none or by_duration:<ISO-8601 duration>, not \"{value}\""
-            ),
-            ConfigError::MissingRequired { name: "bootstrap.servers" } => f.write_str(
-                "bootstrap.servers is required: the consumer needs a broker to connect to",
-            ),
-            ConfigError::MissingRequired { name: "group.id" } => f.write_str(
-                "group.id is required to subscribe(): a consumer without a group cannot join one",
-            ),
-            ConfigError::MissingRequired { name } => write!(f, "{name} is required"),
-            ConfigError::UnsupportedGroupProtocol { protocol } => write!(
-                f,
-                "group.protocol={protocol} is not simulated yet; only the classic protocol (JoinGroup/SyncGroup) is"
-            ),
-            ConfigError::EmptyGroupInstanceId => f.write_str(
-                "group.instance.id cannot be empty: leave it unset for a dynamic member",
-            ),
-            ConfigError::HeartbeatNotBelowSession {
-                heartbeat_ms,
-                session_ms,
-            } => write!(
-                f,
-                "heartbeat.interval.ms ({heartbeat_ms}) must be lower than session.timeout.ms ({session_ms})"
-            ),
-            ConfigError::OutOfRange {
-                name, value, min, ..
-            } if value < min => write!(f, "{name} must be at least {min}"),
-            // Timeouts travel in JoinGroup as INT32 fields.
-            ConfigError::OutOfRange { name, max, .. } if *max == i32::MAX as u64 => {
-                write!(f, "{name} travels as a 32-bit int: at most {max}")
-            }
-            ConfigError::OutOfRange { name, max, .. } => write!(f, "{name} is at most {max}"),
-            ConfigError::NoAssignor => {
-                f.write_str("partition.assignment.strategy must name at least one assignor")
-            }
-            ConfigError::ZeroAutoCommitInterval => f.write_str(
-                "auto.commit.interval.ms must be at least 1 when enable.auto.commit is true",
-            ),
-            ConfigError::SessionTimeoutBoundsInverted { min_ms, max_ms } => write!(
-                f,
-                "group.min.session.timeout.ms ({min_ms}) must not exceed group.max.session.timeout.ms ({max_ms})"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// Whose settings a name was looked up in: the client's (`ConsumerConfig`) or the broker's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConfigScope {
-    Consumer,
-    Broker,
-}
-
-impl ConfigScope {
-    /// Every Kafka name defined in this scope, in display order.
-    pub fn names(self) -> &'static [&'static str] {
-        match self {
-            ConfigScope::Consumer => CONSUMER_CONFIG_NAMES,
-            ConfigScope::Broker => BROKER_CONFIG_NAMES,
-        }
-    }
-}
-
-impl fmt::Display for ConfigScope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ConfigScope::Consumer => "consumer",
-            ConfigScope::Broker => "broker",
-        })
-    }
-}
 
 /// `auto.offset.reset`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,6 +73,10 @@ pub struct ConsumerConfig {
     pub poll_timeout_ms: Millis,
     /// Simulation: how long the application works on the records of one `poll()` before polling again.
     pub processing_time_ms: Millis,
+    /// Settings given that the lab does not simulate, by name, with their values: accepted and
+    /// ignored (see [`ConsumerConfig::warnings`]), as Kafka accepts names it does not use.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub ignored: BTreeMap<String, String>,
 }
 
 const STRING_DESERIALIZER: &str = "org.apache.kafka.common.serialization.StringDeserializer";
@@ -229,58 +107,10 @@ impl Default for ConsumerConfig {
             retry_backoff_ms: 100,
             poll_timeout_ms: 100,
             processing_time_ms: 50,
+            ignored: BTreeMap::new(),
         }
     }
 }
-
-/// The Kafka names of every setting [`ConsumerConfig`] holds, in display order.
-pub const CONSUMER_CONFIG_NAMES: &[&str] = &[
-    "bootstrap.servers",
-    "group.id",
-    "group.protocol",
-    "group.instance.id",
-    "client.id",
-    "client.rack",
-    "session.timeout.ms",
-    "heartbeat.interval.ms",
-    "max.poll.interval.ms",
-    "partition.assignment.strategy",
-    "key.deserializer",
-    "value.deserializer",
-    "metadata.max.age.ms",
-    "enable.auto.commit",
-    "auto.commit.interval.ms",
-    "max.poll.records",
-    "auto.offset.reset",
-    "retry.backoff.ms",
-    "poll.timeout.ms",
-    "processing.time.ms",
-];
-
-/// The names of every setting [`BrokerConfig`] holds: Kafka's broker configs, then the simulation-only
-/// [`NEW_MEMBER_JOIN_TIMEOUT_KNOB`].
-pub const BROKER_CONFIG_NAMES: &[&str] = &[
-    "group.initial.rebalance.delay.ms",
-    "group.min.session.timeout.ms",
-    "group.max.session.timeout.ms",
-    "group.max.size",
-    "num.partitions",
-    NEW_MEMBER_JOIN_TIMEOUT_KNOB,
-];
-
-/// Simulation-only broker knob: how long a new member's parked JoinGroup may wait. Kafka has **no such
-/// config**: the classic group coordinator hard-codes this at 5 minutes
-/// (`GroupCoordinatorConfig.CLASSIC_GROUP_NEW_MEMBER_JOIN_TIMEOUT_MS` = 300000); the knob exists only so
-/// scenarios can shorten it.
-pub const NEW_MEMBER_JOIN_TIMEOUT_KNOB: &str = "sim.classic.new.member.join.timeout.ms";
-
-/// The name earlier versions of this lab accepted for [`NEW_MEMBER_JOIN_TIMEOUT_KNOB`]; still accepted,
-/// but it is not a Kafka config either.
-pub const NEW_MEMBER_JOIN_TIMEOUT_KNOB_OLD_NAME: &str = "group.classic.new.member.join.timeout.ms";
-
-/// Settings that describe the simulated application rather than the Kafka client: they may change while
-/// a consumer runs. Every other setting is read once, when the `KafkaConsumer` is constructed.
-pub const SIMULATION_ONLY_NAMES: &[&str] = &["poll.timeout.ms", "processing.time.ms"];
 
 fn parse_ms(name: &str, value: &str) -> Result<Millis, ConfigError> {
     value
@@ -329,7 +159,9 @@ pub fn parse_assignor(name: &str) -> Result<AssignorName, ConfigError> {
 }
 
 impl ConsumerConfig {
-    /// Sets one setting by its Kafka name from its text form, as in a `.properties` file.
+    /// Sets one setting by its Kafka name from its text form, as in a `.properties` file. A name the
+    /// lab does not simulate is kept in [`ConsumerConfig::ignored`] rather than refused: Kafka's
+    /// consumer does not refuse names either (it logs those it does not use).
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
         match name {
             "bootstrap.servers" => self.bootstrap_servers = value.trim().to_string(),
@@ -387,13 +219,21 @@ impl ConsumerConfig {
             "poll.timeout.ms" => self.poll_timeout_ms = parse_ms(name, value)?,
             "processing.time.ms" => self.processing_time_ms = parse_ms(name, value)?,
             other => {
-                return Err(ConfigError::UnknownSetting {
-                    scope: ConfigScope::Consumer,
-                    name: other.to_string(),
-                })
+                self.ignored.insert(other.to_string(), value.to_string());
             }
         }
         Ok(())
+    }
+
+    /// The settings given that the lab ignores, each with what Kafka would make of it.
+    pub fn warnings(&self) -> Vec<ConfigWarning> {
+        self.ignored
+            .keys()
+            .map(|name| ConfigWarning::ConsumerSettingIgnored {
+                name: name.clone(),
+                kafka_defines: names::kafka_consumer_defines(name),
+            })
+            .collect()
     }
 
     /// Every setting as (Kafka name, text value), in display order.
@@ -435,7 +275,8 @@ impl ConsumerConfig {
             .collect()
     }
 
-    /// The checks the `KafkaConsumer` constructor makes (`ConsumerConfig`, `GroupRebalanceConfig`).
+    /// The checks the `KafkaConsumer` constructor makes (`ConsumerConfig`'s validators, `Heartbeat`),
+    /// plus the lab's own refusal of a zero heartbeat interval.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let at_least_1 = |name: &'static str, value: u64| {
             if value == 0 {
@@ -498,18 +339,18 @@ impl ConsumerConfig {
                 session_ms: self.session_timeout_ms,
             });
         }
-        at_least_1("heartbeat.interval.ms", self.heartbeat_interval_ms)?;
+        if self.heartbeat_interval_ms == 0 {
+            return Err(ConfigError::HeartbeatIntervalZero);
+        }
         at_least_1("max.poll.interval.ms", self.max_poll_interval_ms)?;
         int32("max.poll.interval.ms", self.max_poll_interval_ms)?;
         int32("session.timeout.ms", self.session_timeout_ms)?;
         if self.partition_assignment_strategy.is_empty() {
             return Err(ConfigError::NoAssignor);
         }
+        // `metadata.max.age.ms` and `auto.commit.interval.ms` are `atLeast(0)` in Kafka: 0 refreshes as
+        // often as `retry.backoff.ms` allows, and auto-commits on every poll().
         at_least_1("max.poll.records", self.max_poll_records.into())?;
-        at_least_1("metadata.max.age.ms", self.metadata_max_age_ms)?;
-        if self.enable_auto_commit && self.auto_commit_interval_ms == 0 {
-            return Err(ConfigError::ZeroAutoCommitInterval);
-        }
         Ok(())
     }
 
@@ -529,67 +370,17 @@ impl ConsumerConfig {
         best
     }
 
-    /// `client.id` as the client reports it; `n` is the consumer's creation number.
-    pub fn effective_client_id(&self, n: usize) -> String {
+    /// `client.id` as the client reports it (`ConsumerConfig.maybeOverrideClientId`): unless set, it is
+    /// `consumer-<group>-<instance id>` for a static member and `consumer-<group>-<n>` for a dynamic one,
+    /// `n` counting the consumers created in the same JVM. Each of the lab's consumers is a process of
+    /// its own, so `n` is always 1: every dynamic member of a group has the same client id, and the
+    /// member ids (`<client id>-<UUID>`) sort by their random UUIDs.
+    pub fn effective_client_id(&self) -> String {
         match (&self.client_id, &self.group_instance_id) {
             (Some(id), _) => id.clone(),
             (None, Some(instance)) => format!("consumer-{}-{}", self.group_id, instance),
-            (None, None) => format!("consumer-{}-{}", self.group_id, n),
+            (None, None) => format!("consumer-{}-1", self.group_id),
         }
-    }
-}
-
-/// Broker (group coordinator) settings that shape classic groups.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct BrokerConfig {
-    pub group_initial_rebalance_delay_ms: Millis,
-    pub group_min_session_timeout_ms: Millis,
-    pub group_max_session_timeout_ms: Millis,
-    pub group_max_size: u32,
-    /// Simulation-only knob `sim.classic.new.member.join.timeout.ms`: how long a new member's parked
-    /// JoinGroup may wait. Not a Kafka config: Kafka hard-codes 300000 ms
-    /// (`GroupCoordinatorConfig.CLASSIC_GROUP_NEW_MEMBER_JOIN_TIMEOUT_MS`).
-    pub group_classic_new_member_join_timeout_ms: Millis,
-    /// `num.partitions`: partitions of a topic created without a count.
-    pub num_partitions: u32,
-}
-
-impl Default for BrokerConfig {
-    fn default() -> Self {
-        Self {
-            group_initial_rebalance_delay_ms: 3_000,
-            group_min_session_timeout_ms: 6_000,
-            group_max_session_timeout_ms: 1_800_000,
-            group_max_size: i32::MAX as u32,
-            group_classic_new_member_join_timeout_ms: 300_000,
-            num_partitions: 1,
-        }
-    }
-}
-
-impl BrokerConfig {
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.group_min_session_timeout_ms > self.group_max_session_timeout_ms {
-            return Err(ConfigError::SessionTimeoutBoundsInverted {
-                min_ms: self.group_min_session_timeout_ms,
-                max_ms: self.group_max_session_timeout_ms,
-            });
-        }
-        for (name, value) in [
-            ("group.max.size", self.group_max_size),
-            ("num.partitions", self.num_partitions),
-        ] {
-            if value == 0 {
-                return Err(ConfigError::OutOfRange {
-                    name,
-                    value: 0,
-                    min: 1,
-                    max: u32::MAX.into(),
-                });
-            }
-        }
-        Ok(())
     }
 }
 
@@ -607,16 +398,7 @@ mod tests {
         b.set("group.classic.new.member.join.timeout.ms", "2000")
             .unwrap();
         assert_eq!(b.group_classic_new_member_join_timeout_ms, 2_000);
-        // The list of known names shows the knob under its simulation-only name, not as a Kafka config.
-        let err = b.set("no.such.setting", "1").unwrap_err().to_string();
-        assert!(
-            err.contains("sim.classic.new.member.join.timeout.ms"),
-            "{err}"
-        );
-        assert!(
-            !err.contains("group.classic.new.member.join.timeout.ms"),
-            "{err}"
-        );
+        assert!(b.ignored.is_empty(), "both names are the lab's own knob");
     }
 
     #[test]
@@ -629,7 +411,7 @@ mod tests {
     }
 
     #[test]
-    fn heartbeat_must_be_below_session_timeout() {
+    fn heartbeat_must_be_below_session_timeout_as_kafkas_heartbeat_class_says() {
         let mut c = ConsumerConfig {
             group_id: "g".into(),
             ..Default::default()
@@ -643,26 +425,59 @@ mod tests {
                 session_ms: 45_000
             }
         );
+        // Kafka 4.1: `Heartbeat`'s constructor throws IllegalArgumentException with this text, and the
+        // KafkaConsumer constructor wraps it.
         assert_eq!(
             error.to_string(),
-            "heartbeat.interval.ms (45000) must be lower than session.timeout.ms (45000)"
+            "heartbeat.interval.ms (45000) must be lower than session.timeout.ms (45000): \
+             new KafkaConsumer(...) throws KafkaException: Failed to construct kafka consumer, caused by \
+             IllegalArgumentException: Heartbeat must be set lower than the session timeout"
         );
     }
 
     #[test]
-    fn broker_settings_are_refused_by_reason() {
-        let mut b = BrokerConfig::default();
-        let unknown = b.set("group.max.members", "3").unwrap_err();
+    fn settings_kafka_accepts_are_accepted() {
+        let mut c = ConsumerConfig {
+            group_id: "g".into(),
+            ..Default::default()
+        };
+        // `atLeast(0)` in Kafka's ConsumerConfig.
+        c.set("auto.commit.interval.ms", "0").unwrap();
+        c.set("metadata.max.age.ms", "0").unwrap();
+        assert_eq!(c.validate(), Ok(()));
+        // Names the lab does not simulate are kept and warned about, never refused.
+        c.set("fetch.min.bytes", "1024").unwrap();
+        c.set("no.such.setting", "1").unwrap();
+        assert_eq!(c.validate(), Ok(()));
         assert_eq!(
-            unknown,
-            ConfigError::UnknownSetting {
-                scope: ConfigScope::Broker,
-                name: "group.max.members".into()
-            }
+            c.ignored.get("no.such.setting").map(String::as_str),
+            Some("1")
         );
-        assert!(unknown.to_string().starts_with(
-            "unknown broker setting \"group.max.members\" (known: group.initial.rebalance.delay.ms,"
-        ));
+        let warnings: Vec<String> = c.warnings().iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "fetch.min.bytes is a Kafka consumer setting the lab does not simulate: it has no effect here",
+                "Kafka's consumer does not know \"no.such.setting\": it starts anyway and only logs \
+                 \"These configurations '[no.such.setting]' were supplied but are not used yet.\" The lab ignores it too",
+            ]
+        );
+        assert!(names::kafka_consumer_defines("ssl.truststore.location"));
+        // Kafka accepts a zero heartbeat interval too, but the lab says plainly that it does not.
+        c.set("heartbeat.interval.ms", "0").unwrap();
+        let zero = c.validate().unwrap_err().to_string();
+        assert!(zero.contains("Kafka accepts it"), "{zero}");
+    }
+
+    #[test]
+    fn broker_settings_kafka_accepts_are_accepted() {
+        let mut b = BrokerConfig::default();
+        b.set("group.max.members", "3").unwrap();
+        assert_eq!(b.ignored, ["group.max.members"]);
+        assert_eq!(
+            b.warnings()[0].to_string(),
+            "broker setting \"group.max.members\" is not simulated by the lab: it has no effect here"
+        );
         assert!(matches!(
             b.set("group.max.size", "5000000000"),
             Err(ConfigError::OutOfRange {
@@ -671,14 +486,11 @@ mod tests {
                 ..
             })
         ));
+        // Kafka's broker starts with a minimum session timeout above the maximum; joins then fail.
         b.set("group.min.session.timeout.ms", "2000000").unwrap();
-        assert_eq!(
-            b.validate(),
-            Err(ConfigError::SessionTimeoutBoundsInverted {
-                min_ms: 2_000_000,
-                max_ms: 1_800_000
-            })
-        );
+        assert_eq!(b.validate(), Ok(()));
+        b.set("num.partitions", "0").unwrap();
+        assert!(b.validate().is_err(), "num.partitions is atLeast(1)");
     }
 
     #[test]
@@ -701,38 +513,3 @@ mod tests {
         );
     }
 }
-
-/// A setting's value as written in JSON: a string, number, boolean, or a list (joined with commas).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ConfigValue(pub String);
-
-impl Serialize for ConfigValue {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for ConfigValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fn text(v: &serde_json::Value) -> String {
-            match v {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => "null".to_string(),
-                serde_json::Value::Array(items) => {
-                    items.iter().map(text).collect::<Vec<_>>().join(",")
-                }
-                other => other.to_string(),
-            }
-        }
-        Ok(ConfigValue(text(&serde_json::Value::deserialize(d)?)))
-    }
-}
-
-impl From<&str> for ConfigValue {
-    fn from(s: &str) -> Self {
-        ConfigValue(s.to_string())
-    }
-}
-
-/// Settings by Kafka name (`"session.timeout.ms": 10000`).
-pub type ConfigOverrides = BTreeMap<String, ConfigValue>;

@@ -1,0 +1,238 @@
+//! What each action on a consumer does, as its button's title says it: Close, Kill, Stall and Restart
+//! reach a static member differently from a dynamic one (KIP-345: a static member sends no
+//! LeaveGroup, neither from `close()` nor when its poll timer expires).
+
+use super::duration;
+use crate::sim::config::ConsumerConfig;
+
+/// The actions the page offers on a consumer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerVerb {
+    Close,
+    Kill,
+    Stall,
+    Restart,
+}
+
+impl ConsumerVerb {
+    pub fn label(self) -> &'static str {
+        match self {
+            ConsumerVerb::Close => "Close",
+            ConsumerVerb::Kill => "Kill",
+            ConsumerVerb::Stall => "Stall",
+            ConsumerVerb::Restart => "Restart",
+        }
+    }
+
+    /// What the action does to a consumer with this configuration; `every_lane` for compare mode,
+    /// where it reaches the same consumer under every strategy.
+    pub fn title(self, config: &ConsumerConfig, every_lane: bool) -> String {
+        let session = duration(config.session_timeout_ms);
+        let poll = duration(config.max_poll_interval_ms);
+        let is_static = config.group_instance_id.is_some();
+        let text = match (self, is_static) {
+            // AbstractCoordinator.close: onLeavePrepare, then maybeLeaveGroup, which sends LeaveGroup
+            // only for a dynamic member (shouldSendLeaveGroupRequest).
+            (ConsumerVerb::Close, false) => "consumer.close(): commit, onPartitionsRevoked, then LeaveGroup: \
+                 the coordinator starts a rebalance at once"
+                .to_string(),
+            (ConsumerVerb::Close, true) => format!(
+                "consumer.close(): commit and onPartitionsRevoked, but a static member sends no LeaveGroup: \
+                 its partitions stay assigned to it, unconsumed, until its session expires \
+                 (session.timeout.ms {session} after its last heartbeat) or it restarts with the same group.instance.id"
+            ),
+            (ConsumerVerb::Kill, _) => format!(
+                "kill -9: a dead process sends no LeaveGroup. The coordinator notices only when \
+                 session.timeout.ms ({session}) has passed since the last heartbeat it received; \
+                 the others hear of it at their next heartbeat"
+            ),
+            (ConsumerVerb::Stall, false) => format!(
+                "Stop calling poll() for a while. The heartbeat thread keeps the session alive only until \
+                 max.poll.interval.ms ({poll}) after the last poll(): then the consumer sends LeaveGroup \
+                 and the group rebalances without it"
+            ),
+            (ConsumerVerb::Stall, true) => format!(
+                "Stop calling poll() for a while. The heartbeat thread keeps the session alive only until \
+                 max.poll.interval.ms ({poll}) after the last poll(): then this static member stops \
+                 heartbeating, sends no LeaveGroup, and is evicted when its session expires, about \
+                 {poll} + {session} after the last poll()"
+            ),
+            (ConsumerVerb::Restart, false) => {
+                "Start the process again: a new KafkaConsumer, which joins as a new member".to_string()
+            }
+            (ConsumerVerb::Restart, true) => "Start the process again: a new KafkaConsumer with the same \
+                 group.instance.id, which takes its old place if its session has not expired"
+                .to_string(),
+        };
+        if every_lane {
+            format!("{text} (in every lane)")
+        } else {
+            text
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::protocol::{Message, Request};
+    use crate::sim::scenario::Scenario;
+    use crate::sim::{Action, TraceEvent, World};
+
+    fn world(instance_ids: bool) -> World {
+        let config = if instance_ids {
+            r#""config": { "group.instance.id": "i2" },"#
+        } else {
+            ""
+        };
+        let json = format!(
+            r#"{{ "seed": 3, "broker": {{ "group.initial.rebalance.delay.ms": 0 }},
+                 "topics": [{{ "name": "t", "partitions": 4 }}],
+                 "groups": [{{ "group_id": "g", "config": {{ "session.timeout.ms": 10000, "max.poll.interval.ms": 20000 }} }}],
+                 "consumers": [{{ "group": "g", "topics": ["t"] }}, {{ "group": "g", "topics": ["t"], {config} "start_at_ms": 500 }}] }}"#
+        );
+        let mut w = World::new(&Scenario::from_json(&json).unwrap()).unwrap();
+        w.run_until(15_000);
+        w
+    }
+
+    fn leave_groups_from_c2(w: &World, since: u64) -> usize {
+        w.trace()
+            .iter()
+            .filter(|e| e.at >= since)
+            .filter(|e| match &e.event {
+                TraceEvent::MessageSent { from, message, .. } => {
+                    from.to_string().starts_with("c2")
+                        && matches!(
+                            message,
+                            Message::Request {
+                                body: Request::LeaveGroup(_),
+                                ..
+                            }
+                        )
+                }
+                _ => false,
+            })
+            .count()
+    }
+
+    fn c2_config(w: &World) -> ConsumerConfig {
+        w.snapshot().consumers[1].config.clone()
+    }
+
+    /// A member's session at the coordinator, by consumer handle.
+    fn c2_has_session(w: &World) -> bool {
+        w.snapshot().groups[0]
+            .members
+            .iter()
+            .any(|m| m.consumer == "c2")
+    }
+
+    #[test]
+    fn close_says_leavegroup_only_for_a_dynamic_member_as_the_model_does() {
+        let mut dynamic = world(false);
+        dynamic
+            .apply(Action::CloseConsumer {
+                consumer: "c2".into(),
+            })
+            .unwrap();
+        dynamic.run_until(16_000);
+        assert_eq!(leave_groups_from_c2(&dynamic, 15_000), 1);
+        assert!(!c2_has_session(&dynamic));
+        let title = ConsumerVerb::Close.title(&c2_config(&dynamic), false);
+        assert_eq!(
+            title,
+            "consumer.close(): commit, onPartitionsRevoked, then LeaveGroup: the coordinator starts a rebalance at once"
+        );
+
+        let mut fixed = world(true);
+        fixed
+            .apply(Action::CloseConsumer {
+                consumer: "c2".into(),
+            })
+            .unwrap();
+        fixed.run_until(16_000);
+        assert_eq!(leave_groups_from_c2(&fixed, 15_000), 0);
+        assert!(c2_has_session(&fixed), "kept until its session expires");
+        fixed.run_until(26_000);
+        assert!(
+            !c2_has_session(&fixed),
+            "expired 10 s after its last heartbeat"
+        );
+        let title = ConsumerVerb::Close.title(&c2_config(&fixed), true);
+        assert!(
+            title.contains("a static member sends no LeaveGroup"),
+            "{title}"
+        );
+        assert!(title.contains("session.timeout.ms 10 s after its last heartbeat"));
+        assert!(title.ends_with("(in every lane)"));
+    }
+
+    #[test]
+    fn kill_counts_the_session_from_the_last_heartbeat() {
+        let mut w = world(false);
+        let last_heartbeat = w.snapshot().groups[0]
+            .members
+            .iter()
+            .find(|m| m.consumer == "c2")
+            .and_then(|m| m.session_deadline)
+            .unwrap()
+            - 10_000;
+        w.apply(Action::KillConsumer {
+            consumer: "c2".into(),
+        })
+        .unwrap();
+        w.run_until(last_heartbeat + 9_999);
+        assert!(c2_has_session(&w), "not yet");
+        w.run_until(last_heartbeat + 10_000);
+        assert!(
+            !c2_has_session(&w),
+            "session.timeout.ms after the last heartbeat, not after the kill"
+        );
+        assert!(last_heartbeat < 15_000);
+        assert_eq!(
+            ConsumerVerb::Kill.title(&c2_config(&w), false),
+            "kill -9: a dead process sends no LeaveGroup. The coordinator notices only when session.timeout.ms (10 s) \
+             has passed since the last heartbeat it received; the others hear of it at their next heartbeat"
+        );
+    }
+
+    #[test]
+    fn stall_says_what_the_poll_timer_does_to_each_kind_of_member() {
+        for is_static in [false, true] {
+            let mut w = world(is_static);
+            w.apply(Action::StallConsumer {
+                consumer: "c2".into(),
+                ms: 60_000,
+            })
+            .unwrap();
+            // The heartbeat thread keeps the session alive until the poll timer runs out at 35 s.
+            w.run_until(34_000);
+            assert!(c2_has_session(&w));
+            w.run_until(36_000);
+            assert_eq!(c2_has_session(&w), is_static, "static members do not leave");
+            assert_eq!(leave_groups_from_c2(&w, 15_000), usize::from(!is_static));
+            w.run_until(41_000);
+            assert_eq!(
+                c2_has_session(&w),
+                is_static,
+                "its last heartbeat was at 32-35 s"
+            );
+            w.run_until(46_000);
+            assert!(
+                !c2_has_session(&w),
+                "evicted about 20 s + 10 s after the last poll"
+            );
+            let title = ConsumerVerb::Stall.title(&c2_config(&w), false);
+            assert!(
+                title.contains("only until max.poll.interval.ms (20 s)"),
+                "{title}"
+            );
+            if is_static {
+                assert!(title.contains("sends no LeaveGroup, and is evicted when its session expires, about 20 s + 10 s"));
+            } else {
+                assert!(title.contains("then the consumer sends LeaveGroup"));
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! The notes a consumer's card carries while something is happening to it, and the titles of its
+//! generation and leader chip. A note appears when the learner looks at that card for an answer:
+//! why a killed member's partitions still wait, why a closed static member keeps its partitions, what
+//! a stall runs into and what the member meets when it returns.
+
+use super::duration;
+use crate::sim::snapshot::ConsumerSnapshot;
+use crate::sim::time::{format_millis, Millis};
+use crate::sim::vocab::ConsumerState;
+
+/// The explanation a card shows for the consumer's situation now, if it needs one.
+pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<String> {
+    let session = duration(c.config.session_timeout_ms);
+    let is_static = c.static_id.is_some();
+    match &c.state {
+        ConsumerState::Dead => {
+            let deadline = c.session_deadline?;
+            Some(format!(
+                "A dead process sends no LeaveGroup, so the coordinator learns of the crash only when \
+                 session.timeout.ms passes without a heartbeat: at {}, {session} after the last heartbeat it \
+                 received, not after the kill. The others hear of it at their next heartbeat and rejoin; only \
+                 then are its partitions handed out. A lower session.timeout.ms notices a crash sooner, but \
+                 also expires a healthy member that pauses (a long GC, a network blip).",
+                format_millis(deadline)
+            ))
+        }
+        ConsumerState::Closed if is_static => {
+            let deadline = c.session_deadline?;
+            Some(format!(
+                "Closed without leaving: a static member sends no LeaveGroup, so its partitions stay \
+                 assigned to it, unconsumed, until its session expires at {}, or until it restarts with \
+                 the same group.instance.id and takes them back without a rebalance.",
+                format_millis(deadline)
+            ))
+        }
+        ConsumerState::Stalled => Some(stall_note(c, now, &session, is_static)),
+        _ => None,
+    }
+}
+
+/// A stalled member: the two detectors before its poll timer runs out, what happened and what awaits
+/// it after.
+fn stall_note(c: &ConsumerSnapshot, now: Millis, session: &str, is_static: bool) -> String {
+    let poll = duration(c.config.max_poll_interval_ms);
+    let Some(deadline) = c.poll_deadline else {
+        return "Stalled in user code, away from poll().".to_string();
+    };
+    let at = format_millis(deadline);
+    if now < deadline {
+        let then = if is_static {
+            format!(
+                "this static member stops heartbeating, sends no LeaveGroup, and is evicted when its \
+                 session expires, about {session} later"
+            )
+        } else {
+            "the consumer sends LeaveGroup and the others rebalance without it".to_string()
+        };
+        return format!(
+            "Stalled in user code, away from poll(). Two detectors watch a member: the heartbeat thread \
+             (is the process alive?) keeps beating, and the poll timer (is the application making \
+             progress?) runs out at {at}, max.poll.interval.ms ({poll}) after the last poll(). Then {then}."
+        );
+    }
+    if is_static {
+        let eviction = c
+            .session_deadline
+            .map(|t| format!(" at {}", format_millis(t)))
+            .unwrap_or_default();
+        format!(
+            "max.poll.interval.ms ran out at {at}: this static member stopped heartbeating, and the \
+             coordinator evicts it when its session expires{eviction}. If it polls again first, its \
+             partitions go to onPartitionsLost and it rejoins under the same group.instance.id, taking \
+             them back without a rebalance; after the eviction it rejoins as a new member: another rebalance."
+        )
+    } else {
+        format!(
+            "max.poll.interval.ms ran out at {at}: the consumer left the group and the others rebalanced \
+             without it. When the application returns to poll(), a commit fails with CommitFailedException \
+             (it is no longer part of an active group), its partitions go to onPartitionsLost, not \
+             onPartitionsRevoked (another member may own them already), and it rejoins: a second rebalance."
+        )
+    }
+}
+
+/// The title of a member's generation.
+pub fn generation_title(generation: i32) -> String {
+    format!(
+        "Generation {generation}: the group's count of completed rebalances. Heartbeats, SyncGroups and \
+         OffsetCommits carry it, and the coordinator answers an older one with ILLEGAL_GENERATION: a member \
+         that missed a rebalance cannot commit over its partitions' new owner."
+    )
+}
+
+/// The title of the leader chip (and the group header's leader).
+pub fn leader_title(assignor: Option<&str>) -> String {
+    let runs = assignor.map_or("the assignor".to_string(), |a| format!("the {a} assignor"));
+    format!(
+        "Leader: the first member to join the group, not the one with the lowest id; it stays leader \
+         until it leaves or fails to rejoin. It alone runs {runs} over every member's subscription, sends \
+         the result in its SyncGroup, and watches the topics for new partitions."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Scenario;
+    use crate::sim::{Action, CallbackKind, TraceEvent, World};
+
+    fn world(config: &str) -> World {
+        let json = format!(
+            r#"{{ "seed": 5, "broker": {{ "group.initial.rebalance.delay.ms": 0 }},
+                 "topics": [{{ "name": "t", "partitions": 4 }}],
+                 "groups": [{{ "group_id": "g", "config": {{ "session.timeout.ms": 10000, "max.poll.interval.ms": 20000 }} }}],
+                 "consumers": [{{ "group": "g", "topics": ["t"] }},
+                               {{ "group": "g", "topics": ["t"], "start_at_ms": 500, "config": {config} }}] }}"#
+        );
+        let mut w = World::new(&Scenario::from_json(&json).unwrap()).unwrap();
+        w.run_until(15_000);
+        w
+    }
+
+    fn c2(w: &World) -> ConsumerSnapshot {
+        w.snapshot().consumers[1].clone()
+    }
+
+    fn generations(w: &World) -> i32 {
+        w.snapshot().groups[0].generation
+    }
+
+    #[test]
+    fn a_killed_members_note_counts_from_its_last_heartbeat() {
+        let mut w = world("{}");
+        w.apply(Action::KillConsumer {
+            consumer: "c2".into(),
+        })
+        .unwrap();
+        w.run_until(16_000);
+        let c = c2(&w);
+        let deadline = c.session_deadline.unwrap();
+        let note = card_note(&c, w.now()).unwrap();
+        assert!(deadline < 25_000, "its last heartbeat came before the kill");
+        assert!(
+            note.contains(&format!(
+                "at {}, 10 s after the last heartbeat it received, not after the kill",
+                format_millis(deadline)
+            )),
+            "{note}"
+        );
+        assert!(note.contains("A lower session.timeout.ms notices a crash sooner"));
+        w.run_until(deadline);
+        assert!(
+            card_note(&c2(&w), w.now()).is_none(),
+            "the session is gone: nothing left to wait for"
+        );
+    }
+
+    #[test]
+    fn a_closed_static_member_keeps_its_partitions_until_its_session_expires() {
+        let mut w = world(r#"{ "group.instance.id": "i2" }"#);
+        let assigned = c2(&w).assigned_by_coordinator;
+        assert!(!assigned.is_empty());
+        w.apply(Action::CloseConsumer {
+            consumer: "c2".into(),
+        })
+        .unwrap();
+        w.run_until(16_000);
+        let c = c2(&w);
+        assert!(c.owned.is_empty(), "closed: it consumes nothing");
+        assert_eq!(
+            c.assigned_by_coordinator, assigned,
+            "but the coordinator still assigns them to it"
+        );
+        let note = card_note(&c, w.now()).unwrap();
+        assert!(
+            note.starts_with("Closed without leaving: a static member sends no LeaveGroup"),
+            "{note}"
+        );
+        assert!(note.contains(&format_millis(c.session_deadline.unwrap())));
+    }
+
+    #[test]
+    fn a_stalled_dynamic_member_meets_lost_partitions_and_a_second_rebalance() {
+        let mut w = world("{}");
+        let before = generations(&w);
+        w.apply(Action::StallConsumer {
+            consumer: "c2".into(),
+            ms: 30_000,
+        })
+        .unwrap();
+        w.run_until(20_000);
+        let note = card_note(&c2(&w), w.now()).unwrap();
+        assert!(note.contains("Two detectors watch a member"), "{note}");
+        assert!(note.contains(
+            "max.poll.interval.ms (20 s) after the last poll(). Then the consumer sends LeaveGroup"
+        ));
+        w.run_until(40_000);
+        let c = c2(&w);
+        let expired = format!("ran out at {}", format_millis(c.poll_deadline.unwrap()));
+        let note = card_note(&c, w.now()).unwrap();
+        assert!(
+            note.contains(&expired) && note.contains("onPartitionsLost"),
+            "{note}"
+        );
+        assert_eq!(generations(&w), before + 1, "one rebalance without it");
+        w.run_until(60_000);
+        assert_eq!(generations(&w), before + 2, "a second one when it returns");
+        let lost = w.trace().iter().any(|e| matches!(&e.event,
+            TraceEvent::Callback { consumer, kind: CallbackKind::Lost, partitions, .. } if consumer == "c2" && !partitions.is_empty()));
+        assert!(lost, "its partitions went to onPartitionsLost");
+    }
+
+    #[test]
+    fn a_stalled_static_member_back_before_eviction_causes_no_rebalance() {
+        let mut w = world(r#"{ "group.instance.id": "i2" }"#);
+        let before = generations(&w);
+        // Poll timer out at ~35 s, eviction at ~42-45 s; back at 37 s.
+        w.apply(Action::StallConsumer {
+            consumer: "c2".into(),
+            ms: 22_000,
+        })
+        .unwrap();
+        w.run_until(36_000);
+        let note = card_note(&c2(&w), w.now()).unwrap();
+        assert!(
+            note.contains("stopped heartbeating") && note.contains("without a rebalance"),
+            "{note}"
+        );
+        w.run_until(60_000);
+        assert_eq!(
+            generations(&w),
+            before,
+            "it took its partitions back without a rebalance"
+        );
+        assert!(!c2(&w).owned.is_empty());
+    }
+
+    #[test]
+    fn the_leader_is_the_first_joiner_not_the_lowest_id() {
+        // c2's member id ("aa-…") sorts before c1's ("zz-…"): c1 leads all the same, having joined first.
+        let json = r#"{ "seed": 1, "topics": [{ "name": "t", "partitions": 4 }],
+             "consumers": [{ "group": "g", "topics": ["t"], "config": { "client.id": "zz" } },
+                           { "group": "g", "topics": ["t"], "start_at_ms": 300, "config": { "client.id": "aa" } }] }"#;
+        let mut w = World::new(&Scenario::from_json(json).unwrap()).unwrap();
+        w.run_until(10_000);
+        let g = &w.snapshot().groups[0];
+        assert_eq!(g.leader_consumer.as_deref(), Some("c1"));
+        let lowest = g.members.iter().map(|m| &m.member_id).min().unwrap();
+        assert!(lowest.starts_with("aa-"));
+        assert!(leader_title(Some("range")).starts_with(
+            "Leader: the first member to join the group, not the one with the lowest id"
+        ));
+        assert!(generation_title(3).contains("ILLEGAL_GENERATION"));
+    }
+}

@@ -1,0 +1,98 @@
+//! What an error answer in the Protocol tab means for the member that gets it: the moment a learner
+//! clicks a REBALANCE_IN_PROGRESS or an ILLEGAL_GENERATION is when generations, stale commits and lost
+//! partitions need explaining.
+
+/// The explanation of `error` (Kafka's name) in a response to `api`, if it needs one.
+pub fn error_note(api: &str, error: &str) -> Option<&'static str> {
+    Some(match (api, error) {
+        ("Heartbeat", "REBALANCE_IN_PROGRESS") => {
+            "This is how a member learns that the group is rebalancing: at its next poll() it gives up \
+             partitions (all of them, if eager) and rejoins. The heartbeat still counts, so the session stays \
+             alive meanwhile."
+        }
+        ("OffsetCommit", "REBALANCE_IN_PROGRESS") => {
+            "Commits are refused between the join and the sync phase (CompletingRebalance): the member \
+             rejoins at its next poll(). During PreparingRebalance the coordinator accepts commits of the \
+             current generation, which is how eager members commit in onPartitionsRevoked."
+        }
+        (_, "ILLEGAL_GENERATION") => {
+            "The request carried an older generation: the group has completed a rebalance since. The \
+             coordinator refuses it, so a member that missed a rebalance cannot commit over its partitions' \
+             new owner; the member resets its generation and rejoins (its partitions are lost)."
+        }
+        (_, "UNKNOWN_MEMBER_ID") => {
+            "The coordinator no longer knows this member id: its session expired, it left, or it did not \
+             rejoin in time. The member drops its id and generation, treats its partitions as lost \
+             (onPartitionsLost), and rejoins as a new member."
+        }
+        ("JoinGroup", "MEMBER_ID_REQUIRED") => {
+            "A new member's first JoinGroup: the coordinator gives it a member id (its client.id and a UUID) \
+             and asks it to join again with that id (KIP-394)."
+        }
+        (_, "FENCED_INSTANCE_ID") => {
+            "Another process joined with the same group.instance.id and took this static member's place: \
+             this one is fenced, and its next poll() throws."
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_note;
+    use crate::sim::protocol::{Message, Response};
+    use crate::sim::scenario::Scenario;
+    use crate::sim::{Action, TraceEvent, World};
+
+    /// Every (API, error) answer the model sends in a busy run, with a note for the ones that matter.
+    #[test]
+    fn the_errors_a_learner_meets_are_explained() {
+        let json = r#"{ "seed": 9, "topics": [{ "name": "t", "partitions": 4 }],
+            "groups": [{ "group_id": "g", "config": { "session.timeout.ms": 10000, "max.poll.interval.ms": 20000 } }],
+            "consumers": [{ "group": "g", "topics": ["t"], "count": 3 }] }"#;
+        let mut w = World::new(&Scenario::from_json(json).unwrap()).unwrap();
+        w.run_until(15_000);
+        w.apply(Action::StallConsumer {
+            consumer: "c2".into(),
+            ms: 30_000,
+        })
+        .unwrap();
+        w.run_until(20_000);
+        w.apply(Action::KillConsumer {
+            consumer: "c3".into(),
+        })
+        .unwrap();
+        w.run_until(80_000);
+        let mut seen = std::collections::BTreeSet::new();
+        for e in w.trace() {
+            if let TraceEvent::MessageDelivered {
+                message: Message::Response { body, .. },
+                ..
+            } = &e.event
+            {
+                let error = match body {
+                    Response::Heartbeat(r) => ("Heartbeat", r.error_code),
+                    Response::JoinGroup(r) => ("JoinGroup", r.error_code),
+                    Response::SyncGroup(r) => ("SyncGroup", r.error_code),
+                    Response::OffsetCommit(r) => ("OffsetCommit", r.error_code),
+                    _ => continue,
+                };
+                seen.insert((error.0, error.1.name()));
+            }
+        }
+        for must in [
+            ("Heartbeat", "REBALANCE_IN_PROGRESS"),
+            ("JoinGroup", "MEMBER_ID_REQUIRED"),
+        ] {
+            assert!(seen.contains(&must), "{must:?} in {seen:?}");
+        }
+        for (api, error) in seen {
+            if error != "NONE" {
+                assert!(
+                    error_note(api, error).is_some(),
+                    "{api} {error} is not explained"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Each lesson's blurb promises something; these run the lesson and check the promise.
+
+use super::*;
+use crate::session::{Lab, Session, Strategy};
+use crate::sim::{Action, InstanceIdChange, Millis, World};
+
+#[test]
+fn every_lesson_builds_a_world() {
+    for lesson in LESSONS {
+        let world = World::new(&lesson.scenario());
+        assert!(world.is_ok(), "{}: {:?}", lesson.id, world.err());
+    }
+}
+
+fn lab(id: &str, strategy: Strategy, until: Millis) -> Lab {
+    Lab::new(Session {
+        scenario: lesson(id).unwrap().scenario(),
+        strategies: vec![strategy],
+        actions: Vec::new(),
+        until_ms: until,
+    })
+    .unwrap()
+}
+
+/// Who owns each partition of orders, by number.
+fn owners(lab: &Lab) -> Vec<Option<String>> {
+    let s = lab.lanes[0].world.snapshot();
+    (0..6)
+        .map(|p| {
+            s.consumers
+                .iter()
+                .find(|c| c.owned.iter().any(|tp| tp.partition == p))
+                .map(|c| c.handle.clone())
+        })
+        .collect()
+}
+
+fn generation(lab: &Lab) -> i32 {
+    lab.lanes[0].world.snapshot().groups[0].generation
+}
+
+#[test]
+fn kafka_defaults_a_killed_members_partitions_wait_for_its_session_from_the_last_heartbeat() {
+    let blurb = lesson("kafka-defaults").unwrap().blurb;
+    assert!(blurb.contains("45 s after the last heartbeat it received (42–45 s after the kill)"));
+    let mut lab = lab("kafka-defaults", Strategy::KafkaDefault, 60_000);
+    let before = owners(&lab);
+    let orphan = before
+        .iter()
+        .position(|o| o.as_deref() == Some("c2"))
+        .unwrap();
+    lab.apply(Action::KillConsumer {
+        consumer: "c2".into(),
+    })
+    .unwrap();
+    lab.run_until(60_000 + 41_900);
+    assert_eq!(
+        owners(&lab)[orphan],
+        None,
+        "nobody consumes it before the session expires"
+    );
+    let mut t = 60_000 + 41_900;
+    while owners(&lab)[orphan].is_none() {
+        t += 100;
+        assert!(
+            t <= 60_000 + 49_000,
+            "consumed again within 45 s + a heartbeat + the rebalance"
+        );
+        lab.run_until(t);
+    }
+}
+
+#[test]
+fn idle_only_cooperative_sticky_hands_the_idle_member_the_orphan() {
+    for strategy in [Strategy::EagerRange, Strategy::CooperativeSticky] {
+        let mut lab = lab("idle", strategy, 30_000);
+        let before = owners(&lab);
+        let s = lab.lanes[0].world.snapshot();
+        let idle = s
+            .consumers
+            .iter()
+            .find(|c| c.owned.is_empty())
+            .unwrap()
+            .handle
+            .clone();
+        assert_eq!(s.consumers.iter().filter(|c| c.owned.is_empty()).count(), 1);
+        // Kill the owner of P2: under range, the members owning P3, P4, P5 sort after it.
+        let victim = before[2].clone().unwrap();
+        lab.apply(Action::KillConsumer {
+            consumer: victim.clone(),
+        })
+        .unwrap();
+        lab.run_until(60_000);
+        let after = owners(&lab);
+        match strategy {
+            Strategy::EagerRange => {
+                assert_eq!(
+                    after[5].as_deref(),
+                    Some(idle.as_str()),
+                    "the idle member gets the last partition"
+                );
+                for p in 2..5 {
+                    assert_eq!(after[p], before[p + 1], "P{} moved up to P{p}", p + 1);
+                }
+            }
+            _ => {
+                assert_eq!(
+                    after[2].as_deref(),
+                    Some(idle.as_str()),
+                    "the idle member gets the orphan"
+                );
+                for p in [0, 1, 3, 4, 5] {
+                    assert_eq!(after[p], before[p], "P{p} stays where it was");
+                }
+            }
+        }
+    }
+    let blurb = lesson("idle").unwrap().blurb;
+    assert!(blurb.contains(
+        "eager range shifts everyone sorting after it and the idle one gets the last partition"
+    ));
+    assert!(blurb.contains("only cooperative-sticky gives it the orphan"));
+    assert!(!blurb.contains("the idle one takes over"));
+}
+
+#[test]
+fn static_a_restart_within_the_session_needs_no_rebalance_a_later_one_two() {
+    let restart = |lab: &mut Lab| {
+        lab.apply(Action::RestartConsumer {
+            consumer: "c2".into(),
+            group_instance_id: InstanceIdChange::Keep,
+        })
+        .unwrap()
+    };
+    // Within the session (it ends 10 s after the last heartbeat, at least 7 s after the kill).
+    let mut quick = lab("static", Strategy::KafkaDefault, 30_000);
+    let g = generation(&quick);
+    let before = owners(&quick);
+    quick
+        .apply(Action::KillConsumer {
+            consumer: "c2".into(),
+        })
+        .unwrap();
+    quick.run_until(36_500);
+    restart(&mut quick);
+    quick.run_until(60_000);
+    assert_eq!(generation(&quick), g, "same generation: no rebalance");
+    assert_eq!(owners(&quick), before, "same partitions");
+    // After the session expired: a rebalance without it, another when it returns.
+    let mut late = lab("static", Strategy::KafkaDefault, 30_000);
+    late.apply(Action::KillConsumer {
+        consumer: "c2".into(),
+    })
+    .unwrap();
+    late.run_until(41_000);
+    assert_eq!(
+        generation(&late),
+        g + 1,
+        "expired and rebalanced without c2"
+    );
+    restart(&mut late);
+    late.run_until(60_000);
+    assert_eq!(generation(&late), g + 2, "and again when it returned");
+    let blurb = lesson("static").unwrap().blurb;
+    assert!(blurb.contains("10 s from its last heartbeat, which may be up to 3 s before the kill"));
+}
+
+#[test]
+fn two_groups_a_rebalance_in_one_never_pauses_the_other() {
+    let mut lab = lab("two-groups", Strategy::KafkaDefault, 30_000);
+    lab.apply(Action::KillConsumer {
+        consumer: "c1".into(),
+    })
+    .unwrap();
+    lab.run_until(60_000);
+    let m = crate::sim::metrics::compute(lab.lanes[0].world.trace(), lab.now());
+    assert!(m.groups["orders-app"].rebalances.len() > 1);
+    assert_eq!(m.groups["analytics"].rebalances.len(), 1);
+    assert!(m
+        .consumers
+        .values()
+        .filter(|c| c.group == "analytics")
+        .all(|c| c.longest_pause_ms == 0));
+}

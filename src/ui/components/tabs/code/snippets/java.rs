@@ -1,0 +1,122 @@
+//! The consumer as a Java program for Kafka 4.x's `KafkaConsumer`: its generic types follow the
+//! deserializers, `partition.assignment.strategy` names assignor classes (the short names are
+//! librdkafka's), and a deserializer that needs more configuration gets it.
+
+use super::payload::Payload;
+use super::{escape, ConsumerCode};
+use crate::sim::assign::AssignorName;
+use crate::sim::config::kafka_consumer_defines;
+
+pub fn render(code: &ConsumerCode) -> String {
+    let c = code.config;
+    let key = Payload::of(&c.key_deserializer);
+    let value = Payload::of(&c.value_deserializer);
+    let types = format!("{}, {}", key.java_type(), value.java_type());
+    let mut props = String::new();
+    for (name, value) in code.settings() {
+        let value = match name {
+            "partition.assignment.strategy" => assignor_classes(code),
+            _ => value,
+        };
+        props.push_str(&format!(
+            "        props.put(\"{name}\", \"{}\");\n",
+            escape(&value)
+        ));
+    }
+    let avro = key == Payload::Avro || value == Payload::Avro;
+    if avro && !c.ignored.contains_key("schema.registry.url") {
+        props.push_str(
+            "        // KafkaAvroDeserializer needs your Schema Registry's address.\n\
+             \x20       props.put(\"schema.registry.url\", \"http://schema-registry:8081\");\n",
+        );
+    }
+    for (name, value) in &c.ignored {
+        let why = if kafka_consumer_defines(name) || name == "schema.registry.url" {
+            "a setting the lab does not simulate"
+        } else {
+            "not a Kafka consumer setting: KafkaConsumer only logs it as unused"
+        };
+        props.push_str(&format!(
+            "        props.put(\"{}\", \"{}\"); // {why}\n",
+            escape(name),
+            escape(value)
+        ));
+    }
+    let leave = if c.group_instance_id.is_some() {
+        "which commits and revokes; a static member sends no LeaveGroup"
+    } else {
+        "which commits, revokes and sends LeaveGroup"
+    };
+    format!(
+        "import java.time.Duration;\n\
+         import java.util.Collection;\n\
+         import java.util.List;\n\
+         import java.util.Properties;\n\
+         import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;\n\
+         import org.apache.kafka.clients.consumer.ConsumerRecord;\n\
+         import org.apache.kafka.clients.consumer.ConsumerRecords;\n\
+         import org.apache.kafka.clients.consumer.KafkaConsumer;\n\
+         import org.apache.kafka.common.TopicPartition;\n\
+         \n\
+         public class ConsumerApp {{\n\
+         \x20   public static void main(String[] args) {{\n\
+         \x20       Properties props = new Properties();\n\
+         {props}\
+         \n\
+         \x20       // One KafkaConsumer per thread: it is not thread-safe. Leaving the try block calls\n\
+         \x20       // close(), {leave}.\n\
+         \x20       try (KafkaConsumer<{types}> consumer = new KafkaConsumer<>(props)) {{\n\
+         \x20           consumer.subscribe(List.of({topics}), new ConsumerRebalanceListener() {{\n\
+         \x20               @Override\n\
+         \x20               public void onPartitionsRevoked(Collection<TopicPartition> partitions) {{\n\
+         \x20                   // Still a member: commit what you processed.\n\
+         \x20               }}\n\
+         \n\
+         \x20               @Override\n\
+         \x20               public void onPartitionsAssigned(Collection<TopicPartition> partitions) {{\n\
+         \x20               }}\n\
+         \n\
+         \x20               @Override\n\
+         \x20               public void onPartitionsLost(Collection<TopicPartition> partitions) {{\n\
+         \x20                   // No longer a member: another consumer may own them already, so do not commit.\n\
+         \x20               }}\n\
+         \x20           }});\n\
+         \x20           while (true) {{\n\
+         \x20               // poll() fetches records and runs rebalances and callbacks. Call it again within\n\
+         \x20               // max.poll.interval.ms ({max_poll} ms) or the consumer leaves the group: the poll timer\n\
+         \x20               // checks the application makes progress; the heartbeat thread keeps the session alive.\n\
+         \x20               ConsumerRecords<{types}> records = consumer.poll(Duration.ofMillis({poll}));\n\
+         \x20               for (ConsumerRecord<{types}> record : records) {{\n\
+         \x20                   process(record);\n\
+         \x20               }}\n\
+         \x20           }}\n\
+         \x20       }}\n\
+         \x20   }}\n\
+         \n\
+         \x20   static void process(ConsumerRecord<{types}> record) {{\n\
+         \x20       // ~{work} ms per poll in this simulation\n\
+         \x20   }}\n\
+         }}\n",
+        topics = code.quoted_topics(),
+        max_poll = c.max_poll_interval_ms,
+        poll = c.poll_timeout_ms,
+        work = c.processing_time_ms,
+    )
+}
+
+/// `partition.assignment.strategy` as Java takes it: assignor class names.
+fn assignor_classes(code: &ConsumerCode) -> String {
+    code.config
+        .partition_assignment_strategy
+        .iter()
+        .map(|a| match a {
+            AssignorName::Range => "org.apache.kafka.clients.consumer.RangeAssignor",
+            AssignorName::RoundRobin => "org.apache.kafka.clients.consumer.RoundRobinAssignor",
+            AssignorName::Sticky => "org.apache.kafka.clients.consumer.StickyAssignor",
+            AssignorName::CooperativeSticky => {
+                "org.apache.kafka.clients.consumer.CooperativeStickyAssignor"
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}

@@ -1,0 +1,181 @@
+use super::librdkafka::{lines, Line, Value};
+use super::*;
+
+fn config(pairs: &[(&str, &str)]) -> ConsumerConfig {
+    let mut c = ConsumerConfig {
+        group_id: "orders-app".into(),
+        ..ConsumerConfig::default()
+    };
+    for (k, v) in pairs {
+        c.set(k, v).unwrap();
+    }
+    c
+}
+
+fn render(c: &ConsumerConfig, language: Language) -> String {
+    let topics = vec!["orders".to_string()];
+    ConsumerCode {
+        config: c,
+        topics: &topics,
+    }
+    .render(language)
+}
+
+fn librdkafka(c: &ConsumerConfig) -> Vec<Line> {
+    let topics = vec!["orders".to_string()];
+    lines(&ConsumerCode {
+        config: c,
+        topics: &topics,
+    })
+}
+
+fn set_value(lines: &[Line], name: &str) -> Option<(Value, Option<String>)> {
+    lines.iter().find_map(|l| match l {
+        Line::Set {
+            name: n,
+            value,
+            comment,
+        } if n == name => Some((value.clone(), comment.clone())),
+        _ => None,
+    })
+}
+
+const LONG: &str = "org.apache.kafka.common.serialization.LongDeserializer";
+const BYTES: &str = "org.apache.kafka.common.serialization.ByteArrayDeserializer";
+
+#[test]
+fn java_writes_required_and_changed_settings_only() {
+    let c = config(&[
+        ("session.timeout.ms", "10000"),
+        ("group.instance.id", "orders-1"),
+    ]);
+    let java = render(&c, Language::Java);
+    assert!(java.contains(r#"props.put("group.id", "orders-app");"#));
+    assert!(java.contains(r#"props.put("session.timeout.ms", "10000");"#));
+    assert!(java.contains(r#"props.put("group.instance.id", "orders-1");"#));
+    assert!(java.contains("StringDeserializer"));
+    assert!(
+        !java.contains("heartbeat.interval.ms"),
+        "defaults are left out"
+    );
+    assert!(java.contains("List.of(\"orders\")"));
+    assert!(java.contains("a static member sends no LeaveGroup"));
+}
+
+#[test]
+fn java_generics_follow_the_deserializers() {
+    let c = config(&[("key.deserializer", BYTES), ("value.deserializer", LONG)]);
+    let java = render(&c, Language::Java);
+    assert!(java.contains("KafkaConsumer<byte[], Long> consumer = new KafkaConsumer<>(props)"));
+    assert!(java.contains("ConsumerRecords<byte[], Long> records"));
+    assert!(java.contains("static void process(ConsumerRecord<byte[], Long> record)"));
+    assert!(!java.contains("<String"), "{java}");
+}
+
+#[test]
+fn avro_gets_the_schema_registry_it_needs() {
+    let avro = "io.confluent.kafka.serializers.KafkaAvroDeserializer";
+    let c = config(&[("value.deserializer", avro)]);
+    let java = render(&c, Language::Java);
+    assert!(java.contains(r#"props.put("schema.registry.url", "#));
+    assert!(java.contains("KafkaConsumer<String, Object>"));
+    assert!(render(&c, Language::Python).contains("AvroDeserializer"));
+}
+
+#[test]
+fn java_names_assignor_classes_and_librdkafka_gets_what_it_supports() {
+    let c = config(&[("partition.assignment.strategy", "cooperative-sticky")]);
+    assert!(render(&c, Language::Java).contains(
+        r#"props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");"#
+    ));
+    assert!(render(&c, Language::Python)
+        .contains(r#""partition.assignment.strategy": "cooperative-sticky","#));
+    // Eager sticky: librdkafka has none, and the code says so instead of silently using range.
+    let sticky = config(&[("partition.assignment.strategy", "sticky")]);
+    let (value, comment) =
+        set_value(&librdkafka(&sticky), "partition.assignment.strategy").unwrap();
+    assert_eq!(value, Value::Text("range".into()));
+    assert!(comment
+        .unwrap()
+        .contains("librdkafka has no eager sticky assignor"));
+    assert!(render(&sticky, Language::Rust).contains("librdkafka has no eager sticky assignor"));
+    // An explicit [cooperative-sticky, range] is eager in Java; librdkafka cannot mix the two.
+    let mixed = config(&[("partition.assignment.strategy", "cooperative-sticky,range")]);
+    let (value, comment) = set_value(&librdkafka(&mixed), "partition.assignment.strategy").unwrap();
+    assert_eq!(value, Value::Text("range".into()));
+    assert!(comment.unwrap().contains("cannot mix"));
+}
+
+#[test]
+fn values_librdkafka_refuses_are_translated_with_a_comment() {
+    let c = config(&[
+        ("auto.offset.reset", "none"),
+        ("auto.commit.interval.ms", "0"),
+        ("metadata.max.age.ms", "0"),
+        ("session.timeout.ms", "10000"),
+        ("max.poll.interval.ms", "5000"),
+    ]);
+    let l = librdkafka(&c);
+    let (reset, why) = set_value(&l, "auto.offset.reset").unwrap();
+    assert_eq!(reset, Value::Text("error".into()));
+    assert!(why.unwrap().contains("librdkafka calls it error"));
+    assert_eq!(
+        set_value(&l, "auto.commit.interval.ms").unwrap().0,
+        Value::Number(1)
+    );
+    assert_eq!(
+        set_value(&l, "metadata.max.age.ms").unwrap().0,
+        Value::Number(100)
+    );
+    let (max_poll, why) = set_value(&l, "max.poll.interval.ms").unwrap();
+    assert_eq!(max_poll, Value::Number(10_000));
+    assert!(why.unwrap().contains("at least session.timeout.ms"));
+    let by_duration = config(&[("auto.offset.reset", "by_duration:PT1H")]);
+    let python = render(&by_duration, Language::Python);
+    assert!(
+        python.contains("# auto.offset.reset=by_duration:PT1H is Java's"),
+        "{python}"
+    );
+    assert!(!python.contains("\"auto.offset.reset\""));
+}
+
+#[test]
+fn settings_the_lab_ignores_pass_to_java_and_stay_comments_for_librdkafka() {
+    let c = config(&[("fetch.min.bytes", "1024"), ("foo", "1")]);
+    let java = render(&c, Language::Java);
+    assert!(java.contains(
+        r#"props.put("fetch.min.bytes", "1024"); // a setting the lab does not simulate"#
+    ));
+    assert!(java.contains(r#"props.put("foo", "1"); // not a Kafka consumer setting"#));
+    let python = render(&c, Language::Python);
+    assert!(python.contains("    # foo=1: not simulated by the lab"));
+    assert!(!python.contains("\"foo\""));
+}
+
+#[test]
+fn python_uses_the_plain_consumer_and_deserializes_explicitly() {
+    let c = config(&[("poll.timeout.ms", "0"), ("value.deserializer", LONG)]);
+    let python = render(&c, Language::Python);
+    assert!(python.contains("from confluent_kafka import Consumer\n"));
+    assert!(!python.contains("DeserializingConsumer"));
+    assert!(python.contains("import struct"));
+    assert!(python.contains("struct.unpack(\">q\", data)[0]"));
+    assert!(python.contains("consumer.poll(0)"));
+    assert!(
+        !python.contains("deserializer\":"),
+        "not a librdkafka property"
+    );
+}
+
+#[test]
+fn rust_payload_types_follow_the_deserializers() {
+    let c = config(&[("key.deserializer", BYTES), ("value.deserializer", LONG)]);
+    let rust = render(&c, Language::Rust);
+    assert!(rust.contains("let key = msg.key();"));
+    assert!(rust.contains("<[u8; 8]>::try_from(b).map(i64::from_be_bytes)"));
+    assert!(rust.contains("fn process(_key: Option<&[u8]>, _value: Option<i64>)"));
+    let plain = render(&config(&[("poll.timeout.ms", "0")]), Language::Rust);
+    assert!(plain.contains("msg.payload_view::<str>().transpose()?"));
+    assert!(plain.contains("Duration::from_millis(0)"));
+    assert!(!plain.contains("deserializer"), "rdkafka hands out bytes");
+}

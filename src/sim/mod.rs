@@ -16,6 +16,8 @@ pub mod broker;
 pub mod client;
 pub mod config;
 pub mod invariants;
+pub mod limits;
+pub mod load;
 pub mod metrics;
 pub mod protocol;
 pub mod report;

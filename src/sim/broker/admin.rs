@@ -3,6 +3,7 @@
 //! for the user's actions and a scenario for its topic list, so both refuse alike.
 
 use crate::sim::action::ActionError;
+use crate::sim::limits::{Limit, LimitExceeded};
 use std::collections::BTreeMap;
 
 /// `createTopics`: a legal, new name and at least one partition.
@@ -27,7 +28,18 @@ pub fn check_create_topic(
             requested: partitions,
         });
     }
-    Ok(())
+    LimitExceeded::check(Limit::PartitionsPerTopic, partitions as u64)?;
+    LimitExceeded::check(Limit::Topics, topics.len() as u64 + 1)?;
+    check_total(topics, partitions)
+}
+
+/// The cluster's partitions, with `extra` more, stay within the simulator's limit.
+fn check_total(topics: &BTreeMap<String, i32>, extra: i32) -> Result<(), ActionError> {
+    let total: i64 = topics.values().map(|&p| i64::from(p)).sum::<i64>() + i64::from(extra);
+    Ok(LimitExceeded::check(
+        Limit::PartitionsTotal,
+        total.max(0) as u64,
+    )?)
 }
 
 /// `deleteTopics`: the topic must exist.
@@ -59,7 +71,8 @@ pub fn check_create_partitions(
             requested: total,
         });
     }
-    Ok(())
+    LimitExceeded::check(Limit::PartitionsPerTopic, total as u64)?;
+    check_total(topics, total - current)
 }
 
 /// Kafka's legal topic names: 1–249 characters of `[a-zA-Z0-9._-]`, not "." or "..".

@@ -2,6 +2,7 @@
 //! checks an action first and performs it only if the check passes, so a refusal changes nothing.
 
 use super::config::{ConfigError, ConfigOverrides};
+use super::limits::LimitExceeded;
 use super::time::Millis;
 use super::vocab::ConsumerState;
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,7 @@ pub enum InstanceIdChange {
 
 /// Something the user (or a scenario) does to the World.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// Start a new consumer; it gets the next handle ("c4").
     AddConsumer {
@@ -94,6 +95,8 @@ pub enum ActionError {
     GroupIdCannotChange,
     /// `subscribe()` with no topics.
     EmptySubscription,
+    /// `subscribe()` with an empty topic name among them.
+    BlankTopic,
     /// A stall of 0 ms would not stall anything.
     StallTooShort,
     /// `INVALID_TOPIC_EXCEPTION`: empty, too long, or characters outside Kafka's legal set; `reason`
@@ -116,6 +119,8 @@ pub enum ActionError {
     },
     /// A consumer configuration the client would refuse.
     Config(ConfigError),
+    /// Kafka would go on, but the simulator stops here (see `sim::limits`).
+    BeyondLimit(LimitExceeded),
 }
 
 impl fmt::Display for ActionError {
@@ -152,6 +157,9 @@ impl fmt::Display for ActionError {
             ActionError::EmptySubscription => {
                 f.write_str("a consumer must subscribe to at least one topic")
             }
+            ActionError::BlankTopic => f.write_str(
+                "IllegalArgumentException: Topic collection to subscribe to cannot contain null or empty topic",
+            ),
             ActionError::StallTooShort => f.write_str("a stall must last at least 1 ms"),
             ActionError::InvalidTopic { reason, .. } => {
                 write!(f, "InvalidTopicException: Topic name is invalid: {reason}")
@@ -185,12 +193,19 @@ impl fmt::Display for ActionError {
                 "InvalidPartitionsException: The topic {topic} currently has {current} partition(s); {requested} would not be an increase."
             ),
             ActionError::Config(error) => write!(f, "{error}"),
+            ActionError::BeyondLimit(error) => write!(f, "{error}"),
         }
     }
 }
 
 // `Config` shows its ConfigError as the whole message, so it is not repeated as a `source()`.
 impl std::error::Error for ActionError {}
+
+impl From<LimitExceeded> for ActionError {
+    fn from(error: LimitExceeded) -> Self {
+        ActionError::BeyondLimit(error)
+    }
+}
 
 impl From<ConfigError> for ActionError {
     fn from(error: ConfigError) -> Self {

@@ -4,7 +4,6 @@
 use super::assign::{RebalanceProtocol, TopicPartition};
 use super::broker::classic::ClassicGroup;
 use super::client::{KafkaConsumer, MemberState};
-use super::time::Millis;
 use super::trace::TraceEvent;
 use super::vocab::ClassicGroupState;
 use super::world::World;
@@ -18,10 +17,9 @@ pub struct InvariantChecker {
     /// Per group: the generation whose join phase the checker saw complete, and the topics its members
     /// subscribed to then (what the leader's assignment covers).
     joined_subscriptions: BTreeMap<String, (i32, BTreeSet<String>)>,
-    /// Per group: when its leader last ran the assignor.
-    assigned_at: BTreeMap<String, Millis>,
-    /// Per consumer handle: when its current process started.
-    started_at: BTreeMap<String, Millis>,
+    /// Per group: the generation its leader last ran the assignor for, and the partition counts of
+    /// the leader's metadata then (what that assignment covers).
+    assigned_from: BTreeMap<String, (i32, BTreeMap<String, i32>)>,
     checks: usize,
 }
 
@@ -42,12 +40,7 @@ impl InvariantChecker {
         check_single_owner(world)?;
         check_eager_owns_nothing_while_rebalancing(world)?;
         check_only_running_consumers_own(world)?;
-        check_stable_assignments(
-            world,
-            &self.joined_subscriptions,
-            &self.assigned_at,
-            &self.started_at,
-        )?;
+        check_stable_assignments(world, self)?;
         Ok(())
     }
 
@@ -65,11 +58,22 @@ impl InvariantChecker {
                         entry.at
                     ));
                 }
-                TraceEvent::AssignmentComputed { group, .. } => {
-                    self.assigned_at.insert(group.clone(), entry.at);
-                }
-                TraceEvent::ConsumerStarted { consumer, .. } => {
-                    self.started_at.insert(consumer.clone(), entry.at);
+                TraceEvent::AssignmentComputed {
+                    group,
+                    consumer,
+                    generation,
+                    ..
+                } => {
+                    // Recorded within the leader's step, so its snapshot is still the one it
+                    // assigned from.
+                    let snapshot = world
+                        .consumers()
+                        .iter()
+                        .find(|c| &c.handle == consumer)
+                        .and_then(|c| c.coordinator.assignment_snapshot.clone())
+                        .unwrap_or_default();
+                    self.assigned_from
+                        .insert(group.clone(), (*generation, snapshot));
                 }
                 TraceEvent::JoinPhaseCompleted {
                     group, generation, ..
@@ -236,9 +240,11 @@ fn check_only_running_consumers_own(world: &World) -> Result<(), String> {
     Ok(())
 }
 
-/// §8.5: in a Stable group no partition is assigned twice; and when the leader's metadata matches the
-/// cluster, every subscribed partition is assigned exactly once: at once for an all-eager group, after
-/// the follow-up round for a group with cooperative members (see `cooperative_round_settled`).
+/// §8.5: in a Stable group no partition is assigned twice; and every subscribed partition the
+/// assignment was computed for is assigned exactly once: at once for an all-eager group, after the
+/// follow-up round for a group with cooperative members (see `cooperative_round_settled`). Partitions
+/// created since then must be assigned too once the leader's metadata shows them, with one exception
+/// that is Kafka's own (KIP-814, below).
 ///
 /// "Subscribed" means what the members subscribed to when the generation's join phase completed. A
 /// static member that rejoins a Stable group with the same protocol replaces the old member without a
@@ -247,12 +253,18 @@ fn check_only_running_consumers_own(world: &World) -> Result<(), String> {
 /// during Stable stage and doesn't affect the selected protocol will not trigger a rebalance"); the group
 /// stays Stable on the old assignment until the client notices the mismatch and rejoins (or, for a
 /// widened subscription, until the next rebalance).
-fn check_stable_assignments(
-    world: &World,
-    joined_subscriptions: &BTreeMap<String, (i32, BTreeSet<String>)>,
-    assigned_at: &BTreeMap<String, Millis>,
-    started_at: &BTreeMap<String, Millis>,
-) -> Result<(), String> {
+///
+/// Newer partitions wait for the leader: only its `rejoinNeededOrPending` compares the metadata it
+/// assigned from (`assignmentSnapshot`) with the metadata it holds, and only inside `poll()`. While
+/// its metadata differs from the cluster's, a rebalance is still to come. The exception: a static
+/// leader that came back with `skipAssignment` (its poll timer expired while its application
+/// stalled, or it restarted) keeps the group's stored assignment, yet Kafka's
+/// `ConsumerCoordinator.onLeaderElected` sets `assignmentSnapshot = metadataSnapshot` on that path
+/// too. Partitions its metadata already held are then never seen as new: the group stays Stable with
+/// them assigned to nobody until something else rebalances it. The snapshot explains this case
+/// (`GroupSnapshot::skipped_assignment_gap`), and the check requires that it names every such
+/// partition.
+fn check_stable_assignments(world: &World, checker: &InvariantChecker) -> Result<(), String> {
     for g in world.coordinator().groups() {
         if g.state != ClassicGroupState::Stable {
             continue;
@@ -270,18 +282,22 @@ fn check_stable_assignments(
                 }
             }
         }
-        let mut subscribed: BTreeSet<&str> = BTreeSet::new();
-        for m in g.members_iter() {
-            if let Some(meta) = m.metadata(g.protocol_name.as_deref()) {
-                subscribed.extend(meta.topics.iter().map(String::as_str));
-            }
-        }
-        if let Some((_, topics)) = joined_subscriptions
+        // What the assignment covers: the subscriptions of its join phase and the metadata the
+        // leader computed it from, both of this very generation.
+        let Some((_, subscribed)) = checker
+            .joined_subscriptions
             .get(&g.group_id)
             .filter(|(generation, _)| *generation == g.generation_id)
-        {
-            subscribed = topics.iter().map(String::as_str).collect();
-        }
+        else {
+            continue;
+        };
+        let Some((_, assigned_from)) = checker
+            .assigned_from
+            .get(&g.group_id)
+            .filter(|(generation, _)| *generation == g.generation_id)
+        else {
+            continue;
+        };
         let members: Vec<_> = g
             .members_iter()
             .filter_map(|m| world.consumers().iter().find(|c| c.handle == m.consumer))
@@ -289,36 +305,40 @@ fn check_stable_assignments(
         let all_eager = members
             .iter()
             .all(|c| c.protocol == RebalanceProtocol::Eager);
+        if !(all_eager || cooperative_round_settled(g, &members)) {
+            continue;
+        }
         let leader = g
             .leader_id
             .as_ref()
             .and_then(|id| g.member(id))
-            .and_then(|m| world.consumers().iter().find(|c| c.handle == m.consumer));
-        // A static leader restarted since the assignor last ran took over the role without computing
-        // anything (KIP-814 skipAssignment): its metadata can be newer than the assignment's, which
-        // stays as the old leader computed it until the next rebalance.
-        let leader_replaced =
-            leader.is_some_and(|l| started_at.get(&l.handle) > assigned_at.get(&g.group_id));
-        // The assignment reflects the leader's metadata when it assigned; compare that with the cluster.
-        let leader_in_sync = !leader_replaced
-            && leader.is_some_and(|l| {
-                l.coordinator
+            .and_then(|m| world.consumers().iter().find(|c| c.handle == m.consumer))
+            // A leader that is gone will be expired (or has left): a rebalance is coming.
+            .filter(|c| c.is_running());
+        // The leader's own view: it rejoins (so a rebalance is coming) once its snapshot differs from
+        // the metadata it holds, and it holds the cluster's once its refresh comes.
+        let leader_sees_cluster = leader.is_some_and(|l| {
+            !l.has_pending_join()
+                && l.coordinator
                     .assignment_snapshot
                     .as_ref()
                     .is_some_and(|snapshot| {
                         subscribed
                             .iter()
-                            .all(|t| snapshot.get(*t) == world.topics().get(*t))
+                            .all(|t| snapshot.get(t) == world.topics().get(t))
                     })
-            });
-        if !leader_in_sync || !(all_eager || cooperative_round_settled(g, &members)) {
-            continue;
-        }
+        });
+        let gap = leader.is_some_and(|l| l.skipped_assignment_sees_no_change());
         for topic in subscribed {
             let Some(&count) = world.topics().get(topic) else {
                 continue;
             };
-            if let Some(p) = (0..count).find(|&p| seen.holder(&g.group_id, topic, p).is_none()) {
+            let covered = assigned_from.get(topic).copied().unwrap_or(0).min(count);
+            let unassigned = (0..count).find(|&p| {
+                seen.holder(&g.group_id, topic, p).is_none()
+                    && (p < covered || (leader_sees_cluster && !gap))
+            });
+            if let Some(p) = unassigned {
                 return Err(format!(
                     "{}: group {} is Stable at generation {} but {} is assigned to nobody",
                     world.now(),
@@ -327,9 +347,49 @@ fn check_stable_assignments(
                     TopicPartition::new(topic, p)
                 ));
             }
+            if gap {
+                // Partitions the leader's metadata holds; newer ones bring a rebalance at its next
+                // metadata refresh.
+                let known = leader
+                    .and_then(|l| l.known_partitions().get(topic).copied())
+                    .unwrap_or(0)
+                    .min(count);
+                check_gap_is_explained(world, g, topic, known, &seen)?;
+            }
         }
     }
     Ok(())
+}
+
+/// In KIP-814's blind spot, the snapshot's note names every subscribed partition nobody is assigned.
+fn check_gap_is_explained(
+    world: &World,
+    g: &ClassicGroup,
+    topic: &str,
+    count: i32,
+    seen: &PartitionTable,
+) -> Result<(), String> {
+    let snapshot = world.snapshot();
+    let named: Vec<&TopicPartition> = snapshot
+        .groups
+        .iter()
+        .find(|s| s.group_id == g.group_id)
+        .and_then(|s| s.skipped_assignment_gap.as_ref())
+        .map(|gap| gap.partitions.iter().collect())
+        .unwrap_or_default();
+    match (0..count).find(|&p| {
+        seen.holder(&g.group_id, topic, p).is_none()
+            && !named.contains(&&TopicPartition::new(topic, p))
+    }) {
+        Some(p) => Err(format!(
+            "{}: group {} leaves {} unassigned after a skipped assignment, and its snapshot does \
+             not explain it",
+            world.now(),
+            g.group_id,
+            TopicPartition::new(topic, p)
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Whether a group with cooperative members has finished its rebalance. KIP-429's first round is

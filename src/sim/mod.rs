@@ -19,6 +19,8 @@ pub mod config;
 pub mod consumption;
 pub mod fast_hash;
 pub mod invariants;
+pub mod limits;
+pub mod load;
 pub mod metrics;
 pub mod protocol;
 pub mod report;

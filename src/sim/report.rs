@@ -68,6 +68,9 @@ pub fn summary(world: &World) -> String {
             );
         }
         static_resumes(&mut out, world, &g.group_id);
+        if let Some(gap) = &g.skipped_assignment_gap {
+            let _ = writeln!(out, "  note: {}", gap.explanation());
+        }
     }
     for c in &snapshot.consumers {
         let cm = m.consumers.get(&c.handle);

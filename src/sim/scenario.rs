@@ -6,12 +6,15 @@ use super::assign::AssignorName;
 use super::broker::admin::check_create_topic;
 use super::config::{BrokerConfig, ConfigError, ConsumerConfig};
 pub use super::config::{ConfigOverrides, ConfigValue};
+use super::limits::{Limit, LimitExceeded};
+use super::load::{self, LoadError};
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TopicSpec {
     pub name: String,
     pub partitions: i32,
@@ -19,6 +22,7 @@ pub struct TopicSpec {
 
 /// Defaults for every consumer of one group.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GroupSpec {
     pub group_id: String,
     #[serde(default)]
@@ -27,6 +31,7 @@ pub struct GroupSpec {
 
 /// A consumer present from `start_at_ms` (or `count` identical ones).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConsumerSpec {
     pub group: String,
     pub topics: Vec<String>,
@@ -43,12 +48,14 @@ fn one() -> usize {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimedAction {
     pub at_ms: Millis,
     pub action: Action,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Scenario {
     #[serde(default)]
     pub name: String,
@@ -101,13 +108,15 @@ impl fmt::Display for ConsumerEntry {
 /// can match on it; `Display` says where in the file it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScenarioError {
-    /// The text is not a scenario. serde_json's message is kept as text: its error is neither `Clone`
-    /// nor `Eq`.
-    InvalidJson(String),
+    /// The input is not a scenario: too long, not text, or JSON that does not fit (with the field,
+    /// line and column).
+    Load(LoadError),
     /// A `broker` setting the broker would refuse.
     Broker(ConfigError),
     /// An entry of `topics` the broker would not create.
-    Topic(ActionError),
+    Topic { index: usize, error: ActionError },
+    /// `groups` lists the same `group_id` twice: which settings would apply?
+    DuplicateGroup { index: usize, group_id: String },
     /// A consumer whose configuration the client would refuse at construction.
     Consumer {
         entry: ConsumerEntry,
@@ -116,6 +125,12 @@ pub enum ScenarioError {
     },
     /// A consumer that subscribes to nothing.
     NoTopics { entry: ConsumerEntry },
+    /// A consumer whose topic list holds an empty name.
+    BlankTopic { entry: ConsumerEntry },
+    /// A `consumers` entry with `count: 0` starts nobody.
+    ZeroCount { index: usize },
+    /// A size beyond what the simulator supports; `field` says where.
+    TooLarge { field: String, error: LimitExceeded },
     /// A saved session's action refused when it is replayed.
     ActionRefused { at_ms: Millis, error: ActionError },
     /// A session runs one strategy, or compares two or three side by side.
@@ -125,9 +140,13 @@ pub enum ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ScenarioError::InvalidJson(reason) => write!(f, "invalid scenario JSON: {reason}"),
-            ScenarioError::Broker(error) => write!(f, "{error}"),
-            ScenarioError::Topic(error) => write!(f, "topics: {error}"),
+            ScenarioError::Load(error) => write!(f, "invalid scenario JSON: {error}"),
+            ScenarioError::Broker(error) => write!(f, "broker: {error}"),
+            ScenarioError::Topic { index, error } => write!(f, "topics[{index}]: {error}"),
+            ScenarioError::DuplicateGroup { index, group_id } => write!(
+                f,
+                "groups[{index}]: group \"{group_id}\" is listed twice; give each group one entry"
+            ),
             ScenarioError::Consumer {
                 entry: entry @ ConsumerEntry::Consumers(_),
                 group,
@@ -141,6 +160,16 @@ impl fmt::Display for ScenarioError {
             ScenarioError::NoTopics { entry } => {
                 write!(f, "{entry}: topics must name at least one topic")
             }
+            ScenarioError::BlankTopic { entry } => {
+                write!(f, "{entry}: {}", ActionError::BlankTopic)
+            }
+            ScenarioError::ZeroCount { index } => {
+                write!(
+                    f,
+                    "consumers[{index}]: count is 0, so this entry starts no consumer"
+                )
+            }
+            ScenarioError::TooLarge { field, error } => write!(f, "{field}: {error}"),
             ScenarioError::ActionRefused { at_ms, error } => {
                 write!(f, "the action at {at_ms} ms is refused: {error}")
             }
@@ -156,7 +185,12 @@ impl std::error::Error for ScenarioError {}
 
 impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        serde_json::from_str(text).map_err(|e| ScenarioError::InvalidJson(e.to_string()))
+        load::from_text(text).map_err(ScenarioError::Load)
+    }
+
+    /// Reads a scenario file's bytes (which may not be text at all).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+        load::from_bytes(bytes).map_err(ScenarioError::Load)
     }
 
     pub fn to_json(&self) -> String {
@@ -176,16 +210,31 @@ impl Scenario {
     /// file: broker settings, topics (as `createTopics` would), each consumer entry, each
     /// `add_consumer` action. Returns the broker's configuration.
     pub fn validate(&self) -> Result<BrokerConfig, ScenarioError> {
+        self.check_sizes()?;
         let broker = self.broker_config()?;
         let mut topics = BTreeMap::new();
-        for topic in &self.topics {
+        for (index, topic) in self.topics.iter().enumerate() {
             check_create_topic(&topics, &topic.name, topic.partitions)
-                .map_err(ScenarioError::Topic)?;
+                .map_err(|error| ScenarioError::Topic { index, error })?;
             topics.insert(topic.name.clone(), topic.partitions);
+        }
+        for (index, g) in self.groups.iter().enumerate() {
+            if self.groups[..index]
+                .iter()
+                .any(|o| o.group_id == g.group_id)
+            {
+                return Err(ScenarioError::DuplicateGroup {
+                    index,
+                    group_id: g.group_id.clone(),
+                });
+            }
         }
         for (i, spec) in self.consumers.iter().enumerate() {
             let entry = ConsumerEntry::Consumers(i);
             self.check_consumer_entry(entry, &spec.group, &spec.config, &spec.topics)?;
+            if spec.count == 0 {
+                return Err(ScenarioError::ZeroCount { index: i });
+            }
         }
         for (i, timed) in self.actions.iter().enumerate() {
             if let Action::AddConsumer {
@@ -230,6 +279,43 @@ impl Scenario {
         out
     }
 
+    /// The sizes of `sim::limits`, checked before anything is built: nothing here may take minutes.
+    fn check_sizes(&self) -> Result<(), ScenarioError> {
+        let too_large = |field: &str, limit: Limit, value: u64| {
+            LimitExceeded::check(limit, value).map_err(|error| ScenarioError::TooLarge {
+                field: field.to_string(),
+                error,
+            })
+        };
+        too_large("duration_ms", Limit::Duration, self.duration_ms)?;
+        too_large(
+            "network_latency_ms",
+            Limit::NetworkLatency,
+            self.network_latency_ms,
+        )?;
+        too_large("actions", Limit::Actions, self.actions.len() as u64)?;
+        too_large("topics", Limit::Topics, self.topics.len() as u64)?;
+        let mut consumers: u64 = 0;
+        for (i, spec) in self.consumers.iter().enumerate() {
+            too_large(
+                &format!("consumers[{i}].count"),
+                Limit::Consumers,
+                spec.count as u64,
+            )?;
+            consumers = consumers.saturating_add(spec.count as u64);
+        }
+        let added = self
+            .actions
+            .iter()
+            .filter(|t| matches!(t.action, Action::AddConsumer { .. }))
+            .count();
+        too_large(
+            "consumers",
+            Limit::Consumers,
+            consumers.saturating_add(added as u64),
+        )
+    }
+
     /// A consumer the scenario declares: a configuration the client accepts and at least one topic.
     fn check_consumer_entry(
         &self,
@@ -247,6 +333,9 @@ impl Scenario {
             })?;
         if topics.is_empty() {
             return Err(ScenarioError::NoTopics { entry });
+        }
+        if topics.iter().any(|t| t.trim().is_empty()) {
+            return Err(ScenarioError::BlankTopic { entry });
         }
         Ok(())
     }

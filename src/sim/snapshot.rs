@@ -8,7 +8,7 @@ use super::time::Millis;
 use super::vocab::{ClassicGroupState, ConsumerState};
 use super::world::World;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Snapshot {
@@ -45,6 +45,49 @@ pub struct GroupSnapshot {
     /// The first rebalance of an Empty group is under way: the coordinator waits
     /// `group.initial.rebalance.delay.ms` (this many ms) for more members, re-arming on each join.
     pub initial_delay_ms: Option<Millis>,
+    /// Partitions this Stable group will not hand out until its next rebalance, because its static
+    /// leader came back with `skipAssignment` (see [`SkippedAssignmentGap`]).
+    pub skipped_assignment_gap: Option<SkippedAssignmentGap>,
+}
+
+/// KIP-814's blind spot, as Kafka 4.1.2 has it. A static leader that rejoins a Stable group (after a
+/// restart, or after its poll timer expired) gets `skipAssignment`: the group keeps the assignment
+/// the previous leader computed. Its `ConsumerCoordinator.onLeaderElected` still sets
+/// `assignmentSnapshot = metadataSnapshot`, the metadata it holds *now*. Partitions created after the
+/// assignment was computed, and already in that metadata, therefore never look new to the leader's
+/// `rejoinNeededOrPending` check: nobody consumes them until something else starts a rebalance (a
+/// member joins or leaves, or a topic changes again). The same holds for the topics of a static
+/// member that came back subscribed to more than before (the coordinator keeps the group Stable).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SkippedAssignmentGap {
+    /// The leader's consumer handle.
+    pub leader: String,
+    /// Subscribed partitions that no member is assigned.
+    pub partitions: Vec<TopicPartition>,
+}
+
+impl SkippedAssignmentGap {
+    /// The explanation the page shows next to the unassigned partitions.
+    pub fn explanation(&self) -> String {
+        let list: Vec<String> = self.partitions.iter().map(ToString::to_string).collect();
+        let one = list.len() == 1;
+        format!(
+            "{} {} assigned to nobody, and no rebalance is coming for {}. The static leader {} came \
+             back with skipAssignment (KIP-814): \"The static leader will continue with its existing \
+             assignment\", computed before {} existed or {} topic was subscribed. Its check for \
+             metadata changes compares with the metadata it holds now, which already shows {}, so it \
+             sees nothing new. {} unassigned until the next rebalance: a member joining or leaving, \
+             or a topic changing again.",
+            list.join(", "),
+            if one { "is" } else { "are" },
+            if one { "it" } else { "them" },
+            self.leader,
+            if one { "it" } else { "they" },
+            if one { "its" } else { "their" },
+            if one { "it" } else { "them" },
+            if one { "It stays" } else { "They stay" },
+        )
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -262,11 +305,47 @@ impl World {
                 .members_iter()
                 .map(|m| (m.member_id.clone(), m.assignment.clone()))
                 .collect(),
+            skipped_assignment_gap: self.skipped_assignment_gap(g),
             members,
             rebalance_timeout_ms: g.rebalance_timeout_ms(),
             initial_delay_ms: initial
                 .then_some(self.broker_config().group_initial_rebalance_delay_ms),
         }
+    }
+
+    /// KIP-814's blind spot (see [`SkippedAssignmentGap`]): a Stable group whose leader took the
+    /// role with `skipAssignment`, sees no metadata change, and yet some subscribed partitions of its
+    /// metadata are in no member's assignment.
+    fn skipped_assignment_gap(&self, g: &ClassicGroup) -> Option<SkippedAssignmentGap> {
+        if g.state != ClassicGroupState::Stable {
+            return None;
+        }
+        let leader = g.leader_id.as_ref().and_then(|id| g.member(id))?;
+        let consumer = self.consumers().iter().find(|c| {
+            c.handle == leader.consumer
+                && c.is_running()
+                && c.generation().member_id == leader.member_id
+        })?;
+        if !consumer.skipped_assignment_sees_no_change() {
+            return None;
+        }
+        let assigned: BTreeSet<&TopicPartition> =
+            g.members_iter().flat_map(|m| &m.assignment).collect();
+        let subscribed: BTreeSet<&String> = g
+            .members_iter()
+            .filter_map(|m| m.metadata(g.protocol_name.as_deref()))
+            .flat_map(|meta| &meta.topics)
+            .collect();
+        let partitions: Vec<TopicPartition> = subscribed
+            .into_iter()
+            .filter_map(|t| Some((t, *consumer.known_partitions().get(t)?)))
+            .flat_map(|(t, count)| (0..count).map(move |p| TopicPartition::new(t.clone(), p)))
+            .filter(|tp| !assigned.contains(tp))
+            .collect();
+        (!partitions.is_empty()).then(|| SkippedAssignmentGap {
+            leader: consumer.handle.clone(),
+            partitions,
+        })
     }
 
     fn consumer_snapshot(&self, c: &KafkaConsumer, now: Millis) -> ConsumerSnapshot {

@@ -183,3 +183,72 @@ fn a_static_member_that_missed_a_join_phase_may_overlap_until_it_rejoins() {
     let g1 = snapshot.groups.iter().find(|g| g.group_id == "g1").unwrap();
     assert_eq!(g1.state.to_string(), "Stable");
 }
+
+/// Kafka 4.1.2's KIP-814 blind spot (found by random-action seeds 5680 and 14082). A static leader
+/// stalls; partitions are added; its heartbeat thread refreshes metadata meanwhile, but only `poll()`
+/// runs the leader's partition check. Its poll timer expires (a static member sends no LeaveGroup),
+/// and at its next poll it rejoins: the coordinator answers `skipAssignment` and keeps the old
+/// assignment, while `ConsumerCoordinator.onLeaderElected` sets `assignmentSnapshot =
+/// metadataSnapshot` (the new partition count). Nothing ever looks new again: the group stays Stable
+/// with the new partitions assigned to nobody, and the snapshot explains it, until another member
+/// joins and the rebalance hands them out.
+#[test]
+fn a_returning_static_leader_that_skips_assignment_never_sees_the_partitions_its_metadata_holds() {
+    let config = r#"{ "group.instance.id": "i1", "session.timeout.ms": 30000,
+        "heartbeat.interval.ms": 3000, "max.poll.interval.ms": 10000, "metadata.max.age.ms": 5000 }"#;
+    let mut world = World::new(&scenario(&format!(
+        r#"{{ "seed": 3, "broker": {NO_DELAY},
+            "topics": [{{ "name": "t", "partitions": 3 }}],
+            "consumers": [{{ "group": "g", "topics": ["t"], "config": {config} }}] }}"#
+    )))
+    .unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 2_000);
+    assert_eq!(owned(&world, "c1"), vec![0, 1, 2]);
+    apply(
+        &mut world,
+        Action::StallConsumer {
+            consumer: "c1".into(),
+            ms: 20_000,
+        },
+    );
+    apply(
+        &mut world,
+        Action::AddPartitions {
+            topic: "t".into(),
+            total: 5,
+        },
+    );
+    run_checked(&mut world, &mut checker, 21_000);
+    assert!(
+        world.snapshot().consumers[0].known_partitions["t"] == 5,
+        "the heartbeat thread's network polls refreshed the metadata during the stall"
+    );
+    // Back from the stall: lost partitions, JoinGroup, skipAssignment, the old assignment again.
+    run_checked(&mut world, &mut checker, 120_000);
+    assert_eq!(generation(&world, "g"), 1, "no rebalance at all");
+    assert_eq!(owned(&world, "c1"), vec![0, 1, 2]);
+    let snapshot = world.snapshot();
+    let gap = snapshot.groups[0]
+        .skipped_assignment_gap
+        .as_ref()
+        .expect("the snapshot explains the unassigned partitions");
+    assert_eq!(gap.leader, "c1");
+    let named: Vec<String> = gap.partitions.iter().map(ToString::to_string).collect();
+    assert_eq!(named, ["t-3", "t-4"]);
+    assert!(gap.explanation().contains("skipAssignment (KIP-814)"));
+    // Another member joining rebalances the group, and the leader's assignment covers every partition.
+    apply(
+        &mut world,
+        Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["t".into()],
+            config: ConfigOverrides::new(),
+        },
+    );
+    run_checked(&mut world, &mut checker, 180_000);
+    let mut all: Vec<i32> = ownership(&world).into_values().flatten().collect();
+    all.sort_unstable();
+    assert_eq!(all, vec![0, 1, 2, 3, 4]);
+    assert_eq!(world.snapshot().groups[0].skipped_assignment_gap, None);
+}

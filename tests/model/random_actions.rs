@@ -341,6 +341,10 @@ fn random_action(rng: &mut Rng, world: &World) -> Action {
 struct Log {
     scenario: Option<Scenario>,
     actions: Vec<(Millis, Action, Result<(), String>)>,
+    /// With `watch_gaps`, the first KIP-814 gap each group's snapshot explained (see
+    /// `GroupSnapshot::skipped_assignment_gap`): group → partitions.
+    watch_gaps: bool,
+    gaps: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Log {
@@ -363,12 +367,25 @@ impl Log {
 }
 
 /// Runs to `t`, checking every invariant after every single event.
-fn run_checked(world: &mut World, checker: &mut InvariantChecker, t: Millis) -> Result<(), String> {
+fn run_checked(
+    world: &mut World,
+    checker: &mut InvariantChecker,
+    t: Millis,
+    log: &mut Log,
+) -> Result<(), String> {
     while world.next_event_time().is_some_and(|next| next <= t) {
         world.process_next_event();
         checker
             .check(world)
             .map_err(|e| format!("invariant violated: {e}"))?;
+        if log.watch_gaps {
+            for g in world.snapshot().groups {
+                if let Some(gap) = g.skipped_assignment_gap {
+                    let named = gap.partitions.iter().map(ToString::to_string).collect();
+                    log.gaps.entry(g.group_id).or_insert(named);
+                }
+            }
+        }
     }
     world.run_until(t);
     Ok(())
@@ -427,11 +444,11 @@ fn drive(
                 if at >= horizon {
                     break;
                 }
-                run_checked(world, &mut checker, at)?;
+                run_checked(world, &mut checker, at, log)?;
                 (at, random_action(rng, world))
             }
         };
-        run_checked(world, &mut checker, at)?;
+        run_checked(world, &mut checker, at, log)?;
         let before = world.snapshot();
         let before_len = world.trace().len();
         let before_next = world.next_event_time();
@@ -452,12 +469,57 @@ fn drive(
             .check(world)
             .map_err(|e| format!("invariant violated after an action: {e}"))?;
     }
-    run_checked(world, &mut checker, horizon)?;
+    run_checked(world, &mut checker, horizon, log)?;
     Ok(if keep_trace {
         world.trace().to_vec()
     } else {
         Vec::new()
     })
+}
+
+/// Seeds 5680 and 14082 (of 25,000) found Kafka's KIP-814 blind spot: a static leader stalls past
+/// `max.poll.interval.ms` after partitions were added, its heartbeat thread refreshes the metadata,
+/// it rejoins with `skipAssignment`, and `onLeaderElected` sets `assignmentSnapshot =
+/// metadataSnapshot`, so the group stays Stable with the new partitions assigned to nobody. The
+/// invariant checker once called that a violation; Kafka 4.1.2 does exactly this. Both seeds must pass
+/// every invariant, and the snapshot must explain the gap with exactly those partitions.
+fn expect_kip_814_gap(seed: u64, group: &str, partitions: &[&str]) {
+    let mut log = Log {
+        watch_gaps: true,
+        ..Log::default()
+    };
+    let result = run_seed(seed, &mut log, None, false);
+    if let Err(e) = result {
+        log.print(seed);
+        panic!("seed {seed}: {e}");
+    }
+    assert_eq!(
+        log.gaps
+            .get(group)
+            .map(|p| p.iter().map(String::as_str).collect::<Vec<_>>()),
+        Some(partitions.to_vec()),
+        "seed {seed}: the snapshot of {group} explains its unassigned partitions"
+    );
+}
+
+#[test]
+fn seed_5680_a_stalled_static_leader_returns_with_skip_assignment_after_partitions_were_added() {
+    let new: Vec<String> = (14..22).map(|p| format!("t2-{p}")).collect();
+    expect_kip_814_gap(
+        5680,
+        "g1",
+        &new.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+}
+
+#[test]
+fn seed_14082_a_stalled_static_leader_returns_with_skip_assignment_after_partitions_were_added() {
+    let new: Vec<String> = (5..11).map(|p| format!("t1-{p}")).collect();
+    expect_kip_814_gap(
+        14082,
+        "g1",
+        &new.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
 }
 
 /// Seeds beyond the default range that once found a bug (kept as regressions).

@@ -380,7 +380,10 @@ fn scenario_errors_are_explained() {
     let no_partitions = bad(r#"{ "topics": [{ "name": "t", "partitions": 0 }] }"#);
     assert!(matches!(
         no_partitions,
-        ScenarioError::Topic(ActionError::NoPartitions { requested: 0, .. })
+        ScenarioError::Topic {
+            index: 0,
+            error: ActionError::NoPartitions { requested: 0, .. }
+        }
     ));
     assert!(no_partitions
         .to_string()
@@ -416,7 +419,7 @@ fn scenario_errors_are_explained() {
     );
     assert!(matches!(
         rebalance_lab::sim::Scenario::from_json("{ nope"),
-        Err(ScenarioError::InvalidJson(_))
+        Err(ScenarioError::Load(_))
     ));
 }
 
@@ -613,4 +616,103 @@ fn a_closing_consumer_refuses_everything_but_a_kill_until_its_commit_is_answered
     // One round trip later the commit is answered, close() returns and a restart is welcome.
     world.run_until(world.now() + 100);
     world.apply(restart).unwrap();
+}
+
+#[test]
+fn sizes_beyond_the_model_are_refused_up_front_and_name_their_field() {
+    use rebalance_lab::sim::limits::Limit;
+    let refused = |json: &str| {
+        rebalance_lab::sim::Scenario::from_json(json).and_then(|s| World::new(&s).map(|_| ()))
+    };
+    let huge_topic =
+        refused(r#"{ "topics": [{ "name": "t", "partitions": 1000000000 }] }"#).unwrap_err();
+    assert!(matches!(
+        &huge_topic,
+        ScenarioError::Topic {
+            index: 0,
+            error: ActionError::BeyondLimit(e)
+        } if e.limit == Limit::PartitionsPerTopic
+    ));
+    assert!(huge_topic
+        .to_string()
+        .starts_with("topics[0]: 1000000000 is beyond what this simulator supports: at most 10000 partitions per topic"));
+    let crowd = refused(
+        r#"{ "topics": [{ "name": "t", "partitions": 1 }],
+        "consumers": [{ "group": "g", "topics": ["t"], "count": 100000 }] }"#,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&crowd, ScenarioError::TooLarge { field, error } if field == "consumers[0].count" && error.limit == Limit::Consumers),
+        "{crowd}"
+    );
+    let long = refused(r#"{ "duration_ms": 86400001 }"#).unwrap_err();
+    assert!(
+        long.to_string()
+            .starts_with("duration_ms: 86400001 is beyond"),
+        "{long}"
+    );
+    // At run time the same limits refuse actions, and the World is unchanged.
+    let mut world = World::new(&scenario(
+        r#"{ "topics": [{ "name": "t", "partitions": 1 }] }"#,
+    ))
+    .unwrap();
+    let before = world.snapshot();
+    let grow = world.apply(Action::AddPartitions {
+        topic: "t".into(),
+        total: 1_000_000_000,
+    });
+    assert!(
+        matches!(grow, Err(ActionError::BeyondLimit(e)) if e.limit == Limit::PartitionsPerTopic)
+    );
+    assert_eq!(world.snapshot(), before);
+}
+
+#[test]
+fn duplicate_blank_and_unknown_entries_are_explained() {
+    let refused = |json: &str| {
+        rebalance_lab::sim::Scenario::from_json(json)
+            .and_then(|s| World::new(&s).map(|_| ()))
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        refused(r#"{ "groups": [{ "group_id": "g" }, { "group_id": "g" }] }"#),
+        "groups[1]: group \"g\" is listed twice; give each group one entry"
+    );
+    assert_eq!(
+        refused(
+            r#"{ "topics": [{ "name": "t", "partitions": 1 }, { "name": "t", "partitions": 2 }] }"#
+        ),
+        "topics[1]: TopicExistsException: Topic 't' already exists."
+    );
+    assert_eq!(
+        refused(r#"{ "consumers": [{ "group": "g", "topics": ["t", ""] }] }"#),
+        "consumers[0]: IllegalArgumentException: Topic collection to subscribe to cannot contain null or empty topic"
+    );
+    assert!(
+        refused(r#"{ "consumers": [{ "group": "", "topics": ["t"] }] }"#)
+            .starts_with("consumers[0] (group ): group.id is required")
+    );
+    assert_eq!(
+        refused(r#"{ "consumers": [{ "group": "g", "topics": ["t"], "count": 0 }] }"#),
+        "consumers[0]: count is 0, so this entry starts no consumer"
+    );
+    let typo = refused(r#"{ "duration": 5000 }"#);
+    assert!(
+        typo.starts_with(
+            "invalid scenario JSON: duration (line 1, column 12): unknown field `duration`"
+        ),
+        "{typo}"
+    );
+    let negative = refused(
+        r#"{ "actions": [{ "at_ms": -1, "action": { "type": "kill_consumer", "consumer": "c1" } }] }"#,
+    );
+    assert!(negative.starts_with("invalid scenario JSON: actions[0].at_ms (line 1, column 27): a negative number is not allowed here"), "{negative}");
+    let unknown_action =
+        refused(r#"{ "actions": [{ "at_ms": 1, "action": { "type": "explode" } }] }"#);
+    assert!(
+        unknown_action.contains("actions[0].action")
+            && unknown_action.contains("unknown variant `explode`"),
+        "{unknown_action}"
+    );
 }

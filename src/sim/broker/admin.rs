@@ -4,6 +4,7 @@
 //! topic list, so both refuse alike.
 
 use crate::sim::action::ActionError;
+use crate::sim::limits::{Limit, LimitExceeded};
 use std::collections::BTreeMap;
 
 /// `createTopics` with this partition count means "the broker's `num.partitions`".
@@ -43,7 +44,18 @@ pub fn check_create_topic(
             requested: partitions,
         });
     }
-    Ok(())
+    LimitExceeded::check(Limit::PartitionsPerTopic, partitions as u64)?;
+    LimitExceeded::check(Limit::Topics, topics.len() as u64 + 1)?;
+    check_total(topics, partitions)
+}
+
+/// The cluster's partitions, with `extra` more, stay within the simulator's limit.
+fn check_total(topics: &BTreeMap<String, i32>, extra: i32) -> Result<(), ActionError> {
+    let total: i64 = topics.values().map(|&p| i64::from(p)).sum::<i64>() + i64::from(extra);
+    Ok(LimitExceeded::check(
+        Limit::PartitionsTotal,
+        total.max(0) as u64,
+    )?)
 }
 
 /// How many partitions `createTopics` gives a topic: the count asked for, or `num.partitions` for -1.
@@ -84,7 +96,8 @@ pub fn check_create_partitions(
             requested: total,
         });
     }
-    Ok(())
+    LimitExceeded::check(Limit::PartitionsPerTopic, total as u64)?;
+    check_total(topics, total - current)
 }
 
 /// Why a topic name is illegal, in the words of Kafka's `Topic.validate`, or `None` for a legal one:

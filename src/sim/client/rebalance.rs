@@ -37,6 +37,10 @@ pub struct ConsumerCoordinator {
     pub last_assignment: Option<(Vec<TopicPartition>, i32)>,
     /// The leader's view when it assigned: partition counts of the group's topics.
     pub assignment_snapshot: Option<BTreeMap<String, i32>>,
+    /// The leader took the role with `skipAssignment` (KIP-814, a returning static leader): Kafka's
+    /// `onLeaderElected` still sets `assignmentSnapshot = metadataSnapshot`, so the snapshot is the
+    /// metadata it holds now, not the metadata the group's stored assignment was computed from.
+    pub skipped_assignment: bool,
     /// Every topic some member of the group subscribes to (known to the leader).
     pub group_subscription: BTreeSet<String>,
     pub join_prepare_commit: JoinPrepareCommit,
@@ -51,6 +55,7 @@ impl Default for ConsumerCoordinator {
             assigned_by_coordinator: None,
             last_assignment: None,
             assignment_snapshot: None,
+            skipped_assignment: false,
             group_subscription: BTreeSet::new(),
             join_prepare_commit: JoinPrepareCommit::NotSent,
         }
@@ -67,6 +72,19 @@ impl KafkaConsumer {
                 self.request_rejoin(JoinReason::MetadataChanged);
             }
         }
+    }
+
+    /// KIP-814's blind spot: this leader took the role with `skipAssignment`, applied the group's
+    /// stored assignment, wants no rejoin, and the metadata it holds still equals the snapshot it took
+    /// then, so `rejoinNeededOrPending` sees nothing to react to, even if the stored assignment was
+    /// computed from older metadata.
+    pub fn skipped_assignment_sees_no_change(&self) -> bool {
+        self.coordinator.is_leader
+            && self.coordinator.skipped_assignment
+            && self.membership.state == MemberState::Stable
+            && !self.rejoin_needed_or_pending()
+            && self.coordinator.assignment_snapshot.as_ref()
+                == Some(&self.metadata_snapshot(&self.coordinator.group_subscription))
     }
 
     /// `onJoinPrepare`: commit, then give up partitions as the rebalance protocol requires.
@@ -122,6 +140,7 @@ impl KafkaConsumer {
             }
         }
         self.coordinator.is_leader = false;
+        self.coordinator.skipped_assignment = false;
         true
     }
 
@@ -141,8 +160,11 @@ impl KafkaConsumer {
             .flat_map(|m| m.metadata.topics.iter().cloned())
             .collect();
         self.coordinator.is_leader = true;
+        // Kafka 4.1.2 `ConsumerCoordinator.onLeaderElected` takes the snapshot before it looks at
+        // `skipAssignment`: on both paths `assignmentSnapshot = metadataSnapshot`.
         self.coordinator.assignment_snapshot =
             Some(self.metadata_snapshot(&self.coordinator.group_subscription));
+        self.coordinator.skipped_assignment = r.skip_assignment;
         if r.skip_assignment {
             // KIP-814: a static leader that was replaced keeps the group's stored assignment.
             return Ok(Vec::new());

@@ -7,6 +7,7 @@ use crate::sim::broker::admin;
 use crate::sim::client::KafkaConsumer;
 use crate::sim::client::Lifecycle;
 use crate::sim::config::{ConfigError, SIMULATION_ONLY_NAMES};
+use crate::sim::limits::{Limit, LimitExceeded};
 use crate::sim::trace::TraceEvent;
 
 impl World {
@@ -56,6 +57,10 @@ impl World {
                 if topics.is_empty() {
                     return Err(ActionError::EmptySubscription);
                 }
+                if topics.iter().any(|t| t.trim().is_empty()) {
+                    return Err(ActionError::BlankTopic);
+                }
+                LimitExceeded::check(Limit::Consumers, self.consumers.len() as u64 + 1)?;
                 let config = self.scenario.consumer_config(group, config)?;
                 Ok(config.validate()?)
             }

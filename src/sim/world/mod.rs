@@ -69,13 +69,13 @@ impl World {
             trace: Vec::new(),
             refused: Vec::new(),
         };
-        for topic in &scenario.topics {
+        for (index, topic) in scenario.topics.iter().enumerate() {
             world
                 .apply(Action::AddTopic {
                     name: topic.name.clone(),
                     partitions: topic.partitions,
                 })
-                .map_err(ScenarioError::Topic)?;
+                .map_err(|error| ScenarioError::Topic { index, error })?;
         }
         for spec in &scenario.consumers {
             for _ in 0..spec.count {

@@ -1,0 +1,121 @@
+//! The sizes the model supports. Kafka itself goes further (a topic may have tens of thousands of
+//! partitions), but one deterministic World on one thread, redrawn by a browser page, does not:
+//! beyond these a run takes minutes and the page freezes. Scenarios, saved sessions and the user's
+//! actions are refused beyond them up front, with a message that says which limit and why.
+
+use super::time::Millis;
+use std::fmt;
+
+/// Partitions of one topic.
+pub const MAX_PARTITIONS_PER_TOPIC: i32 = 10_000;
+/// Partitions of every topic together.
+pub const MAX_PARTITIONS_TOTAL: i64 = 20_000;
+/// Topics in the cluster at one time.
+pub const MAX_TOPICS: usize = 100;
+/// Consumers a scenario (or a session) may start, counting `count` and every `add_consumer`.
+pub const MAX_CONSUMERS: usize = 500;
+/// Timed actions in a scenario, or user actions in a session.
+pub const MAX_ACTIONS: usize = 10_000;
+/// Simulated time of one run: 24 hours.
+pub const MAX_DURATION_MS: Millis = 86_400_000;
+/// One-way network delay.
+pub const MAX_NETWORK_LATENCY_MS: Millis = 10_000;
+
+/// Which size a scenario or an action went beyond.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    PartitionsPerTopic,
+    PartitionsTotal,
+    Topics,
+    Consumers,
+    Actions,
+    Duration,
+    NetworkLatency,
+}
+
+impl Limit {
+    /// The largest value the model accepts.
+    pub fn max(self) -> u64 {
+        match self {
+            Limit::PartitionsPerTopic => MAX_PARTITIONS_PER_TOPIC as u64,
+            Limit::PartitionsTotal => MAX_PARTITIONS_TOTAL as u64,
+            Limit::Topics => MAX_TOPICS as u64,
+            Limit::Consumers => MAX_CONSUMERS as u64,
+            Limit::Actions => MAX_ACTIONS as u64,
+            Limit::Duration => MAX_DURATION_MS,
+            Limit::NetworkLatency => MAX_NETWORK_LATENCY_MS,
+        }
+    }
+
+    /// What is counted, as a learner would say it.
+    pub fn what(self) -> &'static str {
+        match self {
+            Limit::PartitionsPerTopic => "partitions per topic",
+            Limit::PartitionsTotal => "partitions in the whole cluster",
+            Limit::Topics => "topics",
+            Limit::Consumers => "consumers in one scenario",
+            Limit::Actions => "timed actions",
+            Limit::Duration => "ms of simulated time (24 h)",
+            Limit::NetworkLatency => "ms of network latency",
+        }
+    }
+
+    /// Every limit, for the README's table and the tests.
+    pub const ALL: [Limit; 7] = [
+        Limit::PartitionsPerTopic,
+        Limit::PartitionsTotal,
+        Limit::Topics,
+        Limit::Consumers,
+        Limit::Actions,
+        Limit::Duration,
+        Limit::NetworkLatency,
+    ];
+}
+
+/// A size beyond what the model supports: which limit, and the value asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LimitExceeded {
+    pub limit: Limit,
+    pub requested: u64,
+}
+
+impl LimitExceeded {
+    /// `Ok` when `requested` is within `limit`.
+    pub fn check(limit: Limit, requested: u64) -> Result<(), LimitExceeded> {
+        if requested > limit.max() {
+            Err(LimitExceeded { limit, requested })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is beyond what this simulator supports: at most {} {} (Kafka may allow more, but \
+             a run this large would take minutes and freeze the page)",
+            self.requested,
+            self.limit.max(),
+            self.limit.what()
+        )
+    }
+}
+
+impl std::error::Error for LimitExceeded {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_size_within_the_limit_passes_and_beyond_it_is_explained() {
+        assert!(LimitExceeded::check(Limit::PartitionsPerTopic, 10_000).is_ok());
+        let e = LimitExceeded::check(Limit::PartitionsPerTopic, 1_000_000_000).unwrap_err();
+        assert_eq!(e.limit, Limit::PartitionsPerTopic);
+        assert!(e.to_string().starts_with(
+            "1000000000 is beyond what this simulator supports: at most 10000 partitions per topic"
+        ));
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::action::{Action, ActionError};
 use super::assign::AssignorName;
-use super::broker::admin::check_create_topic;
+use super::broker::admin::{check_create_topic, partitions_to_create};
 use super::config::{BrokerConfig, ConfigError, ConsumerConfig};
 pub use super::config::{ConfigOverrides, ConfigValue};
 use super::limits::{Limit, LimitExceeded};
@@ -214,9 +214,15 @@ impl Scenario {
         let broker = self.broker_config()?;
         let mut topics = BTreeMap::new();
         for (index, topic) in self.topics.iter().enumerate() {
-            check_create_topic(&topics, &topic.name, topic.partitions)
-                .map_err(|error| ScenarioError::Topic { index, error })?;
-            topics.insert(topic.name.clone(), topic.partitions);
+            check_create_topic(
+                &topics,
+                &topic.name,
+                topic.partitions,
+                broker.num_partitions,
+            )
+            .map_err(|error| ScenarioError::Topic { index, error })?;
+            let created = partitions_to_create(topic.partitions, broker.num_partitions);
+            topics.insert(topic.name.clone(), created);
         }
         for (index, g) in self.groups.iter().enumerate() {
             if self.groups[..index]

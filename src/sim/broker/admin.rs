@@ -16,6 +16,7 @@ pub fn check_create_topic(
     topics: &BTreeMap<String, i32>,
     name: &str,
     partitions: i32,
+    num_partitions: u32,
 ) -> Result<(), ActionError> {
     if let Some(reason) = invalid_topic_name(name) {
         return Err(ActionError::InvalidTopic {
@@ -44,9 +45,11 @@ pub fn check_create_topic(
             requested: partitions,
         });
     }
-    LimitExceeded::check(Limit::PartitionsPerTopic, partitions as u64)?;
+    // The limits hold for what the topic gets: -1 becomes the broker's num.partitions.
+    let created = partitions_to_create(partitions, num_partitions);
+    LimitExceeded::check(Limit::PartitionsPerTopic, created as u64)?;
     LimitExceeded::check(Limit::Topics, topics.len() as u64 + 1)?;
-    check_total(topics, partitions)
+    check_total(topics, created)
 }
 
 /// The cluster's partitions, with `extra` more, stay within the simulator's limit.
@@ -153,24 +156,24 @@ mod tests {
             "UnknownTopicOrPartitionException: This server does not host this topic-partition."
         );
         assert_eq!(
-            message(check_create_topic(&t, "orders", 3)),
+            message(check_create_topic(&t, "orders", 3, 1)),
             "TopicExistsException: Topic 'orders' already exists."
         );
         assert_eq!(
-            message(check_create_topic(&t, "a_b", 3)),
+            message(check_create_topic(&t, "a_b", 3, 1)),
             "InvalidTopicException: Topic 'a_b' collides with existing topic: a.b"
         );
         assert_eq!(
-            message(check_create_topic(&t, "bad name", 3)),
+            message(check_create_topic(&t, "bad name", 3, 1)),
             "InvalidTopicException: Topic name is invalid: 'bad name' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'"
         );
         assert_eq!(
-            message(check_create_topic(&t, "", 3)),
+            message(check_create_topic(&t, "", 3, 1)),
             "InvalidTopicException: Topic name is invalid: the empty string is not allowed"
         );
         for bad in [0, -2] {
             assert_eq!(
-                message(check_create_topic(&t, "payments", bad)),
+                message(check_create_topic(&t, "payments", bad, 1)),
                 "InvalidPartitionsException: Number of partitions was set to an invalid non-positive value."
             );
         }
@@ -182,7 +185,7 @@ mod tests {
 
     #[test]
     fn minus_one_partitions_means_the_brokers_num_partitions() {
-        assert_eq!(check_create_topic(&topics(), "payments", -1), Ok(()));
+        assert_eq!(check_create_topic(&topics(), "payments", -1, 1), Ok(()));
         assert_eq!(partitions_to_create(-1, 3), 3);
         assert_eq!(partitions_to_create(5, 3), 5);
     }

@@ -94,7 +94,8 @@ impl World {
                 Ok(config.validate()?)
             }
             Action::AddTopic { name, partitions } => {
-                admin::check_create_topic(self.broker.topics(), name, *partitions)
+                let num_partitions = self.broker.config().num_partitions;
+                admin::check_create_topic(self.broker.topics(), name, *partitions, num_partitions)
             }
             Action::DeleteTopic { name } => admin::check_delete_topic(self.broker.topics(), name),
             Action::AddPartitions { topic, total } => {

@@ -378,3 +378,28 @@ fn an_offset_commit_fenced_at_the_same_generation_fails_the_next_poll() {
     c.on_timer(1_000, ConsumerTimer::AppThread, &mut CoOut::default());
     assert_eq!(c.lifecycle, Lifecycle::Running);
 }
+
+#[test]
+fn on_partitions_lost_reports_the_generation_and_member_id_group_metadata_still_has() {
+    let mut c = stable_consumer(None);
+    c.coordinator.group_metadata = (5, "m-1".into());
+    // The poll timer expired: LeaveGroup, generation and member id reset.
+    c.maybe_leave_group(LeaveReason::PollTimeoutExpired, &mut CoOut::default());
+    assert_eq!(c.membership.generation, Generation::none());
+    c.app.activity = Activity::InPoll;
+    let mut out = CoOut::default();
+    c.poll_pass(2_000, &mut out);
+    let lost: Vec<_> = out
+        .trace()
+        .filter_map(|e| match e {
+            TraceEvent::Callback {
+                kind: CallbackKind::Lost,
+                generation,
+                member_id,
+                ..
+            } => Some((*generation, member_id.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lost, [(5, "m-1".to_string())]);
+}

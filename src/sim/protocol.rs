@@ -159,6 +159,8 @@ pub enum JoinReason {
     AssignmentMismatch,
     /// The previous join or sync failed with this error (`joinGroupIfNeeded`); the client retries.
     RebalanceFailed(Errors),
+    /// A JoinGroup answered after the member was reset (`UnjoinedGroupException`); retried after a backoff.
+    UnjoinedGroup,
     /// `resetStateOnResponseError`: this response error reset the member's state.
     ResponseError { error: Errors, api: ApiKey },
     /// An OffsetCommit answered `REBALANCE_IN_PROGRESS`.
@@ -186,6 +188,9 @@ impl fmt::Display for JoinReason {
             }
             JoinReason::RebalanceFailed(e) => {
                 write!(f, "rebalance failed due to {}", e.exception_name())
+            }
+            JoinReason::UnjoinedGroup => {
+                f.write_str("rebalance failed due to UnjoinedGroupException")
             }
             JoinReason::ResponseError { error, api } => {
                 write!(f, "encountered {error} from {api} response")

@@ -84,12 +84,16 @@ pub enum TraceEvent {
         assignor: String,
         assignment: BTreeMap<String, Vec<TopicPartition>>,
     },
+    /// A `ConsumerRebalanceListener` callback, with the generation and member id that
+    /// `consumer.groupMetadata()` reports during it: those of the consumer's last completed join, even
+    /// when the callback is `onPartitionsLost` after its membership was reset.
     Callback {
         consumer: String,
         group: String,
         kind: CallbackKind,
         partitions: Vec<TopicPartition>,
         generation: i32,
+        member_id: String,
     },
     /// What the consumer consumes changed (after a callback, a close or a crash).
     OwnershipChanged {
@@ -253,8 +257,18 @@ impl fmt::Display for TraceEvent {
                 kind,
                 partitions,
                 generation,
+                member_id,
                 ..
-            } => write!(f, "{consumer} {kind}({}) generation {generation}", list(partitions)),
+            } => write!(
+                f,
+                "{consumer} {kind}({}) generation {generation}{}",
+                list(partitions),
+                if member_id.is_empty() {
+                    String::new()
+                } else {
+                    format!(", member {member_id}")
+                }
+            ),
             TraceEvent::OwnershipChanged {
                 consumer, owned, ..
             } => write!(f, "{consumer} now owns {}", list(owned)),

@@ -70,6 +70,11 @@ impl KafkaConsumer {
             self.fail(error, out);
             return;
         }
+        // `invokeCompletedOffsetCommitCallbacks`: an asynchronous commit was fenced.
+        if self.commits.fenced {
+            self.fail_commit_fenced(out);
+            return;
+        }
         self.maybe_request_rejoin_on_metadata_change();
         if self.rejoin_needed_or_pending() {
             self.join_group_if_needed(now, out);

@@ -17,6 +17,9 @@ use std::collections::BTreeMap;
 pub struct Commits {
     pub next_auto_commit_at: Millis,
     pub in_flight: BTreeMap<u64, Generation>,
+    /// An asynchronous commit was answered FENCED_INSTANCE_ID at an unchanged generation
+    /// (`asyncCommitFenced`): the next `poll()` throws `FencedInstanceIdException`.
+    pub fenced: bool,
 }
 
 impl KafkaConsumer {
@@ -68,6 +71,18 @@ impl KafkaConsumer {
             match r.error_code {
                 Errors::RebalanceInProgress => {
                     self.request_rejoin(JoinReason::CommitRebalanceInProgress)
+                }
+                // Another process took this group.instance.id. At the generation the commit was sent
+                // with, it is fatal at the next poll(); after a generation change it is only the
+                // caller's RebalanceInProgressException or CommitFailedException. The close-time commit
+                // is synchronous and does not mark the consumer fenced.
+                Errors::FencedInstanceId => {
+                    let generation_unchanged =
+                        sent_generation.as_ref() == Some(&self.membership.generation);
+                    if generation_unchanged && !self.is_closing() {
+                        self.commits.fenced = true;
+                        self.wake_app_if_in_poll(now, out);
+                    }
                 }
                 Errors::UnknownMemberId | Errors::IllegalGeneration => {
                     let generation_unchanged =

@@ -138,6 +138,20 @@ impl KafkaConsumer {
         self.stop_with(stopped, out);
     }
 
+    /// `poll()` throws what `ConsumerCoordinator.invokeCompletedOffsetCommitCallbacks` throws after an
+    /// asynchronous commit was answered FENCED_INSTANCE_ID.
+    pub(super) fn fail_commit_fenced(&mut self, out: &mut CoOut) {
+        let error = format!(
+            "FencedInstanceIdException: Get fenced exception for group.instance.id {}, current member.id is {}",
+            self.config
+                .group_instance_id
+                .as_deref()
+                .unwrap_or("unset_instance_id"),
+            self.membership.generation.member_id
+        );
+        self.stop_with(Lifecycle::Fenced { error }, out);
+    }
+
     /// An error Kafka's client throws from `poll()` with this message (an assignor failing).
     pub(super) fn fail_with_message(&mut self, error: String, out: &mut CoOut) {
         self.stop_with(Lifecycle::Failed { error }, out);

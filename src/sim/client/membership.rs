@@ -56,20 +56,31 @@ impl Generation {
     }
 }
 
-/// The join-and-sync chain in flight (`joinFuture` in `AbstractCoordinator`).
+/// The join-and-sync chain in flight (`joinFuture` in `AbstractCoordinator`). Like Kafka's future, it
+/// survives `resetStateAndRejoin`: a reset while a JoinGroup or SyncGroup is in flight leaves it to be
+/// answered, and its handler then finds the member reset. Each request remembers the generation it was
+/// sent with (`CoordinatorResponseHandler.sentGeneration`), for the generation-changed checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JoinFuture {
     Idle,
     AwaitingJoin {
         correlation_id: u64,
+        sent: Generation,
     },
     /// The JoinGroup response arrived; the application thread handles it at its next poll pass.
-    JoinResponseReady(JoinGroupResponse),
+    JoinResponseReady {
+        response: JoinGroupResponse,
+        sent: Generation,
+    },
     AwaitingSync {
         correlation_id: u64,
+        sent: Generation,
     },
     /// The chain finished: the assignment, or the error to react to.
     Done(Result<Vec<TopicPartition>, Errors>),
+    /// A successful JoinGroup answer found the member no longer joining (it was reset meanwhile):
+    /// Kafka's `UnjoinedGroupException`, retried after `retry.backoff.ms`.
+    Unjoined,
 }
 
 /// The member's side of the group protocol.
@@ -114,6 +125,14 @@ impl KafkaConsumer {
         // Each turn either finishes the loop or changes the join future, so this terminates; the bound
         // only guards against a model bug turning into an endless loop.
         for _ in 0..16 {
+            // `onJoinPrepare` runs first whenever it is due, even with a join still in flight (a reset
+            // while it was): the partitions go to the listener before the chain goes on.
+            if self.membership.needs_join_prepare && self.rejoin_needed_or_pending() {
+                if !self.on_join_prepare(out) {
+                    return; // waiting for the auto-commit
+                }
+                self.membership.needs_join_prepare = false;
+            }
             match std::mem::replace(&mut self.membership.join_future, JoinFuture::Idle) {
                 JoinFuture::Done(Ok(assignment)) => {
                     if !self.membership.generation.is_reset()
@@ -154,12 +173,20 @@ impl KafkaConsumer {
                         }
                     }
                 }
-                JoinFuture::JoinResponseReady(response) => {
-                    self.handle_join_response(now, response, out);
+                JoinFuture::JoinResponseReady { response, sent } => {
+                    self.handle_join_response(now, response, &sent, out);
                     if !self.is_running() {
                         return;
                     }
                     continue;
+                }
+                JoinFuture::Unjoined => {
+                    // Retriable, but not one of the errors retried at once: back off first.
+                    self.request_rejoin(JoinReason::UnjoinedGroup);
+                    let at = now.saturating_add(self.config.retry_backoff_ms.max(1));
+                    self.app.activity = Activity::Processing { until: at };
+                    self.schedule_app(at, out);
+                    return;
                 }
                 waiting @ (JoinFuture::AwaitingJoin { .. } | JoinFuture::AwaitingSync { .. }) => {
                     self.membership.join_future = waiting;
@@ -170,10 +197,7 @@ impl KafkaConsumer {
                         return;
                     }
                     if self.membership.needs_join_prepare {
-                        if !self.on_join_prepare(out) {
-                            return; // waiting for the auto-commit
-                        }
-                        self.membership.needs_join_prepare = false;
+                        continue; // back to the top: onJoinPrepare first
                     }
                     self.send_join_group(out);
                     return;
@@ -220,8 +244,12 @@ impl KafkaConsumer {
             reason: self.membership.rejoin_reason.clone(),
             client_id: self.client_id.clone(),
         };
+        let sent = self.membership.generation.clone();
         let id = self.send(Request::JoinGroup(request), out);
-        self.membership.join_future = JoinFuture::AwaitingJoin { correlation_id: id };
+        self.membership.join_future = JoinFuture::AwaitingJoin {
+            correlation_id: id,
+            sent,
+        };
     }
 
     /// `JoinGroupResponseHandler`, run by the application thread inside `poll()`.
@@ -229,13 +257,15 @@ impl KafkaConsumer {
         &mut self,
         now: Millis,
         r: JoinGroupResponse,
+        sent: &Generation,
         out: &mut CoOut,
     ) {
+        let generation_unchanged = self.membership.generation == *sent;
         match r.error_code {
             Errors::None => {
                 if self.membership.state != MemberState::PreparingRebalance {
-                    self.membership.join_future =
-                        JoinFuture::Done(Err(Errors::RebalanceInProgress));
+                    // Reset while the JoinGroup was in flight: "we may have already left the group".
+                    self.membership.join_future = JoinFuture::Unjoined;
                     return;
                 }
                 self.membership.state = MemberState::CompletingRebalance;
@@ -265,8 +295,12 @@ impl KafkaConsumer {
                     protocol_name: self.membership.generation.protocol_name.clone(),
                     assignments,
                 };
+                let sent = self.membership.generation.clone();
                 let id = self.send(Request::SyncGroup(request), out);
-                self.membership.join_future = JoinFuture::AwaitingSync { correlation_id: id };
+                self.membership.join_future = JoinFuture::AwaitingSync {
+                    correlation_id: id,
+                    sent,
+                };
             }
             Errors::MemberIdRequired => {
                 self.membership.generation = Generation {
@@ -278,7 +312,10 @@ impl KafkaConsumer {
                 self.membership.join_future = JoinFuture::Done(Err(Errors::MemberIdRequired));
             }
             Errors::UnknownMemberId => {
-                self.reset_on_response_error(Errors::UnknownMemberId, ApiKey::JoinGroup, true);
+                // Only a member still at the generation it joined with forgets its id.
+                if generation_unchanged {
+                    self.reset_on_response_error(Errors::UnknownMemberId, ApiKey::JoinGroup, true);
+                }
                 self.membership.join_future = JoinFuture::Done(Err(Errors::UnknownMemberId));
             }
             error => self.membership.join_future = JoinFuture::Done(Err(error)),
@@ -286,7 +323,8 @@ impl KafkaConsumer {
     }
 
     /// `SyncGroupResponseHandler`, run by whichever thread reads the response (here: at once).
-    pub(super) fn handle_sync_response(&mut self, r: SyncGroupResponse) {
+    pub(super) fn handle_sync_response(&mut self, r: SyncGroupResponse, sent: &Generation) {
+        let generation_unchanged = self.membership.generation == *sent;
         self.membership.join_future = match r.error_code {
             Errors::None => {
                 if !self.membership.generation.is_reset()
@@ -308,8 +346,11 @@ impl KafkaConsumer {
                 }
             }
             Errors::UnknownMemberId | Errors::IllegalGeneration => {
-                let reset_member_id = r.error_code == Errors::UnknownMemberId;
-                self.reset_on_response_error(r.error_code, ApiKey::SyncGroup, reset_member_id);
+                // A generation changed meanwhile (a reset) makes the error stale: no second reset.
+                if generation_unchanged {
+                    let reset_member_id = r.error_code == Errors::UnknownMemberId;
+                    self.reset_on_response_error(r.error_code, ApiKey::SyncGroup, reset_member_id);
+                }
                 JoinFuture::Done(Err(r.error_code))
             }
             error => JoinFuture::Done(Err(error)),
@@ -358,7 +399,7 @@ impl KafkaConsumer {
             }
         };
         self.heartbeat.disable();
-        self.membership.join_future = JoinFuture::Idle;
+        // The join future is kept, as Kafka keeps it: its answer will find the member reset.
         // The ConsumerCoordinator's part of the reset (its join-prepare commit, pending revocation).
         self.on_membership_reset();
         self.request_rejoin(reason);

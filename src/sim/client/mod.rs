@@ -189,15 +189,30 @@ impl KafkaConsumer {
         }
         match response {
             Response::JoinGroup(r) => {
-                if self.membership.join_future == (JoinFuture::AwaitingJoin { correlation_id }) {
-                    self.membership.join_future = JoinFuture::JoinResponseReady(r);
-                    self.wake_app_if_in_poll(now, out);
+                if let JoinFuture::AwaitingJoin {
+                    correlation_id: expected,
+                    sent,
+                } = &self.membership.join_future
+                {
+                    if *expected == correlation_id {
+                        let sent = sent.clone();
+                        self.membership.join_future =
+                            JoinFuture::JoinResponseReady { response: r, sent };
+                        self.wake_app_if_in_poll(now, out);
+                    }
                 }
             }
             Response::SyncGroup(r) => {
-                if self.membership.join_future == (JoinFuture::AwaitingSync { correlation_id }) {
-                    self.handle_sync_response(r);
-                    self.wake_app_if_in_poll(now, out);
+                if let JoinFuture::AwaitingSync {
+                    correlation_id: expected,
+                    sent,
+                } = &self.membership.join_future
+                {
+                    if *expected == correlation_id {
+                        let sent = sent.clone();
+                        self.handle_sync_response(r, &sent);
+                        self.wake_app_if_in_poll(now, out);
+                    }
                 }
             }
             Response::Heartbeat(r) => self.handle_heartbeat_response(now, correlation_id, r, out),

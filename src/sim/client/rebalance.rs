@@ -2,7 +2,7 @@
 //! join-prepare (commit, then revoke as the protocol requires), the leader's assignment, applying the
 //! assignment with the listener callbacks, and the partitions the consumer owns.
 
-use super::membership::MemberState;
+use super::membership::{Generation, MemberState};
 use super::{CoOut, KafkaConsumer};
 use crate::sim::assign::{
     self, AssignorName, ClusterMetadata, GroupSubscription, RebalanceProtocol, Subscription,
@@ -44,6 +44,9 @@ pub struct ConsumerCoordinator {
     /// Every topic some member of the group subscribes to (known to the leader).
     pub group_subscription: BTreeSet<String>,
     pub join_prepare_commit: JoinPrepareCommit,
+    /// `groupMetadata()`: the generation and member id of the last completed join (-1 and "" before
+    /// the first). Only `onJoinComplete` updates it, so a reset leaves it as it was.
+    pub group_metadata: (i32, String),
 }
 
 impl Default for ConsumerCoordinator {
@@ -58,6 +61,7 @@ impl Default for ConsumerCoordinator {
             skipped_assignment: false,
             group_subscription: BTreeSet::new(),
             join_prepare_commit: JoinPrepareCommit::NotSent,
+            group_metadata: (Generation::NO_GENERATION_ID, String::new()),
         }
     }
 }
@@ -223,6 +227,10 @@ impl KafkaConsumer {
         if !self.coordinator.is_leader {
             self.coordinator.assignment_snapshot = None;
         }
+        self.coordinator.group_metadata = (
+            self.membership.generation.generation_id,
+            self.membership.generation.member_id.clone(),
+        );
         let assigned: BTreeSet<TopicPartition> = assignment.into_iter().collect();
         if assigned
             .iter()
@@ -270,7 +278,8 @@ impl KafkaConsumer {
             group: self.group_id.clone(),
             kind,
             partitions,
-            generation: self.membership.generation.generation_id,
+            generation: self.coordinator.group_metadata.0,
+            member_id: self.coordinator.group_metadata.1.clone(),
         });
     }
 

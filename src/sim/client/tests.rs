@@ -228,3 +228,178 @@ fn a_kill_while_closing_wins() {
     assert_eq!(c.lifecycle, Lifecycle::Dead);
     assert!(out.emitted.is_empty());
 }
+
+/// A consumer of `stable_consumer` that has sent a JoinGroup at generation 5 (a rebalance started).
+fn joining_consumer(instance_id: Option<&str>) -> (KafkaConsumer, u64) {
+    let mut c = stable_consumer(instance_id);
+    c.config.enable_auto_commit = false;
+    c.app.activity = Activity::InPoll;
+    c.request_rejoin(JoinReason::GroupIsRebalancing);
+    let mut out = CoOut::default();
+    c.poll_pass(100, &mut out);
+    let JoinFuture::AwaitingJoin { correlation_id, .. } = c.membership.join_future else {
+        panic!("a JoinGroup is in flight: {:?}", c.membership.join_future);
+    };
+    (c, correlation_id)
+}
+
+fn join_response(c: &mut KafkaConsumer, id: u64, r: JoinGroupResponse) -> CoOut {
+    let mut out = CoOut::default();
+    c.on_response(200, id, Response::JoinGroup(r), &mut out);
+    out
+}
+
+#[test]
+fn a_join_in_flight_survives_a_reset_and_its_answer_finds_the_member_unjoined() {
+    let (mut c, id) = joining_consumer(None);
+    // An OffsetCommit answer resets the member while its JoinGroup is in flight.
+    c.reset_on_response_error(Errors::UnknownMemberId, ApiKey::OffsetCommit, true);
+    assert!(
+        matches!(c.membership.join_future, JoinFuture::AwaitingJoin { .. }),
+        "Kafka keeps the join future across resetStateAndRejoin"
+    );
+    // The next poll runs onJoinPrepare but sends no second JoinGroup while the first is unanswered.
+    let mut out = CoOut::default();
+    c.poll_pass(300, &mut out);
+    assert!(sent_requests(&out).is_empty());
+    // Its successful answer meets an Unjoined member: UnjoinedGroupException, retried after the backoff.
+    let ok = JoinGroupResponse {
+        error_code: Errors::None,
+        generation_id: 6,
+        protocol_name: Some("range".into()),
+        leader: "other".into(),
+        skip_assignment: false,
+        member_id: "m-1".into(),
+        members: Vec::new(),
+    };
+    let out = join_response(&mut c, id, ok);
+    assert!(
+        sent_requests(&out).is_empty(),
+        "no SyncGroup for a reset member"
+    );
+    assert_eq!(
+        c.membership.rejoin_reason.to_string(),
+        "rebalance failed due to UnjoinedGroupException"
+    );
+    let mut out = CoOut::default();
+    c.on_timer(
+        300 + c.config.retry_backoff_ms,
+        ConsumerTimer::AppThread,
+        &mut out,
+    );
+    assert!(matches!(
+        sent_requests(&out).as_slice(),
+        [Request::JoinGroup(_)]
+    ));
+}
+
+#[test]
+fn join_unknown_member_id_resets_only_if_the_generation_is_unchanged() {
+    let unknown = |member: &str| JoinGroupResponse::error(Errors::UnknownMemberId, member);
+    // Unchanged since the JoinGroup was sent: the member id is forgotten.
+    let (mut c, id) = joining_consumer(None);
+    join_response(&mut c, id, unknown("m-1"));
+    c.join_group_if_needed(200, &mut CoOut::default());
+    assert_eq!(c.membership.generation.member_id, "");
+    // Changed meanwhile (an ILLEGAL_GENERATION reset kept the id but dropped the generation): left alone.
+    let (mut c, id) = joining_consumer(None);
+    c.reset_on_response_error(Errors::IllegalGeneration, ApiKey::Heartbeat, false);
+    let after_reset = c.membership.generation.clone();
+    join_response(&mut c, id, unknown("m-1"));
+    c.join_group_if_needed(200, &mut CoOut::default());
+    assert_eq!(c.membership.generation, after_reset, "no second reset");
+    assert_eq!(c.membership.generation.member_id, "m-1");
+}
+
+fn sync_failure(error: Errors) -> SyncGroupResponse {
+    SyncGroupResponse {
+        error_code: error,
+        protocol_name: None,
+        assignment: Vec::new(),
+    }
+}
+
+#[test]
+fn sync_errors_reset_only_if_the_generation_is_unchanged() {
+    let sync_error = |c: &mut KafkaConsumer, error: Errors| {
+        let sent = c.membership.generation.clone();
+        c.membership.state = MemberState::CompletingRebalance;
+        c.membership.join_future = JoinFuture::AwaitingSync {
+            correlation_id: 7,
+            sent,
+        };
+        (c.membership.generation.clone(), error)
+    };
+    let mut c = stable_consumer(None);
+    sync_error(&mut c, Errors::IllegalGeneration);
+    c.handle_sync_response(
+        sync_failure(Errors::IllegalGeneration),
+        &c.membership.generation.clone(),
+    );
+    assert_eq!(c.membership.state, MemberState::Unjoined);
+    assert_eq!(
+        c.membership.generation.member_id, "m-1",
+        "ILLEGAL_GENERATION keeps the id"
+    );
+    // Sent at generation 5, answered after a reset to generation -1: the stale error changes nothing.
+    let mut c = stable_consumer(None);
+    let (sent, _) = sync_error(&mut c, Errors::UnknownMemberId);
+    c.reset_on_response_error(Errors::IllegalGeneration, ApiKey::Heartbeat, false);
+    c.handle_sync_response(sync_failure(Errors::UnknownMemberId), &sent);
+    assert_eq!(
+        c.membership.generation.member_id, "m-1",
+        "not reset a second time"
+    );
+}
+
+#[test]
+fn an_offset_commit_fenced_at_the_same_generation_fails_the_next_poll() {
+    let mut c = stable_consumer(Some("i-1"));
+    let id = c.send_offset_commit(&mut CoOut::default());
+    commit_response(&mut c, id, Errors::FencedInstanceId);
+    assert_eq!(
+        c.lifecycle,
+        Lifecycle::Running,
+        "noticed at the next poll()"
+    );
+    let mut out = CoOut::default();
+    c.on_timer(1_000, ConsumerTimer::AppThread, &mut out);
+    assert_eq!(
+        c.lifecycle,
+        Lifecycle::Fenced {
+            error: "FencedInstanceIdException: Get fenced exception for group.instance.id i-1, current member.id is m-1".into()
+        }
+    );
+    // After a generation change it is only the caller's CommitFailedException.
+    let mut c = stable_consumer(Some("i-1"));
+    let id = c.send_offset_commit(&mut CoOut::default());
+    c.membership.generation.generation_id = 6;
+    commit_response(&mut c, id, Errors::FencedInstanceId);
+    c.on_timer(1_000, ConsumerTimer::AppThread, &mut CoOut::default());
+    assert_eq!(c.lifecycle, Lifecycle::Running);
+}
+
+#[test]
+fn on_partitions_lost_reports_the_generation_and_member_id_group_metadata_still_has() {
+    let mut c = stable_consumer(None);
+    c.coordinator.group_metadata = (5, "m-1".into());
+    // The poll timer expired: LeaveGroup, generation and member id reset.
+    c.maybe_leave_group(LeaveReason::PollTimeoutExpired, &mut CoOut::default());
+    assert_eq!(c.membership.generation, Generation::none());
+    c.app.activity = Activity::InPoll;
+    let mut out = CoOut::default();
+    c.poll_pass(2_000, &mut out);
+    let lost: Vec<_> = out
+        .trace()
+        .filter_map(|e| match e {
+            TraceEvent::Callback {
+                kind: CallbackKind::Lost,
+                generation,
+                member_id,
+                ..
+            } => Some((*generation, member_id.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lost, [(5, "m-1".to_string())]);
+}

@@ -110,9 +110,10 @@ test('a second process with a live static member\'s group.instance.id fences the
   await form.getByRole('button', { name: 'Add consumer' }).click();
   await play(page);
   // The newcomer takes over the instance's assignment without a rebalance; the old process learns at
-  // its next heartbeat that it was replaced, and that error is fatal for it.
+  // its next heartbeat or auto-commit that it was replaced (FENCED_INSTANCE_ID), and its next poll()
+  // throws FencedInstanceIdException.
   await expect(card(page, 'c2').getByLabel('Consumer state')).toHaveText('fenced', { timeout: 20_000 });
-  await expect(card(page, 'c2').getByLabel('Fatal error')).toContainText('FENCED_INSTANCE_ID');
+  await expect(card(page, 'c2').getByLabel('Fatal error')).toContainText('FencedInstanceIdException: ');
   await expect(card(page, 'c4').getByLabel('Owned partitions')).toHaveText('P2 P3', { timeout: 20_000 });
   await pause(page);
   expect(await generation(page)).toBe(1);

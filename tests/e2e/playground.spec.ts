@@ -15,22 +15,27 @@ test('three consumers join through JoinGroup/SyncGroup and split six partitions'
   await expect(group(page)).toContainText('not created yet');
   await setSpeed(page, '10×');
   await runUntilStable(page, 1);
+  // Every process is consumer-orders-app-1: range takes the members in the order of their member ids'
+  // random (seeded) UUIDs, and the header shows it.
+  await expect(group(page).getByLabel('Assignor order')).toHaveText('c1 < c3 < c2');
   expect(await owned(page, 'c1')).toBe('P0 P1');
-  expect(await owned(page, 'c2')).toBe('P2 P3');
-  expect(await owned(page, 'c3')).toBe('P4 P5');
+  expect(await owned(page, 'c3')).toBe('P2 P3');
+  expect(await owned(page, 'c2')).toBe('P4 P5');
   await expect(card(page, 'c1')).toContainText('leader');
-  await expect(partition(page, 4)).toHaveAttribute('aria-label', 'Partition 4: consumed by c3');
+  await expect(partition(page, 4)).toHaveAttribute('aria-label', 'Partition 4: consumed by c2');
   await shot(page, 'stable-group');
 });
 
-test('a fourth consumer joins: one eager rebalance, everyone revokes, range gives {0,1},{2,3},{4},{5}', async ({ page }) => {
+test('a fourth consumer joins: one eager rebalance, everyone revokes, range gives {0,1},{2,3},{4},{5} in member-id order', async ({ page }) => {
   await setSpeed(page, '10×');
   await runUntilStable(page, 1);
   await page.getByRole('button', { name: 'Add consumer' }).click();
   await expect(card(page, 'c4')).toBeVisible();
   await runUntilStable(page, 2);
-  expect(await owned(page, 'c3')).toBe('P4');
-  expect(await owned(page, 'c4')).toBe('P5');
+  // c4's member id sorts between c3's and c2's: it takes P4, and c2 moves to P5.
+  await expect(group(page).getByLabel('Assignor order')).toHaveText('c1 < c3 < c4 < c2');
+  expect(await owned(page, 'c4')).toBe('P4');
+  expect(await owned(page, 'c2')).toBe('P5');
   await page.getByRole('tab', { name: 'Metrics' }).click();
   const consumers = page.getByRole('table', { name: 'Consumers' });
   // Eager: c1, c2 and c3 each handed back everything they had.
@@ -45,14 +50,14 @@ test('a fourth consumer joins: one eager rebalance, everyone revokes, range give
   const marker = timeline.getByLabel(/^Rebalance to generation 2 · member joined/);
   await expect(marker).toHaveAttribute(
     'aria-label',
-    /Before: c1: P0 P1 · c2: P2 P3 · c3: P4 P5\. After: c1: P0 P1 · c2: P2 P3 · c3: P4 · c4: P5\.$/,
+    /Before: c1: P0 P1 · c2: P4 P5 · c3: P2 P3\. After: c1: P0 P1 · c2: P5 · c3: P2 P3 · c4: P4\.$/,
   );
   await marker.focus();
   // Focus (or hover) shows the same before → after as visible text under the chart.
   const detail = page.getByRole('tabpanel').getByRole('status');
   await expect(detail).toContainText(/^Generation 2 · member joined · \d+\.\d s/);
   await expect(detail).toContainText(
-    'before: c1: P0 P1 · c2: P2 P3 · c3: P4 P5 → after: c1: P0 P1 · c2: P2 P3 · c3: P4 · c4: P5',
+    'before: c1: P0 P1 · c2: P4 P5 · c3: P2 P3 → after: c1: P0 P1 · c2: P5 · c3: P2 P3 · c4: P4',
   );
   await shot(page, 'join-rebalance');
   // The members learned of the rebalance from their heartbeat's answer, shown even with heartbeats hidden.
@@ -67,9 +72,11 @@ test('a killed consumer is noticed only when its session expires; its partitions
   const killedAt = await simTime(page);
   await card(page, 'c2').getByRole('button', { name: 'Kill c2' }).click();
   await expect(card(page, 'c2').getByLabel('Consumer state')).toHaveText('dead');
-  await expect(partition(page, 2)).toHaveAttribute('aria-label', /nobody consuming/);
-  await expect(partition(page, 3)).toHaveAttribute('aria-label', /nobody consuming/);
+  await expect(partition(page, 4)).toHaveAttribute('aria-label', /nobody consuming/);
+  await expect(partition(page, 5)).toHaveAttribute('aria-label', /nobody consuming/);
   expect(await generation(page)).toBe(1);
+  // The card says why: a dead process sends no LeaveGroup; the session runs from the last heartbeat.
+  await expect(card(page, 'c2').getByLabel('What is happening')).toContainText('after the last heartbeat it received, not after the kill');
   // The dead card keeps the coordinator's countdown: that is when the crash will be noticed.
   const countdown = card(page, 'c2').getByLabel('Session time left');
   await expect(countdown).toContainText(/session expires in \d+\.\d s/);
@@ -121,17 +128,19 @@ test('a consumer that stops polling leaves at max.poll.interval.ms while its hea
   await card(page, 'c2').getByLabel('Stall length for c2').selectOption({ label: '40 s' });
   await card(page, 'c2').getByRole('button', { name: 'Stall c2' }).click();
   await expect(card(page, 'c2').getByLabel('Consumer state')).toHaveText('stalled');
-  await expect(partition(page, 2)).toHaveAttribute('aria-label', /stalled, nobody consuming/);
+  await expect(partition(page, 4)).toHaveAttribute('aria-label', /stalled, nobody consuming/);
+  await expect(card(page, 'c2').getByLabel('What is happening')).toContainText('Two detectors watch a member');
   await runUntilStable(page, 2);
   const left = (await rebalances(page)).find((r) => r.generation === 2)!;
   expect(left.reason).toBe('max.poll.interval.ms exceeded');
   // max.poll.interval.ms is 30 s in this lesson: measured from the last poll before the stall.
   expect(left.startedAt - stalledAt).toBeGreaterThan(29_000);
   expect(left.startedAt - stalledAt).toBeLessThan(30_100);
-  // The stalled member still believes it owns P2 and P3 (a zombie until its next poll); the strip shows
-  // who really consumes them now.
-  await expect(card(page, 'c2').getByLabel('Owned partitions')).toHaveText('P2 P3');
-  await expect(partition(page, 2)).toHaveAttribute('aria-label', 'Partition 2: consumed by c1');
+  // The stalled member still believes it owns P4 and P5 (a zombie until its next poll); the strip shows
+  // who really consumes them now, and the card what awaits c2 when it polls again.
+  await expect(card(page, 'c2').getByLabel('Owned partitions')).toHaveText('P4 P5');
+  await expect(partition(page, 4)).toHaveAttribute('aria-label', 'Partition 4: consumed by c3');
+  await expect(card(page, 'c2').getByLabel('What is happening')).toContainText('CommitFailedException');
   await shot(page, 'stall-left');
 });
 

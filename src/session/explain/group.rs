@@ -52,9 +52,10 @@ pub fn group_note(g: &GroupSnapshot) -> Option<String> {
     }
 }
 
-/// The order range and roundrobin took the members in, for the group header (`None` for the sticky
-/// assignors, whose placement does not follow it, and for fewer than two members).
-pub fn member_order_note(g: &GroupSnapshot) -> Option<String> {
+/// The order range and roundrobin took the members in, for the group header: the order itself
+/// ("c3 < c1 < c2") and why it is that order. `None` for the sticky assignors, whose placement does not
+/// follow it, and for fewer than two members.
+pub fn member_order(g: &GroupSnapshot) -> Option<(String, String)> {
     let assignor = g.selected_assignor.as_deref()?;
     if !matches!(assignor, "range" | "roundrobin") {
         return None;
@@ -63,13 +64,14 @@ pub fn member_order_note(g: &GroupSnapshot) -> Option<String> {
     if order.len() < 2 {
         return None;
     }
-    Some(format!(
-        "{assignor} took the members in this order: {}. It sorts static members by group.instance.id, then \
-         the rest by member id, which is the client.id and a random UUID; every consumer process is \
+    let order = order.join(" < ");
+    let why = format!(
+        "{assignor} took the members in this order: {order}. It sorts static members by group.instance.id, \
+         then the rest by member id, which is the client.id and a random UUID; every consumer process is \
          consumer-{}-1 unless client.id is set, so the UUIDs decide.",
-        order.join(" < "),
         g.group_id
-    ))
+    );
+    Some((order, why))
 }
 
 /// What choosing this strategy means for the group.
@@ -220,12 +222,10 @@ mod tests {
             order,
             by_id.iter().map(|m| m.consumer.clone()).collect::<Vec<_>>()
         );
-        let note = member_order_note(&g).unwrap();
+        let (shown, note) = member_order(&g).unwrap();
+        assert_eq!(shown, order.join(" < "));
         assert!(
-            note.starts_with(&format!(
-                "range took the members in this order: {}.",
-                order.join(" < ")
-            )),
+            note.starts_with(&format!("range took the members in this order: {shown}.")),
             "{note}"
         );
         assert!(note.contains("every consumer process is consumer-g-1 unless client.id is set"));

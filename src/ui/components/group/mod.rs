@@ -5,7 +5,7 @@ pub mod card;
 mod meters;
 
 use crate::session::explain::consumer::leader_title;
-use crate::session::explain::group::{group_note, member_order_note};
+use crate::session::explain::group::{group_note, member_order};
 use crate::sim::assign::RebalanceProtocol;
 use crate::sim::snapshot::{ConsumerSnapshot, GroupSnapshot};
 use crate::sim::time::Millis;
@@ -52,11 +52,8 @@ fn group_header(group_id: &str, group: Option<&GroupSnapshot>) -> Html {
         None => "—",
     };
     let state = format!("{:?}", g.state);
-    let leader = match (&g.leader_consumer, &g.selected_assignor) {
-        (Some(c), Some(a)) => format!("{c} · runs {a}"),
-        (Some(c), None) => c.clone(),
-        (None, _) => "none".into(),
-    };
+    // The leader runs the assignor; its title says so, to keep the facts on one projector line.
+    let leader = g.leader_consumer.clone().unwrap_or_else(|| "none".into());
     let leader_title = leader_title(g.selected_assignor.as_deref());
     html! {
         <div class="group-head">
@@ -67,10 +64,10 @@ fn group_header(group_id: &str, group: Option<&GroupSnapshot>) -> Html {
                 <div><dt>{ "protocol" }</dt><dd>{ protocol }</dd></div>
                 <div><dt>{ "assignor" }</dt><dd>{ g.selected_assignor.clone().unwrap_or_else(|| "—".into()) }</dd></div>
                 <div><dt>{ "leader" }</dt><dd aria-label="Leader" title={leader_title}>{ leader }</dd></div>
+                if let Some((order, why)) = member_order(g) {
+                    <div><dt title={why.clone()}>{ "order" }</dt><dd class="member-order" aria-label="Assignor order" title={why}>{ order }</dd></div>
+                }
             </dl>
-            if let Some(order) = member_order_note(g) {
-                <p class="hint member-order" aria-label="Assignor order">{ order }</p>
-            }
             if let Some(note) = group_note(g) {
                 <p class="group-note" role="note" aria-label="Rebalance in progress">{ note }</p>
             }

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 RDKAFKA_VERSION=0.38.0
 
-cargo test -q --test model java_snippets_have_the_shape -- --quiet
+# The snippets are written by the test into this worktree's own target/ (whatever CARGO_TARGET_DIR says
+# for the rdkafka build below).
+env -u CARGO_TARGET_DIR cargo test -q --test model java_snippets_have_the_shape
 snippets=target/tmp/rust-snippets
 crate=target/rdkafka-check
 rm -rf "$crate/src"

@@ -442,12 +442,15 @@ fn broker_limits_are_enforced() {
     assert_eq!(
         states
             .iter()
-            .filter(|s| s.contains("GROUP_MAX_SIZE_REACHED"))
+            .filter(|s| s.contains("GroupMaxSizeReachedException: Consumer group g already has the configured maximum number of members."))
             .count(),
         1,
         "{states:?}"
     );
-    assert!(states[3].contains("INVALID_SESSION_TIMEOUT"), "{states:?}");
+    assert!(
+        states[3].contains("InvalidSessionTimeoutException: "),
+        "{states:?}"
+    );
 }
 
 #[test]

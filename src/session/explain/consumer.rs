@@ -8,29 +8,55 @@ use crate::sim::snapshot::ConsumerSnapshot;
 use crate::sim::time::{format_millis, Millis};
 use crate::sim::vocab::ConsumerState;
 
+/// A card's note: one short sentence the card always shows, and the rest of the explanation, which
+/// it shows on request ("Why?"), so a projected card stays small.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardNote {
+    pub text: String,
+    pub more: String,
+}
+
+impl CardNote {
+    fn new(text: String, more: String) -> Self {
+        CardNote { text, more }
+    }
+
+    /// The whole explanation, as one text.
+    pub fn full(&self) -> String {
+        format!("{} {}", self.text, self.more)
+    }
+}
+
 /// The explanation a card shows for the consumer's situation now, if it needs one.
-pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<String> {
+pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<CardNote> {
     let session = duration(c.config.session_timeout_ms);
     let is_static = c.static_id.is_some();
     match &c.state {
         ConsumerState::Dead => {
             let deadline = c.session_deadline?;
-            Some(format!(
-                "A dead process sends no LeaveGroup, so the coordinator learns of the crash only when \
-                 session.timeout.ms passes without a heartbeat: at {}, {session} after the last heartbeat it \
-                 received, not after the kill. The others hear of it at their next heartbeat and rejoin; only \
-                 then are its partitions handed out. A lower session.timeout.ms notices a crash sooner, but \
-                 also expires a healthy member that pauses (a long GC, a network blip).",
-                format_millis(deadline)
+            Some(CardNote::new(
+                format!(
+                    "No LeaveGroup from a dead process: the coordinator notices at {}, {session} after the \
+                     last heartbeat it received, not after the kill.",
+                    format_millis(deadline)
+                ),
+                "Only a session expiry tells it of a crash. The others hear of it at their next heartbeat \
+                 and rejoin; only then are its partitions handed out. A lower session.timeout.ms notices a \
+                 crash sooner, but also expires a healthy member that pauses (a long GC, a network blip)."
+                    .to_string(),
             ))
         }
         ConsumerState::Closed if is_static => {
             let deadline = c.session_deadline?;
-            Some(format!(
-                "Closed without leaving: a static member sends no LeaveGroup, so its partitions stay \
-                 assigned to it, unconsumed, until its session expires at {}, or until it restarts with \
-                 the same group.instance.id and takes them back without a rebalance.",
-                format_millis(deadline)
+            Some(CardNote::new(
+                format!(
+                    "Closed without leaving: its partitions wait, unconsumed, until its session expires at {}.",
+                    format_millis(deadline)
+                ),
+                "A static member sends no LeaveGroup from close(), so the coordinator keeps its place and \
+                 its assignment. Restarted with the same group.instance.id before then, it takes them back \
+                 without a rebalance."
+                    .to_string(),
             ))
         }
         ConsumerState::Stalled => Some(stall_note(c, now, &session, is_static)),
@@ -40,10 +66,13 @@ pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<String> {
 
 /// A stalled member: the two detectors before its poll timer runs out, what happened and what awaits
 /// it after.
-fn stall_note(c: &ConsumerSnapshot, now: Millis, session: &str, is_static: bool) -> String {
+fn stall_note(c: &ConsumerSnapshot, now: Millis, session: &str, is_static: bool) -> CardNote {
     let poll = duration(c.config.max_poll_interval_ms);
     let Some(deadline) = c.poll_deadline else {
-        return "Stalled in user code, away from poll().".to_string();
+        return CardNote::new(
+            "Stalled in user code, away from poll().".to_string(),
+            String::new(),
+        );
     };
     let at = format_millis(deadline);
     if now < deadline {
@@ -55,10 +84,13 @@ fn stall_note(c: &ConsumerSnapshot, now: Millis, session: &str, is_static: bool)
         } else {
             "the consumer sends LeaveGroup and the others rebalance without it".to_string()
         };
-        return format!(
-            "Stalled in user code, away from poll(). Two detectors watch a member: the heartbeat thread \
-             (is the process alive?) keeps beating, and the poll timer (is the application making \
-             progress?) runs out at {at}, max.poll.interval.ms ({poll}) after the last poll(). Then {then}."
+        return CardNote::new(
+            format!("Stalled, away from poll(): its poll timer runs out at {at}."),
+            format!(
+                "Two detectors watch a member: the heartbeat thread (is the process alive?) keeps beating, \
+                 and the poll timer (is the application making progress?) allows max.poll.interval.ms \
+                 ({poll}) between two poll() calls. When it runs out, {then}."
+            ),
         );
     }
     if is_static {
@@ -66,18 +98,26 @@ fn stall_note(c: &ConsumerSnapshot, now: Millis, session: &str, is_static: bool)
             .session_deadline
             .map(|t| format!(" at {}", format_millis(t)))
             .unwrap_or_default();
-        format!(
-            "max.poll.interval.ms ran out at {at}: this static member stopped heartbeating, and the \
-             coordinator evicts it when its session expires{eviction}. If it polls again first, its \
-             partitions go to onPartitionsLost and it rejoins under the same group.instance.id, taking \
-             them back without a rebalance; after the eviction it rejoins as a new member: another rebalance."
+        CardNote::new(
+            format!(
+                "max.poll.interval.ms ran out at {at}: it stopped heartbeating, and is evicted when its \
+                 session expires{eviction}."
+            ),
+            "A static member sends no LeaveGroup. If it polls again first, its partitions go to \
+             onPartitionsLost and it rejoins under the same group.instance.id, taking them back without a \
+             rebalance; after the eviction it rejoins as a new member: another rebalance."
+                .to_string(),
         )
     } else {
-        format!(
-            "max.poll.interval.ms ran out at {at}: the consumer left the group and the others rebalanced \
-             without it. When the application returns to poll(), a commit fails with CommitFailedException \
-             (it is no longer part of an active group), its partitions go to onPartitionsLost, not \
+        CardNote::new(
+            format!(
+                "max.poll.interval.ms ran out at {at}: it left the group, and the others rebalanced \
+                 without it."
+            ),
+            "When the application returns to poll(), a commit fails with CommitFailedException (it is no \
+             longer part of an active group), its partitions go to onPartitionsLost, not \
              onPartitionsRevoked (another member may own them already), and it rejoins: a second rebalance."
+                .to_string(),
         )
     }
 }
@@ -138,11 +178,11 @@ mod tests {
         w.run_until(16_000);
         let c = c2(&w);
         let deadline = c.session_deadline.unwrap();
-        let note = card_note(&c, w.now()).unwrap();
+        let note = card_note(&c, w.now()).unwrap().full();
         assert!(deadline < 25_000, "its last heartbeat came before the kill");
         assert!(
             note.contains(&format!(
-                "at {}, 10 s after the last heartbeat it received, not after the kill",
+                "notices at {}, 10 s after the last heartbeat it received, not after the kill",
                 format_millis(deadline)
             )),
             "{note}"
@@ -171,9 +211,10 @@ mod tests {
             c.assigned_by_coordinator, assigned,
             "but the coordinator still assigns them to it"
         );
-        let note = card_note(&c, w.now()).unwrap();
+        let note = card_note(&c, w.now()).unwrap().full();
         assert!(
-            note.starts_with("Closed without leaving: a static member sends no LeaveGroup"),
+            note.starts_with("Closed without leaving: its partitions wait")
+                && note.contains("A static member sends no LeaveGroup from close()"),
             "{note}"
         );
         assert!(note.contains(&format_millis(c.session_deadline.unwrap())));
@@ -189,15 +230,15 @@ mod tests {
         })
         .unwrap();
         w.run_until(20_000);
-        let note = card_note(&c2(&w), w.now()).unwrap();
+        let note = card_note(&c2(&w), w.now()).unwrap().full();
         assert!(note.contains("Two detectors watch a member"), "{note}");
         assert!(note.contains(
-            "max.poll.interval.ms (20 s) after the last poll(). Then the consumer sends LeaveGroup"
+            "max.poll.interval.ms (20 s) between two poll() calls. When it runs out, the consumer sends LeaveGroup"
         ));
         w.run_until(40_000);
         let c = c2(&w);
         let expired = format!("ran out at {}", format_millis(c.poll_deadline.unwrap()));
-        let note = card_note(&c, w.now()).unwrap();
+        let note = card_note(&c, w.now()).unwrap().full();
         assert!(
             note.contains(&expired) && note.contains("onPartitionsLost"),
             "{note}"
@@ -221,7 +262,7 @@ mod tests {
         })
         .unwrap();
         w.run_until(36_000);
-        let note = card_note(&c2(&w), w.now()).unwrap();
+        let note = card_note(&c2(&w), w.now()).unwrap().full();
         assert!(
             note.contains("stopped heartbeating") && note.contains("without a rebalance"),
             "{note}"

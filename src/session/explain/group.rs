@@ -42,8 +42,9 @@ pub fn group_note(g: &GroupSnapshot) -> Option<String> {
         }),
         ClassicGroupState::CompletingRebalance => {
             let leader = g.leader_consumer.as_deref().unwrap_or("the leader");
+            // Not "everyone rejoined": a static member that did not rejoin is kept and still assigned.
             Some(format!(
-                "Generation {}: every member has rejoined. The leader {leader} computes the assignment and \
+                "Generation {}: the join phase is over. The leader {leader} computes the assignment and \
                  sends it in its SyncGroup; the other members' SyncGroups wait at the coordinator until then.",
                 g.generation
             ))
@@ -172,6 +173,30 @@ mod tests {
             }
         }
         assert!(saw_waiting, "the note named the slow member");
+        // Then the sync phase: the leader's SyncGroup is awaited (the note avoids claiming everyone
+        // rejoined: a static member that did not is kept and assigned all the same).
+        let mut w2 = w.clone();
+        w2.apply(crate::sim::Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["t".into()],
+            config: Default::default(),
+        })
+        .unwrap();
+        let mut saw_sync = false;
+        for t in (w2.now()..w2.now() + 20_000).step_by(1) {
+            w2.run_until(t);
+            let g = group(&w2);
+            if g.state == ClassicGroupState::CompletingRebalance {
+                let note = group_note(&g).unwrap();
+                assert!(
+                    note.contains("the join phase is over. The leader c1 computes the assignment"),
+                    "{note}"
+                );
+                saw_sync = true;
+                break;
+            }
+        }
+        assert!(saw_sync);
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "idle",
         title: "More consumers than partitions",
-        blurb: "7 consumers, 6 partitions: the one whose id sorts last gets none. Kill a busy one: eager range shifts everyone sorting after it and the idle one gets the last partition; only cooperative-sticky gives it the orphan.",
+        blurb: "7 consumers, 6 partitions: the last in member-id order gets none. Kill a busy one: range moves everyone after it up one; only cooperative-sticky gives the idle one the orphan.",
         build: idle,
     },
     Lesson {

@@ -116,10 +116,8 @@ fn idle_only_cooperative_sticky_hands_the_idle_member_the_orphan() {
         }
     }
     let blurb = lesson("idle").unwrap().blurb;
-    assert!(blurb.contains(
-        "eager range shifts everyone sorting after it and the idle one gets the last partition"
-    ));
-    assert!(blurb.contains("only cooperative-sticky gives it the orphan"));
+    assert!(blurb.contains("range moves everyone after it up one"));
+    assert!(blurb.contains("only cooperative-sticky gives the idle one the orphan"));
     assert!(!blurb.contains("the idle one takes over"));
 }
 

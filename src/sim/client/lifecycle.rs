@@ -128,8 +128,17 @@ impl KafkaConsumer {
         }
     }
 
+    /// A fatal error escapes `poll()` as the exception Kafka's client throws for it, with its message
+    /// (`GroupMaxSizeReachedException` gets the one `JoinGroupResponseHandler` writes).
     pub(super) fn fail(&mut self, error: Errors, out: &mut CoOut) {
-        let message = format!("{}: {}", error.name(), error.message());
+        let message = match error {
+            Errors::GroupMaxSizeReached => format!(
+                "{}: Consumer group {} already has the configured maximum number of members.",
+                error.exception_name(),
+                self.group_id
+            ),
+            _ => format!("{}: {}", error.exception_name(), error.message()),
+        };
         let stopped = if error == Errors::FencedInstanceId {
             Lifecycle::Fenced { error: message }
         } else {

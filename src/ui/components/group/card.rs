@@ -109,7 +109,12 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 { session_meter(c, props.now) }
             }
             if let Some(note) = card_note(c, props.now) {
-                <p class="card-note" role="note" aria-label="What is happening">{ note }</p>
+                <div class="card-note" role="note" aria-label="What is happening">
+                    <p>{ note.text }</p>
+                    if !note.more.is_empty() {
+                        <details onclick={stop.clone()}><summary>{ "Why?" }</summary><p>{ note.more }</p></details>
+                    }
+                </div>
             }
             <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} config={c.config.clone()} />
             if let Some(text) = &props.notice {

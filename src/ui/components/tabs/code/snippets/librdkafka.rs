@@ -91,7 +91,13 @@ pub fn lines(code: &ConsumerCode) -> Vec<Line> {
             ),
             "retry.backoff.ms" => number(name, c.retry_backoff_ms, RETRY_BACKOFF_MAX),
             "enable.auto.commit" => set(name, Value::Bool(c.enable_auto_commit), None),
-            "max.poll.records" => set(name, Value::Number(c.max_poll_records.into()), None),
+            // Not a property of the librdkafka the rdkafka crate builds (2.12); confluent-kafka's
+            // poll() returns one message whatever it is.
+            "max.poll.records" => Line::Note(format!(
+                "max.poll.records={}: Java's; poll() here returns one message at a time \
+                 (confluent-kafka's consume(num_messages=...) takes a batch)",
+                c.max_poll_records
+            )),
             "auto.offset.reset" => match &c.auto_offset_reset {
                 AutoOffsetReset::None => set(
                     name,

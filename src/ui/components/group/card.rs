@@ -48,6 +48,47 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
             }
         })
     };
+    let running = c.state.is_running();
+    let idle = is_idle(c);
+    html! {
+        <li class={classes!("card", state_class(&c.state), props.selected.then_some("selected"), idle.then_some("idle"))}
+            style={swatch_for(&handle).style()} tabindex="0"
+            aria-label={format!("Consumer {}", c.handle)}
+            aria-current={props.selected.then_some("true")}
+            title="Select (click, Enter or Space): the Code tab shows this consumer"
+            onclick={select} onkeydown={select_by_key}>
+            <CardTop dispatch={props.dispatch.clone()} consumer={c.clone()} leader={props.leader} idle={idle} />
+            if running {
+                <div class="meters">
+                    { session_meter(c, props.now) }
+                    { poll_meter(c, props.now) }
+                </div>
+            } else {
+                { stopped_line(c, props.now) }
+                { session_meter(c, props.now) }
+            }
+            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} />
+            if let Some(text) = &props.notice {
+                <p class="notice" role="alert">{ text }</p>
+            }
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardTopProps {
+    dispatch: Dispatch,
+    consumer: ConsumerSnapshot,
+    leader: bool,
+    idle: bool,
+}
+
+/// The part of a card that does not move with the clock (head, member id, ownership): its own
+/// component, so the frames in which only the countdowns change do not rebuild it.
+#[function_component(CardTop)]
+fn card_top(props: &CardTopProps) -> Html {
+    let c = &props.consumer;
+    let handle = c.handle.clone();
     let on_static = {
         let page = props.dispatch.clone();
         let handle = handle.clone();
@@ -69,16 +110,9 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
         })
     };
     let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
-    let running = c.state.is_running();
-    let idle = is_idle(c);
     html! {
-        <li class={classes!("card", state_class(&c.state), props.selected.then_some("selected"), idle.then_some("idle"))}
-            style={swatch_for(&handle).style()} tabindex="0"
-            aria-label={format!("Consumer {}", c.handle)}
-            aria-current={props.selected.then_some("true")}
-            title="Select (click, Enter or Space): the Code tab shows this consumer"
-            onclick={select} onkeydown={select_by_key}>
-            { card_head(c, props.leader, idle) }
+        <>
+            { card_head(c, props.leader, props.idle) }
             if let Some(why) = fatal_error(&c.state) {
                 <p class="fatal-error" role="status" aria-label="Fatal error">{ why }</p>
             }
@@ -86,7 +120,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 <span class="member-id" title={c.member_id.clone()}>
                     { if c.member_id.is_empty() { "no member id".to_string() } else { format!("gen {} · {}", c.generation, short_member_id(&c.member_id, &c.client_id)) } }
                 </span>
-                <label class="toggle" title="group.instance.id: applies at the next restart" onclick={stop.clone()}>
+                <label class="toggle" title="group.instance.id: applies at the next restart" onclick={stop}>
                     <input type="checkbox" aria-label={format!("Static ID for {}", c.handle)} checked={c.static_id.is_some()} onchange={on_static} />
                     { "Static ID" }
                 </label>
@@ -96,20 +130,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 <div><dt title="What the coordinator holds for this member">{ "assigned" }</dt>
                     <dd aria-label="Assigned by the coordinator" class={classes!((c.owned != c.assigned_by_coordinator).then_some("differs"))}>{ partition_list(&c.assigned_by_coordinator) }</dd></div>
             </dl>
-            if running {
-                <div class="meters">
-                    { session_meter(c, props.now) }
-                    { poll_meter(c, props.now) }
-                </div>
-            } else {
-                { stopped_line(c, props.now) }
-                { session_meter(c, props.now) }
-            }
-            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} />
-            if let Some(text) = &props.notice {
-                <p class="notice" role="alert">{ text }</p>
-            }
-        </li>
+        </>
     }
 }
 

@@ -93,7 +93,12 @@ fn card_top(props: &CardTopProps) -> Html {
         let page = props.dispatch.clone();
         let handle = handle.clone();
         let is_static = c.static_id.is_some();
-        Callback::from(move |_: Event| {
+        Callback::from(move |e: Event| {
+            // The box shows the model, not the click: this part is rebuilt only when the consumer
+            // changes, so a refused toggle must be put back here (an accepted one re-renders).
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                input.set_checked(is_static);
+            }
             let value = if is_static {
                 String::new()
             } else {

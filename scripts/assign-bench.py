@@ -5,6 +5,8 @@ per big case, Kafka 4.1.2's median (tests/data/conformance/bench-public.json), o
   cargo build --release && python3 scripts/assign-bench.py            # native lab
   python3 scripts/assign-bench.py --ours target/wasm-bench.json       # figures taken elsewhere (wasm)
   python3 scripts/assign-bench.py --huge                              # also 2,000 members x 100,000 partitions
+  python3 scripts/assign-bench.py --browser target/web-bench.log      # the browser's figures next to native
+      (the log of `cargo test --profile web --target wasm32-unknown-unknown --test web_bench -- --nocapture`)
 
 Figures are printed, never checked. The machine is shared: repeat a run before trusting a figure.
 """
@@ -28,6 +30,7 @@ def run_lab(cases_path, extra=()):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ours", help="a kafka-assignor-oracle-bench/1 file to read instead of running lab")
+    parser.add_argument("--browser", help="the output of tests/web_bench.rs: print wasm next to native")
     parser.add_argument("--huge", action="store_true",
                         help="also time the 2,000 x 100,000 cases (made by scripts/huge-cases.py)")
     args = parser.parse_args()
@@ -53,6 +56,26 @@ def main():
               f"{theirs['medianMs']:>10.3f} {row['medianMs']:>10.3f} {ratio:>9.1f}x")
     if worst is not None:
         print(f"smallest ratio: {worst:.1f}x (goal: at least 3x on every big case)")
+
+    if args.browser:
+        wasm = {}
+        for line in open(args.browser):
+            line = line.strip().rstrip(",")
+            if line.startswith('{"id"'):
+                row = json.loads(line)
+                wasm[row["id"]] = row
+        print()
+        print(f"{'case':<22} {'assignor':<19} {'native ms':>10} {'wasm ms':>10} {'wasm/native':>11}")
+        worst = None
+        for row in ours["rows"]:
+            other = wasm.get(row["id"])
+            if other is None or row.get("error") or row["medianMs"] <= 0:
+                continue
+            ratio = other["medianMs"] / row["medianMs"]
+            worst = ratio if worst is None else max(worst, ratio)
+            print(f"{row['id']:<22} {row['assignor']:<19} {row['medianMs']:>10.3f} {other['medianMs']:>10.3f} {ratio:>10.1f}x")
+        if worst is not None:
+            print(f"largest wasm/native: {worst:.1f}x (goal: within 2x); performance.now() ticks in 5 us steps")
 
     if args.huge:
         huge = os.path.join(ROOT, "target", "huge-cases.json")

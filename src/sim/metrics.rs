@@ -4,7 +4,7 @@
 //! Time without consumption is counted per group from the group's first Stable moment, so the start-up
 //! join (and its initial delay) does not swamp the comparison between protocols.
 
-use super::assign::TopicPartition;
+use super::assign::{TopicName, TopicPartition};
 use super::time::Millis;
 use super::trace::{TraceEntry, TraceEvent};
 use super::vocab::{CallbackKind, ConsumerState, RebalanceReason};
@@ -96,6 +96,9 @@ struct Builder {
     topics: BTreeMap<String, i32>,
     /// (group, partition) → (since, owner, consuming) of the open interval.
     open: BTreeMap<(String, TopicPartition), (Millis, Option<String>, bool)>,
+    /// (group, topic) → how many of its partitions have been opened: each consumer that starts
+    /// opens only what is new (50 consumers of 500 partitions would otherwise reopen 25,000).
+    opened: BTreeMap<(String, String), i32>,
     closed: BTreeMap<(String, TopicPartition), Vec<OwnershipInterval>>,
     last_reason: BTreeMap<String, (Millis, RebalanceReason)>,
     rebalance_start: BTreeMap<String, Millis>,
@@ -124,6 +127,7 @@ impl Builder {
             }
             TraceEvent::TopicDeleted { topic } => {
                 self.topics.remove(topic);
+                self.opened.retain(|(_, t), _| t != topic);
                 let gone: Vec<_> = self
                     .open
                     .keys()
@@ -304,10 +308,19 @@ impl Builder {
                 let Some(&count) = self.topics.get(topic) else {
                     continue;
                 };
-                for p in 0..count {
-                    let key = (group.clone(), TopicPartition::new(topic.clone(), p));
+                let done = self
+                    .opened
+                    .entry((group.clone(), topic.clone()))
+                    .or_insert(0);
+                if *done >= count {
+                    continue;
+                }
+                let name = TopicName::from(topic);
+                for p in *done..count {
+                    let key = (group.clone(), TopicPartition::new(&name, p));
                     self.open.entry(key).or_insert((at, None, false));
                 }
+                *done = count;
             }
         }
     }

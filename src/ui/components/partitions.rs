@@ -41,9 +41,8 @@ pub fn topic_view(props: &TopicViewProps) -> Html {
                     { for groups.iter().filter(|g| subscribes(s, g, &t.name)).map(|g| html! {
                         <div class="strip-row">
                             <span class="strip-group">{ g.clone() }</span>
-                            <ol class="partitions" aria-label={format!("Partitions of {} in {}", t.name, g)}>
-                                { for partition_consumers(s, g, &t.name).into_iter().enumerate().map(|(p, who)| partition_cell(p, who)) }
-                            </ol>
+                            <PartitionStrip label={format!("Partitions of {} in {}", t.name, g)}
+                                cells={Rc::new(partition_consumers(s, g, &t.name))} />
                         </div>
                     }) }
                     { for groups.iter().filter_map(|g| s.partitions_unseen_by_leader(g, &t.name).map(|u| unseen_note(g, &u, s.now))) }
@@ -67,6 +66,24 @@ fn subscribes(s: &Snapshot, group: &str, topic: &str) -> bool {
     s.consumers
         .iter()
         .any(|c| c.group == group && c.topics.iter().any(|t| t == topic))
+}
+
+#[derive(Properties, PartialEq)]
+struct PartitionStripProps {
+    label: String,
+    /// Who consumes each partition; equal from one frame to the next except around a rebalance.
+    cells: Rc<Vec<PartitionConsumer>>,
+}
+
+/// A group's partitions of one topic: its own component, so it is rebuilt only when a cell changes
+/// (500 partitions would otherwise be rebuilt every frame).
+#[function_component(PartitionStrip)]
+fn partition_strip(props: &PartitionStripProps) -> Html {
+    html! {
+        <ol class="partitions" aria-label={props.label.clone()}>
+            { for props.cells.iter().enumerate().map(|(p, who)| partition_cell(p, who.clone())) }
+        </ol>
+    }
 }
 
 /// One partition in the colour and name of whoever holds it; how it is drawn says whether it is consumed.

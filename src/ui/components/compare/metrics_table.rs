@@ -2,10 +2,10 @@
 //! and the longest pause, per strategy, as `sim::consumption` reckons them and
 //! `session::explain::metrics` words them; and what the table cannot say.
 
+use super::LaneMetrics;
 use crate::session::explain::metrics::{CompareRow, COMPARE_ROWS, TRADE_OFF};
 use crate::sim::consumption::{rebalance_cost, RebalanceCost};
 use crate::ui::components::palette::lane_stroke;
-use crate::ui::state::LaneView;
 use yew::prelude::*;
 
 /// One row of the table as drawn: what it counts and a value per lane.
@@ -14,10 +14,10 @@ pub struct MetricRow {
     pub values: Vec<f64>,
 }
 
-pub fn metric_rows(lanes: &[LaneView], group: &str) -> Vec<MetricRow> {
+pub fn metric_rows(lanes: &[LaneMetrics], group: &str) -> Vec<MetricRow> {
     let costs: Vec<RebalanceCost> = lanes
         .iter()
-        .map(|l| rebalance_cost(&l.metrics, group))
+        .map(|(_, metrics)| rebalance_cost(metrics, group))
         .collect();
     COMPARE_ROWS
         .iter()
@@ -29,12 +29,12 @@ pub fn metric_rows(lanes: &[LaneView], group: &str) -> Vec<MetricRow> {
 }
 
 /// The table: a row per figure, a column per lane, the lowest value of a ranked row marked ✓.
-pub fn metrics_table(lanes: &[LaneView], group: &str) -> Html {
+pub fn metrics_table(lanes: &[LaneMetrics], group: &str) -> Html {
     let rows = metric_rows(lanes, group);
     html! {
         <table class="metrics-table" aria-label="Comparison metrics">
             <thead><tr><th scope="col">{ "metric" }</th>
-                { for lanes.iter().enumerate().map(|(i, l)| html! { <th scope="col"><span class="lane-key" style={format!("background:{}", lane_stroke(i))}></span>{ l.strategy.label() }</th> }) }
+                { for lanes.iter().enumerate().map(|(i, (strategy, _))| html! { <th scope="col"><span class="lane-key" style={format!("background:{}", lane_stroke(i))}></span>{ strategy.label() }</th> }) }
             </tr></thead>
             <tbody>
                 { for rows.iter().map(|r| {

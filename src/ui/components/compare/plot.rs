@@ -1,13 +1,13 @@
 //! Compare mode's plot: how many of the group's partitions each strategy was consuming over time.
 
+use super::LaneMetrics;
 use crate::sim::consumption::consumed_series;
 use crate::sim::time::Millis;
 use crate::ui::components::palette::lane_stroke;
-use crate::ui::state::LaneView;
 use yew::prelude::*;
 
 /// Partitions being consumed over time, one line per strategy: dips are rebalances.
-pub fn consumption_plot(lanes: &[LaneView], group: &str, now: Millis, width: f64) -> Html {
+pub fn consumption_plot(lanes: &[LaneMetrics], group: &str, now: Millis, width: f64) -> Html {
     // As wide as its box, so 13 px text is 13 px on screen.
     let w = width.max(320.0);
     const H: f64 = 150.0;
@@ -15,7 +15,7 @@ pub fn consumption_plot(lanes: &[LaneView], group: &str, now: Millis, width: f64
     let until = now.max(30_000);
     let series: Vec<_> = lanes
         .iter()
-        .map(|lane| consumed_series(&lane.metrics, group, now, 400))
+        .map(|(_, metrics)| consumed_series(metrics, group, now, 400))
         .collect();
     let total = series.first().map_or(0, |s| s.partitions).max(1);
     let x = |t: Millis| PAD + (w - PAD - 8.0) * t as f64 / until as f64;
@@ -29,7 +29,7 @@ pub fn consumption_plot(lanes: &[LaneView], group: &str, now: Millis, width: f64
             <text x={(PAD - 4.0).to_string()} y={(y(total) + 4.0).to_string()} text-anchor="end" class="tick-label">{ total }</text>
             <text x={(PAD - 4.0).to_string()} y={(y(0) + 4.0).to_string()} text-anchor="end" class="tick-label">{ "0" }</text>
             <text x={(w - 8.0).to_string()} y={(H - 4.0).to_string()} text-anchor="end" class="tick-label">{ format!("{} s", until / 1000) }</text>
-            { for lanes.iter().zip(&series).enumerate().map(|(i, (lane, series))| {
+            { for lanes.iter().zip(&series).enumerate().map(|(i, ((strategy, _), series))| {
                 let points = series.points.iter().map(|(t, n)| format!("{:.1},{:.1}", x(*t), y(*n))).collect::<Vec<_>>().join(" ");
                 // Lines often coincide: the first is drawn wide and the others narrower or dashed on top.
                 let (width, dash) = match i {
@@ -37,7 +37,7 @@ pub fn consumption_plot(lanes: &[LaneView], group: &str, now: Millis, width: f64
                     1 => ("2.5", "none"),
                     _ => ("2.5", "7 4"),
                 };
-                html! { <polyline points={points} fill="none" stroke={lane_stroke(i)} stroke-width={width} stroke-dasharray={dash} class={format!("series lane-{i}")}><title>{ lane.strategy.label() }</title></polyline> }
+                html! { <polyline points={points} fill="none" stroke={lane_stroke(i)} stroke-width={width} stroke-dasharray={dash} class={format!("series lane-{i}")}><title>{ strategy.label() }</title></polyline> }
             }) }
         </svg>
     }

@@ -50,11 +50,66 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
             }
         })
     };
+    let running = c.state.is_running();
+    let idle = is_idle(c);
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    html! {
+        <li class={classes!("card", state_class(&c.state), props.selected.then_some("selected"), idle.then_some("idle"))}
+            style={swatch_for(&handle).style()} tabindex="0"
+            aria-label={format!("Consumer {}", c.handle)}
+            aria-current={props.selected.then_some("true")}
+            title="Select (click, Enter or Space): the Code tab shows this consumer"
+            onclick={select} onkeydown={select_by_key}>
+            <CardTop dispatch={props.dispatch.clone()} consumer={c.clone()} leader={props.leader.clone()} idle={idle} />
+            if running {
+                <div class="meters">
+                    { session_meter(c, props.now) }
+                    { poll_meter(c, props.now) }
+                </div>
+            } else {
+                { stopped_line(c, props.now) }
+                { session_meter(c, props.now) }
+            }
+            if let Some(note) = card_note(c, props.now) {
+                <div class="card-note" role="note" aria-label="What is happening">
+                    <p>{ note.text }</p>
+                    if !note.more.is_empty() {
+                        <details onclick={stop}><summary>{ "Why?" }</summary><p>{ note.more }</p></details>
+                    }
+                </div>
+            }
+            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} config={c.config.clone()} />
+            if let Some(text) = &props.notice {
+                <p class="notice" role="alert">{ text }</p>
+            }
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardTopProps {
+    dispatch: Dispatch,
+    consumer: ConsumerSnapshot,
+    leader: Option<String>,
+    idle: bool,
+}
+
+/// The part of a card that does not move with the clock (head, member id, ownership): its own
+/// component, so the frames in which only the countdowns change do not rebuild it.
+#[function_component(CardTop)]
+fn card_top(props: &CardTopProps) -> Html {
+    let c = &props.consumer;
+    let handle = c.handle.clone();
     let on_static = {
         let page = props.dispatch.clone();
         let handle = handle.clone();
         let is_static = c.static_id.is_some();
-        Callback::from(move |_: Event| {
+        Callback::from(move |e: Event| {
+            // The box shows the model, not the click: this part is rebuilt only when the consumer
+            // changes, so a refused toggle must be put back here (an accepted one re-renders).
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                input.set_checked(is_static);
+            }
             let value = if is_static {
                 String::new()
             } else {
@@ -71,16 +126,9 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
         })
     };
     let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
-    let running = c.state.is_running();
-    let idle = is_idle(c);
     html! {
-        <li class={classes!("card", state_class(&c.state), props.selected.then_some("selected"), idle.then_some("idle"))}
-            style={swatch_for(&handle).style()} tabindex="0"
-            aria-label={format!("Consumer {}", c.handle)}
-            aria-current={props.selected.then_some("true")}
-            title="Select (click, Enter or Space): the Code tab shows this consumer"
-            onclick={select} onkeydown={select_by_key}>
-            { card_head(c, props.leader.as_deref(), idle) }
+        <>
+            { card_head(c, props.leader.as_deref(), props.idle) }
             if let Some(why) = fatal_error(&c.state) {
                 <p class="fatal-error" role="status" aria-label="Fatal error">{ why }</p>
             }
@@ -89,7 +137,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 <span class="member-id" title={if c.member_id.is_empty() { String::new() } else { format!("{} · {}", c.member_id, generation_title(c.generation)) }}>
                     { if c.member_id.is_empty() { "no member id".to_string() } else { format!("gen {} · {}", c.generation, short_member_id(&c.member_id, &c.client_id)) } }
                 </span>
-                <label class="toggle" title="group.instance.id: applies at the next restart" onclick={stop.clone()}>
+                <label class="toggle" title="group.instance.id: applies at the next restart" onclick={stop}>
                     <input type="checkbox" aria-label={format!("Static ID for {}", c.handle)} checked={c.static_id.is_some()} onchange={on_static} />
                     { "Static ID" }
                 </label>
@@ -99,28 +147,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                 <div><dt title="What the coordinator holds for this member">{ "assigned" }</dt>
                     <dd aria-label="Assigned by the coordinator" class={classes!((c.owned != c.assigned_by_coordinator).then_some("differs"))}>{ partition_list(&c.assigned_by_coordinator) }</dd></div>
             </dl>
-            if running {
-                <div class="meters">
-                    { session_meter(c, props.now) }
-                    { poll_meter(c, props.now) }
-                </div>
-            } else {
-                { stopped_line(c, props.now) }
-                { session_meter(c, props.now) }
-            }
-            if let Some(note) = card_note(c, props.now) {
-                <div class="card-note" role="note" aria-label="What is happening">
-                    <p>{ note.text }</p>
-                    if !note.more.is_empty() {
-                        <details onclick={stop.clone()}><summary>{ "Why?" }</summary><p>{ note.more }</p></details>
-                    }
-                </div>
-            }
-            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} config={c.config.clone()} />
-            if let Some(text) = &props.notice {
-                <p class="notice" role="alert">{ text }</p>
-            }
-        </li>
+        </>
     }
 }
 

@@ -80,7 +80,7 @@ fn countdown(m: Meter) -> Html {
     html! {
         <div class={classes!("meter", m.kind, low.then_some("low"))} aria-label={m.label} title={m.title}>
             <span class="meter-icon" aria-hidden="true">{ m.icon }</span>
-            <span class="meter-track"><span class="meter-fill" style={format!("width:{:.1}%", fraction * 100.0)}></span></span>
+            <span class="meter-track"><span class="meter-fill" style={format!("transform:scaleX({fraction:.3})")}></span></span>
             <span class="meter-text">{ m.text }</span>
         </div>
     }

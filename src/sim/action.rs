@@ -117,6 +117,10 @@ pub enum ActionError {
         current: i32,
         requested: i32,
     },
+    /// A consumer of one `group.protocol` joining a group whose members use the other. Kafka 4.1
+    /// would run a mixed group (converting it under `group.consumer.migration.policy`); the lab does
+    /// not simulate mixed groups.
+    MixedGroupProtocols { group: String, existing: String },
     /// A consumer configuration the client would refuse.
     Config(ConfigError),
     /// Kafka would go on, but the simulator stops here (see `sim::limits`).
@@ -191,6 +195,12 @@ impl fmt::Display for ActionError {
             } => write!(
                 f,
                 "InvalidPartitionsException: The topic {topic} currently has {current} partition(s); {requested} would not be an increase."
+            ),
+            ActionError::MixedGroupProtocols { group, existing } => write!(
+                f,
+                "group {group} has members using group.protocol={existing}: Kafka 4.1 would make it a mixed group \
+                 (group.consumer.migration.policy), which the lab does not simulate; use group.protocol={existing} \
+                 or another group"
             ),
             ActionError::Config(error) => write!(f, "{error}"),
             ActionError::BeyondLimit(error) => write!(f, "{error}"),

@@ -9,6 +9,8 @@ use super::vocab::ClassicGroupState;
 use super::world::World;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod kip848;
+
 /// Remembers what it has already read of the trace, so that each check only reads the new entries.
 #[derive(Clone, Debug, Default)]
 pub struct InvariantChecker {
@@ -17,6 +19,8 @@ pub struct InvariantChecker {
     /// Per group: the generation whose join phase the checker saw complete, and the topics its members
     /// subscribed to then (what the leader's assignment covers).
     joined_subscriptions: BTreeMap<String, (i32, BTreeSet<String>)>,
+    /// KIP-848: the group epoch last seen per consumer group.
+    group_epochs: BTreeMap<String, i32>,
     /// Per group: the generation its leader last ran the assignor for, and the partition counts of
     /// the leader's metadata then (what that assignment covers).
     assigned_from: BTreeMap<String, (i32, BTreeMap<String, i32>)>,
@@ -41,6 +45,8 @@ impl InvariantChecker {
         check_eager_owns_nothing_while_rebalancing(world)?;
         check_only_running_consumers_own(world)?;
         check_stable_assignments(world, self)?;
+        kip848::check_consumer_groups(world)?;
+        kip848::check_kip848_single_owner(world)?;
         Ok(())
     }
 
@@ -49,6 +55,7 @@ impl InvariantChecker {
     fn check_new_trace(&mut self, world: &World) -> Result<(), String> {
         let trace = world.trace();
         for entry in &trace[self.read.min(trace.len())..] {
+            kip848::check_epoch_bump(&mut self.group_epochs, entry.at, &entry.event)?;
             match &entry.event {
                 TraceEvent::GroupStateChanged {
                     group, from, to, ..

@@ -4,8 +4,11 @@
 
 use super::assign::TopicPartition;
 use super::time::Millis;
+pub use consumer_group_heartbeat::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+pub mod consumer_group_heartbeat;
 
 /// Kafka's error codes (`org.apache.kafka.common.protocol.Errors`) that the group APIs return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -21,6 +24,12 @@ pub enum Errors {
     MemberIdRequired,
     FencedInstanceId,
     GroupMaxSizeReached,
+    GroupIdNotFound,
+    FencedMemberEpoch,
+    UnreleasedInstanceId,
+    UnsupportedAssignor,
+    StaleMemberEpoch,
+    InvalidRequest,
 }
 
 impl Errors {
@@ -36,6 +45,12 @@ impl Errors {
             Errors::MemberIdRequired => 79,
             Errors::FencedInstanceId => 82,
             Errors::GroupMaxSizeReached => 81,
+            Errors::GroupIdNotFound => 69,
+            Errors::FencedMemberEpoch => 110,
+            Errors::UnreleasedInstanceId => 111,
+            Errors::UnsupportedAssignor => 112,
+            Errors::StaleMemberEpoch => 113,
+            Errors::InvalidRequest => 42,
         }
     }
 
@@ -51,6 +66,12 @@ impl Errors {
             Errors::MemberIdRequired => "MEMBER_ID_REQUIRED",
             Errors::FencedInstanceId => "FENCED_INSTANCE_ID",
             Errors::GroupMaxSizeReached => "GROUP_MAX_SIZE_REACHED",
+            Errors::GroupIdNotFound => "GROUP_ID_NOT_FOUND",
+            Errors::FencedMemberEpoch => "FENCED_MEMBER_EPOCH",
+            Errors::UnreleasedInstanceId => "UNRELEASED_INSTANCE_ID",
+            Errors::UnsupportedAssignor => "UNSUPPORTED_ASSIGNOR",
+            Errors::StaleMemberEpoch => "STALE_MEMBER_EPOCH",
+            Errors::InvalidRequest => "INVALID_REQUEST",
         }
     }
 
@@ -67,6 +88,12 @@ impl Errors {
             Errors::MemberIdRequired => "The group member needs to have a valid member id before actually entering a consumer group.",
             Errors::FencedInstanceId => "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id.",
             Errors::GroupMaxSizeReached => "The consumer group has reached its max size.",
+            Errors::GroupIdNotFound => "The group id does not exist.",
+            Errors::FencedMemberEpoch => "The member epoch is fenced by the group coordinator. The member must abandon all its partitions and rejoin.",
+            Errors::UnreleasedInstanceId => "The instance ID is still used by another member in the consumer group. That member must leave first.",
+            Errors::UnsupportedAssignor => "The assignor or its version range is not supported by the consumer group.",
+            Errors::StaleMemberEpoch => "The member epoch is stale. The member must retry after receiving its updated member epoch via the ConsumerGroupHeartbeat API.",
+            Errors::InvalidRequest => "This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details.",
         }
     }
 }
@@ -133,6 +160,12 @@ impl Errors {
             Errors::MemberIdRequired => "MemberIdRequiredException",
             Errors::FencedInstanceId => "FencedInstanceIdException",
             Errors::GroupMaxSizeReached => "GroupMaxSizeReachedException",
+            Errors::GroupIdNotFound => "GroupIdNotFoundException",
+            Errors::FencedMemberEpoch => "FencedMemberEpochException",
+            Errors::UnreleasedInstanceId => "UnreleasedInstanceIdException",
+            Errors::UnsupportedAssignor => "UnsupportedAssignorException",
+            Errors::StaleMemberEpoch => "StaleMemberEpochException",
+            Errors::InvalidRequest => "InvalidRequestException",
         }
     }
 }
@@ -371,6 +404,7 @@ pub enum Request {
     LeaveGroup(LeaveGroupRequest),
     OffsetCommit(OffsetCommitRequest),
     Metadata(MetadataRequest),
+    ConsumerGroupHeartbeat(ConsumerGroupHeartbeatRequest),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -382,6 +416,7 @@ pub enum Response {
     LeaveGroup(LeaveGroupResponse),
     OffsetCommit(OffsetCommitResponse),
     Metadata(MetadataResponse),
+    ConsumerGroupHeartbeat(ConsumerGroupHeartbeatResponse),
 }
 
 /// A request or a response travelling between a consumer and the broker. `correlation_id` pairs them.
@@ -401,6 +436,7 @@ impl Request {
             Request::LeaveGroup(_) => "LeaveGroup",
             Request::OffsetCommit(_) => "OffsetCommit",
             Request::Metadata(_) => "Metadata",
+            Request::ConsumerGroupHeartbeat(_) => "ConsumerGroupHeartbeat",
         }
     }
 
@@ -412,6 +448,7 @@ impl Request {
             Request::LeaveGroup(r) => Some(&r.group_id),
             Request::OffsetCommit(r) => Some(&r.group_id),
             Request::Metadata(_) => None,
+            Request::ConsumerGroupHeartbeat(r) => Some(&r.group_id),
         }
     }
 }
@@ -425,6 +462,7 @@ impl Response {
             Response::LeaveGroup(_) => "LeaveGroup",
             Response::OffsetCommit(_) => "OffsetCommit",
             Response::Metadata(_) => "Metadata",
+            Response::ConsumerGroupHeartbeat(_) => "ConsumerGroupHeartbeat",
         }
     }
 
@@ -436,6 +474,7 @@ impl Response {
             Response::LeaveGroup(r) => r.error_code,
             Response::OffsetCommit(r) => r.error_code,
             Response::Metadata(_) => Errors::None,
+            Response::ConsumerGroupHeartbeat(r) => r.error_code,
         }
     }
 }
@@ -453,16 +492,30 @@ impl Message {
     /// REBALANCE_IN_PROGRESS is how members learn of a rebalance.
     pub fn is_routine(&self) -> bool {
         match self {
-            Message::Request { body, .. } => matches!(
-                body,
-                Request::Heartbeat(_) | Request::Metadata(_) | Request::OffsetCommit(_)
-            ),
-            Message::Response { body, .. } => {
-                matches!(
+            Message::Request { body, .. } => match body {
+                // A KIP-848 heartbeat is routine when it only says "still here": no join, leave,
+                // subscription or owned partitions (an acknowledgement carries them).
+                Request::ConsumerGroupHeartbeat(r) => {
+                    r.member_epoch > 0
+                        && r.subscribed_topic_names.is_none()
+                        && r.topic_partitions.is_none()
+                }
+                _ => matches!(
                     body,
-                    Response::Heartbeat(_) | Response::Metadata(_) | Response::OffsetCommit(_)
-                ) && body.error_code() == Errors::None
-            }
+                    Request::Heartbeat(_) | Request::Metadata(_) | Request::OffsetCommit(_)
+                ),
+            },
+            Message::Response { body, .. } => match body {
+                Response::ConsumerGroupHeartbeat(r) => {
+                    r.error_code == Errors::None && r.assignment.is_none()
+                }
+                _ => {
+                    matches!(
+                        body,
+                        Response::Heartbeat(_) | Response::Metadata(_) | Response::OffsetCommit(_)
+                    ) && body.error_code() == Errors::None
+                }
+            },
         }
     }
 }
@@ -549,6 +602,7 @@ impl fmt::Display for Message {
                     partitions(&r.partitions)
                 ),
                 Request::Metadata(r) => write!(f, "Metadata topics=[{}]", r.topics.join(", ")),
+                Request::ConsumerGroupHeartbeat(r) => write!(f, "{r}"),
             },
             Message::Response { body, .. } => match body {
                 Response::JoinGroup(r) => {
@@ -588,6 +642,7 @@ impl fmt::Display for Message {
                     let t: Vec<String> = r.topics.iter().map(|(n, p)| format!("{n}:{p}")).collect();
                     write!(f, "Metadata response [{}]", t.join(", "))
                 }
+                Response::ConsumerGroupHeartbeat(r) => write!(f, "{r}"),
             },
         }
     }

@@ -7,6 +7,9 @@ use super::config::ConsumerConfig;
 use super::time::Millis;
 use super::vocab::{ClassicGroupState, ConsumerState};
 use super::world::World;
+pub use kip848::{ConsumerGroupMemberSnapshot, ConsumerGroupSnapshot, Kip848MemberView};
+
+mod kip848;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,6 +18,9 @@ pub struct Snapshot {
     pub now: Millis,
     pub topics: Vec<TopicSnapshot>,
     pub groups: Vec<GroupSnapshot>,
+    /// The KIP-848 consumer groups (`group.protocol=consumer`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consumer_groups: Vec<ConsumerGroupSnapshot>,
     pub consumers: Vec<ConsumerSnapshot>,
 }
 
@@ -134,6 +140,9 @@ pub struct ConsumerSnapshot {
     pub next_metadata_refresh: Option<Millis>,
     /// When a closed or killed consumer stopped; `None` while running (and for fenced or failed ones).
     pub stopped_at: Option<Millis>,
+    /// A `group.protocol=consumer` member's own view (KIP-848).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kip848: Option<Kip848MemberView>,
 }
 
 /// Partitions a topic has that the group's leader has not seen yet: only the leader compares the
@@ -239,6 +248,15 @@ impl Snapshot {
 }
 
 impl World {
+    /// When the coordinator will fence this KIP-848 member unless it hears from it.
+    pub fn consumer_group_session_deadline(&self, group: &str, member_id: &str) -> Option<Millis> {
+        let key = crate::sim::timer::TimerKey::ConsumerGroupSession {
+            group: group.to_string(),
+            member_id: member_id.to_string(),
+        };
+        self.timer_due(&super::vocab::Endpoint::Broker, &key)
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         let now = self.now();
         let topics = self
@@ -259,10 +277,17 @@ impl World {
             .iter()
             .map(|c| self.consumer_snapshot(c, now))
             .collect();
+        let consumer_groups = self
+            .broker()
+            .consumer_groups()
+            .groups()
+            .map(|g| self.consumer_group_snapshot(g))
+            .collect();
         Snapshot {
             now,
             topics,
             groups,
+            consumer_groups,
             consumers,
         }
     }
@@ -349,6 +374,9 @@ impl World {
     }
 
     fn consumer_snapshot(&self, c: &KafkaConsumer, now: Millis) -> ConsumerSnapshot {
+        if c.membership_manager().is_some() {
+            return self.kip848_consumer_snapshot(c, now);
+        }
         let group = self.coordinator().group(&c.group_id);
         // A static member that closed has forgotten its member id (the client resets it on leaving),
         // but the coordinator still holds it under its group.instance.id until its session expires.
@@ -386,6 +414,7 @@ impl World {
             known_partitions: c.known_partitions().clone(),
             next_metadata_refresh: c.metadata.next_refresh.filter(|_| c.is_running()),
             stopped_at: c.stopped_at,
+            kip848: None,
         }
     }
 }

@@ -33,11 +33,27 @@ pub enum CoordinatorTimer {
     HeartbeatExpiry { group: String, member_id: String },
 }
 
+/// The KIP-848 consumer groups' timers (`GroupMetadataManager`'s `groupSessionTimeoutKey` and
+/// `groupRebalanceTimeoutKey`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConsumerGroupTimer {
+    /// `group.consumer.session.timeout.ms` after the member's last accepted heartbeat: it is fenced.
+    SessionTimeout { group: String, member_id: String },
+    /// The member was asked to revoke at `member_epoch`; still at that epoch when this fires, it is
+    /// fenced (`max.poll.interval.ms`, sent as the rebalance timeout).
+    RebalanceTimeout {
+        group: String,
+        member_id: String,
+        member_epoch: i32,
+    },
+}
+
 /// Any actor's timer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Timer {
     Consumer(ConsumerTimer),
     Coordinator(CoordinatorTimer),
+    ConsumerGroup(ConsumerGroupTimer),
 }
 
 /// What names a timer in the World's table: its actor plus this key. The initial rebalance delay and
@@ -48,6 +64,8 @@ pub enum TimerKey {
     GroupJoin { group: String },
     GroupSync { group: String },
     MemberSession { group: String, member_id: String },
+    ConsumerGroupSession { group: String, member_id: String },
+    ConsumerGroupRebalance { group: String, member_id: String },
 }
 
 impl Timer {
@@ -55,6 +73,7 @@ impl Timer {
         match self {
             Timer::Consumer(timer) => TimerKey::Consumer(*timer),
             Timer::Coordinator(timer) => timer.key(),
+            Timer::ConsumerGroup(timer) => timer.key(),
         }
     }
 }
@@ -70,6 +89,25 @@ impl CoordinatorTimer {
                 group: group.clone(),
             },
             CoordinatorTimer::HeartbeatExpiry { group, member_id } => TimerKey::MemberSession {
+                group: group.clone(),
+                member_id: member_id.clone(),
+            },
+        }
+    }
+}
+
+impl ConsumerGroupTimer {
+    pub fn key(&self) -> TimerKey {
+        match self {
+            ConsumerGroupTimer::SessionTimeout { group, member_id } => {
+                TimerKey::ConsumerGroupSession {
+                    group: group.clone(),
+                    member_id: member_id.clone(),
+                }
+            }
+            ConsumerGroupTimer::RebalanceTimeout {
+                group, member_id, ..
+            } => TimerKey::ConsumerGroupRebalance {
                 group: group.clone(),
                 member_id: member_id.clone(),
             },

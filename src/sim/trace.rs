@@ -4,7 +4,8 @@ use super::assign::TopicPartition;
 use super::protocol::Message;
 use super::time::{format_millis, Millis};
 use super::vocab::{
-    CallbackKind, ClassicGroupState, ConsumerState, Endpoint, RebalanceReason, RemovalCause,
+    CallbackKind, ClassicGroupState, ConsumerGroupRemoval, ConsumerState, Endpoint,
+    EpochBumpReason, MemberAssignmentState, RebalanceReason, RemovalCause,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -141,6 +142,55 @@ pub enum TraceEvent {
         consumer: String,
         name: String,
         value: String,
+    },
+    /// KIP-848: the coordinator bumped a consumer group's epoch.
+    GroupEpochBumped {
+        group: String,
+        epoch: i32,
+        reason: EpochBumpReason,
+    },
+    /// KIP-848: the coordinator computed a new target assignment (by consumer handle).
+    TargetAssignmentComputed {
+        group: String,
+        epoch: i32,
+        assignor: String,
+        assignment: BTreeMap<String, Vec<TopicPartition>>,
+    },
+    /// KIP-848: the coordinator moved a member towards its target (`CurrentAssignmentBuilder`).
+    MemberReconciled {
+        group: String,
+        consumer: String,
+        member_id: String,
+        member_epoch: i32,
+        state: MemberAssignmentState,
+        assigned: Vec<TopicPartition>,
+        pending_revocation: Vec<TopicPartition>,
+    },
+    /// KIP-848: a member joined a consumer group.
+    ConsumerGroupMemberJoined {
+        group: String,
+        member_id: String,
+        consumer: String,
+    },
+    /// KIP-848: a member left a consumer group or was fenced.
+    ConsumerGroupMemberRemoved {
+        group: String,
+        member_id: String,
+        consumer: String,
+        cause: ConsumerGroupRemoval,
+    },
+    /// KIP-848: a static member sent epoch -2; it keeps its assignment until its session expires.
+    StaticMemberLeftTemporarily {
+        group: String,
+        member_id: String,
+        consumer: String,
+    },
+    /// KIP-848: a static member's new process took over the old one's member at epoch -2.
+    StaticMemberReplaced {
+        group: String,
+        old_member_id: String,
+        member_id: String,
+        consumer: String,
     },
 }
 
@@ -318,6 +368,67 @@ impl fmt::Display for TraceEvent {
                 name,
                 value,
             } => write!(f, "{consumer}: {name} = {value}"),
+            TraceEvent::GroupEpochBumped {
+                group,
+                epoch,
+                reason,
+            } => write!(f, "group {group}: group epoch {epoch}: {reason}"),
+            TraceEvent::TargetAssignmentComputed {
+                group,
+                epoch,
+                assignor,
+                assignment,
+            } => {
+                let parts: Vec<String> = assignment
+                    .iter()
+                    .map(|(c, a)| format!("{c}={}", list(a)))
+                    .collect();
+                write!(
+                    f,
+                    "group {group}: target assignment epoch {epoch} by {assignor}: {}",
+                    parts.join(" ")
+                )
+            }
+            TraceEvent::MemberReconciled {
+                group,
+                consumer,
+                member_epoch,
+                state,
+                assigned,
+                pending_revocation,
+                ..
+            } => {
+                write!(
+                    f,
+                    "group {group}: {consumer} at epoch {member_epoch} {state} assigned={}",
+                    list(assigned)
+                )?;
+                if !pending_revocation.is_empty() {
+                    write!(f, " to revoke={}", list(pending_revocation))?;
+                }
+                Ok(())
+            }
+            TraceEvent::ConsumerGroupMemberJoined {
+                group, consumer, ..
+            } => write!(f, "group {group}: {consumer} joined"),
+            TraceEvent::ConsumerGroupMemberRemoved {
+                group,
+                consumer,
+                cause,
+                ..
+            } => write!(f, "group {group}: {consumer} {cause}"),
+            TraceEvent::StaticMemberLeftTemporarily {
+                group, consumer, ..
+            } => write!(
+                f,
+                "group {group}: static member {consumer} left for now (epoch -2) and keeps its partitions"
+            ),
+            TraceEvent::StaticMemberReplaced {
+                group, consumer, ..
+            } => write!(
+                f,
+                "group {group}: {consumer} took over its static member's partitions"
+            ),
         }
     }
 }

@@ -13,6 +13,7 @@ mod conformance;
 mod cooperative_static;
 mod determinism;
 mod invariant_exceptions;
+mod kip848;
 mod layers;
 mod random_actions;
 mod reference_traces;

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod classic;
+pub mod consumer;
 
 use super::actor::{Actor, Ctx, Out};
 use super::config::BrokerConfig;
@@ -13,6 +14,7 @@ use super::timer::Timer;
 use super::trace::TraceEvent;
 use super::vocab::Endpoint;
 use classic::{GroupCoordinator, ReplyTo};
+use consumer::ConsumerGroupCoordinator;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -20,6 +22,8 @@ pub struct Broker {
     /// Every topic and its partition count.
     topics: BTreeMap<String, i32>,
     coordinator: GroupCoordinator,
+    /// The KIP-848 consumer groups (`group.protocol=consumer`).
+    consumer_groups: ConsumerGroupCoordinator,
 }
 
 impl Broker {
@@ -27,6 +31,7 @@ impl Broker {
         Self {
             topics: BTreeMap::new(),
             coordinator: GroupCoordinator::new(config),
+            consumer_groups: ConsumerGroupCoordinator::default(),
         }
     }
 
@@ -42,6 +47,10 @@ impl Broker {
         &self.coordinator
     }
 
+    pub fn consumer_groups(&self) -> &ConsumerGroupCoordinator {
+        &self.consumer_groups
+    }
+
     pub fn config(&self) -> &BrokerConfig {
         &self.coordinator.config
     }
@@ -49,18 +58,21 @@ impl Broker {
     /// `createTopics` (the World has checked the name and the count).
     pub fn create_topic(&mut self, topic: String, partitions: i32, out: &mut Out) {
         self.topics.insert(topic.clone(), partitions);
+        self.consumer_groups.on_topic_changed(&topic, false);
         out.record(TraceEvent::TopicCreated { topic, partitions });
     }
 
     /// `deleteTopics`.
     pub fn delete_topic(&mut self, topic: String, out: &mut Out) {
         self.topics.remove(&topic);
+        self.consumer_groups.on_topic_changed(&topic, true);
         out.record(TraceEvent::TopicDeleted { topic });
     }
 
     /// `createPartitions`: the topic grows to `total` partitions.
     pub fn create_partitions(&mut self, topic: String, total: i32, out: &mut Out) {
         let from = self.topics.insert(topic.clone(), total).unwrap_or(0);
+        self.consumer_groups.on_topic_changed(&topic, false);
         out.record(TraceEvent::PartitionsAdded {
             topic,
             from,
@@ -102,12 +114,30 @@ impl Actor for Broker {
             endpoint: from,
             correlation_id,
         };
+        // ConsumerGroupHeartbeat, and offset commits of consumer groups, go to the KIP-848 side.
+        let consumer_group = match &body {
+            Request::ConsumerGroupHeartbeat(_) => true,
+            Request::OffsetCommit(r) => self.consumer_groups.hosts(&r.group_id),
+            _ => false,
+        };
+        if consumer_group {
+            let config = &self.coordinator.config;
+            self.consumer_groups
+                .handle(config, &self.topics, reply_to, body, ctx);
+            return;
+        }
         self.coordinator.handle(reply_to, body, ctx);
     }
 
     fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
-        if let Timer::Coordinator(timer) = timer {
-            self.coordinator.on_timer(timer, ctx);
+        match timer {
+            Timer::Coordinator(timer) => self.coordinator.on_timer(timer, ctx),
+            Timer::ConsumerGroup(timer) => {
+                let config = &self.coordinator.config;
+                self.consumer_groups
+                    .on_timer(config, &self.topics, timer, ctx);
+            }
+            Timer::Consumer(_) => {}
         }
     }
 }

@@ -64,6 +64,9 @@ impl KafkaConsumer {
         if !self.is_running() || self.is_closing() {
             return;
         }
+        if self.kip848.is_some() {
+            return self.kip848_poll_pass(now, out);
+        }
         self.app.last_poll_at = now;
         // `pollHeartbeat`: a failure the heartbeat thread caught escapes this poll().
         if let Some(error) = self.heartbeat.failure.take() {
@@ -103,6 +106,9 @@ impl KafkaConsumer {
 
     /// If the application will be away from `poll()` past the poll deadline, wake the heartbeat thread then.
     pub(super) fn schedule_poll_timer_check(&mut self, busy_until: Millis, out: &mut CoOut) {
+        if self.kip848.is_some() {
+            return self.kip848_schedule_poll_timer_check(busy_until, out);
+        }
         let deadline = self.heartbeat.poll_deadline(self.app.last_poll_at);
         if self.heartbeat.enabled
             && busy_until > deadline

@@ -45,6 +45,9 @@ impl KafkaConsumer {
             client_id: self.client_id.clone(),
             group_instance_id: self.config.group_instance_id.clone(),
         });
+        if self.kip848.is_some() {
+            return self.kip848_start(now, out);
+        }
         self.request_metadata(out);
         self.commits.next_auto_commit_at = now.saturating_add(self.config.auto_commit_interval_ms);
         self.app.last_poll_at = now;
@@ -57,6 +60,9 @@ impl KafkaConsumer {
     pub fn close(&mut self, now: Millis, out: &mut CoOut) {
         if !self.is_running() || self.is_closing() {
             return;
+        }
+        if self.kip848.is_some() {
+            return self.kip848_close(now, out);
         }
         // The application thread is inside close() now: no more poll() passes.
         out.cancel_timer(TimerKey::Consumer(ConsumerTimer::AppThread));

@@ -14,6 +14,7 @@
 
 pub mod app_thread;
 pub mod commits;
+pub mod consumer_protocol;
 pub mod heartbeat;
 pub mod lifecycle;
 pub mod membership;
@@ -22,6 +23,7 @@ pub mod rebalance;
 
 pub use app_thread::{Activity, ApplicationThread};
 pub use commits::Commits;
+pub use consumer_protocol::ConsumerMembershipManager;
 pub use heartbeat::Heartbeat;
 pub use lifecycle::Lifecycle;
 pub use membership::{Generation, JoinFuture, MemberState, Membership};
@@ -58,6 +60,9 @@ pub struct KafkaConsumer {
     pub heartbeat: Heartbeat,
     pub commits: Commits,
     pub metadata: Metadata,
+    /// `group.protocol=consumer`: the KIP-848 member (`ConsumerMembershipManager`); `None` for a
+    /// classic consumer.
+    pub kip848: Option<ConsumerMembershipManager>,
     next_correlation_id: u64,
     /// The state the trace last recorded for this consumer's card.
     shown_state: ConsumerState,
@@ -85,6 +90,9 @@ impl KafkaConsumer {
             heartbeat: Heartbeat::new(config.heartbeat_interval_ms, config.max_poll_interval_ms),
             commits: Commits::default(),
             metadata: Metadata::default(),
+            kip848: config
+                .is_consumer_protocol()
+                .then(ConsumerMembershipManager::new),
             next_correlation_id: 0,
             shown_state: ConsumerState::Unjoined,
             config,
@@ -141,6 +149,9 @@ impl KafkaConsumer {
         }
         if matches!(self.app.activity, Activity::Stalled { .. }) {
             return ConsumerState::Stalled;
+        }
+        if let Some(manager) = &self.kip848 {
+            return manager.display_state(&self.coordinator.owned);
         }
         match self.membership.state {
             MemberState::Unjoined => ConsumerState::Unjoined,
@@ -216,8 +227,14 @@ impl KafkaConsumer {
                 }
             }
             Response::Heartbeat(r) => self.handle_heartbeat_response(now, correlation_id, r, out),
+            Response::OffsetCommit(r) if self.kip848.is_some() => {
+                self.kip848_offset_commit_answered(now, correlation_id, r.error_code, out)
+            }
             Response::OffsetCommit(r) => {
                 self.handle_offset_commit_response(now, correlation_id, r, out)
+            }
+            Response::ConsumerGroupHeartbeat(r) => {
+                self.kip848_on_heartbeat_response(now, correlation_id, r, out)
             }
             Response::Metadata(r) => self.handle_metadata_response(now, r, out),
             Response::LeaveGroup(_) => {}
@@ -282,8 +299,13 @@ impl Actor for KafkaConsumer {
     }
 
     fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
-        if let Timer::Consumer(timer) = timer {
-            KafkaConsumer::on_timer(self, ctx.now, timer, &mut ctx.out);
+        match timer {
+            // The KIP-848 background thread draws its member id from the World's RNG.
+            Timer::Consumer(ConsumerTimer::HeartbeatThread) if self.kip848.is_some() => {
+                self.kip848_heartbeat_thread_run(ctx.now, ctx.rng, &mut ctx.out)
+            }
+            Timer::Consumer(timer) => KafkaConsumer::on_timer(self, ctx.now, timer, &mut ctx.out),
+            _ => {}
         }
     }
 

@@ -2,10 +2,11 @@
 
 use super::error::{ConfigError, ConfigWarning};
 use super::names::{NEW_MEMBER_JOIN_TIMEOUT_KNOB, NEW_MEMBER_JOIN_TIMEOUT_KNOB_OLD_NAME};
+use crate::sim::assign::server::ServerAssignorName;
 use crate::sim::time::Millis;
 use serde::{Deserialize, Serialize};
 
-/// Broker (group coordinator) settings that shape classic groups.
+/// Broker (group coordinator) settings that shape classic and KIP-848 consumer groups.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BrokerConfig {
@@ -19,6 +20,9 @@ pub struct BrokerConfig {
     pub group_classic_new_member_join_timeout_ms: Millis,
     /// `num.partitions`: partitions of a topic created without a count (`createTopics` with -1).
     pub num_partitions: u32,
+    /// The KIP-848 consumer groups' settings (`group.consumer.*`).
+    #[serde(flatten)]
+    pub consumer: ConsumerGroupConfig,
     /// Settings given that the lab does not simulate, by name: accepted and ignored, as a Kafka broker
     /// starts with names it does not define.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -34,6 +38,7 @@ impl Default for BrokerConfig {
             group_max_size: i32::MAX as u32,
             group_classic_new_member_join_timeout_ms: 300_000,
             num_partitions: 1,
+            consumer: ConsumerGroupConfig::default(),
             ignored: Vec::new(),
         }
     }
@@ -76,6 +81,35 @@ impl BrokerConfig {
             "num.partitions" => {
                 self.num_partitions = at_most_u32("num.partitions", number(value)?)?
             }
+            "group.consumer.session.timeout.ms" => {
+                self.consumer.session_timeout_ms = number(value)?
+            }
+            "group.consumer.min.session.timeout.ms" => {
+                self.consumer.min_session_timeout_ms = number(value)?
+            }
+            "group.consumer.max.session.timeout.ms" => {
+                self.consumer.max_session_timeout_ms = number(value)?
+            }
+            "group.consumer.heartbeat.interval.ms" => {
+                self.consumer.heartbeat_interval_ms = number(value)?
+            }
+            "group.consumer.min.heartbeat.interval.ms" => {
+                self.consumer.min_heartbeat_interval_ms = number(value)?
+            }
+            "group.consumer.max.heartbeat.interval.ms" => {
+                self.consumer.max_heartbeat_interval_ms = number(value)?
+            }
+            "group.consumer.max.size" => {
+                self.consumer.max_size = at_most_u32("group.consumer.max.size", number(value)?)?
+            }
+            "group.consumer.assignors" => {
+                self.consumer.assignors = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(parse_server_assignor)
+                    .collect::<Result<_, _>>()?
+            }
             other => {
                 if !self.ignored.iter().any(|n| n == other) {
                     self.ignored.push(other.to_string());
@@ -89,9 +123,11 @@ impl BrokerConfig {
     /// (A `group.min.session.timeout.ms` above the maximum is accepted: every JoinGroup is then answered
     /// INVALID_SESSION_TIMEOUT.)
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.consumer.validate()?;
         for (name, value) in [
             ("group.max.size", self.group_max_size),
             ("num.partitions", self.num_partitions),
+            ("group.consumer.max.size", self.consumer.max_size),
         ] {
             if value == 0 {
                 return Err(ConfigError::OutOfRange {
@@ -111,5 +147,118 @@ impl BrokerConfig {
             .iter()
             .map(|name| ConfigWarning::BrokerSettingIgnored { name: name.clone() })
             .collect()
+    }
+}
+
+/// The group coordinator's settings for KIP-848 consumer groups (`GroupCoordinatorConfig`), with
+/// Kafka 4.1's defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsumerGroupConfig {
+    #[serde(rename = "consumer_session_timeout_ms")]
+    pub session_timeout_ms: Millis,
+    #[serde(rename = "consumer_min_session_timeout_ms")]
+    pub min_session_timeout_ms: Millis,
+    #[serde(rename = "consumer_max_session_timeout_ms")]
+    pub max_session_timeout_ms: Millis,
+    #[serde(rename = "consumer_heartbeat_interval_ms")]
+    pub heartbeat_interval_ms: Millis,
+    #[serde(rename = "consumer_min_heartbeat_interval_ms")]
+    pub min_heartbeat_interval_ms: Millis,
+    #[serde(rename = "consumer_max_heartbeat_interval_ms")]
+    pub max_heartbeat_interval_ms: Millis,
+    #[serde(rename = "consumer_max_size")]
+    pub max_size: u32,
+    /// `group.consumer.assignors`: the first is the default.
+    #[serde(rename = "consumer_assignors")]
+    pub assignors: Vec<ServerAssignorName>,
+}
+
+impl Default for ConsumerGroupConfig {
+    fn default() -> Self {
+        Self {
+            session_timeout_ms: 45_000,
+            min_session_timeout_ms: 45_000,
+            max_session_timeout_ms: 60_000,
+            heartbeat_interval_ms: 5_000,
+            min_heartbeat_interval_ms: 5_000,
+            max_heartbeat_interval_ms: 15_000,
+            max_size: i32::MAX as u32,
+            assignors: vec![ServerAssignorName::Uniform, ServerAssignorName::Range],
+        }
+    }
+}
+
+/// A server assignor by the name `group.consumer.assignors` takes (or its class name).
+fn parse_server_assignor(name: &str) -> Result<ServerAssignorName, ConfigError> {
+    let simple = name.rsplit('.').next().unwrap_or(name);
+    match simple {
+        "uniform" | "UniformAssignor" => Ok(ServerAssignorName::Uniform),
+        "range" | "RangeAssignor" => Ok(ServerAssignorName::Range),
+        _ => Err(ConfigError::UnknownServerAssignor {
+            name: name.to_string(),
+        }),
+    }
+}
+
+impl ConsumerGroupConfig {
+    /// `GroupCoordinatorConfig`'s checks at broker startup, with its messages.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let require = |ok: bool, message: &str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(ConfigError::BrokerRequirement {
+                    message: message.to_string(),
+                })
+            }
+        };
+        const HB: &str = "group.consumer.heartbeat.interval.ms";
+        const MIN_HB: &str = "group.consumer.min.heartbeat.interval.ms";
+        const MAX_HB: &str = "group.consumer.max.heartbeat.interval.ms";
+        const S: &str = "group.consumer.session.timeout.ms";
+        const MIN_S: &str = "group.consumer.min.session.timeout.ms";
+        const MAX_S: &str = "group.consumer.max.session.timeout.ms";
+        require(
+            self.max_heartbeat_interval_ms >= self.min_heartbeat_interval_ms,
+            &format!("{MAX_HB} must be greater than or equal to {MIN_HB}"),
+        )?;
+        require(
+            self.heartbeat_interval_ms >= self.min_heartbeat_interval_ms,
+            &format!("{HB} must be greater than or equal to {MIN_HB}"),
+        )?;
+        require(
+            self.heartbeat_interval_ms <= self.max_heartbeat_interval_ms,
+            &format!("{HB} must be less than or equal to {MAX_HB}"),
+        )?;
+        require(
+            self.max_session_timeout_ms >= self.min_session_timeout_ms,
+            &format!("{MAX_S} must be greater than or equal to {MIN_S}"),
+        )?;
+        require(
+            self.session_timeout_ms >= self.min_session_timeout_ms,
+            &format!("{S} must be greater than or equal to {MIN_S}"),
+        )?;
+        require(
+            self.session_timeout_ms <= self.max_session_timeout_ms,
+            &format!("{S} must be less than or equal to {MAX_S}"),
+        )?;
+        require(
+            self.heartbeat_interval_ms < self.session_timeout_ms,
+            &format!("{HB} must be less than {S}"),
+        )?;
+        // `atLeast(1)` on each of them in `GroupCoordinatorConfig`'s ConfigDef.
+        require(
+            self.min_session_timeout_ms >= 1,
+            &format!("{MIN_S} must be at least 1"),
+        )?;
+        require(
+            self.min_heartbeat_interval_ms >= 1,
+            &format!("{MIN_HB} must be at least 1"),
+        )?;
+        require(
+            !self.assignors.is_empty(),
+            "group.consumer.assignors must name at least one assignor",
+        )
     }
 }

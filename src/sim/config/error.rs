@@ -17,8 +17,16 @@ pub enum ConfigError {
     InvalidOffsetReset { value: String },
     /// A setting with no default that the consumer cannot start without.
     MissingRequired { name: &'static str },
-    /// `group.protocol=consumer` (KIP-848) or a typo: only the classic protocol is simulated.
+    /// `group.protocol` is neither `classic` nor `consumer` (Kafka's `CaseInsensitiveValidString`).
     UnsupportedGroupProtocol { protocol: String },
+    /// A setting the chosen `group.protocol` does not support, given a non-blank value
+    /// (`ConsumerConfig.checkUnsupportedConfigsPostProcess`): `session.timeout.ms`,
+    /// `heartbeat.interval.ms` and `partition.assignment.strategy` with `consumer`;
+    /// `group.remote.assignor` with `classic`. `protocol` is as Kafka prints it (`CONSUMER`).
+    UnsupportedForGroupProtocol {
+        names: Vec<&'static str>,
+        protocol: &'static str,
+    },
     /// `group.instance.id` set to an empty string (Kafka refuses it rather than treating it as unset).
     EmptyGroupInstanceId,
     /// Kafka's `Heartbeat` (built in the `KafkaConsumer` constructor): the heartbeat must fit inside the
@@ -36,6 +44,10 @@ pub enum ConfigError {
     },
     /// `partition.assignment.strategy` is empty.
     NoAssignor,
+    /// `group.consumer.assignors` names an assignor the broker does not ship.
+    UnknownServerAssignor { name: String },
+    /// A `GroupCoordinatorConfig` requirement the broker checks at startup, in Kafka's words.
+    BrokerRequirement { message: String },
     /// `heartbeat.interval.ms` 0: Kafka accepts it (its heartbeat thread then sends heartbeats back to
     /// back, without waiting), but the lab does not simulate a busy loop.
     HeartbeatIntervalZero,
@@ -72,7 +84,12 @@ impl fmt::Display for ConfigError {
             ConfigError::MissingRequired { name } => write!(f, "{name} is required"),
             ConfigError::UnsupportedGroupProtocol { protocol } => write!(
                 f,
-                "group.protocol={protocol} is not simulated yet; only the classic protocol (JoinGroup/SyncGroup) is"
+                "ConfigException: Invalid value {protocol} for configuration group.protocol: String must be one of (case insensitive): CLASSIC, CONSUMER"
+            ),
+            ConfigError::UnsupportedForGroupProtocol { names, protocol } => write!(
+                f,
+                "ConfigException: {} cannot be set when group.protocol={protocol}",
+                names.join(", ")
             ),
             ConfigError::EmptyGroupInstanceId => f.write_str(
                 "group.instance.id cannot be empty: leave it unset for a dynamic member",
@@ -96,6 +113,13 @@ impl fmt::Display for ConfigError {
             ConfigError::OutOfRange { name, max, .. } => write!(f, "{name} is at most {max}"),
             ConfigError::NoAssignor => {
                 f.write_str("partition.assignment.strategy must name at least one assignor")
+            }
+            ConfigError::UnknownServerAssignor { name } => write!(
+                f,
+                "group.consumer.assignors: unknown assignor \"{name}\" (known: uniform, range)"
+            ),
+            ConfigError::BrokerRequirement { message } => {
+                write!(f, "IllegalArgumentException: {message}")
             }
             ConfigError::HeartbeatIntervalZero => f.write_str(
                 "heartbeat.interval.ms 0: Kafka accepts it, and its heartbeat thread then sends heartbeats back to back; \

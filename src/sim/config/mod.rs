@@ -51,8 +51,15 @@ impl fmt::Display for AutoOffsetReset {
 pub struct ConsumerConfig {
     pub bootstrap_servers: String,
     pub group_id: String,
-    /// `group.protocol`: only `classic` is simulated so far.
+    /// `group.protocol`: `classic` (JoinGroup/SyncGroup) or `consumer` (KIP-848).
     pub group_protocol: String,
+    /// `group.remote.assignor`: the server assignor a KIP-848 member asks for (`uniform`, `range`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_remote_assignor: Option<String>,
+    /// The settings only one protocol supports that were given a non-blank value, even one equal
+    /// to the default: Kafka refuses them with the other protocol (it checks the originals).
+    #[serde(skip)]
+    pub explicitly_set: std::collections::BTreeSet<&'static str>,
     pub group_instance_id: Option<String>,
     /// `client.id`; `None` means Kafka's default `consumer-<group>-<n>` (or `consumer-<group>-<instance id>`).
     pub client_id: Option<String>,
@@ -87,6 +94,8 @@ impl Default for ConsumerConfig {
             bootstrap_servers: "broker-1:9092".to_string(),
             group_id: String::new(),
             group_protocol: "classic".to_string(),
+            group_remote_assignor: None,
+            explicitly_set: Default::default(),
             group_instance_id: None,
             client_id: None,
             client_rack: None,
@@ -133,6 +142,14 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
     }
 }
 
+/// Settings only one of the two protocols supports (see [`ConsumerConfig::validate`]).
+const PROTOCOL_ONLY_NAMES: &[&str] = &[
+    "group.remote.assignor",
+    "partition.assignment.strategy",
+    "heartbeat.interval.ms",
+    "session.timeout.ms",
+];
+
 fn optional(value: &str) -> Option<String> {
     let v = value.trim();
     (!v.is_empty() && v != "null").then(|| v.to_string())
@@ -163,7 +180,16 @@ impl ConsumerConfig {
     /// lab does not simulate is kept in [`ConsumerConfig::ignored`] rather than refused: Kafka's
     /// consumer does not refuse names either (it logs those it does not use).
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), ConfigError> {
+        if let Some(&known) = PROTOCOL_ONLY_NAMES.iter().find(|&&n| n == name) {
+            // `Utils.isBlank`: a blank value counts as not given.
+            if value.trim().is_empty() {
+                self.explicitly_set.remove(known);
+            } else {
+                self.explicitly_set.insert(known);
+            }
+        }
         match name {
+            "group.remote.assignor" => self.group_remote_assignor = optional(value),
             "bootstrap.servers" => self.bootstrap_servers = value.trim().to_string(),
             "group.id" => self.group_id = value.trim().to_string(),
             "group.protocol" => self.group_protocol = value.trim().to_ascii_lowercase(),
@@ -246,6 +272,7 @@ impl ConsumerConfig {
                     "bootstrap.servers" => self.bootstrap_servers.clone(),
                     "group.id" => self.group_id.clone(),
                     "group.protocol" => self.group_protocol.clone(),
+                    "group.remote.assignor" => opt(&self.group_remote_assignor),
                     "group.instance.id" => opt(&self.group_instance_id),
                     "client.id" => opt(&self.client_id),
                     "client.rack" => opt(&self.client_rack),
@@ -311,11 +338,7 @@ impl ConsumerConfig {
         if self.group_id.trim().is_empty() {
             return Err(ConfigError::MissingRequired { name: "group.id" });
         }
-        if self.group_protocol != "classic" {
-            return Err(ConfigError::UnsupportedGroupProtocol {
-                protocol: self.group_protocol.clone(),
-            });
-        }
+        self.check_protocol_only_settings()?;
         if self
             .group_instance_id
             .as_deref()
@@ -354,9 +377,52 @@ impl ConsumerConfig {
         Ok(())
     }
 
+    /// `group.protocol=consumer`: the KIP-848 protocol.
+    pub fn is_consumer_protocol(&self) -> bool {
+        self.group_protocol == "consumer"
+    }
+
+    /// `group.protocol` must be one of Kafka's two, and settings only the other protocol supports
+    /// must not be given (`ConsumerConfig.checkUnsupportedConfigsPostProcess`, in its list order).
+    fn check_protocol_only_settings(&self) -> Result<(), ConfigError> {
+        let (unsupported, protocol): (&[&'static str], _) = match self.group_protocol.as_str() {
+            "classic" => (&["group.remote.assignor"], "CLASSIC"),
+            "consumer" => (
+                &[
+                    "partition.assignment.strategy",
+                    "heartbeat.interval.ms",
+                    "session.timeout.ms",
+                ],
+                "CONSUMER",
+            ),
+            other => {
+                return Err(ConfigError::UnsupportedGroupProtocol {
+                    protocol: other.to_string(),
+                })
+            }
+        };
+        let mut names: Vec<&'static str> = unsupported
+            .iter()
+            .copied()
+            .filter(|n| self.explicitly_set.contains(n))
+            .collect();
+        if protocol == "CLASSIC" && self.group_remote_assignor.is_some() && names.is_empty() {
+            names.push("group.remote.assignor");
+        }
+        if names.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::UnsupportedForGroupProtocol { names, protocol })
+        }
+    }
+
     /// The rebalance protocol the client will use: the highest one every configured assignor supports
-    /// (`ConsumerCoordinator`'s constructor). `[range, cooperative-sticky]` → EAGER.
+    /// (`ConsumerCoordinator`'s constructor). `[range, cooperative-sticky]` → EAGER. A KIP-848
+    /// member reconciles incrementally, as a cooperative one does.
     pub fn rebalance_protocol(&self) -> RebalanceProtocol {
+        if self.is_consumer_protocol() {
+            return RebalanceProtocol::Cooperative;
+        }
         let mut best = RebalanceProtocol::Cooperative;
         for assignor in &self.partition_assignment_strategy {
             let highest = assignor

@@ -5,6 +5,7 @@ pub const CONSUMER_CONFIG_NAMES: &[&str] = &[
     "bootstrap.servers",
     "group.id",
     "group.protocol",
+    "group.remote.assignor",
     "group.instance.id",
     "client.id",
     "client.rack",
@@ -32,6 +33,14 @@ pub const BROKER_CONFIG_NAMES: &[&str] = &[
     "group.max.session.timeout.ms",
     "group.max.size",
     "num.partitions",
+    "group.consumer.session.timeout.ms",
+    "group.consumer.min.session.timeout.ms",
+    "group.consumer.max.session.timeout.ms",
+    "group.consumer.heartbeat.interval.ms",
+    "group.consumer.min.heartbeat.interval.ms",
+    "group.consumer.max.heartbeat.interval.ms",
+    "group.consumer.max.size",
+    "group.consumer.assignors",
     NEW_MEMBER_JOIN_TIMEOUT_KNOB,
 ];
 

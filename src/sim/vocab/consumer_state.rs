@@ -17,6 +17,9 @@ pub enum ConsumerState {
     Stable,
     /// Knows it must rejoin (or is rejoining) while still owning partitions (cooperative; or eager before its next poll).
     Rejoining,
+    /// KIP-848: an assignment arrived that differs from what it owns; its next `poll()` revokes and
+    /// assigns, then it acknowledges.
+    Reconciling,
     /// The application is stuck in user code and not calling `poll()`.
     Stalled,
     /// Crashed (killed): silent.
@@ -52,6 +55,7 @@ impl fmt::Display for ConsumerState {
             ConsumerState::Syncing => f.write_str("Syncing"),
             ConsumerState::Stable => f.write_str("Stable"),
             ConsumerState::Rejoining => f.write_str("Rejoining"),
+            ConsumerState::Reconciling => f.write_str("Reconciling"),
             ConsumerState::Stalled => f.write_str("Stalled"),
             ConsumerState::Dead => f.write_str("Dead"),
             ConsumerState::Closing => f.write_str("Closing"),

@@ -44,6 +44,44 @@ impl World {
         }
     }
 
+    /// A group's members all use one `group.protocol`: running consumers of the group (other than
+    /// the one restarting) and members the coordinators still hold.
+    fn check_one_protocol_per_group(
+        &self,
+        config: &crate::sim::config::ConsumerConfig,
+        restarting: Option<usize>,
+    ) -> Result<(), ActionError> {
+        let group = &config.group_id;
+        let other_protocol = self.consumers.iter().enumerate().any(|(i, c)| {
+            Some(i) != restarting
+                && c.is_running()
+                && &c.group_id == group
+                && c.config.is_consumer_protocol() != config.is_consumer_protocol()
+        });
+        let held_by_other = if config.is_consumer_protocol() {
+            self.coordinator()
+                .group(group)
+                .is_some_and(|g| g.members_iter().next().is_some())
+        } else {
+            self.broker
+                .consumer_groups()
+                .group(group)
+                .is_some_and(|g| !g.members.is_empty())
+        };
+        if other_protocol || held_by_other {
+            let existing = if config.is_consumer_protocol() {
+                "classic"
+            } else {
+                "consumer"
+            };
+            return Err(ActionError::MixedGroupProtocols {
+                group: group.clone(),
+                existing: existing.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     pub(super) fn check(&self, action: &Action) -> Result<(), ActionError> {
         match action {
             Action::AddConsumer {
@@ -62,7 +100,8 @@ impl World {
                 }
                 LimitExceeded::check(Limit::Consumers, self.consumers.len() as u64 + 1)?;
                 let config = self.scenario.consumer_config(group, config)?;
-                Ok(config.validate()?)
+                config.validate()?;
+                self.check_one_protocol_per_group(&config, None)
             }
             Action::CloseConsumer { consumer } => self.active_consumer(consumer).map(|_| ()),
             // A kill cuts a close short: the process is gone whatever it was waiting for.
@@ -91,7 +130,8 @@ impl World {
                 }
                 let mut config = self.consumers[i].config.clone();
                 group_instance_id.apply_to(&mut config.group_instance_id);
-                Ok(config.validate()?)
+                config.validate()?;
+                self.check_one_protocol_per_group(&config, Some(i))
             }
             Action::AddTopic { name, partitions } => {
                 let num_partitions = self.broker.config().num_partitions;

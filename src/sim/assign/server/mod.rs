@@ -18,7 +18,10 @@ use std::collections::HashMap;
 use std::fmt;
 
 /// The server-side assignors, by the names `group.consumer.assignors` uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum ServerAssignorName {
     Uniform,
     Range,
@@ -33,6 +36,11 @@ impl ServerAssignorName {
             ServerAssignorName::Uniform => "uniform",
             ServerAssignorName::Range => "range",
         }
+    }
+
+    /// The assignor with this name (as `group.remote.assignor` and `group.consumer.assignors` write it).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
     }
 }
 

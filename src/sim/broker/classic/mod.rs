@@ -169,8 +169,9 @@ impl GroupCoordinator {
                 let group = groups.get(&req.group_id);
                 offset_commit::commit_offset(group, &req, &from, &mut ctx);
             }
-            Request::Metadata(_) => {
-                // Metadata is answered by the broker itself, not its group coordinator.
+            Request::Metadata(_) | Request::ConsumerGroupHeartbeat(_) => {
+                // Metadata is answered by the broker itself, ConsumerGroupHeartbeat by the
+                // consumer-group side of the coordinator.
             }
         }
     }

@@ -11,6 +11,7 @@ pub fn state_word(state: &ConsumerState) -> &'static str {
         ConsumerState::Syncing => "syncing",
         ConsumerState::Stable => "stable",
         ConsumerState::Rejoining => "revoking",
+        ConsumerState::Reconciling => "reconciling",
         ConsumerState::Stalled => "stalled",
         ConsumerState::Dead => "dead",
         ConsumerState::Closing => "closing",

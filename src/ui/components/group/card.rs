@@ -191,7 +191,9 @@ fn state_class(state: &ConsumerState) -> &'static str {
     match state {
         ConsumerState::Stable => "st-stable",
         ConsumerState::Joining | ConsumerState::Syncing | ConsumerState::Unjoined => "st-joining",
-        ConsumerState::Rejoining | ConsumerState::Closing => "st-revoking",
+        ConsumerState::Rejoining | ConsumerState::Reconciling | ConsumerState::Closing => {
+            "st-revoking"
+        }
         ConsumerState::Stalled => "st-stalled",
         ConsumerState::Dead | ConsumerState::Closed => "st-dead",
         ConsumerState::Fenced(_) | ConsumerState::Failed(_) => "st-fenced",

@@ -1,0 +1,200 @@
+//! The KIP-848 group coordinator (Kafka's `GroupMetadataManager`, consumer-group part): every
+//! consumer group hosted by the broker, the `ConsumerGroupHeartbeat` requests that reach them and
+//! the session and rebalance timeouts that fence their members.
+//!
+//! The files follow Kafka's classes: [`group`] and [`member`] are `ConsumerGroup` and
+//! `ConsumerGroupMember`; [`heartbeat`] is `consumerGroupHeartbeat`, `consumerGroupLeave` and the
+//! fencing; [`target_assignment`] is `TargetAssignmentBuilder` with the choice of server assignor;
+//! [`current_assignment`] is `CurrentAssignmentBuilder`, the per-member reconciliation.
+
+pub mod current_assignment;
+pub mod group;
+pub mod heartbeat;
+pub mod member;
+pub mod target_assignment;
+
+pub use group::ConsumerGroup;
+pub use member::ConsumerGroupMember;
+
+use super::classic::ReplyTo;
+use crate::sim::actor::{Ctx, Out};
+use crate::sim::assign::server::TopicId;
+use crate::sim::config::BrokerConfig;
+use crate::sim::protocol::{
+    Errors, Message, OffsetCommitRequest, OffsetCommitResponse, Request, Response,
+};
+use crate::sim::rng::SimRng;
+use crate::sim::time::Millis;
+use crate::sim::timer::{ConsumerGroupTimer, Timer, TimerKey};
+use std::collections::BTreeMap;
+
+/// Everything a handler needs besides the group: the time, the broker's settings and topics, the
+/// topic ids, the RNG that draws new ones and the step's output.
+pub(crate) struct HandlerCtx<'a> {
+    pub now: Millis,
+    pub config: &'a BrokerConfig,
+    pub topics: &'a BTreeMap<String, i32>,
+    pub topic_ids: &'a mut BTreeMap<String, TopicId>,
+    pub rng: &'a mut SimRng,
+    pub out: &'a mut Out,
+}
+
+impl HandlerCtx<'_> {
+    fn reply(&mut self, to: &ReplyTo, body: Response) {
+        self.out.send(
+            to.endpoint.clone(),
+            Message::Response {
+                correlation_id: to.correlation_id,
+                body,
+            },
+        );
+    }
+
+    fn set_timer(&mut self, delay: Millis, timer: ConsumerGroupTimer) {
+        self.out
+            .set_timer(self.now.saturating_add(delay), Timer::ConsumerGroup(timer));
+    }
+
+    fn cancel_timers(&mut self, group: &str, member_id: &str) {
+        let (group, member_id) = (group.to_string(), member_id.to_string());
+        self.out.cancel_timer(TimerKey::ConsumerGroupSession {
+            group: group.clone(),
+            member_id: member_id.clone(),
+        });
+        self.out
+            .cancel_timer(TimerKey::ConsumerGroupRebalance { group, member_id });
+    }
+
+    /// The topic's id in the metadata image. Kafka gives each topic an id when it is created; the
+    /// model draws it from the seeded RNG the first time a consumer group needs it, so runs without
+    /// consumer groups use the RNG exactly as before.
+    fn topic_id(&mut self, topic: &str) -> TopicId {
+        if let Some(id) = self.topic_ids.get(topic) {
+            return *id;
+        }
+        let id = TopicId {
+            most_significant_bits: self.rng.next_u64() as i64,
+            least_significant_bits: self.rng.next_u64() as i64,
+        };
+        self.topic_ids.insert(topic.to_string(), id);
+        id
+    }
+
+    /// The subscribed topics that exist, with their ids and partition counts.
+    fn describe<'t>(
+        &mut self,
+        topics: impl IntoIterator<Item = &'t String>,
+    ) -> BTreeMap<String, (TopicId, i32)> {
+        let mut described = BTreeMap::new();
+        for topic in topics {
+            if let Some(&partitions) = self.topics.get(topic) {
+                let id = self.topic_id(topic);
+                described.insert(topic.clone(), (id, partitions));
+            }
+        }
+        described
+    }
+}
+
+/// `ConsumerGroup.validateOffsetCommit`: the member must exist and commit at its current epoch
+/// (the classic commit's generation field carries it).
+fn commit_offset(
+    groups: &BTreeMap<String, ConsumerGroup>,
+    req: &OffsetCommitRequest,
+) -> OffsetCommitResponse {
+    let member = groups
+        .get(&req.group_id)
+        .and_then(|g| g.member(&req.member_id));
+    let error = match member {
+        None => Errors::UnknownMemberId,
+        Some(m) if m.member_epoch != req.generation_id => Errors::StaleMemberEpoch,
+        Some(_) => Errors::None,
+    };
+    OffsetCommitResponse { error_code: error }
+}
+
+/// The consumer groups hosted by the broker.
+#[derive(Clone, Debug, Default)]
+pub struct ConsumerGroupCoordinator {
+    groups: BTreeMap<String, ConsumerGroup>,
+    topic_ids: BTreeMap<String, TopicId>,
+}
+
+impl ConsumerGroupCoordinator {
+    pub fn groups(&self) -> impl Iterator<Item = &ConsumerGroup> {
+        self.groups.values()
+    }
+
+    pub fn group(&self, group_id: &str) -> Option<&ConsumerGroup> {
+        self.groups.get(group_id)
+    }
+
+    /// Whether an OffsetCommit for this group is this coordinator's to answer.
+    pub fn hosts(&self, group_id: &str) -> bool {
+        self.groups.contains_key(group_id)
+    }
+
+    /// A request for a consumer group: `ConsumerGroupHeartbeat`, or an OffsetCommit of one.
+    pub fn handle(
+        &mut self,
+        config: &BrokerConfig,
+        topics: &BTreeMap<String, i32>,
+        from: ReplyTo,
+        request: Request,
+        actor: &mut Ctx,
+    ) {
+        let mut ctx = HandlerCtx {
+            now: actor.now,
+            config,
+            topics,
+            topic_ids: &mut self.topic_ids,
+            rng: actor.rng,
+            out: &mut actor.out,
+        };
+        match request {
+            Request::ConsumerGroupHeartbeat(req) => {
+                let response =
+                    heartbeat::consumer_group_heartbeat(&mut self.groups, req, &from, &mut ctx);
+                ctx.reply(&from, Response::ConsumerGroupHeartbeat(response));
+            }
+            Request::OffsetCommit(req) => {
+                let response = commit_offset(&self.groups, &req);
+                ctx.reply(&from, Response::OffsetCommit(response));
+            }
+            _ => {}
+        }
+    }
+
+    /// A topic was created, deleted or grew: groups subscribed to it recompute their metadata at
+    /// their next heartbeat (`onNewMetadataImage` → `requestMetadataRefresh`). A deleted topic's id
+    /// is forgotten: a topic created again under its name is another topic.
+    pub fn on_topic_changed(&mut self, topic: &str, deleted: bool) {
+        if deleted {
+            self.topic_ids.remove(topic);
+        }
+        for group in self.groups.values_mut() {
+            if group.subscribed_topics().contains(topic) {
+                group.metadata_refresh_requested = true;
+            }
+        }
+    }
+
+    /// A session or rebalance timeout fired.
+    pub fn on_timer(
+        &mut self,
+        config: &BrokerConfig,
+        topics: &BTreeMap<String, i32>,
+        timer: ConsumerGroupTimer,
+        actor: &mut Ctx,
+    ) {
+        let mut ctx = HandlerCtx {
+            now: actor.now,
+            config,
+            topics,
+            topic_ids: &mut self.topic_ids,
+            rng: actor.rng,
+            out: &mut actor.out,
+        };
+        heartbeat::on_timeout(&mut self.groups, timer, &mut ctx);
+    }
+}

@@ -1,0 +1,319 @@
+//! `ConsumerMembershipManager`: the member as the client sees it, and the reconciliation that
+//! `poll()` carries out. The coordinator sends the member's whole assignment; the client gives up
+//! what is no longer in it (committing first, then `onPartitionsRevoked`), takes what is new
+//! (`onPartitionsAssigned`, called even when nothing is new) and acknowledges at once with a
+//! heartbeat that reports what it now owns.
+
+use super::heartbeat_state::HeartbeatRequestState;
+use crate::sim::assign::TopicPartition;
+use crate::sim::client::{CoOut, KafkaConsumer};
+use crate::sim::protocol::Errors;
+use crate::sim::time::Millis;
+use crate::sim::vocab::{CallbackKind, ConsumerState};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// `MemberState` of Kafka's client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberState {
+    /// Joining (or rejoining) with epoch 0.
+    Joining,
+    /// An assignment arrived that differs from what it owns: the next `poll()` reconciles.
+    Reconciling,
+    /// Reconciled: the next heartbeat, sent at once, tells the coordinator what it owns now.
+    Acknowledging,
+    Stable,
+    /// The coordinator fenced it: the next `poll()` calls `onPartitionsLost`, then it rejoins.
+    Fenced,
+    /// Its poll timer expired: it left the group; the next `poll()` reports its partitions lost
+    /// and rejoins.
+    Stale,
+    /// Left the group in `close()`.
+    Leaving,
+    /// A fatal error: the next `poll()` throws it.
+    Fatal,
+}
+
+impl fmt::Display for MemberState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MemberState::Joining => "JOINING",
+            MemberState::Reconciling => "RECONCILING",
+            MemberState::Acknowledging => "ACKNOWLEDGING",
+            MemberState::Stable => "STABLE",
+            MemberState::Fenced => "FENCED",
+            MemberState::Stale => "STALE",
+            MemberState::Leaving => "LEAVING",
+            MemberState::Fatal => "FATAL",
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsumerMembershipManager {
+    /// Made when the consumer is constructed (KIP-1082): a `Uuid` in URL-safe base64, kept for the
+    /// consumer's whole life. Empty until the background thread first runs.
+    pub member_id: String,
+    pub member_epoch: i32,
+    pub state: MemberState,
+    /// `currentTargetAssignment`: the assignment the coordinator last sent, with the epoch it came at.
+    pub target: Option<(i32, BTreeSet<TopicPartition>)>,
+    /// A fatal error and Kafka's message for it, thrown by the next `poll()`.
+    pub fatal: Option<(Errors, String)>,
+    pub heartbeat: HeartbeatRequestState,
+    /// Reconciliations completed, for the summary.
+    pub reconciliations: u32,
+    /// Since it last joined, `poll()` has applied an assignment (and called `onPartitionsAssigned`,
+    /// even for an empty one).
+    pub assignment_applied: bool,
+}
+
+impl ConsumerMembershipManager {
+    pub fn new() -> Self {
+        Self {
+            member_id: String::new(),
+            member_epoch: 0,
+            state: MemberState::Joining,
+            target: None,
+            fatal: None,
+            heartbeat: HeartbeatRequestState::default(),
+            reconciliations: 0,
+            assignment_applied: false,
+        }
+    }
+
+    /// The state its card shows.
+    pub fn display_state(&self, owned: &BTreeSet<TopicPartition>) -> ConsumerState {
+        match self.state {
+            MemberState::Stable => ConsumerState::Stable,
+            MemberState::Reconciling | MemberState::Acknowledging => ConsumerState::Reconciling,
+            MemberState::Joining | MemberState::Fenced | MemberState::Stale if owned.is_empty() => {
+                ConsumerState::Joining
+            }
+            MemberState::Joining | MemberState::Fenced | MemberState::Stale => {
+                ConsumerState::Rejoining
+            }
+            MemberState::Leaving | MemberState::Fatal => ConsumerState::Unjoined,
+        }
+    }
+
+    /// What the member still has to give up: owned partitions outside the last assignment.
+    pub fn to_revoke(&self, owned: &BTreeSet<TopicPartition>) -> Vec<TopicPartition> {
+        match &self.target {
+            Some((_, target)) => owned.difference(target).cloned().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// What the member has been assigned and does not own yet.
+    pub fn to_receive(&self, owned: &BTreeSet<TopicPartition>) -> Vec<TopicPartition> {
+        match &self.target {
+            Some((_, target)) => target.difference(owned).cloned().collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
+impl Default for ConsumerMembershipManager {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl KafkaConsumer {
+    pub fn membership_manager(&self) -> Option<&ConsumerMembershipManager> {
+        self.kip848.as_ref()
+    }
+
+    fn manager(&mut self) -> &mut ConsumerMembershipManager {
+        self.kip848
+            .as_mut()
+            .expect("only a group.protocol=consumer consumer reaches this")
+    }
+
+    /// `poll()` for a KIP-848 member: a fatal error escapes it; a fenced or stale member reports
+    /// its partitions lost and rejoins; an assignment that arrived is reconciled; auto-commit runs.
+    pub(crate) fn kip848_poll_pass(&mut self, now: Millis, out: &mut CoOut) {
+        self.app.last_poll_at = now;
+        if let Some((error, message)) = self.manager().fatal.take() {
+            self.fail_with_message(format!("{}: {message}", error.exception_name()), out);
+            return;
+        }
+        match self.manager().state {
+            MemberState::Fenced | MemberState::Stale => self.release_and_rejoin(now, out),
+            MemberState::Reconciling => self.reconcile(now, out),
+            _ => {}
+        }
+        self.kip848_maybe_auto_commit(now, out);
+        self.kip848_after_poll(now, out);
+    }
+
+    /// The records of owned partitions keep the application busy; without any it waits in `poll()`.
+    fn kip848_after_poll(&mut self, now: Millis, out: &mut CoOut) {
+        use crate::sim::client::Activity;
+        let has_records = !self.coordinator.owned.is_empty();
+        if has_records || self.config.poll_timeout_ms == 0 {
+            let until = now.saturating_add(self.config.processing_time_ms.max(1));
+            self.app.activity = Activity::Processing { until };
+            self.schedule_app(until, out);
+            self.kip848_schedule_poll_timer_check(until, out);
+        } else {
+            self.app.activity = Activity::InPoll;
+        }
+    }
+
+    /// `onPartitionsLost` for everything owned (nothing was revoked cleanly), then a rejoin at epoch 0
+    /// with the same member id, sent at once.
+    fn release_and_rejoin(&mut self, now: Millis, out: &mut CoOut) {
+        if !self.coordinator.owned.is_empty() {
+            let lost: Vec<_> = self.coordinator.owned.iter().cloned().collect();
+            self.kip848_callback(CallbackKind::Lost, lost, out);
+            self.set_owned(BTreeSet::new(), out);
+        }
+        let manager = self.manager();
+        manager.state = MemberState::Joining;
+        manager.member_epoch = 0;
+        manager.target = None;
+        manager.assignment_applied = false;
+        manager.heartbeat.send_all_fields = true;
+        self.kip848_heartbeat_now(now, out);
+    }
+
+    /// The reconciliation, on the application thread: commit, revoke, assign, acknowledge.
+    fn reconcile(&mut self, now: Millis, out: &mut CoOut) {
+        let Some((epoch, target)) = self.manager().target.clone() else {
+            return;
+        };
+        let owned = self.coordinator.owned.clone();
+        let revoked: Vec<TopicPartition> = owned.difference(&target).cloned().collect();
+        let added: Vec<TopicPartition> = target.difference(&owned).cloned().collect();
+        if !revoked.is_empty() && self.config.enable_auto_commit {
+            self.kip848_send_offset_commit(out);
+        }
+        if !revoked.is_empty() {
+            self.kip848_callback(CallbackKind::Revoked, revoked, out);
+            let kept = owned.intersection(&target).cloned().collect();
+            self.set_owned(kept, out);
+        }
+        let _ = epoch;
+        self.manager().reconciliations += 1;
+        self.manager().assignment_applied = true;
+        self.set_owned(target, out);
+        self.kip848_callback(CallbackKind::Assigned, added, out);
+        self.manager().state = MemberState::Acknowledging;
+        self.kip848_heartbeat_now(now, out);
+    }
+
+    /// A listener callback, with what `groupMetadata()` reports during it: the member epoch and id.
+    fn kip848_callback(
+        &mut self,
+        kind: CallbackKind,
+        partitions: Vec<TopicPartition>,
+        out: &mut CoOut,
+    ) {
+        let (epoch, member_id) = (
+            self.manager().member_epoch,
+            self.manager().member_id.clone(),
+        );
+        self.coordinator.group_metadata = (epoch, member_id);
+        self.callback(kind, partitions, out);
+    }
+
+    /// Auto-commit every `auto.commit.interval.ms`, at the member's epoch.
+    fn kip848_maybe_auto_commit(&mut self, now: Millis, out: &mut CoOut) {
+        if !self.config.enable_auto_commit || now < self.commits.next_auto_commit_at {
+            return;
+        }
+        self.commits.next_auto_commit_at = now.saturating_add(self.config.auto_commit_interval_ms);
+        if !self.coordinator.owned.is_empty() && self.manager().member_epoch > 0 {
+            self.kip848_send_offset_commit(out);
+        }
+    }
+
+    pub(crate) fn kip848_send_offset_commit(&mut self, out: &mut CoOut) -> u64 {
+        use crate::sim::protocol::{OffsetCommitRequest, Request};
+        let request = OffsetCommitRequest {
+            group_id: self.group_id.clone(),
+            generation_id: self.manager().member_epoch,
+            member_id: self.manager().member_id.clone(),
+            group_instance_id: self.config.group_instance_id.clone(),
+            partitions: self.coordinator.owned.iter().cloned().collect(),
+        };
+        let id = self.send(Request::OffsetCommit(request), out);
+        let generation = self.membership.generation.clone();
+        self.commits.in_flight.insert(id, generation);
+        id
+    }
+
+    /// An OffsetCommit answer: a failed one is recorded (`STALE_MEMBER_EPOCH` after a bump is
+    /// retried by Kafka with the new epoch; the lab's next auto-commit does that); the one `close()`
+    /// waits for lets it finish.
+    pub(crate) fn kip848_offset_commit_answered(
+        &mut self,
+        now: Millis,
+        correlation_id: u64,
+        error: Errors,
+        out: &mut CoOut,
+    ) {
+        use crate::sim::client::Lifecycle;
+        self.commits.in_flight.remove(&correlation_id);
+        if error != Errors::None {
+            out.record(crate::sim::trace::TraceEvent::CommitFailed {
+                consumer: self.handle.clone(),
+                error: error.name().to_string(),
+            });
+        }
+        if self.lifecycle
+            == (Lifecycle::Closing {
+                commit: correlation_id,
+            })
+        {
+            self.kip848_finish_close(now, out);
+        }
+    }
+
+    /// `close()`: commit synchronously and wait for the answer, then give the partitions up.
+    pub(crate) fn kip848_close(&mut self, now: Millis, out: &mut CoOut) {
+        use crate::sim::client::{Activity, Lifecycle};
+        use crate::sim::timer::{ConsumerTimer, TimerKey};
+        out.cancel_timer(TimerKey::Consumer(ConsumerTimer::AppThread));
+        self.app.activity = Activity::InPoll;
+        self.app.last_poll_at = now;
+        if self.config.enable_auto_commit
+            && !self.coordinator.owned.is_empty()
+            && self.manager().member_epoch > 0
+        {
+            let commit = self.kip848_send_offset_commit(out);
+            self.lifecycle = Lifecycle::Closing { commit };
+            return;
+        }
+        self.kip848_finish_close(now, out);
+    }
+
+    /// `close()`, once committed: `onPartitionsRevoked` (lost, if the member was fenced or stale),
+    /// then the leave heartbeat: -1, or -2 for a static member, which keeps its partitions.
+    fn kip848_finish_close(&mut self, now: Millis, out: &mut CoOut) {
+        use crate::sim::client::Lifecycle;
+        if !self.coordinator.owned.is_empty() {
+            let kind = match self.manager().state {
+                MemberState::Fenced | MemberState::Stale => CallbackKind::Lost,
+                _ => CallbackKind::Revoked,
+            };
+            let dropped: Vec<_> = self.coordinator.owned.iter().cloned().collect();
+            self.kip848_callback(kind, dropped, out);
+            self.set_owned(BTreeSet::new(), out);
+        }
+        // `leaveGroup`: a member that is not in the group (fenced, stale, failed) sends nothing.
+        let in_group = !self.manager().member_id.is_empty()
+            && !matches!(
+                self.manager().state,
+                MemberState::Fenced | MemberState::Stale | MemberState::Fatal
+            );
+        if in_group {
+            self.kip848_send_leave(out);
+        }
+        self.manager().state = MemberState::Leaving;
+        self.lifecycle = Lifecycle::Closed;
+        self.stopped_at = Some(now);
+    }
+}

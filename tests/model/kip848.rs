@@ -1,0 +1,743 @@
+//! The KIP-848 consumer protocol (`group.protocol=consumer`): spec §7's KIP-848 column (a–f) with
+//! Kafka's defaults, the client config rules, and §8's invariants after every event.
+
+use crate::common::*;
+use rebalance_lab::sim::invariants::InvariantChecker;
+use rebalance_lab::sim::scenario::ConfigOverrides;
+use rebalance_lab::sim::vocab::{ConsumerGroupRemoval, EpochBumpReason};
+use rebalance_lab::sim::{Action, CallbackKind, InstanceIdChange, Millis, TraceEvent, World};
+use std::collections::BTreeMap;
+
+/// `count` consumers of group `g` on topic `t` (6 partitions) under the consumer protocol, with the
+/// given consumer overrides and broker settings (JSON objects), run until the group settled.
+pub fn kip848_world(count: usize, config: &str, broker: &str) -> (World, InvariantChecker) {
+    let consumers: Vec<String> = (0..count)
+        .map(|_| format!(r#"{{ "group": "g", "topics": ["t"], "config": {config} }}"#))
+        .collect();
+    let s = scenario(&format!(
+        r#"{{ "seed": 5, "network_latency_ms": 2, "broker": {broker},
+             "topics": [{{ "name": "t", "partitions": 6 }}],
+             "groups": [{{ "group_id": "g", "config": {{ "group.protocol": "consumer" }} }}],
+             "consumers": [{}], "duration_ms": 600000 }}"#,
+        consumers.join(", ")
+    ));
+    let mut world = World::new(&s).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 30_000);
+    (world, checker)
+}
+
+pub fn add_consumer(config: &[(&str, &str)]) -> Action {
+    Action::AddConsumer {
+        group: "g".into(),
+        topics: vec!["t".into()],
+        config: config
+            .iter()
+            .map(|(k, v)| (k.to_string(), (*v).into()))
+            .collect::<ConfigOverrides>(),
+    }
+}
+
+/// Group epoch bumps after `since`, with their reasons.
+pub fn bumps_since(world: &World, since: Millis) -> Vec<(i32, EpochBumpReason)> {
+    world
+        .trace()
+        .iter()
+        .filter(|e| e.at >= since)
+        .filter_map(|e| match &e.event {
+            TraceEvent::GroupEpochBumped { epoch, reason, .. } => Some((*epoch, reason.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn group_epoch(world: &World) -> i32 {
+    world.snapshot().consumer_groups[0].group_epoch
+}
+
+/// Every partition is consumed by exactly one running consumer.
+fn all_six_owned_once(world: &World) -> bool {
+    let mut all: Vec<i32> = ownership(world).into_values().flatten().collect();
+    all.sort();
+    all == (0..6).collect::<Vec<_>>()
+}
+
+fn removals(world: &World) -> Vec<(String, ConsumerGroupRemoval, Millis)> {
+    world
+        .trace()
+        .iter()
+        .filter_map(|e| match &e.event {
+            TraceEvent::ConsumerGroupMemberRemoved {
+                consumer, cause, ..
+            } => Some((consumer.clone(), *cause, e.at)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn three_members_settle_with_two_partitions_each_and_one_target_epoch() {
+    let (world, _) = kip848_world(3, "{}", "{}");
+    let snapshot = world.snapshot();
+    let g = &snapshot.consumer_groups[0];
+    assert_eq!(g.group_epoch, 3, "one bump per joining member");
+    assert_eq!(g.assignment_epoch, 3);
+    assert_eq!(
+        g.assignor.as_deref(),
+        Some("uniform"),
+        "the broker's default"
+    );
+    assert!(g.members.iter().all(|m| m.member_epoch == 3));
+    for (handle, owned) in ownership(&world) {
+        assert_eq!(owned.len(), 2, "{handle}");
+    }
+    // Member ids are 22-character URL-safe base64 UUIDs made by the client.
+    for c in &snapshot.consumers {
+        assert_eq!(c.member_id.len(), 22, "{}", c.member_id);
+    }
+    // Only ConsumerGroupHeartbeat (and commits): no JoinGroup, SyncGroup, Heartbeat or Metadata.
+    for api in [
+        "JoinGroup",
+        "SyncGroup",
+        "Heartbeat",
+        "Metadata",
+        "LeaveGroup",
+    ] {
+        assert_eq!(count_requests(&world, "c1", api, 0), 0, "{api}");
+    }
+}
+
+#[test]
+fn a_join_moves_one_partition_from_exactly_one_owner() {
+    let (mut world, mut checker) = kip848_world(3, "{}", "{}");
+    let before = ownership(&world);
+    let epoch = group_epoch(&world);
+    apply(&mut world, add_consumer(&[]));
+    run_checked(&mut world, &mut checker, 60_000);
+    let bumps = bumps_since(&world, 30_000);
+    assert_eq!(bumps.len(), 1, "one epoch bump: {bumps:?}");
+    assert_eq!(bumps[0].0, epoch + 1);
+    let revoked = revoked_by(&world, 30_000);
+    assert_eq!(revoked.len(), 1, "exactly one owner revokes: {revoked:?}");
+    let (owner, lists) = revoked.iter().next().unwrap();
+    assert_eq!(
+        lists,
+        &vec![vec![*before[owner].iter().max().unwrap()]],
+        "its higher partition"
+    );
+    // c4's first onPartitionsAssigned is empty, at once; its second brings the revoked partition.
+    let c4: Vec<Vec<i32>> = callbacks(&world, CallbackKind::Assigned, 30_000)
+        .into_iter()
+        .filter(|(c, _, _)| c == "c4")
+        .map(|(_, p, _)| p)
+        .collect();
+    assert_eq!(c4, vec![vec![], lists[0].clone()]);
+    // Nobody else stopped: no one but the owner had a revocation, and ownership is complete.
+    assert!(all_six_owned_once(&world));
+    let moved_at = world
+        .trace()
+        .iter()
+        .find(|e| matches!(&e.event, TraceEvent::OwnershipChanged { consumer, owned, .. } if consumer == "c4" && !owned.is_empty()))
+        .unwrap()
+        .at;
+    assert!(
+        moved_at <= 30_000 + 10_000 + 200,
+        "c4 consumes within two heartbeat intervals: {moved_at}"
+    );
+}
+
+#[test]
+fn a_graceful_leave_hands_the_orphans_out_without_revocations() {
+    let (mut world, mut checker) = kip848_world(3, "{}", "{}");
+    apply(
+        &mut world,
+        Action::CloseConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, 40_000);
+    let bumps = bumps_since(&world, 30_000);
+    assert_eq!(bumps.len(), 1, "{bumps:?}");
+    assert!(
+        matches!(&bumps[0].1, EpochBumpReason::MemberRemoved { consumer, cause: ConsumerGroupRemoval::Left } if consumer == "c2")
+    );
+    let revoked = revoked_by(&world, 30_000);
+    assert_eq!(
+        revoked.keys().collect::<Vec<_>>(),
+        ["c2"],
+        "only the leaver revokes (in close())"
+    );
+    // Orphans are picked up on each survivor's next heartbeat (≤ 5 s).
+    run_checked(&mut world, &mut checker, 30_000 + 5_300);
+    assert!(all_six_owned_once(&world), "{:?}", ownership(&world));
+    assert_eq!(
+        ownership(&world).values().map(Vec::len).collect::<Vec<_>>(),
+        [3, 3]
+    );
+}
+
+#[test]
+fn a_crash_is_noticed_at_the_session_timeout_and_survivors_take_their_share() {
+    let (mut world, mut checker) = kip848_world(3, "{}", "{}");
+    let lost = owned(&world, "c2");
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    let last_heartbeat = world.snapshot().consumer_groups[0]
+        .members
+        .iter()
+        .find(|m| m.consumer == "c2")
+        .and_then(|m| m.session_deadline)
+        .unwrap()
+        - 45_000;
+    run_checked(&mut world, &mut checker, last_heartbeat + 44_999);
+    let orphaned: Vec<i32> = ownership(&world)
+        .into_values()
+        .flatten()
+        .filter(|p| lost.contains(p))
+        .collect();
+    assert!(
+        orphaned.is_empty(),
+        "nobody consumes the crashed member's partitions before the fence"
+    );
+    run_checked(&mut world, &mut checker, last_heartbeat + 45_000 + 5_300);
+    let fenced = removals(&world);
+    assert_eq!(
+        fenced,
+        vec![(
+            "c2".to_string(),
+            ConsumerGroupRemoval::SessionExpired,
+            last_heartbeat + 45_000
+        )]
+    );
+    assert!(all_six_owned_once(&world));
+    assert!(revoked_by(&world, 30_000).is_empty(), "no revocations");
+}
+
+#[test]
+fn a_dynamic_member_past_its_poll_timeout_leaves_then_rejoins_without_blocking_anyone() {
+    let (mut world, mut checker) = kip848_world(3, r#"{ "max.poll.interval.ms": 20000 }"#, "{}");
+    apply(
+        &mut world,
+        Action::StallConsumer {
+            consumer: "c2".into(),
+            ms: 30_000,
+        },
+    );
+    run_checked(&mut world, &mut checker, 90_000);
+    let bumps: Vec<_> = bumps_since(&world, 30_000)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    assert!(
+        matches!(&bumps[0], EpochBumpReason::MemberRemoved { consumer, cause: ConsumerGroupRemoval::Left } if consumer == "c2"),
+        "{bumps:?}"
+    );
+    assert!(
+        matches!(&bumps[1], EpochBumpReason::SubscriptionChanged { consumer } if consumer == "c2"),
+        "{bumps:?}"
+    );
+    assert_eq!(bumps.len(), 2);
+    // On its return c2 reports its partitions lost, rejoins, and gets some back incrementally.
+    let lost = callbacks(&world, CallbackKind::Lost, 30_000);
+    assert_eq!(lost.len(), 1);
+    assert_eq!(lost[0].0, "c2");
+    assert!(poll_timeout_expired(&world, "c2", 30_000).is_some());
+    assert!(all_six_owned_once(&world));
+    assert_eq!(owned(&world, "c2").len(), 2);
+    // c1 and c3 never lost a partition they kept: only what they handed back was revoked.
+    for (consumer, lists) in revoked_by(&world, 30_000) {
+        assert_ne!(consumer, "c2");
+        assert_eq!(
+            lists.iter().flatten().count(),
+            1,
+            "{consumer} gives back one partition"
+        );
+    }
+}
+
+#[test]
+fn f_a_seventh_member_on_six_partitions_stays_idle_and_nothing_moves() {
+    let (mut world, mut checker) = kip848_world(6, "{}", "{}");
+    let before = ownership(&world);
+    apply(&mut world, add_consumer(&[]));
+    run_checked(&mut world, &mut checker, 60_000);
+    assert_eq!(bumps_since(&world, 30_000).len(), 1);
+    assert!(revoked_by(&world, 30_000).is_empty());
+    let mut after = ownership(&world);
+    assert_eq!(after.remove("c7"), Some(vec![]));
+    assert_eq!(after, before);
+}
+
+#[test]
+fn client_settings_of_the_classic_protocol_are_refused_with_kafkas_message() {
+    let (mut world, _) = kip848_world(1, "{}", "{}");
+    let before = world.snapshot();
+    for (settings, message) in [
+        (
+            vec![("session.timeout.ms", "45000")],
+            "ConfigException: session.timeout.ms cannot be set when group.protocol=CONSUMER",
+        ),
+        (
+            vec![("heartbeat.interval.ms", "3000"), ("partition.assignment.strategy", "range")],
+            "ConfigException: partition.assignment.strategy, heartbeat.interval.ms cannot be set when group.protocol=CONSUMER",
+        ),
+    ] {
+        let error = world.apply(add_consumer(&settings)).unwrap_err();
+        assert_eq!(error.to_string(), message);
+    }
+    let classic = Action::AddConsumer {
+        group: "other".into(),
+        topics: vec!["t".into()],
+        config: [("group.remote.assignor".to_string(), "uniform".into())]
+            .into_iter()
+            .collect(),
+    };
+    assert_eq!(
+        world.apply(classic).unwrap_err().to_string(),
+        "ConfigException: group.remote.assignor cannot be set when group.protocol=CLASSIC"
+    );
+    let typo = add_consumer(&[("group.protocol", "kip848")]);
+    assert!(world.apply(typo).unwrap_err().to_string().contains(
+        "Invalid value kip848 for configuration group.protocol: String must be one of (case insensitive): CLASSIC, CONSUMER"
+    ));
+    // A classic consumer cannot join the consumer group: mixed groups are not simulated.
+    let mixed = add_consumer(&[("group.protocol", "classic")]);
+    assert!(world
+        .apply(mixed)
+        .unwrap_err()
+        .to_string()
+        .contains("mixed group"));
+    assert_eq!(world.snapshot(), before, "refusals change nothing");
+}
+
+#[test]
+fn broker_settings_shape_the_group_and_are_checked_as_kafka_does() {
+    let (world, _) = kip848_world(
+        2,
+        "{}",
+        r#"{ "group.consumer.min.session.timeout.ms": 10000, "group.consumer.session.timeout.ms": 10000,
+             "group.consumer.min.heartbeat.interval.ms": 1000, "group.consumer.heartbeat.interval.ms": 2000,
+             "group.consumer.assignors": "range,uniform" }"#,
+    );
+    let snapshot = world.snapshot();
+    assert_eq!(
+        snapshot.consumer_groups[0].assignor.as_deref(),
+        Some("range")
+    );
+    // Server range is not sticky and takes blocks: 3 + 3.
+    assert_eq!(
+        ownership(&world).values().map(Vec::len).collect::<Vec<_>>(),
+        [3, 3]
+    );
+    let heartbeats = count_requests(&world, "c1", "ConsumerGroupHeartbeat", 20_000);
+    assert!(
+        (4..=6).contains(&heartbeats),
+        "every 2 s for 10 s: {heartbeats}"
+    );
+    let bad = scenario(
+        r#"{ "broker": { "group.consumer.heartbeat.interval.ms": 50000 }, "topics": [], "consumers": [] }"#,
+    );
+    let error = World::new(&bad).unwrap_err().to_string();
+    assert!(error.contains("group.consumer.heartbeat.interval.ms must be less than or equal to group.consumer.max.heartbeat.interval.ms"), "{error}");
+}
+
+#[test]
+fn group_remote_assignor_picks_the_server_assignor() {
+    let (world, _) = kip848_world(2, r#"{ "group.remote.assignor": "range" }"#, "{}");
+    assert_eq!(
+        world.snapshot().consumer_groups[0].assignor.as_deref(),
+        Some("range")
+    );
+    let (mut world, mut checker) = kip848_world(1, "{}", "{}");
+    apply(
+        &mut world,
+        add_consumer(&[("group.remote.assignor", "sticky")]),
+    );
+    run_checked(&mut world, &mut checker, 40_000);
+    let c2 = world
+        .snapshot()
+        .consumers
+        .into_iter()
+        .find(|c| c.handle == "c2")
+        .unwrap();
+    assert_eq!(
+        c2.state.to_string(),
+        "Failed (UnsupportedAssignorException: ServerAssignor sticky is not supported. Supported assignors: uniform, range.)"
+    );
+}
+
+#[test]
+fn new_partitions_are_noticed_by_the_broker_at_the_next_heartbeat() {
+    let (mut world, mut checker) = kip848_world(3, "{}", "{}");
+    apply(
+        &mut world,
+        Action::AddPartitions {
+            topic: "t".into(),
+            total: 9,
+        },
+    );
+    run_checked(&mut world, &mut checker, 30_000 + 5_300);
+    let bumps = bumps_since(&world, 30_000);
+    assert_eq!(bumps.len(), 1);
+    assert_eq!(bumps[0].1, EpochBumpReason::MetadataChanged);
+    let all: usize = ownership(&world).values().map(Vec::len).sum();
+    assert!(
+        all >= 7,
+        "the first heartbeats already hand out new partitions: {all}"
+    );
+    run_checked(&mut world, &mut checker, 50_000);
+    assert_eq!(
+        ownership(&world).values().map(Vec::len).collect::<Vec<_>>(),
+        [3, 3, 3]
+    );
+}
+
+#[test]
+fn epochs_and_reconciliations_show_in_the_snapshot() {
+    let (mut world, mut checker) = kip848_world(3, "{}", "{}");
+    apply(&mut world, add_consumer(&[]));
+    // Just after c4's join: the group is reconciling and someone is asked to revoke.
+    let mut saw_revoke = false;
+    let mut saw_waiting = false;
+    while world.now() < 45_000 {
+        world.process_next_event();
+        checker.check(&world).unwrap();
+        let s = world.snapshot();
+        for m in &s.consumer_groups[0].members {
+            saw_revoke |= !m.pending_revocation.is_empty();
+            saw_waiting |= !m.awaiting.is_empty();
+        }
+    }
+    assert!(saw_revoke && saw_waiting);
+    let s = world.snapshot();
+    let g = &s.consumer_groups[0];
+    assert_eq!(g.state.to_string(), "Stable");
+    let views: BTreeMap<&str, i32> = s
+        .consumers
+        .iter()
+        .map(|c| (c.handle.as_str(), c.kip848.as_ref().unwrap().member_epoch))
+        .collect();
+    assert!(views.values().all(|&e| e == g.group_epoch), "{views:?}");
+}
+
+pub fn restart(handle: &str) -> Action {
+    Action::RestartConsumer {
+        consumer: handle.into(),
+        group_instance_id: InstanceIdChange::Keep,
+    }
+}
+
+/// Three static members i1, i2, i3 (c1, c2, c3) under the consumer protocol, settled. They start
+/// 1.7 s apart, as real processes do, so their heartbeats do not fall on the same instants.
+fn static_world(config: &str, broker: &str) -> (World, InvariantChecker) {
+    let consumers: Vec<String> = (1..=3)
+        .map(|i| {
+            let mut map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(config).unwrap();
+            map.insert("group.instance.id".into(), format!("i{i}").into());
+            format!(
+                r#"{{ "group": "g", "topics": ["t"], "config": {}, "start_at_ms": {} }}"#,
+                serde_json::Value::Object(map),
+                (i - 1) * 1_700
+            )
+        })
+        .collect();
+    let s = scenario(&format!(
+        r#"{{ "seed": 9, "network_latency_ms": 2, "broker": {broker},
+             "topics": [{{ "name": "t", "partitions": 6 }}],
+             "groups": [{{ "group_id": "g", "config": {{ "group.protocol": "consumer" }} }}],
+             "consumers": [{}], "duration_ms": 600000 }}"#,
+        consumers.join(", ")
+    ));
+    let mut world = World::new(&s).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 30_000);
+    (world, checker)
+}
+
+#[test]
+fn e_a_static_member_closed_and_restarted_within_the_session_keeps_its_partitions_without_a_bump() {
+    let (mut world, mut checker) = static_world("{}", "{}");
+    let before = ownership(&world);
+    apply(
+        &mut world,
+        Action::CloseConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, 40_000);
+    // -2: the member and its assignment stay; the partitions are idle.
+    let g = world.snapshot().consumer_groups[0].clone();
+    let c2 = g.members.iter().find(|m| m.consumer == "c2").unwrap();
+    assert_eq!(c2.member_epoch, -2);
+    assert_eq!(c2.assigned.len(), 2);
+    apply(&mut world, restart("c2"));
+    run_checked(&mut world, &mut checker, 60_000);
+    assert!(bumps_since(&world, 30_000).is_empty(), "no epoch bump");
+    assert_eq!(
+        ownership(&world),
+        before,
+        "same partitions, nobody else moved"
+    );
+    assert!(revoked_by(&world, 30_000).keys().all(|c| c == "c2"));
+}
+
+#[test]
+fn e_a_crashed_static_member_is_refused_until_its_session_expires_then_joins_as_new() {
+    let (mut world, mut checker) = static_world("{}", "{}");
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, 33_000);
+    apply(&mut world, restart("c2"));
+    run_checked(&mut world, &mut checker, 34_000);
+    let state = world.snapshot().consumers[1].state.to_string();
+    assert!(
+        state.starts_with("Failed (UnreleasedInstanceIdException: Static member ")
+            && state.contains(
+                "with instance id i2 cannot join the group because the instance id is owned by"
+            ),
+        "{state}"
+    );
+    assert!(bumps_since(&world, 30_000).is_empty());
+    // After the old session expires: fenced (bump), and a restart joins as a new member (bump).
+    run_checked(&mut world, &mut checker, 90_000);
+    assert_eq!(removals(&world).len(), 1);
+    apply(&mut world, restart("c2"));
+    run_checked(&mut world, &mut checker, 120_000);
+    let reasons: Vec<_> = bumps_since(&world, 30_000)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    assert!(matches!(
+        &reasons[0],
+        EpochBumpReason::MemberRemoved {
+            cause: ConsumerGroupRemoval::SessionExpired,
+            ..
+        }
+    ));
+    assert!(
+        matches!(&reasons[1], EpochBumpReason::SubscriptionChanged { consumer } if consumer == "c2")
+    );
+    assert_eq!(reasons.len(), 2);
+    assert!(all_six_owned_once(&world));
+    assert_eq!(owned(&world, "c2").len(), 2);
+}
+
+#[test]
+fn d_a_stalled_static_member_leaves_with_minus_two_and_retakes_its_partitions_without_a_bump() {
+    let (mut world, mut checker) = static_world(r#"{ "max.poll.interval.ms": 20000 }"#, "{}");
+    let before = ownership(&world);
+    apply(
+        &mut world,
+        Action::StallConsumer {
+            consumer: "c2".into(),
+            ms: 25_000,
+        },
+    );
+    run_checked(&mut world, &mut checker, 52_000);
+    let left = world.trace().iter().any(|e| matches!(&e.event, TraceEvent::StaticMemberLeftTemporarily { consumer, .. } if consumer == "c2"));
+    assert!(left, "the poll timer sent -2");
+    run_checked(&mut world, &mut checker, 70_000);
+    assert!(bumps_since(&world, 30_000).is_empty(), "no bump");
+    assert_eq!(ownership(&world), before);
+    // Its poll() after the stall reported the partitions lost, then took the same ones back.
+    assert_eq!(callbacks(&world, CallbackKind::Lost, 30_000).len(), 1);
+}
+
+#[test]
+fn d_a_member_that_does_not_revoke_within_its_rebalance_timeout_is_fenced() {
+    let (mut world, mut checker) = kip848_world(3, r#"{ "max.poll.interval.ms": 8000 }"#, "{}");
+    apply(&mut world, add_consumer(&[]));
+    // Run until the coordinator asks someone to revoke, then kill that process at once.
+    let (victim, asked_at) = loop {
+        world.process_next_event();
+        checker.check(&world).unwrap();
+        let s = world.snapshot();
+        if let Some(m) = s.consumer_groups[0]
+            .members
+            .iter()
+            .find(|m| !m.pending_revocation.is_empty())
+        {
+            break (m.consumer.clone(), world.now());
+        }
+        assert!(world.now() < 45_000, "nobody was asked to revoke");
+    };
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: victim.clone(),
+        },
+    );
+    run_checked(&mut world, &mut checker, asked_at + 20_000);
+    assert_eq!(
+        removals(&world),
+        vec![(
+            victim,
+            ConsumerGroupRemoval::RebalanceTimeoutExpired,
+            asked_at + 8_000
+        )],
+        "fenced at the rebalance timeout, long before the session would expire"
+    );
+    assert!(all_six_owned_once(&world));
+}
+
+/// The real broker's traces (`tests/data/reference-traces/consumer-*.json`): 6 partitions, group
+/// session timeout 10 s. Member ids are random, so the shape is compared: who revokes how much, how
+/// many distinct epochs `onPartitionsAssigned` reported after the action, and final balance.
+fn reference_world(config: &str) -> (World, InvariantChecker) {
+    kip848_world(
+        3,
+        config,
+        r#"{ "group.consumer.min.session.timeout.ms": 10000, "group.consumer.session.timeout.ms": 10000 }"#,
+    )
+}
+
+fn revocation_sizes(world: &World, since: Millis) -> Vec<usize> {
+    let mut sizes: Vec<usize> = revoked_by(world, since)
+        .values()
+        .flatten()
+        .map(Vec::len)
+        .collect();
+    sizes.sort();
+    sizes
+}
+
+fn compare_with_reference(name: &str, world: &World, since: Millis) {
+    let reference = crate::reference_traces::reference(name);
+    let mut expected: Vec<usize> = reference.revoked.values().flatten().map(Vec::len).collect();
+    expected.sort();
+    // The harness closed every consumer at the end: those revocations are not the scenario's.
+    let end_closes = reference.final_.len();
+    let _ = end_closes;
+    assert_eq!(
+        revocation_sizes(world, since),
+        expected,
+        "{name}: revocation sizes"
+    );
+    assert_eq!(
+        crate::reference_traces::assigned_generations_since(world, since),
+        reference.assigned_generations,
+        "{name}: distinct epochs in onPartitionsAssigned"
+    );
+    let mut sizes: Vec<usize> = ownership(world)
+        .values()
+        .map(Vec::len)
+        .filter(|n| *n > 0)
+        .collect();
+    sizes.sort();
+    let mut final_sizes: Vec<usize> = reference.final_.values().map(Vec::len).collect();
+    final_sizes.sort();
+    assert_eq!(sizes, final_sizes, "{name}: final balance");
+}
+
+#[test]
+fn reference_a_join_has_the_shape_of_the_real_broker() {
+    let (mut world, mut checker) = reference_world("{}");
+    apply(&mut world, add_consumer(&[]));
+    run_checked(&mut world, &mut checker, 60_000);
+    compare_with_reference("consumer-a-join", &world, 30_000);
+}
+
+#[test]
+fn reference_b_leave_has_the_shape_of_the_real_broker() {
+    let (mut world, mut checker) = reference_world("{}");
+    apply(
+        &mut world,
+        Action::CloseConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, 60_000);
+    compare_with_reference("consumer-b-leave-close", &world, 30_000);
+}
+
+#[test]
+fn reference_c_crash_has_the_shape_of_the_real_broker() {
+    let (mut world, mut checker) = reference_world("{}");
+    let c2 = world.snapshot().consumer_groups[0]
+        .members
+        .iter()
+        .find(|m| m.consumer == "c2")
+        .cloned();
+    let deadline = c2.and_then(|m| m.session_deadline).unwrap();
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, 60_000);
+    compare_with_reference("consumer-c-crash", &world, 30_000);
+    // Detected at the 10 s session timeout after its last heartbeat, not before.
+    assert_eq!(removals(&world)[0].2, deadline);
+}
+
+/// The trace's static restart: the restarted process's first heartbeat came just after the old
+/// member's session expired (epochs: fence, then join), so the newcomer got exactly the orphans;
+/// then kept down past the session timeout and restarted (fence, survivors take the orphans; join,
+/// each survivor gives one back).
+#[test]
+fn reference_d_static_restart_has_the_shape_of_the_real_broker() {
+    let (mut world, mut checker) = static_world(
+        "{}",
+        r#"{ "group.consumer.min.session.timeout.ms": 10000, "group.consumer.session.timeout.ms": 10000 }"#,
+    );
+    let orphans = owned(&world, "c2");
+    let epoch = group_epoch(&world);
+    let deadline = |world: &World| {
+        world.snapshot().consumer_groups[0]
+            .members
+            .iter()
+            .find(|m| m.consumer == "c2")
+            .and_then(|m| m.session_deadline)
+            .unwrap()
+    };
+    let expiry = deadline(&world);
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, expiry + 1);
+    apply(&mut world, restart("c2"));
+    run_checked(&mut world, &mut checker, expiry + 4_000);
+    assert_eq!(group_epoch(&world), epoch + 2, "fence, then join");
+    assert_eq!(
+        owned(&world, "c2"),
+        orphans,
+        "the newcomer gets exactly the orphans"
+    );
+    assert!(revoked_by(&world, 30_000).is_empty());
+    // Down past the session timeout, then back.
+    let expiry = deadline(&world);
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, expiry + 16_000);
+    apply(&mut world, restart("c2"));
+    run_checked(&mut world, &mut checker, expiry + 40_000);
+    let reference = crate::reference_traces::reference("consumer-d-static-restart");
+    let mut expected: Vec<usize> = reference.revoked.values().flatten().map(Vec::len).collect();
+    expected.sort();
+    assert_eq!(revocation_sizes(&world, 30_000), expected);
+    assert_eq!(
+        crate::reference_traces::assigned_generations_since(&world, 30_001),
+        reference.assigned_generations
+    );
+    assert_eq!(
+        ownership(&world).values().map(Vec::len).collect::<Vec<_>>(),
+        [2, 2, 2]
+    );
+}

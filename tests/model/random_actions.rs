@@ -399,8 +399,20 @@ fn run_seed(
     replay: Option<&Log>,
     keep_trace: bool,
 ) -> Result<Vec<TraceEntry>, String> {
+    run_seed_with(seed, log, replay, keep_trace, |_, _| {})
+}
+
+/// [`run_seed`] with the generated scenario changed first (e.g. some groups on the consumer protocol).
+fn run_seed_with(
+    seed: u64,
+    log: &mut Log,
+    replay: Option<&Log>,
+    keep_trace: bool,
+    transform: fn(&mut Scenario, u64),
+) -> Result<Vec<TraceEntry>, String> {
     let mut rng = Rng::new(seed);
-    let scenario = random_scenario(&mut rng, seed);
+    let mut scenario = random_scenario(&mut rng, seed);
+    transform(&mut scenario, seed);
     log.scenario = Some(scenario.clone());
     let mut world = World::new(&scenario).map_err(|e| format!("scenario refused: {e}"))?;
     let result = drive(&mut world, &mut rng, log, replay, keep_trace);
@@ -719,4 +731,111 @@ fn random_action_traces_match_the_committed_digests() {
         changed.is_empty(),
         "random-action traces changed: {changed:#?}"
     );
+}
+
+/// Classic-only settings a `group.protocol=consumer` member must not be given.
+const CLASSIC_ONLY: &[&str] = &[
+    "partition.assignment.strategy",
+    "session.timeout.ms",
+    "heartbeat.interval.ms",
+];
+
+/// Some groups of the scenario use the KIP-848 consumer protocol (with or without a
+/// `group.remote.assignor`), and the broker sometimes has classroom session and heartbeat settings
+/// for them. Its own RNG stream, so the actions drawn afterwards are the seed's usual ones.
+fn with_consumer_protocol_groups(scenario: &mut Scenario, seed: u64) {
+    let mut rng = Rng::new(seed ^ 0x848);
+    let mut converted = Vec::new();
+    for group in &mut scenario.groups {
+        if !rng.chance(60) {
+            continue;
+        }
+        group
+            .config
+            .retain(|name, _| !CLASSIC_ONLY.contains(&name.as_str()));
+        put(&mut group.config, "group.protocol", "consumer");
+        if rng.chance(40) {
+            put(
+                &mut group.config,
+                "group.remote.assignor",
+                rng.pick(&["uniform", "range"]),
+            );
+        }
+        converted.push(group.group_id.clone());
+    }
+    for consumer in &mut scenario.consumers {
+        if converted.contains(&consumer.group) {
+            consumer
+                .config
+                .retain(|name, _| !CLASSIC_ONLY.contains(&name.as_str()));
+        }
+    }
+    if rng.chance(50) {
+        put(
+            &mut scenario.broker,
+            "group.consumer.min.session.timeout.ms",
+            6_000,
+        );
+        put(
+            &mut scenario.broker,
+            "group.consumer.session.timeout.ms",
+            rng.range(6_000, 12_000),
+        );
+        put(
+            &mut scenario.broker,
+            "group.consumer.min.heartbeat.interval.ms",
+            500,
+        );
+        put(
+            &mut scenario.broker,
+            "group.consumer.heartbeat.interval.ms",
+            rng.range(500, 3_000),
+        );
+    }
+    if rng.chance(10) {
+        put(
+            &mut scenario.broker,
+            "group.consumer.max.size",
+            rng.range(1, 4),
+        );
+    }
+}
+
+/// Random actions over groups of both protocols on the same topics in one World (eager,
+/// cooperative and KIP-848): nothing panics, refusals change nothing, §8 holds after every event, and
+/// a replay of the accepted actions gives the same trace.
+#[test]
+fn random_actions_with_the_consumer_protocol_keep_the_world_consistent() {
+    let mut failures = Vec::new();
+    for seed in seeds(80, &[]) {
+        let mut log = Log::default();
+        let transform = with_consumer_protocol_groups;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            run_seed_with(seed, &mut log, None, seed % 10 == 0, transform)
+        }))
+        .unwrap_or_else(|_| Err("panicked".to_string()));
+        let result = match result {
+            Ok(trace) if seed % 10 == 0 => {
+                let mut again = Log::default();
+                match catch_unwind(AssertUnwindSafe(|| {
+                    run_seed_with(seed, &mut again, Some(&log), true, transform)
+                })) {
+                    Ok(Ok(second)) if second == trace => Ok(trace),
+                    Ok(Ok(_)) => Err("the same seed gave a different trace".to_string()),
+                    Ok(Err(e)) => Err(format!("replay: {e}")),
+                    Err(_) => Err("replay panicked".to_string()),
+                }
+            }
+            other => other,
+        };
+        if let Err(e) = result {
+            log.print(seed);
+            eprintln!("seed {seed} FAILED: {e}");
+            failures.push((seed, e));
+            if failures.len() >= 5 {
+                break;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "failing seeds: {failures:?}");
 }

@@ -92,6 +92,11 @@ pub(super) fn check_kip848_single_owner(world: &World) -> Result<(), String> {
         let Some(manager) = c.membership_manager() else {
             continue;
         };
+        // A member that left on its poll timeout, or was fenced, is out of the group until its next
+        // poll() reports its partitions lost: the zombie the member epochs protect against.
+        if !manager.is_in_group() {
+            continue;
+        }
         let member = groups
             .group(&c.group_id)
             .and_then(|g| g.member(&manager.member_id));

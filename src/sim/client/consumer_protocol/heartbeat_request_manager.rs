@@ -241,7 +241,15 @@ impl KafkaConsumer {
             MemberState::Joining | MemberState::Acknowledging => Some(now),
             _ => Some(manager.heartbeat.next_at.max(now)),
         };
-        if let Some(at) = at {
+        if let Some(mut at) = at {
+            // The poll timer is watched by the same thread.
+            if self.app.activity != Activity::InPoll {
+                let poll_deadline = self
+                    .app
+                    .last_poll_at
+                    .saturating_add(self.config.max_poll_interval_ms);
+                at = at.min(poll_deadline.max(now));
+            }
             out.set_timer(at, Timer::Consumer(ConsumerTimer::HeartbeatThread));
         }
     }

@@ -82,6 +82,14 @@ impl ConsumerMembershipManager {
         }
     }
 
+    /// Whether the member is in the group as far as it knows: not fenced, stale, failed or gone.
+    pub fn is_in_group(&self) -> bool {
+        !matches!(
+            self.state,
+            MemberState::Fenced | MemberState::Stale | MemberState::Fatal | MemberState::Leaving
+        )
+    }
+
     /// The state its card shows.
     pub fn display_state(&self, owned: &BTreeSet<TopicPartition>) -> ConsumerState {
         match self.state {

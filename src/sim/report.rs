@@ -6,6 +6,8 @@ use super::trace::TraceEvent;
 use super::world::World;
 use std::fmt::Write;
 
+mod kip848;
+
 /// One line per trace entry, `mm:ss.mmm  event`.
 pub fn format_trace(world: &World, hide_routine: bool) -> String {
     let mut out = String::new();
@@ -72,14 +74,16 @@ pub fn summary(world: &World) -> String {
             let _ = writeln!(out, "  note: {}", gap.explanation());
         }
     }
+    kip848::consumer_groups(&mut out, world, &snapshot);
     for c in &snapshot.consumers {
         let cm = m.consumers.get(&c.handle);
         let _ = writeln!(
             out,
-            "{} [{}] {} gen {} owns {} (longest pause {} ms)",
+            "{} [{}] {} {} {} owns {} (longest pause {} ms)",
             c.handle,
             c.group,
             c.state,
+            if c.kip848.is_some() { "epoch" } else { "gen" },
             c.generation,
             list(&c.owned),
             cm.map_or(0, |x| x.longest_pause_ms)

@@ -107,3 +107,26 @@ fn a_static_restart_without_a_rebalance_is_told_in_trace_and_summary() {
     // Killed again at 40 s and back only at 56 s: its session expires first, so this return rebalances.
     assert_eq!(out.matches("is back within its session").count(), 1);
 }
+
+#[test]
+fn a_kip848_run_reports_epochs_and_each_members_reconciliations() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/kip848-join.json");
+    let (ok, out, err) = lab(&["run", example, "--hide-routine"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("ConsumerGroupHeartbeat member="), "{out}");
+    assert!(!out.contains("JoinGroup"), "no classic rounds");
+    assert!(out.contains(
+        "consumer group orders-app (KIP-848): Stable, group epoch 4, target epoch 4, assignor uniform"
+    ));
+    assert!(out.contains("  epoch   4: 00:20.002 c4 joined or changed its subscription"));
+    // Exactly one owner was asked to revoke one partition for c4, and it reached epoch 4 after.
+    let revokes: Vec<&str> = out
+        .lines()
+        .filter(|l| {
+            l.contains("coordinator steps")
+                && l.contains("epoch 3 UNREVOKED_PARTITIONS revoke [orders-1]")
+        })
+        .collect();
+    assert_eq!(revokes.len(), 1, "{out}");
+    assert!(out.contains("c4 [orders-app] Stable epoch 4 owns [orders-1]"));
+}

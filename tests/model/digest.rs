@@ -45,6 +45,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../examples/eager-range-join.json"),
     ),
     (
+        "examples/kip848-join.json",
+        include_str!("../../examples/kip848-join.json"),
+    ),
+    (
         "examples/stall-and-crash.json",
         include_str!("../../examples/stall-and-crash.json"),
     ),

@@ -15,6 +15,7 @@ mod determinism;
 mod invariant_exceptions;
 mod layers;
 mod random_actions;
+mod records;
 mod reference_traces;
 mod settings;
 mod snippets;

@@ -1,10 +1,13 @@
 //! The broker: one Kafka broker that owns the topics, answers Metadata requests and hosts the group
 //! coordinator. It is an actor like the consumers; the World only carries its messages and timers.
 //! Topic changes arrive through the Admin API (`createTopics`, `createPartitions`, `deleteTopics`),
-//! which the World calls for the user's actions.
+//! which the World calls for the user's actions. It also keeps the partition logs (`log`) and each
+//! group's committed offsets (`offsets`).
 
 pub mod admin;
 pub mod classic;
+pub mod log;
+pub mod offsets;
 
 use super::actor::{Actor, Ctx, Out};
 use super::config::BrokerConfig;
@@ -13,6 +16,8 @@ use super::timer::Timer;
 use super::trace::TraceEvent;
 use super::vocab::Endpoint;
 use classic::{GroupCoordinator, ReplyTo};
+use log::PartitionLogs;
+use offsets::CommittedOffsets;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -20,6 +25,8 @@ pub struct Broker {
     /// Every topic and its partition count.
     topics: BTreeMap<String, i32>,
     coordinator: GroupCoordinator,
+    logs: PartitionLogs,
+    offsets: CommittedOffsets,
 }
 
 impl Broker {
@@ -27,6 +34,8 @@ impl Broker {
         Self {
             topics: BTreeMap::new(),
             coordinator: GroupCoordinator::new(config),
+            logs: PartitionLogs::default(),
+            offsets: CommittedOffsets::default(),
         }
     }
 
@@ -42,6 +51,14 @@ impl Broker {
         &self.coordinator
     }
 
+    pub fn logs(&self) -> &PartitionLogs {
+        &self.logs
+    }
+
+    pub fn committed_offsets(&self) -> &CommittedOffsets {
+        &self.offsets
+    }
+
     pub fn config(&self) -> &BrokerConfig {
         &self.coordinator.config
     }
@@ -49,18 +66,22 @@ impl Broker {
     /// `createTopics` (the World has checked the name and the count).
     pub fn create_topic(&mut self, topic: String, partitions: i32, out: &mut Out) {
         self.topics.insert(topic.clone(), partitions);
+        self.logs.resize(&topic, partitions);
         out.record(TraceEvent::TopicCreated { topic, partitions });
     }
 
     /// `deleteTopics`.
     pub fn delete_topic(&mut self, topic: String, out: &mut Out) {
         self.topics.remove(&topic);
+        self.logs.delete(&topic);
+        self.offsets.delete_topic(&topic);
         out.record(TraceEvent::TopicDeleted { topic });
     }
 
     /// `createPartitions`: the topic grows to `total` partitions.
     pub fn create_partitions(&mut self, topic: String, total: i32, out: &mut Out) {
         let from = self.topics.insert(topic.clone(), total).unwrap_or(0);
+        self.logs.resize(&topic, total);
         out.record(TraceEvent::PartitionsAdded {
             topic,
             from,
@@ -89,8 +110,22 @@ impl Actor for Broker {
         else {
             return;
         };
-        if let Request::Metadata(request) = &body {
-            let body = Response::Metadata(self.describe(request));
+        let answer = match &body {
+            Request::Metadata(request) => Some(Response::Metadata(self.describe(request))),
+            Request::Produce(request) => Some(Response::Produce(self.logs.append(
+                request,
+                ctx.now,
+                &mut ctx.out,
+            ))),
+            Request::ListOffsets(request) => {
+                Some(Response::ListOffsets(self.logs.list_offsets(request)))
+            }
+            Request::OffsetFetch(request) => {
+                Some(Response::OffsetFetch(self.offsets.fetch(request)))
+            }
+            _ => None,
+        };
+        if let Some(body) = answer {
             let reply = Message::Response {
                 correlation_id,
                 body,
@@ -102,12 +137,27 @@ impl Actor for Broker {
             endpoint: from,
             correlation_id,
         };
-        self.coordinator.handle(reply_to, body, ctx);
+        match body {
+            Request::Fetch(request) => self.logs.fetch(reply_to, request, &mut ctx.out, ctx.now),
+            Request::OffsetCommit(request) => {
+                // `OffsetMetadataManager.commitOffset`: an accepted commit's offsets are stored.
+                if self.coordinator.accepts_offset_commit(&request) {
+                    self.offsets.store(&request);
+                }
+                self.coordinator
+                    .handle(reply_to, Request::OffsetCommit(request), ctx);
+            }
+            body => self.coordinator.handle(reply_to, body, ctx),
+        }
     }
 
     fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
-        if let Timer::Coordinator(timer) = timer {
-            self.coordinator.on_timer(timer, ctx);
+        match timer {
+            Timer::Coordinator(timer) => self.coordinator.on_timer(timer, ctx),
+            Timer::DelayedFetch { consumer } => {
+                self.logs.expire_delayed_fetch(&consumer, &mut ctx.out)
+            }
+            Timer::Consumer(_) | Timer::Producer(_) => {}
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct Commits {
     /// An asynchronous commit was answered FENCED_INSTANCE_ID at an unchanged generation
     /// (`asyncCommitFenced`): the next `poll()` throws `FencedInstanceIdException`.
     pub fenced: bool,
+    /// The application's `commitSync()` waiting for this OffsetCommit's answer.
+    pub sync_in_flight: Option<u64>,
 }
 
 impl KafkaConsumer {
@@ -31,6 +33,7 @@ impl KafkaConsumer {
         if self.membership.state == MemberState::Stable
             && !self.coordinator.owned.is_empty()
             && !self.rejoin_needed_or_pending()
+            && self.has_offsets_to_commit()
         {
             self.send_offset_commit(out);
         }
@@ -44,6 +47,18 @@ impl KafkaConsumer {
             member_id: self.membership.generation.member_id.clone(),
             group_instance_id: self.config.group_instance_id.clone(),
             partitions: self.coordinator.owned.iter().cloned().collect(),
+            offsets: Vec::new(),
+        };
+        // With records the commit carries `allConsumed`: the position of each partition that has one.
+        let request = if self.fetcher.enabled {
+            let offsets = self.fetcher.all_consumed();
+            OffsetCommitRequest {
+                partitions: offsets.iter().map(|o| o.partition.clone()).collect(),
+                offsets,
+                ..request
+            }
+        } else {
+            request
         };
         let id = self.send(Request::OffsetCommit(request), out);
         self.commits.in_flight.insert(id, sent_generation);
@@ -106,6 +121,7 @@ impl KafkaConsumer {
             self.coordinator.join_prepare_commit = JoinPrepareCommit::Answered;
             self.wake_app_if_in_poll(now, out);
         }
+        self.on_sync_commit_answered(now, correlation_id, out);
         if self.lifecycle
             == (Lifecycle::Closing {
                 commit: correlation_id,

@@ -58,6 +58,8 @@ impl KafkaConsumer {
         if !self.is_running() || self.is_closing() {
             return;
         }
+        // close() is called once the batch in hand is done (with records).
+        self.finish_batch(out);
         // The application thread is inside close() now: no more poll() passes.
         out.cancel_timer(TimerKey::Consumer(ConsumerTimer::AppThread));
         self.app.activity = Activity::InPoll;
@@ -65,6 +67,7 @@ impl KafkaConsumer {
         if self.config.enable_auto_commit
             && self.membership.state == MemberState::Stable
             && !self.coordinator.owned.is_empty()
+            && self.has_offsets_to_commit()
         {
             let commit = self.send_offset_commit(out);
             self.lifecycle = Lifecycle::Closing { commit };

@@ -14,14 +14,17 @@
 
 pub mod app_thread;
 pub mod commits;
+pub mod fetcher;
 pub mod heartbeat;
 pub mod lifecycle;
+pub mod manual_commit;
 pub mod membership;
 pub mod metadata;
 pub mod rebalance;
 
 pub use app_thread::{Activity, ApplicationThread};
 pub use commits::Commits;
+pub use fetcher::{FetchState, Fetcher};
 pub use heartbeat::Heartbeat;
 pub use lifecycle::Lifecycle;
 pub use membership::{Generation, JoinFuture, MemberState, Membership};
@@ -58,6 +61,7 @@ pub struct KafkaConsumer {
     pub heartbeat: Heartbeat,
     pub commits: Commits,
     pub metadata: Metadata,
+    pub fetcher: Fetcher,
     next_correlation_id: u64,
     /// The state the trace last recorded for this consumer's card.
     shown_state: ConsumerState,
@@ -85,6 +89,7 @@ impl KafkaConsumer {
             heartbeat: Heartbeat::new(config.heartbeat_interval_ms, config.max_poll_interval_ms),
             commits: Commits::default(),
             metadata: Metadata::default(),
+            fetcher: Fetcher::default(),
             next_correlation_id: 0,
             shown_state: ConsumerState::Unjoined,
             config,
@@ -101,6 +106,7 @@ impl KafkaConsumer {
             config,
         );
         fresh.shown_state = self.shown_state.clone();
+        fresh.fetcher.enabled = self.fetcher.enabled;
         fresh
     }
 
@@ -169,6 +175,9 @@ impl KafkaConsumer {
     pub fn on_timer(&mut self, now: Millis, timer: ConsumerTimer, out: &mut CoOut) {
         match timer {
             ConsumerTimer::AppThread => {
+                if self.finish_batch(out) && self.commit_after_batch(out) {
+                    return;
+                }
                 self.app.activity = Activity::InPoll;
                 self.poll_pass(now, out);
             }
@@ -220,7 +229,14 @@ impl KafkaConsumer {
                 self.handle_offset_commit_response(now, correlation_id, r, out)
             }
             Response::Metadata(r) => self.handle_metadata_response(now, r, out),
-            Response::LeaveGroup(_) => {}
+            Response::Fetch(r) => self.handle_fetch_response(now, correlation_id, r, out),
+            Response::OffsetFetch(r) => {
+                self.handle_offset_fetch_response(now, correlation_id, r, out)
+            }
+            Response::ListOffsets(r) => {
+                self.handle_list_offsets_response(now, correlation_id, r, out)
+            }
+            Response::LeaveGroup(_) | Response::Produce(_) => {}
         }
     }
 

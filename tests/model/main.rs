@@ -16,6 +16,7 @@ mod invariant_exceptions;
 mod layers;
 mod random_actions;
 mod records;
+mod records_random;
 mod reference_traces;
 mod settings;
 mod snippets;

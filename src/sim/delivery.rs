@@ -4,6 +4,7 @@
 //! generation of the assignment under which they were processed again); records processed per consumer.
 
 use super::assign::TopicPartition;
+use super::time::Millis;
 use super::trace::{TraceEntry, TraceEvent};
 use super::world::World;
 use serde::Serialize;
@@ -179,6 +180,30 @@ pub fn total_lag_by_group(world: &World) -> BTreeMap<String, i64> {
         *totals.entry(lag.group).or_default() += lag.lag;
     }
     totals
+}
+
+/// Each group's total lag sampled over time (for `lab run` and the page's lag plot).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LagHistory {
+    pub samples: Vec<(Millis, BTreeMap<String, i64>)>,
+}
+
+impl LagHistory {
+    pub fn sample(&mut self, world: &World) {
+        self.samples.push((world.now(), total_lag_by_group(world)));
+    }
+
+    /// A group's highest total lag and when it was seen first.
+    pub fn peak(&self, group: &str) -> Option<(Millis, i64)> {
+        let mut peak: Option<(Millis, i64)> = None;
+        for (at, lags) in &self.samples {
+            let lag = lags.get(group).copied().unwrap_or(0);
+            if peak.is_none_or(|(_, best)| lag > best) {
+                peak = Some((*at, lag));
+            }
+        }
+        peak
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! producer learns of them.
 
 pub mod partitioner;
+pub mod vectors;
 
 use super::actor::{Actor, Ctx, Out};
 use super::assign::TopicPartition;

@@ -76,6 +76,7 @@ fn scenario(churn: bool) -> Scenario {
                 ("max.poll.interval.ms", "30000"),
             ]),
         }],
+        producers: Vec::new(),
         consumers: vec![ConsumerSpec {
             group: "orders-app".into(),
             topics: vec!["orders".into()],
@@ -168,6 +169,7 @@ fn defaults_scenario(consumers: usize, partitions: i32) -> Scenario {
             group_id: "orders-app".into(),
             config: BTreeMap::new(),
         }],
+        producers: Vec::new(),
         consumers: vec![ConsumerSpec {
             group: "orders-app".into(),
             topics: vec!["orders".into()],

@@ -289,6 +289,7 @@ mod tests {
             seed: 7,
             network_latency_ms: 2,
             broker: BTreeMap::new(),
+            producers: Vec::new(),
             topics: vec![TopicSpec {
                 name: "orders".into(),
                 partitions: 6,

@@ -3,6 +3,7 @@
 //! Field names follow Kafka's request/response schemas (`JoinGroupRequest.json`, ...).
 
 use super::assign::TopicPartition;
+pub use super::data_protocol::*;
 use super::time::Millis;
 pub use consumer_group_heartbeat::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse};
 use serde::{Deserialize, Serialize};
@@ -367,8 +368,9 @@ pub struct LeaveGroupResponse {
     pub members: Vec<(String, Errors)>,
 }
 
-/// An offset commit. Offsets arrive with the log model; today a commit names the partitions it covers,
-/// which is enough for the coordinator's generation checks (the part that shapes rebalances).
+/// An offset commit: the partitions it covers and, when the scenario has records (producers), the
+/// offset committed for each. Without records a commit names only its partitions, which is enough for
+/// the coordinator's generation checks (the part that shapes rebalances).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OffsetCommitRequest {
     pub group_id: String,
@@ -376,6 +378,8 @@ pub struct OffsetCommitRequest {
     pub member_id: String,
     pub group_instance_id: Option<String>,
     pub partitions: Vec<TopicPartition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offsets: Vec<CommittedOffset>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -405,6 +409,10 @@ pub enum Request {
     OffsetCommit(OffsetCommitRequest),
     Metadata(MetadataRequest),
     ConsumerGroupHeartbeat(ConsumerGroupHeartbeatRequest),
+    Produce(ProduceRequest),
+    Fetch(FetchRequest),
+    ListOffsets(ListOffsetsRequest),
+    OffsetFetch(OffsetFetchRequest),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -417,6 +425,10 @@ pub enum Response {
     OffsetCommit(OffsetCommitResponse),
     Metadata(MetadataResponse),
     ConsumerGroupHeartbeat(ConsumerGroupHeartbeatResponse),
+    Produce(ProduceResponse),
+    Fetch(FetchResponse),
+    ListOffsets(ListOffsetsResponse),
+    OffsetFetch(OffsetFetchResponse),
 }
 
 /// A request or a response travelling between a consumer and the broker. `correlation_id` pairs them.
@@ -437,6 +449,10 @@ impl Request {
             Request::OffsetCommit(_) => "OffsetCommit",
             Request::Metadata(_) => "Metadata",
             Request::ConsumerGroupHeartbeat(_) => "ConsumerGroupHeartbeat",
+            Request::Produce(_) => "Produce",
+            Request::Fetch(_) => "Fetch",
+            Request::ListOffsets(_) => "ListOffsets",
+            Request::OffsetFetch(_) => "OffsetFetch",
         }
     }
 
@@ -447,8 +463,12 @@ impl Request {
             Request::Heartbeat(r) => Some(&r.group_id),
             Request::LeaveGroup(r) => Some(&r.group_id),
             Request::OffsetCommit(r) => Some(&r.group_id),
-            Request::Metadata(_) => None,
             Request::ConsumerGroupHeartbeat(r) => Some(&r.group_id),
+            Request::OffsetFetch(r) => Some(&r.group_id),
+            Request::Metadata(_)
+            | Request::Produce(_)
+            | Request::Fetch(_)
+            | Request::ListOffsets(_) => None,
         }
     }
 }
@@ -463,6 +483,10 @@ impl Response {
             Response::OffsetCommit(_) => "OffsetCommit",
             Response::Metadata(_) => "Metadata",
             Response::ConsumerGroupHeartbeat(_) => "ConsumerGroupHeartbeat",
+            Response::Produce(_) => "Produce",
+            Response::Fetch(_) => "Fetch",
+            Response::ListOffsets(_) => "ListOffsets",
+            Response::OffsetFetch(_) => "OffsetFetch",
         }
     }
 
@@ -473,8 +497,12 @@ impl Response {
             Response::Heartbeat(r) => r.error_code,
             Response::LeaveGroup(r) => r.error_code,
             Response::OffsetCommit(r) => r.error_code,
-            Response::Metadata(_) => Errors::None,
             Response::ConsumerGroupHeartbeat(r) => r.error_code,
+            Response::Metadata(_)
+            | Response::Produce(_)
+            | Response::Fetch(_)
+            | Response::ListOffsets(_)
+            | Response::OffsetFetch(_) => Errors::None,
         }
     }
 }
@@ -487,8 +515,8 @@ impl Message {
         }
     }
 
-    /// Heartbeats, metadata refreshes and offset commits that went well: the background noise a
-    /// reader may want to hide. An error answer is never routine: a heartbeat's
+    /// Heartbeats, metadata refreshes, offset commits that went well and the record flow (produce,
+    /// fetch, offset look-ups): the background noise a reader may want to hide. An error answer is never routine: a heartbeat's
     /// REBALANCE_IN_PROGRESS is how members learn of a rebalance.
     pub fn is_routine(&self) -> bool {
         match self {
@@ -502,7 +530,13 @@ impl Message {
                 }
                 _ => matches!(
                     body,
-                    Request::Heartbeat(_) | Request::Metadata(_) | Request::OffsetCommit(_)
+                    Request::Heartbeat(_)
+                        | Request::Metadata(_)
+                        | Request::OffsetCommit(_)
+                        | Request::Produce(_)
+                        | Request::Fetch(_)
+                        | Request::ListOffsets(_)
+                        | Request::OffsetFetch(_)
                 ),
             },
             Message::Response { body, .. } => match body {
@@ -512,7 +546,13 @@ impl Message {
                 _ => {
                     matches!(
                         body,
-                        Response::Heartbeat(_) | Response::Metadata(_) | Response::OffsetCommit(_)
+                        Response::Heartbeat(_)
+                            | Response::Metadata(_)
+                            | Response::OffsetCommit(_)
+                            | Response::Produce(_)
+                            | Response::Fetch(_)
+                            | Response::ListOffsets(_)
+                            | Response::OffsetFetch(_)
                     ) && body.error_code() == Errors::None
                 }
             },
@@ -594,6 +634,20 @@ impl fmt::Display for Message {
                         .collect();
                     write!(f, "LeaveGroup {}", ids.join(", "))
                 }
+                Request::OffsetCommit(r) if !r.offsets.is_empty() => {
+                    let offsets: Vec<String> = r
+                        .offsets
+                        .iter()
+                        .map(|o| format!("{}@{}", o.partition, o.offset))
+                        .collect();
+                    write!(
+                        f,
+                        "OffsetCommit gen={} member={} [{}]",
+                        r.generation_id,
+                        short(&r.member_id),
+                        offsets.join(", ")
+                    )
+                }
                 Request::OffsetCommit(r) => write!(
                     f,
                     "OffsetCommit gen={} member={} {}",
@@ -603,6 +657,10 @@ impl fmt::Display for Message {
                 ),
                 Request::Metadata(r) => write!(f, "Metadata topics=[{}]", r.topics.join(", ")),
                 Request::ConsumerGroupHeartbeat(r) => write!(f, "{r}"),
+                Request::Produce(r) => write!(f, "{r}"),
+                Request::Fetch(r) => write!(f, "{r}"),
+                Request::ListOffsets(r) => write!(f, "{r}"),
+                Request::OffsetFetch(r) => write!(f, "{r}"),
             },
             Message::Response { body, .. } => match body {
                 Response::JoinGroup(r) => {
@@ -643,6 +701,10 @@ impl fmt::Display for Message {
                     write!(f, "Metadata response [{}]", t.join(", "))
                 }
                 Response::ConsumerGroupHeartbeat(r) => write!(f, "{r}"),
+                Response::Produce(r) => write!(f, "{r}"),
+                Response::Fetch(r) => write!(f, "{r}"),
+                Response::ListOffsets(r) => write!(f, "{r}"),
+                Response::OffsetFetch(r) => write!(f, "{r}"),
             },
         }
     }

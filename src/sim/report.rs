@@ -1,7 +1,8 @@
 //! Text output of `lab run`: the trace, one line per event, and a summary read from the metrics.
 
+use super::delivery::{partition_lags, Delivery, LagHistory};
 use super::metrics::{self, Metrics};
-use super::time::format_millis;
+use super::time::{format_millis, Millis};
 use super::trace::TraceEvent;
 use super::world::World;
 use std::fmt::Write;
@@ -93,6 +94,110 @@ pub fn summary(world: &World) -> String {
                 let _ = writeln!(out, "    {}  {}", format_millis(*at), list(owned));
             }
         }
+    }
+    if world.scenario().has_records() {
+        records(&mut out, world);
+    }
+    out
+}
+
+/// Scenarios with producers: what was produced, processed, processed twice (per rebalance) and is
+/// still to process, per group, partition and consumer.
+fn records(out: &mut String, world: &World) {
+    let _ = writeln!(out, "== records ==");
+    for p in world.producers() {
+        let _ = writeln!(
+            out,
+            "{} -> {}: {} record(s) sent, {}",
+            p.handle,
+            p.spec.topic,
+            p.records_sent(),
+            if p.spec.is_keyed() {
+                format!("keyed ({} keys, murmur2 partitioner)", p.spec.keys)
+            } else {
+                "unkeyed (sticky partitioner)".to_string()
+            }
+        );
+    }
+    let delivery = Delivery::from_trace(world.trace());
+    let lags = partition_lags(world);
+    let mut groups: Vec<&str> = lags.iter().map(|l| l.group.as_str()).collect();
+    groups.dedup();
+    for group in groups {
+        let d = delivery.groups.get(group).cloned().unwrap_or_default();
+        let total_lag: i64 = lags
+            .iter()
+            .filter(|l| l.group == group)
+            .map(|l| l.lag)
+            .sum();
+        let _ = writeln!(
+            out,
+            "group {group}: {} record(s) processed, {} processed more than once, lag {total_lag}",
+            d.records_processed, d.duplicates
+        );
+        for (generation, count) in &d.duplicates_by_generation {
+            let _ = writeln!(
+                out,
+                "  {count} duplicate(s) read under generation {generation}'s assignment"
+            );
+        }
+        for l in lags.iter().filter(|l| l.group == group) {
+            let _ = writeln!(
+                out,
+                "  {}: log-end {}, committed {}, position {}, lag {}{}",
+                l.partition,
+                l.log_end_offset,
+                l.committed.map_or("-".to_string(), |c| c.to_string()),
+                l.position.map_or("-".to_string(), |c| c.to_string()),
+                l.lag,
+                l.owner
+                    .as_ref()
+                    .map(|o| format!(" (owner {o})"))
+                    .unwrap_or_default()
+            );
+        }
+        for (consumer, count) in &d.per_consumer {
+            let dup = d
+                .duplicates_per_consumer
+                .get(consumer)
+                .copied()
+                .unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "  {consumer}: {count} record(s) processed, {dup} of them already processed before"
+            );
+        }
+    }
+}
+
+/// Each group's total lag over the run: its peak and one sample every `every_ms`.
+pub fn lag_over_time(history: &LagHistory, every_ms: Millis) -> String {
+    let mut out = String::new();
+    let Some((_, last)) = history.samples.last() else {
+        return out;
+    };
+    let _ = writeln!(out, "== lag over time ==");
+    for group in last.keys() {
+        if let Some((at, peak)) = history.peak(group) {
+            let _ = writeln!(
+                out,
+                "group {group}: peak lag {peak} at {}",
+                format_millis(at)
+            );
+        }
+        let mut next = 0;
+        let mut points = Vec::new();
+        for (at, lags) in &history.samples {
+            if *at >= next {
+                points.push(format!(
+                    "{}s:{}",
+                    at / 1000,
+                    lags.get(group).copied().unwrap_or(0)
+                ));
+                next = at + every_ms;
+            }
+        }
+        let _ = writeln!(out, "  {}", points.join(" "));
     }
     out
 }

@@ -8,6 +8,7 @@ use super::config::{BrokerConfig, ConfigError, ConsumerConfig};
 pub use super::config::{ConfigOverrides, ConfigValue};
 use super::limits::{Limit, LimitExceeded};
 use super::load::{self, LoadError};
+pub use super::producer::ProducerSpec;
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -74,6 +75,9 @@ pub struct Scenario {
     pub groups: Vec<GroupSpec>,
     #[serde(default)]
     pub consumers: Vec<ConsumerSpec>,
+    /// Producers appending records to topics; without any, the model does not simulate records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub producers: Vec<ProducerSpec>,
     #[serde(default)]
     pub actions: Vec<TimedAction>,
     #[serde(default = "default_duration")]
@@ -135,6 +139,8 @@ pub enum ScenarioError {
     ActionRefused { at_ms: Millis, error: ActionError },
     /// A session runs one strategy, or compares two or three side by side.
     StrategyCount { count: usize },
+    /// A producer entry that cannot run: `problem` says why.
+    Producer { index: usize, problem: String },
 }
 
 impl fmt::Display for ScenarioError {
@@ -175,6 +181,9 @@ impl fmt::Display for ScenarioError {
             }
             ScenarioError::StrategyCount { .. } => {
                 f.write_str("a session runs one strategy, or compares two or three")
+            }
+            ScenarioError::Producer { index, problem } => {
+                write!(f, "producers[{index}]: {problem}")
             }
         }
     }
@@ -242,6 +251,10 @@ impl Scenario {
                 return Err(ScenarioError::ZeroCount { index: i });
             }
         }
+        for (index, spec) in self.producers.iter().enumerate() {
+            check_producer(spec, &topics)
+                .map_err(|problem| ScenarioError::Producer { index, problem })?;
+        }
         for (i, timed) in self.actions.iter().enumerate() {
             if let Action::AddConsumer {
                 group,
@@ -254,6 +267,11 @@ impl Scenario {
             }
         }
         Ok(broker)
+    }
+
+    /// Whether the scenario simulates records (it has producers).
+    pub fn has_records(&self) -> bool {
+        !self.producers.is_empty()
     }
 
     /// What the scenario sets that the lab accepts but ignores (settings it does not simulate), each
@@ -414,4 +432,39 @@ impl Scenario {
         }
         next
     }
+}
+
+/// The most records per second one producer may send (the model moves ranges, but keyed records are
+/// placed one by one).
+pub const MAX_PRODUCER_RATE: u32 = 1_000_000;
+/// The most distinct keys a producer may cycle through.
+pub const MAX_PRODUCER_KEYS: u32 = 100_000;
+
+/// A producer must write to a topic the scenario creates, at a rate the model can carry.
+fn check_producer(spec: &ProducerSpec, topics: &BTreeMap<String, i32>) -> Result<(), String> {
+    if !topics.contains_key(&spec.topic) {
+        return Err(format!(
+            "topic \"{}\" is not in topics; a producer writes to a topic the scenario creates",
+            spec.topic
+        ));
+    }
+    if spec.records_per_sec == 0 || spec.records_per_sec > MAX_PRODUCER_RATE {
+        return Err(format!(
+            "records_per_sec must be between 1 and {MAX_PRODUCER_RATE}, not {}",
+            spec.records_per_sec
+        ));
+    }
+    if spec.keys > MAX_PRODUCER_KEYS {
+        return Err(format!(
+            "keys must be at most {MAX_PRODUCER_KEYS}, not {}",
+            spec.keys
+        ));
+    }
+    if spec.record_bytes == 0 || spec.batch_size == 0 {
+        return Err("record_bytes and batch_size must be at least 1".to_string());
+    }
+    if spec.stop_at_ms.is_some_and(|stop| stop < spec.start_at_ms) {
+        return Err("stop_at_ms is before start_at_ms".to_string());
+    }
+    Ok(())
 }

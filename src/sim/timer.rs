@@ -3,6 +3,7 @@
 //! if it is still the one under its key — so no actor keeps tokens or checks for stale timers.
 
 use super::time::Millis;
+use super::vocab::Endpoint;
 
 /// The consumer's timers: one per thread of the client that can wake up on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -48,12 +49,26 @@ pub enum ConsumerGroupTimer {
     },
 }
 
+/// The producer's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProducerTimer {
+    /// The sender sends what the application produced since the last send (after `linger.ms`).
+    Send,
+    /// `metadata.max.age.ms` elapsed: the producer asks for the partition counts again.
+    MetadataRefresh,
+}
+
 /// Any actor's timer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Timer {
     Consumer(ConsumerTimer),
     Coordinator(CoordinatorTimer),
     ConsumerGroup(ConsumerGroupTimer),
+    Producer(ProducerTimer),
+    /// A Fetch the broker holds (`DelayedFetch`) answers at `fetch.max.wait.ms` even without data.
+    DelayedFetch {
+        consumer: Endpoint,
+    },
 }
 
 /// What names a timer in the World's table: its actor plus this key. The initial rebalance delay and
@@ -66,6 +81,8 @@ pub enum TimerKey {
     MemberSession { group: String, member_id: String },
     ConsumerGroupSession { group: String, member_id: String },
     ConsumerGroupRebalance { group: String, member_id: String },
+    Producer(ProducerTimer),
+    DelayedFetch { consumer: Endpoint },
 }
 
 impl Timer {
@@ -74,6 +91,10 @@ impl Timer {
             Timer::Consumer(timer) => TimerKey::Consumer(*timer),
             Timer::Coordinator(timer) => timer.key(),
             Timer::ConsumerGroup(timer) => timer.key(),
+            Timer::Producer(timer) => TimerKey::Producer(*timer),
+            Timer::DelayedFetch { consumer } => TimerKey::DelayedFetch {
+                consumer: consumer.clone(),
+            },
         }
     }
 }

@@ -11,6 +11,30 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// Records of one partition, offsets `from .. to` (`to` excluded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessedRange {
+    pub partition: TopicPartition,
+    pub from: i64,
+    pub to: i64,
+}
+
+impl ProcessedRange {
+    pub fn len(&self) -> i64 {
+        self.to - self.from
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.to <= self.from
+    }
+}
+
+impl fmt::Display for ProcessedRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} offsets {}..{}", self.partition, self.from, self.to)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TraceEvent {
@@ -125,6 +149,14 @@ pub enum TraceEvent {
     CommitFailed {
         consumer: String,
         error: String,
+    },
+    /// The application finished processing the records one `poll()` returned (scenarios with
+    /// producers). `generation` is the one of the assignment they were read under.
+    RecordsProcessed {
+        consumer: String,
+        group: String,
+        generation: i32,
+        ranges: Vec<ProcessedRange>,
     },
     TopicCreated {
         topic: String,
@@ -355,6 +387,12 @@ impl fmt::Display for TraceEvent {
             ),
             TraceEvent::CommitFailed { consumer, error } => {
                 write!(f, "{consumer}: offset commit failed: {error}")
+            }
+            TraceEvent::RecordsProcessed {
+                consumer, ranges, ..
+            } => {
+                let r: Vec<String> = ranges.iter().map(|r| r.to_string()).collect();
+                write!(f, "{consumer}: processed {}", r.join(", "))
             }
             TraceEvent::TopicCreated { topic, partitions } => {
                 write!(f, "topic {topic} created with {partitions} partition(s)")

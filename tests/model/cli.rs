@@ -130,3 +130,49 @@ fn a_kip848_run_reports_epochs_and_each_members_reconciliations() {
     assert_eq!(revokes.len(), 1, "{out}");
     assert!(out.contains("c4 [orders-app] Stable epoch 4 owns [orders-1]"));
 }
+
+/// `lab partition` answers Kafka 4.1.2's own vectors with the same partitions.
+#[test]
+fn partition_matches_every_shipped_vector() {
+    let vectors = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/partitioner-keyed.json"
+    );
+    let (ok, out, err) = lab(&["partition", vectors]);
+    assert!(ok, "{err}");
+    let ours: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let kafka: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(vectors).unwrap()).unwrap();
+    assert_eq!(ours["vectors"].as_array().unwrap().len(), 2_000);
+    assert_eq!(ours, kafka);
+    let (ok, _, err) = lab(&["partition"]);
+    assert!(!ok && err.contains("give one vector file"), "{err}");
+}
+
+/// With producers, `lab run` reports records, duplicates per rebalance, lag and records per consumer.
+#[test]
+fn run_reports_records_duplicates_and_lag() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/records-join-and-crash.json"
+    );
+    let (ok, out, err) = lab(&["run", example, "--no-trace"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("== records =="), "{out}");
+    assert!(
+        out.contains("p1 -> orders: 24000 record(s) sent, keyed (100 keys, murmur2 partitioner)")
+    );
+    let group = out
+        .lines()
+        .find(|l| l.starts_with("group orders-app: ") && l.contains("processed more than once"))
+        .expect("a records line for the group");
+    assert!(group.contains("record(s) processed"), "{group}");
+    assert!(
+        out.contains("duplicate(s) read under generation 5's assignment"),
+        "{out}"
+    );
+    assert!(out.contains("  orders-0: log-end "), "{out}");
+    assert!(out.contains("  c1: "), "{out}");
+    assert!(out.contains("== lag over time =="));
+    assert!(out.contains("group orders-app: peak lag "));
+}

@@ -56,6 +56,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "examples/static-restart.json",
         include_str!("../../examples/static-restart.json"),
     ),
+    (
+        "examples/records-join-and-crash.json",
+        include_str!("../../examples/records-join-and-crash.json"),
+    ),
 ];
 
 pub const SCENARIO: &str = EXAMPLES[1].1;

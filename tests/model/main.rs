@@ -16,6 +16,8 @@ mod invariant_exceptions;
 mod kip848;
 mod layers;
 mod random_actions;
+mod records;
+mod records_random;
 mod reference_traces;
 mod settings;
 mod snippets;

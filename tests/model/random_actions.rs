@@ -178,6 +178,7 @@ fn random_scenario(rng: &mut Rng, seed: u64) -> Scenario {
         topics,
         groups,
         consumers,
+        producers: Vec::new(),
         actions: Vec::new(),
         duration_ms: rng.range(30_000, 120_000),
     }

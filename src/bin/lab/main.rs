@@ -12,6 +12,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   lab run SCENARIO.json [--hide-routine] [--until MS] [--no-trace]
                           simulate a scenario, print its trace and a summary
+  lab partition VECTORS.json
+                          print the keyed-partition vectors with the model's murmur2 and
+                          partition for each key (kafka-keyed-partition-vectors/1)
   lab assign CASES.json   run assignor oracle cases, print results JSON
   lab assign --bench [--big] [--warmup-ms MS] [--iterations N] CASES.json
                           time each case's assign call (warm-up, then N timed runs), print
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("assign") => assign(&args[1..]),
+        Some("partition") => partition(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -52,6 +56,21 @@ fn assign(args: &[String]) -> ExitCode {
         }
     };
     finish("assign", assign_file(&options))
+}
+
+/// `lab partition VECTORS.json`: the same vectors with the model's partition for each key.
+fn partition(args: &[String]) -> ExitCode {
+    let [path] = args else {
+        eprintln!("lab partition: give one vector file\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let outcome = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {path}: {e}"))
+        .and_then(|text| {
+            rebalance_lab::sim::producer::vectors::answer_vectors(&text)
+                .map_err(|e| format!("{path}: {e}"))
+        });
+    finish("partition", outcome)
 }
 
 /// Prints a command's output, or its error on stderr with a failing exit code.

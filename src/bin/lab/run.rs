@@ -1,7 +1,8 @@
 //! `lab run SCENARIO.json [--hide-routine] [--until MS] [--no-trace]`: the command line's side of a
 //! run (its arguments, the file, the time limit); the model prints the trace and the summary.
 
-use rebalance_lab::sim::report::{format_trace, summary};
+use rebalance_lab::sim::delivery::LagHistory;
+use rebalance_lab::sim::report::{format_trace, lag_over_time, summary};
 use rebalance_lab::sim::{Millis, Scenario, World};
 
 /// The longest simulated time `lab run` will go through (24 h): beyond it a run would only repeat heartbeats.
@@ -64,6 +65,14 @@ pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
             options.path
         ));
     }
+    // With records, the lag is sampled every second on the way.
+    let mut history = LagHistory::default();
+    if scenario.has_records() {
+        while world.now() < until {
+            world.run_until((world.now() + 1_000).min(until));
+            history.sample(&world);
+        }
+    }
     world.run_until(until);
     let mut out = String::new();
     for warning in scenario.warnings() {
@@ -74,6 +83,7 @@ pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
         out.push('\n');
     }
     out.push_str(&summary(&world));
+    out.push_str(&lag_over_time(&history, 10_000));
     Ok(out)
 }
 

@@ -96,6 +96,7 @@ fn scenario(
         seed: 7,
         network_latency_ms: 2,
         broker: BTreeMap::new(),
+        producers: Vec::new(),
         topics: topics
             .iter()
             .map(|(name, partitions)| TopicSpec {

@@ -17,6 +17,8 @@ pub enum Activity {
     Processing { until: Millis },
     /// Stuck in user code until the given time.
     Stalled { until: Millis },
+    /// Blocked in `commitSync()` after a batch, until the OffsetCommit is answered.
+    CommitSync,
 }
 
 /// The application thread's state: what it is doing and when it last called `poll()`.
@@ -87,6 +89,12 @@ impl KafkaConsumer {
         }
         self.maybe_auto_commit(now, out);
 
+        if self.fetcher.enabled {
+            if !self.poll_for_records(now, out) && self.is_running() {
+                self.app.activity = Activity::InPoll;
+            }
+            return;
+        }
         // Fetch: records come back for owned partitions (the log is not modelled yet: there always are some).
         let has_records =
             !self.coordinator.owned.is_empty() && !self.coordinator.pending_revocation;

@@ -20,6 +20,8 @@ pub struct Commits {
     /// An asynchronous commit was answered FENCED_INSTANCE_ID at an unchanged generation
     /// (`asyncCommitFenced`): the next `poll()` throws `FencedInstanceIdException`.
     pub fenced: bool,
+    /// The application's `commitSync()` waiting for this OffsetCommit's answer.
+    pub sync_in_flight: Option<u64>,
 }
 
 impl KafkaConsumer {
@@ -31,6 +33,7 @@ impl KafkaConsumer {
         if self.membership.state == MemberState::Stable
             && !self.coordinator.owned.is_empty()
             && !self.rejoin_needed_or_pending()
+            && self.has_offsets_to_commit()
         {
             self.send_offset_commit(out);
         }
@@ -38,16 +41,42 @@ impl KafkaConsumer {
 
     pub(super) fn send_offset_commit(&mut self, out: &mut CoOut) -> u64 {
         let sent_generation = self.membership.generation.clone();
-        let request = OffsetCommitRequest {
-            group_id: self.group_id.clone(),
-            generation_id: self.membership.generation.generation_id,
-            member_id: self.membership.generation.member_id.clone(),
-            group_instance_id: self.config.group_instance_id.clone(),
-            partitions: self.coordinator.owned.iter().cloned().collect(),
-        };
+        if self.kip848.is_some() {
+            return self.kip848_send_offset_commit(out);
+        }
+        let request = self.offset_commit_request(
+            self.membership.generation.generation_id,
+            self.membership.generation.member_id.clone(),
+        );
         let id = self.send(Request::OffsetCommit(request), out);
         self.commits.in_flight.insert(id, sent_generation);
         id
+    }
+
+    /// The commit of what this member owns, under its generation (classic) or member epoch (KIP-848).
+    /// With records it carries `allConsumed`: the position of each partition that has one.
+    pub(super) fn offset_commit_request(
+        &self,
+        generation_id: i32,
+        member_id: String,
+    ) -> OffsetCommitRequest {
+        let request = OffsetCommitRequest {
+            group_id: self.group_id.clone(),
+            generation_id,
+            member_id,
+            group_instance_id: self.config.group_instance_id.clone(),
+            partitions: self.coordinator.owned.iter().cloned().collect(),
+            offsets: Vec::new(),
+        };
+        if !self.fetcher.enabled {
+            return request;
+        }
+        let offsets = self.fetcher.all_consumed();
+        OffsetCommitRequest {
+            partitions: offsets.iter().map(|o| o.partition.clone()).collect(),
+            offsets,
+            ..request
+        }
     }
 
     pub(super) fn handle_offset_commit_response(
@@ -106,6 +135,7 @@ impl KafkaConsumer {
             self.coordinator.join_prepare_commit = JoinPrepareCommit::Answered;
             self.wake_app_if_in_poll(now, out);
         }
+        self.on_sync_commit_answered(now, correlation_id, out);
         if self.lifecycle
             == (Lifecycle::Closing {
                 commit: correlation_id,

@@ -61,6 +61,8 @@ impl KafkaConsumer {
         if !self.is_running() || self.is_closing() {
             return;
         }
+        // close() is called once the batch in hand is done (with records).
+        self.finish_batch(out);
         if self.kip848.is_some() {
             return self.kip848_close(now, out);
         }
@@ -71,6 +73,7 @@ impl KafkaConsumer {
         if self.config.enable_auto_commit
             && self.membership.state == MemberState::Stable
             && !self.coordinator.owned.is_empty()
+            && self.has_offsets_to_commit()
         {
             let commit = self.send_offset_commit(out);
             self.lifecycle = Lifecycle::Closing { commit };

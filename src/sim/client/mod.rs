@@ -15,8 +15,10 @@
 pub mod app_thread;
 pub mod commits;
 pub mod consumer_protocol;
+pub mod fetcher;
 pub mod heartbeat;
 pub mod lifecycle;
+pub mod manual_commit;
 pub mod membership;
 pub mod metadata;
 pub mod rebalance;
@@ -24,6 +26,7 @@ pub mod rebalance;
 pub use app_thread::{Activity, ApplicationThread};
 pub use commits::Commits;
 pub use consumer_protocol::ConsumerMembershipManager;
+pub use fetcher::{FetchState, Fetcher};
 pub use heartbeat::Heartbeat;
 pub use lifecycle::Lifecycle;
 pub use membership::{Generation, JoinFuture, MemberState, Membership};
@@ -63,6 +66,7 @@ pub struct KafkaConsumer {
     /// `group.protocol=consumer`: the KIP-848 member (`ConsumerMembershipManager`); `None` for a
     /// classic consumer.
     pub kip848: Option<ConsumerMembershipManager>,
+    pub fetcher: Fetcher,
     next_correlation_id: u64,
     /// The state the trace last recorded for this consumer's card.
     shown_state: ConsumerState,
@@ -93,6 +97,7 @@ impl KafkaConsumer {
             kip848: config
                 .is_consumer_protocol()
                 .then(ConsumerMembershipManager::new),
+            fetcher: Fetcher::default(),
             next_correlation_id: 0,
             shown_state: ConsumerState::Unjoined,
             config,
@@ -109,6 +114,7 @@ impl KafkaConsumer {
             config,
         );
         fresh.shown_state = self.shown_state.clone();
+        fresh.fetcher.enabled = self.fetcher.enabled;
         fresh
     }
 
@@ -180,6 +186,9 @@ impl KafkaConsumer {
     pub fn on_timer(&mut self, now: Millis, timer: ConsumerTimer, out: &mut CoOut) {
         match timer {
             ConsumerTimer::AppThread => {
+                if self.finish_batch(out) && self.commit_after_batch(out) {
+                    return;
+                }
                 self.app.activity = Activity::InPoll;
                 self.poll_pass(now, out);
             }
@@ -237,7 +246,14 @@ impl KafkaConsumer {
                 self.kip848_on_heartbeat_response(now, correlation_id, r, out)
             }
             Response::Metadata(r) => self.handle_metadata_response(now, r, out),
-            Response::LeaveGroup(_) => {}
+            Response::Fetch(r) => self.handle_fetch_response(now, correlation_id, r, out),
+            Response::OffsetFetch(r) => {
+                self.handle_offset_fetch_response(now, correlation_id, r, out)
+            }
+            Response::ListOffsets(r) => {
+                self.handle_list_offsets_response(now, correlation_id, r, out)
+            }
+            Response::LeaveGroup(_) | Response::Produce(_) => {}
         }
     }
 

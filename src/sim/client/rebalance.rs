@@ -103,6 +103,7 @@ impl KafkaConsumer {
             && self.coordinator.join_prepare_commit != JoinPrepareCommit::Answered
             && self.membership.state == MemberState::Stable
             && !self.coordinator.owned.is_empty()
+            && self.has_offsets_to_commit()
         {
             self.coordinator.pending_revocation = self.protocol == RebalanceProtocol::Eager;
             let correlation_id = self.send_offset_commit(out);
@@ -286,6 +287,9 @@ impl KafkaConsumer {
     pub(super) fn set_owned(&mut self, owned: BTreeSet<TopicPartition>, out: &mut CoOut) {
         if owned != self.coordinator.owned {
             self.coordinator.owned = owned;
+            if self.fetcher.enabled {
+                self.fetcher.retain_owned(&self.coordinator.owned);
+            }
             out.record(TraceEvent::OwnershipChanged {
                 consumer: self.handle.clone(),
                 group: self.group_id.clone(),

@@ -15,6 +15,8 @@ pub enum ConfigError {
     UnknownAssignor { name: String },
     /// `auto.offset.reset` is none of Kafka's strategies.
     InvalidOffsetReset { value: String },
+    /// `manual.commit` (a simulation knob) is none of `sync`, `async`, `none`.
+    InvalidManualCommit { value: String },
     /// A setting with no default that the consumer cannot start without.
     MissingRequired { name: &'static str },
     /// `group.protocol` is neither `classic` nor `consumer` (Kafka's `CaseInsensitiveValidString`).
@@ -70,6 +72,10 @@ impl fmt::Display for ConfigError {
             ConfigError::UnknownAssignor { name } => write!(
                 f,
                 "partition.assignment.strategy: unknown assignor \"{name}\" (known: range, roundrobin, sticky, cooperative-sticky)"
+            ),
+            ConfigError::InvalidManualCommit { value } => write!(
+                f,
+                "manual.commit must be sync, async or none, not \"{value}\""
             ),
             ConfigError::InvalidOffsetReset { value } => write!(
                 f,

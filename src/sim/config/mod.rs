@@ -44,6 +44,37 @@ impl fmt::Display for AutoOffsetReset {
     }
 }
 
+/// How the application commits when `enable.auto.commit` is false: `commitSync()` or `commitAsync()`
+/// after processing each batch, or not at all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManualCommit {
+    #[default]
+    Sync,
+    Async,
+    None,
+}
+
+impl ManualCommit {
+    fn is_default(&self) -> bool {
+        *self == ManualCommit::Sync
+    }
+}
+
+impl fmt::Display for ManualCommit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ManualCommit::Sync => "sync",
+            ManualCommit::Async => "async",
+            ManualCommit::None => "none",
+        })
+    }
+}
+
+fn is_zero(ms: &Millis) -> bool {
+    *ms == 0
+}
+
 /// A classic-protocol `KafkaConsumer`'s configuration, plus two simulation knobs that describe the
 /// application around it (how long it works on each batch, and the timeout it passes to `poll()`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +111,12 @@ pub struct ConsumerConfig {
     pub poll_timeout_ms: Millis,
     /// Simulation: how long the application works on the records of one `poll()` before polling again.
     pub processing_time_ms: Millis,
+    /// Simulation: how much longer the batch takes per record in it (with producers in the scenario).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub processing_time_per_record_ms: Millis,
+    /// Simulation: with `enable.auto.commit=false`, how the application commits after each batch.
+    #[serde(skip_serializing_if = "ManualCommit::is_default")]
+    pub manual_commit: ManualCommit,
     /// Settings given that the lab does not simulate, by name, with their values: accepted and
     /// ignored (see [`ConsumerConfig::warnings`]), as Kafka accepts names it does not use.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -116,6 +153,8 @@ impl Default for ConsumerConfig {
             retry_backoff_ms: 100,
             poll_timeout_ms: 100,
             processing_time_ms: 50,
+            processing_time_per_record_ms: 0,
+            manual_commit: ManualCommit::Sync,
             ignored: BTreeMap::new(),
         }
     }
@@ -244,6 +283,21 @@ impl ConsumerConfig {
             "retry.backoff.ms" => self.retry_backoff_ms = parse_ms(name, value)?,
             "poll.timeout.ms" => self.poll_timeout_ms = parse_ms(name, value)?,
             "processing.time.ms" => self.processing_time_ms = parse_ms(name, value)?,
+            "processing.time.per.record.ms" => {
+                self.processing_time_per_record_ms = parse_ms(name, value)?
+            }
+            "manual.commit" => {
+                self.manual_commit = match value.trim() {
+                    "sync" => ManualCommit::Sync,
+                    "async" => ManualCommit::Async,
+                    "none" => ManualCommit::None,
+                    _ => {
+                        return Err(ConfigError::InvalidManualCommit {
+                            value: value.trim().to_string(),
+                        })
+                    }
+                }
+            }
             other => {
                 self.ignored.insert(other.to_string(), value.to_string());
             }
@@ -295,6 +349,10 @@ impl ConsumerConfig {
                     "retry.backoff.ms" => self.retry_backoff_ms.to_string(),
                     "poll.timeout.ms" => self.poll_timeout_ms.to_string(),
                     "processing.time.ms" => self.processing_time_ms.to_string(),
+                    "processing.time.per.record.ms" => {
+                        self.processing_time_per_record_ms.to_string()
+                    }
+                    "manual.commit" => self.manual_commit.to_string(),
                     _ => String::new(),
                 };
                 (name, value)

@@ -23,6 +23,8 @@ pub const CONSUMER_CONFIG_NAMES: &[&str] = &[
     "retry.backoff.ms",
     "poll.timeout.ms",
     "processing.time.ms",
+    "processing.time.per.record.ms",
+    "manual.commit",
 ];
 
 /// The names of every setting [`BrokerConfig`] holds: Kafka's broker configs, then the simulation-only
@@ -56,7 +58,12 @@ pub const NEW_MEMBER_JOIN_TIMEOUT_KNOB_OLD_NAME: &str = "group.classic.new.membe
 
 /// Settings that describe the simulated application rather than the Kafka client: they may change while
 /// a consumer runs. Every other setting is read once, when the `KafkaConsumer` is constructed.
-pub const SIMULATION_ONLY_NAMES: &[&str] = &["poll.timeout.ms", "processing.time.ms"];
+pub const SIMULATION_ONLY_NAMES: &[&str] = &[
+    "poll.timeout.ms",
+    "processing.time.ms",
+    "processing.time.per.record.ms",
+    "manual.commit",
+];
 
 /// Every setting Kafka 4.1's `ConsumerConfig` defines (its `ConfigDef`), besides the `ssl.` and `sasl.`
 /// families. A name outside this list (and those families) is one a real `KafkaConsumer` does not

@@ -11,12 +11,15 @@ pub enum Endpoint {
     Broker,
     /// A consumer process, by its stable handle ("c3") and incarnation (restarts count up from 1).
     Consumer { handle: String, incarnation: u32 },
+    /// A producer, by its handle ("p1").
+    Producer { handle: String },
 }
 
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Endpoint::Broker => f.write_str("broker"),
+            Endpoint::Producer { handle } => f.write_str(handle),
             Endpoint::Consumer {
                 handle,
                 incarnation,

@@ -180,7 +180,8 @@ impl World {
                     return;
                 };
                 let number = self.consumers.len() + 1;
-                let consumer = KafkaConsumer::new(&format!("c{number}"), 1, topics, config);
+                let mut consumer = KafkaConsumer::new(&format!("c{number}"), 1, topics, config);
+                consumer.fetcher.enabled = self.scenario.has_records();
                 self.consumers.push(consumer);
                 self.step_consumer(number - 1, |c, now, out| c.start(now, out));
             }

@@ -11,11 +11,12 @@ use super::broker::Broker;
 use super::client::KafkaConsumer;
 use super::config::BrokerConfig;
 use super::fast_hash::FastMap;
+use super::producer::KafkaProducer;
 use super::protocol::Message;
 use super::rng::SimRng;
 use super::scenario::{Scenario, ScenarioError};
 use super::time::{EventQueue, Millis, Slot};
-use super::timer::{Timer, TimerKey};
+use super::timer::{ProducerTimer, Timer, TimerKey};
 use super::trace::{TraceEntry, TraceEvent};
 use super::vocab::Endpoint;
 use std::collections::BTreeMap;
@@ -47,6 +48,7 @@ pub struct World {
     scenario: Scenario,
     broker: Broker,
     consumers: Vec<KafkaConsumer>,
+    producers: Vec<KafkaProducer>,
     trace: Vec<TraceEntry>,
     /// Actions scheduled by the scenario that were refused when their time came.
     refused: Vec<(Millis, ActionError)>,
@@ -66,6 +68,7 @@ impl World {
             scenario: scenario.clone(),
             broker: Broker::new(broker),
             consumers: Vec::new(),
+            producers: Vec::new(),
             trace: Vec::new(),
             refused: Vec::new(),
         };
@@ -86,6 +89,13 @@ impl World {
                 };
                 world.queue.push(spec.start_at_ms, Event::Scheduled(start));
             }
+        }
+        for (i, spec) in scenario.producers.iter().enumerate() {
+            let producer = KafkaProducer::new(&format!("p{}", i + 1), spec.clone());
+            let endpoint = producer.endpoint();
+            world.producers.push(producer);
+            let send = Timer::Producer(ProducerTimer::Send);
+            world.set_timer(&endpoint, spec.start_at_ms, send);
         }
         for timed in &scenario.actions {
             let action = Event::Scheduled(timed.action.clone());
@@ -132,6 +142,10 @@ impl World {
 
     pub fn consumers(&self) -> &[KafkaConsumer] {
         &self.consumers
+    }
+
+    pub fn producers(&self) -> &[KafkaProducer] {
+        &self.producers
     }
 
     pub fn topics(&self) -> &BTreeMap<String, i32> {
@@ -251,6 +265,7 @@ impl World {
             } => self
                 .consumer_at(handle)
                 .is_some_and(|c| c.incarnation == *incarnation && c.is_running()),
+            Endpoint::Producer { handle } => self.producers.iter().any(|p| p.handle == *handle),
         }
     }
 
@@ -283,6 +298,12 @@ impl World {
                     .filter(|c| c.incarnation == *incarnation);
                 match found {
                     Some(consumer) => consumer,
+                    None => return,
+                }
+            }
+            Endpoint::Producer { handle } => {
+                match self.producers.iter_mut().find(|p| p.handle == *handle) {
+                    Some(producer) => producer,
                     None => return,
                 }
             }

@@ -20,7 +20,7 @@ impl ReplyTo {
     pub fn consumer_handle(&self) -> String {
         match &self.endpoint {
             Endpoint::Consumer { handle, .. } => handle.clone(),
-            Endpoint::Broker => String::new(),
+            Endpoint::Broker | Endpoint::Producer { .. } => String::new(),
         }
     }
 }

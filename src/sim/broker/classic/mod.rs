@@ -25,7 +25,7 @@ pub use member::{ClassicGroupMember, ReplyTo};
 use crate::sim::actor::Ctx;
 use crate::sim::actor::Out;
 use crate::sim::config::BrokerConfig;
-use crate::sim::protocol::{Message, Request, Response};
+use crate::sim::protocol::{Errors, Message, OffsetCommitRequest, Request, Response};
 use crate::sim::rng::SimRng;
 use crate::sim::time::Millis;
 use crate::sim::timer::{CoordinatorTimer, Timer, TimerKey};
@@ -169,11 +169,23 @@ impl GroupCoordinator {
                 let group = groups.get(&req.group_id);
                 offset_commit::commit_offset(group, &req, &from, &mut ctx);
             }
-            Request::Metadata(_) | Request::ConsumerGroupHeartbeat(_) => {
-                // Metadata is answered by the broker itself, ConsumerGroupHeartbeat by the
-                // consumer-group side of the coordinator.
+            Request::Metadata(_)
+            | Request::Produce(_)
+            | Request::Fetch(_)
+            | Request::ListOffsets(_)
+            | Request::OffsetFetch(_)
+            | Request::ConsumerGroupHeartbeat(_) => {
+                // Metadata, the logs and the committed offsets are answered by the broker itself,
+                // ConsumerGroupHeartbeat by the consumer-group side of the coordinator.
             }
         }
+    }
+
+    /// Whether an OffsetCommit would be accepted now (`validateOffsetCommit` answers NONE): the broker
+    /// then stores its offsets.
+    pub fn accepts_offset_commit(&self, req: &OffsetCommitRequest) -> bool {
+        let group = self.groups.get(&req.group_id);
+        offset_commit::validate_offset_commit(group, req) == Errors::None
     }
 
     /// A coordinator timer fired (the World fires only the live timer under each key). A timer of a

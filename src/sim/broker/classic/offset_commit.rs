@@ -1,6 +1,6 @@
 //! OffsetCommit validation (Kafka's `OffsetMetadataManager.validateOffsetCommit`, which calls
-//! `ClassicGroup.validateOffsetCommit`): may this member commit now? The model keeps no committed offsets
-//! yet (they arrive with the log model); the answer is what shapes a rebalance.
+//! `ClassicGroup.validateOffsetCommit`): may this member commit now? The answer is what shapes a
+//! rebalance; the broker stores the offsets of an accepted commit (`broker::offsets`).
 
 use super::group::ClassicGroup;
 use super::member::ReplyTo;
@@ -25,7 +25,10 @@ pub(super) fn commit_offset(
 /// `OffsetMetadataManager.validateOffsetCommit`: an unknown group accepts a commit without a generation
 /// (Kafka creates a "simple" group for it; the model does not) and refuses any other with
 /// ILLEGAL_GENERATION, as Kafka answers OffsetCommit before version 9.
-fn validate_offset_commit(group: Option<&ClassicGroup>, req: &OffsetCommitRequest) -> Errors {
+pub(super) fn validate_offset_commit(
+    group: Option<&ClassicGroup>,
+    req: &OffsetCommitRequest,
+) -> Errors {
     match group {
         Some(group) => validate_classic_group_offset_commit(group, req),
         None if req.generation_id < 0 => Errors::None,

@@ -134,6 +134,11 @@ impl ConsumerGroupCoordinator {
         self.groups.contains_key(group_id)
     }
 
+    /// Whether this group's coordinator would accept the commit (its offsets are then stored).
+    pub fn accepts_offset_commit(&self, req: &OffsetCommitRequest) -> bool {
+        commit_offset(&self.groups, req).error_code == Errors::None
+    }
+
     /// A request for a consumer group: `ConsumerGroupHeartbeat`, or an OffsetCommit of one.
     pub fn handle(
         &mut self,

@@ -159,6 +159,12 @@ impl KafkaConsumer {
     /// The records of owned partitions keep the application busy; without any it waits in `poll()`.
     fn kip848_after_poll(&mut self, now: Millis, out: &mut CoOut) {
         use crate::sim::client::Activity;
+        if self.fetcher.enabled {
+            if !self.poll_for_records(now, out) && self.is_running() {
+                self.app.activity = Activity::InPoll;
+            }
+            return;
+        }
         let has_records = !self.coordinator.owned.is_empty();
         if has_records || self.config.poll_timeout_ms == 0 {
             let until = now.saturating_add(self.config.processing_time_ms.max(1));
@@ -239,14 +245,12 @@ impl KafkaConsumer {
     }
 
     pub(crate) fn kip848_send_offset_commit(&mut self, out: &mut CoOut) -> u64 {
-        use crate::sim::protocol::{OffsetCommitRequest, Request};
-        let request = OffsetCommitRequest {
-            group_id: self.group_id.clone(),
-            generation_id: self.manager().member_epoch,
-            member_id: self.manager().member_id.clone(),
-            group_instance_id: self.config.group_instance_id.clone(),
-            partitions: self.coordinator.owned.iter().cloned().collect(),
-        };
+        use crate::sim::protocol::Request;
+        let (epoch, member_id) = (
+            self.manager().member_epoch,
+            self.manager().member_id.clone(),
+        );
+        let request = self.offset_commit_request(epoch, member_id);
         let id = self.send(Request::OffsetCommit(request), out);
         let generation = self.membership.generation.clone();
         self.commits.in_flight.insert(id, generation);
@@ -271,6 +275,7 @@ impl KafkaConsumer {
                 error: error.name().to_string(),
             });
         }
+        self.on_sync_commit_answered(now, correlation_id, out);
         if self.lifecycle
             == (Lifecycle::Closing {
                 commit: correlation_id,

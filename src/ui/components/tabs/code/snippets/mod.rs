@@ -18,7 +18,7 @@ pub mod payload;
 pub mod python;
 pub mod rust;
 
-use crate::sim::config::ConsumerConfig;
+use crate::sim::config::{ConsumerConfig, SIMULATION_ONLY_NAMES};
 
 /// The languages the Code tab offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl ConsumerCode<'_> {
     }
 
     /// Kafka settings worth writing: required ones always, the rest only when not Kafka's default.
-    /// `poll.timeout.ms` and `processing.time.ms` describe the application, not the client; settings
+    /// The simulation-only knobs describe the application, not the client; settings
     /// the lab ignores are the languages' own business ([`ConsumerConfig::ignored`]).
     fn settings(&self) -> Vec<(&'static str, String)> {
         let defaults = ConsumerConfig::default().entries();
@@ -79,7 +79,7 @@ impl ConsumerCode<'_> {
             .entries()
             .into_iter()
             .zip(defaults)
-            .filter(|((name, _), _)| !matches!(*name, "poll.timeout.ms" | "processing.time.ms"))
+            .filter(|((name, _), _)| !SIMULATION_ONLY_NAMES.contains(name))
             .filter(|((name, value), (_, default))| {
                 required.contains(name) || (value != default && value != "null")
             })

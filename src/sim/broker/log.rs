@@ -1,0 +1,182 @@
+//! The partition logs (Kafka's `ReplicaManager` and `UnifiedLog`, reduced to what a consumer group sees):
+//! each partition is a log-end offset — records are offsets `0 .. log_end`, kept as a count, never one
+//! value per record. Produce appends, Fetch reads from a position, ListOffsets answers the earliest and
+//! latest offsets. A Fetch with nothing to return is held (`DelayedFetch`) until a Produce brings data
+//! to one of its partitions or `fetch.max.wait.ms` passes, as the broker's fetch purgatory does.
+
+use super::classic::ReplyTo;
+use crate::sim::actor::Out;
+use crate::sim::assign::TopicPartition;
+use crate::sim::protocol::*;
+use crate::sim::time::Millis;
+use crate::sim::timer::{Timer, TimerKey};
+use std::collections::BTreeMap;
+
+/// A Fetch the broker holds until data arrives or its wait ends.
+#[derive(Clone, Debug)]
+struct DelayedFetch {
+    reply_to: ReplyTo,
+    request: FetchRequest,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PartitionLogs {
+    /// Per topic, the log-end offset of each partition.
+    logs: BTreeMap<String, Vec<i64>>,
+    /// Held fetches, in arrival order.
+    delayed: Vec<DelayedFetch>,
+}
+
+impl PartitionLogs {
+    /// The log-end offset of a partition (0 for one that does not exist).
+    pub fn log_end(&self, tp: &TopicPartition) -> i64 {
+        self.logs
+            .get(tp.topic.as_str())
+            .and_then(|log| log.get(usize::try_from(tp.partition).ok()?))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Every partition's log-end offset, by topic.
+    pub fn log_ends(&self) -> &BTreeMap<String, Vec<i64>> {
+        &self.logs
+    }
+
+    /// The topic has `partitions` partitions now (created, or grown by `createPartitions`).
+    pub fn resize(&mut self, topic: &str, partitions: i32) {
+        let log = self.logs.entry(topic.to_string()).or_default();
+        log.resize(usize::try_from(partitions).unwrap_or(0), 0);
+    }
+
+    pub fn delete(&mut self, topic: &str) {
+        self.logs.remove(topic);
+    }
+
+    /// Produce: each batch is appended at its partition's log end.
+    pub fn append(
+        &mut self,
+        request: &ProduceRequest,
+        now: Millis,
+        out: &mut Out,
+    ) -> ProduceResponse {
+        let base_offsets = request
+            .batches
+            .iter()
+            .map(|batch| {
+                let tp = &batch.partition;
+                let slot = self
+                    .logs
+                    .get_mut(tp.topic.as_str())
+                    .and_then(|log| log.get_mut(usize::try_from(tp.partition).ok()?));
+                match slot {
+                    Some(end) => {
+                        let base = *end;
+                        *end += i64::try_from(batch.records).unwrap_or(i64::MAX);
+                        (tp.clone(), base)
+                    }
+                    None => (tp.clone(), -1),
+                }
+            })
+            .collect();
+        self.complete_delayed_fetches(now, out);
+        ProduceResponse { base_offsets }
+    }
+
+    /// ListOffsets: 0 for the earliest (nothing is ever deleted), the log end for the latest.
+    pub fn list_offsets(&self, request: &ListOffsetsRequest) -> ListOffsetsResponse {
+        let offsets = request
+            .partitions
+            .iter()
+            .map(|tp| {
+                let offset = match request.spec {
+                    OffsetSpec::Earliest => 0,
+                    OffsetSpec::Latest => self.log_end(tp),
+                };
+                (tp.clone(), offset)
+            })
+            .collect();
+        ListOffsetsResponse { offsets }
+    }
+
+    /// Fetch: answered now when a partition has records past its fetch offset, otherwise held.
+    pub fn fetch(&mut self, reply_to: ReplyTo, request: FetchRequest, out: &mut Out, now: Millis) {
+        if self.has_data(&request) || request.max_wait_ms == 0 {
+            let response = self.read(&request);
+            reply(out, &reply_to, response);
+            return;
+        }
+        let timer = Timer::DelayedFetch {
+            consumer: reply_to.endpoint.clone(),
+        };
+        out.set_timer(now.saturating_add(request.max_wait_ms), timer);
+        // A consumer has one fetch in flight: a newer one replaces what is held for it.
+        self.delayed
+            .retain(|d| d.reply_to.endpoint != reply_to.endpoint);
+        self.delayed.push(DelayedFetch { reply_to, request });
+    }
+
+    /// `fetch.max.wait.ms` passed for this consumer's held fetch: it is answered with what there is.
+    pub fn expire_delayed_fetch(&mut self, consumer: &crate::sim::vocab::Endpoint, out: &mut Out) {
+        let Some(i) = self
+            .delayed
+            .iter()
+            .position(|d| &d.reply_to.endpoint == consumer)
+        else {
+            return;
+        };
+        let held = self.delayed.remove(i);
+        let response = self.read(&held.request);
+        reply(out, &held.reply_to, response);
+    }
+
+    fn complete_delayed_fetches(&mut self, _now: Millis, out: &mut Out) {
+        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.delayed)
+            .into_iter()
+            .partition(|d| self.has_data(&d.request));
+        self.delayed = waiting;
+        for held in ready {
+            out.cancel_timer(TimerKey::DelayedFetch {
+                consumer: held.reply_to.endpoint.clone(),
+            });
+            let response = self.read(&held.request);
+            reply(out, &held.reply_to, response);
+        }
+    }
+
+    fn has_data(&self, request: &FetchRequest) -> bool {
+        request
+            .partitions
+            .iter()
+            .any(|p| self.log_end(&p.partition) > p.fetch_offset)
+    }
+
+    /// The records each partition has from its fetch offset, up to the per-partition limit.
+    fn read(&self, request: &FetchRequest) -> FetchResponse {
+        let cap = i64::try_from(request.max_records_per_partition).unwrap_or(i64::MAX);
+        let partitions = request
+            .partitions
+            .iter()
+            .map(|p| {
+                let high_watermark = self.log_end(&p.partition);
+                let end = high_watermark.min(p.fetch_offset.saturating_add(cap));
+                FetchedRecords {
+                    partition: p.partition.clone(),
+                    fetch_offset: p.fetch_offset,
+                    end_offset: end.max(p.fetch_offset),
+                    high_watermark,
+                }
+            })
+            .collect();
+        FetchResponse { partitions }
+    }
+}
+
+fn reply(out: &mut Out, to: &ReplyTo, response: FetchResponse) {
+    out.send(
+        to.endpoint.clone(),
+        Message::Response {
+            correlation_id: to.correlation_id,
+            body: Response::Fetch(response),
+        },
+    );
+}

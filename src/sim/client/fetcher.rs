@@ -1,0 +1,325 @@
+//! Reading records (used when the scenario has producers): the positions of `SubscriptionState`, the
+//! `Fetcher` and `FetchCollector`, and the application's batch. A newly owned partition starts without
+//! a position: `poll()` asks for the group's committed offset (OffsetFetch), and without one applies
+//! `auto.offset.reset` (ListOffsets for `earliest`/`latest`, NoOffsetForPartitionException for `none`).
+//! Fetches run in the background for partitions with a position and nothing buffered; `poll()` returns
+//! up to `max.poll.records` of what is buffered and advances the positions past them. Records are
+//! ranges of offsets, never one value per record.
+
+use super::app_thread::Activity;
+use super::{CoOut, KafkaConsumer};
+use crate::sim::assign::TopicPartition;
+use crate::sim::config::AutoOffsetReset;
+use crate::sim::protocol::*;
+use crate::sim::time::Millis;
+use crate::sim::trace::{ProcessedRange, TraceEvent};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `fetch.max.wait.ms` (Kafka's default).
+pub const FETCH_MAX_WAIT_MS: Millis = 500;
+/// `max.partition.fetch.bytes` (1 MiB), as records of the model's default record size (100 bytes).
+pub const MAX_PARTITION_FETCH_RECORDS: u64 = 1_048_576 / 100;
+
+/// A partition's fetch state (`SubscriptionState.FetchStates`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchState {
+    /// INITIALIZING: waiting for the group's committed offset.
+    Initializing,
+    /// AWAIT_RESET: no committed offset; `auto.offset.reset` decides.
+    AwaitReset,
+    /// FETCHING: the offset of the next record `poll()` returns.
+    Fetching(i64),
+}
+
+/// The consumer's record flow.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fetcher {
+    /// Whether this consumer reads records (the scenario has producers).
+    pub enabled: bool,
+    pub positions: BTreeMap<TopicPartition, FetchState>,
+    /// Fetched records not yet returned by `poll()`: offsets `from .. to` per partition.
+    pub buffered: BTreeMap<TopicPartition, (i64, i64)>,
+    fetch_in_flight: Option<u64>,
+    offset_fetch_in_flight: Option<u64>,
+    list_offsets_in_flight: Option<u64>,
+    /// The records the last `poll()` returned, while the application processes them.
+    pub in_hand: Vec<ProcessedRange>,
+    /// Records this process finished processing.
+    pub records_processed: u64,
+}
+
+impl Fetcher {
+    /// The position of a partition, if it has a valid one.
+    pub fn position(&self, tp: &TopicPartition) -> Option<i64> {
+        match self.positions.get(tp) {
+            Some(FetchState::Fetching(offset)) => Some(*offset),
+            _ => None,
+        }
+    }
+
+    /// `allConsumed`: the position of every partition that has a valid one.
+    pub fn all_consumed(&self) -> Vec<CommittedOffset> {
+        self.positions
+            .iter()
+            .filter_map(|(tp, state)| match state {
+                FetchState::Fetching(offset) => Some(CommittedOffset {
+                    partition: tp.clone(),
+                    offset: *offset,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The assignment changed: new partitions start without a position, dropped ones lose theirs and
+    /// whatever was buffered for them.
+    pub fn retain_owned(&mut self, owned: &BTreeSet<TopicPartition>) {
+        self.positions.retain(|tp, _| owned.contains(tp));
+        self.buffered.retain(|tp, _| owned.contains(tp));
+        for tp in owned {
+            self.positions
+                .entry(tp.clone())
+                .or_insert(FetchState::Initializing);
+        }
+    }
+
+    /// `FetchCollector.collectFetch`: up to `max` records from the buffer, partition by partition.
+    fn collect(&mut self, max: u64) -> Vec<ProcessedRange> {
+        let mut left = max;
+        let mut batch = Vec::new();
+        let keys: Vec<TopicPartition> = self.buffered.keys().cloned().collect();
+        for tp in keys {
+            if left == 0 {
+                break;
+            }
+            let Some((from, to)) = self.buffered.get(&tp).copied() else {
+                continue;
+            };
+            if self.position(&tp) != Some(from) {
+                self.buffered.remove(&tp);
+                continue;
+            }
+            let take = (to - from).min(i64::try_from(left).unwrap_or(i64::MAX));
+            let end = from + take;
+            if end >= to {
+                self.buffered.remove(&tp);
+            } else {
+                self.buffered.insert(tp.clone(), (end, to));
+            }
+            self.positions.insert(tp.clone(), FetchState::Fetching(end));
+            left -= u64::try_from(take).unwrap_or(0);
+            batch.push(ProcessedRange {
+                partition: tp,
+                from,
+                to: end,
+            });
+        }
+        batch
+    }
+}
+
+impl KafkaConsumer {
+    /// The record part of a `poll()`: update the positions, collect buffered records, send the next
+    /// fetch. Returns whether `poll()` returned records (the application then processes them).
+    pub(super) fn poll_for_records(&mut self, now: Millis, out: &mut CoOut) -> bool {
+        if self.coordinator.pending_revocation {
+            return false;
+        }
+        self.fetcher.retain_owned(&self.coordinator.owned);
+        if !self.update_fetch_positions(out) {
+            return false;
+        }
+        let batch = self
+            .fetcher
+            .collect(u64::from(self.config.max_poll_records));
+        self.send_fetches(out);
+        if batch.is_empty() {
+            return false;
+        }
+        let records: i64 = batch.iter().map(|r| r.to - r.from).sum();
+        let per_record = self.config.processing_time_per_record_ms;
+        let work = self
+            .config
+            .processing_time_ms
+            .saturating_add(per_record.saturating_mul(u64::try_from(records).unwrap_or(0)));
+        let until = now.saturating_add(work.max(1));
+        self.fetcher.in_hand = batch;
+        self.app.activity = Activity::Processing { until };
+        self.schedule_app(until, out);
+        self.schedule_poll_timer_check(until, out);
+        true
+    }
+
+    /// `updateFetchPositions`: committed offsets first, then `auto.offset.reset`. Returns false when
+    /// `poll()` threw (NoOffsetForPartitionException).
+    fn update_fetch_positions(&mut self, out: &mut CoOut) -> bool {
+        let initializing = self.partitions_in(&FetchState::Initializing);
+        if !initializing.is_empty() && self.fetcher.offset_fetch_in_flight.is_none() {
+            let request = OffsetFetchRequest {
+                group_id: self.group_id.clone(),
+                partitions: initializing,
+            };
+            self.fetcher.offset_fetch_in_flight =
+                Some(self.send(Request::OffsetFetch(request), out));
+        }
+        let awaiting_reset = self.partitions_in(&FetchState::AwaitReset);
+        if awaiting_reset.is_empty() || self.fetcher.list_offsets_in_flight.is_some() {
+            return true;
+        }
+        let spec = match self.config.auto_offset_reset {
+            AutoOffsetReset::Earliest => OffsetSpec::Earliest,
+            // `by_duration` looks up the offset of a timestamp; records carry no timestamps in the
+            // model, so it resolves as `latest` does for records newer than the duration.
+            AutoOffsetReset::Latest | AutoOffsetReset::ByDuration(_) => OffsetSpec::Latest,
+            AutoOffsetReset::None => {
+                let names: Vec<String> = awaiting_reset.iter().map(|tp| tp.to_string()).collect();
+                let error = format!(
+                    "NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [{}]",
+                    names.join(", ")
+                );
+                self.fail_with_message(error, out);
+                return false;
+            }
+        };
+        let request = ListOffsetsRequest {
+            spec,
+            partitions: awaiting_reset,
+        };
+        self.fetcher.list_offsets_in_flight = Some(self.send(Request::ListOffsets(request), out));
+        true
+    }
+
+    fn partitions_in(&self, state: &FetchState) -> Vec<TopicPartition> {
+        self.fetcher
+            .positions
+            .iter()
+            .filter(|(_, s)| *s == state)
+            .map(|(tp, _)| tp.clone())
+            .collect()
+    }
+
+    /// `Fetcher.sendFetches`: one fetch at a time, for partitions with a position and nothing buffered.
+    fn send_fetches(&mut self, out: &mut CoOut) {
+        if self.fetcher.fetch_in_flight.is_some() {
+            return;
+        }
+        let partitions: Vec<FetchPartition> = self
+            .fetcher
+            .positions
+            .iter()
+            .filter(|(tp, _)| !self.fetcher.buffered.contains_key(*tp))
+            .filter_map(|(tp, state)| match state {
+                FetchState::Fetching(offset) => Some(FetchPartition {
+                    partition: tp.clone(),
+                    fetch_offset: *offset,
+                }),
+                _ => None,
+            })
+            .collect();
+        if partitions.is_empty() {
+            return;
+        }
+        let request = FetchRequest {
+            max_wait_ms: FETCH_MAX_WAIT_MS,
+            max_records_per_partition: MAX_PARTITION_FETCH_RECORDS,
+            partitions,
+        };
+        self.fetcher.fetch_in_flight = Some(self.send(Request::Fetch(request), out));
+    }
+
+    /// A Fetch answered: records still wanted (the partition is owned and its position is where the
+    /// fetch started) are buffered for `poll()`.
+    pub(super) fn handle_fetch_response(
+        &mut self,
+        now: Millis,
+        correlation_id: u64,
+        r: FetchResponse,
+        out: &mut CoOut,
+    ) {
+        if self.fetcher.fetch_in_flight != Some(correlation_id) {
+            return;
+        }
+        self.fetcher.fetch_in_flight = None;
+        for fetched in r.partitions {
+            if fetched.end_offset > fetched.fetch_offset
+                && self.fetcher.position(&fetched.partition) == Some(fetched.fetch_offset)
+            {
+                self.fetcher.buffered.insert(
+                    fetched.partition,
+                    (fetched.fetch_offset, fetched.end_offset),
+                );
+            }
+        }
+        self.wake_app_if_in_poll(now, out);
+        if self.app.activity != Activity::InPoll {
+            // Fetching goes on in the background while the application processes.
+            self.send_fetches(out);
+        }
+    }
+
+    /// OffsetFetch answered: a committed offset becomes the position; without one the partition awaits
+    /// `auto.offset.reset`.
+    pub(super) fn handle_offset_fetch_response(
+        &mut self,
+        now: Millis,
+        correlation_id: u64,
+        r: OffsetFetchResponse,
+        out: &mut CoOut,
+    ) {
+        if self.fetcher.offset_fetch_in_flight != Some(correlation_id) {
+            return;
+        }
+        self.fetcher.offset_fetch_in_flight = None;
+        for (tp, committed) in r.offsets {
+            if let Some(state) = self.fetcher.positions.get_mut(&tp) {
+                if *state == FetchState::Initializing {
+                    *state = match committed {
+                        Some(offset) => FetchState::Fetching(offset),
+                        None => FetchState::AwaitReset,
+                    };
+                }
+            }
+        }
+        self.wake_app_if_in_poll(now, out);
+    }
+
+    /// ListOffsets answered: the reset positions are set.
+    pub(super) fn handle_list_offsets_response(
+        &mut self,
+        now: Millis,
+        correlation_id: u64,
+        r: ListOffsetsResponse,
+        out: &mut CoOut,
+    ) {
+        if self.fetcher.list_offsets_in_flight != Some(correlation_id) {
+            return;
+        }
+        self.fetcher.list_offsets_in_flight = None;
+        for (tp, offset) in r.offsets {
+            if let Some(state) = self.fetcher.positions.get_mut(&tp) {
+                if *state == FetchState::AwaitReset {
+                    *state = FetchState::Fetching(offset);
+                }
+            }
+        }
+        self.wake_app_if_in_poll(now, out);
+    }
+
+    /// The application finished the records in hand: they are processed (recorded with the
+    /// generation of the assignment they were read under).
+    pub(super) fn finish_batch(&mut self, out: &mut CoOut) -> bool {
+        if self.fetcher.in_hand.is_empty() {
+            return false;
+        }
+        let ranges = std::mem::take(&mut self.fetcher.in_hand);
+        let records: i64 = ranges.iter().map(|r| r.to - r.from).sum();
+        self.fetcher.records_processed += u64::try_from(records).unwrap_or(0);
+        out.record(TraceEvent::RecordsProcessed {
+            consumer: self.handle.clone(),
+            group: self.group_id.clone(),
+            generation: self.last_assignment_generation().unwrap_or(-1),
+            ranges,
+        });
+        true
+    }
+}

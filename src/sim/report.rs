@@ -135,10 +135,16 @@ fn records(out: &mut String, world: &World) {
             "group {group}: {} record(s) processed, {} processed more than once, lag {total_lag}",
             d.records_processed, d.duplicates
         );
+        // A KIP-848 member reads under its member epoch, a classic one under the group's generation.
+        let epoch_name = if world.broker().consumer_groups().hosts(group) {
+            "member epoch"
+        } else {
+            "generation"
+        };
         for (generation, count) in &d.duplicates_by_generation {
             let _ = writeln!(
                 out,
-                "  {count} duplicate(s) read under generation {generation}'s assignment"
+                "  {count} duplicate(s) read under {epoch_name} {generation}'s assignment"
             );
         }
         for l in lags.iter().filter(|l| l.group == group) {

@@ -1,5 +1,5 @@
 //! Nothing is ever silently lost: seeded random scenarios with a producer (keyed or not) and consumers
-//! of either rebalance protocol (eager and cooperative assignors), then random joins, closes, kills,
+//! of every rebalance protocol (eager and cooperative assignors, and KIP-848), then random joins, closes, kills,
 //! stalls, static restarts and partition additions while records flow, with auto-commit or manual
 //! commits. Once the producer stops and a fresh consumer has joined, every record produced must have
 //! been processed at least once by the group (`auto.offset.reset=earliest`). The invariants are checked
@@ -54,6 +54,18 @@ fn random_scenario(rng: &mut Rng, seed: u64, assignor: &str) -> Scenario {
         // Members see added partitions at their next metadata refresh: well within the run.
         "metadata.max.age.ms": rng.range(5_000, 60_000),
     });
+    if assignor == "consumer" {
+        // KIP-848: the broker owns the session, the heartbeat interval and the assignor.
+        let settings = config.as_object_mut().expect("an object");
+        for name in [
+            "partition.assignment.strategy",
+            "session.timeout.ms",
+            "heartbeat.interval.ms",
+        ] {
+            settings.remove(name);
+        }
+        config["group.protocol"] = json!("consumer");
+    }
     if commit != "auto" {
         config["enable.auto.commit"] = json!(false);
         config["manual.commit"] = json!(commit);
@@ -189,7 +201,8 @@ fn every_record_is_processed_at_least_once_under_any_actions() {
         .unwrap_or(60);
     let mut failures = Vec::new();
     for seed in 0..seeds {
-        for assignor in ["range", "cooperative-sticky"] {
+        // Eager, cooperative and the KIP-848 consumer protocol.
+        for assignor in ["range", "cooperative-sticky", "consumer"] {
             if let Err(e) = check_seed(seed, assignor) {
                 failures.push(format!("seed {seed} ({assignor}): {e}"));
             }

@@ -305,6 +305,15 @@ impl KafkaConsumer {
         self.wake_app_if_in_poll(now, out);
     }
 
+    /// The generation (classic) or member epoch (KIP-848) of the assignment the records were read
+    /// under; -1 before any.
+    fn assignment_epoch(&self) -> i32 {
+        match &self.kip848 {
+            Some(manager) => manager.member_epoch,
+            None => self.last_assignment_generation().unwrap_or(-1),
+        }
+    }
+
     /// The application finished the records in hand: they are processed (recorded with the
     /// generation of the assignment they were read under).
     pub(super) fn finish_batch(&mut self, out: &mut CoOut) -> bool {
@@ -317,7 +326,7 @@ impl KafkaConsumer {
         out.record(TraceEvent::RecordsProcessed {
             consumer: self.handle.clone(),
             group: self.group_id.clone(),
-            generation: self.last_assignment_generation().unwrap_or(-1),
+            generation: self.assignment_epoch(),
             ranges,
         });
         true

@@ -16,9 +16,28 @@ pub fn encode(session: &Session) -> String {
     format!("{KEY}{}", URL_SAFE_NO_PAD.encode(json))
 }
 
+/// The key of a guided lesson's place, after the session: `&step=<lesson>/<step>`.
+const PLACE_KEY: &str = "&step=";
+
+/// A fragment with a guided lesson's place (its id and step) after the session.
+pub fn with_place(fragment: String, place: Option<(&str, usize)>) -> String {
+    match place {
+        Some((lesson, step)) => format!("{fragment}{PLACE_KEY}{lesson}/{step}"),
+        None => fragment,
+    }
+}
+
+/// The guided lesson's place a fragment names, if any.
+pub fn place(fragment: &str) -> Option<(String, usize)> {
+    let (_, place) = fragment.split_once(PLACE_KEY)?;
+    let (lesson, step) = place.split_once('/')?;
+    Some((lesson.to_string(), step.parse().ok()?))
+}
+
 /// Reads a fragment (with or without the leading `#`). Errors say what is wrong in plain words.
 pub fn decode(fragment: &str) -> Result<Session, String> {
     let fragment = fragment.trim_start_matches('#');
+    let fragment = fragment.split(PLACE_KEY).next().unwrap_or_default();
     let data = fragment
         .strip_prefix(KEY)
         .ok_or("it does not contain a Rebalance Lab session (expected #s=…)")?;
@@ -60,6 +79,15 @@ mod tests {
     fn a_session_survives_the_round_trip() {
         let s = session();
         assert_eq!(decode(&format!("#{}", encode(&s))), Ok(s));
+    }
+
+    #[test]
+    fn a_lessons_place_rides_along_with_the_session() {
+        let s = session();
+        let link = with_place(encode(&s), Some(("crash", 2)));
+        assert_eq!(decode(&link), Ok(s));
+        assert_eq!(place(&link), Some(("crash".to_string(), 2)));
+        assert_eq!(place(&encode(&session())), None);
     }
 
     #[test]

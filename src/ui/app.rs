@@ -4,6 +4,7 @@
 use crate::session::lessons;
 use crate::ui::components::compare::Compare;
 use crate::ui::components::group::GroupPanel;
+use crate::ui::components::guide::GuidePanel;
 use crate::ui::components::partitions::TopicView;
 use crate::ui::components::rail::Rail;
 use crate::ui::components::scenario_file::ScenarioFile;
@@ -40,11 +41,14 @@ pub fn app() -> Html {
                     <button aria-label="Dismiss" onclick={{ let page = page.clone(); Callback::from(move |_: MouseEvent| page.dispatch(PageAction::DismissNotice)) }}>{ "✕" }</button>
                 </div>
             }
+            if let Some(guide) = page.guide.clone() {
+                <GuidePanel dispatch={page.dispatcher()} guide={guide} />
+            }
             <div class="layout">
                 <Rail dispatch={page.dispatcher()} snapshot={main_lane.snapshot.clone()}
                     strategies={page.lanes.iter().map(|l| l.strategy).collect::<Vec<_>>()} notice={page.notice.clone()} />
                 <main class="main">
-                    { scenario_blurb(&page) }
+                    { scenario_blurb(&page, page.dispatcher()) }
                     if page.comparing() {
                         <Compare dispatch={page.dispatcher()} lanes={page.lanes.clone()} group={group.clone()} notice={page.notice.clone()} />
                     } else {
@@ -66,7 +70,7 @@ pub fn app() -> Html {
 }
 
 /// What the session is: the lesson's title and blurb, or a loaded scenario's own name and description.
-fn scenario_blurb(page: &PageState) -> Html {
+fn scenario_blurb(page: &PageState, dispatch: crate::ui::state::Dispatch) -> Html {
     let (title, text) = match page.lesson.and_then(lessons::lesson) {
         Some(lesson) => (lesson.title.to_string(), lesson.blurb.to_string()),
         None => {
@@ -91,9 +95,18 @@ fn scenario_blurb(page: &PageState) -> Html {
         .broker_config()
         .map(|b| b.warnings())
         .unwrap_or_default();
+    let guided = page.lesson.filter(|_| page.guide.is_none()).map(|id| {
+        let page = dispatch.clone();
+        let id = id.to_string();
+        html! {
+            <button class="primary start-guide" onclick={Callback::from(move |_: MouseEvent| page.dispatch(PageAction::StartGuide(id.clone(), 0)))}>
+                { "▶ Guided lesson" }
+            </button>
+        }
+    });
     html! {
         <>
-            <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p>
+            <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }{ " " }{ for guided }</p>
             { for broker_warnings.iter().map(|w| html! { <p class="hint config-warning" role="note">{ sentence(&w.to_string()) }</p> }) }
         </>
     }

@@ -4,6 +4,7 @@
 //! to the Lab and re-reads the lanes, so the model changes through `Lab`, never around it.
 
 mod clock;
+mod guide;
 mod lab_handle;
 mod lanes;
 mod message_fields;
@@ -11,6 +12,7 @@ mod messages;
 mod notice;
 
 pub use clock::Clock;
+pub use guide::{Guide, Phase};
 pub use lab_handle::LabHandle;
 pub use lanes::{groups_in_order, LaneView};
 pub use messages::MessageRow;
@@ -51,6 +53,8 @@ pub struct PageState {
     pub hide_heartbeats: bool,
     /// The message whose fields the protocol view shows, by trace index.
     pub selected_message: Option<usize>,
+    /// The guided lesson being followed, if any.
+    pub guide: Option<Guide>,
 }
 
 #[derive(Clone, Debug)]
@@ -78,6 +82,16 @@ pub enum PageAction {
     ToggleHeartbeats,
     SelectMessage(Option<usize>),
     DismissNotice,
+    /// Start lesson `id`'s guided steps at step `k`.
+    StartGuide(String, usize),
+    GuideAnswer(usize),
+    GuideNext,
+    GuideBack,
+    GuideRestart,
+    /// Leave the steps for the free sandbox.
+    GuideSandbox,
+    /// Close the guide panel.
+    GuideClose,
 }
 
 /// What components get to send actions: comparable, so props that hold it still diff cheaply.
@@ -104,6 +118,7 @@ impl PageState {
             tab: Tab::Timeline,
             hide_heartbeats: true,
             selected_message: None,
+            guide: None,
         };
         state.refresh(true);
         state
@@ -128,7 +143,10 @@ impl PageState {
 
     /// The current session as a share link's fragment (`s=…`).
     pub fn share_fragment(&self) -> String {
-        share_link::encode(&self.lab.read().saved_session())
+        share_link::with_place(
+            share_link::encode(&self.lab.read().saved_session()),
+            self.guide_place(),
+        )
     }
 
     /// The group the tabs talk about: the selected consumer's, else the first consumer's.
@@ -159,13 +177,19 @@ impl PageState {
     /// Rebuilds the Lab from a session (replaying its actions); on error nothing changes.
     fn replace_lab(&mut self, session: Session) -> Result<(), String> {
         let lab = Lab::new(session).map_err(|e| e.to_string())?;
+        self.install_lab(lab);
+        self.guide = None;
+        self.refresh(true);
+        Ok(())
+    }
+
+    /// Makes `lab` the page's model (the caller refreshes the lanes).
+    fn install_lab(&mut self, lab: Lab) {
         self.lesson = lessons::lesson_of(&lab.session.scenario).map(|l| l.id);
         self.lab = LabHandle::new(lab);
         // Message rows are only reused while the trace they came from grows.
         self.lanes.clear();
         self.selected_message = None;
-        self.refresh(true);
-        Ok(())
     }
 
     fn page_notice(&mut self, text: String) {
@@ -180,17 +204,29 @@ impl PageState {
             return;
         };
         let target = self.now() + tick.advance_ms;
-        self.lab.change(|lab| lab.run_until(target));
-        self.refresh(tick.refresh_metrics);
+        if !self.guide_advance(Some(target)) {
+            self.lab.change(|lab| lab.run_until(target));
+        }
+        let shown = !self.clock.playing;
+        self.refresh(tick.refresh_metrics || shown);
     }
 
     fn step(&mut self) {
         self.clock.pause();
-        self.lab.change(|lab| lab.step());
+        if self.guide_holds_clock() {
+            return;
+        }
+        if !self.guide_advance(None) {
+            self.lab.change(|lab| lab.step());
+        }
         self.refresh(true);
     }
 
     fn reset(&mut self) {
+        if self.guide.is_some() {
+            self.guide_restart();
+            return;
+        }
         let mut session = self.session();
         session.actions.clear();
         self.clock.pause();
@@ -220,6 +256,10 @@ impl PageState {
     }
 
     fn open_shared(&mut self, fragment: &str) {
+        if let Some((lesson, step)) = share_link::place(fragment) {
+            self.start_guide(&lesson, step);
+            return;
+        }
         let opened = share_link::decode(fragment).and_then(|s| self.replace_lab(s));
         self.notice = None;
         if let Err(e) = opened {
@@ -259,6 +299,8 @@ impl PageState {
     fn act(&mut self, action: Action, at: NoticeAt) {
         match self.lab.change(|lab| lab.apply(action)) {
             Ok(()) => {
+                // The steps replay a script: the learner's own action makes the lesson a sandbox.
+                self.guide_to_sandbox(true);
                 self.notice = None;
                 self.refresh(true);
             }
@@ -283,7 +325,11 @@ impl PageState {
     fn apply(&mut self, action: PageAction) {
         match action {
             PageAction::Tick(real_now) => self.tick(real_now),
-            PageAction::Play => self.clock.play(),
+            PageAction::Play => {
+                if !self.guide_holds_clock() {
+                    self.clock.play()
+                }
+            }
             PageAction::Pause => {
                 self.clock.pause();
                 self.refresh(true);
@@ -302,6 +348,13 @@ impl PageState {
             PageAction::ToggleHeartbeats => self.hide_heartbeats = !self.hide_heartbeats,
             PageAction::SelectMessage(id) => self.selected_message = id,
             PageAction::DismissNotice => self.notice = None,
+            PageAction::StartGuide(id, k) => self.start_guide(&id, k),
+            PageAction::GuideAnswer(i) => self.guide_answer(i),
+            PageAction::GuideNext => self.guide_next(),
+            PageAction::GuideBack => self.guide_back(),
+            PageAction::GuideRestart => self.guide_restart(),
+            PageAction::GuideSandbox => self.guide_to_sandbox(false),
+            PageAction::GuideClose => self.guide = None,
         }
     }
 }

@@ -34,7 +34,7 @@ pub fn app() -> Html {
     let group = page.focus_group();
     html! {
         <div class="app">
-            <Toolbar dispatch={page.dispatcher()} playing={page.clock.playing} speed={page.clock.speed} now={page.now()} lesson={page.lesson} scenario_name={page.session().scenario.name} on_share={share.on_share} on_embed={share.on_embed} share_status={share.status} />
+            <Toolbar dispatch={page.dispatcher()} playing={page.clock.playing} speed={page.clock.speed} now={page.now()} lesson={page.lesson} guided={page.guide.is_some()} scenario_name={page.session().scenario.name} on_share={share.on_share} on_embed={share.on_embed} share_status={share.status} />
             if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
                 <div class="page-notice" role="alert">
                     <span>{ &n.text }</span>
@@ -48,7 +48,7 @@ pub fn app() -> Html {
                 <Rail dispatch={page.dispatcher()} snapshot={main_lane.snapshot.clone()}
                     strategies={page.lanes.iter().map(|l| l.strategy).collect::<Vec<_>>()} notice={page.notice.clone()} />
                 <main class="main">
-                    { scenario_blurb(&page, page.dispatcher()) }
+                    { scenario_blurb(&page) }
                     if page.comparing() {
                         <Compare dispatch={page.dispatcher()} lanes={page.lanes.clone()} group={group.clone()} notice={page.notice.clone()} />
                     } else {
@@ -70,7 +70,7 @@ pub fn app() -> Html {
 }
 
 /// What the session is: the lesson's title and blurb, or a loaded scenario's own name and description.
-fn scenario_blurb(page: &PageState, dispatch: crate::ui::state::Dispatch) -> Html {
+fn scenario_blurb(page: &PageState) -> Html {
     let (title, text) = match page.lesson.and_then(lessons::lesson) {
         Some(lesson) => (lesson.title.to_string(), lesson.blurb.to_string()),
         None => {
@@ -95,18 +95,9 @@ fn scenario_blurb(page: &PageState, dispatch: crate::ui::state::Dispatch) -> Htm
         .broker_config()
         .map(|b| b.warnings())
         .unwrap_or_default();
-    let guided = page.lesson.filter(|_| page.guide.is_none()).map(|id| {
-        let page = dispatch.clone();
-        let id = id.to_string();
-        html! {
-            <button class="primary start-guide" onclick={Callback::from(move |_: MouseEvent| page.dispatch(PageAction::StartGuide(id.clone(), 0)))}>
-                { "▶ Guided lesson" }
-            </button>
-        }
-    });
     html! {
         <>
-            <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }{ " " }{ for guided }</p>
+            <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p>
             { for broker_warnings.iter().map(|w| html! { <p class="hint config-warning" role="note">{ sentence(&w.to_string()) }</p> }) }
         </>
     }

@@ -24,7 +24,7 @@ async function playStep(page: Page, choice?: RegExp) {
 
 async function startLesson(page: Page, title: string) {
   await page.getByRole('combobox', { name: 'Lesson' }).selectOption({ label: title });
-  await page.getByRole('button', { name: '▶ Guided lesson' }).click();
+  await page.getByRole('button', { name: 'Start the guide' }).click();
   await expect(guide(page)).toBeVisible();
 }
 

@@ -8,6 +8,7 @@ use crate::ui::components::guide::GuidePanel;
 use crate::ui::components::partitions::TopicView;
 use crate::ui::components::rail::Rail;
 use crate::ui::components::scenario_file::ScenarioFile;
+use crate::ui::components::scrubber::Scrubber;
 use crate::ui::components::tabs::Tabs;
 use crate::ui::components::toolbar::Toolbar;
 use crate::ui::hooks::clock::use_clock;
@@ -41,6 +42,7 @@ pub fn app() -> Html {
                     <button aria-label="Dismiss" onclick={{ let page = page.clone(); Callback::from(move |_: MouseEvent| page.dispatch(PageAction::DismissNotice)) }}>{ "✕" }</button>
                 </div>
             }
+            <Scrubber dispatch={page.dispatcher()} now={page.now()} head={page.head} marks={page.marks.clone()} />
             if let Some(guide) = page.guide.clone() {
                 <GuidePanel dispatch={page.dispatcher()} guide={guide} />
             }

@@ -10,6 +10,7 @@
 //! * [`consumer`]: what a consumer looks like wherever it appears: its actions, its state in words.
 //! * [`compare`]: the same session under two or three strategies.
 //! * [`tabs`]: the timeline, protocol, metrics and code views.
+//! * [`scrubber`]: time both ways, under the toolbar.
 //! * [`scenario_file`]: the session as a scenario file, and loading one.
 //! * [`palette`], [`forms`]: colours, and the small pieces every form uses.
 
@@ -22,5 +23,6 @@ pub mod palette;
 pub mod partitions;
 pub mod rail;
 pub mod scenario_file;
+pub mod scrubber;
 pub mod tabs;
 pub mod toolbar;

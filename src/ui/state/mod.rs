@@ -55,6 +55,19 @@ pub struct PageState {
     pub selected_message: Option<usize>,
     /// The guided lesson being followed, if any.
     pub guide: Option<Guide>,
+    /// The furthest time the run reached, and its rebalances up to then: the scrubber's range and
+    /// ticks (an earlier moment's lanes only know their past).
+    pub head: Millis,
+    pub marks: Rc<Vec<RebalanceMark>>,
+}
+
+/// A rebalance on the scrubber: when it started, its group and the generation it produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RebalanceMark {
+    pub at: Millis,
+    pub group: String,
+    pub generation: i32,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug)]
@@ -82,6 +95,10 @@ pub enum PageAction {
     ToggleHeartbeats,
     SelectMessage(Option<usize>),
     DismissNotice,
+    /// Show the run at this time (rewind, or forward up to its head).
+    SeekTo(Millis),
+    /// Back to the previous instant that recorded something.
+    StepBack,
     /// Start lesson `id`'s guided steps at step `k`.
     StartGuide(String, usize),
     GuideAnswer(usize),
@@ -119,6 +136,8 @@ impl PageState {
             hide_heartbeats: true,
             selected_message: None,
             guide: None,
+            head: 0,
+            marks: Rc::default(),
         };
         state.refresh(true);
         state
@@ -163,6 +182,10 @@ impl PageState {
     /// Re-reads the lanes from the Lab, then keeps the selection on a consumer that exists.
     fn refresh(&mut self, with_metrics: bool) {
         self.lanes = lanes::read_lanes(&self.lab.read(), &self.lanes, with_metrics);
+        self.head = self.lab.head().max(self.now());
+        if self.now() >= self.head {
+            self.marks = Rc::new(marks_of(&self.lanes[0]));
+        }
         let consumers = &self.lanes[0].snapshot.consumers;
         if let Some(handle) = &self.selected {
             if !consumers.iter().any(|c| &c.handle == handle) {
@@ -297,12 +320,23 @@ impl PageState {
 
     /// A model action, applied to every lane or refused with the model's reason next to its control.
     fn act(&mut self, action: Action, at: NoticeAt) {
+        let dropped = self.lab.read().pending().len();
         match self.lab.change(|lab| lab.apply(action)) {
             Ok(()) => {
+                if dropped > 0 {
+                    self.lab.forked();
+                }
                 // The steps replay a script: the learner's own action makes the lesson a sandbox.
                 self.guide_to_sandbox(true);
                 self.notice = None;
                 self.refresh(true);
+                if dropped > 0 {
+                    self.page_notice(format!(
+                        "You acted in the past, so the run forks here: the {dropped} later action{} of the old run {} dropped.",
+                        if dropped == 1 { "" } else { "s" },
+                        if dropped == 1 { "was" } else { "were" },
+                    ));
+                }
             }
             Err(e) => {
                 self.notice = Some(Notice {
@@ -311,6 +345,33 @@ impl PageState {
                 })
             }
         }
+    }
+
+    /// Shows the run at `t`; a guided step gives way to the sandbox.
+    fn seek(&mut self, t: Millis) {
+        self.clock.pause();
+        self.guide_to_sandbox(true);
+        match self.lab.seek(t) {
+            Ok(()) => {
+                self.lanes.clear();
+                self.selected_message = None;
+                self.refresh(true);
+            }
+            Err(e) => self.page_notice(e.to_string()),
+        }
+    }
+
+    /// The previous instant before now at which the main lane recorded something.
+    fn step_back(&mut self) {
+        let now = self.now();
+        let previous = self.lab.read().lanes[0]
+            .world
+            .trace()
+            .iter()
+            .rev()
+            .map(|e| e.at)
+            .find(|&at| at < now);
+        self.seek(previous.unwrap_or(0));
     }
 
     /// The new strategies replay the user's actions up to the current time.
@@ -348,6 +409,8 @@ impl PageState {
             PageAction::ToggleHeartbeats => self.hide_heartbeats = !self.hide_heartbeats,
             PageAction::SelectMessage(id) => self.selected_message = id,
             PageAction::DismissNotice => self.notice = None,
+            PageAction::SeekTo(t) => self.seek(t),
+            PageAction::StepBack => self.step_back(),
             PageAction::StartGuide(id, k) => self.start_guide(&id, k),
             PageAction::GuideAnswer(i) => self.guide_answer(i),
             PageAction::GuideNext => self.guide_next(),
@@ -357,6 +420,24 @@ impl PageState {
             PageAction::GuideClose => self.guide = None,
         }
     }
+}
+
+/// Every group's rebalances in a lane, in time order.
+fn marks_of(lane: &LaneView) -> Vec<RebalanceMark> {
+    let mut marks: Vec<RebalanceMark> = lane
+        .metrics
+        .groups
+        .values()
+        .flat_map(|g| &g.rebalances)
+        .map(|r| RebalanceMark {
+            at: r.started_at,
+            group: r.group.clone(),
+            generation: r.generation,
+            reason: r.reason_label.clone(),
+        })
+        .collect();
+    marks.sort_by_key(|m| m.at);
+    marks
 }
 
 impl Reducible for PageState {

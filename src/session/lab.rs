@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 /// One lane: a World running the scenario under one strategy (a column of compare mode).
+#[derive(Clone)]
 pub struct Lane {
     pub strategy: Strategy,
     pub world: World,
@@ -46,9 +47,13 @@ const STEP_MAX_INSTANTS: usize = 10_000;
 /// The running session: its record (what rebuilds it) and one lane per strategy, the first being
 /// the main one. Every change goes through [`Lab::apply`] or the clock methods, so the record and
 /// the Worlds never disagree.
+#[derive(Clone)]
 pub struct Lab {
     pub session: Session,
     pub lanes: Vec<Lane>,
+    /// Actions recorded after the current time, after a rewind: replayed as time reaches them,
+    /// dropped when the user acts (the run forks). Empty unless rewound.
+    pending: Vec<TimedAction>,
 }
 
 impl Lab {
@@ -76,6 +81,7 @@ impl Lab {
                 ..session.clone()
             },
             lanes,
+            pending: Vec::new(),
         };
         for timed in session.actions {
             lab.run_until(timed.at_ms);
@@ -101,15 +107,75 @@ impl Lab {
         }
     }
 
-    /// Advances every World to `t`.
+    /// Advances every World to `t`, replaying recorded actions on the way (see [`Lab::rewound`]).
     pub fn run_until(&mut self, t: Millis) {
+        while self.pending.first().is_some_and(|a| a.at_ms <= t) {
+            let timed = self.pending.remove(0);
+            self.run_lanes_until(timed.at_ms);
+            // It was accepted at this very moment before, and the model is deterministic.
+            let _ = self.apply_recorded(timed.action);
+        }
+        self.run_lanes_until(t);
+    }
+
+    fn run_lanes_until(&mut self, t: Millis) {
         for lane in &mut self.lanes {
             lane.world.run_until(t);
         }
     }
 
+    /// The actions recorded after now, which moving forward replays and acting drops.
+    pub fn pending(&self) -> &[TimedAction] {
+        &self.pending
+    }
+
+    /// Every action of the run: those done up to now and those recorded after it.
+    pub fn all_actions(&self) -> Vec<TimedAction> {
+        let mut all = self.session.actions.clone();
+        all.extend(self.pending.iter().cloned());
+        all
+    }
+
+    /// The same run at an earlier (or later) time `t`, rebuilt from `from` (an earlier copy of this
+    /// run, or none for time zero) by replay: the model is deterministic, so the result is exactly
+    /// what the run looked like at `t`. Actions after `t` stay recorded and replay as time moves on.
+    pub fn rewound(&self, from: Option<&Lab>, t: Millis) -> Result<Lab, ScenarioError> {
+        let all = self.all_actions();
+        let mut lab = match from.filter(|c| c.now() <= t) {
+            Some(checkpoint) => checkpoint.clone(),
+            None => Lab::new(Session {
+                actions: Vec::new(),
+                until_ms: 0,
+                ..self.session.clone()
+            })?,
+        };
+        let done = lab.session.actions.len();
+        lab.pending = all.into_iter().skip(done).collect();
+        lab.run_until(t);
+        Ok(lab)
+    }
+
     /// Jumps to the main World's next instant that records something, taking the others along.
     pub fn step(&mut self) -> Option<Millis> {
+        // A recorded action is itself a step: stop at it if nothing is recorded before it.
+        if let Some(at) = self.pending.first().map(|a| a.at_ms) {
+            let before = self.lanes[0].world.trace().len();
+            for _ in 0..STEP_MAX_INSTANTS {
+                let world = &mut self.lanes[0].world;
+                match world.next_event_time() {
+                    Some(t) if t < at => {
+                        world.step();
+                        if world.trace().len() > before {
+                            self.run_until(t);
+                            return Some(t);
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            self.run_until(at);
+            return Some(at);
+        }
         let t = self.lanes[0].world.step_to_next_record(STEP_MAX_INSTANTS)?;
         for lane in self.lanes.iter_mut().skip(1) {
             lane.world.run_until(t);
@@ -118,8 +184,15 @@ impl Lab {
     }
 
     /// Applies a user action to every World, or to none: each is tried on a copy first, so a refusal
-    /// anywhere leaves every World as it was.
+    /// anywhere leaves every World as it was. After a rewind, an accepted action forks the run: the
+    /// actions recorded after now are dropped.
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        self.apply_recorded(action)?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    fn apply_recorded(&mut self, action: Action) -> Result<(), ActionError> {
         let mut next = Vec::with_capacity(self.lanes.len());
         for lane in &self.lanes {
             let mut world = lane.world.clone();

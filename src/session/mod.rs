@@ -1,6 +1,7 @@
 //! The session layer, between the model and its front ends: a [`Lab`] runs one World per
 //! [`Strategy`] and replays the user's timed actions, [`share_link`] puts a whole session into a URL
-//! fragment and reads it back, and [`lessons`] are the ready-made scenarios a class starts from.
+//! fragment and reads it back, [`lessons`] are the ready-made scenarios a class starts from, and
+//! [`rewind`] rebuilds any earlier moment of a run.
 //!
 //! No web crate appears here: the page (`ui`), the `lab` command line and the native tests all use
 //! it as it is, and `tests/layers.rs` keeps it that way.
@@ -8,6 +9,7 @@
 pub mod explain;
 pub mod lab;
 pub mod lessons;
+pub mod rewind;
 pub mod share_link;
 pub mod strategy;
 

@@ -1,27 +1,61 @@
 //! Share links: the whole session (scenario, strategies, the user's actions) in the URL fragment,
-//! as URL-safe base64 of its JSON, so a link replays exactly what its author saw. This is the codec
-//! only; writing the address and the clipboard is the page's business (`ui::hooks::share_link`).
+//! as URL-safe base64 of its JSON deflated, so a link replays exactly what its author saw and stays
+//! short enough for chat tools. Links written before compression (`#s=`, plain JSON) still open.
+//! This is the codec only; writing the address and the clipboard is the page's business
+//! (`ui::hooks::share_link`).
 
 use super::lab::Session;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-/// The fragment key: `#s=<base64>`.
-const KEY: &str = "s=";
+/// The fragment key of a compressed session: `#z=<base64 of raw deflate>`.
+const KEY: &str = "z=";
+/// The key of the first links, uncompressed JSON: `#s=<base64>`.
+const OLD_KEY: &str = "s=";
+/// Deflate's strongest level: a link is written once and read many times.
+const LEVEL: u8 = 10;
+/// A session's JSON never inflates beyond this; larger output is refused (a crafted link).
+const MAX_JSON: usize = 4_000_000;
 /// Longer fragments are refused rather than decoded: no real session comes near this.
 const MAX_FRAGMENT: usize = 200_000;
 
 pub fn encode(session: &Session) -> String {
     let json = serde_json::to_string(session).unwrap_or_default();
-    format!("{KEY}{}", URL_SAFE_NO_PAD.encode(json))
+    let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), LEVEL);
+    format!("{KEY}{}", URL_SAFE_NO_PAD.encode(deflated))
+}
+
+/// The key of a guided lesson's place, after the session: `&step=<lesson>/<step>`.
+const PLACE_KEY: &str = "&step=";
+
+/// A fragment with a guided lesson's place (its id and step) after the session.
+pub fn with_place(fragment: String, place: Option<(&str, usize)>) -> String {
+    match place {
+        Some((lesson, step)) => format!("{fragment}{PLACE_KEY}{lesson}/{step}"),
+        None => fragment,
+    }
+}
+
+/// The guided lesson's place a fragment names, if any.
+pub fn place(fragment: &str) -> Option<(String, usize)> {
+    let (_, place) = fragment.split_once(PLACE_KEY)?;
+    let (lesson, step) = place.split_once('/')?;
+    Some((lesson.to_string(), step.parse().ok()?))
 }
 
 /// Reads a fragment (with or without the leading `#`). Errors say what is wrong in plain words.
 pub fn decode(fragment: &str) -> Result<Session, String> {
     let fragment = fragment.trim_start_matches('#');
-    let data = fragment
-        .strip_prefix(KEY)
-        .ok_or("it does not contain a Rebalance Lab session (expected #s=…)")?;
+    let fragment = fragment.split(PLACE_KEY).next().unwrap_or_default();
+    let (data, compressed) = match (fragment.strip_prefix(KEY), fragment.strip_prefix(OLD_KEY)) {
+        (Some(data), _) => (data, true),
+        (None, Some(data)) => (data, false),
+        (None, None) => {
+            return Err(
+                "it does not contain a Rebalance Lab session (expected #z=… or #s=…)".into(),
+            )
+        }
+    };
     if data.len() > MAX_FRAGMENT {
         return Err("it is too long to be a Rebalance Lab session".into());
     }
@@ -30,6 +64,14 @@ pub fn decode(fragment: &str) -> Result<Session, String> {
         .map_err(|_| {
             "it is damaged (not valid base64; was it cut short when copied?)".to_string()
         })?;
+    let bytes = if compressed {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_JSON).map_err(|_| {
+            "it is damaged (its compressed data is incomplete; was it cut short when copied?)"
+                .to_string()
+        })?
+    } else {
+        bytes
+    };
     let text = String::from_utf8(bytes).map_err(|_| "it is damaged (not text)".to_string())?;
     serde_json::from_str(&text).map_err(|e| format!("its session is not readable ({e})"))
 }
@@ -63,8 +105,61 @@ mod tests {
     }
 
     #[test]
+    fn a_lessons_place_rides_along_with_the_session() {
+        let s = session();
+        let link = with_place(encode(&s), Some(("crash", 2)));
+        assert_eq!(decode(&link), Ok(s));
+        assert_eq!(place(&link), Some(("crash".to_string(), 2)));
+        assert_eq!(place(&encode(&session())), None);
+    }
+
+    #[test]
+    fn links_from_before_compression_still_open() {
+        let s = session();
+        let json = serde_json::to_string(&s).unwrap();
+        let old = format!("#s={}", URL_SAFE_NO_PAD.encode(json));
+        assert_eq!(decode(&old), Ok(s.clone()));
+        assert!(
+            encode(&s).len() * 2 < old.len(),
+            "compressed is at most half"
+        );
+    }
+
+    /// Prints each lesson's link length (at time zero and with its guided steps done), for the
+    /// figures in the report; the assert only says a link is shorter than its uncompressed form.
+    #[test]
+    fn each_lessons_link_length() {
+        use crate::session::lessons::guide::lab_at_step;
+        for lesson in LESSONS {
+            let session = Session {
+                scenario: lesson.scenario(),
+                strategies: lesson.strategies.to_vec(),
+                actions: Vec::new(),
+                until_ms: 0,
+            };
+            let steps = lesson.steps();
+            let done = lab_at_step(session.clone(), &steps, steps.len())
+                .unwrap()
+                .saved_session();
+            let old = URL_SAFE_NO_PAD
+                .encode(serde_json::to_string(&done).unwrap())
+                .len()
+                + 2;
+            let link = with_place(encode(&done), Some((lesson.id, steps.len() - 1)));
+            println!(
+                "{:<16} link {:>5} chars at time zero, {:>5} after its steps (uncompressed: {:>5})",
+                lesson.id,
+                encode(&session).len() + 1,
+                link.len() + 1,
+                old
+            );
+            assert!(link.len() < old);
+        }
+    }
+
+    #[test]
     fn broken_links_are_explained() {
-        assert!(decode("#x=abc").unwrap_err().contains("expected #s="));
+        assert!(decode("#x=abc").unwrap_err().contains("expected #z="));
         assert!(decode("#s=!!!").unwrap_err().contains("damaged"));
         let cut = encode(&session());
         let cut = &cut[..cut.len() / 2];

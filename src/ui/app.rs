@@ -4,9 +4,11 @@
 use crate::session::lessons;
 use crate::ui::components::compare::Compare;
 use crate::ui::components::group::GroupPanel;
+use crate::ui::components::guide::GuidePanel;
 use crate::ui::components::partitions::TopicView;
 use crate::ui::components::rail::Rail;
 use crate::ui::components::scenario_file::ScenarioFile;
+use crate::ui::components::scrubber::Scrubber;
 use crate::ui::components::tabs::Tabs;
 use crate::ui::components::toolbar::Toolbar;
 use crate::ui::hooks::clock::use_clock;
@@ -33,12 +35,16 @@ pub fn app() -> Html {
     let group = page.focus_group();
     html! {
         <div class="app">
-            <Toolbar dispatch={page.dispatcher()} playing={page.clock.playing} speed={page.clock.speed} now={page.now()} lesson={page.lesson} scenario_name={page.session().scenario.name} on_share={share.on_share} on_embed={share.on_embed} share_status={share.status} />
+            <Toolbar dispatch={page.dispatcher()} playing={page.clock.playing} speed={page.clock.speed} now={page.now()} lesson={page.lesson} guided={page.guide.is_some()} scenario_name={page.session().scenario.name} on_share={share.on_share} on_embed={share.on_embed} share_status={share.status} />
             if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
                 <div class="page-notice" role="alert">
                     <span>{ &n.text }</span>
                     <button aria-label="Dismiss" onclick={{ let page = page.clone(); Callback::from(move |_: MouseEvent| page.dispatch(PageAction::DismissNotice)) }}>{ "✕" }</button>
                 </div>
+            }
+            <Scrubber dispatch={page.dispatcher()} now={page.now()} head={page.head} marks={page.marks.clone()} />
+            if let Some(guide) = page.guide.clone() {
+                <GuidePanel dispatch={page.dispatcher()} guide={guide} />
             }
             <div class="layout">
                 <Rail dispatch={page.dispatcher()} snapshot={main_lane.snapshot.clone()}

@@ -115,7 +115,7 @@ test('dark theme and the embed code', async ({ page, context }) => {
   await page.getByRole('button', { name: 'Copy embed code' }).click();
   await expect(page.getByText(/Embed code copied/)).toBeVisible();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
-  expect(copied).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#s=[A-Za-z0-9_-]+" title="Rebalance Lab"/);
+  expect(copied).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#z=[A-Za-z0-9_-]+" title="Rebalance Lab"/);
 });
 
 test('the scenario file box exports the session and loads an edited one; a broken file changes nothing', async ({ page }) => {

@@ -184,7 +184,7 @@ test('a share link replays the session', async ({ page, context }) => {
   await page.getByRole('button', { name: 'Copy share link' }).click();
   await expect(page.getByText(/Link copied/)).toBeVisible();
   const url = page.url();
-  expect(url).toContain('#s=');
+  expect(url).toContain('#z=');
   const other = await context.newPage();
   await other.goto(url);
   await expect(card(other, 'c3').getByLabel('Consumer state')).toHaveText('closed');

@@ -1,6 +1,15 @@
-//! Ready-made starting points for a class: each is a plain scenario the user can then change.
+//! Ready-made starting points for a class: each is a plain scenario the user can then change, told
+//! as a guided lesson of a few steps ([`guide`], the steps themselves in [`steps`]).
 
-use crate::sim::scenario::{ConfigValue, ConsumerSpec, GroupSpec, Scenario, TopicSpec};
+pub mod guide;
+mod steps;
+
+use crate::session::Strategy;
+use crate::sim::scenario::{
+    ConfigValue, ConsumerSpec, GroupSpec, Scenario, TimedAction, TopicSpec,
+};
+use crate::sim::{Action, InstanceIdChange};
+use guide::Step;
 use std::collections::BTreeMap;
 
 pub struct Lesson {
@@ -8,13 +17,24 @@ pub struct Lesson {
     pub title: &'static str,
     pub blurb: &'static str,
     build: fn() -> Scenario,
+    /// The strategies the guided steps run under (their questions are true for these).
+    pub strategies: &'static [Strategy],
+    guide: fn() -> Vec<Step>,
 }
 
 impl Lesson {
     pub fn scenario(&self) -> Scenario {
         (self.build)()
     }
+
+    /// The guided steps; after the last one the lesson is a free sandbox on its scenario.
+    pub fn steps(&self) -> Vec<Step> {
+        (self.guide)()
+    }
 }
+
+const DEFAULT: &[Strategy] = &[Strategy::KafkaDefault];
+const EAGER_VS_COOPERATIVE: &[Strategy] = &[Strategy::EagerRange, Strategy::CooperativeSticky];
 
 pub const LESSONS: &[Lesson] = &[
     Lesson {
@@ -22,36 +42,96 @@ pub const LESSONS: &[Lesson] = &[
         title: "3 consumers, 6 partitions",
         blurb: "One group splits a topic. Press Play, then Kill, Close or Stall a consumer and watch who notices when. Classroom timings: session.timeout.ms 10 s, max.poll.interval.ms 30 s.",
         build: basics,
+        strategies: DEFAULT,
+        guide: steps::basics,
     },
     Lesson {
         id: "kafka-defaults",
         title: "Kafka 4.x defaults",
         blurb: "Every setting at Kafka's default: session.timeout.ms 45 s, heartbeat.interval.ms 3 s, max.poll.interval.ms 5 min. Kill a consumer: its partitions wait until the coordinator expires its session, 45 s after the last heartbeat it received (42–45 s after the kill), then for the others to hear of it at their next heartbeat and rebalance.",
         build: kafka_defaults,
+        strategies: DEFAULT,
+        guide: steps::kafka_defaults,
     },
     Lesson {
         id: "slow-consumers",
         title: "Slow consumers: eager vs cooperative",
         blurb: "Each poll's batch takes 0.8–2.6 s: a rebalance waits for every member's next poll. Try Compare, then add a consumer.",
         build: slow_consumers,
+        strategies: EAGER_VS_COOPERATIVE,
+        guide: steps::slow_consumers,
     },
     Lesson {
         id: "idle",
         title: "More consumers than partitions",
         blurb: "7 consumers, 6 partitions: the last in member-id order gets none. Kill a busy one: range moves everyone after it up one; only cooperative-sticky gives the idle one the orphan.",
         build: idle,
+        strategies: DEFAULT,
+        guide: steps::idle,
     },
     Lesson {
         id: "two-groups",
         title: "Two groups, one topic",
         blurb: "Each group reads every partition on its own: a rebalance in one group never pauses the other.",
         build: two_groups,
+        strategies: DEFAULT,
+        guide: steps::two_groups,
     },
     Lesson {
         id: "static",
         title: "Static members",
         blurb: "group.instance.id set, session.timeout.ms 10 s. Kill c2 and Restart it while its card's session countdown still runs (10 s from its last heartbeat, which may be up to 3 s before the kill): same generation, same partitions, no rebalance. Leave it down longer: its session expires, and the group rebalances without it and again when it returns.",
         build: static_members,
+        strategies: DEFAULT,
+        guide: steps::static_members,
+    },
+    Lesson {
+        id: "crash",
+        title: "A crash and the session timeout",
+        blurb: "A killed consumer sends nothing: the coordinator notices only when its session expires, session.timeout.ms (10 s here) after the last heartbeat it received.",
+        build: crash,
+        strategies: DEFAULT,
+        guide: steps::crash,
+    },
+    Lesson {
+        id: "slow-poll",
+        title: "A slow consumer and max.poll.interval.ms",
+        blurb: "A consumer whose processing takes longer than max.poll.interval.ms (30 s here) leaves the group on its own, although its heartbeats kept going.",
+        build: slow_poll,
+        strategies: DEFAULT,
+        guide: steps::slow_poll,
+    },
+    Lesson {
+        id: "leader",
+        title: "The leader, JoinGroup and SyncGroup",
+        blurb: "In the classic protocol the coordinator picks a leader among the members, and the leader, not the broker, computes the assignment.",
+        build: leader,
+        strategies: DEFAULT,
+        guide: steps::leader,
+    },
+    Lesson {
+        id: "first-consumer",
+        title: "Creating a consumer and its poll loop",
+        blurb: "One consumer: bootstrap.servers, group.id and two deserializers, then a loop that calls poll(). Everything in the group protocol happens inside those calls and the heartbeat thread.",
+        build: first_consumer,
+        strategies: DEFAULT,
+        guide: steps::first_consumer,
+    },
+    Lesson {
+        id: "misconceptions",
+        title: "What old tutorials get wrong",
+        blurb: "Heartbeats no longer come from poll(), the default is not cooperative, and the broker does not assign partitions: watch the model disagree with the tutorials.",
+        build: misconceptions,
+        strategies: DEFAULT,
+        guide: steps::misconceptions,
+    },
+    Lesson {
+        id: "rolling-deploy",
+        title: "A rolling deploy of six consumers",
+        blurb: "Six consumers are closed and started again one after another, as a deploy does: count the rebalances and the time partitions stand still, eager against cooperative.",
+        build: rolling_deploy,
+        strategies: EAGER_VS_COOPERATIVE,
+        guide: steps::rolling_deploy,
     },
 ];
 
@@ -186,6 +266,69 @@ fn static_members() -> Scenario {
             config: settings(&[("group.instance.id", &format!("orders-app-{n}"))]),
             start_at_ms: stagger(n - 1),
             count: 1,
+        });
+    }
+    s
+}
+
+fn renamed(mut s: Scenario, name: &str) -> Scenario {
+    s.name = name.to_string();
+    s
+}
+
+fn crash() -> Scenario {
+    renamed(basics(), "A crash and the session timeout")
+}
+
+fn slow_poll() -> Scenario {
+    renamed(basics(), "A slow consumer")
+}
+
+fn leader() -> Scenario {
+    renamed(basics(), "The leader")
+}
+
+fn first_consumer() -> Scenario {
+    scenario(
+        "Creating a consumer",
+        &[("orders", 6)],
+        &[("orders-app", 1)],
+        CLASSROOM,
+    )
+}
+
+fn misconceptions() -> Scenario {
+    renamed(basics(), "What old tutorials get wrong")
+}
+
+/// When the deploy begins, and how long each consumer is down between its close and its restart.
+pub const DEPLOY_START_MS: u64 = 20_000;
+const DEPLOY_EVERY_MS: u64 = 15_000;
+const DEPLOY_DOWNTIME_MS: u64 = 3_000;
+
+/// Six consumers, then each closed and started again in turn, as a rolling deploy does.
+fn rolling_deploy() -> Scenario {
+    let mut s = scenario(
+        "A rolling deploy of six consumers",
+        &[("orders", 12)],
+        &[("orders-app", 6)],
+        CLASSROOM,
+    );
+    for i in 0..6u64 {
+        let consumer = format!("c{}", i + 1);
+        let at = DEPLOY_START_MS + i * DEPLOY_EVERY_MS;
+        s.actions.push(TimedAction {
+            at_ms: at,
+            action: Action::CloseConsumer {
+                consumer: consumer.clone(),
+            },
+        });
+        s.actions.push(TimedAction {
+            at_ms: at + DEPLOY_DOWNTIME_MS,
+            action: Action::RestartConsumer {
+                consumer,
+                group_instance_id: InstanceIdChange::Keep,
+            },
         });
     }
     s

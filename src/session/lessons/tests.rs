@@ -180,3 +180,54 @@ fn two_groups_a_rebalance_in_one_never_pauses_the_other() {
         .filter(|c| c.group == "analytics")
         .all(|c| c.longest_pause_ms == 0));
 }
+
+/// Every guided lesson plays from its first step to its last: each step's actions are accepted, its
+/// moment comes, and each question's answer is what the model says at that moment.
+#[test]
+fn every_guided_lesson_plays_through_and_its_answers_are_the_models() {
+    use super::guide::{begin, run_towards, trace_lengths, MOMENT_LIMIT_MS};
+    for lesson in LESSONS {
+        let steps = lesson.steps();
+        assert!(!steps.is_empty(), "{} has steps", lesson.id);
+        let mut lab = Lab::new(Session {
+            scenario: lesson.scenario(),
+            strategies: lesson.strategies.to_vec(),
+            actions: Vec::new(),
+            until_ms: 0,
+        })
+        .unwrap();
+        for (i, step) in steps.iter().enumerate() {
+            begin(&mut lab, step).unwrap_or_else(|e| panic!("{} step {i}: {e}", lesson.id));
+            let since = trace_lengths(&lab);
+            let start = lab.now();
+            assert!(
+                run_towards(
+                    &mut lab,
+                    &step.until,
+                    &since,
+                    start,
+                    start + MOMENT_LIMIT_MS
+                ),
+                "{} step {i}: {:?} never came",
+                lesson.id,
+                step.until
+            );
+            println!(
+                "{} step {i}: {:?} at {} ms",
+                lesson.id,
+                step.until,
+                lab.now()
+            );
+            if let Some(q) = &step.question {
+                assert!(q.answer < q.choices.len());
+                assert_eq!(
+                    (q.truth)(&lab),
+                    q.answer,
+                    "{} step {i}: {}",
+                    lesson.id,
+                    q.prompt
+                );
+            }
+        }
+    }
+}

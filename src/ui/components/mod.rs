@@ -6,9 +6,11 @@
 //! * [`rail`]: the protocol choice and comparison, the cluster, the new-consumer form.
 //! * [`partitions`]: every topic's partitions, coloured by who consumes them.
 //! * [`group`]: a group's header and its consumer cards.
+//! * [`guide`]: a guided lesson's step, question and progress.
 //! * [`consumer`]: what a consumer looks like wherever it appears: its actions, its state in words.
 //! * [`compare`]: the same session under two or three strategies.
 //! * [`tabs`]: the timeline, protocol, metrics and code views.
+//! * [`scrubber`]: time both ways, under the toolbar.
 //! * [`scenario_file`]: the session as a scenario file, and loading one.
 //! * [`palette`], [`forms`]: colours, and the small pieces every form uses.
 
@@ -16,9 +18,11 @@ pub mod compare;
 pub mod consumer;
 pub mod forms;
 pub mod group;
+pub mod guide;
 pub mod palette;
 pub mod partitions;
 pub mod rail;
 pub mod scenario_file;
+pub mod scrubber;
 pub mod tabs;
 pub mod toolbar;

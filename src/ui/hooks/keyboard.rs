@@ -1,4 +1,4 @@
-//! Keyboard for the lectern: Space plays or pauses, → steps to the next event.
+//! Keyboard for the lectern: Space plays or pauses, → and ← step to the next and previous event.
 
 use crate::ui::state::{Dispatch, PageAction};
 use wasm_bindgen::closure::Closure;
@@ -12,10 +12,10 @@ fn taken_elsewhere(e: &web_sys::KeyboardEvent) -> bool {
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| {
-            matches!(
-                el.tag_name().as_str(),
-                "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
-            )
+            // A button takes Space and Enter, not the arrows.
+            let arrow = e.key().starts_with("Arrow");
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || (el.tag_name() == "BUTTON" && !arrow)
         });
     typing || e.default_prevented() || e.ctrl_key() || e.meta_key() || e.alt_key()
 }
@@ -40,6 +40,7 @@ pub fn use_clock_keys(playing: bool, dispatch: Dispatch) {
                         });
                     }
                     "ArrowRight" => dispatch.dispatch(PageAction::Step),
+                    "ArrowLeft" => dispatch.dispatch(PageAction::StepBack),
                     _ => {}
                 }
             });

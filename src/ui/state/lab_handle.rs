@@ -1,6 +1,8 @@
-//! The page's one handle to its [`Lab`].
+//! The page's one handle to its [`Lab`], and the checkpoints that rewind it.
 
+use crate::session::rewind::Checkpoints;
 use crate::session::Lab;
+use crate::sim::{Millis, ScenarioError};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
@@ -12,12 +14,14 @@ use std::rc::Rc;
 /// [`super::LaneView`]s right away; components only ever see those (and ask the page state for the
 /// session as a share link or scenario file). A page state that is no longer the current one may
 /// still hold the handle, but nothing reads it again.
+///
+/// The run's checkpoints live beside it: a new Lab (a new run) gets a new handle and none.
 #[derive(Clone)]
-pub struct LabHandle(Rc<RefCell<Lab>>);
+pub struct LabHandle(Rc<RefCell<Lab>>, Rc<RefCell<Checkpoints>>);
 
 impl LabHandle {
     pub fn new(lab: Lab) -> LabHandle {
-        LabHandle(Rc::new(RefCell::new(lab)))
+        LabHandle(Rc::new(RefCell::new(lab)), Rc::default())
     }
 
     /// The Lab to read: snapshots, the session record.
@@ -27,6 +31,26 @@ impl LabHandle {
 
     /// Changes the Lab: apply an action, advance the clock. Only the reducer calls this.
     pub fn change<R>(&self, f: impl FnOnce(&mut Lab) -> R) -> R {
-        f(&mut self.0.borrow_mut())
+        let r = f(&mut self.0.borrow_mut());
+        self.1.borrow_mut().observe(&self.0.borrow());
+        r
+    }
+
+    /// The furthest time this run has reached.
+    pub fn head(&self) -> Millis {
+        self.1.borrow().head()
+    }
+
+    /// Shows the run at time `t` (earlier or later, up to its head), rebuilt from a checkpoint.
+    pub fn seek(&self, t: Millis) -> Result<(), ScenarioError> {
+        let lab = self.1.borrow().rewind(&self.0.borrow(), t)?;
+        *self.0.borrow_mut() = lab;
+        Ok(())
+    }
+
+    /// The user acted after a rewind: the run's later part is gone.
+    pub fn forked(&self) {
+        let now = self.0.borrow().now();
+        self.1.borrow_mut().forked(now);
     }
 }

@@ -4,6 +4,7 @@
 //! to the Lab and re-reads the lanes, so the model changes through `Lab`, never around it.
 
 mod clock;
+mod guide;
 mod lab_handle;
 mod lanes;
 mod message_fields;
@@ -11,6 +12,7 @@ mod messages;
 mod notice;
 
 pub use clock::Clock;
+pub use guide::{Guide, Phase};
 pub use lab_handle::LabHandle;
 pub use lanes::{groups_in_order, LaneView};
 pub use messages::MessageRow;
@@ -51,6 +53,21 @@ pub struct PageState {
     pub hide_heartbeats: bool,
     /// The message whose fields the protocol view shows, by trace index.
     pub selected_message: Option<usize>,
+    /// The guided lesson being followed, if any.
+    pub guide: Option<Guide>,
+    /// The furthest time the run reached, and its rebalances up to then: the scrubber's range and
+    /// ticks (an earlier moment's lanes only know their past).
+    pub head: Millis,
+    pub marks: Rc<Vec<RebalanceMark>>,
+}
+
+/// A rebalance on the scrubber: when it started, its group and the generation it produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RebalanceMark {
+    pub at: Millis,
+    pub group: String,
+    pub generation: i32,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug)]
@@ -78,6 +95,20 @@ pub enum PageAction {
     ToggleHeartbeats,
     SelectMessage(Option<usize>),
     DismissNotice,
+    /// Show the run at this time (rewind, or forward up to its head).
+    SeekTo(Millis),
+    /// Back to the previous instant that recorded something.
+    StepBack,
+    /// Start lesson `id`'s guided steps at step `k`.
+    StartGuide(String, usize),
+    GuideAnswer(usize),
+    GuideNext,
+    GuideBack,
+    GuideRestart,
+    /// Leave the steps for the free sandbox.
+    GuideSandbox,
+    /// Close the guide panel.
+    GuideClose,
 }
 
 /// What components get to send actions: comparable, so props that hold it still diff cheaply.
@@ -104,6 +135,9 @@ impl PageState {
             tab: Tab::Timeline,
             hide_heartbeats: true,
             selected_message: None,
+            guide: None,
+            head: 0,
+            marks: Rc::default(),
         };
         state.refresh(true);
         state
@@ -128,7 +162,10 @@ impl PageState {
 
     /// The current session as a share link's fragment (`s=…`).
     pub fn share_fragment(&self) -> String {
-        share_link::encode(&self.lab.read().saved_session())
+        share_link::with_place(
+            share_link::encode(&self.lab.read().saved_session()),
+            self.guide_place(),
+        )
     }
 
     /// The group the tabs talk about: the selected consumer's, else the first consumer's.
@@ -145,6 +182,10 @@ impl PageState {
     /// Re-reads the lanes from the Lab, then keeps the selection on a consumer that exists.
     fn refresh(&mut self, with_metrics: bool) {
         self.lanes = lanes::read_lanes(&self.lab.read(), &self.lanes, with_metrics);
+        self.head = self.lab.head().max(self.now());
+        if self.now() >= self.head {
+            self.marks = Rc::new(marks_of(&self.lanes[0]));
+        }
         let consumers = &self.lanes[0].snapshot.consumers;
         if let Some(handle) = &self.selected {
             if !consumers.iter().any(|c| &c.handle == handle) {
@@ -159,13 +200,19 @@ impl PageState {
     /// Rebuilds the Lab from a session (replaying its actions); on error nothing changes.
     fn replace_lab(&mut self, session: Session) -> Result<(), String> {
         let lab = Lab::new(session).map_err(|e| e.to_string())?;
+        self.install_lab(lab);
+        self.guide = None;
+        self.refresh(true);
+        Ok(())
+    }
+
+    /// Makes `lab` the page's model (the caller refreshes the lanes).
+    fn install_lab(&mut self, lab: Lab) {
         self.lesson = lessons::lesson_of(&lab.session.scenario).map(|l| l.id);
         self.lab = LabHandle::new(lab);
         // Message rows are only reused while the trace they came from grows.
         self.lanes.clear();
         self.selected_message = None;
-        self.refresh(true);
-        Ok(())
     }
 
     fn page_notice(&mut self, text: String) {
@@ -180,17 +227,29 @@ impl PageState {
             return;
         };
         let target = self.now() + tick.advance_ms;
-        self.lab.change(|lab| lab.run_until(target));
-        self.refresh(tick.refresh_metrics);
+        if !self.guide_advance(Some(target)) {
+            self.lab.change(|lab| lab.run_until(target));
+        }
+        let shown = !self.clock.playing;
+        self.refresh(tick.refresh_metrics || shown);
     }
 
     fn step(&mut self) {
         self.clock.pause();
-        self.lab.change(|lab| lab.step());
+        if self.guide_holds_clock() {
+            return;
+        }
+        if !self.guide_advance(None) {
+            self.lab.change(|lab| lab.step());
+        }
         self.refresh(true);
     }
 
     fn reset(&mut self) {
+        if self.guide.is_some() {
+            self.guide_restart();
+            return;
+        }
         let mut session = self.session();
         session.actions.clear();
         self.clock.pause();
@@ -220,6 +279,10 @@ impl PageState {
     }
 
     fn open_shared(&mut self, fragment: &str) {
+        if let Some((lesson, step)) = share_link::place(fragment) {
+            self.start_guide(&lesson, step);
+            return;
+        }
         let opened = share_link::decode(fragment).and_then(|s| self.replace_lab(s));
         self.notice = None;
         if let Err(e) = opened {
@@ -257,10 +320,23 @@ impl PageState {
 
     /// A model action, applied to every lane or refused with the model's reason next to its control.
     fn act(&mut self, action: Action, at: NoticeAt) {
+        let dropped = self.lab.read().pending().len();
         match self.lab.change(|lab| lab.apply(action)) {
             Ok(()) => {
+                if dropped > 0 {
+                    self.lab.forked();
+                }
+                // The steps replay a script: the learner's own action makes the lesson a sandbox.
+                self.guide_to_sandbox(true);
                 self.notice = None;
                 self.refresh(true);
+                if dropped > 0 {
+                    self.page_notice(format!(
+                        "You acted in the past, so the run forks here: the {dropped} later action{} of the old run {} dropped.",
+                        if dropped == 1 { "" } else { "s" },
+                        if dropped == 1 { "was" } else { "were" },
+                    ));
+                }
             }
             Err(e) => {
                 self.notice = Some(Notice {
@@ -269,6 +345,33 @@ impl PageState {
                 })
             }
         }
+    }
+
+    /// Shows the run at `t`; a guided step gives way to the sandbox.
+    fn seek(&mut self, t: Millis) {
+        self.clock.pause();
+        self.guide_to_sandbox(true);
+        match self.lab.seek(t) {
+            Ok(()) => {
+                self.lanes.clear();
+                self.selected_message = None;
+                self.refresh(true);
+            }
+            Err(e) => self.page_notice(e.to_string()),
+        }
+    }
+
+    /// The previous instant before now at which the main lane recorded something.
+    fn step_back(&mut self) {
+        let now = self.now();
+        let previous = self.lab.read().lanes[0]
+            .world
+            .trace()
+            .iter()
+            .rev()
+            .map(|e| e.at)
+            .find(|&at| at < now);
+        self.seek(previous.unwrap_or(0));
     }
 
     /// The new strategies replay the user's actions up to the current time.
@@ -283,7 +386,11 @@ impl PageState {
     fn apply(&mut self, action: PageAction) {
         match action {
             PageAction::Tick(real_now) => self.tick(real_now),
-            PageAction::Play => self.clock.play(),
+            PageAction::Play => {
+                if !self.guide_holds_clock() {
+                    self.clock.play()
+                }
+            }
             PageAction::Pause => {
                 self.clock.pause();
                 self.refresh(true);
@@ -302,8 +409,35 @@ impl PageState {
             PageAction::ToggleHeartbeats => self.hide_heartbeats = !self.hide_heartbeats,
             PageAction::SelectMessage(id) => self.selected_message = id,
             PageAction::DismissNotice => self.notice = None,
+            PageAction::SeekTo(t) => self.seek(t),
+            PageAction::StepBack => self.step_back(),
+            PageAction::StartGuide(id, k) => self.start_guide(&id, k),
+            PageAction::GuideAnswer(i) => self.guide_answer(i),
+            PageAction::GuideNext => self.guide_next(),
+            PageAction::GuideBack => self.guide_back(),
+            PageAction::GuideRestart => self.guide_restart(),
+            PageAction::GuideSandbox => self.guide_to_sandbox(false),
+            PageAction::GuideClose => self.guide = None,
         }
     }
+}
+
+/// Every group's rebalances in a lane, in time order.
+fn marks_of(lane: &LaneView) -> Vec<RebalanceMark> {
+    let mut marks: Vec<RebalanceMark> = lane
+        .metrics
+        .groups
+        .values()
+        .flat_map(|g| &g.rebalances)
+        .map(|r| RebalanceMark {
+            at: r.started_at,
+            group: r.group.clone(),
+            generation: r.generation,
+            reason: r.reason_label.clone(),
+        })
+        .collect();
+    marks.sort_by_key(|m| m.at);
+    marks
 }
 
 impl Reducible for PageState {

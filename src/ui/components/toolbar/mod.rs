@@ -15,6 +15,8 @@ pub struct ToolbarProps {
     pub speed: f64,
     pub now: Millis,
     pub lesson: Option<&'static str>,
+    /// Whether the guided lesson's panel is open.
+    pub guided: bool,
     /// Shown in the lesson picker when the session is not a lesson.
     pub scenario_name: AttrValue,
     pub on_share: Callback<()>,
@@ -86,6 +88,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                         }) }
                     </select>
                 </label>
+                if let Some(id) = props.lesson.filter(|_| !props.guided) {
+                    <button class="start-guide" aria-label="Start the guide" title="A guided tour of this lesson: step by step, with a prediction before each reveal"
+                        onclick={send(PageAction::StartGuide(id.to_string(), 0))}>{ "Guide" }</button>
+                }
             </div>
             <div class="clock" role="group" aria-label="Clock">
                 { play_pause }

@@ -1,0 +1,222 @@
+//! Time both ways. The model is deterministic, so an earlier moment of a run is rebuilt by replaying
+//! it ([`Lab::rewound`]); copies of the run kept every few seconds of simulated time (checkpoints)
+//! make that replay short. The furthest time the run reached (its head) bounds the scrubber.
+
+use super::lab::Lab;
+use crate::sim::{Millis, ScenarioError};
+
+/// Simulated time between two checkpoints, at first.
+const SPACING_MS: Millis = 5_000;
+/// At most this many copies are kept; past it, every other one goes and the spacing doubles, so a
+/// long run costs memory in proportion to its logarithm, not its length.
+const MAX_CHECKPOINTS: usize = 24;
+
+/// Copies of one run at increasing times, and the furthest time it reached.
+pub struct Checkpoints {
+    labs: Vec<Lab>,
+    spacing: Millis,
+    head: Millis,
+}
+
+impl Default for Checkpoints {
+    fn default() -> Self {
+        Checkpoints {
+            labs: Vec::new(),
+            spacing: SPACING_MS,
+            head: 0,
+        }
+    }
+}
+
+impl Checkpoints {
+    /// The furthest simulated time the run has reached.
+    pub fn head(&self) -> Millis {
+        self.head
+    }
+
+    /// Called as the run moves: keeps a copy when one is due.
+    pub fn observe(&mut self, lab: &Lab) {
+        self.head = self.head.max(lab.now());
+        let due = self.labs.last().map_or(0, |last| last.now() + self.spacing);
+        if lab.now() >= due && lab.pending().is_empty() {
+            self.labs.push(lab.clone());
+            if self.labs.len() > MAX_CHECKPOINTS {
+                let mut keep = false;
+                self.labs.retain(|_| {
+                    keep = !keep;
+                    keep
+                });
+                self.spacing *= 2;
+            }
+        }
+    }
+
+    /// The run forked at `now` (the user acted after a rewind): later copies describe a future
+    /// that no longer exists.
+    pub fn forked(&mut self, now: Millis) {
+        self.labs.retain(|l| l.now() <= now);
+        self.head = now;
+    }
+
+    /// `lab`'s run at time `t`, rebuilt from the nearest copy at or before `t`.
+    pub fn rewind(&self, lab: &Lab, t: Millis) -> Result<Lab, ScenarioError> {
+        let t = t.min(self.head.max(lab.now()));
+        let from = self.labs.iter().rev().find(|c| c.now() <= t);
+        lab.rewound(from, t)
+    }
+
+    /// How many copies are kept (for the benchmark's and the tests' figures).
+    pub fn len(&self) -> usize {
+        self.labs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labs.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::lessons::lesson;
+    use crate::session::{Session, Strategy};
+    use crate::sim::Action;
+
+    fn lab() -> Lab {
+        Lab::new(Session {
+            scenario: lesson("basics").unwrap().scenario(),
+            strategies: vec![Strategy::KafkaDefault, Strategy::CooperativeSticky],
+            actions: Vec::new(),
+            until_ms: 0,
+        })
+        .unwrap()
+    }
+
+    /// A run with a kill and a stall, observed as the page would, up to 90 s.
+    fn played(checkpoints: &mut Checkpoints) -> Lab {
+        let mut lab = lab();
+        let acts = [
+            (
+                12_000,
+                Action::KillConsumer {
+                    consumer: "c2".into(),
+                },
+            ),
+            (
+                30_000,
+                Action::StallConsumer {
+                    consumer: "c1".into(),
+                    ms: 40_000,
+                },
+            ),
+        ];
+        let mut t = 0;
+        for (at, action) in acts {
+            while t < at {
+                t = (t + 133).min(at);
+                lab.run_until(t);
+                checkpoints.observe(&lab);
+            }
+            t = at;
+            lab.apply(action).unwrap();
+        }
+        while t < 90_000 {
+            t = (t + 133).min(90_000);
+            lab.run_until(t);
+            checkpoints.observe(&lab);
+        }
+        lab
+    }
+
+    fn same(a: &Lab, b: &Lab) {
+        for (x, y) in a.lanes.iter().zip(&b.lanes) {
+            assert_eq!(x.world.trace(), y.world.trace());
+            assert_eq!(x.world.snapshot(), y.world.snapshot());
+        }
+        assert_eq!(a.all_actions(), b.all_actions());
+    }
+
+    #[test]
+    fn rewinding_then_moving_forward_again_gives_the_identical_run() {
+        let mut checkpoints = Checkpoints::default();
+        let end = played(&mut checkpoints);
+        assert!(!checkpoints.is_empty());
+        for t in [0, 5_000, 11_999, 12_000, 20_000, 31_000, 89_000] {
+            let mut back = checkpoints.rewind(&end, t).unwrap();
+            assert_eq!(back.now(), t);
+            assert!(back.session.actions.iter().all(|a| a.at_ms <= t));
+            // The same moment rebuilt from time zero, without checkpoints, is the same.
+            same(&back, &end.rewound(None, t).unwrap());
+            back.run_until(90_000);
+            same(&back, &end);
+        }
+    }
+
+    #[test]
+    fn stepping_forward_after_a_rewind_replays_the_recorded_actions() {
+        let mut checkpoints = Checkpoints::default();
+        let end = played(&mut checkpoints);
+        let mut back = checkpoints.rewind(&end, 11_000).unwrap();
+        while back.now() < 12_000 {
+            back.step().unwrap();
+        }
+        assert_eq!(back.now(), 12_000, "the recorded kill is a step of its own");
+        assert_eq!(back.session.actions.len(), 1);
+        back.run_until(90_000);
+        same(&back, &end);
+    }
+
+    /// Figures, not a timing assert: what scrubbing a 10-minute run of the largest lesson costs.
+    #[test]
+    fn scrubbing_a_ten_minute_run_prints_its_cost() {
+        let lesson = lesson("rolling-deploy").unwrap();
+        let mut lab = Lab::new(Session {
+            scenario: lesson.scenario(),
+            strategies: lesson.strategies.to_vec(),
+            actions: Vec::new(),
+            until_ms: 0,
+        })
+        .unwrap();
+        let mut checkpoints = Checkpoints::default();
+        let mut t = 0;
+        while t < 600_000 {
+            t += 133;
+            lab.run_until(t);
+            checkpoints.observe(&lab);
+        }
+        let mut slowest = std::time::Duration::ZERO;
+        for i in 0..=60 {
+            let started = std::time::Instant::now();
+            let back = checkpoints.rewind(&lab, i * 10_000).unwrap();
+            slowest = slowest.max(started.elapsed());
+            assert_eq!(back.now(), i * 10_000);
+        }
+        println!(
+            "rolling-deploy, 10 min, {} lanes: {} trace entries in the main lane, {} checkpoints, slowest seek {:?} (this build)",
+            lab.lanes.len(),
+            lab.lanes[0].world.trace().len(),
+            checkpoints.len(),
+            slowest
+        );
+    }
+
+    #[test]
+    fn acting_after_a_rewind_forks_the_run() {
+        let mut checkpoints = Checkpoints::default();
+        let end = played(&mut checkpoints);
+        let mut back = checkpoints.rewind(&end, 20_000).unwrap();
+        assert_eq!(back.pending().len(), 1, "the stall at 30 s is still ahead");
+        back.apply(Action::CloseConsumer {
+            consumer: "c3".into(),
+        })
+        .unwrap();
+        checkpoints.forked(back.now());
+        assert!(back.pending().is_empty(), "the later stall is dropped");
+        assert_eq!(checkpoints.head(), 20_000);
+        back.run_until(60_000);
+        assert_eq!(back.session.actions.len(), 2);
+        let s = back.lanes[0].world.snapshot();
+        let c1 = s.consumers.iter().find(|c| c.handle == "c1").unwrap();
+        assert_ne!(c1.state, crate::sim::vocab::ConsumerState::Stalled);
+    }
+}

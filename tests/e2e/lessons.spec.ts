@@ -1,0 +1,109 @@
+import { test, expect, Page } from '@playwright/test';
+import { open, shot, setSpeed, group, card, simTime } from './util';
+
+test.beforeEach(async ({ page }) => {
+  (page as any).__errors = await open(page);
+});
+
+test.afterEach(async ({ page }) => {
+  expect((page as any).__errors ?? []).toEqual([]);
+});
+
+const guide = (page: Page) => page.getByRole('region', { name: 'Guided lesson' });
+
+/** Answers the step's question (if it asks one) with `choice`, then waits for the step's moment. */
+async function playStep(page: Page, choice?: RegExp) {
+  const g = guide(page);
+  if (choice) {
+    await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+    await g.getByRole('button', { name: choice }).click();
+  }
+  await setSpeed(page, '100×');
+  await expect(g.getByRole('button', { name: /^(Next|Finish) ›$/ })).toBeEnabled({ timeout: 45_000 });
+}
+
+async function startLesson(page: Page, title: string) {
+  await page.getByRole('combobox', { name: 'Lesson' }).selectOption({ label: title });
+  await page.getByRole('button', { name: 'Start the guide' }).click();
+  await expect(guide(page)).toBeVisible();
+}
+
+test('the crash lesson: predict, watch the session expire, then a sandbox; Back and the link keep the place', async ({ page }) => {
+  await startLesson(page, 'A crash and the session timeout');
+  const g = guide(page);
+  await expect(g).toContainText('Step 1 of 3');
+  await expect(page.locator('.topics-panel')).toHaveClass(/watched/);
+  await playStep(page);
+  await expect(g).toContainText('Stable at generation 1');
+  await expect(group(page).getByLabel('Generation')).toHaveText('1');
+
+  await g.getByRole('button', { name: 'Next ›' }).click();
+  await expect(g).toContainText('Step 2 of 3');
+  await expect(card(page, 'c2')).toHaveClass(/watched/);
+  // The question holds the simulation: Play does nothing until the learner predicts.
+  const before = await simTime(page);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(300);
+  expect(await simTime(page)).toBe(before);
+  await shot(page, 'lesson-question');
+  await playStep(page, /^At once/);
+  await expect(g.getByRole('button', { name: /^When c2's session expires.*the simulation's answer/ })).toBeVisible();
+  await expect(g.getByRole('button', { name: /^At once.*✗/ })).toBeVisible();
+  await expect(g).toContainText('Only heartbeats keep a classic member in the group');
+  await expect(group(page).getByLabel('Group state')).toHaveText('PreparingRebalance');
+  await shot(page, 'lesson-revealed');
+
+  // The place is part of the share link: reopening it lands on the same step.
+  await page.getByRole('button', { name: 'Copy share link' }).click();
+  const url = page.url();
+  expect(url).toContain('&step=crash/1');
+
+  await g.getByRole('button', { name: 'Next ›' }).click();
+  await playStep(page);
+  await expect(g).toContainText('three each');
+  await g.getByRole('button', { name: 'Finish ›' }).click();
+  await expect(g).toContainText('Your turn');
+  await expect(g).toContainText('Sandbox');
+
+  await g.getByRole('button', { name: '‹ Back' }).click();
+  await expect(g).toContainText('Step 3 of 3');
+
+  const other = await page.context().newPage();
+  await other.goto(url);
+  await expect(guide(other)).toContainText('Step 2 of 3');
+  await expect(guide(other)).toContainText('Predict: When does the coordinator remove c2');
+  await other.close();
+});
+
+/** Each lesson from its first step to its last, every question answered with the simulation's answer. */
+const LESSONS: [string, (RegExp | undefined)[]][] = [
+  ['3 consumers, 6 partitions', [/^Two each/, /^Every consumer/]],
+  ['Kafka 4.x defaults', [undefined, /^42 to 45 s/, undefined]],
+  ['Slow consumers: eager vs cooperative', [undefined, /^Only what moves/]],
+  ['More consumers than partitions', [/^One$/, /^No: range/]],
+  ['Two groups, one topic', [undefined, /^No: each group/]],
+  ['Static members', [undefined, /^No: the coordinator/, undefined, /^Yes: its old membership/]],
+  ['A slow consumer and max.poll.interval.ms', [undefined, /^c1 itself/, undefined]],
+  ['The leader, JoinGroup and SyncGroup', [/^c1, the first/, /^The leader, c1/, undefined]],
+  ['Creating a consumer and its poll loop', [/^After about 3 s/, undefined]],
+  ['What old tutorials get wrong', [/^range$/, /^No: a background thread/]],
+  ['A rolling deploy of six consumers', [undefined, /^12$/]],
+];
+
+for (const [title, answers] of LESSONS) {
+  test(`lesson "${title}" plays from its first step to its sandbox`, async ({ page }) => {
+    await startLesson(page, title);
+    const g = guide(page);
+    for (let i = 0; i < answers.length; i++) {
+      await expect(g).toContainText(`Step ${i + 1} of ${answers.length}`);
+      await playStep(page, answers[i]);
+      const answer = answers[i];
+      if (answer) {
+        const revealed = new RegExp(answer.source.replace(/\$$/, '') + ".* ✓ the simulation's answer$");
+        await expect(g.getByRole('button', { name: /the simulation's answer/ })).toHaveAccessibleName(revealed);
+      }
+      await g.getByRole('button', { name: /^(Next|Finish) ›$/ }).click();
+    }
+    await expect(g).toContainText('Your turn');
+  });
+}

@@ -2,7 +2,9 @@
 //! run (its arguments, the file, the time limit); the model prints the trace and the summary.
 
 use rebalance_lab::sim::report::{format_trace, summary};
+use rebalance_lab::sim::time::format_millis;
 use rebalance_lab::sim::{Millis, Scenario, World};
+use std::time::Instant;
 
 /// The longest simulated time `lab run` will go through (24 h): beyond it a run would only repeat heartbeats.
 pub const MAX_RUN_MS: Millis = 86_400_000;
@@ -51,11 +53,15 @@ impl RunOptions {
     }
 }
 
-/// Reads, runs and reports a scenario file.
-pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
-    let text = std::fs::read_to_string(&options.path)
-        .map_err(|e| format!("cannot read {}: {e}", options.path))?;
-    let scenario = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", options.path))?;
+/// Reads, runs and reports a scenario file. `progress(now, until)` is called after every simulated
+/// second, so a long run can say how far it is.
+pub fn run_scenario_file(
+    options: &RunOptions,
+    progress: &mut dyn FnMut(Millis, Millis),
+) -> Result<String, String> {
+    let bytes =
+        std::fs::read(&options.path).map_err(|e| format!("cannot read {}: {e}", options.path))?;
+    let scenario = Scenario::from_bytes(&bytes).map_err(|e| format!("{}: {e}", options.path))?;
     let mut world = World::new(&scenario).map_err(|e| format!("{}: {e}", options.path))?;
     let until = options.until.unwrap_or(world.duration_ms());
     if until > MAX_RUN_MS {
@@ -64,7 +70,14 @@ pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
             options.path
         ));
     }
-    world.run_until(until);
+    // Checked before running: a run's time and its trace's memory grow with consumers × seconds.
+    scenario
+        .check_run_length(until)
+        .map_err(|e| format!("{}: --until {until}: {e}", options.path))?;
+    while world.now() < until {
+        world.run_until(world.now().saturating_add(1_000).min(until));
+        progress(world.now(), until);
+    }
     let mut out = String::new();
     for warning in scenario.warnings() {
         out.push_str(&format!("warning: {warning}\n"));
@@ -75,6 +88,24 @@ pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
     }
     out.push_str(&summary(&world));
     Ok(out)
+}
+
+/// After two seconds of real time, a line on stderr every five: how far the simulated clock is.
+pub fn progress() -> impl FnMut(Millis, Millis) {
+    let start = Instant::now();
+    let mut shown = 0u64;
+    move |now, until| {
+        let elapsed = start.elapsed().as_secs();
+        if elapsed >= 2 && (shown == 0 || elapsed >= shown + 5) {
+            shown = elapsed;
+            eprintln!(
+                "lab run: simulated {} of {} ({}%), {elapsed} s so far",
+                format_millis(now),
+                format_millis(until),
+                now.saturating_mul(100) / until.max(1)
+            );
+        }
+    }
 }
 
 #[cfg(test)]

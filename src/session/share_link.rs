@@ -5,8 +5,11 @@
 //! (`ui::hooks::share_link`).
 
 use super::lab::Session;
+use crate::sim::limits::{Limit, LimitExceeded};
+use crate::sim::load::{self, LoadError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use std::fmt;
 
 /// The fragment key of a compressed session: `#z=<base64 of raw deflate>`.
 const KEY: &str = "z=";
@@ -18,6 +21,54 @@ const LEVEL: u8 = 10;
 const MAX_JSON: usize = 4_000_000;
 /// Longer fragments are refused rather than decoded: no real session comes near this.
 const MAX_FRAGMENT: usize = 200_000;
+
+/// Why a link does not open. Each says what is wrong in plain words; the page keeps its state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareLinkError {
+    /// The fragment is neither `#z=…` nor `#s=…`.
+    NotASession,
+    /// Longer than any real session's link.
+    TooLong { length: usize },
+    /// Not URL-safe base64: cut short or mangled when copied.
+    NotBase64,
+    /// The deflated session ends early: cut short when copied.
+    Incomplete,
+    /// The session inside is not readable: not text, or JSON that does not fit (with the field).
+    Session(LoadError),
+    /// A field beyond what the page replays (`until_ms`, an action's `at_ms`, the number of actions,
+    /// or the whole replay's size).
+    TooLarge {
+        field: &'static str,
+        error: LimitExceeded,
+    },
+}
+
+impl fmt::Display for ShareLinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShareLinkError::NotASession => {
+                f.write_str("it does not contain a Rebalance Lab session (expected #z=… or #s=…)")
+            }
+            ShareLinkError::TooLong { length } => write!(
+                f,
+                "it is too long to be a Rebalance Lab session ({length} characters, at most {MAX_FRAGMENT})"
+            ),
+            ShareLinkError::NotBase64 => {
+                f.write_str("it is damaged (not valid base64; was it cut short when copied?)")
+            }
+            ShareLinkError::Incomplete => f.write_str(
+                "it is damaged (its compressed data is incomplete; was it cut short when copied?)",
+            ),
+            ShareLinkError::Session(LoadError::NotText { .. }) => {
+                f.write_str("it is damaged (its session is not text)")
+            }
+            ShareLinkError::Session(error) => write!(f, "its session is not readable: {error}"),
+            ShareLinkError::TooLarge { field, error } => write!(f, "{field}: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ShareLinkError {}
 
 pub fn encode(session: &Session) -> String {
     let json = serde_json::to_string(session).unwrap_or_default();
@@ -43,37 +94,61 @@ pub fn place(fragment: &str) -> Option<(String, usize)> {
     Some((lesson.to_string(), step.parse().ok()?))
 }
 
-/// Reads a fragment (with or without the leading `#`). Errors say what is wrong in plain words.
-pub fn decode(fragment: &str) -> Result<Session, String> {
+/// Reads a fragment (with or without the leading `#`). Nothing is built yet: the caller builds the
+/// Lab from the session, and keeps its state if that is refused too.
+pub fn decode(fragment: &str) -> Result<Session, ShareLinkError> {
     let fragment = fragment.trim_start_matches('#');
     let fragment = fragment.split(PLACE_KEY).next().unwrap_or_default();
     let (data, compressed) = match (fragment.strip_prefix(KEY), fragment.strip_prefix(OLD_KEY)) {
         (Some(data), _) => (data, true),
         (None, Some(data)) => (data, false),
-        (None, None) => {
-            return Err(
-                "it does not contain a Rebalance Lab session (expected #z=… or #s=…)".into(),
-            )
-        }
+        (None, None) => return Err(ShareLinkError::NotASession),
     };
     if data.len() > MAX_FRAGMENT {
-        return Err("it is too long to be a Rebalance Lab session".into());
+        return Err(ShareLinkError::TooLong { length: data.len() });
     }
     let bytes = URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
-        .map_err(|_| {
-            "it is damaged (not valid base64; was it cut short when copied?)".to_string()
-        })?;
+        .map_err(|_| ShareLinkError::NotBase64)?;
     let bytes = if compressed {
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_JSON).map_err(|_| {
-            "it is damaged (its compressed data is incomplete; was it cut short when copied?)"
-                .to_string()
-        })?
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_JSON)
+            .map_err(|_| ShareLinkError::Incomplete)?
     } else {
         bytes
     };
-    let text = String::from_utf8(bytes).map_err(|_| "it is damaged (not text)".to_string())?;
-    serde_json::from_str(&text).map_err(|e| format!("its session is not readable ({e})"))
+    let session: Session = load::from_bytes(&bytes).map_err(ShareLinkError::Session)?;
+    check_replay_size(&session)?;
+    Ok(session)
+}
+
+/// Opening a link replays it at once, before the page draws again: its length must stay within
+/// what replays in a moment.
+fn check_replay_size(session: &Session) -> Result<(), ShareLinkError> {
+    let too_large = |field: &'static str, limit: Limit, value: u64| {
+        LimitExceeded::check(limit, value)
+            .map_err(|error| ShareLinkError::TooLarge { field, error })
+    };
+    too_large("until_ms", Limit::Duration, session.until_ms)?;
+    too_large("actions", Limit::Actions, session.actions.len() as u64)?;
+    let last = session.actions.iter().map(|t| t.at_ms).max().unwrap_or(0);
+    too_large("actions[].at_ms", Limit::Duration, last)?;
+    let consumers = session
+        .scenario
+        .consumers
+        .iter()
+        .map(|c| c.count as u64)
+        .fold(0u64, u64::saturating_add)
+        .saturating_add(session.actions.len() as u64)
+        .saturating_add(session.scenario.actions.len() as u64);
+    let seconds = session.until_ms.max(last) / 1_000 + 1;
+    let work = consumers
+        .saturating_mul(seconds)
+        .saturating_mul(session.strategies.len().max(1) as u64);
+    too_large(
+        "the replay (consumers × simulated seconds × strategies)",
+        Limit::ReplayWork,
+        work,
+    )
 }
 
 #[cfg(test)]
@@ -159,8 +234,13 @@ mod tests {
 
     #[test]
     fn broken_links_are_explained() {
-        assert!(decode("#x=abc").unwrap_err().contains("expected #z="));
-        assert!(decode("#s=!!!").unwrap_err().contains("damaged"));
+        assert_eq!(decode("#x=abc"), Err(ShareLinkError::NotASession));
+        assert!(decode("#x=abc")
+            .unwrap_err()
+            .to_string()
+            .contains("expected #z="));
+        assert_eq!(decode("#s=!!!"), Err(ShareLinkError::NotBase64));
+        assert_eq!(decode("#z=AAAA"), Err(ShareLinkError::Incomplete));
         let cut = encode(&session());
         let cut = &cut[..cut.len() / 2];
         assert!(decode(cut).is_err());

@@ -20,6 +20,12 @@ pub const MAX_ACTIONS: usize = 10_000;
 pub const MAX_DURATION_MS: Millis = 86_400_000;
 /// One-way network delay.
 pub const MAX_NETWORK_LATENCY_MS: Millis = 10_000;
+/// Consumers × simulated seconds of one run (`lab run`, a scenario loaded in the page): time and
+/// the trace's memory grow with it (30 consumers for over 4 hours, or 500 for 16 minutes).
+pub const MAX_CONSUMER_SECONDS: u64 = 500_000;
+/// What opening a share link replays at once, before the page draws again: consumers × simulated
+/// seconds × strategies (30 consumers for over two hours under one strategy).
+pub const MAX_REPLAY_CONSUMER_SECONDS: u64 = 250_000;
 
 /// Which size a scenario or an action went beyond.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +37,8 @@ pub enum Limit {
     Actions,
     Duration,
     NetworkLatency,
+    ConsumerSeconds,
+    ReplayWork,
 }
 
 impl Limit {
@@ -44,6 +52,8 @@ impl Limit {
             Limit::Actions => MAX_ACTIONS as u64,
             Limit::Duration => MAX_DURATION_MS,
             Limit::NetworkLatency => MAX_NETWORK_LATENCY_MS,
+            Limit::ConsumerSeconds => MAX_CONSUMER_SECONDS,
+            Limit::ReplayWork => MAX_REPLAY_CONSUMER_SECONDS,
         }
     }
 
@@ -57,11 +67,13 @@ impl Limit {
             Limit::Actions => "timed actions",
             Limit::Duration => "ms of simulated time (24 h)",
             Limit::NetworkLatency => "ms of network latency",
+            Limit::ConsumerSeconds => "consumer-seconds in one run (consumers × simulated seconds)",
+            Limit::ReplayWork => "consumer-seconds replayed when a link opens",
         }
     }
 
     /// Every limit, for the README's table and the tests.
-    pub const ALL: [Limit; 7] = [
+    pub const ALL: [Limit; 9] = [
         Limit::PartitionsPerTopic,
         Limit::PartitionsTotal,
         Limit::Topics,
@@ -69,6 +81,8 @@ impl Limit {
         Limit::Actions,
         Limit::Duration,
         Limit::NetworkLatency,
+        Limit::ConsumerSeconds,
+        Limit::ReplayWork,
     ];
 }
 

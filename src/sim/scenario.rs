@@ -311,7 +311,6 @@ impl Scenario {
                 error,
             })
         };
-        too_large("duration_ms", Limit::Duration, self.duration_ms)?;
         too_large(
             "network_latency_ms",
             Limit::NetworkLatency,
@@ -319,25 +318,46 @@ impl Scenario {
         )?;
         too_large("actions", Limit::Actions, self.actions.len() as u64)?;
         too_large("topics", Limit::Topics, self.topics.len() as u64)?;
-        let mut consumers: u64 = 0;
         for (i, spec) in self.consumers.iter().enumerate() {
             too_large(
                 &format!("consumers[{i}].count"),
                 Limit::Consumers,
                 spec.count as u64,
             )?;
-            consumers = consumers.saturating_add(spec.count as u64);
         }
+        too_large("consumers", Limit::Consumers, self.consumer_count())?;
+        self.check_run_length(self.duration_ms)
+    }
+
+    /// Every consumer the scenario can start: its `consumers` counts and its `add_consumer` actions.
+    fn consumer_count(&self) -> u64 {
+        let listed = self
+            .consumers
+            .iter()
+            .fold(0u64, |n, c| n.saturating_add(c.count as u64));
         let added = self
             .actions
             .iter()
             .filter(|t| matches!(t.action, Action::AddConsumer { .. }))
             .count();
-        too_large(
-            "consumers",
-            Limit::Consumers,
-            consumers.saturating_add(added as u64),
-        )
+        listed.saturating_add(added as u64)
+    }
+
+    /// Whether a run of `until` ms stays within the time and memory one run may take
+    /// (`lab run --until` asks too).
+    pub fn check_run_length(&self, until: Millis) -> Result<(), ScenarioError> {
+        LimitExceeded::check(Limit::Duration, until)
+            .and_then(|()| {
+                let seconds = until.div_ceil(1_000).max(1);
+                LimitExceeded::check(
+                    Limit::ConsumerSeconds,
+                    self.consumer_count().saturating_mul(seconds),
+                )
+            })
+            .map_err(|error| ScenarioError::TooLarge {
+                field: "duration_ms".to_string(),
+                error,
+            })
     }
 
     /// A consumer the scenario declares: a configuration the client accepts and at least one topic.

@@ -176,3 +176,56 @@ fn run_reports_records_duplicates_and_lag() {
     assert!(out.contains("== lag over time =="));
     assert!(out.contains("group orders-app: peak lag "));
 }
+
+/// Runs beyond what the model supports are refused before anything runs, naming the field and the
+/// limit; a file that is not text is explained rather than run.
+#[test]
+fn runs_beyond_reach_and_binary_files_are_refused_up_front() {
+    let dir = std::env::temp_dir().join(format!("lab-cli-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |name: &str, contents: &[u8], extra: &[&str]| {
+        let path = dir.join(name);
+        std::fs::write(&path, contents).unwrap();
+        let mut args = vec!["run", path.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let started = std::time::Instant::now();
+        let (ok, _, err) = lab(&args);
+        assert!(!ok, "{name} ran");
+        assert!(!err.contains("panicked"), "{err}");
+        // Refused up front: nothing was simulated (a run this size would take minutes).
+        assert!(started.elapsed().as_secs() < 20, "{name} took too long");
+        err
+    };
+    let err = run(
+        "huge-topic.json",
+        br#"{ "topics": [{ "name": "t", "partitions": 1000000000 }] }"#,
+        &[],
+    );
+    assert!(
+        err.contains("topics[0]: 1000000000 is beyond what this simulator supports: at most 10000 partitions per topic"),
+        "{err}"
+    );
+    let err = run(
+        "crowd.json",
+        br#"{ "topics": [{ "name": "t", "partitions": 1 }],
+              "consumers": [{ "group": "g", "topics": ["t"], "count": 100000 }] }"#,
+        &[],
+    );
+    assert!(
+        err.contains("consumers[0].count: 100000 is beyond what this simulator supports: at most 500 consumers in one scenario"),
+        "{err}"
+    );
+    let err = run(
+        "long.json",
+        br#"{ "topics": [{ "name": "t", "partitions": 4 }],
+              "consumers": [{ "group": "g", "topics": ["t"], "count": 400 }], "duration_ms": 10000 }"#,
+        &["--until", "3600000"],
+    );
+    assert!(
+        err.contains("--until 3600000: duration_ms: 1440000 is beyond what this simulator supports: at most 500000 consumer-seconds"),
+        "{err}"
+    );
+    let err = run("binary.json", &[0x7b, 0xff, 0xfe, 0x00], &[]);
+    assert!(err.contains("not UTF-8 text"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -129,3 +129,42 @@ fn bench_prints_kafkas_bench_format_for_the_big_cases() {
         }
     }
 }
+
+/// What Kafka's assignors are never handed is refused on the offending case, with the field and the
+/// reason; the other cases of the file still run.
+#[test]
+fn impossible_cases_are_refused_one_by_one() {
+    let text = r#"{"format":"kafka-assignor-oracle-cases/1","cases":[
+        {"id":"negative","assignor":"range","topics":{"t":-3},"members":[{"id":"m","topics":["t"]}]},
+        {"id":"duplicate","assignor":"range","topics":{"t":2},"members":[{"id":"m","topics":["t"]},{"id":"m","topics":["t"]}]},
+        {"id":"empty","assignor":"sticky","topics":{"t":2},"members":[{"id":"","topics":["t"]}]},
+        {"id":"ghost","assignor":"cooperative-sticky","topics":{"t":2},"members":[{"id":"m","topics":["t"],"owned":[["t",7]]}]},
+        {"id":"fine","assignor":"range","topics":{"t":2},"members":[{"id":"m","topics":["t"]}]}]}"#;
+    let dir = std::env::temp_dir().join(format!("lab-assign-cases-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cases.json");
+    std::fs::write(&path, text).unwrap();
+    let out = lab(&["assign", path.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(out.status.success());
+    let results = parse_results(std::str::from_utf8(&out.stdout).unwrap()).unwrap();
+    let error = |i: usize| results.results[i].error.clone().unwrap_or_default();
+    assert_eq!(
+        error(0),
+        "InvalidCase: topics.t: InvalidPartitionsException: Number of partitions must be larger than 0, not -3."
+    );
+    assert_eq!(
+        error(1),
+        "InvalidCase: members[1].id \"m\" is also members[0].id; member ids are unique within a group"
+    );
+    assert_eq!(
+        error(2),
+        "InvalidCase: members[0].id is empty; the group coordinator gives every member a non-empty id"
+    );
+    assert!(error(3).starts_with("InvalidCase: members[0].owned: t-7 does not exist"));
+    for r in &results.results[..4] {
+        assert_eq!(r.assignment, None, "{}", r.id);
+    }
+    assert_eq!(results.results[4].error, None);
+    assert!(results.results[4].assignment.is_some());
+}

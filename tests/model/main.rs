@@ -11,6 +11,7 @@ mod cli;
 mod cli_assign;
 mod conformance;
 mod cooperative_static;
+mod decoders;
 mod determinism;
 mod invariant_exceptions;
 mod kip848;

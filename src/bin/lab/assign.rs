@@ -2,7 +2,7 @@
 //! side of the assignor oracle (its arguments, the file, the clock); the model runs and times cases.
 
 use rebalance_lab::sim::assign::bench::{bench_case, write_bench, BenchOptions};
-use rebalance_lab::sim::assign::conformance::{assign_cases_text, parse_cases};
+use rebalance_lab::sim::assign::conformance::{assign_cases, parse_cases_bytes};
 use std::time::Instant;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -58,11 +58,12 @@ impl AssignOptions {
 /// Reads the cases file and prints the results file, or with `--bench` the bench file.
 pub fn assign_file(options: &AssignOptions) -> Result<String, String> {
     let path = &options.path;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    // Bytes, not text: a file that is not UTF-8 is explained by the loader, with where it breaks.
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let Some(bench) = options.bench else {
-        return assign_cases_text(&text).map_err(|e| format!("{path}: {e}"));
+        return assign_cases(&bytes).map_err(|e| format!("{path}: {e}"));
     };
-    let cases = parse_cases(&text).map_err(|e| format!("{path}: {e}"))?;
+    let cases = parse_cases_bytes(&bytes).map_err(|e| format!("{path}: {e}"))?;
     let origin = Instant::now();
     let mut clock = || origin.elapsed().as_secs_f64() * 1e3;
     let rows: Vec<_> = cases

@@ -5,7 +5,7 @@ mod assign;
 mod run;
 
 use assign::{assign_file, AssignOptions};
-use run::{run_scenario_file, RunOptions};
+use run::{progress, run_scenario_file, RunOptions};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -42,7 +42,7 @@ fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    finish("run", run_scenario_file(&options))
+    finish("run", run_scenario_file(&options, &mut progress()))
 }
 
 /// `lab assign CASES.json`: results in the `kafka-assignor-oracle-results/1` format on stdout;

@@ -3,7 +3,9 @@
 
 use rebalance_lab::sim::delivery::LagHistory;
 use rebalance_lab::sim::report::{format_trace, lag_over_time, summary};
+use rebalance_lab::sim::time::format_millis;
 use rebalance_lab::sim::{Millis, Scenario, World};
+use std::time::Instant;
 
 /// The longest simulated time `lab run` will go through (24 h): beyond it a run would only repeat heartbeats.
 pub const MAX_RUN_MS: Millis = 86_400_000;
@@ -52,11 +54,15 @@ impl RunOptions {
     }
 }
 
-/// Reads, runs and reports a scenario file.
-pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
-    let text = std::fs::read_to_string(&options.path)
-        .map_err(|e| format!("cannot read {}: {e}", options.path))?;
-    let scenario = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", options.path))?;
+/// Reads, runs and reports a scenario file. `progress(now, until)` is called after every simulated
+/// second, so a long run can say how far it is.
+pub fn run_scenario_file(
+    options: &RunOptions,
+    progress: &mut dyn FnMut(Millis, Millis),
+) -> Result<String, String> {
+    let bytes =
+        std::fs::read(&options.path).map_err(|e| format!("cannot read {}: {e}", options.path))?;
+    let scenario = Scenario::from_bytes(&bytes).map_err(|e| format!("{}: {e}", options.path))?;
     let mut world = World::new(&scenario).map_err(|e| format!("{}: {e}", options.path))?;
     let until = options.until.unwrap_or(world.duration_ms());
     if until > MAX_RUN_MS {
@@ -65,15 +71,19 @@ pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
             options.path
         ));
     }
-    // With records, the lag is sampled every second on the way.
+    // Checked before running: a run's time and its trace's memory grow with consumers × seconds.
+    scenario
+        .check_run_length(until)
+        .map_err(|e| format!("{}: --until {until}: {e}", options.path))?;
+    // A second at a time: progress on long runs, and with records the lag sampled on the way.
     let mut history = LagHistory::default();
-    if scenario.has_records() {
-        while world.now() < until {
-            world.run_until((world.now() + 1_000).min(until));
+    while world.now() < until {
+        world.run_until(world.now().saturating_add(1_000).min(until));
+        progress(world.now(), until);
+        if scenario.has_records() {
             history.sample(&world);
         }
     }
-    world.run_until(until);
     let mut out = String::new();
     for warning in scenario.warnings() {
         out.push_str(&format!("warning: {warning}\n"));
@@ -85,6 +95,24 @@ pub fn run_scenario_file(options: &RunOptions) -> Result<String, String> {
     out.push_str(&summary(&world));
     out.push_str(&lag_over_time(&history, 10_000));
     Ok(out)
+}
+
+/// After two seconds of real time, a line on stderr every five: how far the simulated clock is.
+pub fn progress() -> impl FnMut(Millis, Millis) {
+    let start = Instant::now();
+    let mut shown = 0u64;
+    move |now, until| {
+        let elapsed = start.elapsed().as_secs();
+        if elapsed >= 2 && (shown == 0 || elapsed >= shown + 5) {
+            shown = elapsed;
+            eprintln!(
+                "lab run: simulated {} of {} ({}%), {elapsed} s so far",
+                format_millis(now),
+                format_millis(until),
+                now.saturating_mul(100) / until.max(1)
+            );
+        }
+    }
 }
 
 #[cfg(test)]

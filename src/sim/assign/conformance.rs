@@ -11,6 +11,7 @@ use super::{
     assign, AssignorName, ClusterMetadata, GroupAssignment, GroupSubscription, Subscription,
     TopicPartition,
 };
+use crate::sim::load::{self, LoadError};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ pub const KAFKA_VERSION: &str = "4.1.2";
 pub type WirePartition = (String, i32);
 
 #[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CasesFile {
     pub format: String,
     #[serde(default)]
@@ -33,7 +35,7 @@ pub struct CasesFile {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Case {
     pub id: String,
     pub assignor: String,
@@ -58,7 +60,7 @@ pub struct Case {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CaseMember {
     pub id: String,
     #[serde(default)]
@@ -248,6 +250,9 @@ pub enum PreparedCase {
 
 impl PreparedCase {
     pub fn new(case: &Case) -> Self {
+        if let Err(error) = case.validate() {
+            return PreparedCase::Invalid(error.to_string());
+        }
         match case.case_assignor() {
             CaseAssignor::Classic(name) => PreparedCase::Classic {
                 name,
@@ -345,36 +350,81 @@ fn to_wire(
     wire
 }
 
-/// `lab assign`: runs every case of a cases file and renders the results file.
-pub fn assign_cases_text(text: &str) -> Result<String, String> {
-    let cases = parse_cases(text)?;
-    let results: Vec<CaseResult> = cases.cases.iter().map(run_case).collect();
+/// Why a cases or results file cannot be read at all (a single bad case only fails that case).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// Too long, not text, or JSON that does not fit, with the field, line and column. `what`:
+    /// "cases file" or "results file".
+    Load {
+        what: &'static str,
+        error: LoadError,
+    },
+    /// The `format` tag is not the one expected.
+    WrongFormat {
+        found: String,
+        expected: &'static str,
+    },
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::Load { what, error } => write!(f, "invalid {what}: {error}"),
+            FileError::WrongFormat { found, expected } => {
+                write!(f, "format: unexpected '{found}' (expected '{expected}')")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+/// `lab assign`: runs every case of a cases file and renders the results file. A case that cannot
+/// run gets its `error`; the others run.
+pub fn assign_cases(bytes: &[u8]) -> Result<String, FileError> {
+    let file = parse_cases_bytes(bytes)?;
+    let results: Vec<CaseResult> = file.cases.iter().map(run_case).collect();
     Ok(write_results(&results))
 }
 
-/// Reads a cases file, checking its format tag.
-pub fn parse_cases(text: &str) -> Result<CasesFile, String> {
-    let file: CasesFile =
-        serde_json::from_str(text).map_err(|e| format!("invalid cases file: {e}"))?;
-    if file.format != CASES_FORMAT {
-        return Err(format!(
-            "unexpected format '{}' (expected '{CASES_FORMAT}')",
-            file.format
-        ));
+/// [`assign_cases`] on text.
+pub fn assign_cases_text(text: &str) -> Result<String, FileError> {
+    assign_cases(text.as_bytes())
+}
+
+fn check_format(found: &str, expected: &'static str) -> Result<(), FileError> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(FileError::WrongFormat {
+            found: found.to_string(),
+            expected,
+        })
     }
+}
+
+/// Reads a cases file, checking its format tag.
+pub fn parse_cases(text: &str) -> Result<CasesFile, FileError> {
+    parse_cases_bytes(text.as_bytes())
+}
+
+/// Reads a cases file's bytes (which may not be text at all), checking its format tag.
+pub fn parse_cases_bytes(bytes: &[u8]) -> Result<CasesFile, FileError> {
+    let file: CasesFile = load::from_bytes(bytes).map_err(|error| FileError::Load {
+        what: "cases file",
+        error,
+    })?;
+    check_format(&file.format, CASES_FORMAT)?;
     Ok(file)
 }
 
 /// Reads a results file, checking its format tag.
-pub fn parse_results(text: &str) -> Result<ResultsFile, String> {
-    let file: ResultsFile =
-        serde_json::from_str(text).map_err(|e| format!("invalid results file: {e}"))?;
-    if file.format != RESULTS_FORMAT {
-        return Err(format!(
-            "unexpected format '{}' (expected '{RESULTS_FORMAT}')",
-            file.format
-        ));
-    }
+pub fn parse_results(text: &str) -> Result<ResultsFile, FileError> {
+    let file: ResultsFile = load::from_text(text).map_err(|error| FileError::Load {
+        what: "results file",
+        error,
+    })?;
+    check_format(&file.format, RESULTS_FORMAT)?;
     Ok(file)
 }
 

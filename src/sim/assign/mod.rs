@@ -9,6 +9,7 @@
 //! figures were taken (`lab assign --bench`).
 
 pub mod bench;
+pub mod case_check;
 pub mod conformance;
 pub mod java_hash;
 pub mod range;

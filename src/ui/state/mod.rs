@@ -283,7 +283,9 @@ impl PageState {
             self.start_guide(&lesson, step);
             return;
         }
-        let opened = share_link::decode(fragment).and_then(|s| self.replace_lab(s));
+        let opened = share_link::decode(fragment)
+            .map_err(|e| e.to_string())
+            .and_then(|s| self.replace_lab(s));
         self.notice = None;
         if let Err(e) = opened {
             self.page_notice(format!(

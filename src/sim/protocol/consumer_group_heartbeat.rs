@@ -69,6 +69,28 @@ pub fn short_member_id(member_id: &str) -> &str {
     member_id.get(..8).unwrap_or(member_id)
 }
 
+impl ConsumerGroupHeartbeatRequest {
+    /// The epoch and what it reports owning, for the protocol view's arrows: `epoch=3 owned=[t-0]`.
+    pub fn summary(&self) -> String {
+        let mut text = format!("epoch={}", self.member_epoch);
+        if let Some(owned) = &self.topic_partitions {
+            text.push_str(&format!(" owned={}", list(owned)));
+        }
+        text
+    }
+}
+
+impl ConsumerGroupHeartbeatResponse {
+    /// The epoch and the assignment it carries, for the protocol view's arrows.
+    pub fn summary(&self) -> String {
+        let mut text = format!("epoch={}", self.member_epoch);
+        if let Some(assignment) = &self.assignment {
+            text.push_str(&format!(" assignment={}", list(assignment)));
+        }
+        text
+    }
+}
+
 impl fmt::Display for ConsumerGroupHeartbeatRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

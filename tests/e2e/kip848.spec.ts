@@ -8,7 +8,8 @@ test.beforeEach(async ({ page }) => {
 
 async function chooseKip848(page: Page) {
   await page.getByLabel('Protocol and assignor').selectOption({ label: 'KIP-848 · consumer protocol (uniform)' });
-  await expect(group(page).getByLabel('Target epoch')).toBeVisible({ timeout: 10_000 });
+  // The group exists once the first heartbeat reaches the coordinator.
+  await expect(group(page).getByRole('heading', { name: 'Group orders-app not created yet' })).toBeVisible();
 }
 
 async function settle(page: Page, epoch: string) {

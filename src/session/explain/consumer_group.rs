@@ -2,7 +2,6 @@
 //! assigning or reconciling (who revokes, who waits), a member's card note, and the titles of the
 //! epochs. Every text is decided from the snapshot and checked against the model in the tests below.
 
-use super::consumer::CardNote;
 use super::{duration, list};
 use crate::sim::snapshot::{ConsumerGroupSnapshot, ConsumerSnapshot};
 use crate::sim::time::{format_millis, Millis};
@@ -48,61 +47,62 @@ pub fn consumer_group_note(g: &ConsumerGroupSnapshot) -> Option<String> {
     }
 }
 
-/// A KIP-848 member's card note.
-pub fn kip848_card_note(c: &ConsumerSnapshot, now: Millis) -> Option<CardNote> {
+/// A KIP-848 member's card note: the sentence the card always shows, and the rest ("Why?").
+/// (`consumer::card_note` makes it a `CardNote`.)
+pub fn kip848_card_note(c: &ConsumerSnapshot, now: Millis) -> Option<(String, String)> {
     let k = c.kip848.as_ref()?;
     let _ = now;
     match &c.state {
         ConsumerState::Dead => {
             let deadline = c.session_deadline?;
-            Some(CardNote {
-                text: format!(
+            Some((
+                format!(
                     "No heartbeat from a dead process: the coordinator fences it at {}, \
                      group.consumer.session.timeout.ms after the last heartbeat it received.",
                     format_millis(deadline)
                 ),
-                more: "Fencing bumps the group epoch and frees its partitions at once; each other member \
+                "Fencing bumps the group epoch and frees its partitions at once; each other member \
                        takes its share at its next heartbeat. A static member restarted before then is \
                        refused with UNRELEASED_INSTANCE_ID: only a member that left with epoch -2 can be \
                        replaced."
                     .to_string(),
-            })
+            ))
         }
         ConsumerState::Closed if c.static_id.is_some() => {
             let deadline = c.session_deadline?;
-            Some(CardNote {
-                text: format!(
+            Some((
+                format!(
                     "Left with epoch -2: it keeps its assignment, unconsumed, until its session expires at {}.",
                     format_millis(deadline)
                 ),
-                more: "A static member's close() sends epoch -2: no epoch bump. Restarted with the same \
+                "A static member's close() sends epoch -2: no epoch bump. Restarted with the same \
                        group.instance.id before then, it takes its partitions back, still without a bump."
                     .to_string(),
-            })
+            ))
         }
-        ConsumerState::Reconciling => Some(CardNote {
-            text: format!(
+        ConsumerState::Reconciling => Some((
+            format!(
                 "New assignment at epoch {}: its next poll() revokes {}, takes {}, then acknowledges at once.",
                 k.member_epoch,
                 list(&k.to_revoke),
                 list(&k.to_receive)
             ),
-            more: "Revocation comes first (after an auto-commit), then onPartitionsAssigned, always; the \
+            "Revocation comes first (after an auto-commit), then onPartitionsAssigned, always; the \
                    acknowledgement is a heartbeat reporting what it owns now. Partitions it revokes reach \
                    their new owner at that owner's next heartbeat."
                 .to_string(),
-        }),
-        ConsumerState::Stalled => Some(CardNote {
-            text: format!(
+        )),
+        ConsumerState::Stalled => Some((
+            format!(
                 "Its background thread keeps heartbeating; at max.poll.interval.ms ({}) it leaves the group.",
                 duration(c.config.max_poll_interval_ms)
             ),
-            more: "A dynamic member leaves with epoch -1 (the group epoch is bumped and its partitions \
+            "A dynamic member leaves with epoch -1 (the group epoch is bumped and its partitions \
                    move); a static one with -2, keeping its partitions idle. Back in poll(), it reports them \
                    lost and rejoins. Owing a revocation, it would be fenced at its rebalance timeout \
                    (max.poll.interval.ms) anyway. Nobody else waits for it."
                 .to_string(),
-        }),
+        )),
         _ => None,
     }
 }
@@ -172,11 +172,7 @@ mod tests {
         let c1 = &s.consumers[0];
         let note = kip848_card_note(c1, s.now).unwrap();
         let deadline = s.consumer_groups[0].members[0].session_deadline.unwrap();
-        assert!(
-            note.text.contains(&format_millis(deadline)),
-            "{}",
-            note.text
-        );
+        assert!(note.0.contains(&format_millis(deadline)), "{}", note.0);
         w.run_until(deadline);
         assert_eq!(
             w.snapshot().consumer_groups[0].members.len(),

@@ -66,9 +66,7 @@ impl Lab {
         }
         let mut lanes = Vec::new();
         for &strategy in &session.strategies {
-            let scenario = session
-                .scenario
-                .with_assignment_strategy(None, &strategy.assignors());
+            let scenario = strategy.scenario_for(&session.scenario);
             lanes.push(Lane {
                 strategy,
                 world: World::new(&scenario)?,
@@ -196,7 +194,7 @@ impl Lab {
         let mut next = Vec::with_capacity(self.lanes.len());
         for lane in &self.lanes {
             let mut world = lane.world.clone();
-            world.apply(action.clone())?;
+            world.apply(lane.strategy.adapt(action.clone()))?;
             next.push(world);
         }
         // Whatever the action makes due at this very instant (a zero network latency) runs now, so a

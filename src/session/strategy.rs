@@ -1,9 +1,13 @@
-//! The protocol and assignor choices a session offers: each is one `partition.assignment.strategy`.
+//! The protocol and assignor choices a session offers: a classic `partition.assignment.strategy`,
+//! or the KIP-848 consumer protocol.
 
 use crate::sim::assign::AssignorName;
+use crate::sim::scenario::{strip_classic_only, ConfigValue};
+use crate::sim::{Action, Scenario};
 use serde::{Deserialize, Serialize};
 
-/// The protocol and assignor choices the page offers, each a `partition.assignment.strategy`.
+/// The protocol and assignor choices the page offers: each classic one a
+/// `partition.assignment.strategy`, and `group.protocol=consumer`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Strategy {
@@ -14,16 +18,72 @@ pub enum Strategy {
     EagerRoundRobin,
     EagerSticky,
     CooperativeSticky,
+    /// KIP-848: `group.protocol=consumer`, the broker's default server assignor (`uniform`).
+    Kip848,
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 5] = [
+    pub const ALL: [Strategy; 6] = [
         Strategy::KafkaDefault,
         Strategy::EagerRange,
         Strategy::EagerRoundRobin,
         Strategy::EagerSticky,
         Strategy::CooperativeSticky,
+        Strategy::Kip848,
     ];
+
+    /// What Compare shows first: eager, cooperative and KIP-848 side by side.
+    pub const COMPARE_DEFAULT: [Strategy; 3] = [
+        Strategy::EagerRange,
+        Strategy::CooperativeSticky,
+        Strategy::Kip848,
+    ];
+
+    /// The scenario as this strategy runs it: the classic ones set `partition.assignment.strategy`
+    /// on every group; KIP-848 puts every group on the consumer protocol.
+    pub fn scenario_for(self, scenario: &Scenario) -> Scenario {
+        match self {
+            Strategy::Kip848 => {
+                // The lane asks for the broker's default server assignor by name, so the Code tab
+                // writes it (a group that names another keeps it).
+                let mut next = scenario.with_consumer_protocol();
+                carry_session_to_broker(scenario, &mut next);
+                for group in &mut next.groups {
+                    group
+                        .config
+                        .entry("group.remote.assignor".to_string())
+                        .or_insert_with(|| ConfigValue("uniform".into()));
+                }
+                next
+            }
+            _ => scenario.with_assignment_strategy(None, &self.assignors()),
+        }
+    }
+
+    /// A user's action as this strategy's World takes it: under KIP-848 a new consumer is created
+    /// without the settings Kafka refuses with `group.protocol=consumer` (the broker's
+    /// `group.consumer.*` settings stand in for them), so one action can run in every lane.
+    pub fn adapt(self, action: Action) -> Action {
+        match (self, action) {
+            (
+                Strategy::Kip848,
+                Action::AddConsumer {
+                    group,
+                    topics,
+                    mut config,
+                },
+            ) => {
+                strip_classic_only(&mut config);
+                config.remove("group.protocol");
+                Action::AddConsumer {
+                    group,
+                    topics,
+                    config,
+                }
+            }
+            (_, action) => action,
+        }
+    }
 
     pub fn assignors(self) -> Vec<AssignorName> {
         match self {
@@ -32,6 +92,8 @@ impl Strategy {
             Strategy::EagerRoundRobin => vec![AssignorName::RoundRobin],
             Strategy::EagerSticky => vec![AssignorName::Sticky],
             Strategy::CooperativeSticky => vec![AssignorName::CooperativeSticky],
+            // The server assigns; the client's list is not used (and may not be set).
+            Strategy::Kip848 => Vec::new(),
         }
     }
 
@@ -42,6 +104,7 @@ impl Strategy {
             Strategy::EagerRoundRobin => "eager · roundrobin",
             Strategy::EagerSticky => "eager · sticky",
             Strategy::CooperativeSticky => "cooperative · cooperative-sticky",
+            Strategy::Kip848 => "KIP-848 · consumer protocol (uniform)",
         }
     }
 
@@ -52,10 +115,110 @@ impl Strategy {
             Strategy::EagerRoundRobin => "eager-roundrobin",
             Strategy::EagerSticky => "eager-sticky",
             Strategy::CooperativeSticky => "cooperative-sticky",
+            Strategy::Kip848 => "kip848",
         }
     }
 
     pub fn from_short(name: &str) -> Option<Strategy> {
         Self::ALL.into_iter().find(|s| s.short() == name)
+    }
+}
+
+/// A classic scenario's own `session.timeout.ms` and `heartbeat.interval.ms` (a lesson's classroom
+/// timings) become the broker's `group.consumer.*` settings in the KIP-848 lane, with the bounds
+/// widened to admit them, so both protocols notice a crash after the same time. A scenario that
+/// sets the broker's KIP-848 session already keeps it.
+fn carry_session_to_broker(classic: &Scenario, next: &mut Scenario) {
+    if next
+        .broker
+        .contains_key("group.consumer.session.timeout.ms")
+    {
+        return;
+    }
+    let setting = |name: &str| -> Option<u64> {
+        let from_group = classic
+            .groups
+            .iter()
+            .find_map(|g| g.config.get(name).map(|v| v.0.clone()));
+        let from_consumer = classic
+            .consumers
+            .iter()
+            .find_map(|c| c.config.get(name).map(|v| v.0.clone()));
+        from_group.or(from_consumer)?.trim().parse().ok()
+    };
+    let Some(session) = setting("session.timeout.ms") else {
+        return;
+    };
+    let heartbeat = setting("heartbeat.interval.ms")
+        .unwrap_or(5_000)
+        .min(session.saturating_sub(1))
+        .max(1);
+    let mut put = |name: &str, value: u64| {
+        next.broker
+            .insert(name.to_string(), ConfigValue(value.to_string()));
+    };
+    put("group.consumer.min.session.timeout.ms", session.min(45_000));
+    put("group.consumer.max.session.timeout.ms", session.max(60_000));
+    put("group.consumer.session.timeout.ms", session);
+    put(
+        "group.consumer.min.heartbeat.interval.ms",
+        heartbeat.min(5_000),
+    );
+    put(
+        "group.consumer.max.heartbeat.interval.ms",
+        heartbeat.max(15_000),
+    );
+    put("group.consumer.heartbeat.interval.ms", heartbeat);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::lessons;
+    use crate::sim::World;
+
+    #[test]
+    fn the_kip848_lane_runs_every_lesson_on_the_consumer_protocol_with_its_timings() {
+        for lesson in lessons::LESSONS {
+            let classic = lesson.scenario();
+            let scenario = Strategy::Kip848.scenario_for(&classic);
+            let mut world = World::new(&scenario).unwrap_or_else(|e| panic!("{}: {e}", lesson.id));
+            world.run_until(30_000);
+            let snapshot = world.snapshot();
+            assert!(
+                snapshot.groups.is_empty(),
+                "{}: no classic group",
+                lesson.id
+            );
+            assert!(!snapshot.consumer_groups.is_empty(), "{}", lesson.id);
+            assert!(
+                snapshot.consumers.iter().all(|c| c.kip848.is_some()),
+                "{}",
+                lesson.id
+            );
+        }
+        let basics = Strategy::Kip848.scenario_for(&lessons::lesson("basics").unwrap().scenario());
+        let broker = basics.broker_config().unwrap();
+        assert_eq!(broker.consumer.session_timeout_ms, 10_000);
+        assert_eq!(broker.consumer.heartbeat_interval_ms, 3_000);
+    }
+
+    #[test]
+    fn an_added_consumer_with_classic_timings_joins_the_kip848_lane_without_them() {
+        let action = Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["t".into()],
+            config: [(
+                "session.timeout.ms".to_string(),
+                ConfigValue("10000".into()),
+            )]
+            .into_iter()
+            .collect(),
+        };
+        let Action::AddConsumer { config, .. } = Strategy::Kip848.adapt(action.clone()) else {
+            unreachable!()
+        };
+        assert!(config.is_empty());
+        assert_eq!(Strategy::EagerRange.adapt(action.clone()), action);
     }
 }

@@ -25,6 +25,9 @@ pub struct RebalanceRecord {
     /// When the group became Stable at this generation; `None` if another rebalance cut in (or it became Empty).
     pub stable_at: Option<Millis>,
     pub duration_ms: Option<Millis>,
+    /// KIP-848: this record is a group epoch bump (`generation` is the epoch), not a join phase.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub epoch_bump: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -256,7 +259,40 @@ impl Builder {
                     join_completed_at: at,
                     stable_at: None,
                     duration_ms: None,
+                    epoch_bump: false,
                 });
+            }
+            // KIP-848: each group epoch bump is one rebalance, done when the group is Stable again.
+            TraceEvent::GroupEpochBumped {
+                group,
+                epoch,
+                reason,
+            } => {
+                let g = self.group(group);
+                g.final_generation = *epoch;
+                g.rebalances.push(RebalanceRecord {
+                    group: group.clone(),
+                    generation: *epoch,
+                    reason: None,
+                    reason_label: reason.label().to_string(),
+                    started_at: at,
+                    join_completed_at: at,
+                    stable_at: None,
+                    duration_ms: None,
+                    epoch_bump: true,
+                });
+            }
+            TraceEvent::ConsumerGroupStateChanged { group, to, .. }
+                if *to == crate::sim::vocab::ConsumerGroupState::Stable =>
+            {
+                let g = self.group(group);
+                if g.first_stable_at.is_none() {
+                    g.first_stable_at = Some(at);
+                }
+                for r in g.rebalances.iter_mut().filter(|r| r.stable_at.is_none()) {
+                    r.stable_at = Some(at);
+                    r.duration_ms = Some(at.saturating_sub(r.started_at));
+                }
             }
             TraceEvent::RebalanceCompleted {
                 group, generation, ..

@@ -452,6 +452,56 @@ impl Scenario {
         }
         next
     }
+
+    /// The same scenario with every group on the KIP-848 consumer protocol (`group.protocol=consumer`),
+    /// and without the settings Kafka refuses with it (`partition.assignment.strategy`,
+    /// `session.timeout.ms`, `heartbeat.interval.ms`): the broker's `group.consumer.*` settings
+    /// take their place.
+    pub fn with_consumer_protocol(&self) -> Scenario {
+        let mut next = self.clone();
+        let mut groups_seen: Vec<String> = next.consumers.iter().map(|c| c.group.clone()).collect();
+        for t in &next.actions {
+            if let Action::AddConsumer { group, .. } = &t.action {
+                groups_seen.push(group.clone());
+            }
+        }
+        for g in groups_seen {
+            if !next.groups.iter().any(|s| s.group_id == g) {
+                next.groups.push(GroupSpec {
+                    group_id: g,
+                    config: BTreeMap::new(),
+                });
+            }
+        }
+        for spec in next.groups.iter_mut() {
+            strip_classic_only(&mut spec.config);
+            spec.config
+                .insert("group.protocol".to_string(), ConfigValue("consumer".into()));
+        }
+        for c in next.consumers.iter_mut() {
+            strip_classic_only(&mut c.config);
+            c.config.remove("group.protocol");
+        }
+        for t in next.actions.iter_mut() {
+            if let Action::AddConsumer { config, .. } = &mut t.action {
+                strip_classic_only(config);
+                config.remove("group.protocol");
+            }
+        }
+        next
+    }
+}
+
+/// The consumer settings Kafka refuses with `group.protocol=consumer`.
+pub const CLASSIC_ONLY_SETTINGS: &[&str] = &[
+    "partition.assignment.strategy",
+    "session.timeout.ms",
+    "heartbeat.interval.ms",
+];
+
+/// Removes the settings only the classic protocol takes.
+pub fn strip_classic_only(config: &mut ConfigOverrides) {
+    config.retain(|name, _| !CLASSIC_ONLY_SETTINGS.contains(&name.as_str()));
 }
 
 /// The most records per second one producer may send (the model moves ranges, but keyed records are

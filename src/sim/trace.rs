@@ -4,8 +4,8 @@ use super::assign::TopicPartition;
 use super::protocol::Message;
 use super::time::{format_millis, Millis};
 use super::vocab::{
-    CallbackKind, ClassicGroupState, ConsumerGroupRemoval, ConsumerState, Endpoint,
-    EpochBumpReason, MemberAssignmentState, RebalanceReason, RemovalCause,
+    CallbackKind, ClassicGroupState, ConsumerGroupRemoval, ConsumerGroupState, ConsumerState,
+    Endpoint, EpochBumpReason, MemberAssignmentState, RebalanceReason, RemovalCause,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -174,6 +174,13 @@ pub enum TraceEvent {
         consumer: String,
         name: String,
         value: String,
+    },
+    /// KIP-848: a consumer group's state changed (Empty, Assigning, Reconciling, Stable).
+    ConsumerGroupStateChanged {
+        group: String,
+        from: ConsumerGroupState,
+        to: ConsumerGroupState,
+        epoch: i32,
     },
     /// KIP-848: the coordinator bumped a consumer group's epoch.
     GroupEpochBumped {
@@ -411,6 +418,12 @@ impl fmt::Display for TraceEvent {
                 epoch,
                 reason,
             } => write!(f, "group {group}: group epoch {epoch}: {reason}"),
+            TraceEvent::ConsumerGroupStateChanged {
+                group,
+                from,
+                to,
+                epoch,
+            } => write!(f, "group {group}: {from} -> {to} (group epoch {epoch})"),
             TraceEvent::TargetAssignmentComputed {
                 group,
                 epoch,

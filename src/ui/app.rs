@@ -112,8 +112,9 @@ fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
         { for group_ids.into_iter().map(|g| {
             let consumers: Vec<_> = s.consumers.iter().filter(|c| c.group == g).cloned().collect();
             let group = s.groups.iter().find(|x| x.group_id == g).cloned();
+            let consumer_group = s.consumer_groups.iter().find(|x| x.group_id == g).cloned();
             html! {
-                <GroupPanel dispatch={page.dispatcher()} group={group} group_id={g.clone()} consumers={consumers}
+                <GroupPanel dispatch={page.dispatcher()} group={group} consumer_group={consumer_group} group_id={g.clone()} consumers={consumers}
                     now={s.now} selected={page.selected.clone()} notice={page.notice.clone()} />
             }
         }) }

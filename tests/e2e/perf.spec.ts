@@ -109,14 +109,15 @@ test('50 consumers on 500 partitions in Compare with three lanes at 10×: frame 
   const errors = await open(page);
   await loadScenario(page, 50, 500);
   await page.getByRole('button', { name: 'Compare protocols' }).click();
-  await page.getByRole('checkbox', { name: 'Compare eager · sticky' }).check();
-  const lanes = ['eager · range', 'eager · sticky', 'cooperative · cooperative-sticky'];
+  // Compare's default three lanes: eager, cooperative and KIP-848.
+  const lanes = ['eager · range', 'cooperative · cooperative-sticky', 'KIP-848 · consumer protocol (uniform)'];
   const laneState = (label: string) => page.getByRole('region', { name: `Lane ${label}` }).locator('.lane-state');
   await setSpeed(page, '10×');
   await play(page);
-  for (const label of lanes) {
+  for (const label of lanes.slice(0, 2)) {
     await expect(laneState(label)).toHaveText(/^Stable · generation 1$/, { timeout: 60_000 });
   }
+  await expect(laneState(lanes[2])).toHaveText(/^Stable · group epoch \d+$/, { timeout: 60_000 });
   await pause(page);
   // Readable at this size: the metrics table and the lanes are on the first screen, above the fold.
   for (const name of ['Comparison metrics']) {

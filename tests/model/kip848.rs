@@ -741,3 +741,57 @@ fn reference_d_static_restart_has_the_shape_of_the_real_broker() {
         [2, 2, 2]
     );
 }
+
+/// Groups of both protocols read one topic side by side in one World: a classic eager group and a
+/// KIP-848 group each consume every partition exactly once, and neither notices the other's changes.
+#[test]
+fn groups_of_both_protocols_read_one_topic_side_by_side() {
+    let s = scenario(
+        r#"{ "seed": 4, "topics": [{ "name": "t", "partitions": 6 }],
+             "groups": [{ "group_id": "classic", "config": { "session.timeout.ms": 10000 } },
+                        { "group_id": "kip848", "config": { "group.protocol": "consumer" } }],
+             "consumers": [{ "group": "classic", "topics": ["t"], "count": 2 },
+                           { "group": "kip848", "topics": ["t"], "count": 3 }],
+             "duration_ms": 120000 }"#,
+    );
+    let mut world = World::new(&s).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 30_000);
+    let per_group = |world: &World, group: &str| -> Vec<i32> {
+        let mut all: Vec<i32> = world
+            .snapshot()
+            .consumers
+            .iter()
+            .filter(|c| c.group == group && c.state.is_running())
+            .flat_map(|c| c.owned.iter().map(|tp| tp.partition))
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(per_group(&world, "classic"), (0..6).collect::<Vec<_>>());
+    assert_eq!(per_group(&world, "kip848"), (0..6).collect::<Vec<_>>());
+    let snapshot = world.snapshot();
+    assert_eq!(snapshot.groups.len(), 1, "one classic group");
+    assert_eq!(snapshot.consumer_groups.len(), 1, "one consumer group");
+    // A crash in the KIP-848 group changes nothing in the classic one.
+    let generation = snapshot.groups[0].generation;
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c3".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, 90_000);
+    assert_eq!(world.snapshot().groups[0].generation, generation);
+    assert_eq!(per_group(&world, "kip848"), (0..6).collect::<Vec<_>>());
+    // Both grow with the topic: the classic leader at its metadata refresh, the broker at once.
+    apply(
+        &mut world,
+        Action::AddPartitions {
+            topic: "t".into(),
+            total: 8,
+        },
+    );
+    run_checked(&mut world, &mut checker, 90_000 + 10_000);
+    assert_eq!(per_group(&world, "kip848"), (0..8).collect::<Vec<_>>());
+}

@@ -53,7 +53,7 @@ fn case(
 /// Every consumer a scenario declares, under every strategy the page offers.
 fn scenario_cases(label: &str, scenario: &Scenario, out: &mut Vec<Case>) {
     for strategy in Strategy::ALL {
-        let s = scenario.with_assignment_strategy(None, &strategy.assignors());
+        let s = strategy.scenario_for(scenario);
         let mut declared: Vec<(String, ConfigOverrides, Vec<String>)> = s
             .consumers
             .iter()

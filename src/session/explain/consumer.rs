@@ -29,6 +29,10 @@ impl CardNote {
 
 /// The explanation a card shows for the consumer's situation now, if it needs one.
 pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<CardNote> {
+    if c.kip848.is_some() {
+        return super::consumer_group::kip848_card_note(c, now)
+            .map(|(text, more)| CardNote::new(text, more));
+    }
     let session = duration(c.config.session_timeout_ms);
     let is_static = c.static_id.is_some();
     match &c.state {

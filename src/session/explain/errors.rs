@@ -15,6 +15,20 @@ pub fn error_note(api: &str, error: &str) -> Option<&'static str> {
              rejoins at its next poll(). During PreparingRebalance the coordinator accepts commits of the \
              current generation, which is how eager members commit in onPartitionsRevoked."
         }
+        ("ConsumerGroupHeartbeat", "UNKNOWN_MEMBER_ID" | "FENCED_MEMBER_EPOCH") => {
+            "KIP-848: the coordinator fenced this member (it no longer knows it, or its epoch is not the \
+             one it holds). The member reports its partitions lost (onPartitionsLost) in its next poll() \
+             and rejoins at once with epoch 0 and the same member id."
+        }
+        (_, "UNRELEASED_INSTANCE_ID") => {
+            "KIP-848: another member still holds this group.instance.id (a crashed process, which sent no \
+             epoch -2). The Java client treats this as fatal: poll() throws. The id is released only when \
+             the old member's session expires."
+        }
+        ("OffsetCommit", "STALE_MEMBER_EPOCH") => {
+            "KIP-848: the commit carried an older member epoch than the coordinator holds (the epoch moved \
+             on since). The commit is refused; the next one carries the new epoch."
+        }
         (_, "ILLEGAL_GENERATION") => {
             "The request carried an older generation: the group has completed a rebalance since. The \
              coordinator refuses it, so a member that missed a rebalance cannot commit over its partitions' \

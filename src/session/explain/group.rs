@@ -102,6 +102,17 @@ pub fn strategy_note(strategy: Strategy) -> &'static str {
             "Cooperative: members keep what they own and give up only what moves. A partition that changes \
              owner is revoked in one rebalance and assigned in a second; every member still rejoins both."
         }
+        Strategy::Kip848 => {
+            "KIP-848 (group.protocol=consumer): the broker assigns, with its server assignor (uniform by \
+             default, or the one group.remote.assignor asks for). Members only send ConsumerGroupHeartbeat, \
+             every group.consumer.heartbeat.interval.ms (5 s by default; this lane gives the broker the \
+             scenario's own session and heartbeat timings). A change bumps the group epoch; the next \
+             heartbeat computes a new target assignment, and each member moves to it on its own: it revokes \
+             what it must give up in its next poll(), acknowledges, and a partition reaches its new owner at \
+             that owner's next heartbeat. There is no group-wide barrier: members not involved never stop. \
+             session.timeout.ms, heartbeat.interval.ms and partition.assignment.strategy cannot be set with \
+             this protocol (Kafka refuses them), so this lane leaves them out."
+        }
     }
 }
 

@@ -18,8 +18,9 @@ pub struct CompareRow {
 
 pub const COMPARE_ROWS: [CompareRow; 4] = [
     CompareRow {
-        label: "Rebalances (generations)",
-        title: "Completed join phases: each one is a new generation of the group",
+        label: "Rebalances (generations or epoch bumps)",
+        title: "Classic: completed join phases, each a new generation of the group. KIP-848: group epoch \
+                bumps, each a new target assignment that members reach one by one",
         value: |c| c.rebalances as f64,
         unit: "",
         ranked: false,
@@ -54,8 +55,8 @@ pub const PAUSE_TITLE: &str = "The longest stretch a running consumer that had b
     consumed nothing: stalled, or owning no partition at all (between an eager revocation and the next \
     assignment, or left without partitions by a rebalance)";
 
-/// Why eager and cooperative can each win a different row.
-pub const TRADE_OFF: [(&str, &str); 2] = [
+/// Why eager, cooperative and KIP-848 can each win a different row.
+pub const TRADE_OFF: [(&str, &str); 3] = [
     (
         "Eager",
         ": every member hands back all its partitions in onPartitionsRevoked and stops. Nobody gets \
@@ -68,6 +69,13 @@ pub const TRADE_OFF: [(&str, &str); 2] = [
          revoked in one round and handed to its new owner in a second, so those few wait longer. That is \
          why eager can have fewer partition-seconds without a consumer while cooperative has the shorter \
          longest pause.",
+    ),
+    (
+        "KIP-848",
+        ": no join round at all: the broker computes the target and each member reaches it on its own \
+         heartbeats, revoking in its next poll(). A moving partition waits for its old owner's next \
+         heartbeat and poll(), then for its new owner's next heartbeat (5 s apart by default); nobody else \
+         stops.",
     ),
 ];
 

@@ -6,6 +6,8 @@
 //! * [`actions`] — what Close, Kill, Stall and Restart do to a member, static or dynamic;
 //! * [`consumer`] — the notes on a consumer's card while it is killed, closed or stalled, and the
 //!   titles of its generation and leader chip;
+//! * [`consumer_group`] — KIP-848: the group's note while it assigns or reconciles, a member's card
+//!   note, the epochs' titles;
 //! * [`errors`] — what an error answer in the Protocol tab means for the member;
 //! * [`group`] — the group header's note during a rebalance (the initial delay, the rebalance
 //!   timeout, the leader's SyncGroup) and what a strategy means;
@@ -14,12 +16,19 @@
 
 pub mod actions;
 pub mod consumer;
+pub mod consumer_group;
 pub mod errors;
 pub mod group;
 pub mod metrics;
 pub mod topics;
 
 use crate::sim::time::Millis;
+
+/// Partitions as the notes write them: `[t-0, t-3]`.
+pub fn list(partitions: &[crate::sim::assign::TopicPartition]) -> String {
+    let items: Vec<String> = partitions.iter().map(ToString::to_string).collect();
+    format!("[{}]", items.join(", "))
+}
 
 /// A duration as a learner reads it: "10 s", "2.5 s", "5 min", "330 ms".
 pub fn duration(ms: Millis) -> String {

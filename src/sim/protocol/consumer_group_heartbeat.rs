@@ -69,6 +69,44 @@ pub fn short_member_id(member_id: &str) -> &str {
     member_id.get(..8).unwrap_or(member_id)
 }
 
+/// Partitions as short as the page's tiles write them: `[P0 P3]` within one topic, `[t-0 u-1]` across.
+fn compact(partitions: &[TopicPartition]) -> String {
+    let one_topic = partitions.windows(2).all(|w| w[0].topic == w[1].topic);
+    let items: Vec<String> = partitions
+        .iter()
+        .map(|tp| {
+            if one_topic {
+                format!("P{}", tp.partition)
+            } else {
+                tp.to_string()
+            }
+        })
+        .collect();
+    format!("[{}]", items.join(" "))
+}
+
+impl ConsumerGroupHeartbeatRequest {
+    /// The epoch and what it reports owning, for the protocol view's arrows: `epoch=3 owned=[P0 P1]`.
+    pub fn summary(&self) -> String {
+        let mut text = format!("epoch={}", self.member_epoch);
+        if let Some(owned) = &self.topic_partitions {
+            text.push_str(&format!(" owned={}", compact(owned)));
+        }
+        text
+    }
+}
+
+impl ConsumerGroupHeartbeatResponse {
+    /// The epoch and the assignment it carries, for the protocol view's arrows.
+    pub fn summary(&self) -> String {
+        let mut text = format!("epoch={}", self.member_epoch);
+        if let Some(assignment) = &self.assignment {
+            text.push_str(&format!(" assignment={}", compact(assignment)));
+        }
+        text
+    }
+}
+
 impl fmt::Display for ConsumerGroupHeartbeatRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -67,6 +67,28 @@ pub enum EpochBumpReason {
     },
 }
 
+impl EpochBumpReason {
+    /// A few words, for timelines and tables.
+    pub fn label(&self) -> &'static str {
+        match self {
+            EpochBumpReason::SubscriptionChanged { .. } => "member joined",
+            EpochBumpReason::MetadataChanged => "topic metadata changed",
+            EpochBumpReason::MemberRemoved {
+                cause: ConsumerGroupRemoval::Left,
+                ..
+            } => "member left",
+            EpochBumpReason::MemberRemoved {
+                cause: ConsumerGroupRemoval::SessionExpired,
+                ..
+            } => "session expired",
+            EpochBumpReason::MemberRemoved {
+                cause: ConsumerGroupRemoval::RebalanceTimeoutExpired,
+                ..
+            } => "rebalance timeout",
+        }
+    }
+}
+
 impl fmt::Display for EpochBumpReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

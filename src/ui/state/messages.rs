@@ -1,7 +1,7 @@
 //! The rows of the protocol view: the latest requests and responses on the wire, read from the trace.
 
 use super::message_fields::message_fields;
-use crate::sim::protocol::{Errors, Message};
+use crate::sim::protocol::{Errors, Message, Request, Response};
 use crate::sim::vocab::Endpoint;
 use crate::sim::{Millis, TraceEntry, TraceEvent};
 
@@ -26,6 +26,8 @@ pub struct MessageRow {
     pub background: bool,
     /// Every field, as JSON, for the detail pane.
     pub fields: String,
+    /// KIP-848: the epoch and the partitions a `ConsumerGroupHeartbeat` carries, drawn on its arrow.
+    pub summary: Option<String>,
 }
 
 /// The page calls the broker's side "coordinator": it is the only role the broker plays here.
@@ -92,6 +94,17 @@ fn message_row(id: usize, entry: &TraceEntry) -> Option<MessageRow> {
         error,
         background: message.is_routine(),
         fields: message_fields(message),
+        summary: match message {
+            Message::Request {
+                body: Request::ConsumerGroupHeartbeat(r),
+                ..
+            } => Some(r.summary()),
+            Message::Response {
+                body: Response::ConsumerGroupHeartbeat(r),
+                ..
+            } if r.error_code == Errors::None => Some(r.summary()),
+            _ => None,
+        },
     })
 }
 

@@ -542,3 +542,42 @@ pub(crate) fn on_timeout(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(epoch: i32, previous: i32) -> ConsumerGroupMember {
+        let mut m = ConsumerGroupMember::new("m", "c1");
+        m.member_epoch = epoch;
+        m.previous_member_epoch = previous;
+        m.assigned = [TopicPartition::new("t", 0)].into_iter().collect();
+        m
+    }
+
+    /// Kafka 4.1.2: a rejoin at epoch 0 goes through the epoch check, so a member the coordinator
+    /// still holds at a higher epoch is refused (until its session expires), unless its previous
+    /// epoch was 0.
+    #[test]
+    fn a_rejoin_at_epoch_0_of_a_member_still_held_is_fenced_as_in_4_1_2() {
+        let empty: &[TopicPartition] = &[];
+        let refused = check_member_epoch(&member(5, 4), 0, Some(empty)).unwrap_err();
+        assert_eq!(refused.0, Errors::FencedMemberEpoch);
+        assert!(
+            refused.1.contains("smaller member epoch (0)"),
+            "{}",
+            refused.1
+        );
+        assert_eq!(check_member_epoch(&member(1, 0), 0, Some(empty)), Ok(()));
+    }
+
+    #[test]
+    fn the_previous_epoch_is_accepted_only_with_owned_partitions_it_is_assigned() {
+        let owned = [TopicPartition::new("t", 0)];
+        assert_eq!(check_member_epoch(&member(5, 4), 4, Some(&owned)), Ok(()));
+        let more = [TopicPartition::new("t", 0), TopicPartition::new("t", 1)];
+        assert!(check_member_epoch(&member(5, 4), 4, Some(&more)).is_err());
+        assert!(check_member_epoch(&member(5, 4), 4, None).is_err());
+        assert!(check_member_epoch(&member(5, 4), 6, Some(&owned)).is_err());
+    }
+}

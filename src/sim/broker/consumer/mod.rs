@@ -26,6 +26,8 @@ use crate::sim::protocol::{
 use crate::sim::rng::SimRng;
 use crate::sim::time::Millis;
 use crate::sim::timer::{ConsumerGroupTimer, Timer, TimerKey};
+use crate::sim::trace::TraceEvent;
+use crate::sim::vocab::ConsumerGroupState;
 use std::collections::BTreeMap;
 
 /// Everything a handler needs besides the group: the time, the broker's settings and topics, the
@@ -113,6 +115,28 @@ fn commit_offset(
     OffsetCommitResponse { error_code: error }
 }
 
+/// Records the group's state when a step changed it (a new group starts from Empty).
+fn record_state_change(
+    groups: &BTreeMap<String, ConsumerGroup>,
+    group_id: &str,
+    before: Option<ConsumerGroupState>,
+    out: &mut Out,
+) {
+    let Some(group) = groups.get(group_id) else {
+        return;
+    };
+    let from = before.unwrap_or(ConsumerGroupState::Empty);
+    let to = group.state();
+    if from != to {
+        out.record(TraceEvent::ConsumerGroupStateChanged {
+            group: group_id.to_string(),
+            from,
+            to,
+            epoch: group.group_epoch,
+        });
+    }
+}
+
 /// The consumer groups hosted by the broker.
 #[derive(Clone, Debug, Default)]
 pub struct ConsumerGroupCoordinator {
@@ -156,6 +180,8 @@ impl ConsumerGroupCoordinator {
             rng: actor.rng,
             out: &mut actor.out,
         };
+        let group_id = request.group_id().unwrap_or_default().to_string();
+        let before = self.groups.get(&group_id).map(ConsumerGroup::state);
         match request {
             Request::ConsumerGroupHeartbeat(req) => {
                 let response =
@@ -168,6 +194,7 @@ impl ConsumerGroupCoordinator {
             }
             _ => {}
         }
+        record_state_change(&self.groups, &group_id, before, &mut actor.out);
     }
 
     /// A topic was created, deleted or grew: groups subscribed to it recompute their metadata at
@@ -200,6 +227,12 @@ impl ConsumerGroupCoordinator {
             rng: actor.rng,
             out: &mut actor.out,
         };
+        let group_id = match &timer {
+            ConsumerGroupTimer::SessionTimeout { group, .. }
+            | ConsumerGroupTimer::RebalanceTimeout { group, .. } => group.clone(),
+        };
+        let before = self.groups.get(&group_id).map(ConsumerGroup::state);
         heartbeat::on_timeout(&mut self.groups, timer, &mut ctx);
+        record_state_change(&self.groups, &group_id, before, &mut actor.out);
     }
 }

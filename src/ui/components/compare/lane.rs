@@ -12,12 +12,18 @@ use yew::prelude::*;
 /// Lane `i`'s column for `group`.
 pub fn lane_column(i: usize, lane: &LaneView, group: &str) -> Html {
     let group_state = lane.snapshot.groups.iter().find(|g| g.group_id == group);
+    let consumer_group = lane
+        .snapshot
+        .consumer_groups
+        .iter()
+        .find(|g| g.group_id == group);
     html! {
         <div class="compare-column" role="region" aria-label={format!("Lane {}", lane.strategy.label())}>
             <h3><span class="lane-key" style={format!("background:{}", lane_stroke(i))}></span>{ lane.strategy.label() }</h3>
-            <p class="lane-state">{ match group_state {
-                Some(g) => format!("{:?} · generation {}", g.state, g.generation),
-                None => "no group yet".to_string(),
+            <p class="lane-state">{ match (group_state, consumer_group) {
+                (_, Some(g)) => format!("{} · group epoch {}", g.state, g.group_epoch),
+                (Some(g), None) => format!("{:?} · generation {}", g.state, g.generation),
+                (None, None) => "no group yet".to_string(),
             } }</p>
             { last_rebalance(lane, group) }
             <ul class="mini-cards">
@@ -46,7 +52,7 @@ fn last_rebalance(lane: &LaneView, group: &str) -> Html {
     {
         Some(r) => html! {
             <p class="lane-last" aria-label="Last rebalance">
-                { format!("last rebalance: generation {} · {}", r.generation, if r.reason_label.is_empty() { "rebalance" } else { r.reason_label.as_str() }) }
+                { format!("last rebalance: {} {} · {}", if r.epoch_bump { "group epoch" } else { "generation" }, r.generation, if r.reason_label.is_empty() { "rebalance" } else { r.reason_label.as_str() }) }
             </p>
         },
         None => html! {},

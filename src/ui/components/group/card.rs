@@ -3,6 +3,7 @@
 
 use super::meters::{poll_meter, seconds, session_meter};
 use crate::session::explain::consumer::{card_note, generation_title, leader_title};
+use crate::session::explain::consumer_group::member_epoch_title;
 use crate::sim::consumption::is_idle;
 use crate::sim::snapshot::ConsumerSnapshot;
 use crate::sim::time::{format_millis, Millis};
@@ -134,8 +135,8 @@ fn card_top(props: &CardTopProps) -> Html {
             }
             { for c.config.warnings().iter().map(|w| html! { <p class="config-warning" role="note" aria-label="Ignored setting">{ sentence(&w.to_string()) }</p> }) }
             <div class="card-id">
-                <span class="member-id" title={if c.member_id.is_empty() { String::new() } else { format!("{} · {}", c.member_id, generation_title(c.generation)) }}>
-                    { if c.member_id.is_empty() { "no member id".to_string() } else { format!("gen {} · {}", c.generation, short_member_id(&c.member_id, &c.client_id)) } }
+                <span class="member-id" title={if c.member_id.is_empty() { String::new() } else if c.kip848.is_some() { format!("{} · {}", c.member_id, member_epoch_title(c.generation)) } else { format!("{} · {}", c.member_id, generation_title(c.generation)) }}>
+                    { if c.member_id.is_empty() { "no member id".to_string() } else { format!("{} {} · {}", if c.kip848.is_some() { "epoch" } else { "gen" }, c.generation, short_member_id(&c.member_id, &c.client_id)) } }
                 </span>
                 <label class="toggle" title="group.instance.id: applies at the next restart" onclick={stop}>
                     <input type="checkbox" aria-label={format!("Static ID for {}", c.handle)} checked={c.static_id.is_some()} onchange={on_static} />
@@ -146,6 +147,14 @@ fn card_top(props: &CardTopProps) -> Html {
                 <div><dt>{ "owns" }</dt><dd aria-label="Owned partitions">{ partition_list(&c.owned) }</dd></div>
                 <div><dt title="What the coordinator holds for this member">{ "assigned" }</dt>
                     <dd aria-label="Assigned by the coordinator" class={classes!((c.owned != c.assigned_by_coordinator).then_some("differs"))}>{ partition_list(&c.assigned_by_coordinator) }</dd></div>
+                if let Some(k) = &c.kip848 {
+                    if !k.to_revoke.is_empty() {
+                        <div><dt title="Owned, but no longer in the assignment: revoked in the next poll()">{ "to revoke" }</dt><dd aria-label="To revoke">{ partition_list(&k.to_revoke) }</dd></div>
+                    }
+                    if !k.to_receive.is_empty() {
+                        <div><dt title="In the assignment, not owned yet: taken in the next poll()">{ "to receive" }</dt><dd aria-label="To receive">{ partition_list(&k.to_receive) }</dd></div>
+                    }
+                }
             </dl>
         </>
     }

@@ -2,12 +2,13 @@
 //! and a [`card`] per consumer with the client's own view and its controls.
 
 pub mod card;
+mod consumer_group;
 mod meters;
 
 use crate::session::explain::consumer::leader_title;
 use crate::session::explain::group::{group_note, member_order};
 use crate::sim::assign::RebalanceProtocol;
-use crate::sim::snapshot::{ConsumerSnapshot, GroupSnapshot};
+use crate::sim::snapshot::{ConsumerGroupSnapshot, ConsumerSnapshot, GroupSnapshot};
 use crate::sim::time::Millis;
 use crate::ui::state::{Dispatch, Notice, NoticeAt};
 use card::ConsumerCard;
@@ -18,6 +19,9 @@ pub struct GroupPanelProps {
     pub dispatch: Dispatch,
     /// The coordinator's state; `None` before any member reached the coordinator.
     pub group: Option<GroupSnapshot>,
+    /// The KIP-848 coordinator's state, for a `group.protocol=consumer` group.
+    #[prop_or_default]
+    pub consumer_group: Option<ConsumerGroupSnapshot>,
     pub group_id: String,
     pub consumers: Vec<ConsumerSnapshot>,
     pub now: Millis,
@@ -29,7 +33,11 @@ pub struct GroupPanelProps {
 pub fn group_panel(props: &GroupPanelProps) -> Html {
     html! {
         <section class="group-panel" aria-label={format!("Group {}", props.group_id)}>
-            { group_header(&props.group_id, props.group.as_ref()) }
+            if let Some(g) = &props.consumer_group {
+                { consumer_group::consumer_group_header(g) }
+            } else {
+                { group_header(&props.group_id, props.group.as_ref()) }
+            }
             <ul class="cards" aria-label={format!("Consumers of {}", props.group_id)}>
                 { for props.consumers.iter().map(|c| html! {
                     <ConsumerCard dispatch={props.dispatch.clone()} consumer={c.clone()} now={props.now}

@@ -31,7 +31,7 @@ pub fn strategy_picker(props: &StrategyProps) -> Html {
             let next = if strategies.len() > 1 {
                 vec![strategies[0]]
             } else {
-                vec![Strategy::EagerRange, Strategy::CooperativeSticky]
+                Strategy::COMPARE_DEFAULT.to_vec()
             };
             page.dispatch(PageAction::SetStrategies(next));
         })
@@ -41,7 +41,7 @@ pub fn strategy_picker(props: &StrategyProps) -> Html {
             <h2>{ "Protocol & assignor" }</h2>
             if !comparing {
                 <label class="field">
-                    <span>{ "partition.assignment.strategy" }</span>
+                    <span>{ "group.protocol / assignor" }</span>
                     <select aria-label="Protocol and assignor" onchange={on_main}>
                         { for Strategy::ALL.iter().map(|s| html! { <option value={s.short()} selected={*s == props.strategies[0]}>{ s.label() }</option> }) }
                     </select>

@@ -138,10 +138,12 @@ fn message_arrow(props: &ProtocolLogProps, m: &MessageRow, i: usize, x0: f64, x1
         })
     };
     let direction = if m.is_response { "response" } else { "request" };
-    let label = match &m.error {
-        Some(e) => format!("{} {}", m.api, e),
-        None if m.is_response => format!("{} ✓", m.api),
-        None => m.api.to_string(),
+    let label = match (&m.error, &m.summary) {
+        (Some(e), _) => format!("{} {}", m.api, e),
+        (None, Some(summary)) if m.is_response => format!("{} ✓ {summary}", m.api),
+        (None, Some(summary)) => format!("{} {summary}", m.api),
+        (None, None) if m.is_response => format!("{} ✓", m.api),
+        (None, None) => m.api.to_string(),
     };
     let classes = classes!(
         "message",

@@ -54,6 +54,8 @@ impl Axis {
 #[derive(Clone, Debug, PartialEq)]
 struct BandFacts {
     generation: i32,
+    /// KIP-848: the band is a group epoch bump, and `generation` the epoch.
+    epoch_bump: bool,
     reason: String,
     /// Where the band ends: the group Stable again, or now.
     until: Millis,
@@ -65,8 +67,15 @@ struct BandFacts {
 impl BandFacts {
     fn summary(&self) -> String {
         format!(
-            "generation {} · {} · {:.1} s",
-            self.generation, self.reason, self.duration_s
+            "{} {} · {} · {:.1} s",
+            if self.epoch_bump {
+                "epoch"
+            } else {
+                "generation"
+            },
+            self.generation,
+            self.reason,
+            self.duration_s
         )
     }
 }
@@ -302,6 +311,7 @@ fn band_facts(r: &RebalanceRecord, handover: &Handover) -> BandFacts {
     };
     BandFacts {
         generation: r.generation,
+        epoch_bump: r.epoch_bump,
         reason,
         until: handover.until,
         duration_s: handover.until.saturating_sub(r.started_at) as f64 / 1000.0,
@@ -328,13 +338,16 @@ fn owners_text(owners: &[PartitionOwner]) -> String {
 
 fn long_label(f: &BandFacts) -> String {
     format!(
-        "▼ gen {} · {} · {:.1} s",
-        f.generation, f.reason, f.duration_s
+        "▼ {} {} · {} · {:.1} s",
+        if f.epoch_bump { "epoch" } else { "gen" },
+        f.generation,
+        f.reason,
+        f.duration_s
     )
 }
 
 fn short_label(f: &BandFacts) -> String {
-    format!("g{}", f.generation)
+    format!("{}{}", if f.epoch_bump { "e" } else { "g" }, f.generation)
 }
 
 fn text_width(text: &str) -> f64 {

@@ -113,7 +113,17 @@ pub fn lines(code: &ConsumerCode) -> Vec<Line> {
         };
         out.push(line);
     }
-    if !code
+    if c.is_consumer_protocol() {
+        // KIP-848: the broker assigns; librdkafka takes group.protocol and group.remote.assignor as
+        // they are, and refuses the classic session, heartbeat and assignor settings, as Java does.
+        if c.max_poll_interval_ms != 300_000 {
+            out.push(number(
+                "max.poll.interval.ms",
+                c.max_poll_interval_ms,
+                MAX_POLL_MAX,
+            ));
+        }
+    } else if !code
         .settings()
         .iter()
         .any(|(n, _)| *n == "partition.assignment.strategy")
@@ -124,7 +134,9 @@ pub fn lines(code: &ConsumerCode) -> Vec<Line> {
                 .into(),
         ));
     }
-    if c.max_poll_interval_ms != 300_000 || c.session_timeout_ms > 300_000 {
+    if !c.is_consumer_protocol()
+        && (c.max_poll_interval_ms != 300_000 || c.session_timeout_ms > 300_000)
+    {
         out.push(max_poll_interval(code));
     }
     for (name, value) in &c.ignored {

@@ -179,3 +179,39 @@ fn rust_payload_types_follow_the_deserializers() {
     assert!(plain.contains("Duration::from_millis(0)"));
     assert!(!plain.contains("deserializer"), "rdkafka hands out bytes");
 }
+
+#[test]
+fn the_consumer_protocol_writes_group_protocol_and_the_remote_assignor_and_no_classic_timings() {
+    let c = config(&[
+        ("group.protocol", "consumer"),
+        ("group.remote.assignor", "uniform"),
+        ("max.poll.interval.ms", "20000"),
+    ]);
+    assert_eq!(c.validate(), Ok(()));
+    let java = render(&c, Language::Java);
+    assert!(
+        java.contains(r#"props.put("group.protocol", "consumer");"#),
+        "{java}"
+    );
+    assert!(java.contains(r#"props.put("group.remote.assignor", "uniform");"#));
+    for classic in [
+        "session.timeout.ms",
+        "heartbeat.interval.ms",
+        "partition.assignment.strategy",
+    ] {
+        assert!(!java.contains(classic), "{classic} in {java}");
+    }
+    let lines = librdkafka(&c);
+    assert!(set_value(&lines, "group.protocol").is_some());
+    assert!(set_value(&lines, "group.remote.assignor").is_some());
+    assert_eq!(
+        set_value(&lines, "max.poll.interval.ms"),
+        Some((Value::Number(20_000), None)),
+        "no session.timeout.ms to compare with"
+    );
+    let python = render(&c, Language::Python);
+    assert!(
+        !python.contains("session.timeout.ms") && !python.contains("partition.assignment.strategy"),
+        "{python}"
+    );
+}

@@ -1,0 +1,183 @@
+//! What the page says about KIP-848 consumer groups: the group header's note while the group is
+//! assigning or reconciling (who revokes, who waits), a member's card note, and the titles of the
+//! epochs. Every text is decided from the snapshot and checked against the model in the tests below.
+
+use super::{duration, list};
+use crate::sim::snapshot::{ConsumerGroupSnapshot, ConsumerSnapshot};
+use crate::sim::time::{format_millis, Millis};
+use crate::sim::vocab::{ConsumerGroupState, ConsumerState};
+
+/// The header's note: what the group is waiting for, if anything.
+pub fn consumer_group_note(g: &ConsumerGroupSnapshot) -> Option<String> {
+    match g.state {
+        ConsumerGroupState::Empty | ConsumerGroupState::Stable => None,
+        ConsumerGroupState::Assigning => Some(format!(
+            "Group epoch {} is ahead of the target assignment's ({}): the next heartbeat of any member \
+             computes a new target.",
+            g.group_epoch, g.assignment_epoch
+        )),
+        ConsumerGroupState::Reconciling => {
+            let mut parts = Vec::new();
+            for m in &g.members {
+                if !m.pending_revocation.is_empty() {
+                    parts.push(format!(
+                        "{} revokes {} in its next poll() and acknowledges",
+                        m.consumer,
+                        list(&m.pending_revocation)
+                    ));
+                }
+                if !m.awaiting.is_empty() {
+                    parts.push(format!(
+                        "{} waits for {} until its owner releases it",
+                        m.consumer,
+                        list(&m.awaiting)
+                    ));
+                }
+            }
+            let who = if parts.is_empty() {
+                "members pick up their target at their next heartbeat".to_string()
+            } else {
+                parts.join("; ")
+            };
+            Some(format!(
+                "Reconciling towards target epoch {}: {who}. No barrier: the other members keep consuming.",
+                g.assignment_epoch
+            ))
+        }
+    }
+}
+
+/// A KIP-848 member's card note: the sentence the card always shows, and the rest ("Why?").
+/// (`consumer::card_note` makes it a `CardNote`.)
+pub fn kip848_card_note(c: &ConsumerSnapshot, now: Millis) -> Option<(String, String)> {
+    let k = c.kip848.as_ref()?;
+    let _ = now;
+    match &c.state {
+        ConsumerState::Dead => {
+            let deadline = c.session_deadline?;
+            Some((
+                format!(
+                    "No heartbeat from a dead process: the coordinator fences it at {}, \
+                     group.consumer.session.timeout.ms after the last heartbeat it received.",
+                    format_millis(deadline)
+                ),
+                "Fencing bumps the group epoch and frees its partitions at once; each other member \
+                       takes its share at its next heartbeat. A static member restarted before then is \
+                       refused with UNRELEASED_INSTANCE_ID: only a member that left with epoch -2 can be \
+                       replaced."
+                    .to_string(),
+            ))
+        }
+        ConsumerState::Closed if c.static_id.is_some() => {
+            let deadline = c.session_deadline?;
+            Some((
+                format!(
+                    "Left with epoch -2: it keeps its assignment, unconsumed, until its session expires at {}.",
+                    format_millis(deadline)
+                ),
+                "A static member's close() sends epoch -2: no epoch bump. Restarted with the same \
+                       group.instance.id before then, it takes its partitions back, still without a bump."
+                    .to_string(),
+            ))
+        }
+        ConsumerState::Reconciling => Some((
+            format!(
+                "New assignment at epoch {}: its next poll() revokes {}, takes {}, then acknowledges at once.",
+                k.member_epoch,
+                list(&k.to_revoke),
+                list(&k.to_receive)
+            ),
+            "Revocation comes first (after an auto-commit), then onPartitionsAssigned, always; the \
+                   acknowledgement is a heartbeat reporting what it owns now. Partitions it revokes reach \
+                   their new owner at that owner's next heartbeat."
+                .to_string(),
+        )),
+        ConsumerState::Stalled => Some((
+            format!(
+                "Its background thread keeps heartbeating; at max.poll.interval.ms ({}) it leaves the group.",
+                duration(c.config.max_poll_interval_ms)
+            ),
+            "A dynamic member leaves with epoch -1 (the group epoch is bumped and its partitions \
+                   move); a static one with -2, keeping its partitions idle. Back in poll(), it reports them \
+                   lost and rejoins. Owing a revocation, it would be fenced at its rebalance timeout \
+                   (max.poll.interval.ms) anyway. Nobody else waits for it."
+                .to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// The title of a member's epoch.
+pub fn member_epoch_title(epoch: i32) -> String {
+    format!(
+        "Member epoch {epoch}: the group epoch of the target this member last reached. Heartbeats and \
+         OffsetCommits carry it; the coordinator refuses an older one (FENCED_MEMBER_EPOCH, or \
+         STALE_MEMBER_EPOCH for a commit)."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Scenario;
+    use crate::sim::{Action, World};
+
+    fn world() -> World {
+        let s = Scenario::from_json(
+            r#"{ "seed": 3, "topics": [{ "name": "t", "partitions": 6 }],
+                 "groups": [{ "group_id": "g", "config": { "group.protocol": "consumer" } }],
+                 "consumers": [{ "group": "g", "topics": ["t"], "count": 3 }] }"#,
+        )
+        .unwrap();
+        let mut w = World::new(&s).unwrap();
+        w.run_until(30_000);
+        w
+    }
+
+    #[test]
+    fn the_reconciling_note_names_who_revokes_and_who_waits() {
+        let mut w = world();
+        w.apply(Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["t".into()],
+            config: Default::default(),
+        })
+        .unwrap();
+        let mut notes = Vec::new();
+        while w.now() < 45_000 {
+            w.process_next_event();
+            if let Some(note) = consumer_group_note(&w.snapshot().consumer_groups[0]) {
+                notes.push(note);
+            }
+        }
+        assert!(notes
+            .iter()
+            .any(|n| n.contains("revokes [t-") && n.contains("in its next poll()")));
+        assert!(notes.iter().any(|n| n.contains("c4 waits for [t-")));
+        assert_eq!(
+            consumer_group_note(&w.snapshot().consumer_groups[0]),
+            None,
+            "Stable"
+        );
+    }
+
+    #[test]
+    fn a_dead_members_note_gives_the_fence_time() {
+        let mut w = world();
+        w.apply(Action::KillConsumer {
+            consumer: "c1".into(),
+        })
+        .unwrap();
+        let s = w.snapshot();
+        let c1 = &s.consumers[0];
+        let note = kip848_card_note(c1, s.now).unwrap();
+        let deadline = s.consumer_groups[0].members[0].session_deadline.unwrap();
+        assert!(note.0.contains(&format_millis(deadline)), "{}", note.0);
+        w.run_until(deadline);
+        assert_eq!(
+            w.snapshot().consumer_groups[0].members.len(),
+            2,
+            "fenced then"
+        );
+    }
+}

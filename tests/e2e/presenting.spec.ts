@@ -82,3 +82,13 @@ test('Tab reaches the controls with a visible focus ring', async ({ page }) => {
     expect([...seen]).toContain(name);
   }
 });
+
+test('"Link copied" does not make the top bar wrap at 1280×720', async ({ page, context }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const bar = page.locator('header.topbar');
+  const before = (await bar.boundingBox())!.height;
+  await page.getByRole('button', { name: 'Copy share link' }).click();
+  await expect(page.getByText(/Link copied/)).toBeVisible();
+  expect((await bar.boundingBox())!.height).toBe(before);
+});

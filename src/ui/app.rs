@@ -116,7 +116,10 @@ fn scenario_blurb(page: &PageState) -> Html {
         .unwrap_or_default();
     html! {
         <>
-            <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p>
+            // The guided lesson's panel already names the lesson: the blurb would push the page down.
+            if page.guide.is_none() {
+                <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p>
+            }
             { for broker_warnings.iter().map(|w| html! { <p class="hint config-warning" role="note">{ sentence(&w.to_string()) }</p> }) }
         </>
     }

@@ -9,6 +9,7 @@ use crate::ui::components::partitions::TopicView;
 use crate::ui::components::rail::Rail;
 use crate::ui::components::scenario_file::ScenarioFile;
 use crate::ui::components::scrubber::Scrubber;
+use crate::ui::components::shortcuts::Shortcuts;
 use crate::ui::components::tabs::Tabs;
 use crate::ui::components::toolbar::Toolbar;
 use crate::ui::hooks::clock::use_clock;
@@ -25,6 +26,19 @@ pub fn app() -> Html {
     use_clock_keys(page.clock.playing, page.dispatcher());
     use_clock(page.clock.playing, page.dispatcher());
     use_first_render_mark();
+    // Presenter mode scales the whole page's type and lines from the root.
+    use_effect_with(page.presenter, |presenter| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = if *presenter {
+                root.set_attribute("data-presenter", "on")
+            } else {
+                root.remove_attribute("data-presenter")
+            };
+        }
+    });
 
     let current_scenario = {
         let page = page.clone();
@@ -42,7 +56,10 @@ pub fn app() -> Html {
                     <button aria-label="Dismiss" onclick={{ let page = page.clone(); Callback::from(move |_: MouseEvent| page.dispatch(PageAction::DismissNotice)) }}>{ "✕" }</button>
                 </div>
             }
-            <Scrubber dispatch={page.dispatcher()} now={page.now()} head={page.head} marks={page.marks.clone()} />
+            <Scrubber dispatch={page.dispatcher()} now={page.now()} head={page.head} marks={page.marks.clone()} presenter={page.presenter} />
+            if page.show_keys {
+                <Shortcuts dispatch={page.dispatcher()} />
+            }
             if let Some(guide) = page.guide.clone() {
                 <GuidePanel dispatch={page.dispatcher()} guide={guide} />
             }
@@ -99,7 +116,10 @@ fn scenario_blurb(page: &PageState) -> Html {
         .unwrap_or_default();
     html! {
         <>
-            <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p>
+            // The guided lesson's panel already names the lesson: the blurb would push the page down.
+            if page.guide.is_none() {
+                <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p>
+            }
             { for broker_warnings.iter().map(|w| html! { <p class="hint config-warning" role="note">{ sentence(&w.to_string()) }</p> }) }
         </>
     }

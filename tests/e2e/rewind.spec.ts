@@ -34,7 +34,7 @@ test('rewind to an earlier time and forward again gives the identical state; act
 
   // Jump to the rebalance of generation 2 from its tick, then step back one event.
   await scrubber(page).getByRole('button', { name: /^Jump to the rebalance of orders-app to generation 2/ }).click();
-  await expect(scrubber(page).getByRole('status')).toContainText('Rewound to');
+  await expect(scrubber(page).getByRole('status')).toContainText('Rewound (the run reached');
   await expect(card(page, 'c2')).toContainText('dead');
   const rebalanceAt = await simTime(page);
   expect(rebalanceAt).toBeLessThan(end);

@@ -384,9 +384,11 @@ pub fn static_members() -> Vec<Step> {
                 choices: &["Yes: a new process is a new member", "No: the coordinator recognises the instance id and gives it the old assignment"],
                 answer: 1,
                 why: "A static member that returns while the group is Stable takes its old member's place and assignment at the same generation (KIP-345).",
-                truth: |lab| choice(generation(lab, GROUP) == 1, 1, 0),
+                // Range gave c2 (second in member-id order) P2 and P3 at generation 1.
+                truth: |lab| choice(generation(lab, GROUP) == 1 && owned(lab, 0, "c2") == [2, 3], 1, 0),
             }),
-            until: Moment::StaticMemberResumed { consumer: "c2" },
+            // Not the coordinator's resume alone: c2 must have its partitions back, as the caption says.
+            until: Moment::Owns { consumer: "c2" },
             then: "No rebalance: generation stays 1 and c2 owns what it owned.",
         },
         Step {

@@ -11,6 +11,7 @@
 //! * [`compare`]: the same session under two or three strategies.
 //! * [`tabs`]: the timeline, protocol, metrics and code views.
 //! * [`scrubber`]: time both ways, under the toolbar.
+//! * [`shortcuts`]: the `?` overlay listing every keyboard shortcut.
 //! * [`scenario_file`]: the session as a scenario file, and loading one.
 //! * [`palette`], [`forms`]: colours, and the small pieces every form uses.
 
@@ -24,5 +25,6 @@ pub mod partitions;
 pub mod rail;
 pub mod scenario_file;
 pub mod scrubber;
+pub mod shortcuts;
 pub mod tabs;
 pub mod toolbar;

@@ -14,6 +14,7 @@ pub struct ScrubberProps {
     pub now: Millis,
     pub head: Millis,
     pub marks: Rc<Vec<RebalanceMark>>,
+    pub presenter: bool,
 }
 
 #[function_component(Scrubber)]
@@ -50,6 +51,10 @@ pub fn scrubber(props: &ScrubberProps) -> Html {
                 </div>
             </div>
             <button class="step-fwd" aria-label="Forward one event" title="Forward one event (→)" onclick={send(PageAction::Step)}>{ "›" }</button>
+            <span class="view-buttons">
+                <button aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onclick={send(PageAction::ToggleKeys)}>{ "? Keys" }</button>
+                <button aria-pressed={props.presenter.to_string()} title="Presenter mode: larger type, thicker lines (P)" onclick={send(PageAction::TogglePresenter)}>{ "Presenter" }</button>
+            </span>
             if rewound {
                 <span class="rewound-note" role="status">
                     { format!("Rewound (the run reached {}): Play replays it; acting forks the run.", format_millis(props.head)) }

@@ -51,6 +51,14 @@ impl Clock {
         self.playing = false;
     }
 
+    /// The + and − keys: each press a quarter of a decade faster or slower (four from 1× to 10×),
+    /// within the slider's 0.1× to 100×, to two significant digits like the slider.
+    pub fn nudge(&mut self, notches: i32) {
+        let speed = (self.speed * 10f64.powf(f64::from(notches) / 4.0)).clamp(0.1, 100.0);
+        let magnitude = 10f64.powf(speed.log10().floor() - 1.0);
+        self.speed = (speed / magnitude).round() * magnitude;
+    }
+
     /// A frame at real time `real_now` (ms): how far the model moves, if at all.
     pub fn tick(&mut self, real_now: f64) -> Option<Tick> {
         let elapsed = match self.last_tick {
@@ -126,6 +134,23 @@ mod tests {
             .filter(|t| t.refresh_metrics)
             .count();
         assert_eq!(refreshes, 2, "990 ms of frames, one refresh per 400 ms");
+    }
+
+    #[test]
+    fn plus_and_minus_move_a_quarter_decade_within_the_sliders_range() {
+        let mut clock = Clock::paused_at(1.0);
+        for _ in 0..4 {
+            clock.nudge(1);
+        }
+        assert!((clock.speed - 10.0).abs() < 0.6, "{}", clock.speed);
+        for _ in 0..20 {
+            clock.nudge(1);
+        }
+        assert_eq!(clock.speed, 100.0);
+        for _ in 0..40 {
+            clock.nudge(-1);
+        }
+        assert!((clock.speed - 0.1).abs() < 1e-9);
     }
 
     #[test]

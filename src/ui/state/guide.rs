@@ -82,6 +82,8 @@ impl PageState {
                 self.notice = None;
                 self.selected = None;
                 self.refresh(true);
+                // Slow enough to talk over; the teacher's own choice stands from then on.
+                self.clock.speed = GUIDE_SPEED;
                 self.guide = Some(Guide {
                     lesson: lesson.id,
                     step: k,
@@ -127,7 +129,6 @@ impl PageState {
             g.phase = Phase::Asking;
         } else {
             g.phase = Phase::Playing;
-            self.clock.speed = GUIDE_SPEED;
             self.clock.play();
         }
         self.refresh(true);
@@ -139,7 +140,6 @@ impl PageState {
         };
         g.chosen = Some(choice);
         g.phase = Phase::Playing;
-        self.clock.speed = GUIDE_SPEED;
         self.clock.play();
     }
 

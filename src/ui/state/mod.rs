@@ -59,6 +59,10 @@ pub struct PageState {
     /// ticks (an earlier moment's lanes only know their past).
     pub head: Millis,
     pub marks: Rc<Vec<RebalanceMark>>,
+    /// The keyboard shortcuts' overlay is open.
+    pub show_keys: bool,
+    /// Presenter mode: larger type and thicker lines for a projector.
+    pub presenter: bool,
 }
 
 /// A rebalance on the scrubber: when it started, its group and the generation it produced.
@@ -99,6 +103,12 @@ pub enum PageAction {
     SeekTo(Millis),
     /// Back to the previous instant that recorded something.
     StepBack,
+    /// One notch faster (+1) or slower (−1) on the speed slider's scale.
+    NudgeSpeed(i32),
+    ToggleKeys,
+    /// Escape: close the shortcuts overlay.
+    CloseOverlays,
+    TogglePresenter,
     /// Start lesson `id`'s guided steps at step `k`.
     StartGuide(String, usize),
     GuideAnswer(usize),
@@ -138,6 +148,8 @@ impl PageState {
             guide: None,
             head: 0,
             marks: Rc::default(),
+            show_keys: false,
+            presenter: false,
         };
         state.refresh(true);
         state
@@ -412,6 +424,12 @@ impl PageState {
             PageAction::SelectMessage(id) => self.selected_message = id,
             PageAction::DismissNotice => self.notice = None,
             PageAction::SeekTo(t) => self.seek(t),
+            PageAction::NudgeSpeed(notches) => {
+                self.clock.nudge(notches);
+            }
+            PageAction::ToggleKeys => self.show_keys = !self.show_keys,
+            PageAction::CloseOverlays => self.show_keys = false,
+            PageAction::TogglePresenter => self.presenter = !self.presenter,
             PageAction::StepBack => self.step_back(),
             PageAction::StartGuide(id, k) => self.start_guide(&id, k),
             PageAction::GuideAnswer(i) => self.guide_answer(i),

@@ -22,8 +22,8 @@ pub const STALL_CHOICES: [(Millis, &str); 5] = [
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reach {
     /// On the consumer's card: only what applies to the process as it is, so the buttons fit one
-    /// row. A running process can be closed or stalled, a stopped one restarted; Kill stays on
-    /// both, since a second kill of a dead member is explained, not hidden.
+    /// row. A running process can be closed, killed or stalled; a stopped one can only be
+    /// restarted (a dead card offering Kill read as if it were still alive).
     Card { running: bool },
     /// On compare mode's row: every lane at once, where the consumer may be running in one lane
     /// and stopped in another, so every action is offered and a lane that cannot take it says why.
@@ -45,7 +45,7 @@ fn offered(reach: Reach) -> &'static [ConsumerVerb] {
         Reach::Card { running: true } => {
             &[ConsumerVerb::Close, ConsumerVerb::Kill, ConsumerVerb::Stall]
         }
-        Reach::Card { running: false } => &[ConsumerVerb::Kill, ConsumerVerb::Restart],
+        Reach::Card { running: false } => &[ConsumerVerb::Restart],
         Reach::EveryLane => &[
             ConsumerVerb::Close,
             ConsumerVerb::Kill,

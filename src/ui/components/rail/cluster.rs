@@ -133,8 +133,12 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
             <h3>{ "Groups" }</h3>
             <ul class="group-list">
                 { for groups.iter().map(|g| {
-                    let n = s.consumers.iter().filter(|c| &c.group == g).count();
-                    html! { <li><strong>{ g }</strong>{ format!(" · {n} consumer{}", if n == 1 { "" } else { "s" }) }</li> }
+                    // Only running processes count as the group's consumers; stopped ones are said apart.
+                    let (running, stopped) = s.consumers.iter().filter(|c| &c.group == g)
+                        .fold((0, 0), |(r, d), c| if c.state.is_running() { (r + 1, d) } else { (r, d + 1) });
+                    let count = format!(" · {running} consumer{}", if running == 1 { "" } else { "s" });
+                    let stopped = if stopped > 0 { format!(" · {stopped} stopped") } else { String::new() };
+                    html! { <li><strong>{ g }</strong>{ count }{ stopped }</li> }
                 }) }
             </ul>
             <button aria-label="Add group" onclick={add_group}>{ match &next_group { Some(g) => format!("+ group {g} (2 consumers)"), None => "+ group".to_string() } }</button>

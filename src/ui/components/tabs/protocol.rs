@@ -70,7 +70,7 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
             </div>
             <div class="protocol-body">
                 <div ref={wrap} class="sequence-wrap">
-                <svg class="sequence" viewBox={format!("0 0 {width} {height}")} style={format!("width:{width}px")} role="img" aria-label="Protocol sequence diagram">
+                <svg class="sequence" viewBox={format!("0 0 {width} {height}")} style={format!("width:{width}px")} role="figure" aria-label="Protocol sequence diagram">
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
@@ -89,7 +89,7 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
                                 if let Some(note) = m.error.as_deref().and_then(|e| error_note(m.api, e)) {
                                     <p class="error-note" aria-label="What this error means">{ note }</p>
                                 }
-                                <pre class="fields">{ &m.fields }</pre>
+                                <pre class="fields" tabindex="0">{ &m.fields }</pre>
                             </>
                         },
                         None => html! { <p class="hint">{ "Click an arrow to see the message's fields: member id, generation, protocol, assignment." }</p> },

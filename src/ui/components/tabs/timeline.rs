@@ -153,7 +153,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let shown = (*active).and_then(|i| facts.get(i));
     html! {
         <div ref={wrap} class={classes!("timeline-wrap", props.compact.then_some("compact"))}>
-            <svg class="timeline" viewBox={format!("0 0 {width} {height}")} role="img"
+            <svg class="timeline" viewBox={format!("0 0 {width} {height}")} role="figure"
                 aria-label={format!("Ownership timeline of {}", props.group)}>
                 <defs>
                     <pattern id={hatch.clone()} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">

@@ -50,7 +50,7 @@ pub fn code_panel(props: &CodePanelProps) -> Html {
                 <span class="hint">{ format!("consumer {} · group {}", c.handle, c.group) }</span>
                 <button aria-label="Copy code" onclick={copy}>{ if *copied { "Copied ✓" } else { "Copy" } }</button>
             </div>
-            <pre class="code" aria-label={format!("{} code for {}", language.label(), c.handle)}><code>{ code }</code></pre>
+            <pre class="code" tabindex="0" aria-label={format!("{} code for {}", language.label(), c.handle)}><code>{ code }</code></pre>
         </div>
     }
 }

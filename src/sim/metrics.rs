@@ -5,6 +5,7 @@
 //! join (and its initial delay) does not swamp the comparison between protocols.
 
 use super::assign::{TopicName, TopicPartition};
+use super::delivery::ProcessedOffsets;
 use super::time::Millis;
 use super::trace::{TraceEntry, TraceEvent};
 use super::vocab::{CallbackKind, ConsumerState, RebalanceReason};
@@ -25,6 +26,14 @@ pub struct RebalanceRecord {
     /// When the group became Stable at this generation; `None` if another rebalance cut in (or it became Empty).
     pub stable_at: Option<Millis>,
     pub duration_ms: Option<Millis>,
+    /// With producers: records processed again under this generation's assignment (they moved
+    /// before their offsets were committed).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub duplicates: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -39,6 +48,12 @@ pub struct GroupMetrics {
     pub unconsumed_partition_ms: Millis,
     pub first_stable_at: Option<Millis>,
     pub final_generation: i32,
+    /// With producers: records processed, counting each time.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub records_processed: u64,
+    /// With producers: records processed more than once.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub duplicates: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -102,6 +117,10 @@ struct Builder {
     closed: BTreeMap<(String, TopicPartition), Vec<OwnershipInterval>>,
     last_reason: BTreeMap<String, (Millis, RebalanceReason)>,
     rebalance_start: BTreeMap<String, Millis>,
+    /// (group, partition) → the offsets the group processed.
+    processed: BTreeMap<(String, TopicPartition), ProcessedOffsets>,
+    /// (group, generation) → duplicates read under that generation's assignment.
+    duplicates: BTreeMap<(String, i32), u64>,
 }
 
 /// Derives the metrics of a trace up to `until` (usually `World::now()`).
@@ -256,6 +275,7 @@ impl Builder {
                     join_completed_at: at,
                     stable_at: None,
                     duration_ms: None,
+                    duplicates: 0,
                 });
             }
             TraceEvent::RebalanceCompleted {
@@ -275,6 +295,30 @@ impl Builder {
                     r.stable_at = Some(at);
                     r.duration_ms = Some(at.saturating_sub(r.started_at));
                 }
+            }
+            TraceEvent::RecordsProcessed {
+                group,
+                generation,
+                ranges,
+                ..
+            } => {
+                let mut again = 0;
+                let mut count = 0;
+                for r in ranges {
+                    let key = (group.clone(), r.partition.clone());
+                    let offsets = self.processed.entry(key).or_default();
+                    again += u64::try_from(offsets.add(r.from, r.to)).unwrap_or(0);
+                    count += u64::try_from(r.len()).unwrap_or(0);
+                }
+                if again > 0 {
+                    *self
+                        .duplicates
+                        .entry((group.clone(), *generation))
+                        .or_default() += again;
+                }
+                let g = self.group(group);
+                g.records_processed += count;
+                g.duplicates += again;
             }
             _ => {}
         }
@@ -449,6 +493,12 @@ impl Builder {
                 partition,
                 intervals,
             });
+        }
+        for ((group, generation), count) in std::mem::take(&mut self.duplicates) {
+            let g = self.group(&group);
+            if let Some(r) = g.rebalances.iter_mut().find(|r| r.generation == generation) {
+                r.duplicates = count;
+            }
         }
         self.metrics
     }

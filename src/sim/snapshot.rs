@@ -4,6 +4,7 @@ use super::assign::{compare_members, RebalanceProtocol, Subscription, TopicParti
 use super::broker::classic::ClassicGroup;
 use super::client::KafkaConsumer;
 use super::config::ConsumerConfig;
+use super::delivery::{partition_logs, PartitionLog};
 use super::time::Millis;
 use super::vocab::{ClassicGroupState, ConsumerState};
 use super::world::World;
@@ -16,6 +17,9 @@ pub struct Snapshot {
     pub topics: Vec<TopicSnapshot>,
     pub groups: Vec<GroupSnapshot>,
     pub consumers: Vec<ConsumerSnapshot>,
+    /// With producers: each group's view of each partition's log (see [`PartitionLog`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partition_logs: Vec<PartitionLog>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -264,6 +268,7 @@ impl World {
             topics,
             groups,
             consumers,
+            partition_logs: partition_logs(self),
         }
     }
 

@@ -1,6 +1,8 @@
 //! Records: producers, partition logs, positions, commits, lag and records processed twice.
 
+use rebalance_lab::sim::consumption::rebalance_cost;
 use rebalance_lab::sim::delivery::{partition_lags, Delivery};
+use rebalance_lab::sim::metrics;
 use rebalance_lab::sim::producer::partitioner::{murmur2, partition_for_key};
 use rebalance_lab::sim::{ConsumerState, Scenario, TraceEvent, World};
 use serde_json::{json, Value};
@@ -161,6 +163,18 @@ fn eager_reads_nothing_twice_where_cooperative_rereads_what_moved() {
     let cooperative = run(&scenario("cooperative-sticky", 2, json!({}), join));
     for world in [&eager, &cooperative] {
         assert_everything_processed(world, "app");
+    }
+    // The Metrics tab and Compare count the same duplicates, per rebalance.
+    for world in [&eager, &cooperative] {
+        let m = metrics::compute(world.trace(), world.now());
+        let g = &m.groups["app"];
+        let d = &Delivery::from_trace(world.trace()).groups["app"];
+        assert_eq!(g.duplicates, d.duplicates);
+        assert_eq!(
+            g.rebalances.iter().map(|r| r.duplicates).sum::<u64>(),
+            d.duplicates
+        );
+        assert_eq!(rebalance_cost(&m, "app").duplicates, d.duplicates);
     }
     let eager = Delivery::from_trace(eager.trace());
     let cooperative = Delivery::from_trace(cooperative.trace());

@@ -240,15 +240,20 @@ impl World {
                 }
             }
             Event::Deliver { from, to, message } => {
+                let traced = self.traces(&message);
                 if !self.is_running(&to) {
-                    self.record(TraceEvent::MessageDropped { from, to, message });
+                    if traced {
+                        self.record(TraceEvent::MessageDropped { from, to, message });
+                    }
                     return;
                 }
-                self.record(TraceEvent::MessageDelivered {
-                    from: from.clone(),
-                    to: to.clone(),
-                    message: message.clone(),
-                });
+                if traced {
+                    self.record(TraceEvent::MessageDelivered {
+                        from: from.clone(),
+                        to: to.clone(),
+                        message: message.clone(),
+                    });
+                }
                 self.step_actor(&to, |actor, ctx| actor.on_message(from, message, ctx));
             }
         }
@@ -355,12 +360,14 @@ impl World {
 
     fn send(&mut self, from: Endpoint, to: Endpoint, message: Message) {
         let deliver_at = self.now.saturating_add(self.latency_ms);
-        self.record(TraceEvent::MessageSent {
-            from: from.clone(),
-            to: to.clone(),
-            deliver_at,
-            message: message.clone(),
-        });
+        if self.traces(&message) {
+            self.record(TraceEvent::MessageSent {
+                from: from.clone(),
+                to: to.clone(),
+                deliver_at,
+                message: message.clone(),
+            });
+        }
         self.queue
             .push(deliver_at, Event::Deliver { from, to, message });
     }
@@ -380,6 +387,11 @@ impl World {
         if let Some(slot) = self.timers.remove(&(owner.clone(), key)) {
             self.queue.remove(slot);
         }
+    }
+
+    /// Whether this message goes into the trace (all do, unless the scenario leaves the record flow out).
+    fn traces(&self, message: &Message) -> bool {
+        self.scenario.trace_record_flow || !message.is_record_flow()
     }
 
     fn record(&mut self, event: TraceEvent) {

@@ -19,6 +19,7 @@ pub mod group;
 pub mod palette;
 pub mod partitions;
 pub mod rail;
+pub mod records;
 pub mod scenario_file;
 pub mod tabs;
 pub mod toolbar;

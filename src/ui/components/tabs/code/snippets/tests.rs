@@ -179,3 +179,21 @@ fn rust_payload_types_follow_the_deserializers() {
     assert!(plain.contains("Duration::from_millis(0)"));
     assert!(!plain.contains("deserializer"), "rdkafka hands out bytes");
 }
+
+#[test]
+fn java_commits_after_each_batch_as_manual_commit_says() {
+    let auto = render(&config(&[]), Language::Java);
+    assert!(!auto.contains("commitSync") && !auto.contains("commitAsync"));
+    let sync = render(
+        &config(&[("enable.auto.commit", "false"), ("manual.commit", "sync")]),
+        Language::Java,
+    );
+    assert!(sync.contains("import org.apache.kafka.clients.consumer.CommitFailedException;"));
+    assert!(sync.contains("consumer.commitSync();"));
+    let not_sync = render(
+        &config(&[("enable.auto.commit", "false"), ("manual.commit", "async")]),
+        Language::Java,
+    );
+    assert!(not_sync.contains("consumer.commitAsync();"));
+    assert!(!not_sync.contains("CommitFailedException"));
+}

@@ -291,3 +291,71 @@ fn a_producer_on_a_missing_topic_is_refused() {
         "producers[0]: topic \"payments\" is not in topics; a producer writes to a topic the scenario creates"
     );
 }
+
+/// A static member restarted within its session keeps its partitions and nobody rebalances (KIP-345),
+/// but it comes back to the lag its partitions built while it was away, and catches up from the
+/// group's committed offsets at its processing rate.
+#[test]
+fn a_static_member_restarted_in_time_catches_up_on_its_lag() {
+    let text = json!({
+        "seed": 5,
+        "topics": [{ "name": "orders", "partitions": 4 }],
+        "groups": [{ "group_id": "app", "config": {
+            "auto.offset.reset": "earliest",
+            "processing.time.ms": 10,
+            "processing.time.per.record.ms": 2,
+            "max.poll.records": 50
+        } }],
+        "consumers": [
+            { "group": "app", "topics": ["orders"], "config": { "group.instance.id": "a" } },
+            { "group": "app", "topics": ["orders"], "config": { "group.instance.id": "b" } }
+        ],
+        "producers": [{ "topic": "orders", "records_per_sec": 100, "keys": 20, "stop_at_ms": 85000 }],
+        "actions": [
+            { "at_ms": 20000, "action": { "type": "kill_consumer", "consumer": "c1" } },
+            { "at_ms": 35000, "action": { "type": "restart_consumer", "consumer": "c1" } }
+        ],
+        "duration_ms": 90000,
+    });
+    let scenario = Scenario::from_json(&text.to_string()).unwrap();
+    let mut world = World::new(&scenario).unwrap();
+    world.run_until(19_999);
+    let generation = world.coordinator().group("app").unwrap().generation_id;
+    let owned: Vec<_> = world.consumers()[0].owned().iter().cloned().collect();
+    assert!(!owned.is_empty());
+    let lag_of = |world: &World| -> i64 {
+        partition_lags(world)
+            .iter()
+            .filter(|l| owned.contains(&l.partition))
+            .map(|l| l.lag)
+            .sum()
+    };
+    world.run_until(35_000);
+    let built_up = lag_of(&world);
+    assert!(
+        built_up > 500,
+        "15 s away at ~50 records/s builds lag: {built_up}"
+    );
+    world.run_until(90_000);
+    // No rebalance: same generation, same partitions, and the lag is gone.
+    assert_eq!(
+        world.coordinator().group("app").unwrap().generation_id,
+        generation
+    );
+    let back: Vec<_> = world.consumers()[0].owned().iter().cloned().collect();
+    assert_eq!(back, owned);
+    // Caught up: its position is at (or a batch away from) the log end; the committed lag is what
+    // auto-commit leaves between two commits.
+    let behind: i64 = partition_lags(&world)
+        .iter()
+        .filter(|l| owned.contains(&l.partition))
+        .map(|l| l.log_end_offset - l.position.unwrap_or(0))
+        .sum();
+    assert!(behind < 50, "{behind} records behind");
+    assert!(
+        lag_of(&world) < built_up / 2,
+        "lag {} after {built_up}",
+        lag_of(&world)
+    );
+    assert_everything_processed(&world, "app");
+}

@@ -359,3 +359,46 @@ fn a_static_member_restarted_in_time_catches_up_on_its_lag() {
     );
     assert_everything_processed(&world, "app");
 }
+
+/// The producer control: a new rate (and keys) from now on, 0 pausing it; an unknown producer is
+/// refused with a clear message and changes nothing.
+#[test]
+fn a_producer_changes_rate_and_keys_while_running() {
+    let text = json!({
+        "topics": [{ "name": "orders", "partitions": 6 }],
+        "producers": [{ "topic": "orders", "records_per_sec": 100, "stop_at_ms": 30000 }],
+        "actions": [
+            { "at_ms": 10000, "action": { "type": "set_producer_rate", "producer": "p1", "records_per_sec": 400, "keys": 1 } },
+            { "at_ms": 20000, "action": { "type": "set_producer_rate", "producer": "p1", "records_per_sec": 0 } },
+            { "at_ms": 25000, "action": { "type": "set_producer_rate", "producer": "p1", "records_per_sec": 100 } }
+        ],
+        "duration_ms": 32000,
+    });
+    let scenario = Scenario::from_json(&text.to_string()).unwrap();
+    let mut world = World::new(&scenario).unwrap();
+    world.run_until(10_000);
+    let before: Vec<i64> = world.broker().logs().log_ends()["orders"].clone();
+    world.run_until(20_100);
+    let after: Vec<i64> = world.broker().logs().log_ends()["orders"].clone();
+    let key_partition = partition_for_key("key-0", 6) as usize;
+    assert_eq!(
+        after[key_partition] - before[key_partition],
+        4_000,
+        "{before:?} → {after:?}"
+    );
+    world.run_until(24_000);
+    let paused: i64 = world.broker().logs().log_ends()["orders"].iter().sum();
+    assert_eq!(paused, 5_000, "nothing sent while paused");
+    world.run_until(32_000);
+    assert_eq!(world.producers()[0].records_sent(), 5_500);
+
+    let refused = world.apply(rebalance_lab::sim::Action::SetProducerRate {
+        producer: "p9".into(),
+        records_per_sec: 10,
+        keys: 0,
+    });
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "there is no producer p9 (producers: p1)"
+    );
+}

@@ -333,6 +333,33 @@ impl World {
         self.route(&endpoint, out);
     }
 
+    /// The producer with this handle.
+    pub(super) fn producer_index(&self, handle: &str) -> Result<usize, ActionError> {
+        self.producers
+            .iter()
+            .position(|p| p.handle == handle)
+            .ok_or_else(|| ActionError::UnknownProducer {
+                handle: handle.to_string(),
+                known: self.producers.iter().map(|p| p.handle.clone()).collect(),
+            })
+    }
+
+    /// A call from the producer's application (a new rate): one step of that producer.
+    fn step_producer(
+        &mut self,
+        index: usize,
+        f: impl FnOnce(&mut KafkaProducer, Millis, &mut SimRng, &mut Out),
+    ) {
+        let Some(producer) = self.producers.get_mut(index) else {
+            return;
+        };
+        let endpoint = producer.endpoint();
+        let out = run_step(self.now, &mut self.rng, producer, |p, ctx| {
+            f(p, ctx.now, ctx.rng, &mut ctx.out)
+        });
+        self.route(&endpoint, out);
+    }
+
     /// An Admin API call on the broker (create or delete a topic, add partitions).
     fn step_broker(&mut self, f: impl FnOnce(&mut Broker, &mut Out)) {
         let out = run_step(self.now, &mut self.rng, &mut self.broker, |b, ctx| {

@@ -20,6 +20,20 @@ pub struct Snapshot {
     /// With producers: each group's view of each partition's log (see [`PartitionLog`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partition_logs: Vec<PartitionLog>,
+    /// The scenario's producers, as the producer control shows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub producers: Vec<ProducerSnapshot>,
+}
+
+/// A producer: where it sends, how fast, keyed or not, and what it has sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProducerSnapshot {
+    pub handle: String,
+    pub topic: String,
+    pub records_per_sec: u32,
+    /// 0: unkeyed (sticky partitioner).
+    pub keys: u32,
+    pub records_sent: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -269,6 +283,17 @@ impl World {
             groups,
             consumers,
             partition_logs: partition_logs(self),
+            producers: self
+                .producers()
+                .iter()
+                .map(|p| ProducerSnapshot {
+                    handle: p.handle.clone(),
+                    topic: p.spec.topic.clone(),
+                    records_per_sec: p.spec.records_per_sec,
+                    keys: p.spec.keys,
+                    records_sent: p.records_sent(),
+                })
+                .collect(),
         }
     }
 

@@ -76,3 +76,37 @@ test('compare: the records each protocol makes the group read twice, on the same
   await shot(page, 'records-compare');
   expect(errors).toEqual([]);
 });
+
+test('the producer control changes the rate and the keys; a bad number changes nothing', async ({ page }) => {
+  const errors = await open(page);
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(example);
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(page.getByLabel('Producer p1 rate')).toHaveText(/^200 records\/s, 100 keys · \d+ sent$/);
+
+  await page.getByLabel('Records per second of p1').fill('-5');
+  await page.getByLabel('Records per second of p1').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Set rate of p1' }).click();
+  await expect(page.getByText(/Records per second and keys must be whole numbers/)).toBeVisible();
+  await expect(page.getByLabel('Producer p1 rate')).toHaveText(/^200 records\/s, 100 keys/);
+
+  await page.getByLabel('Records per second of p1').fill('0');
+  await page.getByLabel('Records per second of p1').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Set rate of p1' }).click();
+  await expect(page.getByLabel('Producer p1 rate')).toHaveText(/^paused · \d+ sent$/);
+
+  await page.getByLabel('Records per second of p1').fill('500');
+  await page.getByLabel('Records per second of p1').dispatchEvent('change');
+  await page.getByLabel('Keys of p1').fill('0');
+  await page.getByLabel('Keys of p1').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Set rate of p1' }).click();
+  await expect(page.getByLabel('Producer p1 rate')).toHaveText(/^500 records\/s, unkeyed · \d+ sent$/);
+  await setSpeed(page, '10×');
+  await play(page);
+  await expect.poll(() => simTime(page), { timeout: 30_000 }).toBeGreaterThan(8_000);
+  await pause(page);
+  const sent = Number((await page.getByLabel('Producer p1 rate').innerText()).match(/(\d+) sent/)![1]);
+  expect(sent).toBeGreaterThan(3_000);
+  await shot(page, 'records-producer-control');
+  expect(errors).toEqual([]);
+});

@@ -31,6 +31,30 @@ pub fn partition_line(log: &PartitionLog) -> String {
     line
 }
 
+/// A producer's rate as the control shows it.
+pub fn producer_line(records_per_sec: u32, keys: u32, sent: u64) -> String {
+    let how = if records_per_sec == 0 {
+        "paused".to_string()
+    } else if keys == 0 {
+        format!("{records_per_sec} records/s, unkeyed")
+    } else {
+        format!("{records_per_sec} records/s, {keys} keys")
+    };
+    format!("{how} · {sent} sent")
+}
+
+/// What the producer control's two numbers mean.
+pub fn producer_hint() -> &'static str {
+    "Records per second (0 pauses the producer) and keys: with keys, each record goes to      toPositive(murmur2(key)) % partitions, so a key always lands on the same partition until partitions      are added; with 0 keys the built-in sticky partitioner fills one partition per batch (batch.size,      16384 bytes) before it picks another at random."
+}
+
+/// Why the producer control refused what was typed.
+pub fn producer_input_refused(rate: &str, keys: &str) -> String {
+    format!(
+        "Records per second and keys must be whole numbers of 0 or more, not \"{rate}\" and \"{keys}\"."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,6 +77,7 @@ fn scenario(churn: bool) -> Scenario {
             ]),
         }],
         producers: Vec::new(),
+        trace_record_flow: true,
         consumers: vec![ConsumerSpec {
             group: "orders-app".into(),
             topics: vec!["orders".into()],
@@ -170,6 +171,7 @@ fn defaults_scenario(consumers: usize, partitions: i32) -> Scenario {
             config: BTreeMap::new(),
         }],
         producers: Vec::new(),
+        trace_record_flow: true,
         consumers: vec![ConsumerSpec {
             group: "orders-app".into(),
             topics: vec!["orders".into()],

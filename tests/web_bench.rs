@@ -92,6 +92,8 @@ fn speed_curve_line(consumers: usize, partitions: i32) {
             start_at_ms: 0,
             count: consumers,
         }],
+        producers: Vec::new(),
+        trace_record_flow: true,
         actions: Vec::new(),
         duration_ms: 60_000,
     };

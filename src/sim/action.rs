@@ -70,6 +70,14 @@ pub enum Action {
         name: String,
         value: String,
     },
+    /// The producer's application sends `records_per_sec` from now on (0 pauses it), keyed over
+    /// `keys` keys or unkeyed (0).
+    SetProducerRate {
+        producer: String,
+        records_per_sec: u32,
+        #[serde(default)]
+        keys: u32,
+    },
 }
 
 /// Why an action was refused; the World is unchanged. Topic refusals carry the name of the exception
@@ -121,6 +129,14 @@ pub enum ActionError {
     /// would run a mixed group (converting it under `group.consumer.migration.policy`); the lab does
     /// not simulate mixed groups.
     MixedGroupProtocols { group: String, existing: String },
+    /// No producer has this handle.
+    UnknownProducer { handle: String, known: Vec<String> },
+    /// A producer rate or key count beyond what the model carries.
+    ProducerRateTooHigh {
+        what: &'static str,
+        value: u32,
+        max: u32,
+    },
     /// A consumer configuration the client would refuse.
     Config(ConfigError),
     /// Kafka would go on, but the simulator stops here (see `sim::limits`).
@@ -202,6 +218,17 @@ impl fmt::Display for ActionError {
                  (group.consumer.migration.policy), which the lab does not simulate; use group.protocol={existing} \
                  or another group"
             ),
+            ActionError::UnknownProducer { handle, known } if known.is_empty() => {
+                write!(f, "there is no producer {handle} (the scenario has none)")
+            }
+            ActionError::UnknownProducer { handle, known } => write!(
+                f,
+                "there is no producer {handle} (producers: {})",
+                known.join(", ")
+            ),
+            ActionError::ProducerRateTooHigh { what, value, max } => {
+                write!(f, "{what} must be at most {max}, not {value}")
+            }
             ActionError::Config(error) => write!(f, "{error}"),
             ActionError::BeyondLimit(error) => write!(f, "{error}"),
         }

@@ -244,6 +244,9 @@ pub struct RebalanceCost {
     /// The longest stretch one of the group's running consumers, once given partitions, consumed
     /// nothing: stalled, or owning none (between an eager revocation and the next assignment).
     pub longest_pause_ms: Millis,
+    /// With producers: records processed more than once, and records processed in all.
+    pub duplicates: u64,
+    pub records_processed: u64,
 }
 
 pub fn rebalance_cost(metrics: &Metrics, group: &str) -> RebalanceCost {
@@ -265,6 +268,8 @@ pub fn rebalance_cost(metrics: &Metrics, group: &str) -> RebalanceCost {
         partitions_taken: g.partitions_revoked + g.partitions_lost,
         unconsumed_partition_ms: g.unconsumed_partition_ms,
         longest_pause_ms,
+        duplicates: g.duplicates,
+        records_processed: g.records_processed,
     }
 }
 
@@ -290,6 +295,7 @@ mod tests {
             network_latency_ms: 2,
             broker: BTreeMap::new(),
             producers: Vec::new(),
+            trace_record_flow: true,
             topics: vec![TopicSpec {
                 name: "orders".into(),
                 partitions: 6,

@@ -79,6 +79,8 @@ pub struct GroupDelivery {
     pub per_consumer: BTreeMap<String, u64>,
     /// Duplicates, by consumer handle.
     pub duplicates_per_consumer: BTreeMap<String, u64>,
+    /// Duplicates, by partition.
+    pub duplicates_per_partition: BTreeMap<TopicPartition, u64>,
 }
 
 /// Every group's records, from the trace.
@@ -108,6 +110,9 @@ impl Delivery {
                     if again > 0 {
                         g.duplicates += again;
                         *g.duplicates_by_generation.entry(*generation).or_default() += again;
+                        *g.duplicates_per_partition
+                            .entry(range.partition.clone())
+                            .or_default() += again;
                         *g.duplicates_per_consumer
                             .entry(consumer.clone())
                             .or_default() += again;
@@ -133,6 +138,34 @@ pub struct PartitionLag {
     /// `log_end_offset − committed` (what `kafka-consumer-groups --describe` shows as LAG); the whole
     /// log when the group committed nothing.
     pub lag: i64,
+}
+
+/// One partition's log as the page draws it for one group: log end, committed offset, position, lag,
+/// and the records this group processed more than once on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PartitionLog {
+    pub lag: PartitionLag,
+    pub duplicates: u64,
+}
+
+/// Every partition's log for every group, with its duplicates (empty without producers).
+pub fn partition_logs(world: &World) -> Vec<PartitionLog> {
+    if !world.scenario().has_records() {
+        return Vec::new();
+    }
+    let delivery = Delivery::from_trace(world.trace());
+    partition_lags(world)
+        .into_iter()
+        .map(|lag| {
+            let duplicates = delivery
+                .groups
+                .get(&lag.group)
+                .and_then(|g| g.duplicates_per_partition.get(&lag.partition))
+                .copied()
+                .unwrap_or(0);
+            PartitionLog { lag, duplicates }
+        })
+        .collect()
 }
 
 /// Every partition of every topic a group subscribes to, per group, now.

@@ -5,6 +5,7 @@
 //! join (and its initial delay) does not swamp the comparison between protocols.
 
 use super::assign::{TopicName, TopicPartition};
+use super::delivery::ProcessedOffsets;
 use super::time::Millis;
 use super::trace::{TraceEntry, TraceEvent};
 use super::vocab::{CallbackKind, ConsumerState, RebalanceReason};
@@ -28,6 +29,14 @@ pub struct RebalanceRecord {
     /// KIP-848: this record is a group epoch bump (`generation` is the epoch), not a join phase.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub epoch_bump: bool,
+    /// With producers: records processed again under this generation's assignment (they moved
+    /// before their offsets were committed).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub duplicates: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -42,6 +51,12 @@ pub struct GroupMetrics {
     pub unconsumed_partition_ms: Millis,
     pub first_stable_at: Option<Millis>,
     pub final_generation: i32,
+    /// With producers: records processed, counting each time.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub records_processed: u64,
+    /// With producers: records processed more than once.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub duplicates: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -105,6 +120,10 @@ struct Builder {
     closed: BTreeMap<(String, TopicPartition), Vec<OwnershipInterval>>,
     last_reason: BTreeMap<String, (Millis, RebalanceReason)>,
     rebalance_start: BTreeMap<String, Millis>,
+    /// (group, partition) → the offsets the group processed.
+    processed: BTreeMap<(String, TopicPartition), ProcessedOffsets>,
+    /// (group, generation) → duplicates read under that generation's assignment.
+    duplicates: BTreeMap<(String, i32), u64>,
 }
 
 /// Derives the metrics of a trace up to `until` (usually `World::now()`).
@@ -260,6 +279,7 @@ impl Builder {
                     stable_at: None,
                     duration_ms: None,
                     epoch_bump: false,
+                    duplicates: 0,
                 });
             }
             // KIP-848: each group epoch bump is one rebalance, done when the group is Stable again.
@@ -280,6 +300,7 @@ impl Builder {
                     stable_at: None,
                     duration_ms: None,
                     epoch_bump: true,
+                    duplicates: 0,
                 });
             }
             TraceEvent::ConsumerGroupStateChanged { group, to, .. }
@@ -311,6 +332,30 @@ impl Builder {
                     r.stable_at = Some(at);
                     r.duration_ms = Some(at.saturating_sub(r.started_at));
                 }
+            }
+            TraceEvent::RecordsProcessed {
+                group,
+                generation,
+                ranges,
+                ..
+            } => {
+                let mut again = 0;
+                let mut count = 0;
+                for r in ranges {
+                    let key = (group.clone(), r.partition.clone());
+                    let offsets = self.processed.entry(key).or_default();
+                    again += u64::try_from(offsets.add(r.from, r.to)).unwrap_or(0);
+                    count += u64::try_from(r.len()).unwrap_or(0);
+                }
+                if again > 0 {
+                    *self
+                        .duplicates
+                        .entry((group.clone(), *generation))
+                        .or_default() += again;
+                }
+                let g = self.group(group);
+                g.records_processed += count;
+                g.duplicates += again;
             }
             _ => {}
         }
@@ -485,6 +530,12 @@ impl Builder {
                 partition,
                 intervals,
             });
+        }
+        for ((group, generation), count) in std::mem::take(&mut self.duplicates) {
+            let g = self.group(&group);
+            if let Some(r) = g.rebalances.iter_mut().find(|r| r.generation == generation) {
+                r.duplicates = count;
+            }
         }
         self.metrics
     }

@@ -400,6 +400,26 @@ impl Message {
         }
     }
 
+    /// Produce, Fetch, ListOffsets and OffsetFetch, asked or answered: the record flow.
+    pub fn is_record_flow(&self) -> bool {
+        match self {
+            Message::Request { body, .. } => matches!(
+                body,
+                Request::Produce(_)
+                    | Request::Fetch(_)
+                    | Request::ListOffsets(_)
+                    | Request::OffsetFetch(_)
+            ),
+            Message::Response { body, .. } => matches!(
+                body,
+                Response::Produce(_)
+                    | Response::Fetch(_)
+                    | Response::ListOffsets(_)
+                    | Response::OffsetFetch(_)
+            ),
+        }
+    }
+
     /// Heartbeats, metadata refreshes, offset commits that went well and the record flow (produce,
     /// fetch, offset look-ups): the background noise a reader may want to hide. An error answer is never routine: a heartbeat's
     /// REBALANCE_IN_PROGRESS is how members learn of a rebalance.

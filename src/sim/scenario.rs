@@ -78,10 +78,23 @@ pub struct Scenario {
     /// Producers appending records to topics; without any, the model does not simulate records.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub producers: Vec<ProducerSpec>,
+    /// Whether the record flow's messages (Produce, Fetch, ListOffsets, OffsetFetch) go into the
+    /// trace. Large runs turn it off: the records processed are still traced, and the model behaves
+    /// the same.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub trace_record_flow: bool,
     #[serde(default)]
     pub actions: Vec<TimedAction>,
     #[serde(default = "default_duration")]
     pub duration_ms: Millis,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
 }
 
 fn default_latency() -> Millis {

@@ -4,6 +4,7 @@ use super::assign::{compare_members, RebalanceProtocol, Subscription, TopicParti
 use super::broker::classic::ClassicGroup;
 use super::client::KafkaConsumer;
 use super::config::ConsumerConfig;
+use super::delivery::{partition_logs, PartitionLog};
 use super::time::Millis;
 use super::vocab::{ClassicGroupState, ConsumerState};
 use super::world::World;
@@ -22,6 +23,23 @@ pub struct Snapshot {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub consumer_groups: Vec<ConsumerGroupSnapshot>,
     pub consumers: Vec<ConsumerSnapshot>,
+    /// With producers: each group's view of each partition's log (see [`PartitionLog`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partition_logs: Vec<PartitionLog>,
+    /// The scenario's producers, as the producer control shows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub producers: Vec<ProducerSnapshot>,
+}
+
+/// A producer: where it sends, how fast, keyed or not, and what it has sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProducerSnapshot {
+    pub handle: String,
+    pub topic: String,
+    pub records_per_sec: u32,
+    /// 0: unkeyed (sticky partitioner).
+    pub keys: u32,
+    pub records_sent: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -289,6 +307,18 @@ impl World {
             groups,
             consumer_groups,
             consumers,
+            partition_logs: partition_logs(self),
+            producers: self
+                .producers()
+                .iter()
+                .map(|p| ProducerSnapshot {
+                    handle: p.handle.clone(),
+                    topic: p.spec.topic.clone(),
+                    records_per_sec: p.spec.records_per_sec,
+                    keys: p.spec.keys,
+                    records_sent: p.records_sent(),
+                })
+                .collect(),
         }
     }
 

@@ -145,6 +145,8 @@ fn partition_matches_every_shipped_vector() {
         serde_json::from_str(&std::fs::read_to_string(vectors).unwrap()).unwrap();
     assert_eq!(ours["vectors"].as_array().unwrap().len(), 2_000);
     assert_eq!(ours, kafka);
+    // Byte for byte: the same layout, one vector per line.
+    assert_eq!(out, std::fs::read_to_string(vectors).unwrap());
     let (ok, _, err) = lab(&["partition"]);
     assert!(!ok && err.contains("give one vector file"), "{err}");
 }

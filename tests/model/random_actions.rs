@@ -179,6 +179,7 @@ fn random_scenario(rng: &mut Rng, seed: u64) -> Scenario {
         groups,
         consumers,
         producers: Vec::new(),
+        trace_record_flow: true,
         actions: Vec::new(),
         duration_ms: rng.range(30_000, 120_000),
     }

@@ -1,6 +1,8 @@
 //! Records: producers, partition logs, positions, commits, lag and records processed twice.
 
+use rebalance_lab::sim::consumption::rebalance_cost;
 use rebalance_lab::sim::delivery::{partition_lags, Delivery};
+use rebalance_lab::sim::metrics;
 use rebalance_lab::sim::producer::partitioner::{murmur2, partition_for_key};
 use rebalance_lab::sim::{ConsumerState, Scenario, TraceEvent, World};
 use serde_json::{json, Value};
@@ -162,6 +164,18 @@ fn eager_reads_nothing_twice_where_cooperative_rereads_what_moved() {
     for world in [&eager, &cooperative] {
         assert_everything_processed(world, "app");
     }
+    // The Metrics tab and Compare count the same duplicates, per rebalance.
+    for world in [&eager, &cooperative] {
+        let m = metrics::compute(world.trace(), world.now());
+        let g = &m.groups["app"];
+        let d = &Delivery::from_trace(world.trace()).groups["app"];
+        assert_eq!(g.duplicates, d.duplicates);
+        assert_eq!(
+            g.rebalances.iter().map(|r| r.duplicates).sum::<u64>(),
+            d.duplicates
+        );
+        assert_eq!(rebalance_cost(&m, "app").duplicates, d.duplicates);
+    }
     let eager = Delivery::from_trace(eager.trace());
     let cooperative = Delivery::from_trace(cooperative.trace());
     assert_eq!(eager.groups["app"].duplicates, 0);
@@ -275,5 +289,116 @@ fn a_producer_on_a_missing_topic_is_refused() {
     assert_eq!(
         error.to_string(),
         "producers[0]: topic \"payments\" is not in topics; a producer writes to a topic the scenario creates"
+    );
+}
+
+/// A static member restarted within its session keeps its partitions and nobody rebalances (KIP-345),
+/// but it comes back to the lag its partitions built while it was away, and catches up from the
+/// group's committed offsets at its processing rate.
+#[test]
+fn a_static_member_restarted_in_time_catches_up_on_its_lag() {
+    let text = json!({
+        "seed": 5,
+        "topics": [{ "name": "orders", "partitions": 4 }],
+        "groups": [{ "group_id": "app", "config": {
+            "auto.offset.reset": "earliest",
+            "processing.time.ms": 10,
+            "processing.time.per.record.ms": 2,
+            "max.poll.records": 50
+        } }],
+        "consumers": [
+            { "group": "app", "topics": ["orders"], "config": { "group.instance.id": "a" } },
+            { "group": "app", "topics": ["orders"], "config": { "group.instance.id": "b" } }
+        ],
+        "producers": [{ "topic": "orders", "records_per_sec": 100, "keys": 20, "stop_at_ms": 85000 }],
+        "actions": [
+            { "at_ms": 20000, "action": { "type": "kill_consumer", "consumer": "c1" } },
+            { "at_ms": 35000, "action": { "type": "restart_consumer", "consumer": "c1" } }
+        ],
+        "duration_ms": 90000,
+    });
+    let scenario = Scenario::from_json(&text.to_string()).unwrap();
+    let mut world = World::new(&scenario).unwrap();
+    world.run_until(19_999);
+    let generation = world.coordinator().group("app").unwrap().generation_id;
+    let owned: Vec<_> = world.consumers()[0].owned().iter().cloned().collect();
+    assert!(!owned.is_empty());
+    let lag_of = |world: &World| -> i64 {
+        partition_lags(world)
+            .iter()
+            .filter(|l| owned.contains(&l.partition))
+            .map(|l| l.lag)
+            .sum()
+    };
+    world.run_until(35_000);
+    let built_up = lag_of(&world);
+    assert!(
+        built_up > 500,
+        "15 s away at ~50 records/s builds lag: {built_up}"
+    );
+    world.run_until(90_000);
+    // No rebalance: same generation, same partitions, and the lag is gone.
+    assert_eq!(
+        world.coordinator().group("app").unwrap().generation_id,
+        generation
+    );
+    let back: Vec<_> = world.consumers()[0].owned().iter().cloned().collect();
+    assert_eq!(back, owned);
+    // Caught up: its position is at (or a batch away from) the log end; the committed lag is what
+    // auto-commit leaves between two commits.
+    let behind: i64 = partition_lags(&world)
+        .iter()
+        .filter(|l| owned.contains(&l.partition))
+        .map(|l| l.log_end_offset - l.position.unwrap_or(0))
+        .sum();
+    assert!(behind < 50, "{behind} records behind");
+    assert!(
+        lag_of(&world) < built_up / 2,
+        "lag {} after {built_up}",
+        lag_of(&world)
+    );
+    assert_everything_processed(&world, "app");
+}
+
+/// The producer control: a new rate (and keys) from now on, 0 pausing it; an unknown producer is
+/// refused with a clear message and changes nothing.
+#[test]
+fn a_producer_changes_rate_and_keys_while_running() {
+    let text = json!({
+        "topics": [{ "name": "orders", "partitions": 6 }],
+        "producers": [{ "topic": "orders", "records_per_sec": 100, "stop_at_ms": 30000 }],
+        "actions": [
+            { "at_ms": 10000, "action": { "type": "set_producer_rate", "producer": "p1", "records_per_sec": 400, "keys": 1 } },
+            { "at_ms": 20000, "action": { "type": "set_producer_rate", "producer": "p1", "records_per_sec": 0 } },
+            { "at_ms": 25000, "action": { "type": "set_producer_rate", "producer": "p1", "records_per_sec": 100 } }
+        ],
+        "duration_ms": 32000,
+    });
+    let scenario = Scenario::from_json(&text.to_string()).unwrap();
+    let mut world = World::new(&scenario).unwrap();
+    world.run_until(10_000);
+    let before: Vec<i64> = world.broker().logs().log_ends()["orders"].clone();
+    world.run_until(20_100);
+    let after: Vec<i64> = world.broker().logs().log_ends()["orders"].clone();
+    let key_partition = partition_for_key("key-0", 6) as usize;
+    assert_eq!(
+        after[key_partition] - before[key_partition],
+        4_000,
+        "{before:?} → {after:?}"
+    );
+    world.run_until(24_000);
+    let paused: i64 = world.broker().logs().log_ends()["orders"].iter().sum();
+    assert_eq!(paused, 5_000, "nothing sent while paused");
+    world.run_until(32_000);
+    assert_eq!(world.producers()[0].records_sent(), 5_500);
+
+    let refused = world.apply(rebalance_lab::sim::Action::SetProducerRate {
+        producer: "p9".into(),
+        records_per_sec: 10,
+        keys: 0,
+    });
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "there is no producer p9 (producers: p1)"
     );
 }

@@ -50,6 +50,18 @@ pub const COMPARE_ROWS: [CompareRow; 4] = [
     },
 ];
 
+/// Compare mode's row for scenarios with producers.
+pub const DUPLICATES_ROW: CompareRow = CompareRow {
+    label: "Records processed twice",
+    title: "Records a consumer processed again because their partition moved (or its owner died)             before their offsets were committed: the new owner starts from the committed offset",
+    value: |c| c.duplicates as f64,
+    unit: "",
+    ranked: true,
+};
+
+/// What the Metrics tab's "read twice" column counts.
+pub const DUPLICATES_TITLE: &str = "Records processed again under this generation's assignment: their     partition moved, or its owner died, before their offsets were committed, so the new owner read     them again from the committed offset";
+
 /// What a consumer's "longest pause" counts.
 pub const PAUSE_TITLE: &str = "The longest stretch a running consumer that had been given partitions \
     consumed nothing: stalled, or owning no partition at all (between an eager revocation and the next \

@@ -177,6 +177,7 @@ fn scenario(
         network_latency_ms: 2,
         broker: BTreeMap::new(),
         producers: Vec::new(),
+        trace_record_flow: true,
         topics: topics
             .iter()
             .map(|(name, partitions)| TopicSpec {

@@ -89,6 +89,10 @@ pub struct KafkaProducer {
     key_partitions: Vec<i32>,
     /// Records handed to the sender so far.
     sent: u64,
+    /// Records the application sent before the current rate began (at `spec.start_at_ms`).
+    sent_before_rate: u64,
+    /// Records partitioned (at `send()`, as Kafka does) but not yet sent, per partition.
+    accumulated: BTreeMap<i32, u64>,
     sticky: StickyPartition,
     metadata_in_flight: bool,
     next_correlation_id: u64,
@@ -102,6 +106,8 @@ impl KafkaProducer {
             partitions: None,
             key_partitions: Vec::new(),
             sent: 0,
+            sent_before_rate: 0,
+            accumulated: BTreeMap::new(),
             sticky: StickyPartition::default(),
             metadata_in_flight: false,
             next_correlation_id: 0,
@@ -122,6 +128,38 @@ impl KafkaProducer {
     /// The partition count the producer partitions by.
     pub fn known_partitions(&self) -> Option<i32> {
         self.partitions
+    }
+
+    /// How many records the application has sent by `t`, over every rate it had.
+    fn sent_by(&self, t: Millis) -> u64 {
+        self.sent_before_rate + self.spec.sent_by(t)
+    }
+
+    /// The application sends `records_per_sec` from now on (0 pauses it), keyed over `keys` keys
+    /// (0: unkeyed).
+    pub fn set_rate(
+        &mut self,
+        now: Millis,
+        records_per_sec: u32,
+        keys: u32,
+        rng: &mut crate::sim::rng::SimRng,
+        out: &mut Out,
+    ) {
+        // What the application sent until now was partitioned in `send()`, under the old keys.
+        self.partition_due(now, rng);
+        if now > self.spec.start_at_ms {
+            self.sent_before_rate = self.sent_by(now);
+            self.spec.start_at_ms = now;
+        }
+        self.spec.records_per_sec = records_per_sec;
+        if keys != self.spec.keys {
+            self.spec.keys = keys;
+            if let Some(n) = self.partitions {
+                self.key_partitions = key_table(keys, n);
+            }
+        }
+        out.cancel_timer(crate::sim::timer::TimerKey::Producer(ProducerTimer::Send));
+        self.schedule_send(now, out);
     }
 
     /// The partition unkeyed records go to now (the sticky partition).
@@ -158,11 +196,7 @@ impl KafkaProducer {
         if count != self.partitions {
             self.partitions = count;
             self.key_partitions = match count {
-                Some(n) => (0..self.spec.keys)
-                    .map(|k| {
-                        partition_for_key(&partitioner::key_of(u64::from(k), self.spec.keys), n)
-                    })
-                    .collect(),
+                Some(n) => key_table(self.spec.keys, n),
                 None => Vec::new(),
             };
         }
@@ -173,7 +207,18 @@ impl KafkaProducer {
 
     /// The sender wakes `linger.ms` after the first record that waits.
     fn schedule_send(&mut self, now: Millis, out: &mut Out) {
-        let next_record = self.spec.sent_at(self.sent + 1);
+        // Records already partitioned (or due) go out after linger.ms; otherwise the next record of
+        // the current rate is awaited.
+        let in_rate = (self.sent + 1).saturating_sub(self.sent_before_rate);
+        if !self.accumulated.is_empty() || self.sent < self.sent_before_rate {
+            let at = now.saturating_add(self.spec.linger_ms);
+            out.set_timer(at, Timer::Producer(ProducerTimer::Send));
+            return;
+        }
+        if self.spec.records_per_sec == 0 {
+            return;
+        }
+        let next_record = self.spec.sent_at(in_rate);
         if self.spec.stop_at_ms.is_some_and(|stop| next_record > stop) {
             return;
         }
@@ -183,14 +228,35 @@ impl KafkaProducer {
 
     /// Sends everything the application produced until now, one batch per partition.
     fn send_batches(&mut self, now: Millis, ctx_rng: &mut crate::sim::rng::SimRng, out: &mut Out) {
-        let Some(partitions) = self.partitions else {
+        if self.partitions.is_none() {
             // `send()` waits for the topic's metadata (`max.block.ms`); keep asking.
             self.request_metadata(out);
             return;
+        }
+        self.partition_due(now, ctx_rng);
+        let per_partition = std::mem::take(&mut self.accumulated);
+        if !per_partition.is_empty() {
+            let batches = per_partition
+                .into_iter()
+                .map(|(p, records)| ProducedBatch {
+                    partition: TopicPartition::new(self.spec.topic.as_str(), p),
+                    records,
+                })
+                .collect();
+            self.request(Request::Produce(ProduceRequest { acks: -1, batches }), out);
+        }
+        self.schedule_send(now, out);
+    }
+
+    /// `KafkaProducer.send()` → `partition()`: every record the application has sent by `now` gets
+    /// its partition and waits in the accumulator.
+    fn partition_due(&mut self, now: Millis, ctx_rng: &mut crate::sim::rng::SimRng) {
+        let Some(partitions) = self.partitions else {
+            return;
         };
-        let due = self.spec.sent_by(now).saturating_sub(self.sent);
+        let due = self.sent_by(now).saturating_sub(self.sent);
         if due > 0 {
-            let mut per_partition: BTreeMap<i32, u64> = BTreeMap::new();
+            let per_partition = &mut self.accumulated;
             if self.spec.is_keyed() {
                 let keys = u64::from(self.spec.keys);
                 for i in self.sent..self.sent + due {
@@ -209,17 +275,15 @@ impl KafkaProducer {
                 );
             }
             self.sent += due;
-            let batches = per_partition
-                .into_iter()
-                .map(|(p, records)| ProducedBatch {
-                    partition: TopicPartition::new(self.spec.topic.as_str(), p),
-                    records,
-                })
-                .collect();
-            self.request(Request::Produce(ProduceRequest { acks: -1, batches }), out);
         }
-        self.schedule_send(now, out);
     }
+}
+
+/// The partition of each of `keys` keys among `partitions`.
+fn key_table(keys: u32, partitions: i32) -> Vec<i32> {
+    (0..keys)
+        .map(|k| partition_for_key(&partitioner::key_of(u64::from(k), keys), partitions))
+        .collect()
 }
 
 impl Actor for KafkaProducer {

@@ -2,8 +2,10 @@
 //! `BuiltInPartitioner`). A keyed record goes to `toPositive(murmur2(utf8(key))) % numPartitions`
 //! (`BuiltInPartitioner.partitionForKey`, hashing with `Utils.murmur2`); an unkeyed record goes to the
 //! topic's *sticky partition*, which changes only after `batch.size` bytes were produced to it (KIP-480,
-//! KIP-794), to a partition picked uniformly at random (`BuiltInPartitioner.nextPartition` without
-//! adaptive load statistics).
+//! KIP-794), to a partition picked uniformly at random. Kafka's adaptive partitioning weighs the pick by
+//! each partition's queue of unsent batches, but when every queue has the same length (one broker,
+//! nothing waiting, as in the model) `updatePartitionLoadStats` drops the statistics and
+//! `nextPartition` picks uniformly.
 
 use crate::sim::rng::SimRng;
 

@@ -8,6 +8,7 @@ use crate::sim::client::KafkaConsumer;
 use crate::sim::client::Lifecycle;
 use crate::sim::config::{ConfigError, SIMULATION_ONLY_NAMES};
 use crate::sim::limits::{Limit, LimitExceeded};
+use crate::sim::scenario::{MAX_PRODUCER_KEYS, MAX_PRODUCER_RATE};
 use crate::sim::trace::TraceEvent;
 
 impl World {
@@ -84,6 +85,28 @@ impl World {
 
     pub(super) fn check(&self, action: &Action) -> Result<(), ActionError> {
         match action {
+            Action::SetProducerRate {
+                producer,
+                records_per_sec,
+                keys,
+            } => {
+                self.producer_index(producer)?;
+                if *records_per_sec > MAX_PRODUCER_RATE {
+                    return Err(ActionError::ProducerRateTooHigh {
+                        what: "records_per_sec",
+                        value: *records_per_sec,
+                        max: MAX_PRODUCER_RATE,
+                    });
+                }
+                if *keys > MAX_PRODUCER_KEYS {
+                    return Err(ActionError::ProducerRateTooHigh {
+                        what: "keys",
+                        value: *keys,
+                        max: MAX_PRODUCER_KEYS,
+                    });
+                }
+                Ok(())
+            }
             Action::AddConsumer {
                 group,
                 topics,
@@ -171,6 +194,17 @@ impl World {
 
     pub(super) fn perform(&mut self, action: Action) {
         match action {
+            Action::SetProducerRate {
+                producer,
+                records_per_sec,
+                keys,
+            } => {
+                if let Ok(i) = self.producer_index(&producer) {
+                    self.step_producer(i, |p, now, rng, out| {
+                        p.set_rate(now, records_per_sec, keys, rng, out)
+                    });
+                }
+            }
             Action::AddConsumer {
                 group,
                 topics,

@@ -240,15 +240,20 @@ impl World {
                 }
             }
             Event::Deliver { from, to, message } => {
+                let traced = self.traces(&message);
                 if !self.is_running(&to) {
-                    self.record(TraceEvent::MessageDropped { from, to, message });
+                    if traced {
+                        self.record(TraceEvent::MessageDropped { from, to, message });
+                    }
                     return;
                 }
-                self.record(TraceEvent::MessageDelivered {
-                    from: from.clone(),
-                    to: to.clone(),
-                    message: message.clone(),
-                });
+                if traced {
+                    self.record(TraceEvent::MessageDelivered {
+                        from: from.clone(),
+                        to: to.clone(),
+                        message: message.clone(),
+                    });
+                }
                 self.step_actor(&to, |actor, ctx| actor.on_message(from, message, ctx));
             }
         }
@@ -328,6 +333,33 @@ impl World {
         self.route(&endpoint, out);
     }
 
+    /// The producer with this handle.
+    pub(super) fn producer_index(&self, handle: &str) -> Result<usize, ActionError> {
+        self.producers
+            .iter()
+            .position(|p| p.handle == handle)
+            .ok_or_else(|| ActionError::UnknownProducer {
+                handle: handle.to_string(),
+                known: self.producers.iter().map(|p| p.handle.clone()).collect(),
+            })
+    }
+
+    /// A call from the producer's application (a new rate): one step of that producer.
+    fn step_producer(
+        &mut self,
+        index: usize,
+        f: impl FnOnce(&mut KafkaProducer, Millis, &mut SimRng, &mut Out),
+    ) {
+        let Some(producer) = self.producers.get_mut(index) else {
+            return;
+        };
+        let endpoint = producer.endpoint();
+        let out = run_step(self.now, &mut self.rng, producer, |p, ctx| {
+            f(p, ctx.now, ctx.rng, &mut ctx.out)
+        });
+        self.route(&endpoint, out);
+    }
+
     /// An Admin API call on the broker (create or delete a topic, add partitions).
     fn step_broker(&mut self, f: impl FnOnce(&mut Broker, &mut Out)) {
         let out = run_step(self.now, &mut self.rng, &mut self.broker, |b, ctx| {
@@ -355,12 +387,14 @@ impl World {
 
     fn send(&mut self, from: Endpoint, to: Endpoint, message: Message) {
         let deliver_at = self.now.saturating_add(self.latency_ms);
-        self.record(TraceEvent::MessageSent {
-            from: from.clone(),
-            to: to.clone(),
-            deliver_at,
-            message: message.clone(),
-        });
+        if self.traces(&message) {
+            self.record(TraceEvent::MessageSent {
+                from: from.clone(),
+                to: to.clone(),
+                deliver_at,
+                message: message.clone(),
+            });
+        }
         self.queue
             .push(deliver_at, Event::Deliver { from, to, message });
     }
@@ -380,6 +414,11 @@ impl World {
         if let Some(slot) = self.timers.remove(&(owner.clone(), key)) {
             self.queue.remove(slot);
         }
+    }
+
+    /// Whether this message goes into the trace (all do, unless the scenario leaves the record flow out).
+    fn traces(&self, message: &Message) -> bool {
+        self.scenario.trace_record_flow || !message.is_record_flow()
     }
 
     fn record(&mut self, event: TraceEvent) {

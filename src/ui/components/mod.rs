@@ -23,6 +23,7 @@ pub mod guide;
 pub mod palette;
 pub mod partitions;
 pub mod rail;
+pub mod records;
 pub mod scenario_file;
 pub mod scrubber;
 pub mod shortcuts;

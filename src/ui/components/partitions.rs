@@ -8,6 +8,7 @@ use crate::sim::snapshot::{DeletedTopicHeld, UnseenPartitions};
 use crate::sim::time::Millis;
 use crate::sim::Snapshot;
 use crate::ui::components::palette::swatch_for;
+use crate::ui::components::records::PartitionLogs;
 use crate::ui::state::groups_in_order;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -38,13 +39,14 @@ pub fn topic_view(props: &TopicViewProps) -> Html {
             { for s.topics.iter().map(|t| html! {
                 <div class="topic" role="region" aria-label={format!("Topic {}", t.name)}>
                     <h3>{ format!("Topic {} · {} partitions", t.name, t.partitions) }</h3>
-                    { for groups.iter().filter(|g| subscribes(s, g, &t.name)).map(|g| html! {
+                    { for groups.iter().filter(|g| subscribes(s, g, &t.name)).map(|g| html! { <>
                         <div class="strip-row">
                             <span class="strip-group">{ g.clone() }</span>
                             <PartitionStrip label={format!("Partitions of {} in {}", t.name, g)}
                                 cells={Rc::new(partition_consumers(s, g, &t.name))} />
                         </div>
-                    }) }
+                        { record_logs(s, g, &t.name) }
+                    </> }) }
                     { for groups.iter().filter_map(|g| s.partitions_unseen_by_leader(g, &t.name).map(|u| unseen_note(g, &u, s.now))) }
                 </div>
             }) }
@@ -60,6 +62,20 @@ fn unseen_note(group: &str, u: &UnseenPartitions, now: Millis) -> Html {
 /// Why consumers still show partitions of a topic that is gone, and what the lab assumes there.
 fn deleted_note(group: &str, d: &DeletedTopicHeld, now: Millis) -> Html {
     html! { <p class="unseen-note" role="note">{ topics::deleted_note(group, d, now) }</p> }
+}
+
+/// With producers: the group's view of each partition's log.
+fn record_logs(s: &Snapshot, group: &str, topic: &str) -> Html {
+    let logs: Vec<_> = s
+        .partition_logs
+        .iter()
+        .filter(|l| l.lag.group == group && l.lag.partition.topic.as_str() == topic)
+        .cloned()
+        .collect();
+    if logs.is_empty() {
+        return Html::default();
+    }
+    html! { <PartitionLogs group={group.to_string()} topic={topic.to_string()} {logs} /> }
 }
 
 fn subscribes(s: &Snapshot, group: &str, topic: &str) -> bool {

@@ -3,7 +3,7 @@
 //! `session::explain::metrics` words them; and what the table cannot say.
 
 use super::LaneMetrics;
-use crate::session::explain::metrics::{CompareRow, COMPARE_ROWS, TRADE_OFF};
+use crate::session::explain::metrics::{CompareRow, COMPARE_ROWS, DUPLICATES_ROW, TRADE_OFF};
 use crate::sim::consumption::{rebalance_cost, RebalanceCost};
 use crate::ui::components::palette::lane_stroke;
 use yew::prelude::*;
@@ -19,8 +19,10 @@ pub fn metric_rows(lanes: &[LaneMetrics], group: &str) -> Vec<MetricRow> {
         .iter()
         .map(|(_, metrics)| rebalance_cost(metrics, group))
         .collect();
+    let with_records = costs.iter().any(|c| c.records_processed > 0);
     COMPARE_ROWS
         .iter()
+        .chain(with_records.then_some(&DUPLICATES_ROW))
         .map(|row| MetricRow {
             row,
             values: costs.iter().map(row.value).collect(),

@@ -4,6 +4,7 @@
 use crate::sim::scenario::ConfigOverrides;
 use crate::sim::{Action, Snapshot};
 use crate::ui::components::forms::{input_value, notice_at};
+use crate::ui::components::rail::producers::ProducerControls;
 use crate::ui::state::{groups_in_order, Dispatch, Notice, NoticeAt, PageAction};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -141,6 +142,9 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
                     html! { <li><strong>{ g }</strong>{ count }{ stopped }</li> }
                 }) }
             </ul>
+            if !s.producers.is_empty() {
+                <ProducerControls dispatch={props.dispatch.clone()} producers={s.producers.clone()} />
+            }
             <button aria-label="Add group" onclick={add_group}>{ match &next_group { Some(g) => format!("+ group {g} (2 consumers)"), None => "+ group".to_string() } }</button>
             { notice_at(&props.notice, NoticeAt::Cluster) }
         </section>

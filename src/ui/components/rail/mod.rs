@@ -3,6 +3,7 @@
 
 pub mod cluster;
 pub mod new_consumer;
+pub mod producers;
 pub mod protocol_picker;
 
 use crate::session::Strategy;

@@ -1,7 +1,7 @@
 //! The Metrics tab: every rebalance of the group with its reason and duration, and per consumer what
 //! it gave up and its longest pause. All of it is read from the trace by `sim::metrics`.
 
-use crate::session::explain::metrics::{PAUSE_TITLE, REVOKED_OR_LOST};
+use crate::session::explain::metrics::{DUPLICATES_TITLE, PAUSE_TITLE, REVOKED_OR_LOST};
 use crate::sim::metrics::Metrics;
 use crate::sim::time::format_millis;
 use std::rc::Rc;
@@ -18,6 +18,7 @@ pub fn metrics_panel(props: &MetricsPanelProps) -> Html {
     let Some(g) = props.metrics.groups.get(&props.group) else {
         return html! { <p class="empty">{ "No rebalance yet." }</p> };
     };
+    let records = g.records_processed > 0;
     html! {
         <div class="metrics-panel">
             <div class="kpis">
@@ -25,10 +26,15 @@ pub fn metrics_panel(props: &MetricsPanelProps) -> Html {
                 <div class="kpi"><span class="kpi-value">{ g.partitions_revoked }</span><span class="kpi-label">{ "partitions revoked" }</span></div>
                 <div class="kpi"><span class="kpi-value">{ g.partitions_lost }</span><span class="kpi-label">{ "partitions lost" }</span></div>
                 <div class="kpi"><span class="kpi-value">{ format!("{:.1} s", g.unconsumed_partition_ms as f64 / 1000.0) }</span><span class="kpi-label">{ "partition-seconds without a consumer" }</span></div>
+                if records {
+                    <div class="kpi" title={DUPLICATES_TITLE}><span class="kpi-value">{ g.duplicates }</span><span class="kpi-label">{ format!("records processed twice (of {})", g.records_processed) }</span></div>
+                }
             </div>
             <p class="hint" aria-label="Revoked or lost">{ REVOKED_OR_LOST }</p>
             <table class="data" aria-label="Rebalances">
-                <thead><tr><th>{ "generation" }</th><th>{ "reason" }</th><th>{ "started" }</th><th>{ "stable after" }</th></tr></thead>
+                <thead><tr><th>{ "generation" }</th><th>{ "reason" }</th><th>{ "started" }</th><th>{ "stable after" }</th>
+                    if records { <th title={DUPLICATES_TITLE}>{ "read twice" }</th> }
+                </tr></thead>
                 <tbody>
                     { for g.rebalances.iter().map(|r| html! {
                         <tr>
@@ -36,6 +42,7 @@ pub fn metrics_panel(props: &MetricsPanelProps) -> Html {
                             <td>{ if r.reason_label.is_empty() { "—".to_string() } else { r.reason_label.clone() } }</td>
                             <td>{ format_millis(r.started_at) }</td>
                             <td>{ r.duration_ms.map_or("—".to_string(), |d| format!("{:.2} s", d as f64 / 1000.0)) }</td>
+                            if records { <td>{ r.duplicates }</td> }
                         </tr>
                     }) }
                 </tbody>

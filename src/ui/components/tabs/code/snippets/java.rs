@@ -5,7 +5,7 @@
 use super::payload::Payload;
 use super::{escape, ConsumerCode};
 use crate::sim::assign::AssignorName;
-use crate::sim::config::kafka_consumer_defines;
+use crate::sim::config::{kafka_consumer_defines, ConsumerConfig, ManualCommit};
 
 pub fn render(code: &ConsumerCode) -> String {
     let c = code.config;
@@ -52,6 +52,7 @@ pub fn render(code: &ConsumerCode) -> String {
          import java.util.Collection;\n\
          import java.util.List;\n\
          import java.util.Properties;\n\
+         {commit_import}\
          import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;\n\
          import org.apache.kafka.clients.consumer.ConsumerRecord;\n\
          import org.apache.kafka.clients.consumer.ConsumerRecords;\n\
@@ -89,6 +90,7 @@ pub fn render(code: &ConsumerCode) -> String {
          \x20               for (ConsumerRecord<{types}> record : records) {{\n\
          \x20                   process(record);\n\
          \x20               }}\n\
+         {commit}\
          \x20           }}\n\
          \x20       }}\n\
          \x20   }}\n\
@@ -101,7 +103,39 @@ pub fn render(code: &ConsumerCode) -> String {
         max_poll = c.max_poll_interval_ms,
         poll = c.poll_timeout_ms,
         work = c.processing_time_ms,
+        commit = commit_after_batch(c),
+        commit_import = if c.enable_auto_commit || c.manual_commit != ManualCommit::Sync {
+            ""
+        } else {
+            "import org.apache.kafka.clients.consumer.CommitFailedException;\n"
+        },
     )
+}
+
+/// The application's commit after each batch when `enable.auto.commit` is false (`manual.commit`).
+fn commit_after_batch(c: &ConsumerConfig) -> &'static str {
+    if c.enable_auto_commit {
+        return "";
+    }
+    match c.manual_commit {
+        ManualCommit::Sync => {
+            "                // enable.auto.commit=false: commit the positions after this batch, and wait.\n\
+             \x20               try {\n\
+             \x20                   consumer.commitSync();\n\
+             \x20               } catch (CommitFailedException e) {\n\
+             \x20                   // Removed from the group (poll() came too late): another member reads\n\
+             \x20                   // these records again from the last committed offset.\n\
+             \x20               }\n"
+        }
+        ManualCommit::Async => {
+            "                // enable.auto.commit=false: commit the positions after this batch, without waiting.\n\
+             \x20               consumer.commitAsync();\n"
+        }
+        ManualCommit::None => {
+            "                // enable.auto.commit=false and no commit: after a restart the group starts again\n\
+             \x20               // from auto.offset.reset.\n"
+        }
+    }
 }
 
 /// `partition.assignment.strategy` as Java takes it: assignor class names.

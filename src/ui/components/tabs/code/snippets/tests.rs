@@ -215,3 +215,21 @@ fn the_consumer_protocol_writes_group_protocol_and_the_remote_assignor_and_no_cl
         "{python}"
     );
 }
+
+#[test]
+fn java_commits_after_each_batch_as_manual_commit_says() {
+    let auto = render(&config(&[]), Language::Java);
+    assert!(!auto.contains("commitSync") && !auto.contains("commitAsync"));
+    let sync = render(
+        &config(&[("enable.auto.commit", "false"), ("manual.commit", "sync")]),
+        Language::Java,
+    );
+    assert!(sync.contains("import org.apache.kafka.clients.consumer.CommitFailedException;"));
+    assert!(sync.contains("consumer.commitSync();"));
+    let not_sync = render(
+        &config(&[("enable.auto.commit", "false"), ("manual.commit", "async")]),
+        Language::Java,
+    );
+    assert!(not_sync.contains("consumer.commitAsync();"));
+    assert!(!not_sync.contains("CommitFailedException"));
+}

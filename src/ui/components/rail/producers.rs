@@ -1,0 +1,77 @@
+//! The producer control (scenarios with producers): each producer's topic, rate and keys, and a form to
+//! change its rate (0 pauses it) and whether its records are keyed.
+
+use crate::session::explain::records;
+use crate::sim::snapshot::ProducerSnapshot;
+use crate::sim::Action;
+use crate::ui::components::forms::input_value;
+use crate::ui::state::{Dispatch, NoticeAt, PageAction};
+use std::collections::BTreeMap;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ProducerControlsProps {
+    pub dispatch: Dispatch,
+    pub producers: Vec<ProducerSnapshot>,
+}
+
+#[function_component(ProducerControls)]
+pub fn producer_controls(props: &ProducerControlsProps) -> Html {
+    // What the learner typed, per producer: (records per second, keys).
+    let typed = use_state(BTreeMap::<String, (String, String)>::new);
+    html! {
+        <>
+            <h3>{ "Producers" }</h3>
+            <ul class="producer-list">
+                { for props.producers.iter().map(|p| {
+                    let (rate, keys) = typed
+                        .get(&p.handle)
+                        .cloned()
+                        .unwrap_or_else(|| (p.records_per_sec.to_string(), p.keys.to_string()));
+                    let on = |which: usize| {
+                        let typed = typed.clone();
+                        let handle = p.handle.clone();
+                        let (rate, keys) = (rate.clone(), keys.clone());
+                        Callback::from(move |e: Event| {
+                            let mut next = (*typed).clone();
+                            let value = input_value(&e);
+                            let entry = if which == 0 { (value, keys.clone()) } else { (rate.clone(), value) };
+                            next.insert(handle.clone(), entry);
+                            typed.set(next);
+                        })
+                    };
+                    let set = {
+                        let page = props.dispatch.clone();
+                        let handle = p.handle.clone();
+                        let (rate, keys) = (rate.clone(), keys.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            match (rate.trim().parse::<u32>(), keys.trim().parse::<u32>()) {
+                                (Ok(records_per_sec), Ok(keys)) => page.dispatch(PageAction::Do(
+                                    Action::SetProducerRate { producer: handle.clone(), records_per_sec, keys },
+                                    NoticeAt::Cluster,
+                                )),
+                                _ => page.dispatch(PageAction::Refuse(
+                                    NoticeAt::Cluster,
+                                    records::producer_input_refused(&rate, &keys),
+                                )),
+                            }
+                        })
+                    };
+                    let (on_rate, on_keys) = (on(0), on(1));
+                    html! {
+                        <li>
+                            <div class="topic-line"><strong>{ format!("{} → {}", p.handle, p.topic) }</strong>
+                                <span aria-label={format!("Producer {} rate", p.handle)}>{ records::producer_line(p.records_per_sec, p.keys, p.records_sent) }</span></div>
+                            <div class="topic-actions">
+                                <input type="number" class="narrow" min="0" aria-label={format!("Records per second of {}", p.handle)} value={rate.clone()} onchange={on_rate} />
+                                <input type="number" class="narrow" min="0" aria-label={format!("Keys of {}", p.handle)} value={keys.clone()} onchange={on_keys} />
+                                <button aria-label={format!("Set rate of {}", p.handle)} onclick={set}>{ "Set" }</button>
+                            </div>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <p class="hint">{ records::producer_hint() }</p>
+        </>
+    }
+}

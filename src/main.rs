@@ -1,6 +1,7 @@
-//! Web entry point built by Trunk: installs the panic hook and mounts the playground.
+//! Web entry point built by Trunk: installs the panic hook (the crash page, `ui::crash`) and mounts
+//! the playground.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    rebalance_lab::ui::crash::install();
     yew::Renderer::<rebalance_lab::ui::App>::new().render();
 }

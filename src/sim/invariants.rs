@@ -145,15 +145,22 @@ fn check_single_owner(world: &World) -> Result<(), String> {
         })
     };
 
-    let mut owners = PartitionTable::default();
+    let mut owners: Vec<(&str, PartitionTable)> = Vec::new();
     for c in world
         .consumers()
         .iter()
         .filter(|c| !c.generation().is_reset())
         .filter(is_member)
     {
+        let table = match owners.iter().position(|(g, _)| *g == c.group_id) {
+            Some(i) => &mut owners[i].1,
+            None => {
+                owners.push((&c.group_id, PartitionTable::default()));
+                &mut owners.last_mut().expect("just pushed").1
+            }
+        };
         for tp in c.owned() {
-            if let Some(other) = owners.claim(&c.group_id, tp, &c.handle) {
+            if let Some(other) = table.claim(tp, &c.handle) {
                 return Err(format!(
                     "{}: {tp} is owned by both {other} and {} in group {}",
                     world.now(),
@@ -166,48 +173,47 @@ fn check_single_owner(world: &World) -> Result<(), String> {
     Ok(())
 }
 
-/// Who holds each partition, by (group, topic): the checks run after every event, and a few small
-/// vectors indexed by partition cost far less than a map of `TopicPartition`s.
+/// Who holds each partition of one group, by topic: the checks run after every event, and a few
+/// small vectors indexed by partition cost far less than a map of `TopicPartition`s.
 #[derive(Default)]
 struct PartitionTable<'a> {
-    slots: Vec<(&'a str, &'a str, Vec<Option<&'a str>>)>,
+    slots: Vec<(&'a str, Vec<Option<&'a str>>)>,
     last: usize,
 }
 
 impl<'a> PartitionTable<'a> {
-    /// Records `who` for `tp` in `group`; returns who held it already, if anyone.
-    fn claim(&mut self, group: &'a str, tp: &'a TopicPartition, who: &'a str) -> Option<&'a str> {
+    /// Records `who` for `tp`; returns who held it already, if anyone.
+    fn claim(&mut self, tp: &'a TopicPartition, who: &'a str) -> Option<&'a str> {
         let p = usize::try_from(tp.partition).ok()?;
-        let slot = self.slot(group, &tp.topic);
+        let slot = self.slot(&tp.topic);
         if slot.len() <= p {
             slot.resize(p + 1, None);
         }
         slot[p].replace(who)
     }
 
-    fn holder(&self, group: &str, topic: &str, partition: i32) -> Option<&'a str> {
-        let p = usize::try_from(partition).ok()?;
+    /// Who holds each partition of one topic (index = partition); empty if nobody.
+    fn holders(&self, topic: &str) -> &[Option<&'a str>] {
         self.slots
             .iter()
-            .find(|s| s.0 == group && s.1 == topic)
-            .and_then(|s| s.2.get(p).copied().flatten())
+            .find(|s| s.0 == topic)
+            .map_or(&[], |s| s.1.as_slice())
     }
 
-    fn slot(&mut self, group: &'a str, topic: &'a str) -> &mut Vec<Option<&'a str>> {
-        let cached = self
-            .slots
-            .get(self.last)
-            .is_some_and(|s| s.0 == group && s.1 == topic);
-        if !cached {
-            self.last = match self.slots.iter().position(|s| s.0 == group && s.1 == topic) {
+    fn slot(&mut self, topic: &'a str) -> &mut Vec<Option<&'a str>> {
+        // Topic names are shared (`TopicName` is an `Arc<str>`): the same pointer is the same
+        // topic, and comparing pointers first spares a string comparison per partition.
+        let same = |name: &str| std::ptr::eq(name, topic) || name == topic;
+        if self.slots.get(self.last).is_none_or(|s| !same(s.0)) {
+            self.last = match self.slots.iter().position(|s| same(s.0)) {
                 Some(i) => i,
                 None => {
-                    self.slots.push((group, topic, Vec::new()));
+                    self.slots.push((topic, Vec::new()));
                     self.slots.len() - 1
                 }
             };
         }
-        &mut self.slots[self.last].2
+        &mut self.slots[self.last].1
     }
 }
 
@@ -279,7 +285,7 @@ fn check_stable_assignments(world: &World, checker: &InvariantChecker) -> Result
         let mut seen = PartitionTable::default();
         for m in g.members_iter() {
             for tp in &m.assignment {
-                if seen.claim(&g.group_id, tp, &m.member_id).is_some() {
+                if seen.claim(tp, &m.member_id).is_some() {
                     return Err(format!(
                         "{}: group {} assigns {tp} twice in generation {}",
                         world.now(),
@@ -341,8 +347,9 @@ fn check_stable_assignments(world: &World, checker: &InvariantChecker) -> Result
                 continue;
             };
             let covered = assigned_from.get(topic).copied().unwrap_or(0).min(count);
+            let holders = seen.holders(topic);
             let unassigned = (0..count).find(|&p| {
-                seen.holder(&g.group_id, topic, p).is_none()
+                holders.get(p as usize).copied().flatten().is_none()
                     && (p < covered || (leader_sees_cluster && !gap))
             });
             if let Some(p) = unassigned {
@@ -376,17 +383,14 @@ fn check_gap_is_explained(
     count: i32,
     seen: &PartitionTable,
 ) -> Result<(), String> {
-    let snapshot = world.snapshot();
-    let named: Vec<&TopicPartition> = snapshot
-        .groups
-        .iter()
-        .find(|s| s.group_id == g.group_id)
-        .and_then(|s| s.skipped_assignment_gap.as_ref())
-        .map(|gap| gap.partitions.iter().collect())
+    let named: Vec<TopicPartition> = world
+        .skipped_assignment_gap(g)
+        .map(|gap| gap.partitions)
         .unwrap_or_default();
+    let holders = seen.holders(topic);
     match (0..count).find(|&p| {
-        seen.holder(&g.group_id, topic, p).is_none()
-            && !named.contains(&&TopicPartition::new(topic, p))
+        holders.get(p as usize).copied().flatten().is_none()
+            && !named.contains(&TopicPartition::new(topic, p))
     }) {
         Some(p) => Err(format!(
             "{}: group {} leaves {} unassigned after a skipped assignment, and its snapshot does \

@@ -371,7 +371,7 @@ impl World {
     /// KIP-814's blind spot (see [`SkippedAssignmentGap`]): a Stable group whose leader took the
     /// role with `skipAssignment`, sees no metadata change, and yet some subscribed partitions of its
     /// metadata are in no member's assignment.
-    fn skipped_assignment_gap(&self, g: &ClassicGroup) -> Option<SkippedAssignmentGap> {
+    pub fn skipped_assignment_gap(&self, g: &ClassicGroup) -> Option<SkippedAssignmentGap> {
         if g.state != ClassicGroupState::Stable {
             return None;
         }

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod components;
+pub mod crash;
 pub mod hooks;
 pub mod state;
 

@@ -231,3 +231,27 @@ fn runs_beyond_reach_and_binary_files_are_refused_up_front() {
     assert!(err.contains("not UTF-8 text"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A timed action the World refuses (here: a consumer that does not exist) is reported with its
+/// time and reason, and the run goes on without it.
+#[test]
+fn a_refused_timed_action_is_reported_and_the_run_goes_on() {
+    let dir = std::env::temp_dir().join(format!("lab-cli-refused-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ghost.json");
+    std::fs::write(
+        &path,
+        r#"{ "topics": [{ "name": "t", "partitions": 2 }],
+             "consumers": [{ "group": "g", "topics": ["t"], "count": 2 }],
+             "actions": [{ "at_ms": 5000, "action": { "type": "kill_consumer", "consumer": "c9" } }],
+             "duration_ms": 10000 }"#,
+    )
+    .unwrap();
+    let (ok, out, err) = lab(&["run", path.to_str().unwrap(), "--no-trace"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("refused action at 00:05.000: there is no consumer c9 (consumers: c1, c2)"),
+        "{out}"
+    );
+}

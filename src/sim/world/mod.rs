@@ -181,6 +181,13 @@ impl World {
         self.now = self.now.max(t);
     }
 
+    /// Processes every event due before `t`, then sets the clock to `t` (never backwards) without
+    /// processing what is due at `t`: the World as it stands at the very start of that instant.
+    pub fn run_before(&mut self, t: Millis) {
+        self.run_until(t.saturating_sub(1));
+        self.now = self.now.max(t);
+    }
+
     /// Jumps to the next event time and processes every event due then.
     pub fn step(&mut self) -> Option<Millis> {
         let t = self.queue.peek_time()?;

@@ -29,6 +29,11 @@ impl LabHandle {
         self.0.borrow()
     }
 
+    /// Which Lab this is: the same for every clone of the handle, another for a new Lab.
+    pub fn id(&self) -> usize {
+        Rc::as_ptr(&self.0) as usize
+    }
+
     /// Changes the Lab: apply an action, advance the clock. Only the reducer calls this.
     pub fn change<R>(&self, f: impl FnOnce(&mut Lab) -> R) -> R {
         let r = f(&mut self.0.borrow_mut());

@@ -193,6 +193,7 @@ impl PageState {
 
     /// Re-reads the lanes from the Lab, then keeps the selection on a consumer that exists.
     fn refresh(&mut self, with_metrics: bool) {
+        crate::ui::crash::remember(self.lab.id(), &self.lab.read());
         self.lanes = lanes::read_lanes(&self.lab.read(), &self.lanes, with_metrics);
         self.head = self.lab.head().max(self.now());
         if self.now() >= self.head {

@@ -1,0 +1,45 @@
+import { test, expect } from '@playwright/test';
+import { open, card } from './util';
+
+// Bad input on the page, one class per step (the README's "Bad input" table): each gets a message
+// that says which field and why, and the page keeps what it had.
+const topicHeading = (page) => page.getByRole('region', { name: 'Topic orders' }).getByRole('heading');
+
+test('scenarios beyond the model, truncated or not JSON are refused and change nothing', async ({ page }) => {
+  const errors = await open(page);
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  const load = async (text: string) => {
+    await box.getByLabel('Scenario JSON').fill(text);
+    await box.getByRole('button', { name: 'Load scenario' }).click();
+  };
+  await load('{ "topics": [{ "name": "orders", "partitions": 1000000000 }] }');
+  await expect(box.getByRole('alert')).toContainText(
+    'topics[0]: 1000000000 is beyond what this simulator supports: at most 10000 partitions per topic',
+  );
+  await load('{ "topics": [{ "name": "t", "partitions": 1 }], "consumers": [{ "group": "g", "topics": ["t"], "count": 100000 }] }');
+  await expect(box.getByRole('alert')).toContainText('consumers[0].count: 100000 is beyond what this simulator supports');
+  await load('{ "topics": [{ "name": "orders", "partitions": ');
+  await expect(box.getByRole('alert')).toContainText('the text ends too early (was it cut short when copied?)');
+  await load('{ "duration": 5000 }');
+  await expect(box.getByRole('alert')).toContainText('duration (line 1, column 12): unknown field `duration`');
+  await load('{ "actions": [{ "at_ms": -1, "action": { "type": "kill_consumer", "consumer": "c1" } }] }');
+  await expect(box.getByRole('alert')).toContainText('actions[0].at_ms (line 1, column 27): a negative number is not allowed here');
+  await expect(topicHeading(page)).toHaveText('Topic orders · 6 partitions');
+  await expect(card(page, 'c1')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a share link whose replay is beyond reach is refused and the page keeps its state', async ({ page }) => {
+  const session = {
+    scenario: { topics: [{ name: 'orders', partitions: 6 }], consumers: [{ group: 'g', topics: ['orders'], count: 3 }] },
+    strategies: ['eager-range'],
+    actions: [],
+    until_ms: 999999999999,
+  };
+  const fragment = Buffer.from(JSON.stringify(session)).toString('base64url');
+  const errors = await open(page, `/#s=${fragment}`);
+  await expect(page.getByRole('alert')).toContainText('This share link cannot be opened');
+  await expect(page.getByRole('alert')).toContainText('until_ms: 999999999999 is beyond what this simulator supports');
+  await expect(topicHeading(page)).toHaveText('Topic orders · 6 partitions');
+  expect(errors).toEqual([]);
+});

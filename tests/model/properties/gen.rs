@@ -188,6 +188,8 @@ fn scenario_of(size: Size) -> impl Strategy<Value = Scenario> {
                     put(&mut broker, "group.max.size", m);
                 }
                 Scenario {
+                    producers: Vec::new(),
+                    trace_record_flow: true,
                     name: format!("property-{seed:016x}"),
                     description: String::new(),
                     seed,

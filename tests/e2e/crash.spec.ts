@@ -13,7 +13,7 @@ test('a panic replaces the page with a message, the failed run\'s link, and a wa
   // The page is replaced, not half-drawn: the playground's own controls are gone.
   await expect(page.getByRole('button', { name: 'Pause' })).toHaveCount(0);
   const link = await crash.getByRole('textbox', { name: 'Share link of the run that failed' }).inputValue();
-  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#s=[A-Za-z0-9_-]+$/);
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#z=[A-Za-z0-9_-]+$/);
   await shot(page, 'crash-page');
 
   // The link replays the run that failed (without the debug hook, so it does not fail again).

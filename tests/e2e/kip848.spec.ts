@@ -48,7 +48,7 @@ test('KIP-848: the protocol view draws ConsumerGroupHeartbeat with epochs and as
   await chooseKip848(page);
   await settle(page, '3');
   await page.getByRole('tab', { name: 'Protocol' }).click();
-  const diagram = page.getByRole('img', { name: 'Protocol sequence diagram' });
+  const diagram = page.getByRole('figure', { name: 'Protocol sequence diagram' });
   await expect(diagram).toContainText('ConsumerGroupHeartbeat');
   await expect(diagram).not.toContainText('JoinGroup');
   await expect(diagram).toContainText(/ConsumerGroupHeartbeat ✓ epoch=\d+ assignment=\[/);

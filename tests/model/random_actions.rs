@@ -18,39 +18,11 @@ use rebalance_lab::sim::InstanceIdChange;
 use rebalance_lab::sim::{Action, Millis, Scenario, TraceEntry, World};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// SplitMix64: small, seeded, the same everywhere.
-struct Rng(u64);
+use crate::common::SplitMix as Rng;
 
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// True with probability `percent` %.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
+/// Each seed's own stream.
+fn seeded(seed: u64) -> Rng {
+    Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
 }
 
 const STRATEGIES: &[&str] = &[
@@ -435,7 +407,7 @@ fn run_seed_with(
     keep_trace: bool,
     transform: fn(&mut Scenario, u64),
 ) -> Result<Vec<TraceEntry>, String> {
-    let mut rng = Rng::new(seed);
+    let mut rng = seeded(seed);
     let mut scenario = random_scenario(&mut rng, seed);
     transform(&mut scenario, seed);
     log.scenario = Some(scenario.clone());
@@ -636,7 +608,7 @@ fn regression_seeds_keep_the_world_consistent() {
 
 /// The page's `Lab`: actions applied to 2–3 Worlds at once, then the saved session replays exactly.
 fn run_lab_seed(seed: u64, log: &mut Log) -> Result<(), String> {
-    let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
+    let mut rng = seeded(seed.wrapping_mul(31).wrapping_add(7));
     let scenario = random_scenario(&mut rng, seed);
     log.scenario = Some(scenario.clone());
     let mut strategies = Strategy::ALL.to_vec();
@@ -727,7 +699,7 @@ fn regression_seeds_on_the_page_lab_replay_exactly() {
 #[test]
 fn generated_scenarios_are_valid() {
     for seed in 0..200 {
-        let scenario = random_scenario(&mut Rng::new(seed), seed);
+        let scenario = random_scenario(&mut seeded(seed), seed);
         assert!(World::new(&scenario).is_ok(), "seed {seed}: {scenario:?}");
     }
 }
@@ -776,7 +748,7 @@ const CLASSIC_ONLY: &[&str] = &[
 /// `group.remote.assignor`), and the broker sometimes has classroom session and heartbeat settings
 /// for them. Its own RNG stream, so the actions drawn afterwards are the seed's usual ones.
 fn with_consumer_protocol_groups(scenario: &mut Scenario, seed: u64) {
-    let mut rng = Rng::new(seed ^ 0x848);
+    let mut rng = seeded(seed ^ 0x848);
     let mut converted = Vec::new();
     for group in &mut scenario.groups {
         if !rng.chance(60) {

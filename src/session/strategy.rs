@@ -39,8 +39,9 @@ impl Strategy {
         Strategy::Kip848,
     ];
 
-    /// The scenario as this strategy runs it: the classic ones set `partition.assignment.strategy`
-    /// on every group; KIP-848 puts every group on the consumer protocol.
+    /// The scenario as this strategy runs it: the classic ones put every group on the classic
+    /// protocol with their `partition.assignment.strategy`; KIP-848 puts every group on the
+    /// consumer protocol.
     pub fn scenario_for(self, scenario: &Scenario) -> Scenario {
         match self {
             Strategy::Kip848 => {
@@ -56,7 +57,10 @@ impl Strategy {
                 }
                 next
             }
-            _ => scenario.with_assignment_strategy(None, &self.assignors()),
+            // A classic lane runs every group on the classic protocol, whatever the scenario chose.
+            _ => scenario
+                .with_classic_protocol()
+                .with_assignment_strategy(None, &self.assignors()),
         }
     }
 
@@ -220,5 +224,45 @@ mod tests {
         };
         assert!(config.is_empty());
         assert_eq!(Strategy::EagerRange.adapt(action.clone()), action);
+    }
+
+    /// A scenario written for KIP-848 (its group on `group.protocol=consumer`, a server assignor,
+    /// the broker's classroom session) opens in every lane: the classic ones run it on the classic
+    /// protocol with the same session and heartbeat, the KIP-848 lane as written.
+    #[test]
+    fn a_kip848_scenario_runs_in_every_lane_each_on_its_own_protocol() {
+        let scenario = Scenario::from_json(
+            r#"{ "seed": 1, "topics": [{ "name": "t", "partitions": 6 }],
+                 "broker": { "group.consumer.min.session.timeout.ms": 6000,
+                             "group.consumer.session.timeout.ms": 8000,
+                             "group.consumer.min.heartbeat.interval.ms": 1000,
+                             "group.consumer.heartbeat.interval.ms": 2000 },
+                 "groups": [{ "group_id": "g", "config": {
+                     "group.protocol": "consumer", "group.remote.assignor": "range" } }],
+                 "consumers": [{ "group": "g", "topics": ["t"], "count": 3 }],
+                 "actions": [{ "at_ms": 1000, "action": { "type": "add_consumer",
+                     "group": "g", "topics": ["t"], "config": { "group.protocol": "consumer" } } }],
+                 "duration_ms": 20000 }"#,
+        )
+        .expect("a valid scenario");
+        for strategy in Strategy::ALL {
+            let lane = strategy.scenario_for(&scenario);
+            let mut world = World::new(&lane).unwrap_or_else(|e| panic!("{strategy:?}: {e}"));
+            world.run_until(20_000);
+            let snapshot = world.snapshot();
+            let kip848 = strategy == Strategy::Kip848;
+            assert_eq!(snapshot.consumer_groups.is_empty(), !kip848, "{strategy:?}");
+            assert_eq!(snapshot.groups.is_empty(), kip848, "{strategy:?}");
+            let owned: usize = snapshot.consumers.iter().map(|c| c.owned.len()).sum();
+            assert_eq!(owned, 6, "{strategy:?}: every partition consumed");
+            if !kip848 {
+                let config = &snapshot.consumers[0].config;
+                assert_eq!(
+                    (config.session_timeout_ms, config.heartbeat_interval_ms),
+                    (8_000, 2_000),
+                    "{strategy:?}: the broker's KIP-848 timings carried to the group"
+                );
+            }
+        }
     }
 }

@@ -435,21 +435,7 @@ impl Scenario {
         );
         let key = "partition.assignment.strategy".to_string();
         let applies = |g: &str| group.is_none_or(|only| only == g);
-        let mut next = self.clone();
-        let mut groups_seen: Vec<String> = next.consumers.iter().map(|c| c.group.clone()).collect();
-        for t in &next.actions {
-            if let Action::AddConsumer { group, .. } = &t.action {
-                groups_seen.push(group.clone());
-            }
-        }
-        for g in groups_seen {
-            if applies(&g) && !next.groups.iter().any(|s| s.group_id == g) {
-                next.groups.push(GroupSpec {
-                    group_id: g,
-                    config: BTreeMap::new(),
-                });
-            }
-        }
+        let mut next = self.with_every_group_specified(applies);
         for spec in next.groups.iter_mut().filter(|g| applies(&g.group_id)) {
             spec.config.insert(key.clone(), value.clone());
         }
@@ -471,21 +457,7 @@ impl Scenario {
     /// `session.timeout.ms`, `heartbeat.interval.ms`): the broker's `group.consumer.*` settings
     /// take their place.
     pub fn with_consumer_protocol(&self) -> Scenario {
-        let mut next = self.clone();
-        let mut groups_seen: Vec<String> = next.consumers.iter().map(|c| c.group.clone()).collect();
-        for t in &next.actions {
-            if let Action::AddConsumer { group, .. } = &t.action {
-                groups_seen.push(group.clone());
-            }
-        }
-        for g in groups_seen {
-            if !next.groups.iter().any(|s| s.group_id == g) {
-                next.groups.push(GroupSpec {
-                    group_id: g,
-                    config: BTreeMap::new(),
-                });
-            }
-        }
+        let mut next = self.with_every_group_specified(|_| true);
         for spec in next.groups.iter_mut() {
             strip_classic_only(&mut spec.config);
             spec.config
@@ -499,6 +471,68 @@ impl Scenario {
             if let Action::AddConsumer { config, .. } = &mut t.action {
                 strip_classic_only(config);
                 config.remove("group.protocol");
+            }
+        }
+        next
+    }
+
+    /// The same scenario with every group on the classic protocol: `group.protocol` and
+    /// `group.remote.assignor` (which Kafka refuses with `classic`) removed everywhere. Where the
+    /// broker sets the KIP-848 session or heartbeat interval and a group does not set its own, the
+    /// group takes them as `session.timeout.ms` and `heartbeat.interval.ms`, so a crash is noticed
+    /// after the same time under both protocols.
+    pub fn with_classic_protocol(&self) -> Scenario {
+        let mut next = self.with_every_group_specified(|_| true);
+        let carried: Vec<(&str, ConfigValue)> = [
+            ("session.timeout.ms", "group.consumer.session.timeout.ms"),
+            (
+                "heartbeat.interval.ms",
+                "group.consumer.heartbeat.interval.ms",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(client, broker)| Some((client, self.broker.get(broker)?.clone())))
+        .collect();
+        let protocol_only = |config: &mut ConfigOverrides| {
+            config.remove("group.protocol");
+            config.remove("group.remote.assignor");
+        };
+        for spec in next.groups.iter_mut() {
+            protocol_only(&mut spec.config);
+            for (name, value) in &carried {
+                (spec.config)
+                    .entry(name.to_string())
+                    .or_insert_with(|| value.clone());
+            }
+        }
+        for c in next.consumers.iter_mut() {
+            protocol_only(&mut c.config);
+        }
+        for t in next.actions.iter_mut() {
+            if let Action::AddConsumer { config, .. } = &mut t.action {
+                protocol_only(config);
+            }
+        }
+        next
+    }
+
+    /// The scenario with a group entry for every group its consumers and `AddConsumer` actions name
+    /// (where `applies`), so a per-group setting reaches all of them.
+    fn with_every_group_specified(&self, applies: impl Fn(&str) -> bool) -> Scenario {
+        let mut next = self.clone();
+        let named = (next.consumers.iter().map(|c| c.group.clone())).chain(
+            next.actions.iter().filter_map(|t| match &t.action {
+                Action::AddConsumer { group, .. } => Some(group.clone()),
+                _ => None,
+            }),
+        );
+        let named: Vec<String> = named.collect();
+        for g in named {
+            if applies(&g) && !next.groups.iter().any(|s| s.group_id == g) {
+                next.groups.push(GroupSpec {
+                    group_id: g,
+                    config: BTreeMap::new(),
+                });
             }
         }
         next

@@ -12,7 +12,7 @@
 use rebalance_lab::session::{Lab, Session, Strategy};
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::scenario::{
-    ConfigOverrides, ConfigValue, ConsumerSpec, GroupSpec, TopicSpec,
+    strip_classic_only, ConfigOverrides, ConfigValue, ConsumerSpec, GroupSpec, TopicSpec,
 };
 use rebalance_lab::sim::InstanceIdChange;
 use rebalance_lab::sim::{Action, Millis, Scenario, TraceEntry, World};
@@ -737,13 +737,6 @@ fn random_action_traces_match_the_committed_digests() {
     );
 }
 
-/// Classic-only settings a `group.protocol=consumer` member must not be given.
-const CLASSIC_ONLY: &[&str] = &[
-    "partition.assignment.strategy",
-    "session.timeout.ms",
-    "heartbeat.interval.ms",
-];
-
 /// Some groups of the scenario use the KIP-848 consumer protocol (with or without a
 /// `group.remote.assignor`), and the broker sometimes has classroom session and heartbeat settings
 /// for them. Its own RNG stream, so the actions drawn afterwards are the seed's usual ones.
@@ -754,9 +747,7 @@ fn with_consumer_protocol_groups(scenario: &mut Scenario, seed: u64) {
         if !rng.chance(60) {
             continue;
         }
-        group
-            .config
-            .retain(|name, _| !CLASSIC_ONLY.contains(&name.as_str()));
+        strip_classic_only(&mut group.config);
         put(&mut group.config, "group.protocol", "consumer");
         if rng.chance(40) {
             put(
@@ -769,9 +760,7 @@ fn with_consumer_protocol_groups(scenario: &mut Scenario, seed: u64) {
     }
     for consumer in &mut scenario.consumers {
         if converted.contains(&consumer.group) {
-            consumer
-                .config
-                .retain(|name, _| !CLASSIC_ONLY.contains(&name.as_str()));
+            strip_classic_only(&mut consumer.config);
         }
     }
     if rng.chance(50) {

@@ -1,6 +1,7 @@
 //! proptest strategies for scenarios and timed actions. A scenario has 1–30 consumers in 1–3 groups
 //! on 1–4 topics of 1–200 partitions, every group protocol of [`PROTOCOLS`] with each of its
-//! assignors (classic: eager and cooperative, and mixed groups that upgrade between them),
+//! assignors (classic: eager and cooperative, and mixed groups that upgrade between them; KIP-848's
+//! consumer protocol with either server assignor, and the broker's timings for it),
 //! static and dynamic members, classroom or Kafka's default timings; the actions are every kind the
 //! model has, valid or not (unknown handles, dead consumers, bad names, shrinking a topic, settings
 //! Kafka refuses, sizes beyond the model's limits). Everything shrinks: fewer actions, fewer
@@ -11,7 +12,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
 use rebalance_lab::sim::scenario::{
-    ConfigOverrides, ConfigValue, ConsumerSpec, GroupSpec, TimedAction, TopicSpec,
+    strip_classic_only, ConfigOverrides, ConfigValue, ConsumerSpec, GroupSpec, TimedAction,
+    TopicSpec,
 };
 use rebalance_lab::sim::{Action, InstanceIdChange, Millis, Scenario};
 
@@ -42,14 +44,46 @@ pub struct GroupProtocol {
     pub assignors: &'static [&'static str],
 }
 
-/// Every protocol the model has. A new one (KIP-848's `consumer`, with `group.remote.assignor`
-/// `uniform` or `range`) is one more entry: its groups then appear in every case, mixed with the
-/// others, and every check of `run` applies to them.
-pub const PROTOCOLS: &[GroupProtocol] = &[GroupProtocol {
-    name: "classic",
-    assignor_setting: "partition.assignment.strategy",
-    assignors: &STRATEGIES,
-}];
+/// Every protocol the model has: its groups appear in every case, mixed with the others, and every
+/// check of `run` applies to them.
+pub const PROTOCOLS: &[GroupProtocol] = &[
+    GroupProtocol {
+        name: "classic",
+        assignor_setting: "partition.assignment.strategy",
+        assignors: &STRATEGIES,
+    },
+    // KIP-848: the broker computes the target with the server assignor the member names.
+    GroupProtocol {
+        name: "consumer",
+        assignor_setting: "group.remote.assignor",
+        assignors: &["uniform", "range"],
+    },
+];
+
+/// Drops the classic-only settings from a config meant for a consumer-protocol group.
+fn for_protocol(config: &mut ConfigOverrides, protocol: &str) {
+    if protocol == "consumer" {
+        strip_classic_only(config);
+    }
+}
+
+/// The broker's KIP-848 timings: classroom seconds (with the lower bounds lowered to allow them),
+/// or Kafka's defaults (45 s session, 5 s heartbeat).
+fn consumer_group_timings(allow_defaults: bool) -> BoxedStrategy<ConfigOverrides> {
+    let classroom = (6_000u64..=12_000, 500u64..=3_000).prop_map(|(session, heartbeat)| {
+        let mut c = ConfigOverrides::new();
+        put(&mut c, "group.consumer.min.session.timeout.ms", 6_000);
+        put(&mut c, "group.consumer.session.timeout.ms", session);
+        put(&mut c, "group.consumer.min.heartbeat.interval.ms", 500);
+        put(&mut c, "group.consumer.heartbeat.interval.ms", heartbeat);
+        c
+    });
+    if allow_defaults {
+        prop_oneof![12 => classroom, 1 => Just(ConfigOverrides::new())].boxed()
+    } else {
+        classroom.boxed()
+    }
+}
 
 /// A group's protocol and assignor, every pair equally likely per protocol.
 fn protocol_and_assignor() -> impl Strategy<Value = (&'static str, &'static str, &'static str)> {
@@ -170,22 +204,26 @@ fn scenario_of(size: Size) -> impl Strategy<Value = Scenario> {
         0u64..=5,
         prop_oneof![Just(None), Just(Some(0u64)), (0u64..=3_000).prop_map(Some)],
         prop::option::weighted(0.1, 1u32..=4),
+        consumer_group_timings(allow_defaults),
     )
-        .prop_flat_map(move |(topics, groups, seed, latency, delay, max_size)| {
-            let consumers = vec(consumer(topics.len(), groups.len()), consumer_count(size));
-            (
-                Just((topics, groups, seed, latency, delay, max_size)),
-                consumers,
-            )
-        })
+        .prop_flat_map(
+            move |(topics, groups, seed, latency, delay, max_size, kip848)| {
+                let consumers = vec(consumer(topics.len(), groups.len()), consumer_count(size));
+                (
+                    Just((topics, groups, seed, latency, delay, max_size, kip848)),
+                    consumers,
+                )
+            },
+        )
         .prop_map(
-            |((topics, groups, seed, latency, delay, max_size), consumers)| {
-                let mut broker = ConfigOverrides::new();
+            |((topics, groups, seed, latency, delay, max_size, kip848), consumers)| {
+                let mut broker = kip848;
                 if let Some(d) = delay {
                     put(&mut broker, "group.initial.rebalance.delay.ms", d);
                 }
                 if let Some(m) = max_size {
                     put(&mut broker, "group.max.size", m);
+                    put(&mut broker, "group.consumer.max.size", m);
                 }
                 Scenario {
                     producers: Vec::new(),
@@ -207,6 +245,7 @@ fn scenario_of(size: Size) -> impl Strategy<Value = Scenario> {
                         .into_iter()
                         .enumerate()
                         .map(|(i, ((protocol, setting, assignor), mut config))| {
+                            for_protocol(&mut config, protocol);
                             put(&mut config, "group.protocol", protocol);
                             put(&mut config, setting, assignor);
                             GroupSpec {
@@ -378,7 +417,14 @@ pub fn case() -> impl Strategy<Value = Scenario> {
         let groups = scenario.groups.len();
         (Just(scenario), timed_actions(consumers, groups))
     })
-    .prop_map(|(mut scenario, actions)| {
+    .prop_map(|(mut scenario, mut actions)| {
+        for t in &mut actions {
+            if let Action::AddConsumer { group, config, .. } = &mut t.action {
+                if let Some(g) = scenario.groups.iter().find(|g| &g.group_id == group) {
+                    for_protocol(config, g.config["group.protocol"].0.as_str());
+                }
+            }
+        }
         scenario.actions = actions;
         scenario.duration_ms = liveness_deadline(&scenario);
         scenario

@@ -10,8 +10,10 @@
 //! - replay: the same scenario without its refused actions gives the same trace (for a quarter of
 //!   the cases, chosen by seed).
 
-use rebalance_lab::sim::config::ConsumerConfig;
+use rebalance_lab::sim::config::{BrokerConfig, ConsumerConfig};
 use rebalance_lab::sim::invariants::InvariantChecker;
+use rebalance_lab::sim::snapshot::{ConsumerSnapshot, Snapshot};
+use rebalance_lab::sim::vocab::{ConsumerGroupState, MemberAssignmentState};
 use rebalance_lab::sim::{Action, ConsumerState, Millis, Scenario, World};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,14 +35,41 @@ pub struct Ran {
 /// configuration a consumer of the case can have rejoins within the rebalance timeout even at its
 /// slowest (a whole heartbeat interval to hear of the rebalance, then a whole batch and poll timeout
 /// before its next `poll()`, and the network's round trips); the invariants are checked always.
+///
+/// A KIP-848 member is held to the same bound: it hears of its new assignment at a heartbeat (at the
+/// broker's interval) and must revoke, in `poll()`, within its rebalance timeout
+/// (`max.poll.interval.ms`) or be fenced.
 pub fn kafka_promises_to_settle(s: &Scenario) -> bool {
+    let broker = s.broker_config().unwrap_or_default();
     configs(s).iter().all(|c| {
-        let slowest_rejoin = c.heartbeat_interval_ms
+        let slowest_rejoin = liveness_timings(c, &broker).heartbeat_interval_ms
             + c.processing_time_ms
             + c.poll_timeout_ms
             + 10 * s.network_latency_ms;
         slowest_rejoin < c.max_poll_interval_ms
     })
+}
+
+/// The session timeout and heartbeat interval a consumer lives by.
+struct LivenessTimings {
+    session_timeout_ms: Millis,
+    heartbeat_interval_ms: Millis,
+}
+
+/// Its own settings under the classic protocol; the broker's `group.consumer.*` ones under KIP-848
+/// (the client may not set them).
+fn liveness_timings(c: &ConsumerConfig, broker: &BrokerConfig) -> LivenessTimings {
+    if c.group_protocol == "consumer" {
+        LivenessTimings {
+            session_timeout_ms: broker.consumer.session_timeout_ms,
+            heartbeat_interval_ms: broker.consumer.heartbeat_interval_ms,
+        }
+    } else {
+        LivenessTimings {
+            session_timeout_ms: c.session_timeout_ms,
+            heartbeat_interval_ms: c.heartbeat_interval_ms,
+        }
+    }
 }
 
 /// The effective settings of every consumer the scenario can start, and every value a
@@ -91,9 +120,15 @@ pub fn liveness_deadline(s: &Scenario) -> Millis {
     let all = configs(s);
     let max = |f: fn(&ConsumerConfig) -> Millis| all.iter().map(f).max().unwrap_or(0);
     let broker = s.broker_config().unwrap_or_default();
-    let round = max(|c| c.session_timeout_ms)
+    let timings = |f: fn(&LivenessTimings) -> Millis| {
+        (all.iter())
+            .map(|c| f(&liveness_timings(c, &broker)))
+            .max()
+            .unwrap_or(0)
+    };
+    let round = timings(|t| t.session_timeout_ms)
         + max(|c| c.max_poll_interval_ms)
-        + 3 * max(|c| c.heartbeat_interval_ms)
+        + 3 * timings(|t| t.heartbeat_interval_ms)
         + max(|c| c.processing_time_ms)
         + max(|c| c.poll_timeout_ms)
         + 20 * s.network_latency_ms;
@@ -222,83 +257,152 @@ pub fn check(scenario: &Scenario) -> Result<Ran, String> {
     })
 }
 
-/// Every group with a live member is Stable, every live member is in it at its generation and has
-/// applied its assignment, and every partition its live members subscribe to is owned by exactly
-/// one of them — except the partitions KIP-814's blind spot leaves unassigned, which the snapshot
-/// names.
+/// Every group with a live member has settled (see [`classic_group_converged`] and
+/// [`consumer_group_converged`]), and every partition its live members subscribe to is owned by
+/// exactly one of them — except the partitions KIP-814's blind spot leaves unassigned, which the
+/// snapshot names.
 fn converged(world: &World) -> Result<(), String> {
     let snapshot = world.snapshot();
-    let live: Vec<_> = snapshot
+    let live: Vec<&ConsumerSnapshot> = snapshot
         .consumers
         .iter()
         .filter(|c| c.state.is_running() && c.state != ConsumerState::Closing)
         .collect();
     let groups: BTreeSet<&str> = live.iter().map(|c| c.group.as_str()).collect();
     for group in groups {
-        let Some(g) = snapshot.groups.iter().find(|g| g.group_id == group) else {
-            return Err(format!(
-                "group {group} has live members but no coordinator state"
-            ));
+        let members: Vec<&ConsumerSnapshot> =
+            live.iter().copied().filter(|c| c.group == group).collect();
+        let exempt = if snapshot.consumer_groups.iter().any(|g| g.group_id == group) {
+            consumer_group_converged(&snapshot, group, &members)?;
+            BTreeSet::new()
+        } else {
+            classic_group_converged(&snapshot, group, &members)?
         };
-        if g.state.to_string() != "Stable" {
+        each_partition_owned_once(&snapshot, group, &members, &exempt)?;
+    }
+    Ok(())
+}
+
+/// A classic group is Stable, and every live member is in it at its generation and has applied its
+/// assignment. Returns the partitions KIP-814's blind spot leaves unassigned.
+fn classic_group_converged(
+    snapshot: &Snapshot,
+    group: &str,
+    members: &[&ConsumerSnapshot],
+) -> Result<BTreeSet<String>, String> {
+    let Some(g) = snapshot.groups.iter().find(|g| g.group_id == group) else {
+        return Err(format!(
+            "group {group} has live members but no coordinator state"
+        ));
+    };
+    if g.state.to_string() != "Stable" {
+        return Err(format!(
+            "group {group} is {} at generation {}",
+            g.state, g.generation
+        ));
+    }
+    for c in members {
+        if c.state != ConsumerState::Stable
+            || c.generation != g.generation
+            || !g.members.iter().any(|m| m.member_id == c.member_id)
+        {
             return Err(format!(
-                "group {group} is {} at generation {}",
-                g.state, g.generation
+                "{} is {} at generation {} in group {group} (Stable at {})",
+                c.handle, c.state, c.generation, g.generation
             ));
         }
-        let members: Vec<_> = live.iter().filter(|c| c.group == group).collect();
-        for c in &members {
-            if c.state != ConsumerState::Stable
-                || c.generation != g.generation
-                || !g.members.iter().any(|m| m.member_id == c.member_id)
-            {
+    }
+    Ok(g.skipped_assignment_gap
+        .iter()
+        .flat_map(|gap| gap.partitions.iter().map(ToString::to_string))
+        .collect())
+}
+
+/// A KIP-848 group is Stable with its target at the group epoch, and every live member is in it at
+/// that epoch, has nothing left to revoke or receive, and says so itself.
+fn consumer_group_converged(
+    snapshot: &Snapshot,
+    group: &str,
+    members: &[&ConsumerSnapshot],
+) -> Result<(), String> {
+    let g = (snapshot.consumer_groups.iter())
+        .find(|g| g.group_id == group)
+        .expect("looked up by the caller");
+    if g.state != ConsumerGroupState::Stable || g.assignment_epoch != g.group_epoch {
+        return Err(format!(
+            "consumer group {group} is {} at group epoch {}, target epoch {}",
+            g.state, g.group_epoch, g.assignment_epoch
+        ));
+    }
+    for c in members {
+        let at_coordinator = g.members.iter().find(|m| m.member_id == c.member_id);
+        let settled = at_coordinator.is_some_and(|m| {
+            m.member_epoch == g.group_epoch && m.state == MemberAssignmentState::Stable
+        });
+        let own_view = c.kip848.as_ref().is_some_and(|v| {
+            v.member_state == "STABLE"
+                && v.member_epoch == g.group_epoch
+                && v.to_revoke.is_empty()
+                && v.to_receive.is_empty()
+        });
+        if !settled || !own_view {
+            return Err(format!(
+                "{} is not settled in consumer group {group} at epoch {}: {:?} / {:?}",
+                c.handle,
+                g.group_epoch,
+                at_coordinator.map(|m| (m.member_epoch, m.state)),
+                c.kip848
+                    .as_ref()
+                    .map(|v| (v.member_state.as_str(), v.member_epoch))
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every partition the live members subscribe to is owned by exactly one of them (or exempt), and
+/// none of a deleted topic is still owned.
+fn each_partition_owned_once(
+    snapshot: &Snapshot,
+    group: &str,
+    members: &[&ConsumerSnapshot],
+    exempt: &BTreeSet<String>,
+) -> Result<(), String> {
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    for c in members {
+        for tp in &c.owned {
+            if !c.topics.iter().any(|t| t.as_str() == tp.topic.as_str()) {
                 return Err(format!(
-                    "{} is {} at generation {} in group {group} (Stable at {})",
-                    c.handle, c.state, c.generation, g.generation
+                    "{} owns {tp}, which it does not subscribe to",
+                    c.handle
                 ));
             }
+            if let Some(other) = owners.insert(tp.to_string(), &c.handle) {
+                return Err(format!("{tp} is owned by both {other} and {}", c.handle));
+            }
         }
-        let exempt: BTreeSet<String> = g
-            .skipped_assignment_gap
+    }
+    let subscribed: BTreeSet<&String> = members.iter().flat_map(|c| &c.topics).collect();
+    for topic in subscribed {
+        let Some(t) = snapshot.topics.iter().find(|t| &t.name == topic) else {
+            continue;
+        };
+        for p in 0..t.partitions {
+            let tp = format!("{topic}-{p}");
+            if !owners.contains_key(&tp) && !exempt.contains(&tp) {
+                return Err(format!("{tp} is owned by nobody in group {group}"));
+            }
+        }
+    }
+    if let Some(tp) = owners.keys().find(|tp| {
+        !snapshot
+            .topics
             .iter()
-            .flat_map(|gap| gap.partitions.iter().map(ToString::to_string))
-            .collect();
-        let mut owners: BTreeMap<String, &str> = BTreeMap::new();
-        for c in &members {
-            for tp in &c.owned {
-                if !c.topics.iter().any(|t| t.as_str() == tp.topic.as_str()) {
-                    return Err(format!(
-                        "{} owns {tp}, which it does not subscribe to",
-                        c.handle
-                    ));
-                }
-                if let Some(other) = owners.insert(tp.to_string(), &c.handle) {
-                    return Err(format!("{tp} is owned by both {other} and {}", c.handle));
-                }
-            }
-        }
-        let subscribed: BTreeSet<&String> = members.iter().flat_map(|c| &c.topics).collect();
-        for topic in subscribed {
-            let Some(t) = snapshot.topics.iter().find(|t| &t.name == topic) else {
-                continue;
-            };
-            for p in 0..t.partitions {
-                let tp = format!("{topic}-{p}");
-                if !owners.contains_key(&tp) && !exempt.contains(&tp) {
-                    return Err(format!("{tp} is owned by nobody in group {group}"));
-                }
-            }
-        }
-        if let Some(tp) = owners.keys().find(|tp| {
-            !snapshot
-                .topics
-                .iter()
-                .any(|t| tp.starts_with(&format!("{}-", t.name)))
-        }) {
-            return Err(format!(
-                "{tp} is still owned in group {group}, but its topic is gone"
-            ));
-        }
+            .any(|t| tp.starts_with(&format!("{}-", t.name)))
+    }) {
+        return Err(format!(
+            "{tp} is still owned in group {group}, but its topic is gone"
+        ));
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ mod determinism;
 mod invariant_exceptions;
 mod kip848;
 mod layers;
+mod poison_pill;
 mod properties;
 mod random_actions;
 mod records;

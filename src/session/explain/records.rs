@@ -74,6 +74,8 @@ mod tests {
                 lag: 104,
             },
             duplicates: 12,
+            poison_pills: Vec::new(),
+            skipped: 0,
         };
         assert_eq!(
             partition_line(&log),

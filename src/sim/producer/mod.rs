@@ -6,6 +6,7 @@
 //! producer learns of them.
 
 pub mod partitioner;
+mod poison_pill;
 pub mod vectors;
 
 use super::actor::{Actor, Ctx, Out};
@@ -15,6 +16,7 @@ use super::time::Millis;
 use super::timer::{ProducerTimer, Timer};
 use super::vocab::Endpoint;
 use partitioner::{partition_for_key, StickyPartition};
+pub use poison_pill::PoisonPillRefusal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -93,6 +95,10 @@ pub struct KafkaProducer {
     sent_before_rate: u64,
     /// Records partitioned (at `send()`, as Kafka does) but not yet sent, per partition.
     accumulated: BTreeMap<i32, u64>,
+    /// Which of the accumulated records are poison pills (indexes in their partition's batch).
+    accumulated_pills: BTreeMap<i32, Vec<u64>>,
+    /// Poison pills the application sent.
+    poison_pills_sent: u64,
     sticky: StickyPartition,
     metadata_in_flight: bool,
     next_correlation_id: u64,
@@ -108,6 +114,8 @@ impl KafkaProducer {
             sent: 0,
             sent_before_rate: 0,
             accumulated: BTreeMap::new(),
+            accumulated_pills: BTreeMap::new(),
+            poison_pills_sent: 0,
             sticky: StickyPartition::default(),
             metadata_in_flight: false,
             next_correlation_id: 0,
@@ -120,9 +128,9 @@ impl KafkaProducer {
         }
     }
 
-    /// Records sent to the broker so far.
+    /// Records sent to the broker so far (poison pills included).
     pub fn records_sent(&self) -> u64 {
-        self.sent
+        self.sent + self.poison_pills_sent
     }
 
     /// The partition count the producer partitions by.
@@ -241,6 +249,7 @@ impl KafkaProducer {
                 .map(|(p, records)| ProducedBatch {
                     partition: TopicPartition::new(self.spec.topic.as_str(), p),
                     records,
+                    poison_pills: self.accumulated_pills.remove(&p).unwrap_or_default(),
                 })
                 .collect();
             self.request(Request::Produce(ProduceRequest { acks: -1, batches }), out);

@@ -40,6 +40,10 @@ pub struct ProducerSnapshot {
     /// 0: unkeyed (sticky partitioner).
     pub keys: u32,
     pub records_sent: u64,
+    /// What the last partition count change moved (left out of the serialized snapshot, so golden
+    /// digests stay as they were).
+    #[serde(skip)]
+    pub keys_moved: Option<super::producer::keys_moved::KeysMoved>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -347,6 +351,7 @@ impl World {
                     records_per_sec: p.spec.records_per_sec,
                     keys: p.spec.keys,
                     records_sent: p.records_sent(),
+                    keys_moved: p.keys_moved().cloned(),
                 })
                 .collect(),
         }

@@ -14,6 +14,7 @@ mod cooperative_static;
 mod decoders;
 mod determinism;
 mod invariant_exceptions;
+mod keys_moved;
 mod kip848;
 mod layers;
 mod poison_pill;

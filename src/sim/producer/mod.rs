@@ -5,6 +5,7 @@
 //! refreshed every `metadata.max.age.ms`, so partitions added to the topic take keys only after the
 //! producer learns of them.
 
+pub mod keys_moved;
 pub mod partitioner;
 mod poison_pill;
 pub mod vectors;
@@ -99,6 +100,8 @@ pub struct KafkaProducer {
     accumulated_pills: BTreeMap<i32, Vec<u64>>,
     /// Poison pills the application sent.
     poison_pills_sent: u64,
+    /// What the last change of the topic's partition count did to the keys (keyed producers).
+    keys_moved: Option<keys_moved::KeysMoved>,
     sticky: StickyPartition,
     metadata_in_flight: bool,
     next_correlation_id: u64,
@@ -116,6 +119,7 @@ impl KafkaProducer {
             accumulated: BTreeMap::new(),
             accumulated_pills: BTreeMap::new(),
             poison_pills_sent: 0,
+            keys_moved: None,
             sticky: StickyPartition::default(),
             metadata_in_flight: false,
             next_correlation_id: 0,
@@ -131,6 +135,11 @@ impl KafkaProducer {
     /// Records sent to the broker so far (poison pills included).
     pub fn records_sent(&self) -> u64 {
         self.sent + self.poison_pills_sent
+    }
+
+    /// What the last change of the partition count the producer knows did to its keys.
+    pub fn keys_moved(&self) -> Option<&keys_moved::KeysMoved> {
+        self.keys_moved.as_ref()
     }
 
     /// The partition count the producer partitions by.
@@ -202,6 +211,12 @@ impl KafkaProducer {
             .map(|(_, n)| *n)
             .filter(|n| *n > 0);
         if count != self.partitions {
+            if let (Some(from), Some(to)) = (self.partitions, count) {
+                if self.spec.is_keyed() {
+                    self.keys_moved =
+                        Some(keys_moved::KeysMoved::compute(self.spec.keys, from, to));
+                }
+            }
             self.partitions = count;
             self.key_partitions = match count {
                 Some(n) => key_table(self.spec.keys, n),

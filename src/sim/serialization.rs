@@ -8,8 +8,12 @@
 //! * `StringDeserializer` never throws: `new String(bytes, UTF_8)` replaces malformed input;
 //! * `ByteArrayDeserializer` returns the bytes as they are;
 //! * `IntegerDeserializer` throws unless there are exactly 4 bytes, `LongDeserializer` unless 8,
-//!   `ShortDeserializer` unless 2, `DoubleDeserializer` unless 8 (a `SerializationException` saying
-//!   "Size of data received by IntegerDeserializer is not 4", and so on);
+//!   `ShortDeserializer` unless 2, `DoubleDeserializer` unless 8, `FloatDeserializer` unless 4,
+//!   `BooleanDeserializer` unless 1 (a `SerializationException` saying "Size of data received by
+//!   IntegerDeserializer is not 4", and so on — the messages of the `ByteBuffer` overloads, which
+//!   `CompletedFetch.parseRecord` calls; Float's says just "Deserializer");
+//! * `UUIDDeserializer` throws unless the bytes are a UUID's text; `VoidDeserializer` throws
+//!   (IllegalArgumentException) on any bytes at all;
 //! * JSON: kafka-clients ships **no** JSON deserializer. The one in Kafka's repository is Connect's
 //!   `org.apache.kafka.connect.json.JsonDeserializer` (artifact `connect-json`, Jackson's `readTree`),
 //!   which wraps any parse error in a `SerializationException`; applications often write their own
@@ -52,6 +56,10 @@ pub enum Deserializer {
     Integer,
     Long,
     Double,
+    Float,
+    Boolean,
+    Uuid,
+    Void,
     /// Connect's `org.apache.kafka.connect.json.JsonDeserializer` (not part of kafka-clients).
     ConnectJson,
     /// A class the lab does not know: it decodes whatever the model's records carry.
@@ -77,6 +85,10 @@ impl Deserializer {
             _ if known("IntegerDeserializer") => Deserializer::Integer,
             _ if known("LongDeserializer") => Deserializer::Long,
             _ if known("DoubleDeserializer") => Deserializer::Double,
+            _ if known("FloatDeserializer") => Deserializer::Float,
+            _ if known("BooleanDeserializer") => Deserializer::Boolean,
+            _ if known("UUIDDeserializer") => Deserializer::Uuid,
+            _ if known("VoidDeserializer") => Deserializer::Void,
             _ => Deserializer::Other(class.to_string()),
         }
     }
@@ -99,6 +111,29 @@ impl Deserializer {
             Deserializer::Integer => sized("IntegerDeserializer", 4),
             Deserializer::Long => sized("LongDeserializer", 8),
             Deserializer::Double => sized("DoubleDeserializer", 8),
+            Deserializer::Float => sized("Deserializer", 4),
+            Deserializer::Boolean => sized("BooleanDeserializer", 1).and_then(|()| match data[0] {
+                0 | 1 => Ok(()),
+                b => Err(format!(
+                    "SerializationException: Unexpected byte received by BooleanDeserializer: {b}"
+                )),
+            }),
+            Deserializer::Uuid => {
+                let text = std::str::from_utf8(data).unwrap_or("");
+                let groups: Vec<&str> = text.split('-').collect();
+                let is_uuid = groups.len() == 5
+                    && groups
+                        .iter()
+                        .all(|g| !g.is_empty() && g.chars().all(|c| c.is_ascii_hexdigit()));
+                if is_uuid {
+                    Ok(())
+                } else {
+                    Err("SerializationException: Error parsing data into UUID".to_string())
+                }
+            }
+            Deserializer::Void => Err(
+                "IllegalArgumentException: Data should be null for a VoidDeserializer.".to_string(),
+            ),
             Deserializer::ConnectJson => serde_json::from_slice::<serde::de::IgnoredAny>(data)
                 .map(|_| ())
                 .map_err(|_| {
@@ -149,6 +184,19 @@ mod tests {
         );
         assert_eq!(
             Deserializer::of(CONNECT_JSON_DESERIALIZER).deserialize(b"{\"id\":1}"),
+            Ok(())
+        );
+        for simple in [
+            "FloatDeserializer",
+            "BooleanDeserializer",
+            "UUIDDeserializer",
+            "VoidDeserializer",
+        ] {
+            assert!(of(simple).rejects_poison_pill(), "{simple}");
+        }
+        assert_eq!(of("BooleanDeserializer").deserialize(&[1]), Ok(()));
+        assert_eq!(
+            of("UUIDDeserializer").deserialize(b"123e4567-e89b-12d3-a456-426614174000"),
             Ok(())
         );
     }

@@ -185,3 +185,28 @@ test('a poison pill stops the consumer until the learner seeks past it', async (
   await shot(page, 'records-seek-past');
   expect(errors).toEqual([]);
 });
+
+test('after a partition is added, the producer panel says which keys moved', async ({ page }) => {
+  const errors = await open(page);
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(pillScenario.replace('"processing.time.ms":10,', ''));
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(box.getByRole('alert')).toHaveCount(0);
+  await setSpeed(page, '100×');
+  await play(page);
+  await expect.poll(() => simTime(page), { timeout: 30_000 }).toBeGreaterThan(3_000);
+  await pause(page);
+  await page.getByRole('button', { name: 'Add partition to orders' }).click();
+  const moved = page.getByRole('note', { name: 'Keys moved by p1' });
+  // The producer learns of the new partition at its next metadata refresh (metadata.max.age.ms, 5 min).
+  await expect(moved).toHaveCount(0);
+  await play(page);
+  await expect(moved).toBeVisible({ timeout: 30_000 });
+  await pause(page);
+  await expect(moved).toHaveText(
+    /^orders grew from 2 to 3 partitions: \d+ of 10 keys now land on another partition \(key-\d+ P\d→P\d/,
+  );
+  expect(await simTime(page)).toBeGreaterThan(300_000);
+  await shot(page, 'records-keys-moved');
+  expect(errors).toEqual([]);
+});

@@ -18,6 +18,7 @@ mod keys_moved;
 mod kip848;
 mod layers;
 mod poison_pill;
+mod poison_pill_random;
 mod properties;
 mod random_actions;
 mod records;

@@ -354,3 +354,75 @@ fn the_scenario_json_takes_both_actions() {
     assert!(text.contains("\"produce_poison_pill\"") && text.contains("\"seek_past\""));
     assert_eq!(Scenario::from_json(&text).unwrap(), s);
 }
+
+#[test]
+fn lab_run_reports_the_exception_and_the_skipped_record() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/poison-pill.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args(["run", file])
+        .output()
+        .expect("lab runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("p1: sent a poison pill to orders-1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("c1: poll() threw RecordDeserializationException: Error deserializing VALUE for partition orders-1 at offset "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("c1: seek(orders-1, "), "{stdout}");
+    assert!(
+        stdout.contains("  1 record(s) skipped by seek() past a record the deserializer rejected (never processed)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_records_before_the_pill_in_the_same_fetch_come_first() {
+    let world = world_at(
+        &scenario(LONG, "classic", json!([pill_at(10_000, 1)])),
+        30_000,
+    );
+    let tp = TopicPartition::new("orders", 1);
+    let pill = world.broker().logs().poison_pills()[&tp][0];
+    // The fetch that brought the pill also brought records before it (the producer's batch): the
+    // last batch processed on orders-1 ends exactly at the pill, and the exception comes after it.
+    let mut last_batch_end = None;
+    let mut fetched_from = None;
+    for e in world.trace() {
+        match &e.event {
+            TraceEvent::MessageDelivered { message, .. } => {
+                // "Fetch response [orders-1:A..B (poison pill at [P])]"
+                let text = message.to_string();
+                if let Some(at) = text.find("orders-1:") {
+                    let rest = &text[at + "orders-1:".len()..];
+                    let range = rest.split(' ').next().unwrap_or("");
+                    if rest.starts_with(&format!("{range} (poison pill at")) {
+                        fetched_from = range.split("..").next().and_then(|a| a.parse::<i64>().ok());
+                    }
+                }
+            }
+            TraceEvent::RecordsProcessed { ranges, .. } => {
+                for r in ranges.iter().filter(|r| r.partition == tp) {
+                    last_batch_end = Some((r.from, r.to));
+                }
+            }
+            TraceEvent::RecordDeserializationFailed { .. } => break,
+            _ => {}
+        }
+    }
+    let fetched_from = fetched_from.expect("a fetch brought the pill");
+    assert!(fetched_from < pill, "the fetch began before the pill");
+    let (from, to) = last_batch_end.expect("records of orders-1 processed before the failure");
+    assert_eq!(
+        (from, to),
+        (fetched_from, pill),
+        "that fetch's records up to the pill were returned"
+    );
+}

@@ -78,6 +78,18 @@ pub enum Action {
         #[serde(default)]
         keys: u32,
     },
+    /// The producer's application sends one poison pill to `partition`: a record with no key whose
+    /// value (`serialization::POISON_PILL_VALUE`) Integer, Long and JSON deserializers reject.
+    ProducePoisonPill {
+        producer: String,
+        #[serde(default)]
+        partition: i32,
+    },
+    /// The consumer's application, stuck on a RecordDeserializationException, calls
+    /// `seek(partition, offset + 1)` to skip the record.
+    SeekPast {
+        consumer: String,
+    },
 }
 
 /// Why an action was refused; the World is unchanged. Topic refusals carry the name of the exception
@@ -137,6 +149,14 @@ pub enum ActionError {
         value: u32,
         max: u32,
     },
+    /// A poison pill the producer cannot send now.
+    PoisonPill {
+        producer: String,
+        topic: String,
+        refusal: crate::sim::producer::PoisonPillRefusal,
+    },
+    /// A seek past a record from a consumer that is not stuck on one.
+    NothingToSkip { handle: String },
     /// A consumer configuration the client would refuse.
     Config(ConfigError),
     /// Kafka would go on, but the simulator stops here (see `sim::limits`).
@@ -229,6 +249,31 @@ impl fmt::Display for ActionError {
             ActionError::ProducerRateTooHigh { what, value, max } => {
                 write!(f, "{what} must be at most {max}, not {value}")
             }
+            ActionError::PoisonPill {
+                producer,
+                refusal: crate::sim::producer::PoisonPillRefusal::NoMetadata,
+                topic,
+            } => write!(
+                f,
+                "producer {producer} has no metadata for {topic} yet: send() would block until it has; let the clock run a moment"
+            ),
+            ActionError::PoisonPill {
+                producer,
+                refusal:
+                    crate::sim::producer::PoisonPillRefusal::NoSuchPartition {
+                        partition,
+                        partitions,
+                    },
+                topic,
+            } => write!(
+                f,
+                "producer {producer} knows {partitions} partition(s) of {topic}, so partition {partition} is not one of them: \
+                 send() would wait max.block.ms for it to appear in the metadata, then throw a TimeoutException"
+            ),
+            ActionError::NothingToSkip { handle } => write!(
+                f,
+                "consumer {handle} is not stuck on a record it cannot deserialize: its poll() threw no RecordDeserializationException, so there is nothing to seek past"
+            ),
             ActionError::Config(error) => write!(f, "{error}"),
             ActionError::BeyondLimit(error) => write!(f, "{error}"),
         }

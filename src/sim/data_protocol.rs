@@ -13,6 +13,10 @@ use std::fmt;
 pub struct ProducedBatch {
     pub partition: TopicPartition,
     pub records: u64,
+    /// Which records of the batch (counted from 0) are poison pills (`serialization::POISON_PILL_VALUE`,
+    /// no key); every other record is one its consumers decode.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub poison_pills: Vec<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +57,9 @@ pub struct FetchedRecords {
     pub end_offset: i64,
     /// The partition's high watermark (its log-end offset: one replica, all of it committed).
     pub high_watermark: i64,
+    /// The offsets among `fetch_offset .. end_offset` that hold poison pills.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub poison_pills: Vec<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,7 +112,10 @@ fn list<T>(items: &[T], one: impl Fn(&T) -> String) -> String {
 
 impl fmt::Display for ProduceRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let batches = list(&self.batches, |b| format!("{}×{}", b.partition, b.records));
+        let batches = list(&self.batches, |b| match b.poison_pills.as_slice() {
+            [] => format!("{}×{}", b.partition, b.records),
+            pills => format!("{}×{} (poison pill at {pills:?})", b.partition, b.records),
+        });
         write!(f, "Produce {batches}")
     }
 }
@@ -128,8 +138,12 @@ impl fmt::Display for FetchRequest {
 
 impl fmt::Display for FetchResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let records = list(&self.partitions, |p| {
-            format!("{}:{}..{}", p.partition, p.fetch_offset, p.end_offset)
+        let records = list(&self.partitions, |p| match p.poison_pills.as_slice() {
+            [] => format!("{}:{}..{}", p.partition, p.fetch_offset, p.end_offset),
+            pills => format!(
+                "{}:{}..{} (poison pill at {pills:?})",
+                p.partition, p.fetch_offset, p.end_offset
+            ),
         });
         write!(f, "Fetch response {records}")
     }

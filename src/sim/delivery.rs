@@ -1,7 +1,8 @@
 //! What happened to the records (scenarios with producers), read from the World and its trace: per
 //! group and partition the log-end offset, the committed offset, the owner's position and the lag; which
 //! offsets each group processed; the records processed more than once, counted per rebalance (the
-//! generation of the assignment under which they were processed again); records processed per consumer.
+//! generation of the assignment under which they were processed again); records processed per consumer;
+//! the records an application sought past (poison pills), skipped and never processed.
 
 use super::assign::TopicPartition;
 use super::time::Millis;
@@ -81,6 +82,39 @@ pub struct GroupDelivery {
     pub duplicates_per_consumer: BTreeMap<String, u64>,
     /// Duplicates, by partition.
     pub duplicates_per_partition: BTreeMap<TopicPartition, u64>,
+    /// Offsets the application sought past (`seek(partition, offset + 1)` after a
+    /// RecordDeserializationException): skipped, never processed — not lost, since the application
+    /// chose to skip them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub skipped: BTreeMap<TopicPartition, ProcessedOffsets>,
+    /// Distinct records skipped.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub records_skipped: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl GroupDelivery {
+    /// The offsets below `end` of a partition that were neither processed nor skipped: records lost.
+    pub fn unaccounted_below(&self, tp: &TopicPartition, end: i64) -> i64 {
+        let mut accounted = self.processed.get(tp).cloned().unwrap_or_default();
+        if let Some(skipped) = self.skipped.get(tp) {
+            for &(from, to) in skipped.ranges() {
+                accounted.add(from, to);
+            }
+        }
+        accounted.missing_below(end)
+    }
+
+    /// Records skipped on one partition.
+    pub fn skipped_on(&self, tp: &TopicPartition) -> u64 {
+        self.skipped.get(tp).map_or(0, |s| {
+            let n: i64 = s.ranges().iter().map(|&(a, b)| b - a).sum();
+            u64::try_from(n).unwrap_or(0)
+        })
+    }
 }
 
 /// Every group's records, from the trace.
@@ -93,6 +127,19 @@ impl Delivery {
     pub fn from_trace(trace: &[TraceEntry]) -> Delivery {
         let mut delivery = Delivery::default();
         for entry in trace {
+            if let TraceEvent::SeekedPastRecord {
+                group,
+                partition,
+                offset,
+                ..
+            } = &entry.event
+            {
+                let g = delivery.groups.entry(group.clone()).or_default();
+                let skipped = g.skipped.entry(partition.clone()).or_default();
+                if skipped.add(*offset, offset + 1) == 0 {
+                    g.records_skipped += 1;
+                }
+            }
             if let TraceEvent::RecordsProcessed {
                 consumer,
                 group,
@@ -146,6 +193,12 @@ pub struct PartitionLag {
 pub struct PartitionLog {
     pub lag: PartitionLag,
     pub duplicates: u64,
+    /// The offsets of the poison pills in this partition's log.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub poison_pills: Vec<i64>,
+    /// Records this group sought past on this partition (skipped, never processed).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: u64,
 }
 
 /// Every partition's log for every group, with its duplicates (empty without producers).
@@ -157,13 +210,25 @@ pub fn partition_logs(world: &World) -> Vec<PartitionLog> {
     partition_lags(world)
         .into_iter()
         .map(|lag| {
-            let duplicates = delivery
-                .groups
-                .get(&lag.group)
+            let group = delivery.groups.get(&lag.group);
+            let duplicates = group
                 .and_then(|g| g.duplicates_per_partition.get(&lag.partition))
                 .copied()
                 .unwrap_or(0);
-            PartitionLog { lag, duplicates }
+            let poison_pills = world
+                .broker()
+                .logs()
+                .poison_pills()
+                .get(&lag.partition)
+                .cloned()
+                .unwrap_or_default();
+            let skipped = group.map_or(0, |g| g.skipped_on(&lag.partition));
+            PartitionLog {
+                lag,
+                duplicates,
+                poison_pills,
+                skipped,
+            }
         })
         .collect()
 }

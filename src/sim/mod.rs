@@ -29,6 +29,7 @@ pub mod protocol;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod serialization;
 pub mod snapshot;
 pub mod time;
 pub mod timer;

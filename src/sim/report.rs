@@ -141,6 +141,23 @@ fn records(out: &mut String, world: &World) {
         } else {
             "generation"
         };
+        if d.records_skipped > 0 {
+            let _ = writeln!(
+                out,
+                "  {} record(s) skipped by seek() past a record the deserializer rejected (never processed)",
+                d.records_skipped
+            );
+        }
+        for c in world.consumers().iter().filter(|c| c.group_id == group) {
+            if let Some(f) = c.stuck_on() {
+                let _ = writeln!(
+                    out,
+                    "  {} is stuck: every poll() throws {}",
+                    c.handle,
+                    f.message()
+                );
+            }
+        }
         for (generation, count) in &d.duplicates_by_generation {
             let _ = writeln!(
                 out,

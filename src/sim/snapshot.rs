@@ -40,6 +40,10 @@ pub struct ProducerSnapshot {
     /// 0: unkeyed (sticky partitioner).
     pub keys: u32,
     pub records_sent: u64,
+    /// What the last partition count change moved (left out of the serialized snapshot, so golden
+    /// digests stay as they were).
+    #[serde(skip)]
+    pub keys_moved: Option<super::producer::keys_moved::KeysMoved>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -161,6 +165,36 @@ pub struct ConsumerSnapshot {
     /// A `group.protocol=consumer` member's own view (KIP-848).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kip848: Option<Kip848MemberView>,
+    /// The RecordDeserializationException every `poll()` of this consumer throws now, if it is stuck
+    /// on a record its deserializer rejects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stuck_on_record: Option<StuckOnRecord>,
+}
+
+/// A consumer stuck on a record it cannot deserialize: every `poll()` throws until the application
+/// seeks past it. `poll()` still resets the poll timer, so the member stays in the group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StuckOnRecord {
+    pub partition: TopicPartition,
+    pub offset: i64,
+    /// `RecordDeserializationException`'s message, as Kafka words it.
+    pub message: String,
+    /// The deserializer's `SerializationException`.
+    pub cause: String,
+    /// The `value.deserializer` class that rejected the record.
+    pub deserializer: String,
+}
+
+impl StuckOnRecord {
+    pub fn of(c: &KafkaConsumer) -> Option<StuckOnRecord> {
+        c.stuck_on().map(|f| StuckOnRecord {
+            partition: f.partition.clone(),
+            offset: f.offset,
+            message: f.message(),
+            cause: f.cause.clone(),
+            deserializer: c.config.value_deserializer.clone(),
+        })
+    }
 }
 
 /// Partitions a topic has that the group's leader has not seen yet: only the leader compares the
@@ -317,6 +351,7 @@ impl World {
                     records_per_sec: p.spec.records_per_sec,
                     keys: p.spec.keys,
                     records_sent: p.records_sent(),
+                    keys_moved: p.keys_moved().cloned(),
                 })
                 .collect(),
         }
@@ -445,6 +480,7 @@ impl World {
             next_metadata_refresh: c.metadata.next_refresh.filter(|_| c.is_running()),
             stopped_at: c.stopped_at,
             kip848: None,
+            stuck_on_record: StuckOnRecord::of(c),
         }
     }
 }

@@ -158,6 +158,31 @@ pub enum TraceEvent {
         generation: i32,
         ranges: Vec<ProcessedRange>,
     },
+    /// The producer's application sent a poison pill (no key, a value some deserializers reject) to
+    /// a partition.
+    PoisonPillSent {
+        producer: String,
+        partition: TopicPartition,
+    },
+    /// `poll()` threw `RecordDeserializationException` for the record at `offset` (recorded the first
+    /// time; every later `poll()` throws the same until the application seeks past it).
+    RecordDeserializationFailed {
+        consumer: String,
+        group: String,
+        partition: TopicPartition,
+        offset: i64,
+        /// The exception's message and its cause, as Kafka words them.
+        message: String,
+        cause: String,
+    },
+    /// The application called `seek(partition, offset + 1)`: the record at `offset` is skipped, never
+    /// processed.
+    SeekedPastRecord {
+        consumer: String,
+        group: String,
+        partition: TopicPartition,
+        offset: i64,
+    },
     TopicCreated {
         topic: String,
         partitions: i32,
@@ -401,6 +426,26 @@ impl fmt::Display for TraceEvent {
                 let r: Vec<String> = ranges.iter().map(|r| r.to_string()).collect();
                 write!(f, "{consumer}: processed {}", r.join(", "))
             }
+            TraceEvent::PoisonPillSent {
+                producer,
+                partition,
+            } => write!(f, "{producer}: sent a poison pill to {partition}"),
+            TraceEvent::RecordDeserializationFailed {
+                consumer,
+                message,
+                cause,
+                ..
+            } => write!(f, "{consumer}: poll() threw {message} (caused by {cause})"),
+            TraceEvent::SeekedPastRecord {
+                consumer,
+                partition,
+                offset,
+                ..
+            } => write!(
+                f,
+                "{consumer}: seek({partition}, {}) skips the record at offset {offset}",
+                offset + 1
+            ),
             TraceEvent::TopicCreated { topic, partitions } => {
                 write!(f, "topic {topic} created with {partitions} partition(s)")
             }

@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { open, shot, setSpeed, play, pause, simTime } from './util';
+import { open, shot, setSpeed, play, pause, simTime, card } from './util';
 
 // A scenario with a producer: each partition is drawn as a log for the group (log-end, committed,
 // position, lag), records processed twice are marked, and Metrics counts them per rebalance.
@@ -108,5 +108,105 @@ test('the producer control changes the rate and the keys; a bad number changes n
   const sent = Number((await page.getByLabel('Producer p1 rate').innerText()).match(/(\d+) sent/)![1]);
   expect(sent).toBeGreaterThan(3_000);
   await shot(page, 'records-producer-control');
+  expect(errors).toEqual([]);
+});
+
+// A poison pill: a consumer whose value.deserializer is LongDeserializer meets a 6-byte value. Its
+// card shows the RecordDeserializationException with partition and offset; "Seek past" skips it.
+const pillScenario = JSON.stringify({
+  name: 'poison-pill',
+  seed: 3,
+  topics: [{ name: 'orders', partitions: 2 }],
+  groups: [{
+    group_id: 'orders-app',
+    config: {
+      'auto.offset.reset': 'earliest',
+      'processing.time.ms': 10,
+      'value.deserializer': 'org.apache.kafka.common.serialization.LongDeserializer',
+    },
+  }],
+  consumers: [{ group: 'orders-app', topics: ['orders'], count: 1 }],
+  producers: [{ topic: 'orders', records_per_sec: 50, keys: 10 }],
+  actions: [],
+  duration_ms: 600000,
+});
+
+test('a poison pill stops the consumer until the learner seeks past it', async ({ page }) => {
+  const errors = await open(page);
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(pillScenario);
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(box.getByRole('alert')).toHaveCount(0);
+
+  await setSpeed(page, '10×');
+  await play(page);
+  await expect.poll(() => simTime(page), { timeout: 30_000 }).toBeGreaterThan(5_000);
+  await pause(page);
+
+  // A partition the producer does not know is refused, and nothing is sent.
+  await page.getByLabel('Poison pill partition of p1').fill('7');
+  await page.getByLabel('Poison pill partition of p1').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Poison pill from p1' }).click();
+  await expect(page.getByText(/partition 7 is not one of them/)).toBeVisible();
+
+  await page.getByLabel('Poison pill partition of p1').fill('1');
+  await page.getByLabel('Poison pill partition of p1').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Poison pill from p1' }).click();
+  await play(page);
+  const c1 = card(page, 'c1');
+  const stuck = c1.getByRole('alert', { name: 'c1 is stuck on a record' });
+  await expect(stuck).toBeVisible({ timeout: 30_000 });
+  await pause(page);
+  await expect(stuck).toContainText(
+    /RecordDeserializationException: Error deserializing VALUE for partition orders-1 at offset \d+\. If needed, please seek past the record to continue consumption\./,
+  );
+  const offset = Number((await stuck.innerText()).match(/at offset (\d+)/)![1]);
+  expect(offset).toBeGreaterThan(0);
+  const logs = page.getByRole('region', { name: 'Records of orders in orders-app' });
+  await expect(logs.getByRole('listitem', { name: new RegExp(`^P1 · .* · poison pill at ${offset}`) })).toBeVisible();
+  await shot(page, 'records-poison-pill');
+
+  // Stuck: the lag grows while time passes, and the member stays in the group.
+  const lag = async () => Number((await logs.getByText(/^orders-app: lag \d+/).innerText()).match(/lag (\d+)/)![1]);
+  const lagBefore = await lag();
+  await play(page);
+  await expect.poll(lag, { timeout: 30_000 }).toBeGreaterThan(lagBefore + 50);
+  await pause(page);
+  await expect(stuck).toBeVisible();
+
+  await c1.getByRole('button', { name: `Seek past offset ${offset} on c1` }).click();
+  await expect(stuck).toHaveCount(0);
+  await play(page);
+  await expect(logs.getByRole('listitem', { name: /^P1 · .* · 1 skipped by seek/ })).toBeVisible({ timeout: 30_000 });
+  // Progress resumes: the lag drains back below what it was while stuck.
+  const lagStuck = await lag();
+  await expect.poll(lag, { timeout: 30_000 }).toBeLessThan(lagStuck / 2);
+  await pause(page);
+  await shot(page, 'records-seek-past');
+  expect(errors).toEqual([]);
+});
+
+test('after a partition is added, the producer panel says which keys moved', async ({ page }) => {
+  const errors = await open(page);
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(pillScenario.replace('"processing.time.ms":10,', ''));
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(box.getByRole('alert')).toHaveCount(0);
+  await setSpeed(page, '100×');
+  await play(page);
+  await expect.poll(() => simTime(page), { timeout: 30_000 }).toBeGreaterThan(3_000);
+  await pause(page);
+  await page.getByRole('button', { name: 'Add partition to orders' }).click();
+  const moved = page.getByRole('note', { name: 'Keys moved by p1' });
+  // The producer learns of the new partition at its next metadata refresh (metadata.max.age.ms, 5 min).
+  await expect(moved).toHaveCount(0);
+  await play(page);
+  await expect(moved).toBeVisible({ timeout: 30_000 });
+  await pause(page);
+  await expect(moved).toHaveText(
+    /^orders grew from 2 to 3 partitions: \d+ of 10 keys now land on another partition \(key-\d+ P\d→P\d/,
+  );
+  expect(await simTime(page)).toBeGreaterThan(300_000);
+  await shot(page, 'records-keys-moved');
   expect(errors).toEqual([]);
 });

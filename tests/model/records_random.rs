@@ -16,12 +16,12 @@ use serde_json::json;
 use crate::common::SplitMix as Rng;
 
 /// The last moment the producer sends and random actions happen.
-const CHAOS_ENDS_MS: u64 = 40_000;
+pub(crate) const CHAOS_ENDS_MS: u64 = 40_000;
 /// The longest a run may take to catch up: 32,000 records at the slowest application's 125 records/s
 /// need about 256 s.
-const CATCH_UP_CAP_MS: u64 = 1_200_000;
+pub(crate) const CATCH_UP_CAP_MS: u64 = 1_200_000;
 
-fn random_scenario(rng: &mut Rng, seed: u64, assignor: &str) -> Scenario {
+pub(crate) fn random_scenario(rng: &mut Rng, seed: u64, assignor: &str) -> Scenario {
     let commit = rng.pick(&["auto", "sync", "async"]).to_string();
     let mut config = json!({
         "partition.assignment.strategy": assignor,
@@ -80,7 +80,7 @@ fn random_scenario(rng: &mut Rng, seed: u64, assignor: &str) -> Scenario {
     Scenario::from_json(&text.to_string()).expect("valid scenario")
 }
 
-fn random_action(rng: &mut Rng, world: &World) -> Action {
+pub(crate) fn random_action(rng: &mut Rng, world: &World) -> Action {
     let handles: Vec<String> = world.consumers().iter().map(|c| c.handle.clone()).collect();
     let consumer = if handles.is_empty() {
         "c1".to_string()
@@ -158,13 +158,17 @@ fn check_seed(seed: u64, assignor: &str) -> Result<(), String> {
 }
 
 /// Whether every partition's committed offset reached its log end.
-fn caught_up(world: &World) -> bool {
+pub(crate) fn caught_up(world: &World) -> bool {
     rebalance_lab::sim::delivery::partition_lags(world)
         .iter()
         .all(|lag| lag.lag == 0)
 }
 
-fn run_checked(world: &mut World, checker: &mut InvariantChecker, t: u64) -> Result<(), String> {
+pub(crate) fn run_checked(
+    world: &mut World,
+    checker: &mut InvariantChecker,
+    t: u64,
+) -> Result<(), String> {
     while world.next_event_time().is_some_and(|next| next <= t) {
         world.process_next_event();
         checker

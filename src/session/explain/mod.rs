@@ -12,6 +12,7 @@
 //! * [`group`] — the group header's note during a rebalance (the initial delay, the rebalance
 //!   timeout, the leader's SyncGroup) and what a strategy means;
 //! * [`metrics`] — compare mode's rows and trade-off note, revoked against lost;
+//! * [`poison_pill`] — the poison pill button, a consumer stuck on a record it cannot deserialize;
 //! * [`records`] — the partition logs' legend and lines (log end, committed, position, lag, duplicates);
 //! * [`topics`] — why new partitions or a deleted topic's partitions wait.
 
@@ -21,6 +22,7 @@ pub mod consumer_group;
 pub mod errors;
 pub mod group;
 pub mod metrics;
+pub mod poison_pill;
 pub mod records;
 pub mod topics;
 

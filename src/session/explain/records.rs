@@ -28,6 +28,17 @@ pub fn partition_line(log: &PartitionLog) -> String {
     if log.duplicates > 0 {
         line.push_str(&format!(" · {} read twice", log.duplicates));
     }
+    match log.poison_pills.as_slice() {
+        [] => {}
+        [one] => line.push_str(&format!(" · poison pill at {one}")),
+        many => {
+            let offsets: Vec<String> = many.iter().map(ToString::to_string).collect();
+            line.push_str(&format!(" · poison pills at {}", offsets.join(", ")));
+        }
+    }
+    if log.skipped > 0 {
+        line.push_str(&format!(" · {} skipped by seek", log.skipped));
+    }
     line
 }
 
@@ -41,6 +52,32 @@ pub fn producer_line(records_per_sec: u32, keys: u32, sent: u64) -> String {
         format!("{records_per_sec} records/s, {keys} keys")
     };
     format!("{how} · {sent} sent")
+}
+
+/// What adding partitions did to a keyed producer's keys, e.g. "orders grew from 6 to 8 partitions:
+/// 24 of 100 keys now land on another partition (key-0 P2→P6, …)".
+pub fn keys_moved_line(topic: &str, m: &crate::sim::producer::keys_moved::KeysMoved) -> String {
+    let sample: Vec<String> = m
+        .sample
+        .iter()
+        .map(|(key, old, new)| format!("{key} P{old}→P{new}"))
+        .collect();
+    let more = if (m.sample.len() as u32) < m.moved {
+        ", …"
+    } else {
+        ""
+    };
+    let which = if sample.is_empty() {
+        String::new()
+    } else {
+        format!(" ({}{more})", sample.join(", "))
+    };
+    format!(
+        "{topic} grew from {} to {} partitions: {} of {} keys now land on another partition{which}. \
+         toPositive(murmur2(key)) % partitions changed for them, so a key's older records are on its old \
+         partition and its newer ones on the new: their order across the two is lost.",
+        m.from_partitions, m.to_partitions, m.moved, m.keys
+    )
 }
 
 /// What the producer control's two numbers mean.
@@ -74,10 +111,29 @@ mod tests {
                 lag: 104,
             },
             duplicates: 12,
+            poison_pills: Vec::new(),
+            skipped: 0,
         };
         assert_eq!(
             partition_line(&log),
             "P2 · log-end 4560 · committed 4456 · position none · lag 104 · 12 read twice"
+        );
+        let pill = PartitionLog {
+            poison_pills: vec![4500],
+            skipped: 1,
+            duplicates: 0,
+            ..log
+        };
+        let moved = crate::sim::producer::keys_moved::KeysMoved::compute(100, 6, 8);
+        let line = keys_moved_line("orders", &moved);
+        let (key, old, new) = &moved.sample[0];
+        assert!(line.starts_with(&format!(
+            "orders grew from 6 to 8 partitions: {} of 100 keys now land on another partition ({key} P{old}→P{new}, ",
+            moved.moved
+        )), "{line}");
+        assert_eq!(
+            partition_line(&pill),
+            "P2 · log-end 4560 · committed 4456 · position none · lag 104 · poison pill at 4500 · 1 skipped by seek"
         );
     }
 }

@@ -3,6 +3,7 @@
 //! value per record. Produce appends, Fetch reads from a position, ListOffsets answers the earliest and
 //! latest offsets. A Fetch with nothing to return is held (`DelayedFetch`) until a Produce brings data
 //! to one of its partitions or `fetch.max.wait.ms` passes, as the broker's fetch purgatory does.
+//! The few poison pills a user sends are kept as their offsets, per partition.
 
 use super::classic::ReplyTo;
 use crate::sim::actor::Out;
@@ -25,6 +26,8 @@ pub struct PartitionLogs {
     logs: BTreeMap<String, Vec<i64>>,
     /// Held fetches, in arrival order.
     delayed: Vec<DelayedFetch>,
+    /// The offsets of poison pills, sorted, per partition (only partitions that have any).
+    poison_pills: BTreeMap<TopicPartition, Vec<i64>>,
 }
 
 impl PartitionLogs {
@@ -50,6 +53,23 @@ impl PartitionLogs {
 
     pub fn delete(&mut self, topic: &str) {
         self.logs.remove(topic);
+        self.poison_pills.retain(|tp, _| tp.topic != topic);
+    }
+
+    /// Every poison pill's offset, per partition.
+    pub fn poison_pills(&self) -> &BTreeMap<TopicPartition, Vec<i64>> {
+        &self.poison_pills
+    }
+
+    /// The poison pills among offsets `from .. to` of a partition.
+    fn poison_pills_in(&self, tp: &TopicPartition, from: i64, to: i64) -> Vec<i64> {
+        self.poison_pills.get(tp).map_or_else(Vec::new, |pills| {
+            pills
+                .iter()
+                .copied()
+                .filter(|o| (from..to).contains(o))
+                .collect()
+        })
     }
 
     /// Produce: each batch is appended at its partition's log end.
@@ -72,6 +92,12 @@ impl PartitionLogs {
                     Some(end) => {
                         let base = *end;
                         *end += i64::try_from(batch.records).unwrap_or(i64::MAX);
+                        if !batch.poison_pills.is_empty() {
+                            let pills = self.poison_pills.entry(tp.clone()).or_default();
+                            pills.extend(batch.poison_pills.iter().map(|&i| {
+                                base.saturating_add(i64::try_from(i).unwrap_or(i64::MAX))
+                            }));
+                        }
                         (tp.clone(), base)
                     }
                     None => (tp.clone(), -1),
@@ -158,12 +184,15 @@ impl PartitionLogs {
             .iter()
             .map(|p| {
                 let high_watermark = self.log_end(&p.partition);
-                let end = high_watermark.min(p.fetch_offset.saturating_add(cap));
+                let end = high_watermark
+                    .min(p.fetch_offset.saturating_add(cap))
+                    .max(p.fetch_offset);
                 FetchedRecords {
                     partition: p.partition.clone(),
                     fetch_offset: p.fetch_offset,
-                    end_offset: end.max(p.fetch_offset),
+                    end_offset: end,
                     high_watermark,
+                    poison_pills: self.poison_pills_in(&p.partition, p.fetch_offset, end),
                 }
             })
             .collect();

@@ -4,9 +4,11 @@
 //! `auto.offset.reset` (ListOffsets for `earliest`/`latest`, NoOffsetForPartitionException for `none`).
 //! Fetches run in the background for partitions with a position and nothing buffered; `poll()` returns
 //! up to `max.poll.records` of what is buffered and advances the positions past them. Records are
-//! ranges of offsets, never one value per record.
+//! ranges of offsets, never one value per record. A record the value deserializer rejects (a poison
+//! pill) stops `poll()` as `CompletedFetch.fetchRecords` does ([`super::deserialization`]).
 
 use super::app_thread::Activity;
+use super::deserialization::RecordDeserializationFailure;
 use super::{CoOut, KafkaConsumer};
 use crate::sim::assign::TopicPartition;
 use crate::sim::config::AutoOffsetReset;
@@ -39,6 +41,11 @@ pub struct Fetcher {
     pub positions: BTreeMap<TopicPartition, FetchState>,
     /// Fetched records not yet returned by `poll()`: offsets `from .. to` per partition.
     pub buffered: BTreeMap<TopicPartition, (i64, i64)>,
+    /// The buffered offsets this consumer's deserializers cannot decode, per partition (sorted).
+    pub undecodable: BTreeMap<TopicPartition, Vec<i64>>,
+    /// The record that failed to deserialize, kept as `CompletedFetch.cachedRecordException` is:
+    /// every `poll()` throws again until a seek moves the position past it.
+    pub failure: Option<RecordDeserializationFailure>,
     fetch_in_flight: Option<u64>,
     offset_fetch_in_flight: Option<u64>,
     list_offsets_in_flight: Option<u64>,
@@ -76,6 +83,15 @@ impl Fetcher {
     pub fn retain_owned(&mut self, owned: &BTreeSet<TopicPartition>) {
         self.positions.retain(|tp, _| owned.contains(tp));
         self.buffered.retain(|tp, _| owned.contains(tp));
+        self.undecodable.retain(|tp, _| owned.contains(tp));
+        if self
+            .failure
+            .as_ref()
+            .is_some_and(|f| !owned.contains(&f.partition))
+        {
+            // `FetchCollector.fetchRecords`: a partition no longer assigned is drained, failure and all.
+            self.failure = None;
+        }
         for tp in owned {
             self.positions
                 .entry(tp.clone())
@@ -84,7 +100,9 @@ impl Fetcher {
     }
 
     /// `FetchCollector.collectFetch`: up to `max` records from the buffer, partition by partition.
-    fn collect(&mut self, max: u64) -> Vec<ProcessedRange> {
+    /// A record that cannot be deserialized ends the batch there: the records before it are returned
+    /// and the failure is kept for the next `poll()`, which throws it.
+    fn collect(&mut self, max: u64) -> (Vec<ProcessedRange>, Option<(TopicPartition, i64)>) {
         let mut left = max;
         let mut batch = Vec::new();
         let keys: Vec<TopicPartition> = self.buffered.keys().cloned().collect();
@@ -97,24 +115,48 @@ impl Fetcher {
             };
             if self.position(&tp) != Some(from) {
                 self.buffered.remove(&tp);
+                self.undecodable.remove(&tp);
                 continue;
             }
+            let wanted = from.saturating_add(i64::try_from(left).unwrap_or(i64::MAX));
+            let undecodable = self
+                .first_undecodable(&tp, from)
+                .filter(|&o| o < wanted.min(to));
+            let to = undecodable.unwrap_or(to);
             let take = (to - from).min(i64::try_from(left).unwrap_or(i64::MAX));
             let end = from + take;
-            if end >= to {
+            if undecodable.is_some() {
+                // The rest of the fetch stays buffered behind the record that failed.
+                if let Some(range) = self.buffered.get_mut(&tp) {
+                    range.0 = end;
+                }
+            } else if end >= to {
                 self.buffered.remove(&tp);
+                self.undecodable.remove(&tp);
             } else {
                 self.buffered.insert(tp.clone(), (end, to));
             }
             self.positions.insert(tp.clone(), FetchState::Fetching(end));
             left -= u64::try_from(take).unwrap_or(0);
-            batch.push(ProcessedRange {
-                partition: tp,
-                from,
-                to: end,
-            });
+            if take > 0 {
+                batch.push(ProcessedRange {
+                    partition: tp.clone(),
+                    from,
+                    to: end,
+                });
+            }
+            if let Some(offset) = undecodable {
+                return (batch, Some((tp, offset)));
+            }
         }
-        batch
+        (batch, None)
+    }
+
+    /// The first buffered offset from `from` on this consumer cannot decode.
+    fn first_undecodable(&self, tp: &TopicPartition, from: i64) -> Option<i64> {
+        self.undecodable
+            .get(tp)
+            .and_then(|pills| pills.iter().copied().find(|&o| o >= from))
     }
 }
 
@@ -129,9 +171,21 @@ impl KafkaConsumer {
         if !self.update_fetch_positions(out) {
             return false;
         }
-        let batch = self
+        // A record that failed before is tried again first, and throws again.
+        if self.throw_cached_deserialization_failure(now, out) {
+            return false;
+        }
+        let (batch, undecodable) = self
             .fetcher
             .collect(u64::from(self.config.max_poll_records));
+        if let Some((partition, offset)) = undecodable {
+            self.cache_deserialization_failure(partition, offset);
+            if batch.is_empty() {
+                // Nothing came before it in this poll: `poll()` throws now.
+                self.throw_cached_deserialization_failure(now, out);
+                return false;
+            }
+        }
         self.send_fetches(out);
         if batch.is_empty() {
             return false;
@@ -240,10 +294,17 @@ impl KafkaConsumer {
             return;
         }
         self.fetcher.fetch_in_flight = None;
+        let rejects_pills = self.value_deserializer().rejects_poison_pill();
         for fetched in r.partitions {
             if fetched.end_offset > fetched.fetch_offset
                 && self.fetcher.position(&fetched.partition) == Some(fetched.fetch_offset)
             {
+                self.fetcher.undecodable.remove(&fetched.partition);
+                if rejects_pills && !fetched.poison_pills.is_empty() {
+                    self.fetcher
+                        .undecodable
+                        .insert(fetched.partition.clone(), fetched.poison_pills.clone());
+                }
                 self.fetcher.buffered.insert(
                     fetched.partition,
                     (fetched.fetch_offset, fetched.end_offset),

@@ -15,6 +15,7 @@
 pub mod app_thread;
 pub mod commits;
 pub mod consumer_protocol;
+pub mod deserialization;
 pub mod fetcher;
 pub mod heartbeat;
 pub mod lifecycle;
@@ -26,6 +27,7 @@ pub mod rebalance;
 pub use app_thread::{Activity, ApplicationThread};
 pub use commits::Commits;
 pub use consumer_protocol::ConsumerMembershipManager;
+pub use deserialization::{RecordDeserializationFailure, SeekPastRefusal};
 pub use fetcher::{FetchState, Fetcher};
 pub use heartbeat::Heartbeat;
 pub use lifecycle::Lifecycle;

@@ -5,7 +5,9 @@
 //! refreshed every `metadata.max.age.ms`, so partitions added to the topic take keys only after the
 //! producer learns of them.
 
+pub mod keys_moved;
 pub mod partitioner;
+mod poison_pill;
 pub mod vectors;
 
 use super::actor::{Actor, Ctx, Out};
@@ -15,6 +17,7 @@ use super::time::Millis;
 use super::timer::{ProducerTimer, Timer};
 use super::vocab::Endpoint;
 use partitioner::{partition_for_key, StickyPartition};
+pub use poison_pill::PoisonPillRefusal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -93,6 +96,12 @@ pub struct KafkaProducer {
     sent_before_rate: u64,
     /// Records partitioned (at `send()`, as Kafka does) but not yet sent, per partition.
     accumulated: BTreeMap<i32, u64>,
+    /// Which of the accumulated records are poison pills (indexes in their partition's batch).
+    accumulated_pills: BTreeMap<i32, Vec<u64>>,
+    /// Poison pills the application sent.
+    poison_pills_sent: u64,
+    /// What the last change of the topic's partition count did to the keys (keyed producers).
+    keys_moved: Option<keys_moved::KeysMoved>,
     sticky: StickyPartition,
     metadata_in_flight: bool,
     next_correlation_id: u64,
@@ -108,6 +117,9 @@ impl KafkaProducer {
             sent: 0,
             sent_before_rate: 0,
             accumulated: BTreeMap::new(),
+            accumulated_pills: BTreeMap::new(),
+            poison_pills_sent: 0,
+            keys_moved: None,
             sticky: StickyPartition::default(),
             metadata_in_flight: false,
             next_correlation_id: 0,
@@ -120,9 +132,14 @@ impl KafkaProducer {
         }
     }
 
-    /// Records sent to the broker so far.
+    /// Records sent to the broker so far (poison pills included).
     pub fn records_sent(&self) -> u64 {
-        self.sent
+        self.sent + self.poison_pills_sent
+    }
+
+    /// What the last change of the partition count the producer knows did to its keys.
+    pub fn keys_moved(&self) -> Option<&keys_moved::KeysMoved> {
+        self.keys_moved.as_ref()
     }
 
     /// The partition count the producer partitions by.
@@ -194,6 +211,12 @@ impl KafkaProducer {
             .map(|(_, n)| *n)
             .filter(|n| *n > 0);
         if count != self.partitions {
+            if let (Some(from), Some(to)) = (self.partitions, count) {
+                if self.spec.is_keyed() {
+                    self.keys_moved =
+                        Some(keys_moved::KeysMoved::compute(self.spec.keys, from, to));
+                }
+            }
             self.partitions = count;
             self.key_partitions = match count {
                 Some(n) => key_table(self.spec.keys, n),
@@ -241,6 +264,7 @@ impl KafkaProducer {
                 .map(|(p, records)| ProducedBatch {
                     partition: TopicPartition::new(self.spec.topic.as_str(), p),
                     records,
+                    poison_pills: self.accumulated_pills.remove(&p).unwrap_or_default(),
                 })
                 .collect();
             self.request(Request::Produce(ProduceRequest { acks: -1, batches }), out);

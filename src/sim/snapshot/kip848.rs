@@ -134,6 +134,7 @@ impl World {
                 reconciliations: manager.reconciliations,
                 remote_assignor: c.config.group_remote_assignor.clone(),
             }),
+            stuck_on_record: super::StuckOnRecord::of(c),
         }
     }
 }

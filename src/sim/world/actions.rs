@@ -107,6 +107,26 @@ impl World {
                 }
                 Ok(())
             }
+            Action::ProducePoisonPill {
+                producer,
+                partition,
+            } => {
+                let p = &self.producers[self.producer_index(producer)?];
+                p.check_poison_pill(*partition)
+                    .map_err(|refusal| ActionError::PoisonPill {
+                        producer: producer.clone(),
+                        topic: p.spec.topic.clone(),
+                        refusal,
+                    })
+            }
+            Action::SeekPast { consumer } => {
+                let i = self.active_consumer(consumer)?;
+                self.consumers[i]
+                    .check_seek_past()
+                    .map_err(|_| ActionError::NothingToSkip {
+                        handle: consumer.clone(),
+                    })
+            }
             Action::AddConsumer {
                 group,
                 topics,
@@ -203,6 +223,29 @@ impl World {
                     self.step_producer(i, |p, now, rng, out| {
                         p.set_rate(now, records_per_sec, keys, rng, out)
                     });
+                }
+            }
+            Action::ProducePoisonPill {
+                producer,
+                partition,
+            } => {
+                if let Ok(i) = self.producer_index(&producer) {
+                    let topic = self.producers[i].spec.topic.clone();
+                    self.step_producer(i, |p, now, rng, out| {
+                        p.send_poison_pill(now, partition, rng, out);
+                        out.record(TraceEvent::PoisonPillSent {
+                            producer: p.handle.clone(),
+                            partition: crate::sim::assign::TopicPartition::new(
+                                topic.as_str(),
+                                partition,
+                            ),
+                        });
+                    });
+                }
+            }
+            Action::SeekPast { consumer } => {
+                if let Ok(i) = self.consumer_index(&consumer) {
+                    self.step_consumer(i, |c, now, out| c.seek_past(now, out));
                 }
             }
             Action::AddConsumer {

@@ -51,6 +51,9 @@ fn log_row(log: &PartitionLog, longest: i64) -> Html {
             <span class="log-bar" style={format!("width:{:.1}%", pct(l.log_end_offset, longest))}>
                 <span class="log-committed" style={format!("width:{:.1}%", pct(committed, l.log_end_offset.max(1)))}></span>
                 <span class="log-processed" style={format!("width:{:.1}%", pct(position - committed, l.log_end_offset.max(1)))}></span>
+                { for log.poison_pills.iter().map(|&o| html! {
+                    <span class="log-pill" title={format!("poison pill at offset {o}")} style={format!("left:{:.1}%", pct(o, l.log_end_offset.max(1)))}></span>
+                }) }
             </span>
             <span class="log-text">{ line }</span>
         </li>

@@ -11,6 +11,7 @@ use crate::sim::vocab::ConsumerState;
 use crate::sim::Action;
 use crate::ui::components::consumer::actions::{ConsumerActions, Reach};
 use crate::ui::components::consumer::labels::{partition_list, state_label};
+use crate::ui::components::consumer::stuck::StuckOnRecordNote;
 use crate::ui::components::palette::swatch_for;
 use crate::ui::state::{sentence, Dispatch, NoticeAt, PageAction};
 use yew::prelude::*;
@@ -78,6 +79,9 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
                         <details onclick={stop}><summary>{ "Why?" }</summary><p>{ note.more }</p></details>
                     }
                 </div>
+            }
+            if let Some(stuck) = &c.stuck_on_record {
+                <StuckOnRecordNote dispatch={props.dispatch.clone()} handle={handle.clone()} stuck={stuck.clone()} />
             }
             <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} config={c.config.clone()} />
             if let Some(text) = &props.notice {

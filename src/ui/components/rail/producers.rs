@@ -1,7 +1,8 @@
 //! The producer control (scenarios with producers): each producer's topic, rate and keys, and a form to
-//! change its rate (0 pauses it) and whether its records are keyed.
+//! change its rate (0 pauses it) and whether its records are keyed, and a button that sends one poison
+//! pill to a chosen partition.
 
-use crate::session::explain::records;
+use crate::session::explain::{poison_pill, records};
 use crate::sim::snapshot::ProducerSnapshot;
 use crate::sim::Action;
 use crate::ui::components::forms::input_value;
@@ -19,6 +20,8 @@ pub struct ProducerControlsProps {
 pub fn producer_controls(props: &ProducerControlsProps) -> Html {
     // What the learner typed, per producer: (records per second, keys).
     let typed = use_state(BTreeMap::<String, (String, String)>::new);
+    // The partition typed for each producer's poison pill.
+    let pill_partition = use_state(BTreeMap::<String, String>::new);
     html! {
         <>
             <h3>{ "Producers" }</h3>
@@ -58,6 +61,31 @@ pub fn producer_controls(props: &ProducerControlsProps) -> Html {
                         })
                     };
                     let (on_rate, on_keys) = (on(0), on(1));
+                    let partition = pill_partition.get(&p.handle).cloned().unwrap_or_else(|| "0".to_string());
+                    let on_partition = {
+                        let pill_partition = pill_partition.clone();
+                        let handle = p.handle.clone();
+                        Callback::from(move |e: Event| {
+                            let mut next = (*pill_partition).clone();
+                            next.insert(handle.clone(), input_value(&e));
+                            pill_partition.set(next);
+                        })
+                    };
+                    let pill = {
+                        let page = props.dispatch.clone();
+                        let handle = p.handle.clone();
+                        let partition = partition.clone();
+                        Callback::from(move |_: MouseEvent| match partition.trim().parse::<i32>() {
+                            Ok(partition) => page.dispatch(PageAction::Do(
+                                Action::ProducePoisonPill { producer: handle.clone(), partition },
+                                NoticeAt::Cluster,
+                            )),
+                            Err(_) => page.dispatch(PageAction::Refuse(
+                                NoticeAt::Cluster,
+                                poison_pill::partition_input_refused(&partition),
+                            )),
+                        })
+                    };
                     html! {
                         <li>
                             <div class="topic-line"><strong>{ format!("{} → {}", p.handle, p.topic) }</strong>
@@ -67,6 +95,16 @@ pub fn producer_controls(props: &ProducerControlsProps) -> Html {
                                 <input type="number" class="narrow" min="0" aria-label={format!("Keys of {}", p.handle)} value={keys.clone()} onchange={on_keys} />
                                 <button aria-label={format!("Set rate of {}", p.handle)} onclick={set}>{ "Set" }</button>
                             </div>
+                            <div class="topic-actions">
+                                <label class="field-inline">{ "partition " }
+                                    <input type="number" class="narrow" min="0" aria-label={format!("Poison pill partition of {}", p.handle)} value={partition} onchange={on_partition} />
+                                </label>
+                                <button class="danger" aria-label={format!("Poison pill from {}", p.handle)}
+                                    title={poison_pill::poison_pill_title()} onclick={pill}>{ "Poison pill" }</button>
+                            </div>
+                            if let Some(moved) = &p.keys_moved {
+                                <p class="hint" role="note" aria-label={format!("Keys moved by {}", p.handle)}>{ records::keys_moved_line(&p.topic, moved) }</p>
+                            }
                         </li>
                     }
                 }) }

@@ -177,7 +177,11 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                 { match &outcome {
                     Ok(_) => html! {
                         <>
-                            <p class="hint">{ "Without autoplay the embed opens paused at this moment; the iframe links back to the full playground with the same session." }</p>
+                            <p class="hint">{ if form.view == EmbedView::Playground {
+                                "The whole page, toolbar and all. Without autoplay it opens paused at this moment."
+                            } else {
+                                "The view alone, with Play, the time and a link to the full playground with this session. Without autoplay it opens paused at this moment."
+                            } }</p>
                             <textarea class="embed-code" readonly=true aria-label="Embed code" rows="4" value={snippet.clone()} />
                         </>
                     },

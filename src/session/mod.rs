@@ -7,6 +7,7 @@
 //! it as it is, and `tests/layers.rs` keeps it that way.
 
 pub mod explain;
+pub mod export;
 pub mod lab;
 pub mod lessons;
 pub mod rewind;

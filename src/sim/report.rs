@@ -8,6 +8,7 @@ use super::world::World;
 use std::fmt::Write;
 
 mod kip848;
+pub mod trace_json;
 
 /// One line per trace entry, `mm:ss.mmm  event`.
 pub fn format_trace(world: &World, hide_routine: bool) -> String {

@@ -3,6 +3,8 @@
 
 use crate::session::lessons;
 use crate::ui::components::compare::Compare;
+use crate::ui::components::embed::EmbedDialog;
+use crate::ui::components::export::ExportMenu;
 use crate::ui::components::group::GroupPanel;
 use crate::ui::components::guide::GuidePanel;
 use crate::ui::components::partitions::TopicView;
@@ -12,7 +14,9 @@ use crate::ui::components::scrubber::Scrubber;
 use crate::ui::components::shortcuts::Shortcuts;
 use crate::ui::components::tabs::Tabs;
 use crate::ui::components::toolbar::Toolbar;
+use crate::ui::embed_page::embed_page;
 use crate::ui::hooks::clock::use_clock;
+use crate::ui::hooks::embed::use_embed;
 use crate::ui::hooks::first_render::use_first_render_mark;
 use crate::ui::hooks::keyboard::use_clock_keys;
 use crate::ui::hooks::share_link::use_share_link;
@@ -23,6 +27,8 @@ use yew::prelude::*;
 pub fn app() -> Html {
     let page = use_reducer(PageState::initial);
     let share = use_share_link(&page);
+    // After the share link: an embed starts the session the link opened.
+    let embed = use_embed(&page);
     use_clock_keys(page.clock.playing, page.dispatcher());
     use_clock(page.clock.playing, page.dispatcher());
     use_first_render_mark();
@@ -46,10 +52,23 @@ pub fn app() -> Html {
     };
 
     let main_lane = page.lanes[0].clone();
+    if embed.focused() {
+        return embed_page(&page, &embed, groups_view(&page, &main_lane));
+    }
     let group = page.focus_group();
+    let trace_json = {
+        let page = page.clone();
+        Callback::from(move |_| page.trace_json())
+    };
+    let share_fragment = {
+        let page = page.clone();
+        Callback::from(move |_| page.share_fragment())
+    };
     html! {
         <div class="app">
-            <Toolbar dispatch={page.dispatcher()} playing={page.clock.playing} speed={page.clock.speed} now={page.now()} lesson={page.lesson} guided={page.guide.is_some()} scenario_name={page.session().scenario.name} on_share={share.on_share} on_embed={share.on_embed} share_status={share.status} />
+            <Toolbar dispatch={page.dispatcher()} playing={page.clock.playing} speed={page.clock.speed} now={page.now()} lesson={page.lesson} guided={page.guide.is_some()} scenario_name={page.session().scenario.name} on_share={share.on_share} share_status={share.status}>
+                <EmbedDialog fragment={share_fragment} />
+            </Toolbar>
             if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
                 <div class="page-notice" role="alert">
                     <span>{ &n.text }</span>
@@ -80,7 +99,8 @@ pub fn app() -> Html {
                     }
                     <Tabs dispatch={page.dispatcher()} lane={main_lane.clone()} group={group.clone()} tab={page.tab}
                         comparing={page.comparing()} selected={page.selected.clone()}
-                        hide_heartbeats={page.hide_heartbeats} selected_message={page.selected_message} />
+                        hide_heartbeats={page.hide_heartbeats} selected_message={page.selected_message}
+                        tools={html! { <ExportMenu dispatch={page.dispatcher()} trace_json={trace_json} /> }} />
                     <ScenarioFile dispatch={page.dispatcher()} current={current_scenario} notice={page.notice.clone()} />
                 </main>
             </div>

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod components;
 pub mod crash;
+pub mod embed_page;
 pub mod hooks;
 pub mod state;
 

@@ -112,8 +112,11 @@ test('dark theme and the embed code', async ({ page, context }) => {
   await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'true');
   await shot(page, 'dark');
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.getByRole('button', { name: 'Copy embed code' }).click();
-  await expect(page.getByText(/Embed code copied/)).toBeVisible();
+  await page.getByRole('button', { name: 'Embed' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Embed this session' });
+  await dialog.getByRole('radio', { name: 'The whole playground' }).check();
+  await dialog.getByRole('button', { name: 'Copy embed code' }).click();
+  await expect(dialog.getByText('Copied: paste it into any page')).toBeVisible();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#z=[A-Za-z0-9_-]+" title="Rebalance Lab"/);
 });

@@ -13,6 +13,7 @@ mod conformance;
 mod cooperative_static;
 mod decoders;
 mod determinism;
+mod export;
 mod invariant_exceptions;
 mod keys_moved;
 mod kip848;

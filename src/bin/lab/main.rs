@@ -10,8 +10,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  lab run SCENARIO.json [--hide-routine] [--until MS] [--no-trace]
+  lab run SCENARIO.json [--hide-routine] [--until MS] [--no-trace | --json]
                           simulate a scenario, print its trace and a summary
+                          (--json: the trace alone as one JSON document, as the page exports it)
   lab partition VECTORS.json
                           print the keyed-partition vectors with the model's murmur2 and
                           partition for each key (kafka-keyed-partition-vectors/1)

@@ -1,7 +1,8 @@
-//! `lab run SCENARIO.json [--hide-routine] [--until MS] [--no-trace]`: the command line's side of a
+//! `lab run SCENARIO.json [--hide-routine] [--until MS] [--no-trace | --json]`: the command line's side of a
 //! run (its arguments, the file, the time limit); the model prints the trace and the summary.
 
 use rebalance_lab::sim::delivery::LagHistory;
+use rebalance_lab::sim::report::trace_json::trace_json;
 use rebalance_lab::sim::report::{format_trace, lag_over_time, summary};
 use rebalance_lab::sim::time::format_millis;
 use rebalance_lab::sim::{Millis, Scenario, World};
@@ -17,6 +18,8 @@ pub struct RunOptions {
     pub hide_routine: bool,
     pub until: Option<Millis>,
     pub show_trace: bool,
+    /// The trace as one JSON document (the page's trace export), instead of lines and a summary.
+    pub json: bool,
 }
 
 impl RunOptions {
@@ -31,6 +34,7 @@ impl RunOptions {
                 // `--hide-heartbeats` was the flag's first name.
                 "--hide-routine" | "--hide-heartbeats" => options.hide_routine = true,
                 "--no-trace" => options.show_trace = false,
+                "--json" => options.json = true,
                 "--until" => {
                     let value = iter.next().ok_or("--until needs a time in milliseconds")?;
                     options.until = Some(value.parse().map_err(|_| {
@@ -46,6 +50,9 @@ impl RunOptions {
             return Err(format!(
                 "--until is at most {MAX_RUN_MS} ms (24 h of simulated time)"
             ));
+        }
+        if options.json && !options.show_trace {
+            return Err("--json prints the trace as JSON; --no-trace would leave nothing".into());
         }
         if options.path.is_empty() {
             return Err("which scenario? give the path of a scenario JSON file".into());
@@ -83,6 +90,13 @@ pub fn run_scenario_file(
         if scenario.has_records() {
             history.sample(&world);
         }
+    }
+    if options.json {
+        // stdout stays one JSON document: the warnings go to stderr.
+        for warning in scenario.warnings() {
+            eprintln!("warning: {warning}");
+        }
+        return Ok(trace_json(&scenario, &world, options.hide_routine));
     }
     let mut out = String::new();
     for warning in scenario.warnings() {
@@ -132,8 +146,10 @@ mod tests {
                 hide_routine: true,
                 until: Some(5_000),
                 show_trace: false,
+                json: false,
             })
         );
+        assert!(parse(&["x.json", "--json"]).unwrap().json);
     }
 
     #[test]
@@ -151,6 +167,9 @@ mod tests {
         assert!(parse(&["a.json", "--until", "86400001"])
             .unwrap_err()
             .contains("at most"));
+        assert!(parse(&["a.json", "--json", "--no-trace"])
+            .unwrap_err()
+            .contains("would leave nothing"));
         assert!(parse(&["a.json", "--verbose"])
             .unwrap_err()
             .contains("unknown option --verbose"));

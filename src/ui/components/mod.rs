@@ -12,11 +12,15 @@
 //! * [`tabs`]: the timeline, protocol, metrics and code views.
 //! * [`scrubber`]: time both ways, under the toolbar.
 //! * [`shortcuts`]: the `?` overlay listing every keyboard shortcut.
+//! * [`export`]: the trace as JSON, the timeline and the protocol diagram as SVG and PNG.
+//! * [`embed`]: the Embed dialog: one view or the whole page, its clock and height, as an iframe.
 //! * [`scenario_file`]: the session as a scenario file, and loading one.
 //! * [`palette`], [`forms`]: colours, and the small pieces every form uses.
 
 pub mod compare;
 pub mod consumer;
+pub mod embed;
+pub mod export;
 pub mod forms;
 pub mod group;
 pub mod guide;

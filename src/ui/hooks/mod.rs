@@ -1,8 +1,9 @@
 //! The page's effects, one named hook each: the [`clock`] that plays the simulation, the
-//! [`keyboard`] shortcuts, the [`share_link`] in the address bar, the [`width`] of a diagram, and
+//! [`keyboard`] shortcuts, an [`embed`]'s start and loop, the [`share_link`] in the address bar, the [`width`] of a diagram, and
 //! the mark of the [`first_render`].
 
 pub mod clock;
+pub mod embed;
 pub mod first_render;
 pub mod keyboard;
 pub mod share_link;

@@ -8,21 +8,12 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// What the toolbar's Share and Embed buttons need.
+/// What the toolbar's Share button needs.
 pub struct ShareLink {
     /// Puts the session in the address and copies the link.
     pub on_share: Callback<()>,
-    /// Copies an `<iframe>` snippet that embeds this session.
-    pub on_embed: Callback<()>,
     /// What was last copied, in words.
     pub status: Option<String>,
-}
-
-/// An `<iframe>` that shows the page at `page_url` with the session in `fragment`.
-fn embed_snippet(page_url: &str, fragment: &str) -> String {
-    format!(
-        "<iframe src=\"{page_url}#{fragment}\" title=\"Rebalance Lab\" width=\"100%\" height=\"860\" style=\"border:0\" loading=\"lazy\"></iframe>"
-    )
 }
 
 /// The address's fragment as the browser gives it, `#` included; empty when there is none.
@@ -86,40 +77,8 @@ pub fn use_share_link(page: &UseReducerHandle<PageState>) -> ShareLink {
             status.set(Some("Link copied: it replays this session".into()));
         })
     };
-    let on_embed = {
-        let page = page.clone();
-        let status = status.clone();
-        Callback::from(move |_| {
-            let Some(window) = web_sys::window() else {
-                return;
-            };
-            let location = window.location();
-            let page_url = format!(
-                "{}{}",
-                location.origin().unwrap_or_default(),
-                location.pathname().unwrap_or_default()
-            );
-            let snippet = embed_snippet(&page_url, &page.share_fragment());
-            let _ = window.navigator().clipboard().write_text(&snippet);
-            status.set(Some("Embed code copied: paste it into any page".into()));
-        })
-    };
     ShareLink {
         on_share,
-        on_embed,
         status: (*status).clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::embed_snippet;
-
-    #[test]
-    fn the_embed_snippet_opens_this_page_at_the_session() {
-        assert_eq!(
-            embed_snippet("https://lab.example/playground/", "s=abc"),
-            "<iframe src=\"https://lab.example/playground/#s=abc\" title=\"Rebalance Lab\" width=\"100%\" height=\"860\" style=\"border:0\" loading=\"lazy\"></iframe>"
-        );
     }
 }

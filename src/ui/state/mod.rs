@@ -4,6 +4,7 @@
 //! to the Lab and re-reads the lanes, so the model changes through `Lab`, never around it.
 
 mod clock;
+pub mod embed;
 mod guide;
 mod lab_handle;
 mod lanes;
@@ -170,6 +171,12 @@ impl PageState {
     /// The current session as scenario-file JSON (see the README's "Scenario files").
     pub fn scenario_json(&self) -> String {
         self.lab.read().saved_session().as_scenario().to_json()
+    }
+
+    /// The main column's trace as `lab run --json` prints it for the same session (see
+    /// `session::export`).
+    pub fn trace_json(&self) -> Option<String> {
+        crate::session::export::lane_trace_json(&self.lab.read(), 0)
     }
 
     /// The current session as a share link's fragment (`s=…`).

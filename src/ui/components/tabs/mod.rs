@@ -26,6 +26,9 @@ pub struct TabsProps {
     pub selected: Option<String>,
     pub hide_heartbeats: bool,
     pub selected_message: Option<usize>,
+    /// Controls shown at the end of the tab bar (the export menu).
+    #[prop_or_default]
+    pub tools: Html,
 }
 
 #[function_component(Tabs)]
@@ -73,6 +76,8 @@ pub fn tabs(props: &TabsProps) -> Html {
                 { tab_button(Tab::Code, "Code") }
                 <span class="tab-context">{ title }</span>
             </div>
+            // Outside the tablist, which may hold only tabs; placed at the bar's end by the CSS.
+            { props.tools.clone() }
             <div class="tab-body" role="tabpanel">{ body }</div>
         </section>
     }

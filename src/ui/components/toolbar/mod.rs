@@ -1,4 +1,4 @@
-//! The top bar: lesson, the clock (play, pause, step, speed, reset, simulated time), compare and share.
+//! The top bar: lesson, the clock (play, pause, step, speed, reset, simulated time), compare, share and embed.
 
 pub mod speed;
 
@@ -20,8 +20,10 @@ pub struct ToolbarProps {
     /// Shown in the lesson picker when the session is not a lesson.
     pub scenario_name: AttrValue,
     pub on_share: Callback<()>,
-    pub on_embed: Callback<()>,
     pub share_status: Option<String>,
+    /// The embed dialog, after Share.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[function_component(Toolbar)]
@@ -48,10 +50,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     let on_share = {
         let cb = props.on_share.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let on_embed = {
-        let cb = props.on_embed.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     let dark = use_state(|| false);
@@ -110,7 +108,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             <div class="page-actions">
                 <button aria-label="Copy share link" onclick={on_share}>{ "Share" }</button>
-                <button aria-label="Copy embed code" title="An iframe for documentation pages" onclick={on_embed}>{ "Embed" }</button>
+                { props.children.clone() }
                 <button aria-label="Dark theme" aria-pressed={(*dark).to_string()} title="Dark theme" onclick={toggle_theme}>{ if *dark { "☀" } else { "☾" } }</button>
                 if let Some(status) = &props.share_status {
                     <span class="share-status" role="status">{ status }</span>

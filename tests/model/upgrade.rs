@@ -353,3 +353,32 @@ fn the_example_scenario_rolls_the_group_over_with_one_owner_per_partition() {
     all.sort();
     assert_eq!(all, (0..6).collect::<Vec<_>>());
 }
+
+/// `validateOnlineUpgrade` refuses a classic group larger than `group.consumer.max.size`
+/// (GROUP_ID_NOT_FOUND); one exactly that large converts nothing either, the new member being
+/// refused GROUP_MAX_SIZE_REACHED.
+#[test]
+fn the_consumer_group_size_limit_is_checked_before_the_upgrade() {
+    for (max, error, message) in [
+        (
+            "1",
+            "GroupIdNotFoundException",
+            "Cannot upgrade classic group g to consumer group because the group size exceeds the consumer group maximum size.",
+        ),
+        (
+            "2",
+            "GroupMaxSizeReachedException",
+            "The consumer group has reached its maximum capacity of 2 members.",
+        ),
+    ] {
+        let mut world = classic_group(&format!(r#"{{ "group.consumer.max.size": {max} }}"#));
+        let mut watch = Watch::new();
+        watch.run(&mut world, 20_000);
+        roll_to_consumer(&mut world, &mut watch, "c1", 20_000);
+        watch.run(&mut world, 60_000);
+        assert!(conversions(&world).is_empty(), "max {max}");
+        let failure = failure_of(&world, "c1");
+        assert!(failure.contains(error) && failure.contains(message), "{failure}");
+        assert_eq!(owned(&world, "c2").len() + owned(&world, "c3").len(), 6);
+    }
+}

@@ -155,9 +155,8 @@ impl Broker {
         let classic = self.coordinator.group(&group_id).is_some();
         if classic && request.member_epoch == 0 {
             if !self.coordinator.remove_if_empty(&group_id, ctx) {
-                if let Err(message) = self.try_upgrade(&request, &reply_to, ctx) {
-                    let body =
-                        ConsumerGroupHeartbeatResponse::error(Errors::GroupIdNotFound, message);
+                if let Err((error, message)) = self.try_upgrade(&request, &reply_to, ctx) {
+                    let body = ConsumerGroupHeartbeatResponse::error(error, message);
                     return reply(ctx, &reply_to, Response::ConsumerGroupHeartbeat(body));
                 }
             }
@@ -173,23 +172,32 @@ impl Broker {
         self.complete_downgrades(ctx);
     }
 
-    /// `getOrMaybeCreateConsumerGroup` on a classic group with members: `validateOnlineUpgrade`, then
-    /// `convertToConsumerGroup`. A heartbeat the consumer-group side would refuse before creating
-    /// anything (an invalid request, a full group) leaves the classic group as it is.
+    /// `getOrMaybeCreateConsumerGroup` on a classic group with members: `validateOnlineUpgrade`
+    /// (GROUP_ID_NOT_FOUND), then `convertToConsumerGroup`. A heartbeat refused anyway leaves the
+    /// classic group as it is, as Kafka writes nothing then: an invalid request (refused before the
+    /// group is looked at), or a group already at `group.consumer.max.size`
+    /// (`throwIfConsumerGroupIsFull`).
     fn try_upgrade(
         &mut self,
         request: &ConsumerGroupHeartbeatRequest,
         reply_to: &ReplyTo,
         ctx: &mut Ctx,
-    ) -> Result<(), String> {
+    ) -> Result<(), (Errors, String)> {
         let config = &self.coordinator.config;
         let classic = self.coordinator.group(&request.group_id).expect("checked");
-        migration::validate_online_upgrade(classic, config)?;
-        if consumer::heartbeat::refuses_before_joining(request, config)
-            || classic.num_members() as u64 >= u64::from(config.consumer.max_size)
-        {
-            // The consumer-group side answers the refusal; nothing converts.
-            return Ok(());
+        if let Some(refusal) = consumer::heartbeat::refusal_before_joining(request, config) {
+            return Err(refusal);
+        }
+        migration::validate_online_upgrade(classic, config)
+            .map_err(|message| (Errors::GroupIdNotFound, message))?;
+        let max_size = config.consumer.max_size;
+        if classic.num_members() as u64 >= u64::from(max_size) {
+            return Err((
+                Errors::GroupMaxSizeReached,
+                format!(
+                    "The consumer group has reached its maximum capacity of {max_size} members."
+                ),
+            ));
         }
         let classic = self
             .coordinator

@@ -58,12 +58,12 @@ pub(crate) fn consumer_group_heartbeat(
     result.unwrap_or_else(|(error, message)| ConsumerGroupHeartbeatResponse::error(error, message))
 }
 
-/// Whether a heartbeat is refused before any group is looked at (`validate_request`).
-pub(crate) fn refuses_before_joining(
+/// The refusal of a heartbeat that is refused before any group is looked at (`validate_request`).
+pub(crate) fn refusal_before_joining(
     req: &ConsumerGroupHeartbeatRequest,
     config: &crate::sim::config::BrokerConfig,
-) -> bool {
-    validate_request(req, config).is_err()
+) -> Option<(Errors, String)> {
+    validate_request(req, config).err()
 }
 
 /// `GroupCoordinatorService.throwIfConsumerGroupHeartbeatRequestIsInvalid` (request version 1).

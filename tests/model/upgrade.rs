@@ -180,6 +180,15 @@ fn a_rolling_upgrade_converts_at_the_first_consumer_member_and_never_owns_a_part
         !owned(&world, "c1").is_empty(),
         "the consumer-protocol member got partitions"
     );
+    // A classic member's card reads its assignment and session from the consumer group.
+    let snapshot = world.snapshot();
+    let c2 = snapshot
+        .consumers
+        .iter()
+        .find(|c| c.handle == "c2")
+        .unwrap();
+    assert_eq!(c2.assigned_by_coordinator, c2.owned);
+    assert!(c2.session_deadline.is_some_and(|d| d > world.now()));
 
     roll_to_consumer(&mut world, &mut watch, "c2", 60_000);
     watch.run(&mut world, 100_000);

@@ -137,9 +137,9 @@ pub enum ActionError {
         current: i32,
         requested: i32,
     },
-    /// A consumer of one `group.protocol` joining a group whose members use the other. Kafka 4.1
-    /// would run a mixed group (converting it under `group.consumer.migration.policy`); the lab does
-    /// not simulate mixed groups.
+    /// A static member (`group.instance.id`) in a group whose running members use the other
+    /// `group.protocol`: Kafka 4.1 runs such a mixed group, but the lab simulates mixed groups of
+    /// dynamic members only.
     MixedGroupProtocols { group: String, existing: String },
     /// No producer has this handle.
     UnknownProducer { handle: String, known: Vec<String> },
@@ -234,9 +234,9 @@ impl fmt::Display for ActionError {
             ),
             ActionError::MixedGroupProtocols { group, existing } => write!(
                 f,
-                "group {group} has members using group.protocol={existing}: Kafka 4.1 would make it a mixed group \
-                 (group.consumer.migration.policy), which the lab does not simulate; use group.protocol={existing} \
-                 or another group"
+                "group {group} has members using group.protocol={existing}: the lab simulates a mixed group \
+                 (members of both protocols) only without static members (group.instance.id); remove \
+                 group.instance.id, use group.protocol={existing}, or use another group"
             ),
             ActionError::UnknownProducer { handle, known } if known.is_empty() => {
                 write!(f, "there is no producer {handle} (the scenario has none)")

@@ -82,6 +82,17 @@ impl InvariantChecker {
                     self.assigned_from
                         .insert(group.clone(), (*generation, snapshot));
                 }
+                // A conversion carries the count on: the consumer group's epoch starts at the
+                // classic generation, the classic generation at the consumer group's epoch.
+                TraceEvent::GroupConverted {
+                    group, to, epoch, ..
+                } => {
+                    if to == "consumer" {
+                        self.group_epochs.insert(group.clone(), *epoch);
+                    } else {
+                        self.generations.insert(group.clone(), *epoch);
+                    }
+                }
                 TraceEvent::JoinPhaseCompleted {
                     group, generation, ..
                 } => {

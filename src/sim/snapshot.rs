@@ -453,6 +453,22 @@ impl World {
                 let m = g.member(g.static_member_id(instance)?)?;
                 (!c.is_running() && m.consumer == c.handle).then_some(m)
             });
+        // A classic member of a consumer group (a mixed group): the consumer group holds its
+        // assignment and its session.
+        let in_consumer_group = self
+            .broker()
+            .consumer_groups()
+            .group(&c.group_id)
+            .and_then(|g| g.member(&c.generation().member_id))
+            .filter(|_| member.is_none());
+        let assigned_by_coordinator = match in_consumer_group {
+            Some(m) => m.assigned.iter().cloned().collect(),
+            None => member.map(|m| m.assignment.clone()).unwrap_or_default(),
+        };
+        let session_deadline = match in_consumer_group {
+            Some(m) => self.consumer_group_session_deadline(&c.group_id, &m.member_id),
+            None => member.and_then(|m| self.session_deadline(&c.group_id, &m.member_id)),
+        };
         ConsumerSnapshot {
             handle: c.handle.clone(),
             group: c.group_id.clone(),
@@ -467,9 +483,9 @@ impl World {
             state: c.display_state(),
             is_leader: c.is_leader(),
             owned: c.owned().iter().cloned().collect(),
-            assigned_by_coordinator: member.map(|m| m.assignment.clone()).unwrap_or_default(),
+            assigned_by_coordinator,
             last_heartbeat_sent: c.heartbeat.last_sent_at,
-            session_deadline: member.and_then(|m| self.session_deadline(&c.group_id, &m.member_id)),
+            session_deadline,
             last_poll: c.last_poll(now),
             poll_deadline: if c.is_running() {
                 c.poll_deadline()

@@ -47,6 +47,12 @@ pub enum ConsumerGroupTimer {
         member_id: String,
         member_epoch: i32,
     },
+    /// A classic member of a consumer group told to rejoin (REBALANCE_IN_PROGRESS) that sends no
+    /// JoinGroup within its rebalance timeout is fenced (`consumerGroupJoinKey`).
+    ClassicJoinTimeout { group: String, member_id: String },
+    /// A classic member of a consumer group whose JoinGroup was answered must send SyncGroup within
+    /// its rebalance timeout (`consumerGroupSyncKey`).
+    ClassicSyncTimeout { group: String, member_id: String },
 }
 
 /// The producer's timers.
@@ -81,6 +87,8 @@ pub enum TimerKey {
     MemberSession { group: String, member_id: String },
     ConsumerGroupSession { group: String, member_id: String },
     ConsumerGroupRebalance { group: String, member_id: String },
+    ConsumerGroupJoin { group: String, member_id: String },
+    ConsumerGroupSync { group: String, member_id: String },
     Producer(ProducerTimer),
     DelayedFetch { consumer: Endpoint },
 }
@@ -132,6 +140,18 @@ impl ConsumerGroupTimer {
                 group: group.clone(),
                 member_id: member_id.clone(),
             },
+            ConsumerGroupTimer::ClassicJoinTimeout { group, member_id } => {
+                TimerKey::ConsumerGroupJoin {
+                    group: group.clone(),
+                    member_id: member_id.clone(),
+                }
+            }
+            ConsumerGroupTimer::ClassicSyncTimeout { group, member_id } => {
+                TimerKey::ConsumerGroupSync {
+                    group: group.clone(),
+                    member_id: member_id.clone(),
+                }
+            }
         }
     }
 }

@@ -256,6 +256,27 @@ pub enum TraceEvent {
         member_id: String,
         consumer: String,
     },
+    /// A mixed group: a `group.protocol=classic` member joined a consumer group through JoinGroup
+    /// (`classicGroupJoinToConsumerGroup`).
+    ClassicMemberJoinedConsumerGroup {
+        group: String,
+        member_id: String,
+        consumer: String,
+    },
+    /// The online upgrade or downgrade (`convertToConsumerGroup`, `convertToClassicGroup`): the
+    /// group changed type, its members kept (the upgrade) or were asked to rejoin (the downgrade).
+    GroupConverted {
+        group: String,
+        /// `consumer` (the upgrade) or `classic` (the downgrade).
+        to: String,
+        /// The classic generation the consumer group's epoch starts from, or the consumer group's
+        /// epoch the classic generation starts from.
+        epoch: i32,
+        /// The consumer whose join (upgrade) or departure (downgrade) triggered it.
+        consumer: String,
+        /// Every member after the conversion: its consumer and its `group.protocol`.
+        members: Vec<(String, String)>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -507,6 +528,37 @@ impl fmt::Display for TraceEvent {
             TraceEvent::ConsumerGroupMemberJoined {
                 group, consumer, ..
             } => write!(f, "group {group}: {consumer} joined"),
+            TraceEvent::ClassicMemberJoinedConsumerGroup {
+                group, consumer, ..
+            } => write!(
+                f,
+                "group {group}: {consumer} joined with the classic protocol; the consumer group answers its JoinGroup, SyncGroup and Heartbeat"
+            ),
+            TraceEvent::GroupConverted {
+                group,
+                to,
+                epoch,
+                consumer,
+                members,
+            } => {
+                let members: Vec<String> = members
+                    .iter()
+                    .map(|(c, protocol)| format!("{c} ({protocol})"))
+                    .collect();
+                if to == "consumer" {
+                    write!(
+                        f,
+                        "group {group} converted from classic to consumer group at epoch {epoch} (the classic generation): {consumer} joined with group.protocol=consumer; members {}",
+                        members.join(", ")
+                    )
+                } else {
+                    write!(
+                        f,
+                        "group {group} converted from consumer back to classic group at generation {epoch}: {consumer}, the last group.protocol=consumer member, left; members {} rejoin",
+                        members.join(", ")
+                    )
+                }
+            }
             TraceEvent::ConsumerGroupMemberRemoved {
                 group,
                 consumer,

@@ -60,6 +60,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "examples/records-join-and-crash.json",
         include_str!("../../examples/records-join-and-crash.json"),
     ),
+    (
+        "examples/rolling-upgrade-kip848.json",
+        include_str!("../../examples/rolling-upgrade-kip848.json"),
+    ),
 ];
 
 pub const SCENARIO: &str = EXAMPLES[1].1;

@@ -28,4 +28,5 @@ mod reference_traces;
 mod regressions;
 mod settings;
 mod snippets;
+mod upgrade;
 mod world;

@@ -19,7 +19,14 @@ pub fn consumer_group_note(g: &ConsumerGroupSnapshot) -> Option<String> {
         ConsumerGroupState::Reconciling => {
             let mut parts = Vec::new();
             for m in &g.members {
-                if !m.pending_revocation.is_empty() {
+                if !m.pending_revocation.is_empty() && m.protocol == "classic" {
+                    parts.push(format!(
+                        "{} gives up {} through a classic rebalance: its Heartbeat is answered \
+                         REBALANCE_IN_PROGRESS, it rejoins, revokes after SyncGroup and rejoins again",
+                        m.consumer,
+                        list(&m.pending_revocation)
+                    ));
+                } else if !m.pending_revocation.is_empty() {
                     parts.push(format!(
                         "{} revokes {} in its next poll() and acknowledges",
                         m.consumer,
@@ -45,6 +52,42 @@ pub fn consumer_group_note(g: &ConsumerGroupSnapshot) -> Option<String> {
             ))
         }
     }
+}
+
+/// A mixed group's note: which members still use the classic protocol and how the consumer group
+/// serves them (Kafka 4.1.2's `classicGroup*ToConsumerGroup`), and when it converts back.
+pub fn mixed_group_note(g: &ConsumerGroupSnapshot) -> Option<String> {
+    let classic: Vec<&str> = g
+        .members
+        .iter()
+        .filter(|m| m.protocol == "classic")
+        .map(|m| m.consumer.as_str())
+        .collect();
+    if classic.is_empty() {
+        return None;
+    }
+    let consumers = g.members.len() - classic.len();
+    let (who, verb) = if classic.len() == 1 {
+        (classic[0].to_string(), "uses")
+    } else {
+        (classic.join(", "), "use")
+    };
+    let back = if consumers == 0 {
+        "No member uses the consumer protocol: the group stayed a consumer group because \
+         group.consumer.migration.policy does not allow the downgrade."
+            .to_string()
+    } else {
+        "When its last consumer-protocol member leaves, it converts back to a classic group and \
+         rebalances, if group.consumer.migration.policy allows the downgrade (bidirectional, Kafka's \
+         default, or downgrade)."
+            .to_string()
+    };
+    Some(format!(
+        "A mixed group: {who} still {verb} the classic protocol. The consumer group answers their \
+         JoinGroup, SyncGroup and Heartbeat: they run no assignor, SyncGroup hands them their part of \
+         the server assignor's target, and a Heartbeat answered REBALANCE_IN_PROGRESS makes them rejoin \
+         to give partitions up or take new ones. {back}"
+    ))
 }
 
 /// A KIP-848 member's card note: the sentence the card always shows, and the rest ("Why?").
@@ -159,6 +202,37 @@ mod tests {
             None,
             "Stable"
         );
+    }
+
+    /// The lesson's rolling upgrade: after c1 returns on the consumer protocol, the header says
+    /// which members are classic and how they give partitions up; once all are rolled, nothing.
+    #[test]
+    fn a_mixed_groups_notes_name_its_classic_members_and_how_they_revoke() {
+        let lesson = crate::session::lessons::lesson("rolling-upgrade-kip848").unwrap();
+        let scenario = crate::session::Strategy::CooperativeSticky.scenario_for(&lesson.scenario());
+        let mut w = World::new(&scenario).unwrap();
+        w.run_until(30_000);
+        let (mut mixed, mut reconciling) = (Vec::new(), Vec::new());
+        while w.now() < 36_000 {
+            w.process_next_event();
+            let s = w.snapshot();
+            if let Some(g) = s.consumer_groups.first() {
+                mixed.extend(mixed_group_note(g));
+                reconciling.extend(consumer_group_note(g));
+            }
+        }
+        assert!(mixed.iter().any(|n| n
+            .starts_with("A mixed group: c3, c2 still use the classic protocol")
+            || n.starts_with("A mixed group: c2, c3 still use the classic protocol")));
+        assert!(mixed
+            .iter()
+            .all(|n| n.contains("converts back to a classic group")));
+        assert!(reconciling
+            .iter()
+            .any(|n| n.contains("through a classic rebalance")));
+        w.run_until(150_000);
+        let s = w.snapshot();
+        assert_eq!(mixed_group_note(&s.consumer_groups[0]), None, "all rolled");
     }
 
     #[test]

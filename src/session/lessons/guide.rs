@@ -63,6 +63,13 @@ pub enum Moment {
         group: &'static str,
         not_before: Millis,
     },
+    /// The group changed type (the online upgrade or downgrade): `to` is `consumer` or `classic`.
+    GroupConverted {
+        group: &'static str,
+        to: &'static str,
+    },
+    /// A consumer joined a consumer group with `group.protocol=consumer`.
+    ConsumerGroupMemberJoined { consumer: &'static str },
     /// Nothing to wait for but time: this many simulated ms pass. Used only where the lesson is
     /// that nothing happens (a static member's quiet return), never to pace an explanation.
     Quiet { ms: Millis },
@@ -111,6 +118,16 @@ impl Moment {
                     consumer: c, owned, ..
                 },
             ) => consumer == c && !owned.is_empty(),
+            (
+                Moment::GroupConverted { group, to },
+                TraceEvent::GroupConverted {
+                    group: g, to: t, ..
+                },
+            ) => group == g && to == t,
+            (
+                Moment::ConsumerGroupMemberJoined { consumer },
+                TraceEvent::ConsumerGroupMemberJoined { consumer: c, .. },
+            ) => consumer == c,
             _ => false,
         }
     }

@@ -2,6 +2,7 @@
 //! as a guided lesson of a few steps ([`guide`], the steps themselves in [`steps`]).
 
 pub mod guide;
+mod rolling_upgrade;
 mod steps;
 
 use crate::session::Strategy;
@@ -132,6 +133,14 @@ pub const LESSONS: &[Lesson] = &[
         build: rolling_deploy,
         strategies: EAGER_VS_COOPERATIVE,
         guide: steps::rolling_deploy,
+    },
+    Lesson {
+        id: "rolling-upgrade-kip848",
+        title: "Rolling upgrade to KIP-848",
+        blurb: "A classic cooperative-sticky group restarted one consumer at a time with group.protocol=consumer: the group becomes a consumer group when the first one returns, the classic members keep working inside it, and no partition has two owners.",
+        build: rolling_upgrade::scenario,
+        strategies: &[Strategy::CooperativeSticky],
+        guide: rolling_upgrade::steps,
     },
 ];
 

@@ -8,12 +8,14 @@ pub mod admin;
 pub mod classic;
 pub mod consumer;
 pub mod log;
+mod migration;
 pub mod offsets;
 
 use super::actor::{Actor, Ctx, Out};
 use super::config::BrokerConfig;
 use super::protocol::{
-    Message, MetadataRequest, MetadataResponse, OffsetCommitRequest, Request, Response,
+    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, Errors, Message,
+    MetadataRequest, MetadataResponse, OffsetCommitRequest, Request, Response,
 };
 use super::timer::Timer;
 use super::trace::TraceEvent;
@@ -138,6 +140,108 @@ impl Broker {
     }
 }
 
+impl Broker {
+    /// `ConsumerGroupHeartbeat`. A member joining (epoch 0) a group id held by a classic group
+    /// takes it over: an empty classic group is deleted; one with members converts to a consumer
+    /// group if `validateOnlineUpgrade` allows it, else the member is refused GROUP_ID_NOT_FOUND.
+    /// A heartbeat at another epoch to a classic group is refused the same way.
+    fn consumer_group_heartbeat(
+        &mut self,
+        reply_to: ReplyTo,
+        request: ConsumerGroupHeartbeatRequest,
+        ctx: &mut Ctx,
+    ) {
+        let group_id = request.group_id.clone();
+        let classic = self.coordinator.group(&group_id).is_some();
+        if classic && request.member_epoch == 0 {
+            if !self.coordinator.remove_if_empty(&group_id, ctx) {
+                if let Err((error, message)) = self.try_upgrade(&request, &reply_to, ctx) {
+                    let body = ConsumerGroupHeartbeatResponse::error(error, message);
+                    return reply(ctx, &reply_to, Response::ConsumerGroupHeartbeat(body));
+                }
+            }
+        } else if classic && request.member_epoch > 0 {
+            let message = format!("Group {group_id} is not a consumer group.");
+            let body = ConsumerGroupHeartbeatResponse::error(Errors::GroupIdNotFound, message);
+            return reply(ctx, &reply_to, Response::ConsumerGroupHeartbeat(body));
+        }
+        let config = &self.coordinator.config;
+        let body = Request::ConsumerGroupHeartbeat(request);
+        self.consumer_groups
+            .handle(config, &self.topics, reply_to, body, ctx);
+        self.complete_downgrades(ctx);
+    }
+
+    /// `getOrMaybeCreateConsumerGroup` on a classic group with members: `validateOnlineUpgrade`
+    /// (GROUP_ID_NOT_FOUND), then `convertToConsumerGroup`. A heartbeat refused anyway leaves the
+    /// classic group as it is, as Kafka writes nothing then: an invalid request (refused before the
+    /// group is looked at), or a group already at `group.consumer.max.size`
+    /// (`throwIfConsumerGroupIsFull`).
+    fn try_upgrade(
+        &mut self,
+        request: &ConsumerGroupHeartbeatRequest,
+        reply_to: &ReplyTo,
+        ctx: &mut Ctx,
+    ) -> Result<(), (Errors, String)> {
+        let config = &self.coordinator.config;
+        let classic = self.coordinator.group(&request.group_id).expect("checked");
+        if let Some(refusal) = consumer::heartbeat::refusal_before_joining(request, config) {
+            return Err(refusal);
+        }
+        migration::validate_online_upgrade(classic, config)
+            .map_err(|message| (Errors::GroupIdNotFound, message))?;
+        let max_size = config.consumer.max_size;
+        if classic.num_members() as u64 >= u64::from(max_size) {
+            return Err((
+                Errors::GroupMaxSizeReached,
+                format!(
+                    "The consumer group has reached its maximum capacity of {max_size} members."
+                ),
+            ));
+        }
+        let classic = self
+            .coordinator
+            .take_for_upgrade(&request.group_id, ctx)
+            .expect("checked");
+        let group = migration::consumer_group_from_classic(&classic);
+        let consumer = reply_to.consumer_handle();
+        ctx.out.record(TraceEvent::GroupConverted {
+            group: group.group_id.clone(),
+            to: "consumer".to_string(),
+            epoch: group.group_epoch,
+            consumer,
+            members: migration::members_of_consumer_group(&group),
+        });
+        let config = &self.coordinator.config;
+        self.consumer_groups
+            .adopt_converted(config, &self.topics, group, ctx);
+        Ok(())
+    }
+
+    /// `convertToClassicGroup` for groups whose last consumer-protocol member just left.
+    fn complete_downgrades(&mut self, ctx: &mut Ctx) {
+        for (group, leaving, consumer) in self.consumer_groups.take_downgrades(&mut ctx.out) {
+            let classic = migration::classic_group_from_consumer(&group, &leaving);
+            ctx.out.record(TraceEvent::GroupConverted {
+                group: classic.group_id.clone(),
+                to: "classic".to_string(),
+                epoch: classic.generation_id,
+                consumer,
+                members: migration::members_of_classic_group(&classic),
+            });
+            self.coordinator.adopt_downgraded(classic, ctx);
+        }
+    }
+}
+
+fn reply(ctx: &mut Ctx, to: &ReplyTo, body: Response) {
+    let message = Message::Response {
+        correlation_id: to.correlation_id,
+        body,
+    };
+    ctx.out.send(to.endpoint.clone(), message);
+}
+
 impl Actor for Broker {
     fn on_message(&mut self, from: Endpoint, message: Message, ctx: &mut Ctx) {
         let Message::Request {
@@ -176,13 +280,23 @@ impl Actor for Broker {
         };
         match body {
             Request::Fetch(request) => self.logs.fetch(reply_to, request, &mut ctx.out, ctx.now),
-            Request::ConsumerGroupHeartbeat(_) => {
-                let config = &self.coordinator.config;
-                self.consumer_groups
-                    .handle(config, &self.topics, reply_to, body, ctx);
+            Request::ConsumerGroupHeartbeat(request) => {
+                self.consumer_group_heartbeat(reply_to, request, ctx)
             }
             Request::OffsetCommit(request) => self.commit_offsets(reply_to, request, ctx),
-            body => self.coordinator.handle(reply_to, body, ctx),
+            body if self.consumer_groups.answers_classic(&body) => {
+                let config = &self.coordinator.config;
+                self.consumer_groups
+                    .handle_classic(config, &self.topics, reply_to, body, ctx);
+                self.complete_downgrades(ctx);
+            }
+            body => {
+                // A classic JoinGroup takes over an empty consumer group's id.
+                if let Request::JoinGroup(join) = &body {
+                    self.consumer_groups.remove_if_empty(&join.group_id);
+                }
+                self.coordinator.handle(reply_to, body, ctx)
+            }
         }
     }
 
@@ -193,6 +307,7 @@ impl Actor for Broker {
                 let config = &self.coordinator.config;
                 self.consumer_groups
                     .on_timer(config, &self.topics, timer, ctx);
+                self.complete_downgrades(ctx);
             }
             Timer::DelayedFetch { consumer } => {
                 self.logs.expire_delayed_fetch(&consumer, &mut ctx.out)

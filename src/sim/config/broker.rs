@@ -110,6 +110,9 @@ impl BrokerConfig {
                     .map(parse_server_assignor)
                     .collect::<Result<_, _>>()?
             }
+            "group.consumer.migration.policy" => {
+                self.consumer.migration_policy = MigrationPolicy::parse(value)?
+            }
             other => {
                 if !self.ignored.iter().any(|n| n == other) {
                     self.ignored.push(other.to_string());
@@ -172,6 +175,71 @@ pub struct ConsumerGroupConfig {
     /// `group.consumer.assignors`: the first is the default.
     #[serde(rename = "consumer_assignors")]
     pub assignors: Vec<ServerAssignorName>,
+    /// `group.consumer.migration.policy`: whether a non-empty classic group converts to a consumer
+    /// group when a consumer-protocol member joins it, and back when its last one leaves.
+    #[serde(
+        rename = "consumer_migration_policy",
+        skip_serializing_if = "MigrationPolicy::is_default"
+    )]
+    pub migration_policy: MigrationPolicy,
+}
+
+/// Kafka's `ConsumerGroupMigrationPolicy`; `bidirectional` is the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MigrationPolicy {
+    #[default]
+    Bidirectional,
+    Upgrade,
+    Downgrade,
+    Disabled,
+}
+
+impl MigrationPolicy {
+    pub const ALL: [MigrationPolicy; 4] = [
+        MigrationPolicy::Bidirectional,
+        MigrationPolicy::Upgrade,
+        MigrationPolicy::Downgrade,
+        MigrationPolicy::Disabled,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MigrationPolicy::Bidirectional => "bidirectional",
+            MigrationPolicy::Upgrade => "upgrade",
+            MigrationPolicy::Downgrade => "downgrade",
+            MigrationPolicy::Disabled => "disabled",
+        }
+    }
+
+    /// `ConfigDef.CaseInsensitiveValidString`: the broker refuses any other value at startup.
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        let wanted = value.trim();
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| ConfigError::InvalidMigrationPolicy {
+                value: value.to_string(),
+            })
+    }
+
+    pub fn is_upgrade_enabled(self) -> bool {
+        matches!(
+            self,
+            MigrationPolicy::Bidirectional | MigrationPolicy::Upgrade
+        )
+    }
+
+    pub fn is_downgrade_enabled(self) -> bool {
+        matches!(
+            self,
+            MigrationPolicy::Bidirectional | MigrationPolicy::Downgrade
+        )
+    }
+
+    fn is_default(&self) -> bool {
+        *self == MigrationPolicy::default()
+    }
 }
 
 impl Default for ConsumerGroupConfig {
@@ -185,6 +253,7 @@ impl Default for ConsumerGroupConfig {
             max_heartbeat_interval_ms: 15_000,
             max_size: i32::MAX as u32,
             assignors: vec![ServerAssignorName::Uniform, ServerAssignorName::Range],
+            migration_policy: MigrationPolicy::Bidirectional,
         }
     }
 }

@@ -50,6 +50,8 @@ pub enum ConfigError {
     UnknownServerAssignor { name: String },
     /// A `GroupCoordinatorConfig` requirement the broker checks at startup, in Kafka's words.
     BrokerRequirement { message: String },
+    /// `group.consumer.migration.policy` outside its four values (`CaseInsensitiveValidString`).
+    InvalidMigrationPolicy { value: String },
     /// `heartbeat.interval.ms` 0: Kafka accepts it (its heartbeat thread then sends heartbeats back to
     /// back, without waiting), but the lab does not simulate a busy loop.
     HeartbeatIntervalZero,
@@ -123,6 +125,10 @@ impl fmt::Display for ConfigError {
             ConfigError::UnknownServerAssignor { name } => write!(
                 f,
                 "group.consumer.assignors: unknown assignor \"{name}\" (known: uniform, range)"
+            ),
+            ConfigError::InvalidMigrationPolicy { value } => write!(
+                f,
+                "ConfigException: Invalid value {value} for configuration group.consumer.migration.policy: String must be one of (case insensitive): bidirectional, upgrade, downgrade, disabled"
             ),
             ConfigError::BrokerRequirement { message } => {
                 write!(f, "IllegalArgumentException: {message}")

@@ -8,6 +8,7 @@ mod names;
 mod value;
 
 pub use broker::BrokerConfig;
+pub use broker::MigrationPolicy;
 pub use error::{ConfigError, ConfigWarning};
 pub use names::{
     kafka_consumer_defines, BROKER_CONFIG_NAMES, CONSUMER_CONFIG_NAMES,
@@ -245,6 +246,11 @@ impl ConsumerConfig {
             "session.timeout.ms" => self.session_timeout_ms = parse_ms(name, value)?,
             "heartbeat.interval.ms" => self.heartbeat_interval_ms = parse_ms(name, value)?,
             "max.poll.interval.ms" => self.max_poll_interval_ms = parse_ms(name, value)?,
+            // A blank value is the setting removed: Kafka's default list again (which a
+            // `group.protocol=consumer` consumer does not use).
+            "partition.assignment.strategy" if value.trim().is_empty() => {
+                self.partition_assignment_strategy = Self::default().partition_assignment_strategy
+            }
             "partition.assignment.strategy" => {
                 self.partition_assignment_strategy = value
                     .split(',')

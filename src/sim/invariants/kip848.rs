@@ -83,13 +83,32 @@ pub(super) fn check_consumer_groups(world: &World) -> Result<(), String> {
 }
 
 /// §8.4: the consumers that are members of a consumer group (the coordinator holds their member
-/// id) never consume one partition at the same time. A consumer the coordinator fenced or that left
+/// id), of either protocol, never consume one partition at the same time. A consumer the coordinator fenced or that left
 /// is a zombie until it hears of it (as in the classic check), and is left out.
 pub(super) fn check_kip848_single_owner(world: &World) -> Result<(), String> {
     let mut owners: BTreeMap<(&str, &TopicPartition), &str> = BTreeMap::new();
     let groups = world.broker().consumer_groups();
     for c in world.consumers() {
         let Some(manager) = c.membership_manager() else {
+            // A classic member of a consumer group (a mixed group) counts too, while the consumer
+            // group holds its member id and its generation was not reset.
+            let generation = c.generation();
+            let member = groups
+                .group(&c.group_id)
+                .and_then(|g| g.member(&generation.member_id));
+            if member.is_none() || generation.is_reset() || !c.is_running() {
+                continue;
+            }
+            for tp in c.owned() {
+                if let Some(other) = owners.insert((c.group_id.as_str(), tp), &c.handle) {
+                    return Err(format!(
+                        "{}: {tp} is owned by both {other} and {} in group {}",
+                        world.now(),
+                        c.handle,
+                        c.group_id
+                    ));
+                }
+            }
             continue;
         };
         // A member that left on its poll timeout, or was fenced, is out of the group until its next

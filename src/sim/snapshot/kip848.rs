@@ -39,6 +39,9 @@ pub struct ConsumerGroupMemberSnapshot {
     /// Target partitions it does not have yet because another member still holds them.
     pub awaiting: Vec<TopicPartition>,
     pub session_deadline: Option<Millis>,
+    /// The `group.protocol` its consumer speaks: `consumer`, or `classic` for a classic member the
+    /// consumer group serves through JoinGroup, SyncGroup and Heartbeat (a mixed group).
+    pub protocol: String,
 }
 
 /// A KIP-848 member's own view (`ConsumerMembershipManager`).
@@ -75,6 +78,7 @@ impl World {
                     target: target.into_iter().collect(),
                     session_deadline: self
                         .consumer_group_session_deadline(&g.group_id, &m.member_id),
+                    protocol: m.protocol_name().to_string(),
                 }
             })
             .collect();

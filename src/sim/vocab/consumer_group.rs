@@ -85,6 +85,16 @@ impl EpochBumpReason {
                 cause: ConsumerGroupRemoval::RebalanceTimeoutExpired,
                 ..
             } => "rebalance timeout",
+            EpochBumpReason::MemberRemoved {
+                cause: ConsumerGroupRemoval::ClassicLeft,
+                ..
+            } => "classic member left",
+            EpochBumpReason::MemberRemoved {
+                cause:
+                    ConsumerGroupRemoval::ClassicJoinTimeoutExpired
+                    | ConsumerGroupRemoval::ClassicSyncTimeoutExpired,
+                ..
+            } => "classic member timed out",
         }
     }
 }
@@ -113,6 +123,12 @@ pub enum ConsumerGroupRemoval {
     SessionExpired,
     /// Did not revoke within its rebalance timeout.
     RebalanceTimeoutExpired,
+    /// A classic member told to rejoin did not send JoinGroup within its rebalance timeout.
+    ClassicJoinTimeoutExpired,
+    /// A classic member did not send SyncGroup within its rebalance timeout after its JoinGroup.
+    ClassicSyncTimeoutExpired,
+    /// A classic member sent LeaveGroup.
+    ClassicLeft,
 }
 
 impl fmt::Display for ConsumerGroupRemoval {
@@ -123,6 +139,13 @@ impl fmt::Display for ConsumerGroupRemoval {
             ConsumerGroupRemoval::RebalanceTimeoutExpired => {
                 "was fenced: it did not revoke within its rebalance timeout"
             }
+            ConsumerGroupRemoval::ClassicJoinTimeoutExpired => {
+                "was fenced: the classic member failed to join within the rebalance timeout"
+            }
+            ConsumerGroupRemoval::ClassicSyncTimeoutExpired => {
+                "was fenced: the classic member failed to sync within the rebalance timeout"
+            }
+            ConsumerGroupRemoval::ClassicLeft => "left the group (LeaveGroup)",
         })
     }
 }

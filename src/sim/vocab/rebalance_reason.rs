@@ -32,6 +32,9 @@ pub enum RebalanceReason {
     StaticMemberReplaced { member_id: String },
     /// A static member rejoined with a protocol list that changes the group's selected protocol.
     ProtocolChanged { member_id: String },
+    /// The consumer group converted back to a classic group because its last consumer-protocol
+    /// member left (`convertToClassicGroup`).
+    DowngradedForMemberLeaving { group: String },
 }
 
 impl RebalanceReason {
@@ -59,6 +62,7 @@ impl RebalanceReason {
             RebalanceReason::PendingSyncExpired { .. } => "sync timeout",
             RebalanceReason::StaticMemberReplaced { .. } => "static member rejoined during sync",
             RebalanceReason::ProtocolChanged { .. } => "protocol changed",
+            RebalanceReason::DowngradedForMemberLeaving { .. } => "downgraded to classic",
         }
     }
 }
@@ -104,6 +108,10 @@ impl fmt::Display for RebalanceReason {
             RebalanceReason::ProtocolChanged { member_id } => write!(
                 f,
                 "group's selected protocol will change because static member {member_id} joined with change of protocol"
+            ),
+            RebalanceReason::DowngradedForMemberLeaving { group } => write!(
+                f,
+                "Downgrade group {group} from consumer to classic for member leaving."
             ),
         }
     }

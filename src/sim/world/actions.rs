@@ -45,31 +45,34 @@ impl World {
         }
     }
 
-    /// A group's members all use one `group.protocol`: running consumers of the group (other than
-    /// the one restarting) and members the coordinators still hold.
+    /// Kafka 4.1 runs a group whose members use both `group.protocol`s (a mixed group, converted
+    /// under `group.consumer.migration.policy`), and so does the lab, for dynamic members. A static
+    /// member (`group.instance.id`) joining a group that has members of the other protocol, or any
+    /// member joining one whose other-protocol members are static, is refused: the replacement of
+    /// a static member across protocols is not simulated.
     fn check_one_protocol_per_group(
         &self,
         config: &crate::sim::config::ConsumerConfig,
         restarting: Option<usize>,
     ) -> Result<(), ActionError> {
         let group = &config.group_id;
-        let other_protocol = self.consumers.iter().enumerate().any(|(i, c)| {
-            Some(i) != restarting
-                && c.is_running()
-                && &c.group_id == group
-                && c.config.is_consumer_protocol() != config.is_consumer_protocol()
-        });
-        let held_by_other = if config.is_consumer_protocol() {
-            self.coordinator()
-                .group(group)
-                .is_some_and(|g| g.members_iter().next().is_some())
-        } else {
-            self.broker
-                .consumer_groups()
-                .group(group)
-                .is_some_and(|g| !g.members.is_empty())
-        };
-        if other_protocol || held_by_other {
+        let other_protocol: Vec<_> = self
+            .consumers
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| {
+                Some(*i) != restarting
+                    && c.is_running()
+                    && &c.group_id == group
+                    && c.config.is_consumer_protocol() != config.is_consumer_protocol()
+            })
+            .map(|(_, c)| c)
+            .collect();
+        let static_involved = config.group_instance_id.is_some()
+            || other_protocol
+                .iter()
+                .any(|c| c.config.group_instance_id.is_some());
+        if !other_protocol.is_empty() && static_involved {
             let existing = if config.is_consumer_protocol() {
                 "classic"
             } else {

@@ -25,7 +25,9 @@ pub use member::{ClassicGroupMember, ReplyTo};
 use crate::sim::actor::Ctx;
 use crate::sim::actor::Out;
 use crate::sim::config::BrokerConfig;
-use crate::sim::protocol::{Errors, Message, OffsetCommitRequest, Request, Response};
+use crate::sim::protocol::{
+    Errors, JoinGroupResponse, Message, OffsetCommitRequest, Request, Response,
+};
 use crate::sim::rng::SimRng;
 use crate::sim::time::Millis;
 use crate::sim::timer::{CoordinatorTimer, Timer, TimerKey};
@@ -124,6 +126,15 @@ impl<'a> GroupCtx<'a> {
     }
 }
 
+/// Every timer of the group and its members.
+fn cancel_group_timers(group: &ClassicGroup, ctx: &mut GroupCtx) {
+    ctx.cancel_join_timer(&group.group_id);
+    ctx.cancel_sync_timer(&group.group_id);
+    for id in group.member_ids() {
+        ctx.cancel_heartbeat(&group.group_id, &id);
+    }
+}
+
 /// The classic group coordinator: every group hosted by the broker.
 #[derive(Clone, Debug)]
 pub struct GroupCoordinator {
@@ -179,6 +190,60 @@ impl GroupCoordinator {
                 // ConsumerGroupHeartbeat by the consumer-group side of the coordinator.
             }
         }
+    }
+
+    /// `maybeDeleteEmptyClassicGroup`: a consumer-protocol member takes over an empty classic group's
+    /// id (a new consumer group is made instead).
+    pub fn remove_if_empty(&mut self, group_id: &str, actor: &mut Ctx) -> bool {
+        if self
+            .groups
+            .get(group_id)
+            .is_some_and(|g| g.num_members() == 0)
+        {
+            if let Some(group) = self.groups.remove(group_id) {
+                let mut ctx = GroupCtx::new(&self.config, actor);
+                cancel_group_timers(&group, &mut ctx);
+            }
+            return true;
+        }
+        false
+    }
+
+    /// The classic side of `convertToConsumerGroup`: the group leaves this coordinator; the JoinGroup
+    /// and SyncGroup requests parked in it are answered REBALANCE_IN_PROGRESS (the members rejoin the
+    /// consumer group) and its timers are cancelled.
+    pub fn take_for_upgrade(&mut self, group_id: &str, actor: &mut Ctx) -> Option<ClassicGroup> {
+        let mut group = self.groups.remove(group_id)?;
+        let mut ctx = GroupCtx::new(&self.config, actor);
+        for id in group.member_ids() {
+            let Some(member) = group.member_mut(&id) else {
+                continue;
+            };
+            if let Some(reply_to) = member.awaiting_join.take() {
+                let response = JoinGroupResponse::error(Errors::RebalanceInProgress, &id);
+                ctx.reply(&reply_to, Response::JoinGroup(response));
+            }
+            if let Some(reply_to) = member.awaiting_sync.take() {
+                ctx.reply(&reply_to, sync::sync_error(Errors::RebalanceInProgress));
+            }
+        }
+        cancel_group_timers(&group, &mut ctx);
+        Some(group)
+    }
+
+    /// The classic side of `convertToClassicGroup`: the group converted from a consumer group joins
+    /// this coordinator, every member's session starts, and a rebalance begins ("Downgrade group ...
+    /// for member leaving").
+    pub fn adopt_downgraded(&mut self, mut group: ClassicGroup, actor: &mut Ctx) {
+        let mut ctx = GroupCtx::new(&self.config, actor);
+        let gid = group.group_id.clone();
+        for m in group.all_members() {
+            ctx.reschedule_heartbeat(&gid, &m.member_id, m.session_timeout_ms);
+        }
+        let reason =
+            crate::sim::vocab::RebalanceReason::DowngradedForMemberLeaving { group: gid.clone() };
+        rebalance::prepare_rebalance(&mut group, reason, &mut ctx);
+        self.groups.insert(gid, group);
     }
 
     /// Whether an OffsetCommit would be accepted now (`validateOffsetCommit` answers NONE): the broker

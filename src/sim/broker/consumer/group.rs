@@ -5,6 +5,7 @@
 use super::member::ConsumerGroupMember;
 use crate::sim::assign::server::{ServerAssignorName, TopicId};
 use crate::sim::assign::TopicPartition;
+use crate::sim::config::BrokerConfig;
 use crate::sim::vocab::{ConsumerGroupState, MemberAssignmentState};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +27,11 @@ pub struct ConsumerGroup {
     pub metadata_refresh_requested: bool,
     /// The server assignor that computed the current target.
     pub assignor: Option<ServerAssignorName>,
+    /// Classic members with a join timeout armed (`scheduleConsumerGroupJoinTimeoutIfAbsent`).
+    pub join_timeouts: BTreeSet<String>,
+    /// Set when the last consumer-protocol member left and the group converts back to a classic
+    /// group (the leaving member's id and consumer): the broker completes the conversion.
+    pub downgrade_after_leaving: Option<(String, String)>,
 }
 
 impl ConsumerGroup {
@@ -39,7 +45,69 @@ impl ConsumerGroup {
             metadata: BTreeMap::new(),
             metadata_refresh_requested: false,
             assignor: None,
+            join_timeouts: BTreeSet::new(),
+            downgrade_after_leaving: None,
         }
+    }
+
+    /// `numClassicProtocolMembers`.
+    pub fn num_classic_protocol_members(&self) -> usize {
+        self.members
+            .iter()
+            .filter(|m| m.uses_classic_protocol())
+            .count()
+    }
+
+    /// A mixed group: members of both protocols.
+    pub fn is_mixed(&self) -> bool {
+        let classic = self.num_classic_protocol_members();
+        classic > 0 && classic < self.members.len()
+    }
+
+    /// `validateOnlineDowngradeWithFencedMembers` for one leaving member: every other member uses
+    /// the classic protocol (`allMembersUseClassicProtocolExcept`), some remain, the policy allows
+    /// the downgrade and the remaining members fit in `group.max.size`.
+    pub fn may_downgrade_without(&self, member_id: &str, config: &BrokerConfig) -> bool {
+        let Some(leaving) = self.member(member_id) else {
+            return false;
+        };
+        let remaining = self.members.len() - 1;
+        let leaving_classic = usize::from(leaving.uses_classic_protocol());
+        self.num_classic_protocol_members() - leaving_classic == remaining
+            && remaining > 0
+            && config.consumer.migration_policy.is_downgrade_enabled()
+            && remaining as u64 <= u64::from(config.group_max_size)
+    }
+
+    /// `supportsClassicProtocols`: the protocol type is `consumer` and, unless the group is empty,
+    /// one of the protocols is supported by every classic member.
+    pub fn supports_classic_protocols(&self, protocol_type: &str, names: &[&str]) -> bool {
+        if protocol_type != "consumer" {
+            return false;
+        }
+        if self.members.is_empty() {
+            return !names.is_empty();
+        }
+        let classic: Vec<_> = self
+            .members
+            .iter()
+            .filter_map(|m| m.classic.as_ref())
+            .collect();
+        names.iter().any(|name| {
+            classic
+                .iter()
+                .all(|c| c.supported_protocols.iter().any(|p| p.name == *name))
+        })
+    }
+
+    /// `waitingOnUnreleasedPartition`: the member waits for a partition of its target that another
+    /// member still holds.
+    pub fn waiting_on_unreleased_partition(&self, member: &ConsumerGroupMember) -> bool {
+        member.state == MemberAssignmentState::UnreleasedPartitions
+            && self
+                .target_of(&member.member_id)
+                .iter()
+                .any(|tp| !member.assigned.contains(tp) && self.is_held(tp))
     }
 
     pub fn member(&self, member_id: &str) -> Option<&ConsumerGroupMember> {

@@ -46,7 +46,7 @@ pub(crate) fn consumer_group_heartbeat(
     from: &ReplyTo,
     ctx: &mut HandlerCtx,
 ) -> ConsumerGroupHeartbeatResponse {
-    let result = validate_request(&req, ctx).and_then(|()| {
+    let result = validate_request(&req, ctx.config).and_then(|()| {
         if req.member_epoch == LEAVE_GROUP_MEMBER_EPOCH
             || req.member_epoch == LEAVE_GROUP_STATIC_MEMBER_EPOCH
         {
@@ -58,8 +58,19 @@ pub(crate) fn consumer_group_heartbeat(
     result.unwrap_or_else(|(error, message)| ConsumerGroupHeartbeatResponse::error(error, message))
 }
 
+/// The refusal of a heartbeat that is refused before any group is looked at (`validate_request`).
+pub(crate) fn refusal_before_joining(
+    req: &ConsumerGroupHeartbeatRequest,
+    config: &crate::sim::config::BrokerConfig,
+) -> Option<(Errors, String)> {
+    validate_request(req, config).err()
+}
+
 /// `GroupCoordinatorService.throwIfConsumerGroupHeartbeatRequestIsInvalid` (request version 1).
-fn validate_request(req: &ConsumerGroupHeartbeatRequest, ctx: &HandlerCtx) -> Result<(), Refusal> {
+fn validate_request(
+    req: &ConsumerGroupHeartbeatRequest,
+    config: &crate::sim::config::BrokerConfig,
+) -> Result<(), Refusal> {
     if req.member_id.is_empty() {
         return Err(refuse(Errors::InvalidRequest, "MemberId can't be empty."));
     }
@@ -87,7 +98,7 @@ fn validate_request(req: &ConsumerGroupHeartbeatRequest, ctx: &HandlerCtx) -> Re
     } else if req.member_epoch < LEAVE_GROUP_STATIC_MEMBER_EPOCH {
         return Err(refuse(Errors::InvalidRequest, "MemberEpoch is invalid."));
     }
-    let supported = &ctx.config.consumer.assignors;
+    let supported = &config.consumer.assignors;
     if let Some(assignor) = &req.server_assignor {
         if !supported.iter().any(|a| a.name() == assignor) {
             let names: Vec<&str> = supported.iter().map(|a| a.name()).collect();
@@ -253,30 +264,12 @@ fn heartbeat(
         });
     }
     let subscription_changed = member.subscribed_topic_names != old.subscribed_topic_names;
-    let mut bump = group.group_epoch == 0 || subscription_changed;
+    let bump = group.group_epoch == 0 || subscription_changed;
     group.put_member(member.clone());
 
-    if bump || group.metadata_refresh_requested {
-        let metadata = ctx.describe(&group.subscribed_topics());
-        let metadata_changed = metadata != group.metadata;
-        group.metadata = metadata;
-        group.metadata_refresh_requested = false;
-        let reason = if bump {
-            EpochBumpReason::SubscriptionChanged {
-                consumer: consumer.clone(),
-            }
-        } else {
-            EpochBumpReason::MetadataChanged
-        };
-        bump |= metadata_changed;
-        if bump {
-            bump_group_epoch(group, reason, ctx);
-        }
-    }
-    if group.group_epoch > group.assignment_epoch {
-        update_target_assignment(group, ctx);
-    }
-    let reconciled = maybe_reconcile(group, &member.member_id, req, ctx);
+    update_epoch_and_target(group, bump, &consumer, ctx);
+    let owned = req.topic_partitions.as_deref();
+    let reconciled = maybe_reconcile(group, &member.member_id, owned, ctx);
     ctx.set_timer(
         ctx.config.consumer.session_timeout_ms,
         ConsumerGroupTimer::SessionTimeout {
@@ -299,6 +292,37 @@ fn heartbeat(
     })
 }
 
+/// `updateSubscriptionMetadata` and `updateTargetAssignment`: the subscribed topics' metadata is
+/// recomputed if the member's subscription changed (`bump`) or a refresh was requested; the group
+/// epoch rises if either changed, and a target behind the group epoch is recomputed.
+pub(super) fn update_epoch_and_target(
+    group: &mut ConsumerGroup,
+    mut bump: bool,
+    consumer: &str,
+    ctx: &mut HandlerCtx,
+) {
+    if bump || group.metadata_refresh_requested {
+        let metadata = ctx.describe(&group.subscribed_topics());
+        let metadata_changed = metadata != group.metadata;
+        group.metadata = metadata;
+        group.metadata_refresh_requested = false;
+        let reason = if bump {
+            EpochBumpReason::SubscriptionChanged {
+                consumer: consumer.to_string(),
+            }
+        } else {
+            EpochBumpReason::MetadataChanged
+        };
+        bump |= metadata_changed;
+        if bump {
+            bump_group_epoch(group, reason, ctx);
+        }
+    }
+    if group.group_epoch > group.assignment_epoch {
+        update_target_assignment(group, ctx);
+    }
+}
+
 /// `replaceMember`: the new process takes the old static member's place and its target.
 fn replace_static_member(
     group: &mut ConsumerGroup,
@@ -318,7 +342,11 @@ fn replace_static_member(
     });
 }
 
-fn bump_group_epoch(group: &mut ConsumerGroup, reason: EpochBumpReason, ctx: &mut HandlerCtx) {
+pub(super) fn bump_group_epoch(
+    group: &mut ConsumerGroup,
+    reason: EpochBumpReason,
+    ctx: &mut HandlerCtx,
+) {
     group.group_epoch += 1;
     ctx.out.record(TraceEvent::GroupEpochBumped {
         group: group.group_id.clone(),
@@ -358,11 +386,12 @@ fn update_target_assignment(group: &mut ConsumerGroup, ctx: &mut HandlerCtx) {
     }
 }
 
-/// `maybeReconcile`: one step of this member towards its target, and its rebalance timeout.
-fn maybe_reconcile(
+/// `maybeReconcile`: one step of this member towards its target, and its rebalance timeout (a
+/// classic member has none: its join and sync timers stand in for it).
+pub(super) fn maybe_reconcile(
     group: &mut ConsumerGroup,
     member_id: &str,
-    req: &ConsumerGroupHeartbeatRequest,
+    owned: Option<&[TopicPartition]>,
     ctx: &mut HandlerCtx,
 ) -> ConsumerGroupMember {
     let member = group
@@ -379,7 +408,7 @@ fn maybe_reconcile(
         target_epoch: group.assignment_epoch,
         target: &target,
         held: &held,
-        owned: req.topic_partitions.as_deref(),
+        owned,
     }
     .build();
     if next == member {
@@ -394,7 +423,9 @@ fn maybe_reconcile(
         assigned: next.assigned.iter().cloned().collect(),
         pending_revocation: next.pending_revocation.iter().cloned().collect(),
     });
-    if next.state == MemberAssignmentState::UnrevokedPartitions {
+    if next.uses_classic_protocol() {
+        // No rebalance timeout for a classic member (its join and sync timers instead).
+    } else if next.state == MemberAssignmentState::UnrevokedPartitions {
         ctx.set_timer(
             next.rebalance_timeout_ms,
             ConsumerGroupTimer::RebalanceTimeout {
@@ -483,13 +514,30 @@ fn consumer_group_leave(
 }
 
 /// `consumerGroupFenceMember`: the member and its target go, its partitions are free at once, and
-/// the group epoch is bumped so the next heartbeat hands them out.
-fn fence_member(
+/// the group epoch is bumped so the next heartbeat hands them out. If only classic members remain
+/// and the policy allows it, the group is instead marked to convert back to a classic group
+/// (`validateOnlineDowngradeWithFencedMembers`), which the broker does once this step is over.
+pub(super) fn fence_member(
     group: &mut ConsumerGroup,
     member_id: &str,
     cause: ConsumerGroupRemoval,
     ctx: &mut HandlerCtx,
 ) {
+    if group.may_downgrade_without(member_id, ctx.config) {
+        let consumer = group
+            .member(member_id)
+            .map(|m| m.consumer.clone())
+            .unwrap_or_default();
+        ctx.out.record(TraceEvent::ConsumerGroupMemberRemoved {
+            group: group.group_id.clone(),
+            member_id: member_id.to_string(),
+            consumer: consumer.clone(),
+            cause,
+        });
+        ctx.cancel_timers(&group.group_id, member_id);
+        group.downgrade_after_leaving = Some((member_id.to_string(), consumer));
+        return;
+    }
     let Some(member) = group.remove_member(member_id) else {
         return;
     };
@@ -523,6 +571,19 @@ pub(crate) fn on_timeout(
         ConsumerGroupTimer::SessionTimeout { group, member_id } => {
             if let Some(group) = groups.get_mut(&group) {
                 fence_member(group, &member_id, ConsumerGroupRemoval::SessionExpired, ctx);
+            }
+        }
+        ConsumerGroupTimer::ClassicJoinTimeout { group, member_id } => {
+            if let Some(group) = groups.get_mut(&group) {
+                group.join_timeouts.remove(&member_id);
+                let cause = ConsumerGroupRemoval::ClassicJoinTimeoutExpired;
+                fence_member(group, &member_id, cause, ctx);
+            }
+        }
+        ConsumerGroupTimer::ClassicSyncTimeout { group, member_id } => {
+            if let Some(group) = groups.get_mut(&group) {
+                let cause = ConsumerGroupRemoval::ClassicSyncTimeoutExpired;
+                fence_member(group, &member_id, cause, ctx);
             }
         }
         ConsumerGroupTimer::RebalanceTimeout {

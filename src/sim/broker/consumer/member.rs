@@ -1,6 +1,7 @@
 //! Kafka's `ConsumerGroupMember`: one member of a KIP-848 consumer group as the coordinator holds it.
 
 use crate::sim::assign::TopicPartition;
+use crate::sim::protocol::JoinGroupRequestProtocol;
 use crate::sim::time::Millis;
 use crate::sim::vocab::MemberAssignmentState;
 use std::collections::BTreeSet;
@@ -25,6 +26,17 @@ pub struct ConsumerGroupMember {
     pub assigned: BTreeSet<TopicPartition>,
     /// What it was asked to give up and has not confirmed yet.
     pub pending_revocation: BTreeSet<TopicPartition>,
+    /// Set for a member that uses the classic protocol (JoinGroup, SyncGroup, Heartbeat) inside this
+    /// consumer group (`ClassicMemberMetadata`).
+    pub classic: Option<ClassicMemberMetadata>,
+}
+
+/// Kafka's `ConsumerGroupMemberMetadataValue.ClassicMemberMetadata`: what a classic member's
+/// JoinGroup said, which the consumer group keeps to answer it and to convert back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassicMemberMetadata {
+    pub session_timeout_ms: Millis,
+    pub supported_protocols: Vec<JoinGroupRequestProtocol>,
 }
 
 impl ConsumerGroupMember {
@@ -43,6 +55,21 @@ impl ConsumerGroupMember {
             server_assignor: None,
             assigned: BTreeSet::new(),
             pending_revocation: BTreeSet::new(),
+            classic: None,
+        }
+    }
+
+    /// `useClassicProtocol`.
+    pub fn uses_classic_protocol(&self) -> bool {
+        self.classic.is_some()
+    }
+
+    /// The `group.protocol` the member's consumer uses.
+    pub fn protocol_name(&self) -> &'static str {
+        if self.uses_classic_protocol() {
+            "classic"
+        } else {
+            "consumer"
         }
     }
 

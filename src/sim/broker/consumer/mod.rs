@@ -7,6 +7,7 @@
 //! fencing; [`target_assignment`] is `TargetAssignmentBuilder` with the choice of server assignor;
 //! [`current_assignment`] is `CurrentAssignmentBuilder`, the per-member reconciliation.
 
+pub mod classic_member;
 pub mod current_assignment;
 pub mod group;
 pub mod heartbeat;
@@ -21,7 +22,8 @@ use crate::sim::actor::{Ctx, Out};
 use crate::sim::assign::server::TopicId;
 use crate::sim::config::BrokerConfig;
 use crate::sim::protocol::{
-    Errors, Message, OffsetCommitRequest, OffsetCommitResponse, Request, Response,
+    Errors, HeartbeatResponse, JoinGroupResponse, Message, OffsetCommitRequest,
+    OffsetCommitResponse, Request, Response,
 };
 use crate::sim::rng::SimRng;
 use crate::sim::time::Millis;
@@ -58,13 +60,7 @@ impl HandlerCtx<'_> {
     }
 
     fn cancel_timers(&mut self, group: &str, member_id: &str) {
-        let (group, member_id) = (group.to_string(), member_id.to_string());
-        self.out.cancel_timer(TimerKey::ConsumerGroupSession {
-            group: group.clone(),
-            member_id: member_id.clone(),
-        });
-        self.out
-            .cancel_timer(TimerKey::ConsumerGroupRebalance { group, member_id });
+        cancel_member_timers(group, member_id, self.out);
     }
 
     /// The topic's id in the metadata image. Kafka gives each topic an id when it is created; the
@@ -99,7 +95,8 @@ impl HandlerCtx<'_> {
 }
 
 /// `ConsumerGroup.validateOffsetCommit`: the member must exist and commit at its current epoch
-/// (the classic commit's generation field carries it).
+/// (the classic commit's generation field carries it); a classic member with another generation is
+/// told ILLEGAL_GENERATION, a consumer-protocol one STALE_MEMBER_EPOCH.
 fn commit_offset(
     groups: &BTreeMap<String, ConsumerGroup>,
     req: &OffsetCommitRequest,
@@ -109,10 +106,34 @@ fn commit_offset(
         .and_then(|g| g.member(&req.member_id));
     let error = match member {
         None => Errors::UnknownMemberId,
+        Some(m) if m.member_epoch != req.generation_id && m.uses_classic_protocol() => {
+            Errors::IllegalGeneration
+        }
         Some(m) if m.member_epoch != req.generation_id => Errors::StaleMemberEpoch,
         Some(_) => Errors::None,
     };
     OffsetCommitResponse { error_code: error }
+}
+
+/// Every timer of a member (`cancelTimers`).
+fn cancel_member_timers(group: &str, member_id: &str, out: &mut Out) {
+    let (g, m) = (group.to_string(), member_id.to_string());
+    out.cancel_timer(TimerKey::ConsumerGroupSession {
+        group: g.clone(),
+        member_id: m.clone(),
+    });
+    out.cancel_timer(TimerKey::ConsumerGroupRebalance {
+        group: g.clone(),
+        member_id: m.clone(),
+    });
+    out.cancel_timer(TimerKey::ConsumerGroupJoin {
+        group: g.clone(),
+        member_id: m.clone(),
+    });
+    out.cancel_timer(TimerKey::ConsumerGroupSync {
+        group: g,
+        member_id: m,
+    });
 }
 
 /// Records the group's state when a step changed it (a new group starts from Empty).
@@ -197,6 +218,138 @@ impl ConsumerGroupCoordinator {
         record_state_change(&self.groups, &group_id, before, &mut actor.out);
     }
 
+    /// A classic member's JoinGroup, SyncGroup, Heartbeat or LeaveGroup to a consumer group this
+    /// coordinator hosts (the broker routes them here: `classicGroup*ToConsumerGroup`).
+    pub fn handle_classic(
+        &mut self,
+        config: &BrokerConfig,
+        topics: &BTreeMap<String, i32>,
+        from: ReplyTo,
+        request: Request,
+        actor: &mut Ctx,
+    ) {
+        let group_id = request.group_id().unwrap_or_default().to_string();
+        let Some(group) = self.groups.get_mut(&group_id) else {
+            return;
+        };
+        let before = Some(group.state());
+        let mut ctx = HandlerCtx {
+            now: actor.now,
+            config,
+            topics,
+            topic_ids: &mut self.topic_ids,
+            rng: actor.rng,
+            out: &mut actor.out,
+        };
+        let response = match request {
+            Request::JoinGroup(req) => {
+                let valid = (config.group_min_session_timeout_ms
+                    ..=config.group_max_session_timeout_ms)
+                    .contains(&req.session_timeout_ms);
+                Response::JoinGroup(if valid {
+                    classic_member::classic_group_join_to_consumer_group(
+                        group, &req, &from, &mut ctx,
+                    )
+                } else {
+                    JoinGroupResponse::error(Errors::InvalidSessionTimeout, &req.member_id)
+                })
+            }
+            Request::SyncGroup(req) => Response::SyncGroup(
+                classic_member::classic_group_sync_to_consumer_group(group, &req, &mut ctx),
+            ),
+            Request::Heartbeat(req) => Response::Heartbeat(HeartbeatResponse {
+                error_code: classic_member::classic_group_heartbeat_to_consumer_group(
+                    group, &req, &mut ctx,
+                ),
+            }),
+            Request::LeaveGroup(req) => Response::LeaveGroup(
+                classic_member::classic_group_leave_to_consumer_group(group, &req, &mut ctx),
+            ),
+            _ => return,
+        };
+        ctx.reply(&from, response);
+        record_state_change(&self.groups, &group_id, before, &mut actor.out);
+    }
+
+    /// Groups whose last consumer-protocol member just left and that convert back to classic
+    /// groups: taken out of this coordinator with the leaving member's id and consumer, their
+    /// members' timers cancelled (the classic coordinator schedules its own).
+    pub fn take_downgrades(&mut self, out: &mut Out) -> Vec<(ConsumerGroup, String, String)> {
+        let ids: Vec<String> = self
+            .groups
+            .values()
+            .filter(|g| g.downgrade_after_leaving.is_some())
+            .map(|g| g.group_id.clone())
+            .collect();
+        ids.into_iter()
+            .filter_map(|id| self.groups.remove(&id))
+            .map(|mut group| {
+                for m in &group.members {
+                    cancel_member_timers(&group.group_id, &m.member_id, out);
+                }
+                let (leaving, consumer) = group.downgrade_after_leaving.take().expect("filtered");
+                (group, leaving, consumer)
+            })
+            .collect()
+    }
+
+    /// `maybeDeleteEmptyConsumerGroup`: a classic JoinGroup takes over an empty consumer group's id.
+    pub fn remove_if_empty(&mut self, group_id: &str) -> bool {
+        if self
+            .groups
+            .get(group_id)
+            .is_some_and(|g| g.members.is_empty())
+        {
+            self.groups.remove(group_id);
+            return true;
+        }
+        false
+    }
+
+    /// Whether a classic request for this group is the consumer group's to answer: any request of
+    /// a member already in it, a JoinGroup only while it has members.
+    pub fn answers_classic(&self, request: &Request) -> bool {
+        let Some(group) = request.group_id().and_then(|id| self.groups.get(id)) else {
+            return false;
+        };
+        match request {
+            Request::JoinGroup(_) => !group.members.is_empty(),
+            Request::SyncGroup(_) | Request::Heartbeat(_) | Request::LeaveGroup(_) => true,
+            _ => false,
+        }
+    }
+
+    /// The end of the online upgrade (`convertToConsumerGroup`): the group converted from a classic
+    /// one gets its subscription metadata and each member its session timeout, its classic one.
+    pub fn adopt_converted(
+        &mut self,
+        config: &BrokerConfig,
+        topics: &BTreeMap<String, i32>,
+        mut group: ConsumerGroup,
+        actor: &mut Ctx,
+    ) {
+        let mut ctx = HandlerCtx {
+            now: actor.now,
+            config,
+            topics,
+            topic_ids: &mut self.topic_ids,
+            rng: actor.rng,
+            out: &mut actor.out,
+        };
+        group.metadata = ctx.describe(&group.subscribed_topics());
+        for m in &group.members {
+            let session = m.classic.as_ref().map_or(0, |c| c.session_timeout_ms);
+            ctx.set_timer(
+                session,
+                ConsumerGroupTimer::SessionTimeout {
+                    group: group.group_id.clone(),
+                    member_id: m.member_id.clone(),
+                },
+            );
+        }
+        self.groups.insert(group.group_id.clone(), group);
+    }
+
     /// A topic was created, deleted or grew: groups subscribed to it recompute their metadata at
     /// their next heartbeat (`onNewMetadataImage` → `requestMetadataRefresh`). A deleted topic's id
     /// is forgotten: a topic created again under its name is another topic.
@@ -229,7 +382,9 @@ impl ConsumerGroupCoordinator {
         };
         let group_id = match &timer {
             ConsumerGroupTimer::SessionTimeout { group, .. }
-            | ConsumerGroupTimer::RebalanceTimeout { group, .. } => group.clone(),
+            | ConsumerGroupTimer::RebalanceTimeout { group, .. }
+            | ConsumerGroupTimer::ClassicJoinTimeout { group, .. }
+            | ConsumerGroupTimer::ClassicSyncTimeout { group, .. } => group.clone(),
         };
         let before = self.groups.get(&group_id).map(ConsumerGroup::state);
         heartbeat::on_timeout(&mut self.groups, timer, &mut ctx);

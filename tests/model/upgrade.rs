@@ -1,0 +1,393 @@
+//! Mixed groups and the online upgrade/downgrade between the classic and the consumer (KIP-848)
+//! protocol, as Kafka 4.1.2's `GroupMetadataManager` does them under
+//! `group.consumer.migration.policy`: a classic cooperative-sticky group rolled one member at a time
+//! to `group.protocol=consumer` converts when the first such member joins, its classic members keep
+//! working through JoinGroup/SyncGroup/Heartbeat answered by the consumer group, no partition is
+//! ever owned twice, and it converts back when the last consumer-protocol member leaves.
+
+use crate::common::*;
+use rebalance_lab::sim::invariants::InvariantChecker;
+use rebalance_lab::sim::{Action, InstanceIdChange, Millis, TraceEvent, World};
+use std::collections::BTreeMap;
+
+/// Three classic cooperative-sticky consumers c1 < c2 < c3 of group `g` on `t` (6 partitions).
+fn classic_group(broker: &str) -> World {
+    let s = three_on_six(
+        r#"{ "partition.assignment.strategy": "cooperative-sticky" }"#,
+        broker,
+    );
+    World::new(&s).unwrap()
+}
+
+/// Checks after every event: the invariants, and that no partition of `t` is owned by two running
+/// consumers that the coordinator counts as members of `g` (whichever protocol they speak).
+struct Watch {
+    checker: InvariantChecker,
+    events: usize,
+}
+
+impl Watch {
+    fn new() -> Self {
+        Self {
+            checker: InvariantChecker::new(),
+            events: 0,
+        }
+    }
+
+    fn run(&mut self, world: &mut World, until: Millis) {
+        self.check(world);
+        while world.next_event_time().is_some_and(|next| next <= until) {
+            world.process_next_event();
+            self.check(world);
+        }
+        world.run_until(until);
+    }
+
+    fn check(&mut self, world: &World) {
+        self.events += 1;
+        self.checker
+            .check(world)
+            .unwrap_or_else(|e| panic!("invariant violated: {e}"));
+        if let Some(double) = owned_twice(world) {
+            panic!("{}: {double}", world.now());
+        }
+    }
+}
+
+/// A partition owned by two running consumers that are members of the group now.
+fn owned_twice(world: &World) -> Option<String> {
+    let snapshot = world.snapshot();
+    let mut members: Vec<&str> = Vec::new();
+    for g in snapshot.groups.iter().filter(|g| g.group_id == "g") {
+        members.extend(g.members.iter().map(|m| m.member_id.as_str()));
+    }
+    for g in snapshot
+        .consumer_groups
+        .iter()
+        .filter(|g| g.group_id == "g")
+    {
+        members.extend(g.members.iter().map(|m| m.member_id.as_str()));
+    }
+    let mut owner: BTreeMap<i32, &str> = BTreeMap::new();
+    for c in &snapshot.consumers {
+        if !c.state.is_running() || !members.contains(&c.member_id.as_str()) {
+            continue;
+        }
+        for tp in &c.owned {
+            if let Some(other) = owner.insert(tp.partition, &c.handle) {
+                return Some(format!(
+                    "partition {} owned by both {other} and {}",
+                    tp.partition, c.handle
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// `close()`, then the same consumer restarted with `group.protocol=consumer` (and without
+/// `partition.assignment.strategy`, which Kafka refuses with that protocol).
+fn roll_to_consumer(world: &mut World, watch: &mut Watch, handle: &str, at: Millis) {
+    apply(
+        world,
+        Action::CloseConsumer {
+            consumer: handle.into(),
+        },
+    );
+    watch.run(world, at + 15_000);
+    for (name, value) in [
+        ("partition.assignment.strategy", ""),
+        ("group.protocol", "consumer"),
+    ] {
+        apply(
+            world,
+            Action::SetConsumerConfig {
+                consumer: handle.into(),
+                name: name.into(),
+                value: value.into(),
+            },
+        );
+    }
+    apply(
+        world,
+        Action::RestartConsumer {
+            consumer: handle.into(),
+            group_instance_id: InstanceIdChange::Keep,
+        },
+    );
+}
+
+fn conversions(world: &World) -> Vec<(Millis, String, String)> {
+    world
+        .trace()
+        .iter()
+        .filter_map(|e| match &e.event {
+            TraceEvent::GroupConverted { to, consumer, .. } => {
+                Some((e.at, to.clone(), consumer.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Each member's protocol as the consumer group's snapshot shows it.
+fn protocols(world: &World) -> BTreeMap<String, String> {
+    let snapshot = world.snapshot();
+    snapshot
+        .consumer_groups
+        .iter()
+        .filter(|g| g.group_id == "g")
+        .flat_map(|g| g.members.iter())
+        .map(|m| (m.consumer.clone(), m.protocol.clone()))
+        .collect()
+}
+
+fn all_six_owned_once(world: &World) -> bool {
+    let mut all: Vec<i32> = ownership(world).into_values().flatten().collect();
+    all.sort();
+    all == (0..6).collect::<Vec<_>>()
+}
+
+#[test]
+fn a_rolling_upgrade_converts_at_the_first_consumer_member_and_never_owns_a_partition_twice() {
+    let mut world = classic_group("{}");
+    let mut watch = Watch::new();
+    watch.run(&mut world, 20_000);
+    assert!(all_six_owned_once(&world), "{:?}", ownership(&world));
+    assert!(world.snapshot().consumer_groups.is_empty());
+
+    roll_to_consumer(&mut world, &mut watch, "c1", 20_000);
+    watch.run(&mut world, 60_000);
+    let converted = conversions(&world);
+    assert_eq!(converted.len(), 1, "{converted:?}");
+    assert_eq!(
+        (converted[0].1.as_str(), converted[0].2.as_str()),
+        ("consumer", "c1")
+    );
+    let snapshot = world.snapshot();
+    assert!(
+        snapshot.groups.iter().all(|g| g.group_id != "g"),
+        "no classic group g any more"
+    );
+    let expected: BTreeMap<String, String> =
+        [("c1", "consumer"), ("c2", "classic"), ("c3", "classic")]
+            .into_iter()
+            .map(|(c, p)| (c.to_string(), p.to_string()))
+            .collect();
+    assert_eq!(protocols(&world), expected);
+    assert!(all_six_owned_once(&world), "{:?}", ownership(&world));
+    assert!(
+        !owned(&world, "c1").is_empty(),
+        "the consumer-protocol member got partitions"
+    );
+    // A classic member's card reads its assignment and session from the consumer group.
+    let snapshot = world.snapshot();
+    let c2 = snapshot
+        .consumers
+        .iter()
+        .find(|c| c.handle == "c2")
+        .unwrap();
+    assert_eq!(c2.assigned_by_coordinator, c2.owned);
+    assert!(c2.session_deadline.is_some_and(|d| d > world.now()));
+
+    roll_to_consumer(&mut world, &mut watch, "c2", 60_000);
+    watch.run(&mut world, 100_000);
+    roll_to_consumer(&mut world, &mut watch, "c3", 100_000);
+    watch.run(&mut world, 160_000);
+
+    assert_eq!(
+        conversions(&world).len(),
+        1,
+        "no conversion back while consumer members remain"
+    );
+    let expected: BTreeMap<String, String> = ["c1", "c2", "c3"]
+        .into_iter()
+        .map(|c| (c.to_string(), "consumer".to_string()))
+        .collect();
+    assert_eq!(protocols(&world), expected);
+    let snapshot = world.snapshot();
+    let group = &snapshot.consumer_groups[0];
+    assert_eq!(group.state.to_string(), "Stable");
+    assert!(all_six_owned_once(&world), "{:?}", ownership(&world));
+    for c in ["c1", "c2", "c3"] {
+        assert_eq!(owned(&world, c).len(), 2, "{c}: {:?}", ownership(&world));
+    }
+    assert!(watch.events > 1000, "checked after every event");
+}
+
+#[test]
+fn the_group_converts_back_to_classic_when_the_last_consumer_member_leaves() {
+    let mut world = classic_group("{}");
+    let mut watch = Watch::new();
+    watch.run(&mut world, 20_000);
+    roll_to_consumer(&mut world, &mut watch, "c1", 20_000);
+    watch.run(&mut world, 60_000);
+    assert_eq!(conversions(&world).len(), 1);
+
+    // The rollback: the only consumer-protocol member leaves.
+    apply(
+        &mut world,
+        Action::CloseConsumer {
+            consumer: "c1".into(),
+        },
+    );
+    watch.run(&mut world, 100_000);
+    let converted = conversions(&world);
+    assert_eq!(converted.len(), 2, "{converted:?}");
+    assert_eq!(
+        (converted[1].1.as_str(), converted[1].2.as_str()),
+        ("classic", "c1")
+    );
+    let snapshot = world.snapshot();
+    assert!(
+        snapshot.consumer_groups.is_empty(),
+        "no consumer group g any more"
+    );
+    let classic = snapshot.groups.iter().find(|g| g.group_id == "g").unwrap();
+    assert_eq!(classic.state.to_string(), "Stable");
+    assert_eq!(classic.members.len(), 2);
+    // The downgrade starts a rebalance at once ("Downgrade group g from consumer to classic for
+    // member leaving."), and the two classic members share the six partitions again.
+    assert!(world.trace().iter().any(|e| matches!(
+        &e.event,
+        TraceEvent::RebalanceStarted { reason, .. }
+            if reason.to_string() == "Downgrade group g from consumer to classic for member leaving."
+    )));
+    assert_eq!(owned(&world, "c2").len() + owned(&world, "c3").len(), 6);
+    assert!(all_six_owned_once(&world), "{:?}", ownership(&world));
+}
+
+#[test]
+fn policy_disabled_refuses_the_upgrade_with_kafkas_error() {
+    let mut world = classic_group(r#"{ "group.consumer.migration.policy": "disabled" }"#);
+    let mut watch = Watch::new();
+    watch.run(&mut world, 20_000);
+    roll_to_consumer(&mut world, &mut watch, "c1", 20_000);
+    watch.run(&mut world, 60_000);
+    assert!(conversions(&world).is_empty());
+    let snapshot = world.snapshot();
+    let c1 = snapshot
+        .consumers
+        .iter()
+        .find(|c| c.handle == "c1")
+        .unwrap();
+    assert!(!c1.state.is_running(), "c1 failed: {}", c1.state);
+    let message =
+        "Cannot upgrade classic group g to consumer group because online upgrade is disabled.";
+    let failure = failure_of(&world, "c1");
+    assert!(failure.contains("GROUP_ID_NOT_FOUND"), "{failure}");
+    assert!(failure.contains(message), "{failure}");
+    // The classic group goes on without c1.
+    assert_eq!(owned(&world, "c2").len() + owned(&world, "c3").len(), 6);
+}
+
+/// Policy `upgrade`: the group converts, but does not convert back; `downgrade`: it never converts.
+#[test]
+fn policies_upgrade_and_downgrade_allow_one_direction_each() {
+    let mut world = classic_group(r#"{ "group.consumer.migration.policy": "upgrade" }"#);
+    let mut watch = Watch::new();
+    watch.run(&mut world, 20_000);
+    roll_to_consumer(&mut world, &mut watch, "c1", 20_000);
+    watch.run(&mut world, 60_000);
+    apply(
+        &mut world,
+        Action::CloseConsumer {
+            consumer: "c1".into(),
+        },
+    );
+    watch.run(&mut world, 100_000);
+    assert_eq!(conversions(&world).len(), 1, "upgraded, never downgraded");
+    let expected: BTreeMap<String, String> = [("c2", "classic"), ("c3", "classic")]
+        .into_iter()
+        .map(|(c, p)| (c.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(
+        protocols(&world),
+        expected,
+        "a consumer group of classic members"
+    );
+    assert!(all_six_owned_once(&world), "{:?}", ownership(&world));
+
+    let mut world = classic_group(r#"{ "group.consumer.migration.policy": "downgrade" }"#);
+    let mut watch = Watch::new();
+    watch.run(&mut world, 20_000);
+    roll_to_consumer(&mut world, &mut watch, "c1", 20_000);
+    watch.run(&mut world, 60_000);
+    assert!(conversions(&world).is_empty());
+    assert!(failure_of(&world, "c1").contains("online upgrade is disabled"));
+}
+
+#[test]
+fn an_unknown_migration_policy_is_refused_as_the_broker_refuses_it() {
+    let s = scenario(
+        r#"{ "broker": { "group.consumer.migration.policy": "sideways" },
+             "topics": [{ "name": "t", "partitions": 1 }], "duration_ms": 1000 }"#,
+    );
+    let error = World::new(&s).unwrap_err().to_string();
+    assert!(
+        error.contains("Invalid value sideways for configuration group.consumer.migration.policy: String must be one of (case insensitive): bidirectional, upgrade, downgrade, disabled"),
+        "{error}"
+    );
+}
+
+/// The fatal error a consumer failed with, as its trace records it.
+fn failure_of(world: &World, handle: &str) -> String {
+    world
+        .trace()
+        .iter()
+        .filter(|e| e.event.to_string().contains(handle))
+        .map(|e| e.event.to_string())
+        .filter(|text| text.contains("Exception") || text.contains("GROUP_ID_NOT_FOUND"))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// `examples/rolling-upgrade-kip848.json`: the same roll as a scenario file, checked event by event.
+#[test]
+fn the_example_scenario_rolls_the_group_over_with_one_owner_per_partition() {
+    let s = scenario(include_str!("../../examples/rolling-upgrade-kip848.json"));
+    let mut world = World::new(&s).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, s.duration_ms);
+    let converted: Vec<(String, String)> = conversions(&world)
+        .into_iter()
+        .map(|(_, to, consumer)| (to, consumer))
+        .collect();
+    assert_eq!(converted, [("consumer".to_string(), "c1".to_string())]);
+    let snapshot = world.snapshot();
+    let group = &snapshot.consumer_groups[0];
+    assert!(group.members.iter().all(|m| m.protocol == "consumer"));
+    assert_eq!(group.state.to_string(), "Stable");
+    let mut all: Vec<i32> = ownership(&world).into_values().flatten().collect();
+    all.sort();
+    assert_eq!(all, (0..6).collect::<Vec<_>>());
+}
+
+/// `validateOnlineUpgrade` refuses a classic group larger than `group.consumer.max.size`
+/// (GROUP_ID_NOT_FOUND); one exactly that large converts nothing either, the new member being
+/// refused GROUP_MAX_SIZE_REACHED.
+#[test]
+fn the_consumer_group_size_limit_is_checked_before_the_upgrade() {
+    for (max, error, message) in [
+        (
+            "1",
+            "GroupIdNotFoundException",
+            "Cannot upgrade classic group g to consumer group because the group size exceeds the consumer group maximum size.",
+        ),
+        (
+            "2",
+            "GroupMaxSizeReachedException",
+            "The consumer group has reached its maximum capacity of 2 members.",
+        ),
+    ] {
+        let mut world = classic_group(&format!(r#"{{ "group.consumer.max.size": {max} }}"#));
+        let mut watch = Watch::new();
+        watch.run(&mut world, 20_000);
+        roll_to_consumer(&mut world, &mut watch, "c1", 20_000);
+        watch.run(&mut world, 60_000);
+        assert!(conversions(&world).is_empty(), "max {max}");
+        let failure = failure_of(&world, "c1");
+        assert!(failure.contains(error) && failure.contains(message), "{failure}");
+        assert_eq!(owned(&world, "c2").len() + owned(&world, "c3").len(), 6);
+    }
+}

@@ -88,6 +88,7 @@ const LESSONS: [string, (RegExp | undefined)[]][] = [
   ['Creating a consumer and its poll loop', [/^After about 3 s/, undefined]],
   ['What old tutorials get wrong', [/^range$/, /^No: a background thread/]],
   ['A rolling deploy of six consumers', [undefined, /^12$/]],
+  ['One thread per consumer', [undefined, /^It throws ConcurrentModificationException/, /^No: the group and c1/]],
 ];
 
 for (const [title, answers] of LESSONS) {

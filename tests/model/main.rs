@@ -24,4 +24,5 @@ mod reference_traces;
 mod regressions;
 mod settings;
 mod snippets;
+mod threads;
 mod world;

@@ -2,6 +2,7 @@
 //! as a guided lesson of a few steps ([`guide`], the steps themselves in [`steps`]).
 
 pub mod guide;
+mod one_thread;
 mod steps;
 
 use crate::session::Strategy;
@@ -133,6 +134,14 @@ pub const LESSONS: &[Lesson] = &[
         strategies: EAGER_VS_COOPERATIVE,
         guide: steps::rolling_deploy,
     },
+    Lesson {
+        id: "one-thread",
+        title: "One thread per consumer",
+        blurb: "KafkaConsumer is not thread-safe: a second thread calling poll() while the consumer's own thread is inside poll() gets ConcurrentModificationException. Try the 2nd thread button on a card.",
+        build: one_thread::scenario_of,
+        strategies: DEFAULT,
+        guide: one_thread::steps,
+    },
 ];
 
 pub fn lesson(id: &str) -> Option<&'static Lesson> {
@@ -144,7 +153,7 @@ pub fn lesson_of(scenario: &Scenario) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.scenario() == *scenario)
 }
 
-fn settings(pairs: &[(&str, &str)]) -> BTreeMap<String, ConfigValue> {
+pub(super) fn settings(pairs: &[(&str, &str)]) -> BTreeMap<String, ConfigValue> {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), ConfigValue(v.to_string())))
@@ -158,13 +167,13 @@ fn stagger(i: usize) -> u64 {
 }
 
 /// Short timeouts so that a crash or a stall plays out within a minute of simulated time.
-const CLASSROOM: &[(&str, &str)] = &[
+pub(super) const CLASSROOM: &[(&str, &str)] = &[
     ("session.timeout.ms", "10000"),
     ("heartbeat.interval.ms", "3000"),
     ("max.poll.interval.ms", "30000"),
 ];
 
-fn scenario(
+pub(super) fn scenario(
     name: &str,
     topics: &[(&str, i32)],
     groups: &[(&str, usize)],
@@ -209,7 +218,7 @@ fn scenario(
     }
 }
 
-fn basics() -> Scenario {
+pub(super) fn basics() -> Scenario {
     scenario(
         "3 consumers, 6 partitions",
         &[("orders", 6)],
@@ -272,7 +281,7 @@ fn static_members() -> Scenario {
     s
 }
 
-fn renamed(mut s: Scenario, name: &str) -> Scenario {
+pub(super) fn renamed(mut s: Scenario, name: &str) -> Scenario {
     s.name = name.to_string();
     s
 }

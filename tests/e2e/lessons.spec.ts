@@ -89,6 +89,7 @@ const LESSONS: [string, (RegExp | undefined)[]][] = [
   ['What old tutorials get wrong', [/^range$/, /^No: a background thread/]],
   ['A rolling deploy of six consumers', [undefined, /^12$/]],
   ['One thread per consumer', [undefined, /^It throws ConcurrentModificationException/, /^No: the group and c1/]],
+  ['poll(Duration.ZERO)', [/^About 3 s later/, undefined]],
 ];
 
 for (const [title, answers] of LESSONS) {

@@ -3,6 +3,7 @@
 
 pub mod guide;
 mod one_thread;
+mod poll_zero;
 mod steps;
 
 use crate::session::Strategy;
@@ -141,6 +142,14 @@ pub const LESSONS: &[Lesson] = &[
         build: one_thread::scenario_of,
         strategies: DEFAULT,
         guide: one_thread::steps,
+    },
+    Lesson {
+        id: "poll-zero",
+        title: "poll(Duration.ZERO)",
+        blurb: "c1's loop calls poll(Duration.ZERO): each call returns at once, and the join completes over many of them. In Kafka 4.x nothing waits for the assignment: poll(long) is gone.",
+        build: poll_zero::scenario_of,
+        strategies: DEFAULT,
+        guide: poll_zero::steps,
     },
 ];
 

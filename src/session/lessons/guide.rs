@@ -6,7 +6,9 @@
 
 use crate::session::{Lab, Session};
 use crate::sim::trace::TraceEvent;
-use crate::sim::vocab::{CallbackKind, ClassicGroupState, ConsumerState, RemovalCause};
+use crate::sim::vocab::{
+    CallbackKind, ClassicGroupState, ConsumerGroupState, ConsumerState, RemovalCause,
+};
 use crate::sim::{Action, Millis, ScenarioError, World};
 use std::collections::BTreeSet;
 
@@ -32,7 +34,8 @@ pub enum Watch {
 /// The event a step waits for, matched against the trace entries recorded since the step began.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Moment {
-    /// The group completes a rebalance (CompletingRebalance → Stable).
+    /// The group completes a rebalance (CompletingRebalance → Stable; for a KIP-848 group, every
+    /// member reconciled to the target assignment: Reconciling → Stable).
     Stable { group: &'static str },
     /// The coordinator starts a rebalance of the group.
     RebalanceStarted { group: &'static str },
@@ -82,6 +85,14 @@ impl Moment {
                 TraceEvent::AssignmentComputed { group: g, .. },
             ) => group == g,
             (
+                Moment::Stable { group },
+                TraceEvent::ConsumerGroupStateChanged {
+                    group: g,
+                    to: ConsumerGroupState::Stable,
+                    ..
+                },
+            ) => group == g,
+            (
                 Moment::MemberRemoved { consumer, cause },
                 TraceEvent::MemberRemoved {
                     consumer: c,
@@ -116,11 +127,19 @@ impl Moment {
     }
 }
 
-/// Whether the group is at rest in this World (see [`Moment::Settled`]).
+/// Whether the group is at rest in this World (see [`Moment::Settled`]): a classic group or a
+/// KIP-848 consumer group.
 fn settled(world: &World, group: &str) -> bool {
     let snapshot = world.snapshot();
-    let Some(g) = snapshot.groups.iter().find(|g| g.group_id == group) else {
-        return false;
+    let classic = snapshot.groups.iter().find(|g| g.group_id == group);
+    let consumer_group = snapshot
+        .consumer_groups
+        .iter()
+        .find(|g| g.group_id == group);
+    let group_stable = match (classic, consumer_group) {
+        (Some(g), _) => g.state == ClassicGroupState::Stable,
+        (None, Some(g)) => g.state == ConsumerGroupState::Stable,
+        (None, None) => return false,
     };
     let members: Vec<_> = snapshot
         .consumers
@@ -144,7 +163,7 @@ fn settled(world: &World, group: &str) -> bool {
                 })
             })
         });
-    g.state == ClassicGroupState::Stable && at_rest && all_consumed
+    group_stable && at_rest && all_consumed
 }
 
 /// Reads one lane's trace as it grows, each entry once, for one moment.

@@ -2,6 +2,7 @@
 //! as a guided lesson of a few steps ([`guide`], the steps themselves in [`steps`]).
 
 pub mod guide;
+mod kip848;
 mod one_thread;
 mod poll_zero;
 mod steps;
@@ -36,6 +37,7 @@ impl Lesson {
 }
 
 const DEFAULT: &[Strategy] = &[Strategy::KafkaDefault];
+const KIP848: &[Strategy] = &[Strategy::Kip848];
 const EAGER_VS_COOPERATIVE: &[Strategy] = &[Strategy::EagerRange, Strategy::CooperativeSticky];
 
 pub const LESSONS: &[Lesson] = &[
@@ -150,6 +152,14 @@ pub const LESSONS: &[Lesson] = &[
         build: poll_zero::scenario_of,
         strategies: DEFAULT,
         guide: poll_zero::steps,
+    },
+    Lesson {
+        id: "kip848",
+        title: "KIP-848: the consumer protocol",
+        blurb: "group.protocol=consumer: the coordinator assigns, a joining member gets only the partitions that move, each released by its owner, and nobody else stops. Group and member epochs replace the generation.",
+        build: kip848::scenario_of,
+        strategies: KIP848,
+        guide: kip848::steps,
     },
 ];
 

@@ -91,6 +91,7 @@ const LESSONS: [string, (RegExp | undefined)[]][] = [
   ['One thread per consumer', [undefined, /^It throws ConcurrentModificationException/, /^No: the group and c1/]],
   ['poll(Duration.ZERO)', [/^About 3 s later/, undefined]],
   ['KIP-848: the consumer protocol', [/^The group coordinator on the broker/, /^None: one of them/, /^No: c2's partitions/]],
+  ['Records processed twice', [undefined, /^None in the eager group, a few/, /^At the last committed offsets/]],
 ];
 
 for (const [title, answers] of LESSONS) {

@@ -66,6 +66,9 @@ pub enum Moment {
         group: &'static str,
         not_before: Millis,
     },
+    /// The group has settled (as [`Moment::Settled`]) and every running member has processed
+    /// records since its partitions last changed: a new owner has read from the committed offset.
+    CaughtUp { group: &'static str },
     /// Nothing to wait for but time: this many simulated ms pass. Used only where the lesson is
     /// that nothing happens (a static member's quiet return), never to pace an explanation.
     Quiet { ms: Millis },
@@ -166,6 +169,39 @@ fn settled(world: &World, group: &str) -> bool {
     group_stable && at_rest && all_consumed
 }
 
+/// Whether every running member of the group processed records after its partitions last changed,
+/// read backwards from the end of the trace.
+fn caught_up(world: &World, group: &str) -> bool {
+    let snapshot = world.snapshot();
+    let mut waiting: BTreeSet<&str> = snapshot
+        .consumers
+        .iter()
+        .filter(|c| c.group == group && c.state.is_running())
+        .map(|c| c.handle.as_str())
+        .collect();
+    let mut processed = BTreeSet::new();
+    for entry in world.trace().iter().rev() {
+        if waiting.is_empty() {
+            break;
+        }
+        match &entry.event {
+            TraceEvent::RecordsProcessed { consumer, .. } => {
+                processed.insert(consumer.as_str());
+            }
+            TraceEvent::OwnershipChanged { consumer, .. }
+                if waiting.contains(consumer.as_str()) =>
+            {
+                if !processed.contains(consumer.as_str()) {
+                    return false;
+                }
+                waiting.remove(consumer.as_str());
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
 /// Reads one lane's trace as it grows, each entry once, for one moment.
 struct Watcher<'m> {
     until: &'m Moment,
@@ -197,6 +233,11 @@ impl<'m> Watcher<'m> {
                 let stable = Moment::Stable { group };
                 self.stable_seen |= new.iter().any(|e| stable.matches(&e.event));
                 self.stable_seen && world.now() >= *not_before && settled(world, group)
+            }
+            Moment::CaughtUp { group } => {
+                let stable = Moment::Stable { group };
+                self.stable_seen |= new.iter().any(|e| stable.matches(&e.event));
+                self.stable_seen && settled(world, group) && caught_up(world, group)
             }
             until => new.iter().any(|e| until.matches(&e.event)),
         }

@@ -5,6 +5,7 @@ pub mod guide;
 mod kip848;
 mod one_thread;
 mod poll_zero;
+mod records;
 mod steps;
 
 use crate::session::Strategy;
@@ -160,6 +161,14 @@ pub const LESSONS: &[Lesson] = &[
         build: kip848::scenario_of,
         strategies: KIP848,
         guide: kip848::steps,
+    },
+    Lesson {
+        id: "duplicates",
+        title: "Records processed twice",
+        blurb: "A producer, three consumers with auto-commit, eager against cooperative: when a partition moves before its owner committed what it processed, the new owner processes those records again.",
+        build: records::scenario_of,
+        strategies: EAGER_VS_COOPERATIVE,
+        guide: records::steps,
     },
 ];
 

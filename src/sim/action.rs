@@ -90,6 +90,13 @@ pub enum Action {
     SeekPast {
         consumer: String,
     },
+    /// A second thread of the consumer's application calls `poll()` on the same `KafkaConsumer`,
+    /// timed to overlap the consumer's own thread's call (now if it is inside `poll()`, else its
+    /// next one): Kafka's `acquire()` throws `ConcurrentModificationException` in the second thread
+    /// and changes nothing.
+    PollFromSecondThread {
+        consumer: String,
+    },
 }
 
 /// Why an action was refused; the World is unchanged. Topic refusals carry the name of the exception

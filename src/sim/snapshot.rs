@@ -162,6 +162,9 @@ pub struct ConsumerSnapshot {
     pub next_metadata_refresh: Option<Millis>,
     /// When a closed or killed consumer stopped; `None` while running (and for fenced or failed ones).
     pub stopped_at: Option<Millis>,
+    /// When a second thread's call last threw `ConcurrentModificationException` in this process.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrent_modification_at: Option<Millis>,
     /// A `group.protocol=consumer` member's own view (KIP-848).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kip848: Option<Kip848MemberView>,
@@ -495,6 +498,7 @@ impl World {
             known_partitions: c.known_partitions().clone(),
             next_metadata_refresh: c.metadata.next_refresh.filter(|_| c.is_running()),
             stopped_at: c.stopped_at,
+            concurrent_modification_at: c.app.concurrent_modification_at,
             kip848: None,
             stuck_on_record: StuckOnRecord::of(c),
         }

@@ -150,6 +150,12 @@ pub enum TraceEvent {
         consumer: String,
         error: String,
     },
+    /// A second application thread called `poll()` while the consumer's own thread was inside
+    /// `in_call`: `acquire()` threw `ConcurrentModificationException` in the second thread.
+    ConcurrentModification {
+        consumer: String,
+        in_call: String,
+    },
     /// The application finished processing the records one `poll()` returned (scenarios with
     /// producers). `generation` is the one of the assignment they were read under.
     RecordsProcessed {
@@ -284,6 +290,10 @@ pub struct TraceEntry {
     pub at: Millis,
     pub event: TraceEvent,
 }
+
+/// The start of the message `acquire()` throws in `ClassicKafkaConsumer` and `AsyncKafkaConsumer`
+/// (the thread names and ids follow).
+pub const CONCURRENT_ACCESS: &str = "KafkaConsumer is not safe for multi-threaded access.";
 
 fn list(partitions: &[TopicPartition]) -> String {
     let items: Vec<String> = partitions.iter().map(|tp| tp.to_string()).collect();
@@ -441,6 +451,11 @@ impl fmt::Display for TraceEvent {
             TraceEvent::CommitFailed { consumer, error } => {
                 write!(f, "{consumer}: offset commit failed: {error}")
             }
+            TraceEvent::ConcurrentModification { consumer, in_call } => write!(
+                f,
+                "{consumer}: a second thread's poll() threw ConcurrentModificationException: {CONCURRENT_ACCESS} \
+                 currentThread(name: …, id: …) otherThread(id: …). {consumer}'s own thread, inside {in_call}, goes on"
+            ),
             TraceEvent::RecordsProcessed {
                 consumer, ranges, ..
             } => {

@@ -28,5 +28,6 @@ mod reference_traces;
 mod regressions;
 mod settings;
 mod snippets;
+mod threads;
 mod upgrade;
 mod world;

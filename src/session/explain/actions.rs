@@ -12,6 +12,8 @@ pub enum ConsumerVerb {
     Kill,
     Stall,
     Restart,
+    /// A second application thread calls `poll()` on the same consumer.
+    SecondThread,
 }
 
 impl ConsumerVerb {
@@ -21,6 +23,15 @@ impl ConsumerVerb {
             ConsumerVerb::Kill => "Kill",
             ConsumerVerb::Stall => "Stall",
             ConsumerVerb::Restart => "Restart",
+            ConsumerVerb::SecondThread => "2nd thread",
+        }
+    }
+
+    /// The button's accessible name for the consumer `handle`.
+    pub fn accessible_name(self, handle: &str) -> String {
+        match self {
+            ConsumerVerb::SecondThread => format!("Call poll() on {handle} from a second thread"),
+            verb => format!("{} {handle}", verb.label()),
         }
     }
 
@@ -60,6 +71,13 @@ impl ConsumerVerb {
             (ConsumerVerb::Restart, false) => {
                 "Start the process again: a new KafkaConsumer, which joins as a new member".to_string()
             }
+            // ClassicKafkaConsumer.acquire() (and AsyncKafkaConsumer's): a light lock that throws
+            // instead of blocking, taken at the start of every public call.
+            (ConsumerVerb::SecondThread, _) => "Call poll() on this consumer from a second application thread, \
+                 timed to overlap its own thread's poll() (now, or its next one). KafkaConsumer is not \
+                 thread-safe: acquire() throws ConcurrentModificationException in the second thread, and \
+                 nothing else changes"
+                .to_string(),
             (ConsumerVerb::Restart, true) => "Start the process again: a new KafkaConsumer with the same \
                  group.instance.id, which takes its old place if its session has not expired"
                 .to_string(),

@@ -29,6 +29,9 @@ impl CardNote {
 
 /// The explanation a card shows for the consumer's situation now, if it needs one.
 pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<CardNote> {
+    if let Some(note) = concurrent_modification_note(c, now) {
+        return Some(note);
+    }
     if c.kip848.is_some() {
         return super::consumer_group::kip848_card_note(c, now)
             .map(|(text, more)| CardNote::new(text, more));
@@ -66,6 +69,31 @@ pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<CardNote> {
         ConsumerState::Stalled => Some(stall_note(c, now, &session, is_static)),
         _ => None,
     }
+}
+
+/// How long a card tells of a second thread's ConcurrentModificationException.
+const CONCURRENT_MODIFICATION_SHOWN_MS: Millis = 15_000;
+
+/// A second thread's `poll()` collided with the consumer's own call, shortly before `now`.
+fn concurrent_modification_note(c: &ConsumerSnapshot, now: Millis) -> Option<CardNote> {
+    let at = c.concurrent_modification_at?;
+    if !c.state.is_running() || now.saturating_sub(at) >= CONCURRENT_MODIFICATION_SHOWN_MS {
+        return None;
+    }
+    Some(CardNote::new(
+        format!(
+            "At {} a second thread's poll() threw ConcurrentModificationException: \"{} …\" \
+             {} goes on as before.",
+            format_millis(at),
+            crate::sim::trace::CONCURRENT_ACCESS,
+            c.handle
+        ),
+        "Every call into KafkaConsumer starts with acquire(), a light lock that throws rather than waits \
+         when another thread is inside a call. It catches only calls that overlap, so it is no guard: \
+         give each thread its own consumer, or hand records to worker threads and keep every consumer \
+         call on the polling thread (wakeup() is the one call another thread may make)."
+            .to_string(),
+    ))
 }
 
 /// A stalled member: the two detectors before its poll timer runs out, what happened and what awaits

@@ -6,7 +6,9 @@
 
 use crate::session::{Lab, Session};
 use crate::sim::trace::TraceEvent;
-use crate::sim::vocab::{CallbackKind, ClassicGroupState, ConsumerState, RemovalCause};
+use crate::sim::vocab::{
+    CallbackKind, ClassicGroupState, ConsumerGroupState, ConsumerState, RemovalCause,
+};
 use crate::sim::{Action, Millis, ScenarioError, World};
 use std::collections::BTreeSet;
 
@@ -32,7 +34,8 @@ pub enum Watch {
 /// The event a step waits for, matched against the trace entries recorded since the step began.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Moment {
-    /// The group completes a rebalance (CompletingRebalance → Stable).
+    /// The group completes a rebalance (CompletingRebalance → Stable; for a KIP-848 group, every
+    /// member reconciled to the target assignment: Reconciling → Stable).
     Stable { group: &'static str },
     /// The coordinator starts a rebalance of the group.
     RebalanceStarted { group: &'static str },
@@ -70,6 +73,9 @@ pub enum Moment {
     },
     /// A consumer joined a consumer group with `group.protocol=consumer`.
     ConsumerGroupMemberJoined { consumer: &'static str },
+    /// The group has settled (as [`Moment::Settled`]) and every running member has processed
+    /// records since its partitions last changed: a new owner has read from the committed offset.
+    CaughtUp { group: &'static str },
     /// Nothing to wait for but time: this many simulated ms pass. Used only where the lesson is
     /// that nothing happens (a static member's quiet return), never to pace an explanation.
     Quiet { ms: Millis },
@@ -87,6 +93,14 @@ impl Moment {
             | (
                 Moment::AssignmentComputed { group },
                 TraceEvent::AssignmentComputed { group: g, .. },
+            ) => group == g,
+            (
+                Moment::Stable { group },
+                TraceEvent::ConsumerGroupStateChanged {
+                    group: g,
+                    to: ConsumerGroupState::Stable,
+                    ..
+                },
             ) => group == g,
             (
                 Moment::MemberRemoved { consumer, cause },
@@ -133,11 +147,19 @@ impl Moment {
     }
 }
 
-/// Whether the group is at rest in this World (see [`Moment::Settled`]).
+/// Whether the group is at rest in this World (see [`Moment::Settled`]): a classic group or a
+/// KIP-848 consumer group.
 fn settled(world: &World, group: &str) -> bool {
     let snapshot = world.snapshot();
-    let Some(g) = snapshot.groups.iter().find(|g| g.group_id == group) else {
-        return false;
+    let classic = snapshot.groups.iter().find(|g| g.group_id == group);
+    let consumer_group = snapshot
+        .consumer_groups
+        .iter()
+        .find(|g| g.group_id == group);
+    let group_stable = match (classic, consumer_group) {
+        (Some(g), _) => g.state == ClassicGroupState::Stable,
+        (None, Some(g)) => g.state == ConsumerGroupState::Stable,
+        (None, None) => return false,
     };
     let members: Vec<_> = snapshot
         .consumers
@@ -161,7 +183,40 @@ fn settled(world: &World, group: &str) -> bool {
                 })
             })
         });
-    g.state == ClassicGroupState::Stable && at_rest && all_consumed
+    group_stable && at_rest && all_consumed
+}
+
+/// Whether every running member of the group processed records after its partitions last changed,
+/// read backwards from the end of the trace.
+fn caught_up(world: &World, group: &str) -> bool {
+    let snapshot = world.snapshot();
+    let mut waiting: BTreeSet<&str> = snapshot
+        .consumers
+        .iter()
+        .filter(|c| c.group == group && c.state.is_running())
+        .map(|c| c.handle.as_str())
+        .collect();
+    let mut processed = BTreeSet::new();
+    for entry in world.trace().iter().rev() {
+        if waiting.is_empty() {
+            break;
+        }
+        match &entry.event {
+            TraceEvent::RecordsProcessed { consumer, .. } => {
+                processed.insert(consumer.as_str());
+            }
+            TraceEvent::OwnershipChanged { consumer, .. }
+                if waiting.contains(consumer.as_str()) =>
+            {
+                if !processed.contains(consumer.as_str()) {
+                    return false;
+                }
+                waiting.remove(consumer.as_str());
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Reads one lane's trace as it grows, each entry once, for one moment.
@@ -195,6 +250,11 @@ impl<'m> Watcher<'m> {
                 let stable = Moment::Stable { group };
                 self.stable_seen |= new.iter().any(|e| stable.matches(&e.event));
                 self.stable_seen && world.now() >= *not_before && settled(world, group)
+            }
+            Moment::CaughtUp { group } => {
+                let stable = Moment::Stable { group };
+                self.stable_seen |= new.iter().any(|e| stable.matches(&e.event));
+                self.stable_seen && settled(world, group) && caught_up(world, group)
             }
             until => new.iter().any(|e| until.matches(&e.event)),
         }

@@ -2,6 +2,10 @@
 //! as a guided lesson of a few steps ([`guide`], the steps themselves in [`steps`]).
 
 pub mod guide;
+mod kip848;
+mod one_thread;
+mod poll_zero;
+mod records;
 mod rolling_upgrade;
 mod steps;
 
@@ -35,6 +39,7 @@ impl Lesson {
 }
 
 const DEFAULT: &[Strategy] = &[Strategy::KafkaDefault];
+const KIP848: &[Strategy] = &[Strategy::Kip848];
 const EAGER_VS_COOPERATIVE: &[Strategy] = &[Strategy::EagerRange, Strategy::CooperativeSticky];
 
 pub const LESSONS: &[Lesson] = &[
@@ -135,12 +140,44 @@ pub const LESSONS: &[Lesson] = &[
         guide: steps::rolling_deploy,
     },
     Lesson {
+        id: "one-thread",
+        title: "One thread per consumer",
+        blurb: "KafkaConsumer is not thread-safe: a second thread calling poll() while the consumer's own thread is inside poll() gets ConcurrentModificationException. Try the 2nd thread button on a card.",
+        build: one_thread::scenario_of,
+        strategies: DEFAULT,
+        guide: one_thread::steps,
+    },
+    Lesson {
+        id: "poll-zero",
+        title: "poll(Duration.ZERO)",
+        blurb: "c1's loop calls poll(Duration.ZERO): each call returns at once, and the join completes over many of them. In Kafka 4.x nothing waits for the assignment: poll(long) is gone.",
+        build: poll_zero::scenario_of,
+        strategies: DEFAULT,
+        guide: poll_zero::steps,
+    },
+    Lesson {
+        id: "kip848",
+        title: "KIP-848: the consumer protocol",
+        blurb: "group.protocol=consumer: the coordinator assigns, a joining member gets only the partitions that move, each released by its owner, and nobody else stops. Group and member epochs replace the generation.",
+        build: kip848::scenario_of,
+        strategies: KIP848,
+        guide: kip848::steps,
+    },
+    Lesson {
         id: "rolling-upgrade-kip848",
         title: "Rolling upgrade to KIP-848",
         blurb: "A classic cooperative-sticky group restarted one consumer at a time with group.protocol=consumer: the group becomes a consumer group when the first one returns, the classic members keep working inside it, and no partition has two owners.",
         build: rolling_upgrade::scenario,
         strategies: &[Strategy::CooperativeSticky],
         guide: rolling_upgrade::steps,
+    },
+    Lesson {
+        id: "duplicates",
+        title: "Records processed twice",
+        blurb: "A producer, three consumers with auto-commit, eager against cooperative: when a partition moves before its owner committed what it processed, the new owner processes those records again.",
+        build: records::scenario_of,
+        strategies: EAGER_VS_COOPERATIVE,
+        guide: records::steps,
     },
 ];
 
@@ -153,7 +190,7 @@ pub fn lesson_of(scenario: &Scenario) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.scenario() == *scenario)
 }
 
-fn settings(pairs: &[(&str, &str)]) -> BTreeMap<String, ConfigValue> {
+pub(super) fn settings(pairs: &[(&str, &str)]) -> BTreeMap<String, ConfigValue> {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), ConfigValue(v.to_string())))
@@ -167,13 +204,13 @@ fn stagger(i: usize) -> u64 {
 }
 
 /// Short timeouts so that a crash or a stall plays out within a minute of simulated time.
-const CLASSROOM: &[(&str, &str)] = &[
+pub(super) const CLASSROOM: &[(&str, &str)] = &[
     ("session.timeout.ms", "10000"),
     ("heartbeat.interval.ms", "3000"),
     ("max.poll.interval.ms", "30000"),
 ];
 
-fn scenario(
+pub(super) fn scenario(
     name: &str,
     topics: &[(&str, i32)],
     groups: &[(&str, usize)],
@@ -218,7 +255,7 @@ fn scenario(
     }
 }
 
-fn basics() -> Scenario {
+pub(super) fn basics() -> Scenario {
     scenario(
         "3 consumers, 6 partitions",
         &[("orders", 6)],
@@ -281,7 +318,7 @@ fn static_members() -> Scenario {
     s
 }
 
-fn renamed(mut s: Scenario, name: &str) -> Scenario {
+pub(super) fn renamed(mut s: Scenario, name: &str) -> Scenario {
     s.name = name.to_string();
     s
 }

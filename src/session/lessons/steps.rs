@@ -9,9 +9,9 @@ use crate::sim::trace::TraceEvent;
 use crate::sim::vocab::{CallbackKind, RemovalCause};
 use crate::sim::{Action, InstanceIdChange, Millis};
 
-const GROUP: &str = "orders-app";
+pub(super) const GROUP: &str = "orders-app";
 
-fn settled() -> Moment {
+pub(super) fn settled() -> Moment {
     Moment::Settled {
         group: GROUP,
         not_before: 0,
@@ -19,7 +19,11 @@ fn settled() -> Moment {
 }
 
 /// The first step of most lessons: the group forms.
-fn group_forms(text: &'static str, question: Option<Question>, then: &'static str) -> Step {
+pub(super) fn group_forms(
+    text: &'static str,
+    question: Option<Question>,
+    then: &'static str,
+) -> Step {
     Step {
         text,
         watch: Watch::Partitions,
@@ -43,7 +47,7 @@ fn restart(consumer: &str) -> Action {
     }
 }
 
-fn add_consumer() -> Action {
+pub(super) fn add_consumer() -> Action {
     Action::AddConsumer {
         group: GROUP.into(),
         topics: vec!["orders".into()],
@@ -53,7 +57,7 @@ fn add_consumer() -> Action {
 
 // What the truths read from the main lane (or lane `i`).
 
-fn owned(lab: &Lab, lane: usize, consumer: &str) -> Vec<i32> {
+pub(super) fn owned(lab: &Lab, lane: usize, consumer: &str) -> Vec<i32> {
     lab.lanes[lane]
         .world
         .snapshot()
@@ -64,7 +68,7 @@ fn owned(lab: &Lab, lane: usize, consumer: &str) -> Vec<i32> {
         .unwrap_or_default()
 }
 
-fn generation(lab: &Lab, group: &str) -> i32 {
+pub(super) fn generation(lab: &Lab, group: &str) -> i32 {
     lab.lanes[0]
         .world
         .snapshot()
@@ -75,7 +79,7 @@ fn generation(lab: &Lab, group: &str) -> i32 {
 }
 
 /// When the user's (or a step's) last action on `consumer` of this kind happened.
-fn action_time(lab: &Lab, matches: impl Fn(&Action) -> bool) -> Option<Millis> {
+pub(super) fn action_time(lab: &Lab, matches: impl Fn(&Action) -> bool) -> Option<Millis> {
     lab.session
         .actions
         .iter()
@@ -84,7 +88,7 @@ fn action_time(lab: &Lab, matches: impl Fn(&Action) -> bool) -> Option<Millis> {
         .map(|t| t.at_ms)
 }
 
-fn events(lab: &Lab, lane: usize) -> impl Iterator<Item = (Millis, &TraceEvent)> {
+pub(super) fn events(lab: &Lab, lane: usize) -> impl Iterator<Item = (Millis, &TraceEvent)> {
     lab.lanes[lane]
         .world
         .trace()
@@ -93,7 +97,7 @@ fn events(lab: &Lab, lane: usize) -> impl Iterator<Item = (Millis, &TraceEvent)>
 }
 
 /// Partitions revoked (not lost) in lane `lane` after `since`, summed over consumers.
-fn revoked_since(lab: &Lab, lane: usize, since: Millis) -> usize {
+pub(super) fn revoked_since(lab: &Lab, lane: usize, since: Millis) -> usize {
     events(lab, lane)
         .filter(|(at, _)| *at >= since)
         .map(|(_, e)| match e {
@@ -107,7 +111,7 @@ fn revoked_since(lab: &Lab, lane: usize, since: Millis) -> usize {
         .sum()
 }
 
-fn rebalances_completed(lab: &Lab, lane: usize, since: Millis) -> usize {
+pub(super) fn rebalances_completed(lab: &Lab, lane: usize, since: Millis) -> usize {
     events(lab, lane)
         .filter(|(at, e)| *at >= since && matches!(e, TraceEvent::RebalanceCompleted { .. }))
         .count()
@@ -122,7 +126,7 @@ fn removed_at(lab: &Lab, consumer: &str) -> Option<Millis> {
         .last()
 }
 
-fn choice(right: bool, yes: usize, no: usize) -> usize {
+pub(super) fn choice(right: bool, yes: usize, no: usize) -> usize {
     if right {
         yes
     } else {

@@ -26,6 +26,11 @@ pub enum Activity {
 pub struct ApplicationThread {
     pub activity: Activity,
     pub last_poll_at: Millis,
+    /// When a second thread's call last collided with this thread's (for the card; it changes
+    /// nothing in the consumer).
+    pub concurrent_modification_at: Option<Millis>,
+    /// A second thread's `poll()` waits to collide with this thread's next call (see `light_lock`).
+    pub second_thread_waiting: bool,
 }
 
 impl Default for ApplicationThread {
@@ -33,6 +38,8 @@ impl Default for ApplicationThread {
         Self {
             activity: Activity::InPoll,
             last_poll_at: 0,
+            concurrent_modification_at: None,
+            second_thread_waiting: false,
         }
     }
 }
@@ -66,6 +73,7 @@ impl KafkaConsumer {
         if !self.is_running() || self.is_closing() {
             return;
         }
+        self.collide_with_second_thread(now, out);
         if self.kip848.is_some() {
             return self.kip848_poll_pass(now, out);
         }

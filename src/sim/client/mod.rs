@@ -7,7 +7,8 @@
 //! * [`heartbeat`] — the background heartbeat thread and the poll timer (KIP-62);
 //! * [`commits`] — auto-commit and OffsetCommit answers;
 //! * [`metadata`] — the cluster metadata and its refresh;
-//! * [`lifecycle`] — start, `close()`, a kill, a fatal error.
+//! * [`lifecycle`] — start, `close()`, a kill, a fatal error;
+//! * [`light_lock`] — one thread per consumer (`acquire()`).
 //!
 //! This file holds the consumer itself, its card's state and the way it meets the World: messages
 //! and timers arrive through its [`Actor`] implementation.
@@ -19,6 +20,7 @@ pub mod deserialization;
 pub mod fetcher;
 pub mod heartbeat;
 pub mod lifecycle;
+pub mod light_lock;
 pub mod manual_commit;
 pub mod membership;
 pub mod metadata;

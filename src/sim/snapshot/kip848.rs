@@ -130,6 +130,7 @@ impl World {
             known_partitions: Default::default(),
             next_metadata_refresh: None,
             stopped_at: c.stopped_at,
+            concurrent_modification_at: c.app.concurrent_modification_at,
             kip848: Some(Kip848MemberView {
                 member_state: manager.state.to_string(),
                 member_epoch: manager.member_epoch,

@@ -159,6 +159,7 @@ impl World {
                 }
                 Ok(())
             }
+            Action::PollFromSecondThread { consumer } => self.active_consumer(consumer).map(|_| ()),
             Action::RestartConsumer {
                 consumer,
                 group_instance_id,
@@ -278,6 +279,11 @@ impl World {
             Action::StallConsumer { consumer, ms } => {
                 if let Ok(i) = self.consumer_index(&consumer) {
                     self.step_consumer(i, |c, now, out| c.stall(now, ms, out));
+                }
+            }
+            Action::PollFromSecondThread { consumer } => {
+                if let Ok(i) = self.consumer_index(&consumer) {
+                    self.step_consumer(i, |c, now, out| c.poll_from_second_thread(now, out));
                 }
             }
             Action::RestartConsumer {

@@ -1,4 +1,5 @@
-//! A consumer's actions — Close, Kill, Stall (for a chosen time), Restart — as its card and compare
+//! A consumer's actions — Close, Kill, Stall (for a chosen time), Restart, a poll() from a second
+//! thread — as its card and compare
 //! mode's rows offer them. Each sends `PageAction::Do`, with a refusal shown next to that consumer;
 //! `Lab::apply` applies it to every lane alike, or to none if any lane refuses it.
 
@@ -42,15 +43,19 @@ pub struct ConsumerActionsProps {
 /// The actions offered where the consumer is shown: what it does is `ConsumerVerb`'s to say.
 fn offered(reach: Reach) -> &'static [ConsumerVerb] {
     match reach {
-        Reach::Card { running: true } => {
-            &[ConsumerVerb::Close, ConsumerVerb::Kill, ConsumerVerb::Stall]
-        }
+        Reach::Card { running: true } => &[
+            ConsumerVerb::Close,
+            ConsumerVerb::Kill,
+            ConsumerVerb::Stall,
+            ConsumerVerb::SecondThread,
+        ],
         Reach::Card { running: false } => &[ConsumerVerb::Restart],
         Reach::EveryLane => &[
             ConsumerVerb::Close,
             ConsumerVerb::Kill,
             ConsumerVerb::Stall,
             ConsumerVerb::Restart,
+            ConsumerVerb::SecondThread,
         ],
     }
 }
@@ -68,6 +73,7 @@ fn action(verb: ConsumerVerb, handle: &str, stall_ms: Millis) -> Action {
             consumer,
             group_instance_id: InstanceIdChange::Keep,
         },
+        ConsumerVerb::SecondThread => Action::PollFromSecondThread { consumer },
     }
 }
 
@@ -92,7 +98,7 @@ pub fn consumer_actions(props: &ConsumerActionsProps) -> Html {
             })
         };
         html! {
-            <button class={matches!(verb, ConsumerVerb::Kill).then_some("danger")} aria-label={format!("{} {h}", verb.label())}
+            <button class={matches!(verb, ConsumerVerb::Kill).then_some("danger")} aria-label={verb.accessible_name(h)}
                 title={verb.title(&props.config, every_lane)} onclick={onclick}>{ verb.label() }</button>
         }
     };

@@ -43,7 +43,24 @@ pub(crate) struct HandlerCtx<'a> {
     pub out: &'a mut Out,
 }
 
-impl HandlerCtx<'_> {
+impl<'a> HandlerCtx<'a> {
+    /// The context of one step of the broker actor.
+    fn new(
+        config: &'a BrokerConfig,
+        topics: &'a BTreeMap<String, i32>,
+        topic_ids: &'a mut BTreeMap<String, TopicId>,
+        actor: &'a mut Ctx,
+    ) -> Self {
+        HandlerCtx {
+            now: actor.now,
+            config,
+            topics,
+            topic_ids,
+            rng: actor.rng,
+            out: &mut actor.out,
+        }
+    }
+
     fn reply(&mut self, to: &ReplyTo, body: Response) {
         self.out.send(
             to.endpoint.clone(),
@@ -193,14 +210,7 @@ impl ConsumerGroupCoordinator {
         request: Request,
         actor: &mut Ctx,
     ) {
-        let mut ctx = HandlerCtx {
-            now: actor.now,
-            config,
-            topics,
-            topic_ids: &mut self.topic_ids,
-            rng: actor.rng,
-            out: &mut actor.out,
-        };
+        let mut ctx = HandlerCtx::new(config, topics, &mut self.topic_ids, actor);
         let group_id = request.group_id().unwrap_or_default().to_string();
         let before = self.groups.get(&group_id).map(ConsumerGroup::state);
         match request {
@@ -233,14 +243,7 @@ impl ConsumerGroupCoordinator {
             return;
         };
         let before = Some(group.state());
-        let mut ctx = HandlerCtx {
-            now: actor.now,
-            config,
-            topics,
-            topic_ids: &mut self.topic_ids,
-            rng: actor.rng,
-            out: &mut actor.out,
-        };
+        let mut ctx = HandlerCtx::new(config, topics, &mut self.topic_ids, actor);
         let response = match request {
             Request::JoinGroup(req) => {
                 let valid = (config.group_min_session_timeout_ms
@@ -328,14 +331,7 @@ impl ConsumerGroupCoordinator {
         mut group: ConsumerGroup,
         actor: &mut Ctx,
     ) {
-        let mut ctx = HandlerCtx {
-            now: actor.now,
-            config,
-            topics,
-            topic_ids: &mut self.topic_ids,
-            rng: actor.rng,
-            out: &mut actor.out,
-        };
+        let mut ctx = HandlerCtx::new(config, topics, &mut self.topic_ids, actor);
         group.metadata = ctx.describe(&group.subscribed_topics());
         for m in &group.members {
             let session = m.classic.as_ref().map_or(0, |c| c.session_timeout_ms);
@@ -372,14 +368,7 @@ impl ConsumerGroupCoordinator {
         timer: ConsumerGroupTimer,
         actor: &mut Ctx,
     ) {
-        let mut ctx = HandlerCtx {
-            now: actor.now,
-            config,
-            topics,
-            topic_ids: &mut self.topic_ids,
-            rng: actor.rng,
-            out: &mut actor.out,
-        };
+        let mut ctx = HandlerCtx::new(config, topics, &mut self.topic_ids, actor);
         let group_id = match &timer {
             ConsumerGroupTimer::SessionTimeout { group, .. }
             | ConsumerGroupTimer::RebalanceTimeout { group, .. }

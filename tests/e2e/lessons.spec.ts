@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { open, shot, setSpeed, group, card, simTime } from './util';
+import { open, shot, group, card, simTime, guide, playStep } from './util';
 
 test.beforeEach(async ({ page }) => {
   (page as any).__errors = await open(page);
@@ -8,19 +8,6 @@ test.beforeEach(async ({ page }) => {
 test.afterEach(async ({ page }) => {
   expect((page as any).__errors ?? []).toEqual([]);
 });
-
-const guide = (page: Page) => page.getByRole('region', { name: 'Guided lesson' });
-
-/** Answers the step's question (if it asks one) with `choice`, then waits for the step's moment. */
-async function playStep(page: Page, choice?: RegExp) {
-  const g = guide(page);
-  if (choice) {
-    await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
-    await g.getByRole('button', { name: choice }).click();
-  }
-  await setSpeed(page, '100×');
-  await expect(g.getByRole('button', { name: /^(Next|Finish) ›$/ })).toBeEnabled({ timeout: 45_000 });
-}
 
 async function startLesson(page: Page, title: string) {
   await page.getByRole('combobox', { name: 'Lesson' }).selectOption({ label: title });

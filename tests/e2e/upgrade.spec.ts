@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { open, shot, setSpeed, group } from './util';
+import { open, shot, group, guide, playStep as playToMoment } from './util';
 
 test.beforeEach(async ({ page }) => {
   (page as any).__errors = await open(page);
@@ -9,19 +9,13 @@ test.afterEach(async ({ page }) => {
   expect((page as any).__errors ?? []).toEqual([]);
 });
 
-const guide = (page: Page) => page.getByRole('region', { name: 'Guided lesson' });
-
-/** Answers the step's question (if any) with `choice`, then plays to the step's moment. */
+/** Plays the step like `playStep`, then checks the learner's answer was the simulation's. */
 async function playStep(page: Page, choice?: RegExp) {
-  const g = guide(page);
+  await playToMoment(page, choice);
   if (choice) {
-    await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
-    await g.getByRole('button', { name: choice }).click();
     const revealed = new RegExp(choice.source + ".* ✓ the simulation's answer$");
-    await expect(g.getByRole('button', { name: /the simulation's answer/ })).toHaveAccessibleName(revealed, { timeout: 45_000 });
+    await expect(guide(page).getByRole('button', { name: /the simulation's answer/ })).toHaveAccessibleName(revealed);
   }
-  await setSpeed(page, '100×');
-  await expect(g.getByRole('button', { name: /^(Next|Finish) ›$/ })).toBeEnabled({ timeout: 45_000 });
 }
 
 test('the rolling upgrade lesson: the group turns mixed, the panel shows each member\'s protocol, then all consumer', async ({ page }) => {

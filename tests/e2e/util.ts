@@ -84,3 +84,17 @@ export async function rebalances(page: Page): Promise<{ generation: number; reas
   await page.getByRole('tab', { name: 'Timeline' }).click();
   return out;
 }
+
+/** The guided lesson's panel. */
+export const guide = (page: Page) => page.getByRole('region', { name: 'Guided lesson' });
+
+/** Answers the step's question (if it asks one) with `choice`, then waits for the step's moment. */
+export async function playStep(page: Page, choice?: RegExp) {
+  const g = guide(page);
+  if (choice) {
+    await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+    await g.getByRole('button', { name: choice }).click();
+  }
+  await setSpeed(page, '100×');
+  await expect(g.getByRole('button', { name: /^(Next|Finish) ›$/ })).toBeEnabled({ timeout: 45_000 });
+}

@@ -1,9 +1,10 @@
 //! Shared by the native and the wasm determinism tests: run every example and every lesson (as it is,
 //! and with a scripted tour of kills, stalls, restarts, closes and new partitions under four
-//! strategies) and reduce each whole trace to a digest, so both targets — and every refactor — can be
+//! classic strategies and KIP-848's consumer protocol) and reduce each whole trace to a digest, so both targets — and every refactor — can be
 //! held to the same committed values in `tests/data/golden/traces.digest`.
 
 use rebalance_lab::session::lessons::LESSONS;
+use rebalance_lab::session::Strategy;
 use rebalance_lab::sim::assign::AssignorName;
 use rebalance_lab::sim::scenario::TimedAction;
 use rebalance_lab::sim::InstanceIdChange;
@@ -198,6 +199,13 @@ pub fn cases() -> Vec<(String, Scenario)> {
                 tour(strategy, &topic, &group),
             ));
         }
+        // The lesson as the page's KIP-848 lane runs it, as it is and with the tour.
+        let kip848 = Strategy::Kip848.scenario_for(&scenario);
+        cases.push((format!("lesson/{}/kip848", lesson.id), kip848.clone()));
+        cases.push((
+            format!("lesson/{}/tour/kip848", lesson.id),
+            tour(kip848, &topic, &group),
+        ));
     }
     cases
 }

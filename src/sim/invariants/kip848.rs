@@ -4,7 +4,9 @@
 //! is current assigns every subscribed partition exactly once.
 
 use crate::sim::assign::TopicPartition;
+use crate::sim::client::KafkaConsumer;
 use crate::sim::protocol::consumer_group_heartbeat::LEAVE_GROUP_STATIC_MEMBER_EPOCH;
+use crate::sim::time::Millis;
 use crate::sim::trace::TraceEvent;
 use crate::sim::vocab::ConsumerGroupState;
 use crate::sim::world::World;
@@ -99,16 +101,7 @@ pub(super) fn check_kip848_single_owner(world: &World) -> Result<(), String> {
             if member.is_none() || generation.is_reset() || !c.is_running() {
                 continue;
             }
-            for tp in c.owned() {
-                if let Some(other) = owners.insert((c.group_id.as_str(), tp), &c.handle) {
-                    return Err(format!(
-                        "{}: {tp} is owned by both {other} and {} in group {}",
-                        world.now(),
-                        c.handle,
-                        c.group_id
-                    ));
-                }
-            }
+            claim_owned(&mut owners, c, world.now())?;
             continue;
         };
         // A member that left on its poll timeout, or was fenced, is out of the group until its next
@@ -122,16 +115,7 @@ pub(super) fn check_kip848_single_owner(world: &World) -> Result<(), String> {
         if member.is_none() || !c.is_running() {
             continue;
         }
-        for tp in c.owned() {
-            if let Some(other) = owners.insert((c.group_id.as_str(), tp), &c.handle) {
-                return Err(format!(
-                    "{}: {tp} is owned by both {other} and {} in group {}",
-                    world.now(),
-                    c.handle,
-                    c.group_id
-                ));
-            }
-        }
+        claim_owned(&mut owners, c, world.now())?;
         // A member never consumes what the coordinator does not let it hold.
         let member = member.expect("checked");
         let allowed: BTreeSet<&TopicPartition> = member
@@ -147,6 +131,24 @@ pub(super) fn check_kip848_single_owner(world: &World) -> Result<(), String> {
                 "{}: {} consumes {tp}, which the coordinator does not hold for it",
                 world.now(),
                 c.handle
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Records the consumer as the owner of each partition it consumes; a partition already claimed in
+/// its group is the violation.
+fn claim_owned<'w>(
+    owners: &mut BTreeMap<(&'w str, &'w TopicPartition), &'w str>,
+    c: &'w KafkaConsumer,
+    now: Millis,
+) -> Result<(), String> {
+    for tp in c.owned() {
+        if let Some(other) = owners.insert((c.group_id.as_str(), tp), &c.handle) {
+            return Err(format!(
+                "{now}: {tp} is owned by both {other} and {} in group {}",
+                c.handle, c.group_id
             ));
         }
     }

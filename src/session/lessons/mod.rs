@@ -142,7 +142,7 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "one-thread",
         title: "One thread per consumer",
-        blurb: "KafkaConsumer is not thread-safe: a second thread calling poll() while the consumer's own thread is inside poll() gets ConcurrentModificationException. Try the 2nd thread button on a card.",
+        blurb: "KafkaConsumer is not thread-safe: a second thread calling poll() while the consumer's own thread is inside poll() gets ConcurrentModificationException. Try a card's ⋯ menu: 2nd thread.",
         build: one_thread::scenario_of,
         strategies: DEFAULT,
         guide: one_thread::steps,

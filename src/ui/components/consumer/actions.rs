@@ -43,12 +43,11 @@ pub struct ConsumerActionsProps {
 /// The actions offered where the consumer is shown: what it does is `ConsumerVerb`'s to say.
 fn offered(reach: Reach) -> &'static [ConsumerVerb] {
     match reach {
-        Reach::Card { running: true } => &[
-            ConsumerVerb::Close,
-            ConsumerVerb::Kill,
-            ConsumerVerb::Stall,
-            ConsumerVerb::SecondThread,
-        ],
+        // The second thread's call is in the card's ⋯ menu ([`MoreActions`]): with it in this
+        // row the buttons wrapped, and seven cards no longer fit a 1280×720 projector.
+        Reach::Card { running: true } => {
+            &[ConsumerVerb::Close, ConsumerVerb::Kill, ConsumerVerb::Stall]
+        }
         Reach::Card { running: false } => &[ConsumerVerb::Restart],
         Reach::EveryLane => &[
             ConsumerVerb::Close,
@@ -84,23 +83,14 @@ pub fn consumer_actions(props: &ConsumerActionsProps) -> Html {
     let h = &props.handle;
     let every_lane = props.reach == Reach::EveryLane;
     let button = |verb: ConsumerVerb| {
-        let onclick = {
-            let dispatch = props.dispatch.clone();
-            let handle = h.clone();
-            let stall_ms = *stall_ms;
-            Callback::from(move |e: MouseEvent| {
-                // The click acts; it does not also select the card.
-                e.stop_propagation();
-                dispatch.dispatch(PageAction::Do(
-                    action(verb, &handle, stall_ms),
-                    NoticeAt::Consumer(handle.clone()),
-                ));
-            })
-        };
-        html! {
-            <button class={matches!(verb, ConsumerVerb::Kill).then_some("danger")} aria-label={verb.accessible_name(h)}
-                title={verb.title(&props.config, every_lane)} onclick={onclick}>{ verb.label() }</button>
-        }
+        verb_button(
+            &props.dispatch,
+            h,
+            verb,
+            *stall_ms,
+            &props.config,
+            every_lane,
+        )
     };
     let buttons = offered(props.reach).iter().map(|&verb| match verb {
         ConsumerVerb::Stall => {
@@ -125,6 +115,55 @@ pub fn consumer_actions(props: &ConsumerActionsProps) -> Html {
                 { for buttons }
             </span>
         },
+    }
+}
+
+/// One action's button: it sends the action for `handle`, shown next to that consumer.
+fn verb_button(
+    dispatch: &Dispatch,
+    handle: &str,
+    verb: ConsumerVerb,
+    stall_ms: Millis,
+    config: &ConsumerConfig,
+    every_lane: bool,
+) -> Html {
+    let onclick = {
+        let dispatch = dispatch.clone();
+        let handle = handle.to_string();
+        Callback::from(move |e: MouseEvent| {
+            // The click acts; it does not also select the card.
+            e.stop_propagation();
+            dispatch.dispatch(PageAction::Do(
+                action(verb, &handle, stall_ms),
+                NoticeAt::Consumer(handle.clone()),
+            ));
+        })
+    };
+    html! {
+        <button class={matches!(verb, ConsumerVerb::Kill).then_some("danger")} aria-label={verb.accessible_name(handle)}
+            title={verb.title(config, every_lane)} onclick={onclick}>{ verb.label() }</button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MoreActionsProps {
+    pub dispatch: Dispatch,
+    pub handle: String,
+    pub config: ConsumerConfig,
+}
+
+/// A running consumer's card keeps its rarer action, a second thread's `poll()`, behind "⋯".
+#[function_component(MoreActions)]
+pub fn more_actions(props: &MoreActionsProps) -> Html {
+    let h = &props.handle;
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    html! {
+        <details class="more-actions" onclick={stop}>
+            <summary aria-label={format!("More actions for {h}")} title="More actions">{ "⋯" }</summary>
+            <div class="more-menu">
+                { verb_button(&props.dispatch, h, ConsumerVerb::SecondThread, 0, &props.config, false) }
+            </div>
+        </details>
     }
 }
 

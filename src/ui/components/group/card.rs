@@ -9,7 +9,7 @@ use crate::sim::snapshot::ConsumerSnapshot;
 use crate::sim::time::{format_millis, Millis};
 use crate::sim::vocab::ConsumerState;
 use crate::sim::Action;
-use crate::ui::components::consumer::actions::{ConsumerActions, Reach};
+use crate::ui::components::consumer::actions::{ConsumerActions, MoreActions, Reach};
 use crate::ui::components::consumer::labels::{partition_list, state_label};
 use crate::ui::components::consumer::stuck::StuckOnRecordNote;
 use crate::ui::components::palette::swatch_for;
@@ -146,6 +146,9 @@ fn card_top(props: &CardTopProps) -> Html {
                     <input type="checkbox" aria-label={format!("Static ID for {}", c.handle)} checked={c.static_id.is_some()} onchange={on_static} />
                     { "Static ID" }
                 </label>
+                if c.state.is_running() {
+                    <MoreActions dispatch={props.dispatch.clone()} handle={handle.clone()} config={c.config.clone()} />
+                }
             </div>
             <dl class="ownership">
                 <div><dt>{ "owns" }</dt><dd aria-label="Owned partitions">{ partition_list(&c.owned) }</dd></div>

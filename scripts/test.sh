@@ -6,6 +6,9 @@ bash scripts/setup.sh test || { echo "setup failed"; echo "0 passed, 1 failed"; 
 source scripts/env.sh
 # One build from scratch: incremental caches would only take disk (gigabytes of it) and time.
 export CARGO_INCREMENTAL=0
+# The wasm digest test replays every example and lesson (and each under four strategies and KIP-848) in one
+# synchronous call of a debug build; wasm-bindgen-test-runner's default budget for a test is 20 s.
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600}
 
 passed=0
 failed=0

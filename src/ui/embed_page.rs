@@ -5,6 +5,7 @@
 use crate::session::lessons;
 use crate::sim::time::format_millis;
 use crate::ui::components::compare::Compare;
+use crate::ui::components::embed::page_url;
 use crate::ui::components::palette::swatch_for;
 use crate::ui::components::partitions::TopicView;
 use crate::ui::components::tabs::protocol::ProtocolLog;
@@ -15,16 +16,7 @@ use yew::prelude::*;
 
 /// The full playground's address for the session shown: this page without the embed's query.
 fn playground_link(page: &PageState) -> String {
-    let base = web_sys::window()
-        .map(|w| {
-            let location = w.location();
-            format!(
-                "{}{}",
-                location.origin().unwrap_or_default(),
-                location.pathname().unwrap_or_default()
-            )
-        })
-        .unwrap_or_default();
+    let base = page_url();
     format!("{base}#{}", page.share_fragment())
 }
 

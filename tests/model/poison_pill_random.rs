@@ -7,7 +7,8 @@
 
 use crate::common::SplitMix as Rng;
 use crate::records_random::{
-    caught_up, random_action, random_scenario, run_checked, CATCH_UP_CAP_MS, CHAOS_ENDS_MS,
+    add_fresh_member, caught_up, random_action, random_scenario, run_checked, CATCH_UP_CAP_MS,
+    CHAOS_ENDS_MS,
 };
 use rebalance_lab::sim::assign::TopicPartition;
 use rebalance_lab::sim::delivery::Delivery;
@@ -63,14 +64,7 @@ fn check_seed(seed: u64, assignor: &str) -> Result<u64, String> {
             }
         }
     }
-    world
-        .apply(Action::AddConsumer {
-            group: "app".into(),
-            topics: vec!["orders".into()],
-            config: Default::default(),
-        })
-        .map_err(|e| e.to_string())?;
-    run_checked(&mut world, &mut checker, CHAOS_ENDS_MS + 60_000)?;
+    add_fresh_member(&mut world, &mut checker)?;
     while world.now() < CATCH_UP_CAP_MS && !caught_up(&world) {
         seek_past_stuck(&mut world);
         let next = world.now() + 10_000;

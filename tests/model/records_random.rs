@@ -125,15 +125,7 @@ fn check_seed(seed: u64, assignor: &str) -> Result<(), String> {
             actions.push((t, action));
         }
     }
-    // A fresh member that stays: the group has someone to read what is left.
-    world
-        .apply(Action::AddConsumer {
-            group: "app".into(),
-            topics: vec!["orders".into()],
-            config: Default::default(),
-        })
-        .map_err(|e| e.to_string())?;
-    run_checked(&mut world, &mut checker, CHAOS_ENDS_MS + 60_000)?;
+    add_fresh_member(&mut world, &mut checker)?;
     // Then until the group has caught up (a slow application may take minutes), or the cap.
     while world.now() < CATCH_UP_CAP_MS && !caught_up(&world) {
         world.run_until(world.now() + 10_000);
@@ -162,6 +154,22 @@ pub(crate) fn caught_up(world: &World) -> bool {
     rebalance_lab::sim::delivery::partition_lags(world)
         .iter()
         .all(|lag| lag.lag == 0)
+}
+
+/// After the chaos, a fresh member that stays, so the group has someone to read what is left; runs
+/// a minute past the chaos with every check.
+pub(crate) fn add_fresh_member(
+    world: &mut World,
+    checker: &mut InvariantChecker,
+) -> Result<(), String> {
+    world
+        .apply(Action::AddConsumer {
+            group: "app".into(),
+            topics: vec!["orders".into()],
+            config: Default::default(),
+        })
+        .map_err(|e| e.to_string())?;
+    run_checked(world, checker, CHAOS_ENDS_MS + 60_000)
 }
 
 pub(crate) fn run_checked(

@@ -18,7 +18,7 @@ pub struct EmbedDialogProps {
 }
 
 /// The page's own address without query or fragment: the embed loads this very build.
-fn page_url() -> String {
+pub(crate) fn page_url() -> String {
     web_sys::window()
         .map(|w| {
             let location = w.location();

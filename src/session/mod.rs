@@ -9,6 +9,7 @@
 pub mod explain;
 pub mod export;
 pub mod lab;
+pub mod lag_chart;
 pub mod lessons;
 pub mod rewind;
 pub mod share_link;

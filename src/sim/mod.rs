@@ -21,6 +21,7 @@ pub mod data_protocol;
 pub mod delivery;
 pub mod fast_hash;
 pub mod invariants;
+pub mod lag_series;
 pub mod limits;
 pub mod load;
 pub mod metrics;

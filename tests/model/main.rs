@@ -17,6 +17,7 @@ mod export;
 mod invariant_exceptions;
 mod keys_moved;
 mod kip848;
+mod lag_over_time;
 mod layers;
 mod poison_pill;
 mod poison_pill_random;

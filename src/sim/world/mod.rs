@@ -11,6 +11,7 @@ use super::broker::Broker;
 use super::client::KafkaConsumer;
 use super::config::BrokerConfig;
 use super::fast_hash::FastMap;
+use super::lag_series::{LagSample, LagSeries};
 use super::producer::KafkaProducer;
 use super::protocol::Message;
 use super::rng::SimRng;
@@ -52,6 +53,8 @@ pub struct World {
     trace: Vec<TraceEntry>,
     /// Actions scheduled by the scenario that were refused when their time came.
     refused: Vec<(Millis, ActionError)>,
+    /// Lag sampled at fixed instants as the clock passes them (only with producers).
+    lag: LagSeries,
 }
 
 impl World {
@@ -71,6 +74,7 @@ impl World {
             producers: Vec::new(),
             trace: Vec::new(),
             refused: Vec::new(),
+            lag: LagSeries::default(),
         };
         for (index, topic) in scenario.topics.iter().enumerate() {
             world
@@ -175,16 +179,48 @@ impl World {
     /// Processes every event with time ≤ `t`, then sets the clock to `t` (never backwards).
     pub fn run_until(&mut self, t: Millis) {
         while let Some((at, event)) = self.queue.pop_due(t) {
+            self.sample_lag_before(at);
             self.now = at;
             self.process(event);
         }
+        self.sample_lag_before(t);
         self.now = self.now.max(t);
+    }
+
+    /// Samples the lag at each sampling instant before `t` the clock is about to pass: nothing
+    /// happens between the last event and `t`, so the World as it stands is the World at each.
+    fn sample_lag_before(&mut self, t: Millis) {
+        if !self.scenario.has_records() {
+            return;
+        }
+        while let Some(at) = self.lag.due_before(t) {
+            let sample = self.lag_now();
+            self.lag.push(at, sample);
+        }
+    }
+
+    /// Every group's lag as it stands now.
+    pub fn lag_now(&self) -> LagSample {
+        let broker = &self.broker;
+        LagSample::of(
+            self.now,
+            &self.consumers,
+            broker.logs().log_ends(),
+            broker.committed_offsets(),
+        )
+    }
+
+    /// The lag sampled so far, one sample per [`super::lag_series::LAG_SAMPLE_MS`] of virtual time
+    /// already passed (empty without producers).
+    pub fn lag_series(&self) -> &LagSeries {
+        &self.lag
     }
 
     /// Processes every event due before `t`, then sets the clock to `t` (never backwards) without
     /// processing what is due at `t`: the World as it stands at the very start of that instant.
     pub fn run_before(&mut self, t: Millis) {
         self.run_until(t.saturating_sub(1));
+        self.sample_lag_before(t);
         self.now = self.now.max(t);
     }
 
@@ -217,6 +253,7 @@ impl World {
     pub fn process_next_event(&mut self) -> Option<Millis> {
         let t = self.queue.peek_time()?;
         let (at, event) = self.queue.pop_due(t)?;
+        self.sample_lag_before(at);
         self.now = at;
         self.process(event);
         Some(t)

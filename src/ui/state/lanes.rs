@@ -1,6 +1,7 @@
 //! What each lane of the page shows, re-read from the Lab after every change.
 
 use super::messages::{recent_messages, MessageRow};
+use crate::session::lag_chart::{lag_charts, LagChart};
 use crate::session::{Lab, Strategy};
 use crate::sim::metrics::Metrics;
 use crate::sim::Snapshot;
@@ -13,6 +14,8 @@ pub struct LaneView {
     pub strategy: Strategy,
     pub snapshot: Rc<Snapshot>,
     pub metrics: Rc<Metrics>,
+    /// Each group's lag over time (with producers), re-read with the metrics.
+    pub lag: Rc<Vec<LagChart>>,
     pub messages: Rc<Vec<MessageRow>>,
 }
 
@@ -21,7 +24,8 @@ pub struct LaneView {
 /// Message rows from `previous` are reused where the trace they came from has only grown.
 pub fn read_lanes(lab: &Lab, previous: &[LaneView], with_metrics: bool) -> Vec<LaneView> {
     let snapshots = lab.snapshots();
-    let metrics = if with_metrics || previous.len() != lab.lanes.len() {
+    let fresh = with_metrics || previous.len() != lab.lanes.len();
+    let metrics = if fresh {
         lab.metrics()
     } else {
         previous.iter().map(|l| l.metrics.clone()).collect()
@@ -33,10 +37,15 @@ pub fn read_lanes(lab: &Lab, previous: &[LaneView], with_metrics: bool) -> Vec<L
         .enumerate()
         .map(|(i, ((lane, snapshot), metrics))| {
             let known = previous.get(i).map_or(&[][..], |l| &l.messages[..]);
+            let lag = match previous.get(i) {
+                Some(p) if !fresh => p.lag.clone(),
+                _ => Rc::new(lag_charts(&lane.world, &metrics)),
+            };
             LaneView {
                 strategy: lane.strategy,
                 snapshot,
                 metrics,
+                lag,
                 messages: Rc::new(recent_messages(lane.world.trace(), known)),
             }
         })

@@ -1,7 +1,10 @@
 //! The Metrics tab: every rebalance of the group with its reason and duration, and per consumer what
-//! it gave up and its longest pause. All of it is read from the trace by `sim::metrics`.
+//! it gave up and its longest pause. All of it is read from the trace by `sim::metrics`; with
+//! producers, the group's lag over time (drawn by [`super::lag_chart`]).
 
+use super::lag_chart::LagChartView;
 use crate::session::explain::metrics::{DUPLICATES_TITLE, PAUSE_TITLE, REVOKED_OR_LOST};
+use crate::session::lag_chart::LagChart;
 use crate::sim::metrics::Metrics;
 use crate::sim::time::format_millis;
 use std::rc::Rc;
@@ -11,6 +14,9 @@ use yew::prelude::*;
 pub struct MetricsPanelProps {
     pub metrics: Rc<Metrics>,
     pub group: String,
+    /// The group's lag over time, with producers.
+    #[prop_or_default]
+    pub lag: Option<LagChart>,
 }
 
 #[function_component(MetricsPanel)]
@@ -30,6 +36,13 @@ pub fn metrics_panel(props: &MetricsPanelProps) -> Html {
                     <div class="kpi" title={DUPLICATES_TITLE}><span class="kpi-value">{ g.duplicates }</span><span class="kpi-label">{ format!("records processed twice (of {})", g.records_processed) }</span></div>
                 }
             </div>
+            if let Some(chart) = &props.lag {
+                <section class="lag-over-time" aria-label="Lag over time">
+                    <h3>{ "Lag over time" }</h3>
+                    <p class="hint">{ &chart.summary }</p>
+                    <LagChartView chart={chart.clone()} />
+                </section>
+            }
             <p class="hint" aria-label="Revoked or lost">{ REVOKED_OR_LOST }</p>
             <table class="data" aria-label="Rebalances">
                 <thead><tr><th>{ "generation" }</th><th>{ "reason" }</th><th>{ "started" }</th><th>{ "stable after" }</th>

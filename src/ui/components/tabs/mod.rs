@@ -2,6 +2,7 @@
 //! sequence diagram, the group's [`metrics`] and the selected consumer's [`code`].
 
 pub mod code;
+pub mod lag_chart;
 pub mod metrics;
 pub mod protocol;
 pub mod timeline;
@@ -58,7 +59,8 @@ pub fn tabs(props: &TabsProps) -> Html {
                 hide_heartbeats={props.hide_heartbeats} selected={props.selected_message} />
         },
         Tab::Metrics => {
-            html! { <MetricsPanel metrics={lane.metrics.clone()} group={group.clone()} /> }
+            let lag = lane.lag.iter().find(|c| &c.group == group).cloned();
+            html! { <MetricsPanel metrics={lane.metrics.clone()} group={group.clone()} lag={lag} /> }
         }
         Tab::Code => html! { <CodePanel consumer={consumer} /> },
     };

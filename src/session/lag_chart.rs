@@ -3,6 +3,8 @@
 //! rebalances were, the peak and the sentence a screen reader says. The page only draws it. Because
 //! the samples are the model's, a rewound run or a share link's replay draws the same chart.
 
+pub use super::catch_up::seconds;
+use super::catch_up::{static_catch_ups, StaticCatchUp};
 use crate::sim::lag_series::{GroupLagSample, LagSample};
 use crate::sim::metrics::Metrics;
 use crate::sim::time::Millis;
@@ -43,8 +45,15 @@ pub struct LagPeak {
     pub line: String,
 }
 
-/// One group's lag over time, ready to draw.
+/// A moment drawn as a vertical line with its label (a static member back, caught up).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChartMark {
+    pub at: Millis,
+    pub label: String,
+}
+
+/// One group's lag over time, ready to draw.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LagChart {
     pub group: String,
     pub by: LagBy,
@@ -59,6 +68,10 @@ pub struct LagChart {
     pub peak: LagPeak,
     /// What the chart shows, in one sentence (the chart's accessible name).
     pub summary: String,
+    /// Static members' returns and catch-ups, marked on the time axis.
+    pub marks: Vec<ChartMark>,
+    /// Each static member's return: the lag it came back to and its catch-up.
+    pub catch_ups: Vec<StaticCatchUp>,
 }
 
 /// A chart for every group whose lag the World sampled, with at least two instants to draw.
@@ -80,9 +93,30 @@ pub fn lag_charts(world: &World, metrics: &Metrics) -> Vec<LagChart> {
             }
         }
     }
+    let catch_ups = static_catch_ups(world);
     groups
         .into_iter()
-        .filter_map(|group| chart(group, &samples, metrics, world.now()))
+        .filter_map(|group| {
+            let mut c = chart(group, &samples, metrics, world.now())?;
+            c.catch_ups = catch_ups
+                .iter()
+                .filter(|u| u.group == group)
+                .cloned()
+                .collect();
+            for u in &c.catch_ups {
+                c.marks.push(ChartMark {
+                    at: u.back_at,
+                    label: format!("{} back", u.consumer),
+                });
+                if let Some(at) = u.caught_up_at {
+                    c.marks.push(ChartMark {
+                        at,
+                        label: format!("{} caught up", u.consumer),
+                    });
+                }
+            }
+            Some(c)
+        })
         .collect()
 }
 
@@ -130,6 +164,8 @@ fn chart(
         lag_ticks,
         peak,
         summary,
+        marks: Vec::new(),
+        catch_ups: Vec::new(),
     })
 }
 
@@ -239,15 +275,6 @@ fn ticks(max: i64, bases: &[i64]) -> Vec<i64> {
     };
     let count = (max + step - 1) / step;
     (0..=count).map(|i| i * step).collect()
-}
-
-/// Seconds as the chart's axis and sentence write them.
-pub fn seconds(ms: Millis) -> String {
-    if ms.is_multiple_of(1_000) {
-        format!("{} s", ms / 1_000)
-    } else {
-        format!("{:.1} s", ms as f64 / 1_000.0)
-    }
 }
 
 fn summary(group: &str, by: LagBy, peak: &LagPeak, rebalances: usize) -> String {

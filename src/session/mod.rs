@@ -6,6 +6,7 @@
 //! No web crate appears here: the page (`ui`), the `lab` command line and the native tests all use
 //! it as it is, and `tests/layers.rs` keeps it that way.
 
+pub mod catch_up;
 pub mod explain;
 pub mod export;
 pub mod lab;

@@ -36,6 +36,9 @@ pub struct GroupLagSample {
     /// Each partition's lag, when the group reads at most [`MAX_PARTITION_SERIES`] partitions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partitions: Vec<(TopicPartition, i64)>,
+    /// Each of those partitions' log-end offset, in the same order (how fast records arrive).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub log_ends: Vec<i64>,
     /// The lag of the partitions each running consumer owns, by handle (only consumers owning some).
     pub by_owner: Vec<(String, i64)>,
     /// The lag of the partitions no running consumer owns.
@@ -47,6 +50,23 @@ pub struct GroupLagSample {
 pub struct LagSample {
     pub at: Millis,
     pub groups: Vec<GroupLagSample>,
+}
+
+impl GroupLagSample {
+    /// The lag and the log-end offsets summed over `partitions` (`None` without per-partition lag).
+    pub fn of_partitions(&self, partitions: &[TopicPartition]) -> Option<(i64, i64)> {
+        if self.partitions.is_empty() {
+            return None;
+        }
+        let (mut lag, mut end) = (0, 0);
+        for ((tp, l), e) in self.partitions.iter().zip(&self.log_ends) {
+            if partitions.contains(tp) {
+                lag += l;
+                end += e;
+            }
+        }
+        Some((lag, end))
+    }
 }
 
 impl LagSample {
@@ -90,6 +110,7 @@ impl LagSample {
                     group: group.to_string(),
                     total: 0,
                     partitions: Vec::new(),
+                    log_ends: Vec::new(),
                     by_owner: Vec::new(),
                     unowned: 0,
                 };
@@ -105,6 +126,7 @@ impl LagSample {
                         }
                         if count <= MAX_PARTITION_SERIES {
                             sample.partitions.push((tp, lag));
+                            sample.log_ends.push(end);
                         }
                     }
                 }
@@ -119,11 +141,21 @@ impl LagSample {
     }
 }
 
+/// A static member back in its group without a rebalance (`StaticMemberResumed`, or KIP-848's
+/// `StaticMemberReplaced`), and every group's lag at that very instant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StaticReturn {
+    /// The handle of the consumer whose new process took the member's place.
+    pub consumer: String,
+    pub lag: LagSample,
+}
+
 /// The samples taken so far. Each is shared (`Arc`) so copying a World — the page keeps copies for
 /// rewind — copies pointers, not the history.
 #[derive(Clone, Debug, Default)]
 pub struct LagSeries {
     samples: Vec<Arc<LagSample>>,
+    returns: Vec<Arc<StaticReturn>>,
     /// The next instant to sample.
     next_at: Millis,
 }
@@ -131,6 +163,11 @@ pub struct LagSeries {
 impl LagSeries {
     pub fn samples(&self) -> impl Iterator<Item = &LagSample> {
         self.samples.iter().map(|s| s.as_ref())
+    }
+
+    /// The static members' returns so far, in order.
+    pub fn static_returns(&self) -> impl Iterator<Item = &StaticReturn> {
+        self.returns.iter().map(|r| r.as_ref())
     }
 
     pub fn len(&self) -> usize {
@@ -144,6 +181,10 @@ impl LagSeries {
     /// Whether the clock is about to move past a sampled instant before `t`.
     pub(super) fn due_before(&self, t: Millis) -> Option<Millis> {
         (self.next_at < t).then_some(self.next_at)
+    }
+
+    pub(super) fn note_return(&mut self, consumer: String, lag: LagSample) {
+        self.returns.push(Arc::new(StaticReturn { consumer, lag }));
     }
 
     /// Keeps `sample`, taken for the instant [`LagSeries::due_before`] named.

@@ -68,3 +68,33 @@ test('a scenario without producers has no lag chart', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'Lag over time' })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+const staticScenario = fs.readFileSync(path.join(root, 'tests', 'data', 'static-catch-up.json'), 'utf8');
+const staticExpected = JSON.parse(fs.readFileSync(path.join(root, 'tests', 'data', 'static-catch-up-expected.json'), 'utf8'));
+
+test('a static member back within its session: the lag it comes back to and its catch-up', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const errors = await open(page);
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(staticScenario);
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(box.getByRole('alert')).toHaveCount(0);
+  await setSpeed(page, '10×');
+  await play(page);
+  await expect.poll(() => simTime(page), { timeout: 30_000 }).toBeGreaterThan(40_000);
+  await pause(page);
+  await page.getByRole('tab', { name: 'Metrics' }).click();
+  // No rebalance after the first: the static member kept its place.
+  await expect(page.getByRole('table', { name: 'Rebalances' }).locator('tbody tr')).toHaveCount(1);
+  const note = page.getByRole('note', { name: `${staticExpected.consumer} catching up` });
+  await expect(note).toContainText(`no rebalance, it keeps [${staticExpected.partitions.join(', ')}]`);
+  await expect(note).toContainText(`comes back to ${staticExpected.lag_at_return} records of lag`);
+  await expect(note).toContainText(`In this run it was back there by ${staticExpected.caught_up_at_s} s.`);
+  await expect(note).toContainText(/takes about \d+(\.\d)? s|takes about \d+ ms/);
+  const chart = page.getByRole('img', { name: /^Lag over time for group orders-app/ });
+  await expect(chart.getByText(`${staticExpected.consumer} back`)).toBeVisible();
+  await expect(chart.getByText(`${staticExpected.consumer} caught up`)).toBeVisible();
+  await note.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(root, 'target', 'screenshots', 'lag-static-1280.png') });
+  expect(errors).toEqual([]);
+});

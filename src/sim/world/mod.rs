@@ -181,7 +181,7 @@ impl World {
         while let Some((at, event)) = self.queue.pop_due(t) {
             self.sample_lag_before(at);
             self.now = at;
-            self.process(event);
+            self.process_and_note(event);
         }
         self.sample_lag_before(t);
         self.now = self.now.max(t);
@@ -196,6 +196,28 @@ impl World {
         while let Some(at) = self.lag.due_before(t) {
             let sample = self.lag_now();
             self.lag.push(at, sample);
+        }
+    }
+
+    /// Processes one event; with producers, a static member that came back in it (KIP-345: the
+    /// coordinator gave its process the old member's place) has the lag it comes back to noted.
+    fn process_and_note(&mut self, event: Event) {
+        let before = self.trace.len();
+        self.process(event);
+        if !self.scenario.has_records() {
+            return;
+        }
+        let returned: Vec<String> = self.trace[before..]
+            .iter()
+            .filter_map(|e| match &e.event {
+                TraceEvent::StaticMemberResumed { consumer, .. }
+                | TraceEvent::StaticMemberReplaced { consumer, .. } => Some(consumer.clone()),
+                _ => None,
+            })
+            .collect();
+        for consumer in returned {
+            let sample = self.lag_now();
+            self.lag.note_return(consumer, sample);
         }
     }
 
@@ -255,7 +277,7 @@ impl World {
         let (at, event) = self.queue.pop_due(t)?;
         self.sample_lag_before(at);
         self.now = at;
-        self.process(event);
+        self.process_and_note(event);
         Some(t)
     }
 

@@ -94,6 +94,13 @@ pub fn lag_chart_view(props: &LagChartProps) -> Html {
                             stroke={colour} stroke-dasharray={dash} />
                     }
                 }) }
+                // Moments: a static member back, caught up.
+                { for c.marks.iter().enumerate().map(|(i, m)| html! {
+                    <g class="lag-mark">
+                        <line x1={x(m.at).to_string()} x2={x(m.at).to_string()} y1={TOP.to_string()} y2={(H - BOTTOM).to_string()} />
+                        <text x={(x(m.at) + 5.0).to_string()} y={(TOP + 18.0 + (i % 2) as f64 * 22.0).to_string()}>{ &m.label }</text>
+                    </g>
+                }) }
                 // The peak.
                 <circle class="lag-peak" cx={x(c.peak.at).to_string()} cy={y(c.peak.lag).to_string()} r="7" />
                 <text class="lag-peak-label" x={(x(c.peak.at) + if x(c.peak.at) > W * 0.7 { -12.0 } else { 12.0 }).to_string()}

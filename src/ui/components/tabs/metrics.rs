@@ -41,6 +41,9 @@ pub fn metrics_panel(props: &MetricsPanelProps) -> Html {
                     <h3>{ "Lag over time" }</h3>
                     <p class="hint">{ &chart.summary }</p>
                     <LagChartView chart={chart.clone()} />
+                    { for chart.catch_ups.iter().map(|u| html! {
+                        <p class="callout catch-up" role="note" aria-label={format!("{} catching up", u.consumer)}>{ &u.text }</p>
+                    }) }
                 </section>
             }
             <p class="hint" aria-label="Revoked or lost">{ REVOKED_OR_LOST }</p>

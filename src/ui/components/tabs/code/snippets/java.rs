@@ -58,6 +58,7 @@ pub fn render(code: &ConsumerCode) -> String {
          import org.apache.kafka.clients.consumer.ConsumerRecords;\n\
          import org.apache.kafka.clients.consumer.KafkaConsumer;\n\
          import org.apache.kafka.common.TopicPartition;\n\
+         import org.apache.kafka.common.errors.RecordDeserializationException;\n\
          \n\
          public class ConsumerApp {{\n\
          \x20   public static void main(String[] args) {{\n\
@@ -86,7 +87,18 @@ pub fn render(code: &ConsumerCode) -> String {
          \x20               // poll() fetches records and runs rebalances and callbacks. Call it again within\n\
          \x20               // max.poll.interval.ms ({max_poll} ms) or the consumer leaves the group: the poll timer\n\
          \x20               // checks the application makes progress; the heartbeat thread keeps the session alive.\n\
-         \x20               ConsumerRecords<{types}> records = consumer.poll(Duration.ofMillis({poll}));\n\
+         \x20               ConsumerRecords<{types}> records;\n\
+         \x20               try {{\n\
+         \x20                   records = consumer.poll(Duration.ofMillis({poll}));\n\
+         \x20               }} catch (RecordDeserializationException e) {{\n\
+         \x20                   // A record the deserializer cannot decode (a poison pill): poll() throws again\n\
+         \x20                   // at every call until the application seeks past it. Skipping it means it is\n\
+         \x20                   // never processed: log where it is (or copy it to a dead-letter topic) first.\n\
+         \x20                   System.err.println(\"Cannot deserialize the \" + e.origin() + \" of \"\n\
+         \x20                           + e.topicPartition() + \" at offset \" + e.offset() + \": \" + e.getMessage());\n\
+         \x20                   consumer.seek(e.topicPartition(), e.offset() + 1);\n\
+         \x20                   continue;\n\
+         \x20               }}\n\
          \x20               for (ConsumerRecord<{types}> record : records) {{\n\
          \x20                   process(record);\n\
          \x20               }}\n\

@@ -66,7 +66,15 @@ pub fn render(code: &ConsumerCode) -> String {
          \x20       if msg.error():\n\
          \x20           print(msg.error())\n\
          \x20           continue\n\
-         \x20       process(deserialize_key(msg.key()), deserialize_value(msg.value()))\n\
+         \x20       try:\n\
+         \x20           key, value = deserialize_key(msg.key()), deserialize_value(msg.value())\n\
+         \x20       except Exception as e:\n\
+         \x20           # A record these bytes do not decode as (a poison pill). The plain Consumer has\n\
+         \x20           # already moved past it, so nothing stops: log where it is (or copy it to a\n\
+         \x20           # dead-letter topic) and go on; it is never processed.\n\
+         \x20           print(f\"cannot deserialize {{msg.topic()}} [{{msg.partition()}}] offset {{msg.offset()}}: {{e!r}}\")\n\
+         \x20           continue\n\
+         \x20       process(key, value)\n\
          finally:\n\
          \x20   consumer.close()  # {close}\n",
         topics = code.quoted_topics(),

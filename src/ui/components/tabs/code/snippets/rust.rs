@@ -31,6 +31,7 @@ pub fn render(code: &ConsumerCode) -> String {
     format!(
         "use rdkafka::config::ClientConfig;\n\
          use rdkafka::consumer::{{BaseConsumer, Consumer}};\n\
+         use rdkafka::message::BorrowedMessage;\n\
          use rdkafka::Message;\n\
          use std::time::Duration;\n\
          \n\
@@ -42,15 +43,31 @@ pub fn render(code: &ConsumerCode) -> String {
          \x20   loop {{\n\
          \x20       // poll() serves rebalances and callbacks; call it within max.poll.interval.ms.\n\
          \x20       match consumer.poll(Duration::from_millis({poll})) {{\n\
-         \x20           Some(Ok(msg)) => {{\n\
-         \x20               let key = {key_expr}; // {key_comment}\n\
-         \x20               let value = {value_expr}; // {value_comment}\n\
-         \x20               process(key, value);\n\
-         \x20           }}\n\
+         \x20           Some(Ok(msg)) => match decode(&msg) {{\n\
+         \x20               Ok((key, value)) => process(key, value),\n\
+         \x20               // A record these bytes do not decode as (a poison pill). poll() has already moved\n\
+         \x20               // past it, so nothing stops: log where it is (or copy it to a dead-letter topic)\n\
+         \x20               // and go on; it is never processed.\n\
+         \x20               Err(error) => eprintln!(\n\
+         \x20                   \"cannot deserialize {{}} [{{}}] offset {{}}: {{error}}\",\n\
+         \x20                   msg.topic(),\n\
+         \x20                   msg.partition(),\n\
+         \x20                   msg.offset()\n\
+         \x20               ),\n\
+         \x20           }},\n\
          \x20           Some(Err(error)) => eprintln!(\"{{error}}\"),\n\
          \x20           None => {{}}\n\
          \x20       }}\n\
          \x20   }}\n\
+         }}\n\
+         \n\
+         /// The key and value decoded from the bytes Kafka's Java serializers write, or why they do not decode.\n\
+         type Decoded<'a> = (Option<{key_type_a}>, Option<{value_type_a}>);\n\
+         \n\
+         fn decode<'a>(msg: &'a BorrowedMessage<'_>) -> Result<Decoded<'a>, Box<dyn std::error::Error>> {{\n\
+         \x20   let key = {key_expr}; // {key_comment}\n\
+         \x20   let value = {value_expr}; // {value_comment}\n\
+         \x20   Ok((key, value))\n\
          }}\n\
          \n\
          fn process(_key: Option<{key_type}>, _value: Option<{value_type}>) {{\n\
@@ -64,6 +81,8 @@ pub fn render(code: &ConsumerCode) -> String {
         value_comment = value.rust_comment(),
         key_type = key.rust_type(),
         value_type = value.rust_type(),
+        key_type_a = key.rust_type().replacen('&', "&'a ", 1),
+        value_type_a = value.rust_type().replacen('&', "&'a ", 1),
         work = c.processing_time_ms,
     )
 }

@@ -233,3 +233,69 @@ fn java_commits_after_each_batch_as_manual_commit_says() {
     assert!(not_sync.contains("consumer.commitAsync();"));
     assert!(!not_sync.contains("CommitFailedException"));
 }
+
+/// Kafka 4.1.2's `CompletedFetch.fetchRecords` keeps the failed record and throws again at every
+/// `poll()` until the application seeks: the Java loop catches RecordDeserializationException around
+/// `poll()`, logs partition, offset and origin, and seeks one past it.
+#[test]
+fn java_skips_a_poison_pill_by_seeking_past_it() {
+    let java = render(&config(&[("value.deserializer", LONG)]), Language::Java);
+    assert!(
+        java.contains("import org.apache.kafka.common.errors.RecordDeserializationException;\n")
+    );
+    let poll = java
+        .find("records = consumer.poll(Duration.ofMillis(")
+        .unwrap();
+    let try_at = java[..poll].rfind("try {").unwrap();
+    let catch = java
+        .find("} catch (RecordDeserializationException e) {")
+        .unwrap();
+    assert!(try_at < poll && poll < catch, "the catch is around poll()");
+    let handler = &java[catch..java[catch..].find("continue;").unwrap() + catch];
+    for call in ["e.origin()", "e.topicPartition()", "e.offset()"] {
+        assert!(handler.contains(call), "logs {call}");
+    }
+    assert!(handler.contains("consumer.seek(e.topicPartition(), e.offset() + 1);"));
+    assert!(handler.contains("poll() throws again"));
+    let loop_at = java.find("for (ConsumerRecord<").unwrap();
+    assert!(
+        catch < loop_at,
+        "records are processed after a poll() that returned"
+    );
+}
+
+/// confluent-kafka's plain Consumer and rdkafka's BaseConsumer hand out bytes and have already moved
+/// past a record when it is returned: decoding fails in the application, which logs and goes on —
+/// no exception from poll(), no seek.
+#[test]
+fn python_and_rust_log_an_undecodable_record_and_go_on_without_a_seek() {
+    let c = config(&[("value.deserializer", LONG)]);
+    let python = render(&c, Language::Python);
+    let rust = render(&c, Language::Rust);
+    for code in [&python, &rust] {
+        assert!(
+            !code.contains("seek"),
+            "no seek: the position is already past it"
+        );
+        assert!(!code.contains("RecordDeserializationException"));
+        assert!(code.contains("already moved"));
+        assert!(code.contains("cannot deserialize"));
+        assert!(code.contains("msg.partition()") && code.contains("msg.offset()"));
+    }
+    let decode = python
+        .find("key, value = deserialize_key(msg.key()), deserialize_value(msg.value())")
+        .unwrap();
+    let except = python.find("except Exception as e:").unwrap();
+    let process = python.find("process(key, value)\nfinally:").unwrap();
+    assert!(
+        decode < except && except < process,
+        "only decoding is guarded"
+    );
+    assert!(python[except..process].contains("continue"));
+    assert!(rust.contains("Some(Ok(msg)) => match decode(&msg) {"));
+    assert!(rust.contains(
+        "fn decode<'a>(msg: &'a BorrowedMessage<'_>) -> Result<Decoded<'a>, Box<dyn std::error::Error>>"
+    ));
+    assert!(rust.contains("type Decoded<'a> = (Option<&'a str>, Option<i64>);"));
+    assert!(rust.contains("use rdkafka::message::BorrowedMessage;"));
+}

@@ -2,6 +2,7 @@
 //! application's processing and poll times, and the deserializers.
 
 use crate::sim::scenario::{ConfigOverrides, ConfigValue};
+use crate::sim::serialization::CONNECT_JSON_DESERIALIZER;
 use crate::sim::{Action, Snapshot};
 use crate::ui::components::forms::{input_value, notice_at};
 use crate::ui::state::{Dispatch, Notice, NoticeAt, PageAction};
@@ -9,14 +10,28 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// Deserializers offered: Kafka's own, which need no other setting. (Confluent's Avro one would need
-/// `schema.registry.url` and a Schema Registry; a scenario file may still name it, and the Code tab
-/// then writes the setting it needs.)
-pub const DESERIALIZERS: [&str; 3] = [
+/// Deserializers offered: Kafka's own, which need no other setting — kafka-clients' String, Integer,
+/// Long and ByteArray, and Connect's JSON one (kafka-clients has none; `connect-json` does).
+/// (Confluent's Avro one would need `schema.registry.url` and a Schema Registry; a scenario file may
+/// still name it, and the Code tab then writes the setting it needs.)
+pub const DESERIALIZERS: [&str; 5] = [
     "org.apache.kafka.common.serialization.StringDeserializer",
-    "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+    "org.apache.kafka.common.serialization.IntegerDeserializer",
     "org.apache.kafka.common.serialization.LongDeserializer",
+    "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+    CONNECT_JSON_DESERIALIZER,
 ];
+
+/// How the form names a deserializer class: its simple name, and for Connect's JSON one where it
+/// comes from.
+fn deserializer_label(class: &str) -> String {
+    let simple = class.rsplit('.').next().unwrap_or(class);
+    if class == CONNECT_JSON_DESERIALIZER {
+        format!("{simple} (Connect's, from the connect-json artifact)")
+    } else {
+        simple.to_string()
+    }
+}
 
 /// The fields of the add-consumer form, as typed.
 #[derive(Clone, PartialEq)]
@@ -91,7 +106,7 @@ pub fn add_consumer_form(props: &FormProps) -> Html {
                     set(&mut next, e.target_unchecked_into::<HtmlSelectElement>().value());
                     form.set(next);
                 })}>
-                    { for DESERIALIZERS.iter().map(|d| html! { <option value={*d} selected={*d == current}>{ d.rsplit('.').next().unwrap_or(d) }</option> }) }
+                    { for DESERIALIZERS.iter().map(|d| html! { <option value={*d} selected={*d == current}>{ deserializer_label(d) }</option> }) }
                 </select>
             </label>
         }

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 const W: f64 = 960.0;
 const H: f64 = 340.0;
-const LEFT: f64 = 86.0;
+const LEFT: f64 = 96.0;
 const RIGHT: f64 = 24.0;
 const TOP: f64 = 34.0;
 const BOTTOM: f64 = 64.0;
@@ -47,7 +47,7 @@ pub fn lag_chart_view(props: &LagChartProps) -> Html {
         .iter()
         .map(|r| {
             let at = x(r.started_at);
-            let room = at - last_label >= 80.0;
+            let room = at - last_label >= 64.0;
             if room {
                 last_label = at;
             }

@@ -9,7 +9,7 @@ use yew::prelude::*;
 const W: f64 = 960.0;
 const H: f64 = 340.0;
 const LEFT: f64 = 96.0;
-const RIGHT: f64 = 24.0;
+const RIGHT: f64 = 44.0;
 const TOP: f64 = 34.0;
 const BOTTOM: f64 = 64.0;
 

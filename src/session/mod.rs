@@ -10,6 +10,7 @@ pub mod explain;
 pub mod export;
 pub mod lab;
 pub mod lessons;
+pub mod phase;
 pub mod rewind;
 pub mod share_link;
 pub mod strategy;

@@ -87,7 +87,7 @@ pub fn embed_page(
         },
         EmbedView::Protocol => html! {
             <ProtocolLog dispatch={dispatch.clone()} messages={lane.messages.clone()}
-                consumers={lane.snapshot.consumers.iter().map(|c| c.handle.clone()).collect::<Vec<_>>()}
+                consumers={crate::ui::components::tabs::lane_heads(&lane.snapshot)}
                 hide_heartbeats={page.hide_heartbeats} selected={page.selected_message} />
         },
         EmbedView::Compare => html! {

@@ -233,3 +233,17 @@ fn java_commits_after_each_batch_as_manual_commit_says() {
     assert!(not_sync.contains("consumer.commitAsync();"));
     assert!(!not_sync.contains("CommitFailedException"));
 }
+
+#[test]
+fn java_writes_out_kafkas_two_default_assignors() {
+    let java = render(&config(&[]), Language::Java);
+    assert!(java.contains(
+        r#"props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.CooperativeStickyAssignor");"#
+    ), "{java}");
+    // KIP-848: the broker assigns, and Java refuses the setting.
+    let kip848 = render(&config(&[("group.protocol", "consumer")]), Language::Java);
+    assert!(
+        !kip848.contains("partition.assignment.strategy"),
+        "{kip848}"
+    );
+}

@@ -61,9 +61,9 @@ pub fn app() -> Html {
         let page = page.clone();
         Callback::from(move |_| page.trace_json())
     };
-    let share_fragment = {
+    let embed_fragment = {
         let page = page.clone();
-        Callback::from(move |_| page.share_fragment())
+        Callback::from(move |_| page.embed_fragment())
     };
     html! {
         <div class="app">
@@ -71,7 +71,7 @@ pub fn app() -> Html {
             // Protocol tab still needs Play, the time and the steps.
             <div class="sticky-top">
             <Toolbar dispatch={page.dispatcher()} playing={page.clock.playing} speed={page.clock.speed} now={page.now()} lesson={page.lesson} guided={page.guide.is_some()} scenario_name={page.session().scenario.name} on_share={share.on_share} share_status={share.status}>
-                <EmbedDialog fragment={share_fragment} />
+                <EmbedDialog fragment={embed_fragment} />
             </Toolbar>
             if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
                 <div class="page-notice" role="alert">

@@ -17,7 +17,7 @@ use yew::prelude::*;
 /// The full playground's address for the session shown: this page without the embed's query.
 fn playground_link(page: &PageState) -> String {
     let base = page_url();
-    format!("{base}#{}", page.share_fragment())
+    format!("{base}#{}", page.embed_fragment())
 }
 
 /// What the session is called: the lesson's title or the scenario's own name.

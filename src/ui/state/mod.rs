@@ -205,13 +205,14 @@ impl PageState {
     /// The current session as a share link's fragment (`z=…`), with the lesson's place and the
     /// open tab and selected message: the link opens on what its author was pointing at.
     pub fn share_fragment(&self) -> String {
-        share_link::with_view(
-            share_link::with_place(
-                share_link::encode(&self.lab.read().saved_session()),
-                self.guide_place(),
-            ),
-            self.tab.key(),
-            self.selected_message,
+        share_link::with_view(self.embed_fragment(), self.tab.key(), self.selected_message)
+    }
+
+    /// The session and the lesson's place, without the open tab: an embed shows its own view.
+    pub fn embed_fragment(&self) -> String {
+        share_link::with_place(
+            share_link::encode(&self.lab.read().saved_session()),
+            self.guide_place(),
         )
     }
 

@@ -90,15 +90,42 @@ pub fn with_place(fragment: String, place: Option<(&str, usize)>) -> String {
 /// The guided lesson's place a fragment names, if any.
 pub fn place(fragment: &str) -> Option<(String, usize)> {
     let (_, place) = fragment.split_once(PLACE_KEY)?;
+    let place = place.split('&').next().unwrap_or_default();
     let (lesson, step) = place.split_once('/')?;
     Some((lesson.to_string(), step.parse().ok()?))
+}
+
+/// The key of what the page showed, after the session: `&view=<tab>` or `&view=<tab>/<message>`
+/// (the selected message's index in the trace, which a replay rebuilds exactly).
+const VIEW_KEY: &str = "&view=";
+
+/// A fragment with the open tab (one word) and the selected message, if any, after the session.
+pub fn with_view(fragment: String, tab: &str, message: Option<usize>) -> String {
+    match message {
+        Some(m) => format!("{fragment}{VIEW_KEY}{tab}/{m}"),
+        None => format!("{fragment}{VIEW_KEY}{tab}"),
+    }
+}
+
+/// The open tab and selected message a fragment names. Old links have none; an unreadable
+/// message index is dropped, the tab kept.
+pub fn view(fragment: &str) -> Option<(String, Option<usize>)> {
+    let (_, view) = fragment.split_once(VIEW_KEY)?;
+    let view = view.split('&').next().unwrap_or_default();
+    let (tab, message) = match view.split_once('/') {
+        Some((tab, m)) => (tab, m.parse().ok()),
+        None => (view, None),
+    };
+    Some((tab.to_string(), message))
 }
 
 /// Reads a fragment (with or without the leading `#`). Nothing is built yet: the caller builds the
 /// Lab from the session, and keeps its state if that is refused too.
 pub fn decode(fragment: &str) -> Result<Session, ShareLinkError> {
     let fragment = fragment.trim_start_matches('#');
-    let fragment = fragment.split(PLACE_KEY).next().unwrap_or_default();
+    // What follows the session (a lesson's place, the open view) starts at the first `&`, which
+    // URL-safe base64 never contains.
+    let fragment = fragment.split('&').next().unwrap_or_default();
     let (data, compressed) = match (fragment.strip_prefix(KEY), fragment.strip_prefix(OLD_KEY)) {
         (Some(data), _) => (data, true),
         (None, Some(data)) => (data, false),
@@ -186,6 +213,19 @@ mod tests {
         assert_eq!(decode(&link), Ok(s));
         assert_eq!(place(&link), Some(("crash".to_string(), 2)));
         assert_eq!(place(&encode(&session())), None);
+    }
+
+    #[test]
+    fn the_open_tab_and_message_ride_along_with_a_place_or_without() {
+        let s = session();
+        let link = with_view(encode(&s), "protocol", Some(42));
+        assert_eq!(decode(&link), Ok(s.clone()));
+        assert_eq!(view(&link), Some(("protocol".to_string(), Some(42))));
+        let both = with_view(with_place(encode(&s), Some(("crash", 2))), "code", None);
+        assert_eq!(decode(&both), Ok(s));
+        assert_eq!(place(&both), Some(("crash".to_string(), 2)));
+        assert_eq!(view(&both), Some(("code".to_string(), None)));
+        assert_eq!(view(&encode(&session())), None);
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The page: the toolbar over the cluster rail and the main area (partitions, groups or compare, the
 //! tabs, the scenario file), wired to the page state and its effects.
 
-use crate::session::lessons;
+use crate::session::{lessons, phase};
 use crate::ui::components::compare::Compare;
 use crate::ui::components::embed::EmbedDialog;
 use crate::ui::components::export::ExportMenu;
 use crate::ui::components::group::GroupPanel;
 use crate::ui::components::guide::GuidePanel;
+use crate::ui::components::page_key::PageKey;
 use crate::ui::components::partitions::TopicView;
 use crate::ui::components::rail::Rail;
 use crate::ui::components::scenario_file::ScenarioFile;
@@ -60,14 +61,17 @@ pub fn app() -> Html {
         let page = page.clone();
         Callback::from(move |_| page.trace_json())
     };
-    let share_fragment = {
+    let embed_fragment = {
         let page = page.clone();
-        Callback::from(move |_| page.share_fragment())
+        Callback::from(move |_| page.embed_fragment())
     };
     html! {
         <div class="app">
+            // The clock stays on screen while the page scrolls: a teacher scrolled down to the
+            // Protocol tab still needs Play, the time and the steps.
+            <div class="sticky-top">
             <Toolbar dispatch={page.dispatcher()} playing={page.clock.playing} speed={page.clock.speed} now={page.now()} lesson={page.lesson} guided={page.guide.is_some()} scenario_name={page.session().scenario.name} on_share={share.on_share} share_status={share.status}>
-                <EmbedDialog fragment={share_fragment} />
+                <EmbedDialog fragment={embed_fragment} />
             </Toolbar>
             if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
                 <div class="page-notice" role="alert">
@@ -76,6 +80,7 @@ pub fn app() -> Html {
                 </div>
             }
             <Scrubber dispatch={page.dispatcher()} now={page.now()} head={page.head} marks={page.marks.clone()} presenter={page.presenter} />
+            </div>
             if page.show_keys {
                 <Shortcuts dispatch={page.dispatcher()} />
             }
@@ -94,6 +99,7 @@ pub fn app() -> Html {
                         // row must see, and on a 1280×720 projector it must not fall below the cards.
                         <section class="topics-panel" aria-label="Topics">
                             <TopicView snapshot={main_lane.snapshot.clone()} />
+                            <PageKey />
                         </section>
                         { groups_view(&page, &main_lane) }
                     }
@@ -109,7 +115,8 @@ pub fn app() -> Html {
 }
 
 /// What the session is: the lesson's title and blurb, or a loaded scenario's own name and description.
-fn scenario_blurb(page: &PageState) -> Html {
+fn scenario_blurb(page: &UseReducerHandle<PageState>) -> Html {
+    let dispatch = page.dispatcher();
     let (title, text) = match page.lesson.and_then(lessons::lesson) {
         Some(lesson) => (lesson.title.to_string(), lesson.blurb.to_string()),
         None => {
@@ -138,7 +145,14 @@ fn scenario_blurb(page: &PageState) -> Html {
         <>
             // The guided lesson's panel already names the lesson: the blurb would push the page down.
             if page.guide.is_none() {
-                <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }</p>
+                <p class="lesson-blurb"><strong>{ title }</strong>{ " — " }{ text }
+                    // A lesson starts before its group exists: the teacher may skip the join.
+                    if !phase::all_stable(&page.lanes[0].snapshot) {
+                        { " " }
+                        <button class="skip-to-stable" title="Run the clock until every group and consumer is Stable"
+                            onclick={{ let d = dispatch.clone(); Callback::from(move |_: MouseEvent| d.dispatch(PageAction::SkipToStable)) }}>{ "Skip to Stable »" }</button>
+                    }
+                </p>
             }
             { for broker_warnings.iter().map(|w| html! { <p class="hint config-warning" role="note">{ sentence(&w.to_string()) }</p> }) }
         </>
@@ -155,7 +169,7 @@ fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
             let consumer_group = s.consumer_groups.iter().find(|x| x.group_id == g).cloned();
             html! {
                 <GroupPanel dispatch={page.dispatcher()} group={group} consumer_group={consumer_group} group_id={g.clone()} consumers={consumers}
-                    now={s.now} selected={page.selected.clone()} notice={page.notice.clone()} />
+                    now={s.now} selected={page.selected.clone()} notice={page.notice.clone()} callout={page.quiet_callout(&g)} />
             }
         }) }
     }

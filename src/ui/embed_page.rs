@@ -17,7 +17,7 @@ use yew::prelude::*;
 /// The full playground's address for the session shown: this page without the embed's query.
 fn playground_link(page: &PageState) -> String {
     let base = page_url();
-    format!("{base}#{}", page.share_fragment())
+    format!("{base}#{}", page.embed_fragment())
 }
 
 /// What the session is called: the lesson's title or the scenario's own name.
@@ -87,7 +87,7 @@ pub fn embed_page(
         },
         EmbedView::Protocol => html! {
             <ProtocolLog dispatch={dispatch.clone()} messages={lane.messages.clone()}
-                consumers={lane.snapshot.consumers.iter().map(|c| c.handle.clone()).collect::<Vec<_>>()}
+                consumers={crate::ui::components::tabs::lane_heads(&lane.snapshot)}
                 hide_heartbeats={page.hide_heartbeats} selected={page.selected_message} />
         },
         EmbedView::Compare => html! {

@@ -57,8 +57,10 @@ export async function runUntilStable(page: Page, gen: number, id = 'orders-app')
   await pause(page);
 }
 
+/** Read as textContent: a card scrolled out of view is not rendered (content-visibility: auto), and
+ *  innerText of content the browser skipped is empty. */
 export async function owned(page: Page, handle: string): Promise<string> {
-  return card(page, handle).getByLabel('Owned partitions').innerText();
+  return (await card(page, handle).getByLabel('Owned partitions').textContent()) ?? '';
 }
 
 export function partition(page: Page, p: number, topic = 'orders', groupId = 'orders-app'): Locator {

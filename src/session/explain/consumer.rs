@@ -173,6 +173,26 @@ pub fn leader_title(assignor: Option<&str>) -> String {
     )
 }
 
+/// A member id is `{client.id or group.instance.id}-{UUID}`, too long for a card (the generation
+/// goes first, so it is what stays visible). The UUID's first
+/// 8 characters are enough to see it change on a restart; the client id is the same for every
+/// dynamic member of the page, so only a static member's instance id is kept. The full id is the title.
+pub fn short_member_id(id: &str, client_id: &str) -> String {
+    const UUID_LEN: usize = 36;
+    let Some(cut) = id.len().checked_sub(UUID_LEN + 1) else {
+        return id.to_string();
+    };
+    let (Some(prefix), Some(uuid)) = (id.get(..cut), id.get(cut + 1..)) else {
+        return id.to_string();
+    };
+    let start = uuid.get(..8).unwrap_or(uuid);
+    if prefix == client_id {
+        format!("{start}…")
+    } else {
+        format!("{prefix}-{start}…")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,5 +344,20 @@ mod tests {
             "Leader: the first member to join the group, not the one with the lowest id"
         ));
         assert!(generation_title(3).contains("ILLEGAL_GENERATION"));
+    }
+
+    #[test]
+    fn a_member_id_is_shortened_to_what_tells_members_apart() {
+        let uuid = "63cbe1e4-5935-4c5e-9a1b-0123456789ab";
+        let client = "consumer-orders-app-1";
+        assert_eq!(
+            short_member_id(&format!("{client}-{uuid}"), client),
+            "63cbe1e4…"
+        );
+        assert_eq!(
+            short_member_id(&format!("c1-instance-{uuid}"), client),
+            "c1-instance-63cbe1e4…"
+        );
+        assert_eq!(short_member_id("short", client), "short");
     }
 }

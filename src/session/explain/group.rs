@@ -6,7 +6,9 @@
 use super::duration;
 use crate::session::Strategy;
 use crate::sim::snapshot::GroupSnapshot;
+use crate::sim::time::Millis;
 use crate::sim::vocab::ClassicGroupState;
+use crate::sim::{TraceEntry, TraceEvent};
 
 /// What the coordinator is waiting for, while the group rebalances.
 pub fn group_note(g: &GroupSnapshot) -> Option<String> {
@@ -114,6 +116,36 @@ pub fn strategy_note(strategy: Strategy) -> &'static str {
              this protocol (Kafka refuses them), so this lane leaves them out."
         }
     }
+}
+
+/// How long after a static member's quiet return the group says that nothing happened.
+pub const QUIET_CALLOUT_MS: Millis = 30_000;
+
+/// The callout when nothing happens, which a room otherwise cannot see: a static member came back
+/// within its session, the coordinator handed it its old assignment at the same generation, and
+/// no rebalance followed (KIP-345; `StaticMemberResumed`). Shown for [`QUIET_CALLOUT_MS`] after
+/// the return, and only while no rebalance of the group has started since.
+pub fn quiet_callout(trace: &[TraceEntry], group: &str, now: Millis) -> Option<String> {
+    let since = now.saturating_sub(QUIET_CALLOUT_MS);
+    for entry in trace.iter().rev().take_while(|e| e.at >= since) {
+        match &entry.event {
+            TraceEvent::RebalanceStarted { group: g, .. } if g == group => return None,
+            TraceEvent::StaticMemberResumed {
+                group: g,
+                group_instance_id,
+                consumer,
+                generation,
+            } if g == group => {
+                return Some(format!(
+                    "No rebalance: generation stays {generation}. {consumer} came back as static member \
+                     {group_instance_id} within its session, so the coordinator gave it its old partitions \
+                     and nobody else noticed."
+                ))
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -289,5 +321,41 @@ mod tests {
             "{note}"
         );
         assert!(note.contains("the group selects cooperative-sticky"));
+    }
+
+    #[test]
+    fn a_static_return_within_the_session_says_nothing_happened_and_a_rebalance_does_not() {
+        use crate::session::{lessons, Lab, Session};
+        use crate::sim::{Action, InstanceIdChange};
+        let mut lab = Lab::new(Session {
+            scenario: lessons::lesson("static").unwrap().scenario(),
+            strategies: vec![Strategy::KafkaDefault],
+            actions: Vec::new(),
+            until_ms: 30_000,
+        })
+        .unwrap();
+        let callout =
+            |lab: &Lab| quiet_callout(lab.lanes[0].world.trace(), "orders-app", lab.now());
+        assert_eq!(callout(&lab), None);
+        lab.apply(Action::KillConsumer {
+            consumer: "c2".into(),
+        })
+        .unwrap();
+        lab.run_until(36_500);
+        lab.apply(Action::RestartConsumer {
+            consumer: "c2".into(),
+            group_instance_id: InstanceIdChange::Keep,
+        })
+        .unwrap();
+        lab.run_until(45_000);
+        let g = lab.lanes[0].world.snapshot().groups[0].generation;
+        let text = callout(&lab).expect("a quiet return is called out");
+        assert!(
+            text.starts_with(&format!("No rebalance: generation stays {g}.")),
+            "{text}"
+        );
+        // Long after, it is gone.
+        lab.run_until(45_000 + QUIET_CALLOUT_MS);
+        assert_eq!(callout(&lab), None);
     }
 }

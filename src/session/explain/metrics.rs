@@ -91,6 +91,27 @@ pub const TRADE_OFF: [(&str, &str); 3] = [
     ),
 ];
 
+/// Differences smaller than this share of the larger value are timing noise (a heartbeat or a
+/// poll landing a few milliseconds apart in two lanes), not a protocol's doing: no ✓ for them.
+pub const NOISE: f64 = 0.05;
+
+/// What the ✓ under compare mode's table says.
+pub const BEST_NOTE: &str = "✓ marks the lowest value where lower is plainly better, and only when the \
+    others are more than 5 % higher (closer than that is timing noise). The rebalance count gets none: \
+    cooperative's extra round is the price of not stopping everyone.";
+
+/// Which lanes of a row get a ✓: those within [`NOISE`] of the lowest value, and only if some
+/// lane is further than that from it (and the row is ranked at all).
+pub fn best_marks(values: &[f64], ranked: bool) -> Vec<bool> {
+    let best = values.iter().cloned().fold(f64::INFINITY, f64::min);
+    let near_best = |v: f64| v - best <= NOISE * v.abs().max(best.abs()) + 1e-9;
+    let marks: Vec<bool> = values.iter().map(|v| near_best(*v)).collect();
+    if !ranked || marks.iter().all(|m| *m) {
+        return vec![false; values.len()];
+    }
+    marks
+}
+
 /// Revoked against lost, for the Metrics tab.
 pub const REVOKED_OR_LOST: &str = "Revoked: handed back through onPartitionsRevoked by a member still in \
     the group, which can commit its progress first. Lost: onPartitionsLost, when the member finds its \
@@ -100,6 +121,25 @@ pub const REVOKED_OR_LOST: &str = "Revoked: handed back through onPartitionsRevo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timing_noise_gets_no_check_mark_and_a_real_difference_does() {
+        // 6.00 s against 6.20 s: 3 % apart, noise.
+        assert_eq!(best_marks(&[6.0, 6.2], true), vec![false, false]);
+        // 12 ms, 12 ms, 4 s: the two equal ones both win.
+        assert_eq!(
+            best_marks(&[0.012, 0.012, 4.0], true),
+            vec![true, true, false]
+        );
+        // 0 against 4: a real difference.
+        assert_eq!(best_marks(&[0.0, 4.0], true), vec![true, false]);
+        // Within noise of the best counts as the best.
+        assert_eq!(
+            best_marks(&[10.0, 10.3, 20.0], true),
+            vec![true, true, false]
+        );
+        assert_eq!(best_marks(&[1.0, 3.0], false), vec![false, false]);
+    }
     use crate::session::{lessons, Lab, Session, Strategy};
     use crate::sim::consumption::rebalance_cost;
     use crate::sim::metrics::compute;

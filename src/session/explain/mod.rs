@@ -11,6 +11,7 @@
 //! * [`errors`] — what an error answer in the Protocol tab means for the member;
 //! * [`group`] — the group header's note during a rebalance (the initial delay, the rebalance
 //!   timeout, the leader's SyncGroup) and what a strategy means;
+//! * [`key`] — the page's key: tile fills, owns against assigned, the cards' ♥ and ⟳ countdowns;
 //! * [`metrics`] — compare mode's rows and trade-off note, revoked against lost;
 //! * [`poison_pill`] — the poison pill button, a consumer stuck on a record it cannot deserialize;
 //! * [`records`] — the partition logs' legend and lines (log end, committed, position, lag, duplicates);
@@ -21,6 +22,7 @@ pub mod consumer;
 pub mod consumer_group;
 pub mod errors;
 pub mod group;
+pub mod key;
 pub mod metrics;
 pub mod poison_pill;
 pub mod records;

@@ -2,12 +2,14 @@
 //! starts (autoplay, speed, loop) and its height; it shows and copies the snippet for exactly that.
 //! What the options mean and how the page reads them back is `ui::state::embed`.
 
-use crate::ui::state::embed::{embed_snippet, EmbedOptions, EmbedView};
+use crate::ui::state::embed::{embed_snippet, embed_url, EmbedOptions, EmbedView};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// The speed the page opens at, which needs no parameter.
-const PAGE_SPEED: f64 = 4.0;
+/// The speed the page opens at, which needs no parameter (`ui::state`'s `START_SPEED`).
+const PAGE_SPEED: f64 = 1.0;
+/// The preview's tallest: the dialog must stay on a 720-px-high projector.
+const PREVIEW_MAX_HEIGHT: u32 = 260;
 const MIN_HEIGHT: u32 = 120;
 const MAX_HEIGHT: u32 = 4000;
 
@@ -83,6 +85,9 @@ fn input_checked(e: &Event) -> bool {
 pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     let open = use_state(|| false);
     let copied = use_state(|| false);
+    // The session as it was when the dialog opened: the preview reloads when an option changes,
+    // not on every frame of a running clock.
+    let preview_fragment = use_state(String::new);
     let form = use_state(|| Form {
         view: EmbedView::Timeline,
         autoplay: false,
@@ -103,7 +108,12 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
     let toggle = {
         let open = open.clone();
         let copied = copied.clone();
+        let preview_fragment = preview_fragment.clone();
+        let fragment = props.fragment.clone();
         Callback::from(move |_: MouseEvent| {
+            if !*open {
+                preview_fragment.set(fragment.emit(()));
+            }
             open.set(!*open);
             copied.set(false);
         })
@@ -183,6 +193,11 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                                 "The view alone, with Play, the time and a link to the full playground with this session. Without autoplay it opens paused at this moment."
                             } }</p>
                             <textarea class="embed-code" readonly=true aria-label="Embed code" rows="4" value={snippet.clone()} />
+                            if let Ok((options, height)) = &outcome {
+                                <iframe class="embed-preview" title="Preview of the embed" loading="lazy"
+                                    src={embed_url(&page_url(), &preview_fragment, options)}
+                                    style={format!("height:{}px", (*height).min(PREVIEW_MAX_HEIGHT))} />
+                            }
                         </>
                     },
                     Err(e) => html! { <p class="error" role="alert">{ e }</p> },

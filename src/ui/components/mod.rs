@@ -24,6 +24,7 @@ pub mod export;
 pub mod forms;
 pub mod group;
 pub mod guide;
+pub mod page_key;
 pub mod palette;
 pub mod partitions;
 pub mod rail;

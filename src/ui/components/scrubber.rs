@@ -51,6 +51,8 @@ pub fn scrubber(props: &ScrubberProps) -> Html {
                 </div>
             </div>
             <button class="step-fwd" aria-label="Forward one event" title="Forward one event (→)" onclick={send(PageAction::Step)}>{ "›" }</button>
+            <button class="next-phase" aria-label="Next phase" title="Forward to the group's next state (Stable, PreparingRebalance, CompletingRebalance…), not the next message"
+                onclick={send(PageAction::NextPhase)}>{ "Next phase »" }</button>
             <span class="view-buttons">
                 <button aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onclick={send(PageAction::ToggleKeys)}>{ "? Keys" }</button>
                 <button aria-pressed={props.presenter.to_string()} title="Presenter mode: larger type, thicker lines (P)" onclick={send(PageAction::TogglePresenter)}>{ "Presenter" }</button>

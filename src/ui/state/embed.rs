@@ -216,6 +216,11 @@ impl EmbedOptions {
 
 /// An `<iframe>` that shows `options` of the session in `fragment` (`z=…`), from the page at
 /// `page_url` (its address without query or fragment), `height` px high and as wide as its column.
+/// The address an embed opens: the page, the options' query, the session's fragment.
+pub fn embed_url(page_url: &str, fragment: &str, options: &EmbedOptions) -> String {
+    format!("{page_url}{}#{fragment}", options.to_query())
+}
+
 pub fn embed_snippet(
     page_url: &str,
     fragment: &str,
@@ -227,8 +232,8 @@ pub fn embed_snippet(
         view => format!("Rebalance Lab: {}", view.label().to_lowercase()),
     };
     format!(
-        "<iframe src=\"{page_url}{}#{fragment}\" title=\"{title}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
-        options.to_query().replace('&', "&amp;")
+        "<iframe src=\"{}\" title=\"{title}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        embed_url(page_url, fragment, options).replace('&', "&amp;")
     )
 }
 

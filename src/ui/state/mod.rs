@@ -20,13 +20,14 @@ pub use messages::MessageRow;
 pub use notice::{sentence, Notice, NoticeAt};
 
 use crate::session::lessons::{self, LESSONS};
-use crate::session::{share_link, Lab, Session, Strategy};
+use crate::session::{phase, share_link, Lab, Session, Strategy};
 use crate::sim::{Action, Millis, Scenario};
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The speed a page opens at.
-const START_SPEED: f64 = 4.0;
+/// The speed a page opens at: real time, slow enough for a teacher to talk over (a rebalance of the
+/// classroom timings takes a few seconds); "Skip to Stable" and "Next phase" jump the waits.
+const START_SPEED: f64 = 1.0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -34,6 +35,24 @@ pub enum Tab {
     Protocol,
     Metrics,
     Code,
+}
+
+impl Tab {
+    const ALL: [Tab; 4] = [Tab::Timeline, Tab::Protocol, Tab::Metrics, Tab::Code];
+
+    /// The tab's word in a share link (`&view=protocol`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Tab::Timeline => "timeline",
+            Tab::Protocol => "protocol",
+            Tab::Metrics => "metrics",
+            Tab::Code => "code",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.key() == key)
+    }
 }
 
 /// Everything the page shows, as plain data, and the one handle to the model behind it. Cloning it
@@ -82,6 +101,10 @@ pub enum PageAction {
     Play,
     Pause,
     Step,
+    /// To the group's next phase (its coordinator state changes), not the next instant.
+    NextPhase,
+    /// Straight to the moment every group and running consumer is Stable.
+    SkipToStable,
     SetSpeed(f64),
     /// Back to time 0 with the same scenario and strategies, forgetting the user's actions.
     Reset,
@@ -179,12 +202,35 @@ impl PageState {
         crate::session::export::lane_trace_json(&self.lab.read(), 0)
     }
 
-    /// The current session as a share link's fragment (`s=…`).
+    /// The current session as a share link's fragment (`z=…`), with the lesson's place and the
+    /// open tab and selected message: the link opens on what its author was pointing at.
     pub fn share_fragment(&self) -> String {
+        share_link::with_view(self.embed_fragment(), self.tab.key(), self.selected_message)
+    }
+
+    /// The session and the lesson's place, without the open tab: an embed shows its own view.
+    pub fn embed_fragment(&self) -> String {
         share_link::with_place(
             share_link::encode(&self.lab.read().saved_session()),
             self.guide_place(),
         )
+    }
+
+    /// The main lane's callout when nothing happens to `group` (see
+    /// `session::explain::group::quiet_callout`).
+    pub fn quiet_callout(&self, group: &str) -> Option<String> {
+        let lab = self.lab.read();
+        crate::session::explain::group::quiet_callout(lab.lanes[0].world.trace(), group, self.now())
+    }
+
+    /// The tab and message a share link names (after its session is open).
+    fn open_view(&mut self, fragment: &str) {
+        if let Some((tab, message)) = share_link::view(fragment) {
+            if let Some(tab) = Tab::from_key(&tab) {
+                self.tab = tab;
+            }
+            self.selected_message = message;
+        }
     }
 
     /// The group the tabs talk about: the selected consumer's, else the first consumer's.
@@ -265,6 +311,40 @@ impl PageState {
         self.refresh(true);
     }
 
+    fn next_phase(&mut self) {
+        self.clock.pause();
+        if self.guide_holds_clock() {
+            return;
+        }
+        // While a guided step plays, the phase's time is only a target: the step still stops at
+        // its own moment if that comes first.
+        let target = self
+            .lab
+            .read()
+            .clone()
+            .step_to_next_phase(phase::PHASE_LOOKAHEAD_MS);
+        if let Some(t) = target {
+            if !self.guide_advance(Some(t)) {
+                self.lab.change(|lab| lab.run_until(t));
+            }
+        }
+        self.refresh(true);
+    }
+
+    fn skip_to_stable(&mut self) {
+        self.clock.pause();
+        let reached = self
+            .lab
+            .change(|lab| lab.run_until_stable(phase::PHASE_LOOKAHEAD_MS));
+        self.refresh(true);
+        if !reached {
+            self.page_notice(format!(
+                "The group is not Stable within {} s of simulated time; the clock stopped there.",
+                phase::PHASE_LOOKAHEAD_MS / 1000
+            ));
+        }
+    }
+
     fn reset(&mut self) {
         if self.guide.is_some() {
             self.guide_restart();
@@ -301,16 +381,18 @@ impl PageState {
     fn open_shared(&mut self, fragment: &str) {
         if let Some((lesson, step)) = share_link::place(fragment) {
             self.start_guide(&lesson, step);
+            self.open_view(fragment);
             return;
         }
         let opened = share_link::decode(fragment)
             .map_err(|e| e.to_string())
             .and_then(|s| self.replace_lab(s));
         self.notice = None;
-        if let Err(e) = opened {
-            self.page_notice(format!(
+        match opened {
+            Ok(()) => self.open_view(fragment),
+            Err(e) => self.page_notice(format!(
                 "This share link cannot be opened: {e}. The page kept its current state."
-            ));
+            )),
         }
     }
 
@@ -418,6 +500,8 @@ impl PageState {
                 self.refresh(true);
             }
             PageAction::Step => self.step(),
+            PageAction::NextPhase => self.next_phase(),
+            PageAction::SkipToStable => self.skip_to_stable(),
             PageAction::SetSpeed(speed) => self.clock.speed = speed,
             PageAction::Reset => self.reset(),
             PageAction::LoadLesson(id) => self.load_lesson(&id),

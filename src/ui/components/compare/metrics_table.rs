@@ -3,7 +3,9 @@
 //! `session::explain::metrics` words them; and what the table cannot say.
 
 use super::LaneMetrics;
-use crate::session::explain::metrics::{CompareRow, COMPARE_ROWS, DUPLICATES_ROW, TRADE_OFF};
+use crate::session::explain::metrics::{
+    best_marks, CompareRow, BEST_NOTE, COMPARE_ROWS, DUPLICATES_ROW, TRADE_OFF,
+};
 use crate::sim::consumption::{rebalance_cost, RebalanceCost};
 use crate::ui::components::palette::lane_stroke;
 use yew::prelude::*;
@@ -30,7 +32,8 @@ pub fn metric_rows(lanes: &[LaneMetrics], group: &str) -> Vec<MetricRow> {
         .collect()
 }
 
-/// The table: a row per figure, a column per lane, the lowest value of a ranked row marked ✓.
+/// The table: a row per figure, a column per lane, the lowest value of a ranked row marked ✓ (see
+/// `best_marks`: not for timing noise).
 pub fn metrics_table(lanes: &[LaneMetrics], group: &str) -> Html {
     let rows = metric_rows(lanes, group);
     html! {
@@ -40,13 +43,11 @@ pub fn metrics_table(lanes: &[LaneMetrics], group: &str) -> Html {
             </tr></thead>
             <tbody>
                 { for rows.iter().map(|r| {
-                    let best = r.values.iter().cloned().fold(f64::INFINITY, f64::min);
-                    let all_equal = !r.row.ranked || r.values.iter().all(|v| (*v - best).abs() < 1e-9);
+                    let marks = best_marks(&r.values, r.row.ranked);
                     html! {
                         <tr>
                             <th scope="row" title={r.row.title}>{ r.row.label }</th>
-                            { for r.values.iter().map(|v| {
-                                let wins = !all_equal && (*v - best).abs() < 1e-9;
+                            { for r.values.iter().zip(marks).map(|(v, wins)| {
                                 html! { <td class={classes!(wins.then_some("best"))}>{ format_value(*v, r.row.unit) }{ if wins { " ✓" } else { "" } }</td> }
                             }) }
                         </tr>
@@ -63,7 +64,7 @@ pub fn trade_off_note() -> Html {
     html! {
         <div class="hint compare-note">
             { for TRADE_OFF.iter().map(|(name, text)| html! { <p><strong>{ *name }</strong>{ *text }</p> }) }
-            <p>{ "✓ marks the lowest value where lower is plainly better. The rebalance count gets none: cooperative's extra round is the price of not stopping everyone." }</p>
+            <p>{ BEST_NOTE }</p>
         </div>
     }
 }

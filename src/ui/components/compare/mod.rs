@@ -55,6 +55,8 @@ pub fn compare(props: &CompareProps) -> Html {
             <div class="compare-columns" style={format!("grid-template-columns: repeat({}, minmax(0, 1fr))", props.lanes.len())}>
                 { for props.lanes.iter().enumerate().map(|(i, lane)| lane_column(i, lane, &props.group)) }
             </div>
+            // The prose comes after the lanes: on a projector the lanes are what the room watches.
+            { trade_off_note() }
         </section>
     }
 }
@@ -94,7 +96,6 @@ fn metric_views(props: &MetricViewsProps) -> Html {
     html! {
         <>
             { metrics_table(lanes, &props.group) }
-            { trade_off_note() }
             <div ref={props.plot_wrap.clone()}>{ consumption_plot(lanes, &props.group, props.now, props.plot_width) }</div>
         </>
     }

@@ -22,6 +22,7 @@ pub fn consumption_plot(lanes: &[LaneMetrics], group: &str, now: Millis, width: 
     // The top 24 px hold the caption, clear of the lines.
     let y = |n: usize| H - 20.0 - (H - 44.0) * n as f64 / total as f64;
     html! {
+        <>
         <svg class="consumption" viewBox={format!("0 0 {w} {H}")} role="img" aria-label="Partitions consumed over time">
             <text x={(w - 8.0).to_string()} y="15" text-anchor="end" class="axis-label">{ format!("partitions being consumed (of {total}) over time") }</text>
             <line x1={PAD.to_string()} x2={(w - 8.0).to_string()} y1={y(0).to_string()} y2={y(0).to_string()} class="tick-line" />
@@ -31,14 +32,42 @@ pub fn consumption_plot(lanes: &[LaneMetrics], group: &str, now: Millis, width: 
             <text x={(w - 8.0).to_string()} y={(H - 4.0).to_string()} text-anchor="end" class="tick-label">{ format!("{} s", until / 1000) }</text>
             { for lanes.iter().zip(&series).enumerate().map(|(i, ((strategy, _), series))| {
                 let points = series.points.iter().map(|(t, n)| format!("{:.1},{:.1}", x(*t), y(*n))).collect::<Vec<_>>().join(" ");
-                // Lines often coincide: the first is drawn wide and the others narrower or dashed on top.
-                let (width, dash) = match i {
-                    0 => ("6", "none"),
-                    1 => ("2.5", "none"),
-                    _ => ("2.5", "7 4"),
-                };
+                let (width, dash) = line_style(i);
                 html! { <polyline points={points} fill="none" stroke={lane_stroke(i)} stroke-width={width} stroke-dasharray={dash} class={format!("series lane-{i}")}><title>{ strategy.label() }</title></polyline> }
             }) }
         </svg>
+        { legend(lanes) }
+        </>
+    }
+}
+
+/// Lines often coincide: the first is drawn wide and the others narrower or dashed on top, so each
+/// stays visible, and the legend names them by that width and dash as well as by colour.
+fn line_style(i: usize) -> (&'static str, &'static str) {
+    match i {
+        0 => ("6", "none"),
+        1 => ("2.5", "none"),
+        _ => ("2.5", "7 4"),
+    }
+}
+
+fn legend(lanes: &[LaneMetrics]) -> Html {
+    html! {
+        <ul class="plot-legend" aria-label="Lines">
+            { for lanes.iter().enumerate().map(|(i, (strategy, _))| {
+                let (width, dash) = line_style(i);
+                let look = match i {
+                    0 => "thick line",
+                    1 => "thin line",
+                    _ => "dashed line",
+                };
+                html! {
+                    <li>
+                        <svg width="36" height="12" aria-hidden="true"><line x1="2" x2="34" y1="6" y2="6" stroke={lane_stroke(i)} stroke-width={width} stroke-dasharray={dash} /></svg>
+                        { format!("{} ({look})", strategy.label()) }
+                    </li>
+                }
+            }) }
+        </ul>
     }
 }

@@ -2,7 +2,9 @@
 //! the coordinator assigned, its session and poll countdowns) and its actions.
 
 use super::meters::{poll_meter, seconds, session_meter};
-use crate::session::explain::consumer::{card_note, generation_title, leader_title};
+use crate::session::explain::consumer::{
+    card_note, generation_title, leader_title, short_member_id,
+};
 use crate::session::explain::consumer_group::member_epoch_title;
 use crate::sim::consumption::is_idle;
 use crate::sim::snapshot::ConsumerSnapshot;
@@ -144,7 +146,8 @@ fn card_top(props: &CardTopProps) -> Html {
                 </span>
                 <label class="toggle" title="group.instance.id: applies at the next restart" onclick={stop}>
                     <input type="checkbox" aria-label={format!("Static ID for {}", c.handle)} checked={c.static_id.is_some()} onchange={on_static} />
-                    { "Static ID" }
+                    // Short, so the member id beside it stays readable at back-row size.
+                    { "static" }
                 </label>
                 if c.state.is_running() {
                     <MoreActions dispatch={props.dispatch.clone()} handle={handle.clone()} config={c.config.clone()} />
@@ -221,45 +224,5 @@ fn fatal_error(state: &ConsumerState) -> Option<&str> {
     match state {
         ConsumerState::Fenced(why) | ConsumerState::Failed(why) => Some(why),
         _ => None,
-    }
-}
-
-/// A member id is `{client.id or group.instance.id}-{UUID}`, too long for a card (the generation
-/// goes first, so it is what stays visible). The UUID's first
-/// 8 characters are enough to see it change on a restart; the client id is the same for every
-/// dynamic member of the page, so only a static member's instance id is kept. The full id is the title.
-fn short_member_id(id: &str, client_id: &str) -> String {
-    const UUID_LEN: usize = 36;
-    let Some(cut) = id.len().checked_sub(UUID_LEN + 1) else {
-        return id.to_string();
-    };
-    let (Some(prefix), Some(uuid)) = (id.get(..cut), id.get(cut + 1..)) else {
-        return id.to_string();
-    };
-    let start = uuid.get(..8).unwrap_or(uuid);
-    if prefix == client_id {
-        format!("{start}…")
-    } else {
-        format!("{prefix}-{start}…")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::short_member_id;
-
-    #[test]
-    fn a_member_id_is_shortened_to_what_tells_members_apart() {
-        let uuid = "63cbe1e4-5935-4c5e-9a1b-0123456789ab";
-        let client = "consumer-orders-app-1";
-        assert_eq!(
-            short_member_id(&format!("{client}-{uuid}"), client),
-            "63cbe1e4…"
-        );
-        assert_eq!(
-            short_member_id(&format!("c1-instance-{uuid}"), client),
-            "c1-instance-63cbe1e4…"
-        );
-        assert_eq!(short_member_id("short", client), "short");
     }
 }

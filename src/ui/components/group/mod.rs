@@ -27,6 +27,9 @@ pub struct GroupPanelProps {
     pub now: Millis,
     pub selected: Option<String>,
     pub notice: Option<Notice>,
+    /// Said on screen when nothing happens (a static member back without a rebalance).
+    #[prop_or_default]
+    pub callout: Option<String>,
 }
 
 #[function_component(GroupPanel)]
@@ -37,6 +40,9 @@ pub fn group_panel(props: &GroupPanelProps) -> Html {
                 { consumer_group::consumer_group_header(g) }
             } else {
                 { group_header(&props.group_id, props.group.as_ref()) }
+            }
+            if let Some(text) = &props.callout {
+                <p class="quiet-callout" role="status" aria-label="Nothing happened">{ text }</p>
             }
             <ul class="cards" aria-label={format!("Consumers of {}", props.group_id)}>
                 { for props.consumers.iter().map(|c| html! {

@@ -7,10 +7,12 @@ pub mod metrics;
 pub mod protocol;
 pub mod timeline;
 
+use crate::session::explain::consumer::short_member_id;
+use crate::sim::Snapshot;
 use crate::ui::state::{Dispatch, LaneView, PageAction, Tab};
 use code::CodePanel;
 use metrics::MetricsPanel;
-use protocol::ProtocolLog;
+use protocol::{LaneHead, ProtocolLog};
 use timeline::Timeline;
 use yew::prelude::*;
 
@@ -51,11 +53,13 @@ pub fn tabs(props: &TabsProps) -> Html {
         .cloned();
     let body = match props.tab {
         Tab::Timeline => {
-            html! { <Timeline metrics={lane.metrics.clone()} group={group.clone()} now={lane.metrics.until} id="main" /> }
+            let d = props.dispatch.clone();
+            let on_seek = Callback::from(move |t| d.dispatch(PageAction::SeekTo(t)));
+            html! { <Timeline metrics={lane.metrics.clone()} group={group.clone()} now={lane.metrics.until} id="main" on_seek={on_seek} /> }
         }
         Tab::Protocol => html! {
             <ProtocolLog dispatch={props.dispatch.clone()} messages={lane.messages.clone()}
-                consumers={lane.snapshot.consumers.iter().map(|c| c.handle.clone()).collect::<Vec<_>>()}
+                consumers={lane_heads(&lane.snapshot)}
                 hide_heartbeats={props.hide_heartbeats} selected={props.selected_message} />
         },
         Tab::Metrics => {
@@ -83,4 +87,21 @@ pub fn tabs(props: &TabsProps) -> Html {
             <div class="tab-body" role="tabpanel">{ body }</div>
         </section>
     }
+}
+
+/// Each consumer's lane head: its short member id, and the leader mark for the member its group's
+/// coordinator names as leader while that process runs (as the card's chip).
+pub fn lane_heads(s: &Snapshot) -> Vec<LaneHead> {
+    s.consumers
+        .iter()
+        .map(|c| LaneHead {
+            handle: c.handle.clone(),
+            short_id: (!c.member_id.is_empty())
+                .then(|| short_member_id(&c.member_id, &c.client_id)),
+            leader: c.state.is_running()
+                && s.groups.iter().any(|g| {
+                    g.group_id == c.group && g.leader_consumer.as_deref() == Some(c.handle.as_str())
+                }),
+        })
+        .collect()
 }

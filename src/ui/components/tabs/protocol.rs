@@ -11,20 +11,34 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 const ROWS_SHOWN: usize = 36;
-/// The narrowest a lane gets; wider ones share out the container's width.
-const MIN_LANE_W: f64 = 150.0;
+/// The narrowest a lane gets; wider ones share out the container's width. Narrow enough that a
+/// 1280×720 projector shows seven consumers without a sideways scrollbar: labels wider than a lane
+/// are kept clear of the time column and the right edge instead (see `label_x`).
+const MIN_LANE_W: f64 = 72.0;
+/// Rough advance of one character of a 12.5 px bold arrow label: generous, so clamped labels never
+/// reach the time column.
+const LABEL_CHAR_W: f64 = 7.4;
 const ROW_H: f64 = 26.0;
 const TIME_W: f64 = 90.0;
-const HEAD_H: f64 = 40.0;
+const HEAD_H: f64 = 56.0;
 
 #[derive(Properties, PartialEq)]
 pub struct ProtocolLogProps {
     pub dispatch: Dispatch,
     pub messages: Rc<Vec<MessageRow>>,
-    /// Consumer handles, in lane order.
-    pub consumers: Vec<String>,
+    /// The consumers' lanes, in order.
+    pub consumers: Vec<LaneHead>,
     pub hide_heartbeats: bool,
     pub selected: Option<usize>,
+}
+
+/// What a consumer's lane is headed with: its handle, its member id cut to what tells members apart
+/// (`session::explain::consumer::short_member_id`), and whether it leads its group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaneHead {
+    pub handle: String,
+    pub short_id: Option<String>,
+    pub leader: bool,
 }
 
 #[function_component(ProtocolLog)]
@@ -43,14 +57,18 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
         rows.drain(..skip);
         rows
     };
-    let mut lanes = vec!["coordinator".to_string()];
+    let mut lanes = vec![LaneHead {
+        handle: "coordinator".to_string(),
+        short_id: None,
+        leader: false,
+    }];
     lanes.extend(props.consumers.iter().cloned());
     // The SVG is drawn at its container's width (one unit = one px, so 13 px labels stay 13 px);
     // with many consumers it gets wider than that and scrolls sideways.
     let lane_w = ((available - TIME_W) / lanes.len() as f64).max(MIN_LANE_W);
     let lane_x = |name: &str| -> f64 {
         let base = name.split('#').next().unwrap_or(name);
-        let i = lanes.iter().position(|l| l == base).unwrap_or(0);
+        let i = lanes.iter().position(|l| l.handle == base).unwrap_or(0);
         TIME_W + lane_w * (i as f64 + 0.5)
     };
     let width = TIME_W + lane_w * lanes.len() as f64;
@@ -76,8 +94,8 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
                         </marker>
                     </defs>
-                    { for lanes.iter().map(|lane| lane_head(lane, lane_x(lane), height)) }
-                    { for shown.iter().enumerate().map(|(i, m)| message_arrow(props, m, i, lane_x(&m.from), lane_x(&m.to))) }
+                    { for lanes.iter().map(|lane| lane_head(lane, lane_x(&lane.handle), height)) }
+                    { for shown.iter().enumerate().map(|(i, m)| message_arrow(props, m, i, lane_x(&m.from), lane_x(&m.to), width)) }
                 </svg>
                 </div>
                 <aside class="message-detail" aria-label="Message fields">
@@ -102,22 +120,44 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
 
 /// A lane's title in ink (a consumer colour such as Okabe–Ito yellow is unreadable as text on
 /// white) over a bar in the consumer's colour, and its lifeline.
-fn lane_head(lane: &str, x: f64, height: f64) -> Html {
-    let colour = if lane == "coordinator" {
+fn lane_head(lane: &LaneHead, x: f64, height: f64) -> Html {
+    let colour = if lane.handle == "coordinator" {
         "var(--ink)"
     } else {
-        swatch_for(lane).colour
+        swatch_for(&lane.handle).colour
+    };
+    let title = if lane.leader {
+        format!("{} ★ leader", lane.handle)
+    } else {
+        lane.handle.clone()
     };
     html! {
-        <g class="lane">
-            <text x={x.to_string()} y="18" text-anchor="middle" class="lane-title">{ lane }</text>
-            <rect x={(x - 28.0).to_string()} y="24" width="56" height="5" rx="2" fill={colour} class="lane-swatch" />
-            <line x1={x.to_string()} x2={x.to_string()} y1="30" y2={height.to_string()} stroke={colour} class="lane-line" />
+        <g class="lane" aria-label={format!("Lane {}", lane.handle)}>
+            <text x={x.to_string()} y="16" text-anchor="middle" class="lane-title">{ title }</text>
+            if let Some(id) = &lane.short_id {
+                <text x={x.to_string()} y="33" text-anchor="middle" class="lane-id">{ id }</text>
+            }
+            <rect x={(x - 28.0).to_string()} y="40" width="56" height="5" rx="2" fill={colour} class="lane-swatch" />
+            <line x1={x.to_string()} x2={x.to_string()} y1="46" y2={height.to_string()} stroke={colour} class="lane-line" />
         </g>
     }
 }
 
-fn message_arrow(props: &ProtocolLogProps, m: &MessageRow, i: usize, x0: f64, x1: f64) -> Html {
+/// Where an arrow's label is centred: over the arrow, moved right of the time column and left of
+/// the diagram's edge when it is wider than the arrow.
+fn label_x(mid: f64, label: &str, width: f64) -> f64 {
+    let half = label.chars().count() as f64 * LABEL_CHAR_W / 2.0;
+    mid.min(width - half - 4.0).max(TIME_W + half + 4.0)
+}
+
+fn message_arrow(
+    props: &ProtocolLogProps,
+    m: &MessageRow,
+    i: usize,
+    x0: f64,
+    x1: f64,
+    width: f64,
+) -> Html {
     let y = HEAD_H + ROW_H * i as f64 + ROW_H / 2.0;
     let select = {
         let page = props.dispatch.clone();
@@ -152,7 +192,7 @@ fn message_arrow(props: &ProtocolLogProps, m: &MessageRow, i: usize, x0: f64, x1
         m.is_response.then_some("response"),
         (props.selected == Some(m.id)).then_some("selected")
     );
-    let mid = (x0 + x1) / 2.0;
+    let mid = label_x((x0 + x1) / 2.0, &label, width);
     html! {
         <g class={classes} onclick={select} onkeydown={on_key} tabindex="0" role="button"
             aria-label={format!("{} from {} to {} at {}, {direction}", label, m.from, m.to, format_millis(m.sent_at))}>

@@ -9,6 +9,7 @@ use crate::ui::components::palette::swatch_for;
 use crate::ui::hooks::width::use_width;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 const LABEL_W: f64 = 64.0;
@@ -34,6 +35,9 @@ pub struct TimelineProps {
     pub id: String,
     #[prop_or_default]
     pub compact: bool,
+    /// Click-to-seek: called with the time under a click on the chart (the main tab's timeline).
+    #[prop_or_default]
+    pub on_seek: Option<Callback<Millis>>,
 }
 
 /// Where things go: the chart's width (its container's, in px), the time span it covers, and the
@@ -151,10 +155,28 @@ pub fn timeline(props: &TimelineProps) -> Html {
         .windows(2)
         .any(|w| w[0].partition.topic != w[1].partition.topic);
     let shown = (*active).and_then(|i| facts.get(i));
+    let on_click = props.on_seek.clone().map(|seek| {
+        let now = props.now;
+        Callback::from(move |e: MouseEvent| {
+            let Some(svg) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let rect = svg.get_bounding_client_rect();
+            let x = (e.client_x() as f64 - rect.left()) * width / rect.width().max(1.0);
+            if let Some(t) = axis_time(width, span, x) {
+                seek.emit(t.min(now));
+            }
+        })
+    });
+    let seekable = on_click.is_some();
     html! {
         <div ref={wrap} class={classes!("timeline-wrap", props.compact.then_some("compact"))}>
-            <svg class="timeline" viewBox={format!("0 0 {width} {height}")} role="figure"
-                aria-label={format!("Ownership timeline of {}", props.group)}>
+            <svg class={classes!("timeline", seekable.then_some("seekable"))} viewBox={format!("0 0 {width} {height}")} role="figure"
+                aria-label={format!("Ownership timeline of {}", props.group)} onclick={on_click}>
+                if seekable { <title>{ "Click to show the run at that time" }</title> }
                 <defs>
                     <pattern id={hatch.clone()} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                         <rect width="6" height="6" class="gap-bg" />
@@ -172,6 +194,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
             { band_detail(shown, props.compact) }
         </div>
     }
+}
+
+/// The time under x on a chart `width` wide covering `span`; `None` left of the time axis.
+fn axis_time(width: f64, span: Millis, x: f64) -> Option<Millis> {
+    let fraction = (x - LABEL_W) / (width - LABEL_W - 8.0).max(1.0);
+    (fraction >= 0.0).then(|| (fraction.min(1.0) * span as f64).round() as Millis)
 }
 
 /// The before → after of the hovered or focused band, as visible text: a tooltip alone is neither

@@ -13,11 +13,32 @@ pub fn render(code: &ConsumerCode) -> String {
     let value = Payload::of(&c.value_deserializer);
     let types = format!("{}, {}", key.java_type(), value.java_type());
     let mut props = String::new();
-    for (name, value) in code.settings() {
+    let mut settings = code.settings();
+    let mut props_default_note = false;
+    // The assignors are what the lab is about: a classic consumer always names them, Kafka's default
+    // [RangeAssignor, CooperativeStickyAssignor] included (written out, it runs exactly as left
+    // out). KIP-848's broker assigns, and Java refuses the setting under group.protocol=consumer.
+    let written = settings
+        .iter()
+        .any(|(n, _)| *n == "partition.assignment.strategy");
+    if !written && !c.is_consumer_protocol() {
+        let at = settings
+            .iter()
+            .position(|(n, _)| *n == "group.id")
+            .map_or(settings.len(), |i| i + 1);
+        settings.insert(at, ("partition.assignment.strategy", String::new()));
+        props_default_note = true;
+    }
+    for (name, value) in settings {
         let value = match name {
             "partition.assignment.strategy" => assignor_classes(code),
             _ => value,
         };
+        if name == "partition.assignment.strategy" && props_default_note {
+            props.push_str(
+                "        // Kafka's default, written out: range comes first and supports only eager, so the group runs eager range.\n",
+            );
+        }
         props.push_str(&format!(
             "        props.put(\"{name}\", \"{}\");\n",
             escape(&value)

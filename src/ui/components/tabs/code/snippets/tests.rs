@@ -299,3 +299,17 @@ fn python_and_rust_log_an_undecodable_record_and_go_on_without_a_seek() {
     assert!(rust.contains("type Decoded<'a> = (Option<&'a str>, Option<i64>);"));
     assert!(rust.contains("use rdkafka::message::BorrowedMessage;"));
 }
+
+#[test]
+fn java_writes_out_kafkas_two_default_assignors() {
+    let java = render(&config(&[]), Language::Java);
+    assert!(java.contains(
+        r#"props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.CooperativeStickyAssignor");"#
+    ), "{java}");
+    // KIP-848: the broker assigns, and Java refuses the setting.
+    let kip848 = render(&config(&[("group.protocol", "consumer")]), Language::Java);
+    assert!(
+        !kip848.contains("partition.assignment.strategy"),
+        "{kip848}"
+    );
+}

@@ -2,10 +2,12 @@
 //! each partition is a log-end offset — records are offsets `0 .. log_end`, kept as a count, never one
 //! value per record. Produce appends, Fetch reads from a position, ListOffsets answers the earliest and
 //! latest offsets. A Fetch with nothing to return is held (`DelayedFetch`) until a Produce brings data
-//! to one of its partitions or `fetch.max.wait.ms` passes, as the broker's fetch purgatory does.
+//! to one of its partitions or `fetch.max.wait.ms` passes, as the broker's fetch purgatory does
+//! ([`super::purgatory`]).
 //! The few poison pills a user sends are kept as their offsets, per partition.
 
 use super::classic::ReplyTo;
+use super::purgatory::{DelayedFetch, FetchPurgatory};
 use crate::sim::actor::Out;
 use crate::sim::assign::TopicPartition;
 use crate::sim::protocol::*;
@@ -13,19 +15,12 @@ use crate::sim::time::Millis;
 use crate::sim::timer::{Timer, TimerKey};
 use std::collections::BTreeMap;
 
-/// A Fetch the broker holds until data arrives or its wait ends.
-#[derive(Clone, Debug)]
-struct DelayedFetch {
-    reply_to: ReplyTo,
-    request: FetchRequest,
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct PartitionLogs {
     /// Per topic, the log-end offset of each partition.
     logs: BTreeMap<String, Vec<i64>>,
-    /// Held fetches, in arrival order.
-    delayed: Vec<DelayedFetch>,
+    /// Held fetches.
+    delayed: FetchPurgatory,
     /// The offsets of poison pills, sorted, per partition (only partitions that have any).
     poison_pills: BTreeMap<TopicPartition, Vec<i64>>,
 }
@@ -104,7 +99,12 @@ impl PartitionLogs {
                 }
             })
             .collect();
-        self.complete_delayed_fetches(now, out);
+        let appended: Vec<TopicPartition> = request
+            .batches
+            .iter()
+            .map(|b| b.partition.clone())
+            .collect();
+        self.complete_delayed_fetches(&appended, now, out);
         ProduceResponse { base_offsets }
     }
 
@@ -136,31 +136,41 @@ impl PartitionLogs {
         };
         out.set_timer(now.saturating_add(request.max_wait_ms), timer);
         // A consumer has one fetch in flight: a newer one replaces what is held for it.
-        self.delayed
-            .retain(|d| d.reply_to.endpoint != reply_to.endpoint);
-        self.delayed.push(DelayedFetch { reply_to, request });
+        self.delayed.hold(DelayedFetch { reply_to, request });
     }
 
     /// `fetch.max.wait.ms` passed for this consumer's held fetch: it is answered with what there is.
     pub fn expire_delayed_fetch(&mut self, consumer: &crate::sim::vocab::Endpoint, out: &mut Out) {
-        let Some(i) = self
-            .delayed
-            .iter()
-            .position(|d| &d.reply_to.endpoint == consumer)
-        else {
+        let Some(held) = self.delayed.take_for(consumer) else {
             return;
         };
-        let held = self.delayed.remove(i);
         let response = self.read(&held.request);
         reply(out, &held.reply_to, response);
     }
 
-    fn complete_delayed_fetches(&mut self, _now: Millis, out: &mut Out) {
-        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.delayed)
+    /// The held fetches that now have data, answered in arrival order. A held fetch had no data
+    /// when the last Produce was done with it, and only an append to one of its partitions can give
+    /// it some: only the fetches watching the appended partitions are checked.
+    fn complete_delayed_fetches(
+        &mut self,
+        appended: &[TopicPartition],
+        _now: Millis,
+        out: &mut Out,
+    ) {
+        let ready: Vec<u64> = self
+            .delayed
+            .watching(appended)
             .into_iter()
-            .partition(|d| self.has_data(&d.request));
-        self.delayed = waiting;
-        for held in ready {
+            .filter(|&a| {
+                self.delayed
+                    .get(a)
+                    .is_some_and(|d| self.has_data(&d.request))
+            })
+            .collect();
+        for arrival in ready {
+            let Some(held) = self.delayed.take(arrival) else {
+                continue;
+            };
             out.cancel_timer(TimerKey::DelayedFetch {
                 consumer: held.reply_to.endpoint.clone(),
             });

@@ -10,6 +10,7 @@ pub mod consumer;
 pub mod log;
 mod migration;
 pub mod offsets;
+mod purgatory;
 
 use super::actor::{Actor, Ctx, Out};
 use super::config::BrokerConfig;

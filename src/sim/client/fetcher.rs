@@ -81,6 +81,12 @@ impl Fetcher {
     /// The assignment changed: new partitions start without a position, dropped ones lose theirs and
     /// whatever was buffered for them.
     pub fn retain_owned(&mut self, owned: &BTreeSet<TopicPartition>) {
+        // Every poll() comes here, and the assignment rarely changed since the last one. Buffered
+        // records, undecodable offsets and a failure only ever concern partitions with a position,
+        // so positions for exactly the owned partitions leave nothing to do.
+        if self.positions.len() == owned.len() && self.positions.keys().eq(owned.iter()) {
+            return;
+        }
         self.positions.retain(|tp, _| owned.contains(tp));
         self.buffered.retain(|tp, _| owned.contains(tp));
         self.undecodable.retain(|tp, _| owned.contains(tp));

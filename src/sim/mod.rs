@@ -31,6 +31,7 @@ pub mod rng;
 pub mod scenario;
 pub mod serialization;
 pub mod snapshot;
+pub mod sort;
 pub mod time;
 pub mod timer;
 pub mod trace;

@@ -8,6 +8,7 @@ use super::delivery::{partition_logs, PartitionLog};
 use super::time::Millis;
 use super::vocab::{ClassicGroupState, ConsumerState};
 use super::world::World;
+use crate::sim::sort;
 pub use kip848::{ConsumerGroupMemberSnapshot, ConsumerGroupSnapshot, Kip848MemberView};
 
 mod kip848;
@@ -239,7 +240,7 @@ impl GroupSnapshot {
                 (s, m.consumer.as_str())
             })
             .collect();
-        members.sort_by(|a, b| compare_members(&a.0, &b.0));
+        sort::sort_by(&mut members, |a, b| compare_members(&a.0, &b.0));
         members.into_iter().map(|(_, c)| c.to_string()).collect()
     }
 }

@@ -28,6 +28,7 @@ mod reference_traces;
 mod regressions;
 mod settings;
 mod snippets;
+mod sort;
 mod threads;
 mod upgrade;
 mod world;

@@ -12,6 +12,7 @@ use super::{
     TopicPartition,
 };
 use crate::sim::load::{self, LoadError};
+use crate::sim::sort;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -336,7 +337,7 @@ fn to_wire(
         .map(|m| (m.id.clone(), Vec::new()))
         .collect();
     for (member, mut partitions) in result {
-        partitions.sort_by(|a, b| {
+        sort::sort_by(&mut partitions, |a, b| {
             java_hash::compare_strings(&a.topic, &b.topic).then(a.partition.cmp(&b.partition))
         });
         wire.insert(

@@ -20,6 +20,7 @@ mod topic_partition;
 
 pub use topic_partition::{TopicName, TopicPartition};
 
+use crate::sim::sort;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -247,7 +248,9 @@ pub fn sorted_member_indices(group: &GroupSubscription) -> Vec<usize> {
         // Dynamic members only: member-id order.
         java_hash::sort_by_java_string(&mut order, |m| &group.members[m].member_id);
     } else {
-        order.sort_by(|&a, &b| compare_members(&group.members[a], &group.members[b]));
+        sort::sort_by(&mut order, |&a, &b| {
+            compare_members(&group.members[a], &group.members[b])
+        });
     }
     order
 }
@@ -286,7 +289,9 @@ pub fn subscribed_topics(
     let mut topics: Vec<usize> = (0..cluster.topics.len())
         .filter(|&i| subscribed[i] && cluster.topics[i].1 > 0)
         .collect();
-    topics.sort_by(|&a, &b| java_hash::compare_strings(&cluster.topics[a].0, &cluster.topics[b].0));
+    sort::sort_by(&mut topics, |&a, &b| {
+        java_hash::compare_strings(&cluster.topics[a].0, &cluster.topics[b].0)
+    });
     topics
         .into_iter()
         .map(|i| {

@@ -9,6 +9,7 @@ use super::{
     collect_assignment, member_rack, sorted_member_indices, subscribed_topics, subscription_matrix,
     AssignError, ClusterMetadata, GroupAssignment, GroupSubscription, TopicName, TopicPartition,
 };
+use crate::sim::sort;
 use std::collections::BTreeSet;
 
 /// Partitions given so far, per member (index into `group.members`).
@@ -82,7 +83,7 @@ impl<'t> TopicAssignmentState<'t> {
                         .into_iter()
                         .map(str::to_string)
                         .collect();
-                    racks.sort();
+                    sort::sort(&mut racks);
                     racks
                 })
                 .collect()

@@ -224,7 +224,7 @@ pub fn embed_snippet(
 ) -> String {
     let title = match options.view {
         EmbedView::Playground => "Rebalance Lab".to_string(),
-        view => format!("Rebalance Lab: {}", view.label().to_lowercase()),
+        view => format!("Rebalance Lab: {}", view.label().to_ascii_lowercase()),
     };
     format!(
         "<iframe src=\"{page_url}{}#{fragment}\" title=\"{title}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",

@@ -170,9 +170,7 @@ impl EmbedOptions {
                 "autoplay" => options.autoplay = flag(name, &value)?,
                 "loop" => options.repeat = flag(name, &value)?,
                 "speed" => {
-                    let speed = value
-                        .parse::<f64>()
-                        .ok()
+                    let speed = crate::ui::number::parse_f64(&value)
                         .filter(|s| (MIN_SPEED..=MAX_SPEED).contains(s));
                     options.speed = Some(speed.ok_or_else(|| BadEmbedParameter {
                         name: name.into(),

@@ -8,6 +8,7 @@
 //! `slice::sort_by` gives; natively the standard sort runs directly, at full speed.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `v` stably by `compare`, exactly as `slice::sort_by` does.
 pub fn sort_by<T>(v: &mut [T], compare: impl FnMut(&T, &T) -> Ordering) {
@@ -64,3 +65,39 @@ fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
         }
     }
 }
+
+/// `collect()` into a `BTreeSet` or `BTreeMap` without one more stable sort per element type in the
+/// wasm: the standard `FromIterator` sorts a vector before it builds the tree; here the wasm build
+/// inserts one by one (`extend`), which gives the same set, and for a repeated key the same last
+/// value. Natively it is `collect()`.
+pub trait CollectBTree: Iterator + Sized {
+    fn collect_set(self) -> BTreeSet<Self::Item>
+    where
+        Self::Item: Ord,
+    {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let mut set = BTreeSet::new();
+            set.extend(self);
+            set
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.collect()
+    }
+
+    fn collect_map<K: Ord, V>(self) -> BTreeMap<K, V>
+    where
+        Self: Iterator<Item = (K, V)>,
+    {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let mut map = BTreeMap::new();
+            map.extend(self);
+            map
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.collect()
+    }
+}
+
+impl<I: Iterator> CollectBTree for I {}

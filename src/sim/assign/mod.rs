@@ -21,6 +21,7 @@ mod topic_partition;
 pub use topic_partition::{TopicName, TopicPartition};
 
 use crate::sim::sort;
+use crate::sim::sort::CollectBTree;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -238,7 +239,7 @@ pub fn collect_assignment(
         .iter()
         .map(|member| member.member_id.clone())
         .zip(per_member)
-        .collect()
+        .collect_map()
 }
 
 /// Indices of `group.members` in `MemberInfo` order (see [`compare_members`]).

@@ -47,3 +47,46 @@ fn the_page_lab_runs_and_refuses_in_the_browser() {
         "a refused action changes nothing"
     );
 }
+
+/// The page parses decimals with the browser's `Number.parseFloat` (`ui::number`): the same texts
+/// accepted as `str::parse::<f64>`, and bit for bit the same values.
+#[wasm_bindgen_test]
+fn the_browser_parses_decimals_as_rust_does() {
+    use rebalance_lab::ui::number::parse_f64;
+    for text in [
+        "2",
+        "0.5",
+        "0.1",
+        "100",
+        "5.",
+        ".5",
+        "+1",
+        "-0",
+        "1e3",
+        "1E+05",
+        "2.5e-3",
+        "1e400",
+        "1e-400",
+        "0.30000000000000004",
+        "123456789012345678901234567890",
+        "2.2250738585072011e-308",
+        "inf",
+        "-Infinity",
+        "NaN",
+        "",
+        ".",
+        "e5",
+        "1e",
+        " 2",
+        "0x10",
+        "1_000",
+    ] {
+        let ours = parse_f64(text).map(f64::to_bits);
+        let rust = text.parse::<f64>().ok().map(f64::to_bits);
+        if text.eq_ignore_ascii_case("nan") {
+            assert!(parse_f64(text).is_some_and(f64::is_nan), "{text:?}");
+        } else {
+            assert_eq!(ours, rust, "{text:?}");
+        }
+    }
+}

@@ -5,6 +5,7 @@
 use super::strategy::Strategy;
 use crate::sim::metrics::{self, Metrics};
 use crate::sim::scenario::TimedAction;
+use crate::sim::sort;
 use crate::sim::{Action, ActionError, Millis, Scenario, ScenarioError, Snapshot, World};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -35,7 +36,7 @@ impl Session {
         let mut scenario = self.scenario.clone();
         scenario.actions.extend(self.actions.iter().cloned());
         // A stable sort keeps the order of actions given for the same instant.
-        scenario.actions.sort_by_key(|t| t.at_ms);
+        sort::sort_by_key(&mut scenario.actions, |t| t.at_ms);
         scenario.duration_ms = scenario.duration_ms.max(self.until_ms);
         scenario
     }

@@ -7,6 +7,7 @@ use super::client::{KafkaConsumer, MemberState};
 use super::trace::TraceEvent;
 use super::vocab::ClassicGroupState;
 use super::world::World;
+use crate::sim::sort::CollectBTree;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod kip848;
@@ -115,7 +116,7 @@ impl InvariantChecker {
                             .members_iter()
                             .filter_map(|m| m.metadata(g.protocol_name.as_deref()))
                             .flat_map(|meta| meta.topics.iter().cloned())
-                            .collect();
+                            .collect_set();
                         self.joined_subscriptions
                             .insert(group.clone(), (*generation, topics));
                     }

@@ -9,6 +9,7 @@ use super::delivery::ProcessedOffsets;
 use super::time::Millis;
 use super::trace::{TraceEntry, TraceEvent};
 use super::vocab::{CallbackKind, ConsumerState, RebalanceReason};
+use crate::sim::sort::CollectBTree;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -210,7 +211,7 @@ impl Builder {
                 group,
                 owned,
             } => {
-                let new: BTreeSet<TopicPartition> = owned.iter().cloned().collect();
+                let new: BTreeSet<TopicPartition> = owned.iter().cloned().collect_set();
                 let old = self
                     .owned
                     .insert(consumer.clone(), new.clone())

@@ -7,8 +7,8 @@
 //! * `scenario` — the JSON a World is built from, validated once;
 //! * the actors: `broker` (topics, metadata, the group coordinator) and `client` (the consumer);
 //! * `actor` (the trait and its context), `timer`, `action`, `trace`;
-//! * `vocab`, `protocol`, `config`, `assign`, `time`, `rng`, `fast_hash` — the shared vocabulary
-//!   and tools.
+//! * `vocab`, `protocol`, `config`, `assign`, `time`, `rng`, `fast_hash`, `sort` — the shared
+//!   vocabulary and tools.
 
 pub mod action;
 pub mod actor;
@@ -32,6 +32,7 @@ pub mod rng;
 pub mod scenario;
 pub mod serialization;
 pub mod snapshot;
+pub mod sort;
 pub mod time;
 pub mod timer;
 pub mod trace;

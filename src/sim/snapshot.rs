@@ -8,6 +8,8 @@ use super::delivery::{partition_logs, PartitionLog};
 use super::time::Millis;
 use super::vocab::{ClassicGroupState, ConsumerState};
 use super::world::World;
+use crate::sim::sort;
+use crate::sim::sort::CollectBTree;
 pub use kip848::{ConsumerGroupMemberSnapshot, ConsumerGroupSnapshot, Kip848MemberView};
 
 mod kip848;
@@ -239,7 +241,7 @@ impl GroupSnapshot {
                 (s, m.consumer.as_str())
             })
             .collect();
-        members.sort_by(|a, b| compare_members(&a.0, &b.0));
+        sort::sort_by(&mut members, |a, b| compare_members(&a.0, &b.0));
         members.into_iter().map(|(_, c)| c.to_string()).collect()
     }
 }
@@ -397,7 +399,7 @@ impl World {
             assignment: g
                 .members_iter()
                 .map(|m| (m.member_id.clone(), m.assignment.clone()))
-                .collect(),
+                .collect_map(),
             skipped_assignment_gap: self.skipped_assignment_gap(g),
             members,
             rebalance_timeout_ms: g.rebalance_timeout_ms(),
@@ -423,12 +425,12 @@ impl World {
             return None;
         }
         let assigned: BTreeSet<&TopicPartition> =
-            g.members_iter().flat_map(|m| &m.assignment).collect();
+            g.members_iter().flat_map(|m| &m.assignment).collect_set();
         let subscribed: BTreeSet<&String> = g
             .members_iter()
             .filter_map(|m| m.metadata(g.protocol_name.as_deref()))
             .flat_map(|meta| &meta.topics)
-            .collect();
+            .collect_set();
         let partitions: Vec<TopicPartition> = subscribed
             .into_iter()
             .filter_map(|t| Some((t, *consumer.known_partitions().get(t)?)))

@@ -102,7 +102,7 @@ pub fn embed_page(
                     <span class="t-label">{ "t =" }</span>
                     <span class="t-value">{ format_millis(page.now()) }</span>
                 </span>
-                <span class="embed-title">{ format!("{} · {}", session_title(page), options.view.label().to_lowercase()) }</span>
+                <span class="embed-title">{ format!("{} · {}", session_title(page), options.view.label().to_ascii_lowercase()) }</span>
                 <a class="embed-open" href={playground_link(page)} target="_blank" rel="noopener">{ "Open in Rebalance Lab ↗" }</a>
             </div>
             if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {

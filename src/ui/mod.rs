@@ -9,6 +9,7 @@ pub mod components;
 pub mod crash;
 pub mod embed_page;
 pub mod hooks;
+pub mod number;
 pub mod state;
 
 pub use app::App;

@@ -29,6 +29,7 @@ mod reference_traces;
 mod regressions;
 mod settings;
 mod snippets;
+mod sort;
 mod static_catch_up;
 mod threads;
 mod upgrade;

@@ -5,6 +5,7 @@
 //! moment happened, any step's starting point is rebuilt by replaying the steps before it.
 
 use crate::session::{Lab, Session};
+use crate::sim::sort::CollectBTree;
 use crate::sim::trace::TraceEvent;
 use crate::sim::vocab::{
     CallbackKind, ClassicGroupState, ConsumerGroupState, ConsumerState, RemovalCause,
@@ -169,7 +170,7 @@ fn settled(world: &World, group: &str) -> bool {
     let at_rest = members
         .iter()
         .all(|c| matches!(c.state, ConsumerState::Stable | ConsumerState::Stalled));
-    let topics: BTreeSet<&String> = members.iter().flat_map(|c| &c.topics).collect();
+    let topics: BTreeSet<&String> = members.iter().flat_map(|c| &c.topics).collect_set();
     let all_consumed = snapshot
         .topics
         .iter()
@@ -195,7 +196,7 @@ fn caught_up(world: &World, group: &str) -> bool {
         .iter()
         .filter(|c| c.group == group && c.state.is_running())
         .map(|c| c.handle.as_str())
-        .collect();
+        .collect_set();
     let mut processed = BTreeSet::new();
     for entry in world.trace().iter().rev() {
         if waiting.is_empty() {

@@ -13,6 +13,7 @@ use crate::session::Strategy;
 use crate::sim::scenario::{
     ConfigValue, ConsumerSpec, GroupSpec, Scenario, TimedAction, TopicSpec,
 };
+use crate::sim::sort::CollectBTree;
 use crate::sim::{Action, InstanceIdChange};
 use guide::Step;
 use std::collections::BTreeMap;
@@ -194,7 +195,7 @@ pub(super) fn settings(pairs: &[(&str, &str)]) -> BTreeMap<String, ConfigValue> 
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), ConfigValue(v.to_string())))
-        .collect()
+        .collect_map()
 }
 
 /// Real processes never start in the same millisecond: staggering the starts puts their heartbeats

@@ -7,6 +7,7 @@
 use super::guide::{Moment, Question, Step, Watch};
 use crate::session::Lab;
 use crate::sim::scenario::{Scenario, TimedAction};
+use crate::sim::sort::CollectBTree;
 use crate::sim::trace::TraceEvent;
 use crate::sim::{Action, InstanceIdChange};
 use std::collections::BTreeMap;
@@ -66,7 +67,7 @@ fn protocols(lab: &Lab) -> BTreeMap<String, String> {
         .filter(|g| g.group_id == GROUP)
         .flat_map(|g| g.members.iter())
         .map(|m| (m.consumer.clone(), m.protocol.clone()))
-        .collect()
+        .collect_map()
 }
 
 /// Whether some partition was ever owned by two consumers at once, replaying every ownership change.

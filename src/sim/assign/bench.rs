@@ -5,6 +5,7 @@
 //! test in headless Chromium both use it, each with its own clock.
 
 use super::conformance::{Case, PreparedCase, KAFKA_VERSION};
+use crate::sim::sort;
 use serde::Serialize;
 use std::hint::black_box;
 
@@ -88,7 +89,7 @@ pub fn bench_case(case: &Case, options: &BenchOptions, clock: &mut dyn FnMut() -
             elapsed
         })
         .collect();
-    times.sort_by(f64::total_cmp);
+    sort::sort_by(&mut times, f64::total_cmp);
     row.iterations = times.len();
     row.min_ms = times[0];
     row.max_ms = times[times.len() - 1];

@@ -12,6 +12,8 @@ use super::{
     TopicPartition,
 };
 use crate::sim::load::{self, LoadError};
+use crate::sim::sort;
+use crate::sim::sort::CollectBTree;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -334,9 +336,9 @@ fn to_wire(
         .members
         .iter()
         .map(|m| (m.id.clone(), Vec::new()))
-        .collect();
+        .collect_map();
     for (member, mut partitions) in result {
-        partitions.sort_by(|a, b| {
+        sort::sort_by(&mut partitions, |a, b| {
             java_hash::compare_strings(&a.topic, &b.topic).then(a.partition.cmp(&b.partition))
         });
         wire.insert(

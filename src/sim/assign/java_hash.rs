@@ -8,6 +8,7 @@
 //! converts a crowded bucket into a red-black tree: that happens only for 8+ colliding keys in a table
 //! of 64+ buckets, which Kafka's small collections of well-spread keys never reach.
 
+use crate::sim::sort;
 use std::cmp::Ordering;
 
 /// The JDK's default initial capacity.
@@ -89,7 +90,9 @@ pub fn sort_by_java_string<'a, T: Copy>(items: &mut [T], key: impl Fn(T) -> &'a 
         .iter()
         .map(|&item| (prefix(key(item)), item))
         .collect();
-    keyed.sort_by(|&(pa, a), &(pb, b)| pa.cmp(&pb).then_with(|| compare_strings(key(a), key(b))));
+    sort::sort_by(&mut keyed, |&(pa, a), &(pb, b)| {
+        pa.cmp(&pb).then_with(|| compare_strings(key(a), key(b)))
+    });
     for (slot, (_, item)) in items.iter_mut().zip(keyed) {
         *slot = item;
     }

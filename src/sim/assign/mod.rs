@@ -20,6 +20,8 @@ mod topic_partition;
 
 pub use topic_partition::{TopicName, TopicPartition};
 
+use crate::sim::sort;
+use crate::sim::sort::CollectBTree;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -237,7 +239,7 @@ pub fn collect_assignment(
         .iter()
         .map(|member| member.member_id.clone())
         .zip(per_member)
-        .collect()
+        .collect_map()
 }
 
 /// Indices of `group.members` in `MemberInfo` order (see [`compare_members`]).
@@ -247,7 +249,9 @@ pub fn sorted_member_indices(group: &GroupSubscription) -> Vec<usize> {
         // Dynamic members only: member-id order.
         java_hash::sort_by_java_string(&mut order, |m| &group.members[m].member_id);
     } else {
-        order.sort_by(|&a, &b| compare_members(&group.members[a], &group.members[b]));
+        sort::sort_by(&mut order, |&a, &b| {
+            compare_members(&group.members[a], &group.members[b])
+        });
     }
     order
 }
@@ -286,7 +290,9 @@ pub fn subscribed_topics(
     let mut topics: Vec<usize> = (0..cluster.topics.len())
         .filter(|&i| subscribed[i] && cluster.topics[i].1 > 0)
         .collect();
-    topics.sort_by(|&a, &b| java_hash::compare_strings(&cluster.topics[a].0, &cluster.topics[b].0));
+    sort::sort_by(&mut topics, |&a, &b| {
+        java_hash::compare_strings(&cluster.topics[a].0, &cluster.topics[b].0)
+    });
     topics
         .into_iter()
         .map(|i| {

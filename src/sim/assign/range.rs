@@ -9,6 +9,8 @@ use super::{
     collect_assignment, member_rack, sorted_member_indices, subscribed_topics, subscription_matrix,
     AssignError, ClusterMetadata, GroupAssignment, GroupSubscription, TopicName, TopicPartition,
 };
+use crate::sim::sort;
+use crate::sim::sort::CollectBTree;
 use std::collections::BTreeSet;
 
 /// Partitions given so far, per member (index into `group.members`).
@@ -71,7 +73,7 @@ impl<'t> TopicAssignmentState<'t> {
             .map(|m| (m, member_rack(&group.members[m])))
             .collect();
 
-        let consumer_racks: BTreeSet<&str> = consumers.iter().filter_map(|(_, r)| *r).collect();
+        let consumer_racks: BTreeSet<&str> = consumers.iter().filter_map(|(_, r)| *r).collect_set();
         let partition_racks: Vec<Vec<String>> = if consumer_racks.is_empty() {
             Vec::new()
         } else {
@@ -82,7 +84,7 @@ impl<'t> TopicAssignmentState<'t> {
                         .into_iter()
                         .map(str::to_string)
                         .collect();
-                    racks.sort();
+                    sort::sort(&mut racks);
                     racks
                 })
                 .collect()
@@ -97,7 +99,7 @@ impl<'t> TopicAssignmentState<'t> {
             consumers,
             partition_racks,
             needs_rack_aware_assignment,
-            unassigned: (0..partitions).collect(),
+            unassigned: (0..partitions).collect_set(),
             partitions_per_consumer: if n == 0 { 0 } else { partitions / n },
             remaining_consumers_with_extra_partition: if n == 0 { 0 } else { partitions % n },
         }
@@ -140,7 +142,7 @@ fn use_rack_aware_assignment(
     let all_partition_racks: BTreeSet<&str> = partition_racks
         .iter()
         .flat_map(|racks| racks.iter().map(String::as_str))
-        .collect();
+        .collect_set();
     if consumer_racks.is_disjoint(&all_partition_racks) {
         return false;
     }

@@ -16,6 +16,7 @@ use super::consumer::member::ClassicMemberMetadata;
 use super::consumer::{ConsumerGroup, ConsumerGroupMember};
 use crate::sim::assign::java_hash::{string_hash, JavaHashTable};
 use crate::sim::config::BrokerConfig;
+use crate::sim::sort::CollectBTree;
 use crate::sim::vocab::{ClassicGroupState, MemberAssignmentState};
 
 /// `validateOnlineUpgrade`: the refusal's message (GROUP_ID_NOT_FOUND), if the group may not
@@ -65,7 +66,7 @@ pub(super) fn consumer_group_from_classic(classic: &ClassicGroup) -> ConsumerGro
         member.rack_id = subscription.and_then(|s| s.rack_id.clone());
         member.rebalance_timeout_ms = m.rebalance_timeout_ms;
         member.subscribed_topic_names = subscription.map(|s| s.topics.clone()).unwrap_or_default();
-        member.assigned = m.assignment.iter().cloned().collect();
+        member.assigned = m.assignment.iter().cloned().collect_set();
         member.classic = Some(ClassicMemberMetadata {
             session_timeout_ms: m.session_timeout_ms,
             supported_protocols: m.supported_protocols.clone(),

@@ -3,6 +3,7 @@
 
 use super::{CoOut, KafkaConsumer};
 use crate::sim::protocol::*;
+use crate::sim::sort::CollectBTree;
 use crate::sim::time::Millis;
 use crate::sim::timer::{ConsumerTimer, Timer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,7 +32,7 @@ impl KafkaConsumer {
         r: MetadataResponse,
         out: &mut CoOut,
     ) {
-        self.metadata.topics = r.topics.into_iter().collect();
+        self.metadata.topics = r.topics.into_iter().collect_map();
         // `Metadata.timeToNextUpdate`: the metadata expires after `metadata.max.age.ms`, but a refresh is
         // allowed only `retry.backoff.ms` after the last one; so `metadata.max.age.ms` 0 refreshes every
         // `retry.backoff.ms` (at least 1 ms here, where Kafka would spin).
@@ -50,6 +51,6 @@ impl KafkaConsumer {
         topics
             .iter()
             .filter_map(|t| self.metadata.topics.get(t).map(|p| (t.clone(), *p)))
-            .collect()
+            .collect_map()
     }
 }

@@ -9,6 +9,7 @@ use crate::sim::assign::{
     TopicPartition,
 };
 use crate::sim::protocol::*;
+use crate::sim::sort::CollectBTree;
 use crate::sim::trace::TraceEvent;
 use crate::sim::vocab::CallbackKind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -137,7 +138,7 @@ impl KafkaConsumer {
                             .iter()
                             .filter(|tp| !unsubscribed.contains(tp))
                             .cloned()
-                            .collect();
+                            .collect_set();
                         self.callback(CallbackKind::Revoked, unsubscribed, out);
                         self.set_owned(keep, out);
                     }
@@ -163,7 +164,7 @@ impl KafkaConsumer {
             .members
             .iter()
             .flat_map(|m| m.metadata.topics.iter().cloned())
-            .collect();
+            .collect_set();
         self.coordinator.is_leader = true;
         // Kafka 4.1.2 `ConsumerCoordinator.onLeaderElected` takes the snapshot before it looks at
         // `skipAssignment`: on both paths `assignmentSnapshot = metadataSnapshot`.
@@ -232,7 +233,7 @@ impl KafkaConsumer {
             self.membership.generation.generation_id,
             self.membership.generation.member_id.clone(),
         );
-        let assigned: BTreeSet<TopicPartition> = assignment.into_iter().collect();
+        let assigned: BTreeSet<TopicPartition> = assignment.into_iter().collect_set();
         if assigned
             .iter()
             .any(|tp| !self.topics.iter().any(|t| *t == tp.topic))

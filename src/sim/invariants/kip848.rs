@@ -6,6 +6,7 @@
 use crate::sim::assign::TopicPartition;
 use crate::sim::client::KafkaConsumer;
 use crate::sim::protocol::consumer_group_heartbeat::LEAVE_GROUP_STATIC_MEMBER_EPOCH;
+use crate::sim::sort::CollectBTree;
 use crate::sim::time::Millis;
 use crate::sim::trace::TraceEvent;
 use crate::sim::vocab::ConsumerGroupState;
@@ -122,7 +123,7 @@ pub(super) fn check_kip848_single_owner(world: &World) -> Result<(), String> {
             .assigned
             .iter()
             .chain(&member.pending_revocation)
-            .collect();
+            .collect_set();
         if let Some(tp) = c.owned().iter().find(|tp| !allowed.contains(tp)) {
             // The acknowledgement of a newly assigned partition races nothing: the coordinator
             // assigned it before the client took it; a partition owned outside the coordinator's

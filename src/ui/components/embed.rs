@@ -45,11 +45,7 @@ struct Form {
 
 impl Form {
     fn options(&self) -> Result<(EmbedOptions, u32), String> {
-        let speed: f64 = self
-            .speed
-            .trim()
-            .parse()
-            .ok()
+        let speed: f64 = crate::ui::number::parse_f64(self.speed.trim())
             .filter(|s| (0.1..=100.0).contains(s))
             .ok_or("Speed: give a number from 0.1 to 100.")?;
         let height: u32 = self

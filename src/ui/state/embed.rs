@@ -170,9 +170,7 @@ impl EmbedOptions {
                 "autoplay" => options.autoplay = flag(name, &value)?,
                 "loop" => options.repeat = flag(name, &value)?,
                 "speed" => {
-                    let speed = value
-                        .parse::<f64>()
-                        .ok()
+                    let speed = crate::ui::number::parse_f64(&value)
                         .filter(|s| (MIN_SPEED..=MAX_SPEED).contains(s));
                     options.speed = Some(speed.ok_or_else(|| BadEmbedParameter {
                         name: name.into(),
@@ -229,7 +227,7 @@ pub fn embed_snippet(
 ) -> String {
     let title = match options.view {
         EmbedView::Playground => "Rebalance Lab".to_string(),
-        view => format!("Rebalance Lab: {}", view.label().to_lowercase()),
+        view => format!("Rebalance Lab: {}", view.label().to_ascii_lowercase()),
     };
     format!(
         "<iframe src=\"{}\" title=\"{title}\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",

@@ -21,6 +21,7 @@ pub use notice::{sentence, Notice, NoticeAt};
 
 use crate::session::lessons::{self, LESSONS};
 use crate::session::{phase, share_link, Lab, Session, Strategy};
+use crate::sim::sort;
 use crate::sim::{Action, Millis, Scenario};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -548,7 +549,7 @@ fn marks_of(lane: &LaneView) -> Vec<RebalanceMark> {
             reason: r.reason_label.clone(),
         })
         .collect();
-    marks.sort_by_key(|m| m.at);
+    sort::sort_by_key(&mut marks, |m| m.at);
     marks
 }
 

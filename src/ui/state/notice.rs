@@ -27,12 +27,17 @@ impl Notice {
 /// A leading config name (`heartbeat.interval.ms …`) or exception keeps its exact spelling.
 pub fn sentence(text: &str) -> String {
     let first_word = text.split_whitespace().next().unwrap_or("");
+    // An ASCII first word: ASCII case mapping is enough (no Unicode case tables in the wasm).
     let plain_word = first_word.chars().all(|c| c.is_ascii_lowercase());
     let mut s = if plain_word {
         let mut chars = text.chars();
         chars
             .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
+            .map(|c| {
+                std::iter::once(c.to_ascii_uppercase())
+                    .chain(chars)
+                    .collect()
+            })
             .unwrap_or_default()
     } else {
         text.to_string()

@@ -13,6 +13,7 @@ mod uniform;
 
 use super::java_hash::{string_hash, JavaHash, JavaHashTable, DEFAULT_CAPACITY};
 use super::{AssignError, GroupAssignment, TopicName, TopicPartition};
+use crate::sim::sort;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
@@ -228,7 +229,7 @@ impl ServerAssignment {
         let names: Vec<TopicName> = topics.iter().map(|t| TopicName::from(&t.name)).collect();
         // Lists sort by topic name, then partition: rank the topics by name once.
         let mut by_name: Vec<usize> = (0..topics.len()).collect();
-        by_name.sort_by(|&a, &b| topics[a].name.cmp(&topics[b].name));
+        sort::sort_by(&mut by_name, |&a, &b| topics[a].name.cmp(&topics[b].name));
         let mut rank = vec![0; topics.len()];
         for (r, &t) in by_name.iter().enumerate() {
             rank[t] = r;

@@ -5,6 +5,7 @@
 use super::{Group, ServerAssignment};
 use crate::sim::assign::java_hash::compare_strings;
 use crate::sim::assign::AssignError;
+use crate::sim::sort;
 
 pub(super) fn assign(group: &Group) -> Result<ServerAssignment, AssignError> {
     let topics = group.spec.topics.len();
@@ -77,7 +78,7 @@ fn sorted_members(group: &Group) -> Vec<usize> {
             (dynamic, u64::from_be_bytes(prefix), m)
         })
         .collect();
-    order.sort_by(|&(da, pa, a), &(db, pb, b)| {
+    sort::sort_by(&mut order, |&(da, pa, a), &(db, pb, b)| {
         da.cmp(&db)
             .then(pa.cmp(&pb))
             .then_with(|| compare_strings(key(a).1, key(b).1))

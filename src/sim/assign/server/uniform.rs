@@ -9,6 +9,7 @@
 use super::{CurrentAssignment, Group, Owners};
 use crate::sim::assign::java_hash::{JavaHash, JavaHashTable};
 use crate::sim::assign::AssignError;
+use crate::sim::sort;
 use std::cmp::Ordering;
 
 pub(super) fn assign(group: &Group) -> Result<Owners, AssignError> {
@@ -277,7 +278,7 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
                 subscribers,
             )
         };
-        topics.sort_by(|&a, &b| {
+        sort::sort_by(topics, |&a, &b| {
             let (ratio_a, subs_a) = key(a);
             let (ratio_b, subs_b) = key(b);
             ratio_b
@@ -413,7 +414,7 @@ impl Balancer {
     fn initialize(&mut self, members: &[usize], sizes: &[i32]) -> i32 {
         self.sorted.clear();
         self.sorted.extend_from_slice(members);
-        self.sorted.sort_by_key(|&m| (sizes[m], m));
+        sort::sort_by_key(&mut self.sorted, |&m| (sizes[m], m));
         let first = sizes[self.sorted[0]];
         let last = sizes[*self.sorted.last().expect("subscribers")];
         let n = self.sorted.len();

@@ -4,6 +4,7 @@
 
 use super::Context;
 use crate::sim::assign::AssignError;
+use crate::sim::sort;
 use std::collections::VecDeque;
 
 pub(super) struct Outcome {
@@ -57,11 +58,8 @@ pub(super) fn build(
     let mut unassigned: Vec<u32> = (0..total as u32).filter(|&p| !kept[p as usize]).collect();
 
     let rank = &ctx.rank;
-    builder.unfilled.sort_by_key(|&m| rank[m as usize]);
-    builder
-        .exactly_min
-        .make_contiguous()
-        .sort_by_key(|&m| rank[m as usize]);
+    sort::sort_by_key(&mut builder.unfilled, |&m| rank[m as usize]);
+    sort::sort_by_key(builder.exactly_min.make_contiguous(), |&m| rank[m as usize]);
     ctx.rack.sort_partitions_by_rack_consumers(&mut unassigned);
 
     if ctx.rack.enabled() {
@@ -91,7 +89,7 @@ impl Builder<'_, '_> {
                 }
             }
             // Sorted by (partition number, topic name).
-            partitions.sort_by_key(|&p| {
+            sort::sort_by_key(&mut partitions, |&p| {
                 let topic = ctx.topic_of[p as usize];
                 (p - ctx.topics[topic as usize].offset, topic)
             });

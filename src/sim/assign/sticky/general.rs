@@ -12,6 +12,7 @@
 use super::movements::PartitionMovements;
 use super::Context;
 use crate::sim::assign::AssignError;
+use crate::sim::sort;
 use std::collections::BTreeSet;
 
 struct Builder<'c, 'a> {
@@ -85,7 +86,9 @@ pub(super) fn build(
 
     // Topics by (number of potential consumers, name), partitions ascending.
     let mut topic_order: Vec<u32> = (0..topics as u32).collect();
-    topic_order.sort_by_key(|&t| (builder.topic_subscribers[t as usize].len(), t));
+    sort::sort_by_key(&mut topic_order, |&t| {
+        (builder.topic_subscribers[t as usize].len(), t)
+    });
     let sorted_all: Vec<u32> = topic_order
         .iter()
         .flat_map(|&t| {

@@ -3,6 +3,7 @@
 
 use super::Topic;
 use crate::sim::assign::{member_rack, ClusterMetadata, Subscription};
+use crate::sim::sort;
 use std::collections::BTreeMap;
 
 pub(super) struct RackInfo {
@@ -111,7 +112,7 @@ impl RackInfo {
     /// `sortPartitionsByRackConsumers`: partitions with fewer local consumers first (stable).
     pub(super) fn sort_partitions_by_rack_consumers(&self, partitions: &mut [u32]) {
         if let Some(counts) = &self.consumers_on_partition_racks {
-            partitions.sort_by_key(|&p| counts[p as usize]);
+            sort::sort_by_key(partitions, |&p| counts[p as usize]);
         }
     }
 

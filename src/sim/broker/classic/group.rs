@@ -7,6 +7,7 @@ use crate::sim::assign::java_hash::{string_hash, JavaHashTable};
 use crate::sim::protocol::{
     ConsumerProtocolSubscription, Errors, JoinGroupRequestProtocol, JoinGroupResponseMember,
 };
+use crate::sim::sort::CollectBTree;
 use crate::sim::time::Millis;
 use crate::sim::vocab::ClassicGroupState;
 
@@ -274,7 +275,7 @@ impl ClassicGroup {
             .into_iter()
             .filter(|(_, c)| *c == self.members.len())
             .map(|(n, _)| n.to_string())
-            .collect()
+            .collect_set()
     }
 
     /// `supportsProtocols`: an Empty group takes any non-empty list; otherwise one of the joiner's

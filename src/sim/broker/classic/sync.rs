@@ -9,6 +9,7 @@ use super::GroupCtx;
 use crate::sim::protocol::{
     Errors, Response, SyncGroupRequest, SyncGroupRequestAssignment, SyncGroupResponse,
 };
+use crate::sim::sort::CollectBTree;
 use crate::sim::trace::TraceEvent;
 use crate::sim::vocab::ClassicGroupState;
 use std::collections::BTreeMap;
@@ -137,7 +138,7 @@ fn set_and_propagate_assignment(
     let mut assignment: BTreeMap<String, Vec<_>> = assignments
         .into_iter()
         .map(|a| (a.member_id, a.assignment))
-        .collect();
+        .collect_map();
     for member in group.members_mut() {
         member.assignment = assignment.remove(&member.member_id).unwrap_or_default();
     }

@@ -5,6 +5,7 @@
 
 use super::member::ConsumerGroupMember;
 use crate::sim::assign::TopicPartition;
+use crate::sim::sort::CollectBTree;
 use crate::sim::vocab::MemberAssignmentState;
 use std::collections::BTreeSet;
 
@@ -56,8 +57,9 @@ impl CurrentAssignmentBuilder<'_> {
         current: &BTreeSet<TopicPartition>,
     ) -> ConsumerGroupMember {
         let m = self.member;
-        let kept: BTreeSet<TopicPartition> = current.intersection(self.target).cloned().collect();
-        let to_revoke: BTreeSet<TopicPartition> = current.difference(&kept).cloned().collect();
+        let kept: BTreeSet<TopicPartition> =
+            current.intersection(self.target).cloned().collect_set();
+        let to_revoke: BTreeSet<TopicPartition> = current.difference(&kept).cloned().collect_set();
         let mut unreleased = false;
         let mut to_assign = BTreeSet::new();
         for tp in self.target.difference(&kept) {
@@ -82,7 +84,7 @@ impl CurrentAssignmentBuilder<'_> {
             MemberAssignmentState::Stable
         };
         next.update_member_epoch(self.target_epoch);
-        next.assigned = kept.into_iter().chain(to_assign).collect();
+        next.assigned = kept.into_iter().chain(to_assign).collect_set();
         next.pending_revocation = BTreeSet::new();
         next
     }

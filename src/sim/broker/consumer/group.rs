@@ -6,6 +6,7 @@ use super::member::ConsumerGroupMember;
 use crate::sim::assign::server::{ServerAssignorName, TopicId};
 use crate::sim::assign::TopicPartition;
 use crate::sim::config::BrokerConfig;
+use crate::sim::sort::CollectBTree;
 use crate::sim::vocab::{ConsumerGroupState, MemberAssignmentState};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -173,7 +174,7 @@ impl ConsumerGroup {
         self.members
             .iter()
             .flat_map(|m| m.subscribed_topic_names.iter().cloned())
-            .collect()
+            .collect_set()
     }
 
     /// Whether the member still has to give partitions up or is waiting for some.

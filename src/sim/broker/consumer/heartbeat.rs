@@ -19,6 +19,7 @@ use crate::sim::protocol::consumer_group_heartbeat::{
     LEAVE_GROUP_MEMBER_EPOCH, LEAVE_GROUP_STATIC_MEMBER_EPOCH,
 };
 use crate::sim::protocol::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, Errors};
+use crate::sim::sort::CollectBTree;
 use crate::sim::timer::ConsumerGroupTimer;
 use crate::sim::trace::TraceEvent;
 use crate::sim::vocab::{ConsumerGroupRemoval, Endpoint, EpochBumpReason, MemberAssignmentState};
@@ -372,7 +373,7 @@ fn update_target_assignment(group: &mut ConsumerGroup, ctx: &mut HandlerCtx) {
                     let assigned = group.target_of(&m.member_id).into_iter().collect();
                     (m.consumer.clone(), assigned)
                 })
-                .collect();
+                .collect_map();
             ctx.out.record(TraceEvent::TargetAssignmentComputed {
                 group: group.group_id.clone(),
                 epoch: group.group_epoch,

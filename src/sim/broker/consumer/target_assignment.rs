@@ -8,6 +8,7 @@ use crate::sim::assign::server::{
     self, AssignmentFill, ServerAssignorName, ServerGroupSpec, ServerMember, ServerTopic, TopicId,
 };
 use crate::sim::assign::{AssignError, TopicPartition};
+use crate::sim::sort;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The assignor most members asked for (`group.remote.assignor`), else the broker's default (the
@@ -24,7 +25,9 @@ pub fn preferred_server_assignor(
         }
     }
     let mut in_map_order: Vec<(&str, usize)> = counts.into_iter().collect();
-    in_map_order.sort_by_key(|(name, _)| spread(string_hash(name)) & 15);
+    sort::sort_by_key(&mut in_map_order, |(name, _)| {
+        spread(string_hash(name)) & 15
+    });
     let mut best: Option<(&str, usize)> = None;
     for (name, count) in in_map_order {
         if best.is_none_or(|(_, c)| count > c) {

@@ -12,6 +12,7 @@ use crate::sim::protocol::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, Errors, Request,
 };
 use crate::sim::rng::SimRng;
+use crate::sim::sort::CollectBTree;
 use crate::sim::time::Millis;
 use crate::sim::timer::{ConsumerTimer, Timer};
 use crate::sim::trace::TraceEvent;
@@ -199,7 +200,7 @@ impl KafkaConsumer {
                     .saturating_add(r.heartbeat_interval_ms);
                 manager.member_epoch = r.member_epoch;
                 if let Some(assignment) = r.assignment {
-                    manager.target = Some((r.member_epoch, assignment.into_iter().collect()));
+                    manager.target = Some((r.member_epoch, assignment.into_iter().collect_set()));
                 }
                 let reconciled = manager.assignment_applied
                     && manager

@@ -8,6 +8,7 @@ use super::heartbeat_state::HeartbeatRequestState;
 use crate::sim::assign::TopicPartition;
 use crate::sim::client::{CoOut, KafkaConsumer};
 use crate::sim::protocol::Errors;
+use crate::sim::sort::CollectBTree;
 use crate::sim::time::Millis;
 use crate::sim::vocab::{CallbackKind, ConsumerState};
 use std::collections::BTreeSet;
@@ -206,7 +207,7 @@ impl KafkaConsumer {
         }
         if !revoked.is_empty() {
             self.kip848_callback(CallbackKind::Revoked, revoked, out);
-            let kept = owned.intersection(&target).cloned().collect();
+            let kept = owned.intersection(&target).cloned().collect_set();
             self.set_owned(kept, out);
         }
         let _ = epoch;

@@ -87,7 +87,7 @@ fn view_box_size(svg: &Element) -> Option<(f64, f64)> {
     let view_box = svg.get_attribute("viewBox")?;
     let numbers: Vec<f64> = view_box
         .split_whitespace()
-        .filter_map(|n| n.parse().ok())
+        .filter_map(crate::ui::number::parse_f64)
         .collect();
     match numbers.as_slice() {
         [_, _, w, h] if *w > 0.0 && *h > 0.0 => Some((*w, *h)),

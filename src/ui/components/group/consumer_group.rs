@@ -21,7 +21,7 @@ pub fn consumer_group_header(g: &ConsumerGroupSnapshot) -> Html {
         <div class="group-head">
             <h2 class="group-title">{ format!("Group {}", g.group_id) }</h2>
             <dl class="group-facts">
-                <div><dt>{ "state" }</dt><dd class={classes!("state-chip", state.to_lowercase())} aria-label="Group state">{ state.clone() }</dd></div>
+                <div><dt>{ "state" }</dt><dd class={classes!("state-chip", state.to_ascii_lowercase())} aria-label="Group state">{ state.clone() }</dd></div>
                 <div><dt title="Bumped by a join, a leave, a fence, a subscription or topic change">{ "group epoch" }</dt>
                     <dd class="big-number" aria-label="Group epoch">{ g.group_epoch }</dd></div>
                 <div><dt title="The group epoch the target assignment was computed at">{ "target epoch" }</dt>

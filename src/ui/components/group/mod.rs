@@ -73,7 +73,7 @@ fn group_header(group_id: &str, group: Option<&GroupSnapshot>) -> Html {
         <div class="group-head">
             <h2 class="group-title">{ format!("Group {group_id}") }</h2>
             <dl class="group-facts">
-                <div><dt>{ "state" }</dt><dd class={classes!("state-chip", state.to_lowercase())} aria-label="Group state">{ state.clone() }</dd></div>
+                <div><dt>{ "state" }</dt><dd class={classes!("state-chip", state.to_ascii_lowercase())} aria-label="Group state">{ state.clone() }</dd></div>
                 <div><dt>{ "generation" }</dt><dd class="big-number" aria-label="Generation">{ g.generation }</dd></div>
                 <div><dt>{ "protocol" }</dt><dd>{ protocol }</dd></div>
                 <div><dt>{ "assignor" }</dt><dd>{ g.selected_assignor.clone().unwrap_or_else(|| "—".into()) }</dd></div>

@@ -2,6 +2,7 @@
 
 use crate::session::explain::group::strategy_note;
 use crate::session::Strategy;
+use crate::sim::sort;
 use crate::ui::state::{Dispatch, NoticeAt, PageAction};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -56,7 +57,7 @@ pub fn strategy_picker(props: &StrategyProps) -> Html {
                         let onchange = Callback::from(move |_: Event| {
                             let mut next: Vec<Strategy> = current.iter().copied().filter(|x| *x != s).collect();
                             if !checked { next.push(s); }
-                            next.sort_by_key(|x| Strategy::ALL.iter().position(|y| y == x));
+                            sort::sort_by_key(&mut next, |x| Strategy::ALL.iter().position(|y| y == x));
                             if (2..=3).contains(&next.len()) {
                                 page.dispatch(PageAction::SetStrategies(next));
                             } else {

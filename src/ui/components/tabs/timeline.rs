@@ -222,10 +222,14 @@ fn band_detail(facts: Option<&BandFacts>, compact: bool) -> Html {
     }
 }
 
+/// The summary starts with "epoch" or "generation": ASCII case mapping is enough (the Unicode case
+/// tables would add ~20 KB to the page's wasm).
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
+        Some(c) => std::iter::once(c.to_ascii_uppercase())
+            .chain(chars)
+            .collect(),
         None => String::new(),
     }
 }

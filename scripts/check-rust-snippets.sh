@@ -23,6 +23,7 @@ publish = false
 
 [dependencies]
 rdkafka = "=$RDKAFKA_VERSION"
+serde_json = "1"
 
 [workspace]
 TOML

@@ -2,12 +2,14 @@
 //! them exactly. Everything here drives the model through its public API; the protocol itself lives
 //! in `sim`, and nothing here knows about a browser (the page, the CLI and the tests share it).
 
+use super::metrics_feed::MetricsFeed;
 use super::strategy::Strategy;
-use crate::sim::metrics::{self, Metrics};
+use crate::sim::metrics::Metrics;
 use crate::sim::scenario::TimedAction;
 use crate::sim::sort;
 use crate::sim::{Action, ActionError, Millis, Scenario, ScenarioError, Snapshot, World};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// One lane: a World running the scenario under one strategy (a column of compare mode).
@@ -15,6 +17,8 @@ use std::rc::Rc;
 pub struct Lane {
     pub strategy: Strategy,
     pub world: World,
+    /// The metrics read so far from this World's trace (see [`Lab::metrics`]).
+    feed: RefCell<MetricsFeed>,
 }
 
 /// The scenario, the strategies, and what the user did: enough to rebuild every World exactly.
@@ -42,6 +46,30 @@ impl Session {
     }
 }
 
+/// The most trace entries one run keeps in the page, all lanes together. Every lane keeps its whole
+/// trace (the timeline, the protocol view, metrics and export read it), and an entry takes 144
+/// bytes and more with the message it points to. A run with producers adds about 850 entries per
+/// simulated second for three consumers (the protocol's fetches shown), so without a bound it
+/// would outgrow a browser tab's memory; the page stops playing here and says so instead. `lab run`
+/// has no such bound.
+pub const MAX_PAGE_TRACE_ENTRIES: usize = 1_000_000;
+
+/// What the page says when a run reaches [`MAX_PAGE_TRACE_ENTRIES`].
+pub fn trace_full_notice() -> String {
+    let digits = MAX_PAGE_TRACE_ENTRIES.to_string();
+    let mut grouped = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(d);
+    }
+    format!(
+        "This run has recorded {grouped} events, as many as the page keeps in memory, so it stops \
+         playing here. Rewind, export the trace, or Reset; `lab run` plays longer runs."
+    )
+}
+
 /// How many silent instants one Step may pass over before it stops anyway.
 const STEP_MAX_INSTANTS: usize = 10_000;
 
@@ -58,6 +86,16 @@ pub struct Lab {
 }
 
 impl Lab {
+    /// Trace entries every lane holds together.
+    pub fn trace_entries(&self) -> usize {
+        self.lanes.iter().map(|l| l.world.trace().len()).sum()
+    }
+
+    /// Whether this run holds as much trace as the page keeps ([`MAX_PAGE_TRACE_ENTRIES`]).
+    pub fn trace_full(&self) -> bool {
+        self.trace_entries() >= MAX_PAGE_TRACE_ENTRIES
+    }
+
     /// Builds one World per strategy (the first is the main one) and replays the session's actions.
     pub fn new(session: Session) -> Result<Lab, ScenarioError> {
         if session.strategies.is_empty() || session.strategies.len() > 3 {
@@ -71,6 +109,7 @@ impl Lab {
             lanes.push(Lane {
                 strategy,
                 world: World::new(&scenario)?,
+                feed: RefCell::default(),
             });
         }
         let mut lab = Lab {
@@ -219,10 +258,28 @@ impl Lab {
             .collect()
     }
 
+    /// Each lane's metrics now. Each lane reads only the trace entries added since the last call
+    /// (a lane's World only ever extends its trace; a copy of the Lab copies what was read).
     pub fn metrics(&self) -> Vec<Rc<Metrics>> {
         self.lanes
             .iter()
-            .map(|lane| Rc::new(metrics::compute(lane.world.trace(), lane.world.now())))
+            .map(|lane| {
+                let metrics = lane
+                    .feed
+                    .borrow_mut()
+                    .metrics(lane.world.trace(), lane.world.now());
+                Rc::new(metrics)
+            })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_notice_names_the_bound_as_people_write_numbers() {
+        assert!(trace_full_notice().contains(" 1,000,000 events"));
     }
 }

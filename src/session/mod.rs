@@ -12,6 +12,7 @@ pub mod export;
 pub mod lab;
 pub mod lag_chart;
 pub mod lessons;
+pub mod metrics_feed;
 pub mod phase;
 pub mod rewind;
 pub mod share_link;

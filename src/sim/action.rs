@@ -20,9 +20,10 @@ pub enum InstanceIdChange {
     Unset,
 }
 
-/// Something the user (or a scenario) does to the World.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+/// Something the user (or a scenario) does to the World. Written with serde's derive; read by
+/// `action_json` (the same JSON, in much less of the page's code).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Action {
     /// Start a new consumer; it gets the next handle ("c4").
     AddConsumer {

@@ -103,8 +103,11 @@ impl Metrics {
     }
 }
 
-#[derive(Default)]
-struct Builder {
+/// The metrics' state part-way through a trace. [`compute`] feeds it a whole trace; a reader that
+/// watches a trace grow (the page, a few times a second) keeps one and feeds it only the entries
+/// added since (see `session::metrics_feed`), then asks for the metrics at any time after them.
+#[derive(Clone, Default)]
+pub struct Builder {
     metrics: Metrics,
     owned: BTreeMap<String, BTreeSet<TopicPartition>>,
     consumer_group: BTreeMap<String, String>,
@@ -138,7 +141,8 @@ pub fn compute(trace: &[TraceEntry], until: Millis) -> Metrics {
 }
 
 impl Builder {
-    fn on(&mut self, at: Millis, event: &TraceEvent) {
+    /// One trace entry, in trace order.
+    pub fn on(&mut self, at: Millis, event: &TraceEvent) {
         match event {
             TraceEvent::TopicCreated { topic, partitions } => {
                 self.topics.insert(topic.clone(), *partitions);
@@ -498,7 +502,10 @@ impl Builder {
         }
     }
 
-    fn finish(mut self, until: Millis) -> Metrics {
+    /// The metrics up to `until` (not before the last entry fed), exactly as [`compute`] gives them
+    /// for the same entries.
+    pub fn finish(mut self, until: Millis) -> Metrics {
+        self.metrics.until = until;
         let keys: Vec<_> = self.open.keys().cloned().collect();
         for key in keys {
             self.close_interval(&key, until);

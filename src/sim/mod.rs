@@ -11,6 +11,7 @@
 //!   vocabulary and tools.
 
 pub mod action;
+pub mod action_json;
 pub mod actor;
 pub mod assign;
 pub mod broker;

@@ -35,6 +35,9 @@ impl fmt::Display for ProcessedRange {
     }
 }
 
+/// The three message variants hold their `Message` boxed: a `TraceEntry` is as large as its largest
+/// variant, and a whole `Message` (about 200 bytes) made every entry, a processed batch's too, 288
+/// bytes; boxed, the trace of a long run with records takes half the memory. (Serialized the same.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TraceEvent {
@@ -42,18 +45,18 @@ pub enum TraceEvent {
         from: Endpoint,
         to: Endpoint,
         deliver_at: Millis,
-        message: Message,
+        message: Box<Message>,
     },
     MessageDelivered {
         from: Endpoint,
         to: Endpoint,
-        message: Message,
+        message: Box<Message>,
     },
     /// The addressee is gone (killed, closed or restarted as a new incarnation).
     MessageDropped {
         from: Endpoint,
         to: Endpoint,
-        message: Message,
+        message: Box<Message>,
     },
     GroupStateChanged {
         group: String,

@@ -93,11 +93,11 @@ pub fn app() -> Html {
                 <main class="main">
                     { scenario_blurb(&page) }
                     if page.comparing() {
-                        <Compare dispatch={page.dispatcher()} lanes={page.lanes.clone()} group={group.clone()} notice={page.notice.clone()} />
+                        <Compare dispatch={page.dispatcher()} lanes={page.lanes.clone()} group={group.clone()} notice={page.notice.clone()} playing={page.clock.playing} />
                     } else {
                         // The partition strip first: who consumes what is the picture the back
                         // row must see, and on a 1280×720 projector it must not fall below the cards.
-                        <section class="topics-panel" aria-label="Topics">
+                        <section class={topics_panel_class(&main_lane.snapshot)} aria-label="Topics">
                             <TopicView snapshot={main_lane.snapshot.clone()} />
                             <PageKey />
                         </section>
@@ -105,7 +105,7 @@ pub fn app() -> Html {
                     }
                     <Tabs dispatch={page.dispatcher()} lane={main_lane.clone()} group={group.clone()} tab={page.tab}
                         comparing={page.comparing()} selected={page.selected.clone()}
-                        hide_heartbeats={page.hide_heartbeats} selected_message={page.selected_message}
+                        hide_heartbeats={page.hide_heartbeats} selected_message={page.selected_message} playing={page.clock.playing}
                         tools={html! { <ExportMenu dispatch={page.dispatcher()} trace_json={trace_json} /> }} />
                     <ScenarioFile dispatch={page.dispatcher()} current={current_scenario} notice={page.notice.clone()} />
                 </main>
@@ -169,8 +169,19 @@ fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
             let consumer_group = s.consumer_groups.iter().find(|x| x.group_id == g).cloned();
             html! {
                 <GroupPanel dispatch={page.dispatcher()} group={group} consumer_group={consumer_group} group_id={g.clone()} consumers={consumers}
-                    now={s.now} selected={page.selected.clone()} notice={page.notice.clone()} callout={page.quiet_callout(&g)} />
+                    now={s.now} selected={page.selected.clone()} notice={page.notice.clone()} callout={page.quiet_callout(&g)} playing={page.clock.playing} />
             }
         }) }
     }
+}
+
+/// Topics wider than two rows of tiles beside the key get the panel's whole width, the key going
+/// under them: 500 partitions beside it were 8 tiles a row and a page 7,000 px tall.
+fn topics_panel_class(snapshot: &crate::sim::Snapshot) -> Classes {
+    const TILES_BESIDE_THE_KEY: i32 = 16;
+    let wide = snapshot
+        .topics
+        .iter()
+        .any(|t| t.partitions > TILES_BESIDE_THE_KEY);
+    classes!("topics-panel", wide.then_some("wide-strip"))
 }

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { open, card } from './util';
+import { open, card, simTime } from './util';
 
 // Bad input on the page, one class per step (the README's "Bad input" table): each gets a message
 // that says which field and why, and the page keeps what it had.
@@ -41,5 +41,31 @@ test('a share link whose replay is beyond reach is refused and the page keeps it
   await expect(page.getByRole('alert')).toContainText('This share link cannot be opened');
   await expect(page.getByRole('alert')).toContainText('until_ms: 999999999999 is beyond what this simulator supports');
   await expect(topicHeading(page)).toHaveText('Topic orders · 6 partitions');
+  expect(errors).toEqual([]);
+});
+
+test('a run that outgrows the memory the page keeps stops playing with a message, and the page lives on', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = await open(page);
+  // Records in three lanes add about 2,500 trace entries per simulated second: the bound (1,000,000)
+  // comes after about six simulated minutes. Before the bound, such a run died of memory at about
+  // twenty simulated minutes ("Rebalance Lab stopped").
+  await page.getByLabel('Lesson').selectOption({ label: 'Records processed twice' });
+  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  await page.getByRole('slider', { name: 'Speed' }).fill('300');
+  await page.getByRole('button', { name: 'Play' }).click();
+  const notice = page.getByText(/as many as the page keeps in memory, so it stops playing here/);
+  await expect(notice).toBeVisible({ timeout: 200_000 });
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  const stoppedAt = await simTime(page);
+  expect(stoppedAt).toBeGreaterThan(60_000);
+  // Play again: nothing moves, the message stays.
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(500);
+  expect(await simTime(page)).toBe(stoppedAt);
+  await expect(notice).toBeVisible();
+  // The run is intact: the metrics and the timeline still read it.
+  await page.getByRole('tab', { name: 'Metrics' }).click();
+  await expect(page.getByRole('tabpanel')).toContainText('records processed twice');
   expect(errors).toEqual([]);
 });

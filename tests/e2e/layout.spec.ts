@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import * as path from 'path';
-import { open, screenshotDir, setSpeed, runUntilStable, group } from './util';
+import { open, screenshotDir, setSpeed, runUntilStable, group, play, pause, loadOneGroup } from './util';
 
 // UI.md: a projector's 1280×720 must show the core picture (group, cards, partition strip, the top of
 // the tabs) without scrolling. These tests check that and save viewport-only screenshots to look at.
@@ -60,4 +60,63 @@ test('a wide screen and a narrow one', async ({ page }) => {
   const formTop = (await page.getByRole('region', { name: 'Add a consumer' }).boundingBox())!.y;
   expect(groupTop).toBeLessThan(formTop);
   await viewportShot(page, 'narrow-768');
+});
+
+test('the top bar stays one line while playing, at 1280 and 1440 px', async ({ page }) => {
+  // Pressing Play used to widen the bar (Pause is wider, so is "100×") and push Share and Embed onto
+  // a second line, shifting the whole page down under the teacher's pointer.
+  await page.getByLabel('Lesson').selectOption({ label: 'Records processed twice' });
+  const bar = page.getByRole('banner');
+  for (const width of [1280, 1440]) {
+    await page.setViewportSize({ width, height: 800 });
+    const paused = (await bar.boundingBox())!.height;
+    await play(page);
+    await setSpeed(page, '100×');
+    await page.waitForTimeout(300);
+    const playing = (await bar.boundingBox())!;
+    expect(playing.height, `at ${width} px`).toBe(paused);
+    const share = (await page.getByRole('button', { name: 'Copy share link' }).boundingBox())!;
+    expect(share.y + share.height, `Share on the first line at ${width} px`).toBeLessThanOrEqual(playing.y + playing.height);
+    expect(playing.height, `one line at ${width} px`).toBeLessThan(64);
+    await pause(page);
+  }
+});
+
+test("Compare's legend names each line on one row and a lane's logs read under their bars", async ({ page }) => {
+  await page.getByLabel('Lesson').selectOption({ label: 'Records processed twice' });
+  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  await setSpeed(page, '100×');
+  await play(page);
+  await page.waitForTimeout(1500);
+  await pause(page);
+  const legend = page.getByRole('list', { name: 'Lines' });
+  for (const item of await legend.getByRole('listitem').all()) {
+    const box = (await item.boundingBox())!;
+    expect(box.height, await item.innerText()).toBeLessThan(30);
+  }
+  // A lane is a third of the page: each partition's figures sit on at most two lines under its bar.
+  const texts = page.locator('.compare .partition-logs .log-text');
+  expect(await texts.count()).toBeGreaterThan(0);
+  for (const text of await texts.all()) {
+    expect((await text.boundingBox())!.height).toBeLessThan(40);
+  }
+});
+
+test('500 partitions take the panel\'s width, the key under them', async ({ page }) => {
+  // Beside the key they were 8 tiles a row, and the strip alone 4,000 px tall.
+  await loadOneGroup(page, 50, 500);
+  const strip = page.getByRole('list', { name: /^Partitions of orders in / }).first();
+  await expect(strip).toBeVisible();
+  const cells = strip.getByRole('listitem');
+  const firstRowTop = (await cells.first().boundingBox())!.y;
+  let perRow = 0;
+  for (const cell of await cells.all()) {
+    if ((await cell.boundingBox())!.y > firstRowTop + 4) break;
+    perRow += 1;
+  }
+  expect(perRow).toBeGreaterThanOrEqual(12);
+  const key = (await page.getByRole('list', { name: 'Key' }).boundingBox())!;
+  const stripBox = (await strip.boundingBox())!;
+  expect(key.y).toBeGreaterThanOrEqual(stripBox.y + stripBox.height - 1);
+  await viewportShot(page, 'strip-500');
 });

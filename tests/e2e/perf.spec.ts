@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { open, shot, setSpeed, play, pause, simTime, card, group, runUntilStable } from './util';
+import { open, shot, setSpeed, play, pause, simTime, card, group, runUntilStable, loadOneGroup } from './util';
 
 // Frame times of the page under load, playing at 10× with a crash and the rebalance that follows:
 // 30 consumers × 120 partitions and 50 × 500 in the single view, and 50 × 500 in Compare with three
@@ -17,20 +17,6 @@ declare global {
 
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * q))];
-}
-
-/** A scenario file of one group of `consumers` on one `partitions`-partition topic (classroom timings). */
-async function loadScenario(page: Page, consumers: number, partitions: number) {
-  const scenario = {
-    name: 'load',
-    description: `${consumers} consumers share a ${partitions}-partition topic.`,
-    topics: [{ name: 'orders', partitions }],
-    groups: [{ group_id: 'orders-app', config: { 'session.timeout.ms': 10000, 'heartbeat.interval.ms': 1000 } }],
-    consumers: [{ group: 'orders-app', topics: ['orders'], count: consumers }],
-  };
-  const box = page.getByRole('region', { name: 'Scenario file' });
-  await box.getByLabel('Scenario JSON').fill(JSON.stringify(scenario));
-  await box.getByRole('button', { name: 'Load scenario' }).click();
 }
 
 /** Plays at 10× for PLAY_MS, calls `crash` a quarter of the way in, and prints the frame times. */
@@ -84,7 +70,7 @@ for (const [consumers, partitions] of [
   test(`${consumers} consumers on ${partitions} partitions at 10×: frame times`, async ({ page }) => {
     test.setTimeout(90_000);
     const errors = await open(page);
-    await loadScenario(page, consumers, partitions);
+    await loadOneGroup(page, consumers, partitions);
     await expect(group(page).getByRole('listitem', { name: /^Consumer c\d+$/ })).toHaveCount(consumers);
     await setSpeed(page, '10×');
     await runUntilStable(page, 1);
@@ -107,7 +93,7 @@ for (const [consumers, partitions] of [
 test('50 consumers on 500 partitions in Compare with three lanes at 10×: frame times', async ({ page }) => {
   test.setTimeout(120_000);
   const errors = await open(page);
-  await loadScenario(page, 50, 500);
+  await loadOneGroup(page, 50, 500);
   await page.getByRole('button', { name: 'Compare protocols' }).click();
   // Compare's default three lanes: eager, cooperative and KIP-848.
   const lanes = ['eager · range', 'cooperative · cooperative-sticky', 'KIP-848 · consumer protocol (uniform)'];

@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 // E2E_PORT lets two runs share a machine.
 const port = process.env.E2E_PORT ?? '8090';
+// E2E_DIST serves another build than dist/ (e.g. one that keeps the wasm's function names, to profile).
+const dist = process.env.E2E_DIST ?? '../../dist';
 
 // Drives Debian's Chromium (never a downloaded browser) against the release build in dist/.
 export default defineConfig({
@@ -28,7 +30,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `python3 -m http.server ${port} --bind 127.0.0.1 --directory ../../dist`,
+    command: `python3 -m http.server ${port} --bind 127.0.0.1 --directory ${dist}`,
     url: `http://127.0.0.1:${port}/index.html`,
     reuseExistingServer: false,
     stdout: 'ignore',

@@ -100,3 +100,18 @@ export async function playStep(page: Page, choice?: RegExp) {
   await setSpeed(page, '100×');
   await expect(g.getByRole('button', { name: /^(Next|Finish) ›$/ })).toBeEnabled({ timeout: 45_000 });
 }
+
+/** Loads, through the Scenario file box, one group of `consumers` on one `partitions`-partition topic
+ * (classroom timings): the load the performance and layout tests try the page at. */
+export async function loadOneGroup(page: Page, consumers: number, partitions: number) {
+  const scenario = {
+    name: 'load',
+    description: `${consumers} consumers share a ${partitions}-partition topic.`,
+    topics: [{ name: 'orders', partitions }],
+    groups: [{ group_id: 'orders-app', config: { 'session.timeout.ms': 10000, 'heartbeat.interval.ms': 1000 } }],
+    consumers: [{ group: 'orders-app', topics: ['orders'], count: consumers }],
+  };
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(JSON.stringify(scenario));
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+}

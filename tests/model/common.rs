@@ -2,12 +2,25 @@
 //! every event, and read ownership and rebalances back.
 #![allow(dead_code)]
 
+use rebalance_lab::session::{Lab, Session, Strategy};
 use rebalance_lab::sim::assign::TopicPartition;
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::metrics::{self, Metrics};
 use rebalance_lab::sim::{Action, Millis, Scenario, World};
 use rebalance_lab::sim::{CallbackKind, TraceEvent};
 use std::collections::BTreeMap;
+
+/// A page session over `scenario`, one lane per strategy, at time zero with no actions yet: what the
+/// page holds right after a scenario is loaded.
+pub fn lab(scenario: Scenario, strategies: Vec<Strategy>) -> Lab {
+    Lab::new(Session {
+        scenario,
+        strategies,
+        actions: Vec::new(),
+        until_ms: 0,
+    })
+    .expect("the page accepts the session")
+}
 
 /// SplitMix64: small, seeded, the same everywhere; the random-action tests draw from it.
 pub struct SplitMix(pub u64);
@@ -202,7 +215,7 @@ pub fn count_requests(world: &World, from: &str, api: &str, since: Millis) -> us
                 f.to_string() == from
                     && message.api() == api
                     && matches!(
-                        message,
+                        &**message,
                         rebalance_lab::sim::protocol::Message::Request { .. }
                     )
             }

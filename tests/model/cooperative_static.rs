@@ -673,7 +673,10 @@ fn a_restarted_static_leader_gets_skip_assignment() {
     run_checked(&mut world, &mut checker, 40_000);
     assert_eq!(generation(&world, "g"), g0);
     let skipped = world.trace().iter().any(|e| {
-        matches!(&e.event, TraceEvent::MessageDelivered { to, message: Message::Response { body: Response::JoinGroup(r), .. }, .. }
+        let TraceEvent::MessageDelivered { to, message, .. } = &e.event else {
+            return false;
+        };
+        matches!(&**message, Message::Response { body: Response::JoinGroup(r), .. }
             if to.to_string() == "c1#2" && r.skip_assignment && !r.members.is_empty())
     });
     assert!(skipped, "the former leader is told to skip the assignment");

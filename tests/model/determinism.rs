@@ -2,6 +2,7 @@
 //! (`tests/web.rs`) checks in headless Chromium, so native and WebAssembly give the same trace.
 //! After an intended model change: `UPDATE_GOLDEN=1 cargo test --test model determinism`.
 
+use crate::common;
 use crate::digest;
 
 #[test]
@@ -100,15 +101,9 @@ fn a_replayed_session_equals_the_live_one() {
 #[test]
 fn an_exported_session_is_a_scenario_that_replays_it() {
     use rebalance_lab::session::lessons::LESSONS;
-    use rebalance_lab::session::{Lab, Session, Strategy};
+    use rebalance_lab::session::Strategy;
     use rebalance_lab::sim::{Action, Scenario, World};
-    let mut live = Lab::new(Session {
-        scenario: LESSONS[0].scenario(),
-        strategies: vec![Strategy::EagerRange],
-        actions: Vec::new(),
-        until_ms: 0,
-    })
-    .unwrap();
+    let mut live = common::lab(LESSONS[0].scenario(), vec![Strategy::EagerRange]);
     live.run_until(14_000);
     live.apply(Action::CloseConsumer {
         consumer: "c1".into(),

@@ -2,9 +2,10 @@
 //! user actions taken frame by frame in every compare lane, against the real binary run on the
 //! scenario the export carries.
 
+use crate::common;
 use rebalance_lab::session::export::{lane_scenario, lane_trace_json};
 use rebalance_lab::session::lessons::LESSONS;
-use rebalance_lab::session::{Lab, Session, Strategy};
+use rebalance_lab::session::{Lab, Strategy};
 use rebalance_lab::sim::report::trace_json::TraceDocument;
 use rebalance_lab::sim::Action;
 use std::process::Command;
@@ -24,13 +25,7 @@ fn lab_run(args: &[&str]) -> String {
 
 /// A session as a user plays it on the page: 33 ms frames, a kill, a new consumer, a close.
 fn played_session(strategies: Vec<Strategy>) -> Lab {
-    let mut live = Lab::new(Session {
-        scenario: LESSONS[0].scenario(),
-        strategies,
-        actions: Vec::new(),
-        until_ms: 0,
-    })
-    .unwrap();
+    let mut live = common::lab(LESSONS[0].scenario(), strategies);
     let mut t = 0;
     for (at, action) in [
         (

@@ -3,9 +3,10 @@
 //! `partition_lags` reads from a World stopped at that instant), against the story of a crash, and
 //! against rewinds and replays.
 
+use crate::common;
 use rebalance_lab::session::lag_chart::{lag_charts, LagBy};
 use rebalance_lab::session::rewind::Checkpoints;
-use rebalance_lab::session::{Lab, Session, Strategy};
+use rebalance_lab::session::{Lab, Strategy};
 use rebalance_lab::sim::assign::TopicPartition;
 use rebalance_lab::sim::delivery::partition_lags;
 use rebalance_lab::sim::lag_series::{LagSample, LAG_SAMPLE_MS};
@@ -232,13 +233,7 @@ fn the_samples_do_not_depend_on_how_the_run_is_cut_into_steps() {
 fn a_rewound_run_and_a_shared_one_draw_the_same_chart() {
     let mut scenario = crash();
     let kill = scenario.actions.remove(0);
-    let mut lab = Lab::new(Session {
-        scenario,
-        strategies: vec![Strategy::KafkaDefault],
-        actions: Vec::new(),
-        until_ms: 0,
-    })
-    .unwrap();
+    let mut lab = common::lab(scenario, vec![Strategy::KafkaDefault]);
     let mut checkpoints = Checkpoints::default();
     let mut t = 0;
     while t < 80_000 {
@@ -275,13 +270,7 @@ fn a_rewound_run_and_a_shared_one_draw_the_same_chart() {
 fn the_examples_lag_peak_is_what_the_page_test_expects() {
     let scenario = Scenario::from_json(include_str!("../../examples/records-join-and-crash.json"))
         .expect("the example parses");
-    let mut lab = Lab::new(Session {
-        scenario,
-        strategies: vec![Strategy::KafkaDefault],
-        actions: Vec::new(),
-        until_ms: 0,
-    })
-    .unwrap();
+    let mut lab = common::lab(scenario, vec![Strategy::KafkaDefault]);
     let expected: serde_json::Value =
         serde_json::from_str(include_str!("../data/lag-peak.json")).unwrap();
     let mut t = expected["from_ms"].as_u64().unwrap();

@@ -5,6 +5,7 @@
 mod common;
 mod digest;
 
+mod action_json;
 mod architecture;
 mod classic_eager;
 mod cli;
@@ -19,6 +20,7 @@ mod keys_moved;
 mod kip848;
 mod lag_over_time;
 mod layers;
+mod metrics_feed;
 mod poison_pill;
 mod poison_pill_random;
 mod properties;

@@ -128,14 +128,13 @@ fn unkeyed_records_stick_to_one_partition_per_batch() {
     let mut sends = 0;
     let mut switches = 0;
     for entry in world.trace() {
-        if let TraceEvent::MessageSent {
-            message:
-                rebalance_lab::sim::protocol::Message::Request {
-                    body: rebalance_lab::sim::protocol::Request::Produce(r),
-                    ..
-                },
+        let TraceEvent::MessageSent { message, .. } = &entry.event else {
+            continue;
+        };
+        if let rebalance_lab::sim::protocol::Message::Request {
+            body: rebalance_lab::sim::protocol::Request::Produce(r),
             ..
-        } = &entry.event
+        } = &**message
         {
             sends += 1;
             assert!(r.batches.len() <= 2, "{r:?}");

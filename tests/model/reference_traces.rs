@@ -351,37 +351,45 @@ fn close_commits_and_waits_before_revoking_and_leaving_as_kafka_does() {
         world.run_until(closed_at + 1_000);
         let mut steps = Vec::new();
         for e in world.trace().iter().filter(|e| e.at >= closed_at) {
-            let step = match &e.event {
-                TraceEvent::MessageSent {
-                    message:
-                        Message::Request {
-                            body: Request::OffsetCommit(r),
-                            ..
-                        },
-                    ..
-                } if r.member_id.starts_with("c2-") => "commit sent",
-                TraceEvent::MessageDelivered {
-                    to: rebalance_lab::sim::Endpoint::Consumer { handle, .. },
-                    message:
-                        Message::Response {
-                            body: Response::OffsetCommit(_),
-                            ..
-                        },
-                    ..
-                } if handle == "c2" => "commit answered",
-                TraceEvent::Callback {
-                    consumer,
-                    kind: CallbackKind::Revoked,
-                    ..
-                } if consumer == "c2" => "revoked",
-                TraceEvent::MessageSent {
-                    message:
-                        Message::Request {
-                            body: Request::LeaveGroup(_),
-                            ..
-                        },
-                    ..
-                } => "leave sent",
+            // The message variants box their message: matched as (event, message).
+            let message = match &e.event {
+                TraceEvent::MessageSent { message, .. }
+                | TraceEvent::MessageDelivered { message, .. } => Some(&**message),
+                _ => None,
+            };
+            let step = match (&e.event, message) {
+                (
+                    TraceEvent::MessageSent { .. },
+                    Some(Message::Request {
+                        body: Request::OffsetCommit(r),
+                        ..
+                    }),
+                ) if r.member_id.starts_with("c2-") => "commit sent",
+                (
+                    TraceEvent::MessageDelivered {
+                        to: rebalance_lab::sim::Endpoint::Consumer { handle, .. },
+                        ..
+                    },
+                    Some(Message::Response {
+                        body: Response::OffsetCommit(_),
+                        ..
+                    }),
+                ) if handle == "c2" => "commit answered",
+                (
+                    TraceEvent::Callback {
+                        consumer,
+                        kind: CallbackKind::Revoked,
+                        ..
+                    },
+                    _,
+                ) if consumer == "c2" => "revoked",
+                (
+                    TraceEvent::MessageSent { .. },
+                    Some(Message::Request {
+                        body: Request::LeaveGroup(_),
+                        ..
+                    }),
+                ) => "leave sent",
                 _ => continue,
             };
             steps.push((step, e.at));

@@ -360,6 +360,7 @@ fn kind(deserializer: &str) -> &'static str {
         Payload::Long => "long",
         Payload::Integer => "integer",
         Payload::Double => "double",
+        Payload::ConnectJson => "json",
         Payload::Avro | Payload::Other(_) => "raw",
     }
 }

@@ -3,6 +3,7 @@
 //! The session reads that lag at the instant of the return, and predicts from the consumer's
 //! processing rate how long working it off takes; these tests hold both against the model.
 
+use crate::common;
 use rebalance_lab::session::catch_up::static_catch_ups;
 use rebalance_lab::session::lag_chart::lag_charts;
 use rebalance_lab::sim::assign::TopicPartition;
@@ -192,15 +193,9 @@ fn a_dynamic_member_restarted_is_no_static_return() {
 /// (`tests/data/static-catch-up-expected.json`).
 #[test]
 fn the_page_tests_static_catch_up_is_the_models() {
-    use rebalance_lab::session::{Lab, Session, Strategy};
+    use rebalance_lab::session::Strategy;
     let scenario = Scenario::from_json(include_str!("../data/static-catch-up.json")).unwrap();
-    let mut lab = Lab::new(Session {
-        scenario,
-        strategies: vec![Strategy::KafkaDefault],
-        actions: Vec::new(),
-        until_ms: 0,
-    })
-    .unwrap();
+    let mut lab = common::lab(scenario, vec![Strategy::KafkaDefault]);
     lab.run_until(40_000);
     let ups = static_catch_ups(&lab.lanes[0].world);
     assert_eq!(ups.len(), 1);

@@ -566,13 +566,15 @@ fn join_group_reasons_are_kafkas_strings() {
         .filter_map(|e| match &e.event {
             TraceEvent::MessageSent {
                 from: Endpoint::Consumer { handle, .. },
-                message:
-                    Message::Request {
-                        body: Request::JoinGroup(r),
-                        ..
-                    },
+                message,
                 ..
-            } if handle == "c1" => Some((r.member_id.clone(), r.reason.to_string())),
+            } if handle == "c1" => match &**message {
+                Message::Request {
+                    body: Request::JoinGroup(r),
+                    ..
+                } => Some((r.member_id.clone(), r.reason.to_string())),
+                _ => None,
+            },
             _ => None,
         })
         .collect();

@@ -45,6 +45,7 @@ SAMPLES = {
     "long": [(None, None), (struct.pack(">q", -42), -42)],
     "integer": [(None, None), (struct.pack(">i", 7), 7)],
     "double": [(None, None), (struct.pack(">d", 2.5), 2.5)],
+    "json": [(None, None), (b'{"id": 7, "tags": ["a"]}', {"id": 7, "tags": ["a"]})],
     "raw": [(b"\x01", b"\x01")],
 }
 

@@ -122,7 +122,7 @@ mod tests {
                 TraceEvent::MessageSent { from, message, .. } => {
                     from.to_string().starts_with("c2")
                         && matches!(
-                            message,
+                            &**message,
                             Message::Request {
                                 body: Request::LeaveGroup(_),
                                 ..

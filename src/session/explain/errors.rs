@@ -79,11 +79,10 @@ mod tests {
         w.run_until(80_000);
         let mut seen = std::collections::BTreeSet::new();
         for e in w.trace() {
-            if let TraceEvent::MessageDelivered {
-                message: Message::Response { body, .. },
-                ..
-            } = &e.event
-            {
+            let TraceEvent::MessageDelivered { message, .. } = &e.event else {
+                continue;
+            };
+            if let Message::Response { body, .. } = &**message {
                 let error = match body {
                     Response::Heartbeat(r) => ("Heartbeat", r.error_code),
                     Response::JoinGroup(r) => ("JoinGroup", r.error_code),

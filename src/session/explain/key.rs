@@ -20,7 +20,7 @@ pub enum TileLook {
 /// Short: the key sits beside a six-partition strip on a 1280-px projector.
 pub const CARD: [(&str, &str); 4] = [
     ("owns", "the client's view"),
-    ("assigned", "coordinator's"),
+    ("assigned", "coordinator's view"),
     ("♥", "session time left"),
     ("⟳", "time to next poll()"),
 ];

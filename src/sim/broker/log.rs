@@ -99,12 +99,9 @@ impl PartitionLogs {
                 }
             })
             .collect();
-        let appended: Vec<TopicPartition> = request
-            .batches
-            .iter()
-            .map(|b| b.partition.clone())
-            .collect();
-        self.complete_delayed_fetches(&appended, now, out);
+        let appended = request.batches.iter().map(|b| &b.partition);
+        let ready = self.delayed_fetches_with_data(appended);
+        self.complete_delayed_fetches(ready, now, out);
         ProduceResponse { base_offsets }
     }
 
@@ -151,22 +148,21 @@ impl PartitionLogs {
     /// The held fetches that now have data, answered in arrival order. A held fetch had no data
     /// when the last Produce was done with it, and only an append to one of its partitions can give
     /// it some: only the fetches watching the appended partitions are checked.
-    fn complete_delayed_fetches(
-        &mut self,
-        appended: &[TopicPartition],
-        _now: Millis,
-        out: &mut Out,
-    ) {
-        let ready: Vec<u64> = self
-            .delayed
-            .watching(appended)
-            .into_iter()
-            .filter(|&a| {
-                self.delayed
-                    .get(a)
-                    .is_some_and(|d| self.has_data(&d.request))
-            })
-            .collect();
+    fn delayed_fetches_with_data<'a>(
+        &self,
+        appended: impl Iterator<Item = &'a TopicPartition>,
+    ) -> Vec<u64> {
+        let mut ready = self.delayed.watching(appended);
+        ready.retain(|&a| {
+            self.delayed
+                .get(a)
+                .is_some_and(|d| self.has_data(&d.request))
+        });
+        ready
+    }
+
+    /// Answers these held fetches, in this order.
+    fn complete_delayed_fetches(&mut self, ready: Vec<u64>, _now: Millis, out: &mut Out) {
         for arrival in ready {
             let Some(held) = self.delayed.take(arrival) else {
                 continue;

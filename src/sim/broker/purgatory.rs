@@ -5,11 +5,10 @@
 //! each waiting on its own partitions, a Produce to a few partitions wakes a few of them.
 
 use super::classic::ReplyTo;
-use crate::sim::assign::TopicPartition;
+use crate::sim::assign::{TopicName, TopicPartition};
 use crate::sim::fast_hash::FastMap;
 use crate::sim::protocol::FetchRequest;
 use crate::sim::vocab::Endpoint;
-use std::collections::BTreeMap;
 
 /// A Fetch the broker holds until data arrives or its wait ends.
 #[derive(Clone, Debug)]
@@ -18,17 +17,21 @@ pub struct DelayedFetch {
     pub request: FetchRequest,
 }
 
-/// The held fetches, in arrival order, with who holds which and which partitions each watches.
+/// The held fetches, by arrival number, with who holds which and which partitions each watches.
 #[derive(Clone, Debug, Default)]
 pub struct FetchPurgatory {
-    /// Held fetches by arrival number: iterating it is arrival order.
-    held: BTreeMap<u64, DelayedFetch>,
+    /// Held fetches by arrival number. Looked up only, never iterated: arrival order comes from the
+    /// numbers themselves (`watching` sorts them), so a hash map keeps the run deterministic.
+    held: FastMap<u64, DelayedFetch>,
     next_arrival: u64,
     /// The fetch held for each consumer (a consumer has one fetch in flight). Looked up only.
     by_consumer: FastMap<Endpoint, u64>,
-    /// Per partition, the held fetches that read it (Kafka's watcher lists). Looked up only. An
-    /// emptied list stays, to be reused by the partition's next fetch rather than allocated again.
-    watchers: FastMap<TopicPartition, Vec<u64>>,
+    /// Per topic, then per partition number, the held fetches that read it (Kafka's watcher lists).
+    /// Looked up only. An emptied list stays, to be reused by the partition's next fetch rather than
+    /// allocated again. (Kept per topic as a list by partition rather than one map entry per
+    /// partition: a fetch holds and releases a watch on each of its partitions, millions of times in
+    /// a long run with records, and the topic's lists stay together in memory.)
+    watchers: FastMap<TopicName, Vec<Vec<u64>>>,
 }
 
 impl FetchPurgatory {
@@ -37,12 +40,28 @@ impl FetchPurgatory {
         self.take_for(&fetch.reply_to.endpoint);
         let arrival = self.next_arrival;
         self.next_arrival += 1;
-        for p in &fetch.request.partitions {
-            match self.watchers.get_mut(&p.partition) {
-                Some(watching) => watching.push(arrival),
-                None => {
-                    self.watchers.insert(p.partition.clone(), vec![arrival]);
+        let held = &self.held;
+        let partitions = &fetch.request.partitions;
+        // A fetch lists its partitions topic by topic: one look-up per topic, not per partition.
+        let mut i = 0;
+        while i < partitions.len() {
+            let topic = &partitions[i].partition.topic;
+            let lists = match self.watchers.get_mut(topic.as_str()) {
+                Some(lists) => lists,
+                None => self.watchers.entry(topic.clone()).or_default(),
+            };
+            while let Some(p) = partitions.get(i).filter(|p| p.partition.topic == *topic) {
+                i += 1;
+                let Ok(index) = usize::try_from(p.partition.partition) else {
+                    continue; // no log has a negative partition number: nothing to watch
+                };
+                if lists.len() <= index {
+                    lists.resize_with(index + 1, Vec::new);
                 }
+                // Fetches taken out since stay in the lists until the partition is watched again.
+                let watching = &mut lists[index];
+                watching.retain(|a| held.contains_key(a));
+                watching.push(arrival);
             }
         }
         self.by_consumer
@@ -57,13 +76,27 @@ impl FetchPurgatory {
     }
 
     /// The held fetches watching any of these partitions, in arrival order.
-    pub fn watching(&self, partitions: &[TopicPartition]) -> Vec<u64> {
-        let mut arrivals: Vec<u64> = partitions
-            .iter()
-            .filter_map(|tp| self.watchers.get(tp))
-            .flatten()
-            .copied()
-            .collect();
+    pub fn watching<'a>(&self, partitions: impl Iterator<Item = &'a TopicPartition>) -> Vec<u64> {
+        let mut arrivals = Vec::new();
+        let mut topic_lists: Option<(&TopicName, &Vec<Vec<u64>>)> = None;
+        for tp in partitions {
+            // Consecutive partitions of one topic share its look-up.
+            let lists = match topic_lists {
+                Some((topic, lists)) if *topic == tp.topic => Some(lists),
+                _ => {
+                    let lists = self.watchers.get(tp.topic.as_str());
+                    topic_lists = lists.map(|lists| (&tp.topic, lists));
+                    lists
+                }
+            };
+            let watching = usize::try_from(tp.partition)
+                .ok()
+                .and_then(|index| lists?.get(index));
+            if let Some(watching) = watching {
+                // Taken-out fetches may linger in a list (see `hold`): only held ones count.
+                arrivals.extend(watching.iter().filter(|a| self.held.contains_key(a)));
+            }
+        }
         arrivals.sort_unstable();
         arrivals.dedup();
         arrivals
@@ -74,15 +107,13 @@ impl FetchPurgatory {
         self.held.get(&arrival)
     }
 
-    /// Takes out a held fetch; it stops watching its partitions.
+    /// Takes out a held fetch; it stops watching its partitions. Its arrival number is left in the
+    /// partitions' watcher lists, where `watching` ignores it and the next `hold` of each partition
+    /// drops it: taking a fetch out touches no list (Kafka's purgatory, too, purges completed
+    /// operations from its watcher lists lazily).
     pub fn take(&mut self, arrival: u64) -> Option<DelayedFetch> {
         let fetch = self.held.remove(&arrival)?;
         self.by_consumer.remove(&fetch.reply_to.endpoint);
-        for p in &fetch.request.partitions {
-            if let Some(watching) = self.watchers.get_mut(&p.partition) {
-                watching.retain(|&a| a != arrival);
-            }
-        }
         Some(fetch)
     }
 }

@@ -124,7 +124,7 @@ impl KafkaConsumer {
 
     pub fn endpoint(&self) -> Endpoint {
         Endpoint::Consumer {
-            handle: self.handle.clone(),
+            handle: self.handle.as_str().into(),
             incarnation: self.incarnation,
         }
     }

@@ -128,7 +128,7 @@ impl KafkaProducer {
 
     pub fn endpoint(&self) -> Endpoint {
         Endpoint::Producer {
-            handle: self.handle.clone(),
+            handle: self.handle.as_str().into(),
         }
     }
 

@@ -55,6 +55,19 @@ pub struct World {
     refused: Vec<(Millis, ActionError)>,
     /// Lag sampled at fixed instants as the clock passes them (only with producers).
     lag: LagSeries,
+    /// The output buffer of the next actor step, emptied by `route` and kept with its capacity:
+    /// millions of steps in a long run with records would otherwise each grow two fresh lists.
+    spare_out: SpareOut,
+}
+
+/// An emptied output buffer: a cloned World starts with an empty one of its own.
+#[derive(Debug, Default)]
+struct SpareOut(Out);
+
+impl Clone for SpareOut {
+    fn clone(&self) -> Self {
+        SpareOut::default()
+    }
 }
 
 impl World {
@@ -75,6 +88,7 @@ impl World {
             trace: Vec::new(),
             refused: Vec::new(),
             lag: LagSeries::default(),
+            spare_out: SpareOut::default(),
         };
         for (index, topic) in scenario.topics.iter().enumerate() {
             world
@@ -309,6 +323,7 @@ impl World {
                 let traced = self.traces(&message);
                 if !self.is_running(&to) {
                     if traced {
+                        let message = Box::new(message);
                         self.record(TraceEvent::MessageDropped { from, to, message });
                     }
                     return;
@@ -317,7 +332,7 @@ impl World {
                     self.record(TraceEvent::MessageDelivered {
                         from: from.clone(),
                         to: to.clone(),
-                        message: message.clone(),
+                        message: Box::new(message.clone()),
                     });
                 }
                 self.step_actor(&to, |actor, ctx| actor.on_message(from, message, ctx));
@@ -379,7 +394,10 @@ impl World {
                 }
             }
         };
-        let out = run_step(self.now, &mut self.rng, actor, |actor, ctx| f(actor, ctx));
+        let spare = std::mem::take(&mut self.spare_out).0;
+        let out = run_step(self.now, &mut self.rng, spare, actor, |actor, ctx| {
+            f(actor, ctx)
+        });
         self.route(at, out);
     }
 
@@ -393,7 +411,8 @@ impl World {
             return;
         };
         let endpoint = consumer.endpoint();
-        let out = run_step(self.now, &mut self.rng, consumer, |c, ctx| {
+        let spare = std::mem::take(&mut self.spare_out).0;
+        let out = run_step(self.now, &mut self.rng, spare, consumer, |c, ctx| {
             f(c, ctx.now, &mut ctx.out)
         });
         self.route(&endpoint, out);
@@ -420,7 +439,8 @@ impl World {
             return;
         };
         let endpoint = producer.endpoint();
-        let out = run_step(self.now, &mut self.rng, producer, |p, ctx| {
+        let spare = std::mem::take(&mut self.spare_out).0;
+        let out = run_step(self.now, &mut self.rng, spare, producer, |p, ctx| {
             f(p, ctx.now, ctx.rng, &mut ctx.out)
         });
         self.route(&endpoint, out);
@@ -428,27 +448,33 @@ impl World {
 
     /// An Admin API call on the broker (create or delete a topic, add partitions).
     fn step_broker(&mut self, f: impl FnOnce(&mut Broker, &mut Out)) {
-        let out = run_step(self.now, &mut self.rng, &mut self.broker, |b, ctx| {
-            f(b, &mut ctx.out)
-        });
+        let spare = std::mem::take(&mut self.spare_out).0;
+        let out = run_step(
+            self.now,
+            &mut self.rng,
+            spare,
+            &mut self.broker,
+            |b, ctx| f(b, &mut ctx.out),
+        );
         self.route(&Endpoint::Broker, out);
     }
 
     /// Everything an actor produced, in order: messages onto the network, events into the trace,
-    /// then its timer changes.
-    fn route(&mut self, from: &Endpoint, out: Out) {
-        for emitted in out.emitted {
+    /// then its timer changes. The emptied buffer is kept for the next step.
+    fn route(&mut self, from: &Endpoint, mut out: Out) {
+        for emitted in out.emitted.drain(..) {
             match emitted {
                 Emitted::Send(to, message) => self.send(from.clone(), to, message),
                 Emitted::Record(event) => self.record(event),
             }
         }
-        for change in out.timers {
+        for change in out.timers.drain(..) {
             match change {
                 TimerChange::Set { at, timer } => self.set_timer(from, at, timer),
                 TimerChange::Cancel(key) => self.cancel_timer(from, key),
             }
         }
+        self.spare_out = SpareOut(out);
     }
 
     fn send(&mut self, from: Endpoint, to: Endpoint, message: Message) {
@@ -458,7 +484,7 @@ impl World {
                 from: from.clone(),
                 to: to.clone(),
                 deliver_at,
-                message: message.clone(),
+                message: Box::new(message.clone()),
             });
         }
         self.queue
@@ -495,14 +521,17 @@ impl World {
     }
 }
 
-/// Runs one step of an actor with a fresh context and returns what it produced.
+/// Runs one step of an actor with a fresh context writing into `out` (empty) and returns what it
+/// produced.
 fn run_step<A: Actor + ?Sized>(
     now: Millis,
     rng: &mut SimRng,
+    out: Out,
     actor: &mut A,
     f: impl FnOnce(&mut A, &mut Ctx),
 ) -> Out {
-    let mut ctx = Ctx::new(now, rng);
+    debug_assert!(out.emitted.is_empty() && out.timers.is_empty());
+    let mut ctx = Ctx { now, rng, out };
     f(actor, &mut ctx);
     actor.after_step(&mut ctx);
     ctx.out

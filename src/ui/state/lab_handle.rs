@@ -3,7 +3,7 @@
 use crate::session::rewind::Checkpoints;
 use crate::session::Lab;
 use crate::sim::{Millis, ScenarioError};
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
 
 /// The one way the page reaches the model. Yew's reducer hands out a new page state for every
@@ -16,12 +16,20 @@ use std::rc::Rc;
 /// still hold the handle, but nothing reads it again.
 ///
 /// The run's checkpoints live beside it: a new Lab (a new run) gets a new handle and none.
+///
+/// A checkpoint copies every World with its whole trace: tens of ms at 50 consumers, three times
+/// over in Compare. While the clock plays ([`LabHandle::advance`]) one is taken only as long as
+/// copies of this run stay cheap; a costlier one waits for the clock to stop ([`LabHandle::settle`]),
+/// so that no frame of the animation pays for it. The last copy's duration is the third part.
 #[derive(Clone)]
-pub struct LabHandle(Rc<RefCell<Lab>>, Rc<RefCell<Checkpoints>>);
+pub struct LabHandle(Rc<RefCell<Lab>>, Rc<RefCell<Checkpoints>>, Rc<Cell<f64>>);
+
+/// A copy that takes longer than this (ms) waits for the clock to stop: a frame lasts 16.7 ms.
+const PLAYING_COPY_MS: f64 = 3.0;
 
 impl LabHandle {
     pub fn new(lab: Lab) -> LabHandle {
-        LabHandle(Rc::new(RefCell::new(lab)), Rc::default())
+        LabHandle(Rc::new(RefCell::new(lab)), Rc::default(), Rc::default())
     }
 
     /// The Lab to read: snapshots, the session record.
@@ -34,11 +42,36 @@ impl LabHandle {
         Rc::as_ptr(&self.0) as usize
     }
 
-    /// Changes the Lab: apply an action, advance the clock. Only the reducer calls this.
+    /// Changes the Lab: apply an action, step, seek. Only the reducer calls this.
     pub fn change<R>(&self, f: impl FnOnce(&mut Lab) -> R) -> R {
         let r = f(&mut self.0.borrow_mut());
-        self.1.borrow_mut().observe(&self.0.borrow());
+        self.settle();
         r
+    }
+
+    /// Advances the Lab as the clock plays: a checkpoint is taken now only if copies are cheap.
+    pub fn advance<R>(&self, f: impl FnOnce(&mut Lab) -> R) -> R {
+        let r = f(&mut self.0.borrow_mut());
+        if self.2.get() <= PLAYING_COPY_MS {
+            self.settle();
+        } else {
+            self.1.borrow_mut().reached(&self.0.borrow());
+        }
+        r
+    }
+
+    /// Takes the checkpoint that is due, if any (the clock stopped, or copies are cheap), and
+    /// remembers how long it took.
+    pub fn settle(&self) {
+        let lab = self.0.borrow();
+        let mut checkpoints = self.1.borrow_mut();
+        if !checkpoints.due(&lab) {
+            checkpoints.reached(&lab);
+            return;
+        }
+        let start = real_now();
+        checkpoints.observe(&lab);
+        self.2.set(real_now() - start);
     }
 
     /// The furthest time this run has reached.
@@ -58,4 +91,11 @@ impl LabHandle {
         let now = self.0.borrow().now();
         self.1.borrow_mut().forked(now);
     }
+}
+
+/// The real clock in ms (`performance.now()`), 0 where there is none.
+pub(super) fn real_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }

@@ -72,6 +72,7 @@ fn message_row(id: usize, entry: &TraceEntry) -> Option<MessageRow> {
     else {
         return None;
     };
+    let message: &Message = message;
     let (api, is_response, error, group) = match message {
         Message::Request { body, .. } => {
             (body.api(), false, None, body.group_id().map(str::to_string))

@@ -293,12 +293,23 @@ impl PageState {
         let Some(tick) = self.clock.tick(real_now) else {
             return;
         };
+        if self.lab.read().trace_full() {
+            return self.stop_at_memory_bound();
+        }
         let target = self.now() + tick.advance_ms;
         if !self.guide_advance(Some(target)) {
-            self.lab.change(|lab| lab.run_until(target));
+            self.lab.advance(|lab| run_within_budget(lab, target));
         }
         let shown = !self.clock.playing;
         self.refresh(tick.refresh_metrics || shown);
+    }
+
+    /// The run holds as much trace as the page keeps: playing stops, and the page says why and what
+    /// is still possible (the run itself is intact).
+    fn stop_at_memory_bound(&mut self) {
+        self.clock.pause();
+        self.page_notice(crate::session::lab::trace_full_notice());
+        self.refresh(true);
     }
 
     fn step(&mut self) {
@@ -426,7 +437,14 @@ impl PageState {
     /// A model action, applied to every lane or refused with the model's reason next to its control.
     fn act(&mut self, action: Action, at: NoticeAt) {
         let dropped = self.lab.read().pending().len();
-        match self.lab.change(|lab| lab.apply(action)) {
+        // A kill clicked while the clock plays is one more frame of the animation: a costly
+        // checkpoint still waits for the clock to stop.
+        let applied = if self.clock.playing {
+            self.lab.advance(|lab| lab.apply(action))
+        } else {
+            self.lab.change(|lab| lab.apply(action))
+        };
+        match applied {
             Ok(()) => {
                 if dropped > 0 {
                     self.lab.forked();
@@ -498,6 +516,8 @@ impl PageState {
             }
             PageAction::Pause => {
                 self.clock.pause();
+                // The checkpoint put off while playing (see `LabHandle::advance`).
+                self.lab.settle();
                 self.refresh(true);
             }
             PageAction::Step => self.step(),
@@ -531,6 +551,27 @@ impl PageState {
             PageAction::GuideRestart => self.guide_restart(),
             PageAction::GuideSandbox => self.guide_to_sandbox(false),
             PageAction::GuideClose => self.guide = None,
+        }
+    }
+}
+
+/// Real ms one frame may spend simulating. A rebalance of 50 consumers is a burst of work; past this
+/// the frame stops where it got to and the run falls behind the clock for a moment (the achieved
+/// speed drops) instead of freezing the page for one long frame.
+const SIMULATION_BUDGET_MS: f64 = 6.0;
+/// Simulated ms run between two looks at the real clock.
+const SIMULATION_SLICE_MS: Millis = 10;
+
+/// Runs `lab` towards `target` in slices until the frame's budget is spent. The model is the same
+/// whichever way its time is cut (`run_until` takes every event up to the time it is given).
+fn run_within_budget(lab: &mut Lab, target: Millis) {
+    let deadline = lab_handle::real_now() + SIMULATION_BUDGET_MS;
+    let mut t = lab.now();
+    while t < target {
+        t = (t + SIMULATION_SLICE_MS).min(target);
+        lab.run_until(t);
+        if lab_handle::real_now() > deadline {
+            break;
         }
     }
 }

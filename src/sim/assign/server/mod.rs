@@ -13,7 +13,7 @@ mod uniform;
 
 use super::java_hash::{string_hash, JavaHash, JavaHashTable, DEFAULT_CAPACITY};
 use super::{AssignError, GroupAssignment, TopicName, TopicPartition};
-use crate::sim::sort;
+use crate::sim::sort::{self, CollectBTree};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
@@ -249,7 +249,7 @@ impl ServerAssignment {
                     .collect();
                 (spec.members[member].member_id.clone(), list)
             })
-            .collect()
+            .collect_map()
     }
 }
 

@@ -21,6 +21,7 @@ use super::{
     subscribed_topics, AssignError, ClusterMetadata, GroupAssignment, GroupSubscription,
     Subscription, TopicName, TopicPartition,
 };
+use crate::sim::sort::CollectBTree;
 use rack::RackInfo;
 use std::collections::HashMap;
 
@@ -327,7 +328,7 @@ impl<'a> Context<'a> {
                 let list = indices.iter().map(|&p| self.topic_partition(p)).collect();
                 (member.member_id.clone(), list)
             })
-            .collect()
+            .collect_map()
     }
 }
 

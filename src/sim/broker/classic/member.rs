@@ -19,7 +19,7 @@ pub struct ReplyTo {
 impl ReplyTo {
     pub fn consumer_handle(&self) -> String {
         match &self.endpoint {
-            Endpoint::Consumer { handle, .. } => handle.clone(),
+            Endpoint::Consumer { handle, .. } => handle.to_string(),
             Endpoint::Broker | Endpoint::Producer { .. } => String::new(),
         }
     }

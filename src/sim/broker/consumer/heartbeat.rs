@@ -34,7 +34,7 @@ fn refuse(error: Errors, message: impl Into<String>) -> Refusal {
 /// The consumer handle behind an endpoint, for the trace.
 fn consumer_of(from: &ReplyTo) -> String {
     match &from.endpoint {
-        Endpoint::Consumer { handle, .. } | Endpoint::Producer { handle } => handle.clone(),
+        Endpoint::Consumer { handle, .. } | Endpoint::Producer { handle } => handle.to_string(),
         Endpoint::Broker => "broker".to_string(),
     }
 }

@@ -8,7 +8,7 @@ use crate::sim::assign::server::{
     self, AssignmentFill, ServerAssignorName, ServerGroupSpec, ServerMember, ServerTopic, TopicId,
 };
 use crate::sim::assign::{AssignError, TopicPartition};
-use crate::sim::sort;
+use crate::sim::sort::{self, CollectBTree};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The assignor most members asked for (`group.remote.assignor`), else the broker's default (the
@@ -81,9 +81,9 @@ pub fn compute_target(
         .map(|m| {
             let partitions = assignment
                 .get(&m.member_id)
-                .map(|list| list.iter().cloned().collect())
+                .map(|list| list.iter().cloned().collect_set())
                 .unwrap_or_default();
             (m.member_id.clone(), partitions)
         })
-        .collect())
+        .collect_map())
 }

@@ -26,6 +26,9 @@ pub struct CompareProps {
     pub lanes: Vec<LaneView>,
     pub group: String,
     pub notice: Option<Notice>,
+    /// The clock plays (parts out of view may wait to be redrawn).
+    #[prop_or_default]
+    pub playing: bool,
 }
 
 #[function_component(Compare)]
@@ -53,7 +56,7 @@ pub fn compare(props: &CompareProps) -> Html {
             <MetricViews lanes={SameMetrics(props.lanes.iter().map(|l| (l.strategy, l.metrics.clone())).collect())}
                 group={props.group.clone()} now={now} plot_width={plot_width} plot_wrap={plot_wrap} />
             <div class="compare-columns" style={format!("grid-template-columns: repeat({}, minmax(0, 1fr))", props.lanes.len())}>
-                { for props.lanes.iter().enumerate().map(|(i, lane)| lane_column(i, lane, &props.group)) }
+                { for props.lanes.iter().enumerate().map(|(i, lane)| lane_column(i, lane, &props.group, props.playing)) }
             </div>
             // The prose comes after the lanes: on a projector the lanes are what the room watches.
             { trade_off_note() }

@@ -15,6 +15,7 @@ use crate::ui::components::consumer::actions::{ConsumerActions, MoreActions, Rea
 use crate::ui::components::consumer::labels::{partition_list, state_label};
 use crate::ui::components::consumer::stuck::StuckOnRecordNote;
 use crate::ui::components::palette::swatch_for;
+use crate::ui::hooks::in_view::use_in_view;
 use crate::ui::state::{sentence, Dispatch, NoticeAt, PageAction};
 use yew::prelude::*;
 
@@ -28,10 +29,43 @@ pub struct ConsumerCardProps {
     /// carries it (see `group::shows_leader_chip`).
     pub leader: Option<String>,
     pub notice: Option<String>,
+    /// The clock plays: out of view, the card keeps the countdowns it last drew.
+    #[prop_or_default]
+    pub live: bool,
 }
 
+/// A card and its place on the page. While the clock plays, a card out of view (most of 50) keeps
+/// the time it last drew its countdowns at, so its props stay equal and it is not rebuilt every
+/// frame; it catches up as it comes near the viewport, and whenever the clock stops. Whatever else
+/// changes (state, ownership) is drawn at once.
 #[function_component(ConsumerCard)]
 pub fn consumer_card(props: &ConsumerCardProps) -> Html {
+    let node = use_node_ref();
+    let in_view = use_in_view(node.clone());
+    let shown = use_mut_ref(|| props.now);
+    if in_view || !props.live {
+        *shown.borrow_mut() = props.now;
+    }
+    let now = *shown.borrow();
+    html! {
+        <CardView node={node} dispatch={props.dispatch.clone()} consumer={props.consumer.clone()} now={now}
+            selected={props.selected} leader={props.leader.clone()} notice={props.notice.clone()} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardViewProps {
+    node: NodeRef,
+    dispatch: Dispatch,
+    consumer: ConsumerSnapshot,
+    now: Millis,
+    selected: bool,
+    leader: Option<String>,
+    notice: Option<String>,
+}
+
+#[function_component(CardView)]
+fn card_view(props: &CardViewProps) -> Html {
     let c = &props.consumer;
     let handle = c.handle.clone();
     let select = {
@@ -58,7 +92,7 @@ pub fn consumer_card(props: &ConsumerCardProps) -> Html {
     let idle = is_idle(c);
     let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
     html! {
-        <li class={classes!("card", state_class(&c.state), props.selected.then_some("selected"), idle.then_some("idle"))}
+        <li ref={props.node.clone()} class={classes!("card", state_class(&c.state), props.selected.then_some("selected"), idle.then_some("idle"))}
             style={swatch_for(&handle).style()} tabindex="0"
             aria-label={format!("Consumer {}", c.handle)}
             aria-current={props.selected.then_some("true")}

@@ -30,6 +30,9 @@ pub struct GroupPanelProps {
     /// Said on screen when nothing happens (a static member back without a rebalance).
     #[prop_or_default]
     pub callout: Option<String>,
+    /// The clock plays: cards out of view keep their countdowns as they were (see `ConsumerCard`).
+    #[prop_or_default]
+    pub playing: bool,
 }
 
 #[function_component(GroupPanel)]
@@ -46,7 +49,7 @@ pub fn group_panel(props: &GroupPanelProps) -> Html {
             }
             <ul class="cards" aria-label={format!("Consumers of {}", props.group_id)}>
                 { for props.consumers.iter().map(|c| html! {
-                    <ConsumerCard dispatch={props.dispatch.clone()} consumer={c.clone()} now={props.now}
+                    <ConsumerCard dispatch={props.dispatch.clone()} consumer={c.clone()} now={props.now} live={props.playing}
                         selected={props.selected.as_deref() == Some(c.handle.as_str())}
                         leader={shows_leader_chip(props.group.as_ref(), c).then(|| props.group.as_ref().and_then(|g| g.selected_assignor.clone()).unwrap_or_default())}
                         notice={Notice::text_at(props.notice.as_ref(), &NoticeAt::Consumer(c.handle.clone()))} />

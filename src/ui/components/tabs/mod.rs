@@ -29,6 +29,9 @@ pub struct TabsProps {
     pub selected: Option<String>,
     pub hide_heartbeats: bool,
     pub selected_message: Option<usize>,
+    /// The clock plays (parts out of view may wait to be redrawn).
+    #[prop_or_default]
+    pub playing: bool,
     /// Controls shown at the end of the tab bar (the export menu).
     #[prop_or_default]
     pub tools: Html,
@@ -38,6 +41,11 @@ pub struct TabsProps {
 pub fn tabs(props: &TabsProps) -> Html {
     let lane = &props.lane;
     let group = &props.group;
+    // One callback for as long as the dispatcher lives: a new one every frame would make the
+    // timeline's props differ and rebuild its hundreds of rows thirty times a second.
+    let on_seek = use_callback(props.dispatch.clone(), |t, d| {
+        d.dispatch(PageAction::SeekTo(t))
+    });
     let tab_button = |tab: Tab, label: &'static str| {
         let dispatch = props.dispatch.clone();
         let open = props.tab == tab;
@@ -53,9 +61,7 @@ pub fn tabs(props: &TabsProps) -> Html {
         .cloned();
     let body = match props.tab {
         Tab::Timeline => {
-            let d = props.dispatch.clone();
-            let on_seek = Callback::from(move |t| d.dispatch(PageAction::SeekTo(t)));
-            html! { <Timeline metrics={lane.metrics.clone()} group={group.clone()} now={lane.metrics.until} id="main" on_seek={on_seek} /> }
+            html! { <Timeline metrics={lane.metrics.clone()} group={group.clone()} now={lane.metrics.until} id="main" on_seek={on_seek} live={props.playing} /> }
         }
         Tab::Protocol => html! {
             <ProtocolLog dispatch={props.dispatch.clone()} messages={lane.messages.clone()}

@@ -2,10 +2,12 @@
 //! nobody consumes, and a band per rebalance with its reason and duration. Hovering or focusing a
 //! band shows the assignment before and after it, in a panel under the chart.
 
+use crate::sim::assign::TopicPartition;
 use crate::sim::consumption::{handovers, Handover, PartitionOwner};
-use crate::sim::metrics::{Metrics, PartitionTimeline, RebalanceRecord};
+use crate::sim::metrics::{Metrics, OwnershipInterval, PartitionTimeline, RebalanceRecord};
 use crate::sim::time::Millis;
 use crate::ui::components::palette::swatch_for;
+use crate::ui::hooks::in_view::use_in_view;
 use crate::ui::hooks::width::use_width;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -38,6 +40,41 @@ pub struct TimelineProps {
     /// Click-to-seek: called with the time under a click on the chart (the main tab's timeline).
     #[prop_or_default]
     pub on_seek: Option<Callback<Millis>>,
+    /// The clock plays: out of view, the chart keeps what it last drew (see `hooks::in_view`).
+    #[prop_or_default]
+    pub live: bool,
+}
+
+/// The chart's frame: its width, and what it shows. While the clock plays and the chart is out of
+/// view (500 rows below the fold), it keeps the metrics it last drew, so a refresh does not
+/// rebuild it; it catches up as it comes near the viewport, and whenever the clock stops.
+#[function_component(Timeline)]
+pub fn timeline(props: &TimelineProps) -> Html {
+    let wrap = use_node_ref();
+    let width = use_width(wrap.clone(), 1000.0).max(320.0);
+    let in_view = use_in_view(wrap.clone());
+    let shown = use_mut_ref(|| (props.metrics.clone(), props.now));
+    if in_view || !props.live {
+        *shown.borrow_mut() = (props.metrics.clone(), props.now);
+    }
+    let (metrics, now) = shown.borrow().clone();
+    html! {
+        <div ref={wrap} class={classes!("timeline-wrap", props.compact.then_some("compact"))}>
+            <TimelineChart metrics={metrics} now={now} width={width} group={props.group.clone()} id={props.id.clone()}
+                compact={props.compact} on_seek={props.on_seek.clone()} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChartProps {
+    metrics: Rc<Metrics>,
+    group: String,
+    now: Millis,
+    width: f64,
+    id: String,
+    compact: bool,
+    on_seek: Option<Callback<Millis>>,
 }
 
 /// Where things go: the chart's width (its container's, in px), the time span it covers, and the
@@ -92,10 +129,9 @@ struct LabelSlot {
     short: bool,
 }
 
-#[function_component(Timeline)]
-pub fn timeline(props: &TimelineProps) -> Html {
-    let wrap = use_node_ref();
-    let width = use_width(wrap.clone(), 1000.0).max(320.0);
+#[function_component(TimelineChart)]
+fn timeline_chart(props: &ChartProps) -> Html {
+    let width = props.width;
     // The band under the pointer or keyboard focus, by index into the group's rebalances.
     let active = use_state_eq(|| None::<usize>);
     let rows: Vec<&PartitionTimeline> = props
@@ -105,7 +141,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         .filter(|t| t.group == props.group)
         .collect();
     if rows.is_empty() {
-        return html! { <div ref={wrap} class="timeline-wrap"><p class="empty">{ format!("No partitions to show for {} yet.", props.group) }</p></div> };
+        return html! { <p class="empty">{ format!("No partitions to show for {} yet.", props.group) }</p> };
     }
     let rebalances: Vec<&RebalanceRecord> = props
         .metrics
@@ -151,6 +187,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let row_h = if props.compact { COMPACT_ROW_H } else { ROW_H };
     let height = axis.head + row_h * rows.len() as f64 + 22.0;
     let hatch = format!("hatch-{}", props.id);
+    let now_clip = format!("now-{}", props.id);
     let multi_topic = rows
         .windows(2)
         .any(|w| w[0].partition.topic != w[1].partition.topic);
@@ -173,7 +210,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
     });
     let seekable = on_click.is_some();
     html! {
-        <div ref={wrap} class={classes!("timeline-wrap", props.compact.then_some("compact"))}>
+        <>
             <svg class={classes!("timeline", seekable.then_some("seekable"))} viewBox={format!("0 0 {width} {height}")} role="figure"
                 aria-label={format!("Ownership timeline of {}", props.group)} onclick={on_click}>
                 if seekable { <title>{ "Click to show the run at that time" }</title> }
@@ -182,9 +219,20 @@ pub fn timeline(props: &TimelineProps) -> Html {
                         <rect width="6" height="6" class="gap-bg" />
                         <line x1="0" y1="0" x2="0" y2="6" class="gap-line" stroke-width="3" />
                     </pattern>
+                    // The intervals still running are drawn to the chart's right edge and cut
+                    // here at the metrics' time: a row changes only when its owners do, not as
+                    // time passes, so a refresh rebuilds only the rows that changed.
+                    <clipPath id={now_clip.clone()}>
+                        <rect x="0" y="0" width={axis.x(props.now).to_string()} height={height.to_string()} />
+                    </clipPath>
                 </defs>
                 { time_ticks(&axis, height) }
-                { for rows.iter().enumerate().map(|(i, row)| partition_row(row, i, &axis, row_h, &hatch, multi_topic, props.now)) }
+                <g clip-path={format!("url(#{now_clip})")}>
+                    { for rows.iter().enumerate().map(|(i, row)| {
+                        let props = row_props(row, i, &axis, row_h, &hatch, multi_topic, props.now);
+                        html! { <PartitionRow key={i} ..props /> }
+                    }) }
+                </g>
                 { for rebalances.iter().enumerate().map(|(i, r)| {
                     let band = Band { record: r, facts: &facts[i], slot: slots[i] };
                     rebalance_band(&band, &axis, height, hover_callbacks(&active, i))
@@ -192,7 +240,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 <line class="now-line" x1={axis.x(props.now).to_string()} x2={axis.x(props.now).to_string()} y1={axis.head.to_string()} y2={(height - 18.0).to_string()} />
             </svg>
             { band_detail(shown, props.compact) }
-        </div>
+        </>
     }
 }
 
@@ -292,7 +340,24 @@ fn nice_step(span: Millis) -> Millis {
         .unwrap_or(1_800_000)
 }
 
-fn partition_row(
+/// One partition's row: its label and its intervals, placed on the chart.
+#[derive(Properties, PartialEq)]
+struct PartitionRowProps {
+    partition: TopicPartition,
+    label: String,
+    /// The intervals that ended before the metrics' time.
+    closed: Vec<OwnershipInterval>,
+    /// The interval still running at the metrics' time (its `to` is that time), if any.
+    open: Option<OwnershipInterval>,
+    /// Where the row goes: its top, its height, and the chart's x scale (width and span).
+    y: f64,
+    row_h: f64,
+    width: f64,
+    span: Millis,
+    hatch: String,
+}
+
+fn row_props(
     row: &PartitionTimeline,
     i: usize,
     axis: &Axis,
@@ -300,35 +365,70 @@ fn partition_row(
     hatch: &str,
     multi_topic: bool,
     now: Millis,
-) -> Html {
-    let y = axis.head + row_h * i as f64;
+) -> PartitionRowProps {
     let label = if multi_topic {
         row.partition.to_string()
     } else {
         format!("P{}", row.partition.partition)
     };
+    let (open, closed): (Vec<_>, Vec<_>) =
+        row.intervals.iter().cloned().partition(|iv| iv.to >= now);
+    PartitionRowProps {
+        partition: row.partition.clone(),
+        label,
+        closed,
+        open: open.into_iter().next(),
+        y: axis.head + row_h * i as f64,
+        row_h,
+        width: axis.width,
+        span: axis.span,
+        hatch: hatch.to_string(),
+    }
+}
+
+#[function_component(PartitionRow)]
+fn partition_row(props: &PartitionRowProps) -> Html {
+    let axis = Axis {
+        width: props.width,
+        span: props.span,
+        head: 0.0,
+    };
+    let rect = |iv: &OwnershipInterval, open: bool| {
+        let x0 = axis.x(iv.from);
+        // A running interval reaches the right edge; the chart's clip cuts it at the metrics' time.
+        let x1 = if open {
+            axis.x(axis.span)
+        } else {
+            axis.x(iv.to)
+        };
+        let w = (x1 - x0).max(0.0);
+        let fill = match (&iv.owner, iv.consuming) {
+            (Some(owner), true) => swatch_for(owner).colour.to_string(),
+            _ => format!("url(#{})", props.hatch),
+        };
+        let p = &props.partition;
+        let from = iv.from as f64 / 1000.0;
+        let when = if open {
+            format!("since {from:.1} s")
+        } else {
+            format!("{from:.1}–{:.1} s", iv.to as f64 / 1000.0)
+        };
+        let title = match (&iv.owner, iv.consuming) {
+            (Some(o), true) => format!("{p}: {o} consuming, {when}"),
+            (Some(o), false) => format!("{p}: owned by {o} but not consumed, {when}"),
+            (None, _) => format!("{p}: nobody consuming, {when}"),
+        };
+        html! {
+            <rect x={x0.to_string()} y={(props.y + 2.0).to_string()} width={w.to_string()} height={(props.row_h - 4.0).to_string()} fill={fill} class="interval">
+                <title>{ title }</title>
+            </rect>
+        }
+    };
     html! {
         <g class="row">
-            <text x="4" y={(y + row_h * 0.72).to_string()} class="row-label">{ label }</text>
-            { for row.intervals.iter().map(|iv| {
-                let x0 = axis.x(iv.from);
-                let x1 = axis.x(iv.to.min(now));
-                let w = (x1 - x0).max(0.0);
-                let fill = match (&iv.owner, iv.consuming) {
-                    (Some(owner), true) => swatch_for(owner).colour.to_string(),
-                    _ => format!("url(#{hatch})"),
-                };
-                let title = match (&iv.owner, iv.consuming) {
-                    (Some(o), true) => format!("{}: {o} consuming, {:.1}–{:.1} s", row.partition, iv.from as f64 / 1000.0, iv.to as f64 / 1000.0),
-                    (Some(o), false) => format!("{}: owned by {o} but not consumed, {:.1}–{:.1} s", row.partition, iv.from as f64 / 1000.0, iv.to as f64 / 1000.0),
-                    (None, _) => format!("{}: nobody consuming, {:.1}–{:.1} s", row.partition, iv.from as f64 / 1000.0, iv.to as f64 / 1000.0),
-                };
-                html! {
-                    <rect x={x0.to_string()} y={(y + 2.0).to_string()} width={w.to_string()} height={(row_h - 4.0).to_string()} fill={fill} class="interval">
-                        <title>{ title }</title>
-                    </rect>
-                }
-            }) }
+            <text x="4" y={(props.y + props.row_h * 0.72).to_string()} class="row-label">{ &props.label }</text>
+            { for props.closed.iter().map(|iv| rect(iv, false)) }
+            { for props.open.iter().map(|iv| rect(iv, true)) }
         </g>
     }
 }

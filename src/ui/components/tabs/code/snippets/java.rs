@@ -63,10 +63,12 @@ pub fn render(code: &ConsumerCode) -> String {
             escape(value)
         ));
     }
-    let leave = if c.group_instance_id.is_some() {
-        "which commits and revokes; a static member sends no LeaveGroup"
-    } else {
-        "which commits, revokes and sends LeaveGroup"
+    // close() commits only what auto-commit would (ConsumerCoordinator.maybeAutoCommitOffsetsSync).
+    let leave = match (c.enable_auto_commit, c.group_instance_id.is_some()) {
+        (true, true) => "which commits and revokes; a static member sends no LeaveGroup",
+        (true, false) => "which commits, revokes and sends LeaveGroup",
+        (false, true) => "which revokes; a static member sends no LeaveGroup",
+        (false, false) => "which revokes and sends LeaveGroup",
     };
     format!(
         "import java.time.Duration;\n\
@@ -74,6 +76,7 @@ pub fn render(code: &ConsumerCode) -> String {
          import java.util.List;\n\
          import java.util.Properties;\n\
          {commit_import}\
+         {json_import}\
          import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;\n\
          import org.apache.kafka.clients.consumer.ConsumerRecord;\n\
          import org.apache.kafka.clients.consumer.ConsumerRecords;\n\
@@ -137,6 +140,11 @@ pub fn render(code: &ConsumerCode) -> String {
         poll = c.poll_timeout_ms,
         work = c.processing_time_ms,
         commit = commit_after_batch(c),
+        json_import = if key == Payload::ConnectJson || value == Payload::ConnectJson {
+            "import com.fasterxml.jackson.databind.JsonNode; // JsonDeserializer: org.apache.kafka:connect-json\n"
+        } else {
+            ""
+        },
         commit_import = if c.enable_auto_commit || c.manual_commit != ManualCommit::Sync {
             ""
         } else {
@@ -145,12 +153,19 @@ pub fn render(code: &ConsumerCode) -> String {
     )
 }
 
-/// The application's commit after each batch when `enable.auto.commit` is false (`manual.commit`).
-fn commit_after_batch(c: &ConsumerConfig) -> &'static str {
+/// The application's commit after each batch when `enable.auto.commit` is false (`manual.commit`);
+/// with auto-commit, where the commits happen instead (`ConsumerCoordinator.maybeAutoCommitOffsetsAsync`
+/// at the start of `poll()`, `maybeAutoCommitOffsetsSync` before a rebalance and in `close()`).
+fn commit_after_batch(c: &ConsumerConfig) -> String {
     if c.enable_auto_commit {
-        return "";
+        return format!(
+            "                // enable.auto.commit=true: a later poll() commits the positions of the records\n\
+             \x20               // returned so far when auto.commit.interval.ms ({} ms) has passed since the last\n\
+             \x20               // commit; a rebalance and close() commit them too.\n",
+            c.auto_commit_interval_ms
+        );
     }
-    match c.manual_commit {
+    let commit = match c.manual_commit {
         ManualCommit::Sync => {
             "                // enable.auto.commit=false: commit the positions after this batch, and wait.\n\
              \x20               try {\n\
@@ -168,7 +183,8 @@ fn commit_after_batch(c: &ConsumerConfig) -> &'static str {
             "                // enable.auto.commit=false and no commit: after a restart the group starts again\n\
              \x20               // from auto.offset.reset.\n"
         }
-    }
+    };
+    commit.to_string()
 }
 
 /// `partition.assignment.strategy` as Java takes it: assignor class names.

@@ -2,6 +2,8 @@
 //! the bytes their plain consumers return: Kafka's serializers write numbers big-endian, strings as
 //! UTF-8.
 
+use crate::sim::serialization::CONNECT_JSON_DESERIALIZER;
+
 /// A key or value deserializer, by what it produces.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Payload {
@@ -10,6 +12,9 @@ pub enum Payload {
     Long,
     Integer,
     Double,
+    /// Connect's `org.apache.kafka.connect.json.JsonDeserializer` (artifact `connect-json`): Jackson's
+    /// `readTree`, one JSON value as a `JsonNode`.
+    ConnectJson,
     /// Confluent's `KafkaAvroDeserializer`: needs a Schema Registry (`schema.registry.url`).
     Avro,
     /// Any other class: the code hands over the bytes and says which class would decode them.
@@ -19,6 +24,10 @@ pub enum Payload {
 impl Payload {
     /// The deserializer named by a `key.deserializer` / `value.deserializer` class.
     pub fn of(class: &str) -> Payload {
+        // Only Connect's class by its full name: Spring's and Confluent's JSON deserializers differ.
+        if class.trim() == CONNECT_JSON_DESERIALIZER {
+            return Payload::ConnectJson;
+        }
         match class.rsplit('.').next().unwrap_or(class) {
             "StringDeserializer" => Payload::String,
             "ByteArrayDeserializer" => Payload::Bytes,
@@ -38,6 +47,7 @@ impl Payload {
             Payload::Long => "Long",
             Payload::Integer => "Integer",
             Payload::Double => "Double",
+            Payload::ConnectJson => "JsonNode",
             // A GenericRecord for record schemas, a boxed primitive for primitive ones.
             Payload::Avro | Payload::Other(_) => "Object",
         }
@@ -53,6 +63,7 @@ impl Payload {
             Payload::Long => "return None if data is None else struct.unpack(\">q\", data)[0]  # LongDeserializer: 8 bytes, big-endian".into(),
             Payload::Integer => "return None if data is None else struct.unpack(\">i\", data)[0]  # IntegerDeserializer: 4 bytes, big-endian".into(),
             Payload::Double => "return None if data is None else struct.unpack(\">d\", data)[0]  # DoubleDeserializer: 8 bytes, big-endian".into(),
+            Payload::ConnectJson => "return None if data is None else json.loads(data)  # Connect's JsonDeserializer: one JSON value".into(),
             Payload::Avro => "return data  # KafkaAvroDeserializer: decode with confluent_kafka.schema_registry.avro.AvroDeserializer and a SchemaRegistryClient".into(),
             Payload::Other(class) => format!("return data  # {class}: decode the bytes as that class does"),
         }
@@ -63,6 +74,11 @@ impl Payload {
         matches!(self, Payload::Long | Payload::Integer | Payload::Double)
     }
 
+    /// Whether the Python body needs `import json`.
+    pub fn python_needs_json(&self) -> bool {
+        *self == Payload::ConnectJson
+    }
+
     /// The Rust type `process` receives, inside an `Option` (a record may have no key or value).
     pub fn rust_type(&self) -> &'static str {
         match self {
@@ -71,6 +87,7 @@ impl Payload {
             Payload::Long => "i64",
             Payload::Integer => "i32",
             Payload::Double => "f64",
+            Payload::ConnectJson => "serde_json::Value",
         }
     }
 
@@ -91,6 +108,11 @@ impl Payload {
             Payload::Long => number("i64", 8),
             Payload::Integer => number("i32", 4),
             Payload::Double => number("f64", 8),
+            Payload::ConnectJson => {
+                format!(
+                    "msg.{field}().map(serde_json::from_slice::<serde_json::Value>).transpose()?"
+                )
+            }
         }
     }
 
@@ -102,6 +124,7 @@ impl Payload {
             Payload::Long => "LongDeserializer: 8 bytes, big-endian".into(),
             Payload::Integer => "IntegerDeserializer: 4 bytes, big-endian".into(),
             Payload::Double => "DoubleDeserializer: 8 bytes, big-endian".into(),
+            Payload::ConnectJson => "Connect's JsonDeserializer: one JSON value".into(),
             Payload::Avro => "KafkaAvroDeserializer: decode with a Schema Registry client".into(),
             Payload::Other(class) => format!("{class}: decode the bytes as that class does"),
         }

@@ -5,16 +5,30 @@
 use super::librdkafka::{lines, Line, Value};
 use super::payload::Payload;
 use super::{escape, ConsumerCode};
+use crate::sim::config::{ConsumerConfig, ManualCommit};
 
 pub fn render(code: &ConsumerCode) -> String {
     let c = code.config;
     let key = Payload::of(&c.key_deserializer);
     let value = Payload::of(&c.value_deserializer);
     let mut out = String::new();
-    if key.python_needs_struct() || value.python_needs_struct() {
-        out.push_str("import struct\n\n");
+    let json = key.python_needs_json() || value.python_needs_json();
+    let number = key.python_needs_struct() || value.python_needs_struct();
+    if json {
+        out.push_str("import json\n");
     }
-    out.push_str("from confluent_kafka import Consumer\n\n\n");
+    if number {
+        out.push_str("import struct\n");
+    }
+    if json || number {
+        out.push('\n');
+    }
+    let commit = commit_after_message(c);
+    out.push_str(if commit.contains("KafkaException") {
+        "from confluent_kafka import Consumer, KafkaException\n\n\n"
+    } else {
+        "from confluent_kafka import Consumer\n\n\n"
+    });
     out.push_str(&format!(
         "# The plain Consumer returns bytes: Java's deserializers are applied here.\n\
          def deserialize_key(data):\n    {}\n\n\n\
@@ -49,10 +63,12 @@ pub fn render(code: &ConsumerCode) -> String {
             Line::Note(note) => format!("    # {note}\n"),
         });
     }
-    let close = if c.group_instance_id.is_some() {
-        "commits and revokes; a static member sends no LeaveGroup"
-    } else {
-        "commits, revokes and leaves the group at once (LeaveGroup)"
+    // rd_kafka_consumer_close commits the stored offsets only with enable.auto.commit.
+    let close = match (c.enable_auto_commit, c.group_instance_id.is_some()) {
+        (true, true) => "commits and revokes; a static member sends no LeaveGroup",
+        (true, false) => "commits, revokes and leaves the group at once (LeaveGroup)",
+        (false, true) => "revokes; a static member sends no LeaveGroup",
+        (false, false) => "revokes and leaves the group at once (LeaveGroup)",
     };
     out.push_str(&format!(
         "}})\n\
@@ -75,12 +91,42 @@ pub fn render(code: &ConsumerCode) -> String {
          \x20           print(f\"cannot deserialize {{msg.topic()}} [{{msg.partition()}}] offset {{msg.offset()}}: {{e!r}}\")\n\
          \x20           continue\n\
          \x20       process(key, value)\n\
+         {commit}\
          finally:\n\
          \x20   consumer.close()  # {close}\n",
         topics = code.quoted_topics(),
         secs = seconds(c.poll_timeout_ms),
     ));
     out
+}
+
+/// The commit after each message (`poll()` returns one) when `enable.auto.commit` is false; with
+/// auto-commit, what librdkafka does instead: it stores each message's offset as `poll()` returns it
+/// (`enable.auto.offset.store`) and commits the stored offsets from its own thread.
+fn commit_after_message(c: &ConsumerConfig) -> String {
+    if c.enable_auto_commit {
+        return format!(
+            "        # enable.auto.commit=true: every auto.commit.interval.ms ({} ms) librdkafka commits,\n\
+             \x20       # from its own thread, the offsets of the messages poll() has returned.\n",
+            c.auto_commit_interval_ms
+        );
+    }
+    match c.manual_commit {
+        ManualCommit::Sync => "        # enable.auto.commit=false: commit after this message, and wait.\n\
+             \x20       try:\n\
+             \x20           consumer.commit(message=msg, asynchronous=False)\n\
+             \x20       except KafkaException as e:\n\
+             \x20           # For example removed from the group (poll() came too late): another\n\
+             \x20           # member reads this message again from the last committed offset.\n\
+             \x20           print(f\"commit failed: {e}\")\n"
+            .to_string(),
+        ManualCommit::Async => "        # enable.auto.commit=false: commit after this message, without waiting.\n\
+             \x20       consumer.commit(message=msg, asynchronous=True)\n"
+            .to_string(),
+        ManualCommit::None => "        # enable.auto.commit=false and no commit: after a restart the group starts again\n\
+             \x20       # from auto.offset.reset.\n"
+            .to_string(),
+    }
 }
 
 /// `poll()`'s timeout in seconds, as Python writes it.

@@ -4,6 +4,7 @@
 use super::librdkafka::{lines, Line, Value};
 use super::payload::Payload;
 use super::{escape, ConsumerCode};
+use crate::sim::config::{ConsumerConfig, ManualCommit};
 
 pub fn render(code: &ConsumerCode) -> String {
     let c = code.config;
@@ -30,7 +31,7 @@ pub fn render(code: &ConsumerCode) -> String {
     }
     format!(
         "use rdkafka::config::ClientConfig;\n\
-         use rdkafka::consumer::{{BaseConsumer, Consumer}};\n\
+         use rdkafka::consumer::{{{consumer_imports}}};\n\
          use rdkafka::message::BorrowedMessage;\n\
          use rdkafka::Message;\n\
          use std::time::Duration;\n\
@@ -43,18 +44,21 @@ pub fn render(code: &ConsumerCode) -> String {
          \x20   loop {{\n\
          \x20       // poll() serves rebalances and callbacks; call it within max.poll.interval.ms.\n\
          \x20       match consumer.poll(Duration::from_millis({poll})) {{\n\
-         \x20           Some(Ok(msg)) => match decode(&msg) {{\n\
-         \x20               Ok((key, value)) => process(key, value),\n\
-         \x20               // A record these bytes do not decode as (a poison pill). poll() has already moved\n\
-         \x20               // past it, so nothing stops: log where it is (or copy it to a dead-letter topic)\n\
-         \x20               // and go on; it is never processed.\n\
-         \x20               Err(error) => eprintln!(\n\
-         \x20                   \"cannot deserialize {{}} [{{}}] offset {{}}: {{error}}\",\n\
-         \x20                   msg.topic(),\n\
-         \x20                   msg.partition(),\n\
-         \x20                   msg.offset()\n\
-         \x20               ),\n\
-         \x20           }},\n\
+         \x20           Some(Ok(msg)) => {{\n\
+         \x20               match decode(&msg) {{\n\
+         \x20                   Ok((key, value)) => process(key, value),\n\
+         \x20                   // A record these bytes do not decode as (a poison pill). poll() has\n\
+         \x20                   // already moved past it, so nothing stops: log where it is (or copy it\n\
+         \x20                   // to a dead-letter topic) and go on; it is never processed.\n\
+         \x20                   Err(error) => eprintln!(\n\
+         \x20                       \"cannot deserialize {{}} [{{}}] offset {{}}: {{error}}\",\n\
+         \x20                       msg.topic(),\n\
+         \x20                       msg.partition(),\n\
+         \x20                       msg.offset()\n\
+         \x20                   ),\n\
+         \x20               }}\n\
+         {commit}\
+         \x20           }}\n\
          \x20           Some(Err(error)) => eprintln!(\"{{error}}\"),\n\
          \x20           None => {{}}\n\
          \x20       }}\n\
@@ -84,5 +88,50 @@ pub fn render(code: &ConsumerCode) -> String {
         key_type_a = key.rust_type().replacen('&', "&'a ", 1),
         value_type_a = value.rust_type().replacen('&', "&'a ", 1),
         work = c.processing_time_ms,
+        commit = commit_after_message(c),
+        consumer_imports = if !c.enable_auto_commit && c.manual_commit != ManualCommit::None {
+            "BaseConsumer, CommitMode, Consumer"
+        } else {
+            "BaseConsumer, Consumer"
+        },
+    )
+}
+
+/// The commit after each message (`poll()` returns one) when `enable.auto.commit` is false; with
+/// auto-commit, what librdkafka does instead: it stores each message's offset as `poll()` returns it
+/// (`enable.auto.offset.store`) and commits the stored offsets from its own thread.
+fn commit_after_message(c: &ConsumerConfig) -> String {
+    if c.enable_auto_commit {
+        return format!(
+            "                // enable.auto.commit=true: every auto.commit.interval.ms ({} ms) librdkafka\n\
+             \x20               // commits, from its own thread, the offsets of the messages poll() has returned.\n",
+            c.auto_commit_interval_ms
+        );
+    }
+    let (mode, wait, why) = match c.manual_commit {
+        ManualCommit::Sync => (
+            "Sync",
+            "and wait",
+            "For example removed from the group (poll() came too late): another\n\
+             \x20                   // member reads this message again from the last committed offset.",
+        ),
+        ManualCommit::Async => (
+            "Async",
+            "without waiting",
+            "Only a failure to queue the commit: its result comes later, to the\n\
+             \x20                   // consumer context's commit callback.",
+        ),
+        ManualCommit::None => {
+            return "                // enable.auto.commit=false and no commit: after a restart the group starts\n\
+                    \x20               // again from auto.offset.reset.\n"
+                .to_string()
+        }
+    };
+    format!(
+        "                // enable.auto.commit=false: commit after this message, {wait}.\n\
+         \x20               if let Err(error) = consumer.commit_message(&msg, CommitMode::{mode}) {{\n\
+         \x20                   // {why}\n\
+         \x20                   eprintln!(\"commit failed: {{error}}\");\n\
+         \x20               }}\n"
     )
 }

@@ -234,6 +234,43 @@ fn java_commits_after_each_batch_as_manual_commit_says() {
     assert!(!not_sync.contains("CommitFailedException"));
 }
 
+/// Every language says how its consumer commits, and close() is said to commit only when
+/// auto-commit is on (Kafka's close() commits through auto-commit alone; so does librdkafka's).
+#[test]
+fn each_language_commits_as_the_consumer_is_configured() {
+    let auto = config(&[("auto.commit.interval.ms", "2000")]);
+    let sync = config(&[("enable.auto.commit", "false"), ("manual.commit", "sync")]);
+    let not_sync = config(&[("enable.auto.commit", "false"), ("manual.commit", "async")]);
+    let never = config(&[("enable.auto.commit", "false"), ("manual.commit", "none")]);
+    for language in [Language::Java, Language::Python, Language::Rust] {
+        let auto_code = render(&auto, language);
+        assert!(
+            auto_code.contains("enable.auto.commit=true") && auto_code.contains("(2000 ms)"),
+            "{language:?}: {auto_code}"
+        );
+        let never_code = render(&never, language);
+        assert!(never_code.contains("no commit"), "{language:?}");
+    }
+    let python = |c| render(c, Language::Python);
+    assert!(python(&sync).contains("from confluent_kafka import Consumer, KafkaException"));
+    assert!(python(&sync).contains("consumer.commit(message=msg, asynchronous=False)"));
+    assert!(python(&not_sync).contains("consumer.commit(message=msg, asynchronous=True)"));
+    assert!(!python(&not_sync).contains("KafkaException"));
+    assert!(!python(&never).contains("consumer.commit("));
+    let rust = |c| render(c, Language::Rust);
+    assert!(rust(&sync).contains("consumer.commit_message(&msg, CommitMode::Sync)"));
+    assert!(rust(&not_sync).contains("consumer.commit_message(&msg, CommitMode::Async)"));
+    assert!(rust(&sync).contains("use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};"));
+    assert!(rust(&auto).contains("use rdkafka::consumer::{BaseConsumer, Consumer};"));
+    assert!(!rust(&never).contains("commit_message"));
+    // close(): commits with auto-commit only.
+    assert!(render(&auto, Language::Java)
+        .contains("close(), which commits, revokes and sends LeaveGroup."));
+    assert!(render(&sync, Language::Java).contains("close(), which revokes and sends LeaveGroup."));
+    assert!(python(&auto).contains("consumer.close()  # commits, revokes"));
+    assert!(python(&sync).contains("consumer.close()  # revokes and leaves"));
+}
+
 /// Kafka 4.1.2's `CompletedFetch.fetchRecords` keeps the failed record and throws again at every
 /// `poll()` until the application seeks: the Java loop catches RecordDeserializationException around
 /// `poll()`, logs partition, offset and origin, and seeks one past it.
@@ -286,13 +323,13 @@ fn python_and_rust_log_an_undecodable_record_and_go_on_without_a_seek() {
         .find("key, value = deserialize_key(msg.key()), deserialize_value(msg.value())")
         .unwrap();
     let except = python.find("except Exception as e:").unwrap();
-    let process = python.find("process(key, value)\nfinally:").unwrap();
+    let process = python.find("        process(key, value)\n").unwrap();
     assert!(
         decode < except && except < process,
         "only decoding is guarded"
     );
     assert!(python[except..process].contains("continue"));
-    assert!(rust.contains("Some(Ok(msg)) => match decode(&msg) {"));
+    assert!(rust.contains("Some(Ok(msg)) => {") && rust.contains("match decode(&msg) {"));
     assert!(rust.contains(
         "fn decode<'a>(msg: &'a BorrowedMessage<'_>) -> Result<Decoded<'a>, Box<dyn std::error::Error>>"
     ));
@@ -312,4 +349,26 @@ fn java_writes_out_kafkas_two_default_assignors() {
         !kip848.contains("partition.assignment.strategy"),
         "{kip848}"
     );
+}
+
+/// Connect's JsonDeserializer hands out a JsonNode; the other languages parse the same bytes as one
+/// JSON value. Other classes called JsonDeserializer (Spring's) are not taken for it.
+#[test]
+fn connect_json_is_parsed_as_json_in_every_language() {
+    use crate::sim::serialization::CONNECT_JSON_DESERIALIZER;
+    let c = config(&[("value.deserializer", CONNECT_JSON_DESERIALIZER)]);
+    let java = render(&c, Language::Java);
+    assert!(java.contains("KafkaConsumer<String, JsonNode> consumer"));
+    assert!(java.contains("import com.fasterxml.jackson.databind.JsonNode;"));
+    let python = render(&c, Language::Python);
+    assert!(python.starts_with("import json\n\nfrom confluent_kafka import Consumer"));
+    assert!(python.contains("json.loads(data)"));
+    let rust = render(&c, Language::Rust);
+    assert!(rust.contains("Option<serde_json::Value>"));
+    assert!(rust.contains("serde_json::from_slice::<serde_json::Value>"));
+    let spring = config(&[(
+        "value.deserializer",
+        "org.springframework.kafka.support.serializer.JsonDeserializer",
+    )]);
+    assert!(!render(&spring, Language::Java).contains("JsonNode"));
 }

@@ -62,12 +62,13 @@ test('a wide screen and a narrow one', async ({ page }) => {
   await viewportShot(page, 'narrow-768');
 });
 
-test('the top bar stays one line while playing, at 1280 and 1440 px', async ({ page }) => {
+test('the top bar stays one line while playing, from 1280 to 1920 px', async ({ page }) => {
   // Pressing Play used to widen the bar (Pause is wider, so is "100×") and push Share and Embed onto
   // a second line, shifting the whole page down under the teacher's pointer.
   await page.getByLabel('Lesson').selectOption({ label: 'Records processed twice' });
   const bar = page.getByRole('banner');
-  for (const width of [1280, 1440]) {
+  // The lesson picker grows with the room the bar has (1366, 1400, 1600, 1920): never onto a second line.
+  for (const width of [1280, 1366, 1400, 1440, 1600, 1920]) {
     await page.setViewportSize({ width, height: 800 });
     const paused = (await bar.boundingBox())!.height;
     await play(page);
@@ -79,6 +80,26 @@ test('the top bar stays one line while playing, at 1280 and 1440 px', async ({ p
     expect(share.y + share.height, `Share on the first line at ${width} px`).toBeLessThanOrEqual(playing.y + playing.height);
     expect(playing.height, `one line at ${width} px`).toBeLessThan(64);
     await pause(page);
+  }
+});
+
+test("the lesson picker shows a whole lesson title where the bar has room", async ({ page }) => {
+  // It used to cut every title at 11rem ("3 consumers, …") however wide the screen.
+  const picker = page.getByLabel('Lesson');
+  await picker.selectOption({ label: 'Records processed twice' });
+  // At 1600 px the chosen title reads whole; at 1920 px the widest of all does.
+  for (const [width, which] of [[1600, 'chosen'], [1920, 'widest']] as const) {
+    await page.setViewportSize({ width, height: 800 });
+    const { text, box } = await picker.evaluate((el: HTMLSelectElement, which) => {
+      const style = getComputedStyle(el);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+      const titles = which === 'chosen' ? [el.selectedOptions[0].text] : [...el.options].map((o) => o.text);
+      return { text: Math.max(...titles.map((t) => ctx.measureText(t).width)) + padding, box: el.clientWidth };
+    }, which);
+    // The drop-down arrow takes about 20 px of the box.
+    expect(text + 20, `the ${which} title fits at ${width} px`).toBeLessThanOrEqual(box);
   }
 });
 

@@ -50,8 +50,9 @@ test('a run that outgrows the memory the page keeps stops playing with a message
   // Records in three lanes add about 2,500 trace entries per simulated second: the bound (1,000,000)
   // comes after about six simulated minutes. Before the bound, such a run died of memory at about
   // twenty simulated minutes ("Rebalance Lab stopped").
+  // The lesson opens eager against cooperative; KIP-848 makes the third lane.
   await page.getByLabel('Lesson').selectOption({ label: 'Records processed twice' });
-  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  await page.getByLabel('Compare KIP-848 · consumer protocol (uniform)').check();
   await page.getByRole('slider', { name: 'Speed' }).fill('300');
   await page.getByRole('button', { name: 'Play' }).click();
   const notice = page.getByText(/as many as the page keeps in memory, so it stops playing here/);

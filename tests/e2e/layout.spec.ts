@@ -104,8 +104,9 @@ test("the lesson picker shows a whole lesson title where the bar has room", asyn
 });
 
 test("Compare's legend names each line on one row and a lane's logs read under their bars", async ({ page }) => {
+  // The lesson opens eager against cooperative; KIP-848 makes the third lane.
   await page.getByLabel('Lesson').selectOption({ label: 'Records processed twice' });
-  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  await page.getByLabel('Compare KIP-848 · consumer protocol (uniform)').check();
   await setSpeed(page, '100×');
   await play(page);
   await page.waitForTimeout(1500);

@@ -15,6 +15,21 @@ async function startLesson(page: Page, title: string) {
   await expect(guide(page)).toBeVisible();
 }
 
+test('a lesson picked from the picker runs under its own protocol, whatever the page ran before', async ({ page }) => {
+  // The picker used to keep the page's protocol: the KIP-848 lesson opened as an eager group under
+  // its KIP-848 description, the rolling upgrade's "cooperative-sticky group" as eager range.
+  const protocol = page.getByLabel('Protocol and assignor');
+  await protocol.selectOption({ label: 'eager · roundrobin' });
+  await page.getByRole('combobox', { name: 'Lesson' }).selectOption({ label: 'KIP-848: the consumer protocol' });
+  await expect(protocol.locator('option:checked')).toHaveText('KIP-848 · consumer protocol (uniform)');
+  await page.getByRole('button', { name: /Skip to Stable/ }).click();
+  await expect(group(page).getByLabel('Group protocol')).toHaveText('consumer (KIP-848)');
+  await page.getByRole('combobox', { name: 'Lesson' }).selectOption({ label: 'Rolling upgrade to KIP-848' });
+  await expect(protocol.locator('option:checked')).toHaveText('cooperative · cooperative-sticky');
+  await page.getByRole('combobox', { name: 'Lesson' }).selectOption({ label: 'A crash and the session timeout' });
+  await expect(protocol.locator('option:checked')).toHaveText('Kafka default (eager · range)');
+});
+
 test('the crash lesson: predict, watch the session expire, then a sandbox; Back and the link keep the place', async ({ page }) => {
   await startLesson(page, 'A crash and the session timeout');
   const g = guide(page);

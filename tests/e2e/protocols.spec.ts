@@ -47,8 +47,10 @@ async function laneState(page: Page, label: string) {
 }
 
 /** Compare eager range with cooperative-sticky while a fourth consumer joins a stable group. */
+/** Eager and cooperative side by side (Compare opened here, unless a lesson opened it already). */
 async function compareAJoin(page: Page) {
-  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  const compare = page.getByRole('button', { name: 'Compare protocols' });
+  if (await compare.isVisible()) await compare.click();
   await expect(page.getByRole('region', { name: 'Compare protocols' })).toBeVisible();
   await setSpeed(page, '10×');
   await play(page);
@@ -92,6 +94,9 @@ test('the Static ID toggle applies at the next restart, as Kafka reads group.ins
 
 test('compare with slow consumers: eager pauses members at the barrier, cooperative pauses nobody', async ({ page }) => {
   await page.getByLabel('Lesson').selectOption({ label: 'Slow consumers: eager vs cooperative' });
+  // The lesson opens as its description says: eager and cooperative side by side.
+  await expect(page.getByRole('button', { name: 'Stop comparing' })).toBeVisible();
+  await expect(page.locator('.compare-column h3')).toHaveText(['eager · range', 'cooperative · cooperative-sticky']);
   await compareAJoin(page);
   const pauses = page.getByRole('table', { name: 'Comparison metrics' }).getByRole('row', { name: /^Longest pause/ });
   const cells = await pauses.locator('td').allInnerTexts();

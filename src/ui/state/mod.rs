@@ -376,9 +376,12 @@ impl PageState {
             self.page_notice(format!("There is no lesson \"{id}\"."));
             return;
         };
+        // A lesson comes with the protocols its description and questions are about (KIP-848's lesson
+        // under KIP-848, "eager against cooperative" side by side): keeping the page's previous choice
+        // showed the KIP-848 lesson as an eager group under its KIP-848 description.
         let session = Session {
             scenario: lesson.scenario(),
-            strategies: self.session().strategies,
+            strategies: lesson.strategies.to_vec(),
             actions: Vec::new(),
             until_ms: 0,
         };

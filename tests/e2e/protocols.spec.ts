@@ -96,7 +96,9 @@ test('compare with slow consumers: eager pauses members at the barrier, cooperat
   await page.getByLabel('Lesson').selectOption({ label: 'Slow consumers: eager vs cooperative' });
   // The lesson opens as its description says: eager and cooperative side by side.
   await expect(page.getByRole('button', { name: 'Stop comparing' })).toBeVisible();
-  await expect(page.locator('.compare-column h3')).toHaveText(['eager · range', 'cooperative · cooperative-sticky']);
+  await expect(page.getByRole('region', { name: /^Lane / })).toHaveCount(2);
+  await expect(page.getByRole('region', { name: 'Lane eager · range' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Lane cooperative · cooperative-sticky' })).toBeVisible();
   await compareAJoin(page);
   const pauses = page.getByRole('table', { name: 'Comparison metrics' }).getByRole('row', { name: /^Longest pause/ });
   const cells = await pauses.locator('td').allInnerTexts();

@@ -63,7 +63,7 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "slow-consumers",
         title: "Slow consumers: eager vs cooperative",
-        blurb: "Each poll's batch takes 0.8–2.6 s: a rebalance waits for every member's next poll. Try Compare, then add a consumer.",
+        blurb: "Each poll's batch takes 0.8–2.6 s: a rebalance waits for every member's next poll. Eager and cooperative side by side: add a consumer and see who stops, and for how long.",
         build: slow_consumers,
         strategies: EAGER_VS_COOPERATIVE,
         guide: steps::slow_consumers,

@@ -55,7 +55,7 @@ test('a fourth consumer joins: one eager rebalance, everyone revokes, range give
   await marker.focus();
   // Focus (or hover) shows the same before → after as visible text under the chart.
   const detail = page.getByRole('tabpanel').getByRole('status');
-  await expect(detail).toContainText(/^Generation 2 · member joined · \d+\.\d s/);
+  await expect(detail).toContainText(/^Generation 2 · member joined · lasted \d+\.\d s/);
   await expect(detail).toContainText(
     'before: c1: P0 P1 · c2: P4 P5 · c3: P2 P3 → after: c1: P0 P1 · c2: P5 · c3: P2 P3 · c4: P4',
   );

@@ -108,7 +108,8 @@ struct BandFacts {
 impl BandFacts {
     fn summary(&self) -> String {
         format!(
-            "{} {} · {} · {:.1} s",
+            // "lasted": a bare "6.0 s" after the reason read as the time it happened.
+            "{} {} · {} · lasted {:.1} s",
             if self.epoch_bump {
                 "epoch"
             } else {
@@ -470,7 +471,7 @@ fn owners_text(owners: &[PartitionOwner]) -> String {
 
 fn long_label(f: &BandFacts) -> String {
     format!(
-        "▼ {} {} · {} · {:.1} s",
+        "▼ {} {} · {} · lasted {:.1} s",
         if f.epoch_bump { "epoch" } else { "gen" },
         f.generation,
         f.reason,
@@ -654,7 +655,7 @@ mod tests {
             .map(|(i, x)| {
                 (
                     *x,
-                    format!("▼ gen {i} · member joined · 0.8 s"),
+                    format!("▼ gen {i} · member joined · lasted 0.8 s"),
                     format!("g{i}"),
                 )
             })

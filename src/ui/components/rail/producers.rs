@@ -91,12 +91,16 @@ pub fn producer_controls(props: &ProducerControlsProps) -> Html {
                             <div class="topic-line"><strong>{ format!("{} → {}", p.handle, p.topic) }</strong>
                                 <span aria-label={format!("Producer {} rate", p.handle)}>{ records::producer_line(p.records_per_sec, p.keys, p.records_sent) }</span></div>
                             <div class="topic-actions">
-                                <input type="number" class="narrow" min="0" aria-label={format!("Records per second of {}", p.handle)} value={rate.clone()} onchange={on_rate} />
-                                <input type="number" class="narrow" min="0" aria-label={format!("Keys of {}", p.handle)} value={keys.clone()} onchange={on_keys} />
+                                <label class="field-inline">{ "records/s " }
+                                    <input type="number" class="narrow" min="0" aria-label={format!("Records per second of {}", p.handle)} value={rate.clone()} onchange={on_rate} />
+                                </label>
+                                <label class="field-inline">{ "keys " }
+                                    <input type="number" class="narrow" min="0" aria-label={format!("Keys of {}", p.handle)} value={keys.clone()} onchange={on_keys} />
+                                </label>
                                 <button aria-label={format!("Set rate of {}", p.handle)} onclick={set}>{ "Set" }</button>
                             </div>
                             <div class="topic-actions">
-                                <label class="field-inline">{ "partition " }
+                                <label class="field-inline">{ "pill at partition " }
                                     <input type="number" class="narrow" min="0" aria-label={format!("Poison pill partition of {}", p.handle)} value={partition} onchange={on_partition} />
                                 </label>
                                 <button class="danger" aria-label={format!("Poison pill from {}", p.handle)}

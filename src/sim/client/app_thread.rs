@@ -98,12 +98,17 @@ impl KafkaConsumer {
         self.maybe_auto_commit(now, out);
 
         if self.fetcher.enabled {
+            // Nothing to return: `poll(timeout)` waits for a fetch to bring records. A loop on
+            // `poll(Duration.ZERO)` gets an empty batch at once and calls again, so it too spends the
+            // wait going in and out of poll(): for the group (the poll timer, the heartbeat thread)
+            // that is the same as waiting inside one call, and the model shows it that way.
             if !self.poll_for_records(now, out) && self.is_running() {
                 self.app.activity = Activity::InPoll;
             }
             return;
         }
-        // Fetch: records come back for owned partitions (the log is not modelled yet: there always are some).
+        // A scenario without producers keeps no logs: a consumer that owns partitions always finds
+        // records to process, and only `poll(Duration.ZERO)` returns while it owns none.
         let has_records =
             !self.coordinator.owned.is_empty() && !self.coordinator.pending_revocation;
         if has_records || self.config.poll_timeout_ms == 0 {

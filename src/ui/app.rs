@@ -164,7 +164,7 @@ fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
     let group_ids = groups_in_order(s);
     html! {
         { for group_ids.into_iter().map(|g| {
-            let consumers: Vec<_> = s.consumers.iter().filter(|c| c.group == g).cloned().collect();
+            let consumers: Vec<_> = lane.consumers.iter().filter(|c| c.group == g).cloned().collect();
             let group = s.groups.iter().find(|x| x.group_id == g).cloned();
             let consumer_group = s.consumer_groups.iter().find(|x| x.group_id == g).cloned();
             html! {

@@ -110,7 +110,10 @@ test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, brow
   await pause(page);
   const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
   if (tracing) {
-    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    const raw = await browser.stopTracing();
+    // The raw trace beside the CPU profile, to load into DevTools or read with a script.
+    fs.writeFileSync(path.join(__dirname, '..', '..', 'target', `profile-${compare ? 'compare' : 'single'}.trace.json`), raw);
+    const trace = JSON.parse(raw.toString()) as { traceEvents: TraceEvent[] };
     // The long tasks, when they happened (s from the start of the recording; the kill is a click).
     const main = trace.traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')!;
     const onMain = trace.traceEvents.filter((e: any) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
@@ -122,10 +125,14 @@ test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, brow
     const long = onMain.filter((e: any) => e.name === 'RunTask' && e.dur > 40_000);
     console.log(`[profile] tasks over 40 ms: ${long.map((e: any) => `${at(e)} s ${(e.dur / 1000).toFixed(0)} ms`).join(', ')}`);
     // What the longest tasks did: the profile's samples inside each (the same clock as the trace's).
-    for (const task of [...long].sort((a: any, b: any) => b.dur - a.dur).slice(0, 3)) {
+    for (const task of [...long].sort((a: any, b: any) => b.dur - a.dur).slice(0, Number(process.env.TASKS ?? 3))) {
       const ours = times(profile, [task.ts, task.ts + task.dur]).total.filter(([n]) => n.includes('rebalance_lab'));
       console.log(`[profile] the task at ${at(task)} s (${(task.dur / 1000).toFixed(0)} ms): ` +
         ours.slice(0, 14).map(([n, ms]) => `${n.replace(/::h[0-9a-f]{16}/g, '').slice(-70)} ${ms.toFixed(0)}`).join(' | '));
+      // And the browser's own work inside it (a long task without our functions is rendering).
+      const inside = onMain.filter((e: any) => e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= task.ts + task.dur);
+      console.log(`[profile]   the browser in it: ` +
+        mainThreadTimes([main, ...inside]).slice(0, 10).map(([n, ms, k]) => `${n} ${ms.toFixed(0)} ms (${k})`).join(' | '));
     }
     for (const [name, ms, n, max] of mainThreadTimes(trace.traceEvents).slice(0, 25)) {
       console.log(`[profile] main thread ${ms.toFixed(0).padStart(6)} ms in ${n} (longest ${max.toFixed(0)} ms)  ${name}`);

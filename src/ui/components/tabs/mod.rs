@@ -54,11 +54,6 @@ pub fn tabs(props: &TabsProps) -> Html {
                 onclick={Callback::from(move |_: MouseEvent| dispatch.dispatch(PageAction::ShowTab(tab)))}>{ label }</button>
         }
     };
-    let consumer = props
-        .selected
-        .as_ref()
-        .and_then(|h| lane.snapshot.consumers.iter().find(|c| &c.handle == h))
-        .cloned();
     let body = match props.tab {
         Tab::Timeline => {
             html! { <Timeline metrics={lane.metrics.clone()} group={group.clone()} now={lane.metrics.until} id="main" on_seek={on_seek} live={props.playing} /> }
@@ -72,7 +67,15 @@ pub fn tabs(props: &TabsProps) -> Html {
             let lag = lane.lag.iter().find(|c| &c.group == group).cloned();
             html! { <MetricsPanel metrics={lane.metrics.clone()} group={group.clone()} lag={lag} /> }
         }
-        Tab::Code => html! { <CodePanel consumer={consumer} /> },
+        Tab::Code => {
+            // Copied only when the Code tab shows it, not on every frame of the other tabs.
+            let consumer = props
+                .selected
+                .as_ref()
+                .and_then(|h| lane.snapshot.consumers.iter().find(|c| &c.handle == h))
+                .cloned();
+            html! { <CodePanel consumer={consumer} /> }
+        }
     };
     let title = if props.comparing {
         format!("{} (first column)", lane.strategy.label())

@@ -515,9 +515,9 @@ impl PageState {
                 }
             }
             PageAction::Pause => {
+                // The checkpoint put off while playing (see `LabHandle::advance`) is taken when a
+                // rewind needs it (`LabHandle::seek`) or with the next change, not in this frame.
                 self.clock.pause();
-                // The checkpoint put off while playing (see `LabHandle::advance`).
-                self.lab.settle();
                 self.refresh(true);
             }
             PageAction::Step => self.step(),

@@ -105,7 +105,7 @@ pub fn app() -> Html {
                     }
                     <Tabs dispatch={page.dispatcher()} lane={main_lane.clone()} group={group.clone()} tab={page.tab}
                         comparing={page.comparing()} selected={page.selected.clone()}
-                        hide_heartbeats={page.hide_heartbeats} selected_message={page.selected_message} playing={page.clock.playing}
+                        hide_heartbeats={page.hide_heartbeats} selected_message={page.selected_message} selected_fields={page.selected_fields.clone()} playing={page.clock.playing}
                         tools={html! { <ExportMenu dispatch={page.dispatcher()} trace_json={trace_json} /> }} />
                     <ScenarioFile dispatch={page.dispatcher()} current={current_scenario} notice={page.notice.clone()} />
                 </main>

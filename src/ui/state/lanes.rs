@@ -69,10 +69,19 @@ fn share_consumers(
     now.iter()
         .enumerate()
         .map(|(i, c)| match before.get(i) {
-            Some(b) if **b == *c => b.clone(),
+            Some(b) if same_timing(b, c) && **b == *c => b.clone(),
             _ => Rc::new(c.clone()),
         })
         .collect()
+}
+
+/// The fields a running consumer changes most often, compared first: the derived comparison would
+/// walk the whole configuration before reaching them.
+fn same_timing(a: &ConsumerSnapshot, b: &ConsumerSnapshot) -> bool {
+    a.last_poll == b.last_poll
+        && a.last_heartbeat_sent == b.last_heartbeat_sent
+        && a.poll_deadline == b.poll_deadline
+        && a.session_deadline == b.session_deadline
 }
 
 /// Groups in the order their first consumer appeared: the order every view lists them in.

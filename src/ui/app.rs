@@ -105,7 +105,7 @@ pub fn app() -> Html {
                     }
                     <Tabs dispatch={page.dispatcher()} lane={main_lane.clone()} group={group.clone()} tab={page.tab}
                         comparing={page.comparing()} selected={page.selected.clone()}
-                        hide_heartbeats={page.hide_heartbeats} selected_message={page.selected_message} playing={page.clock.playing}
+                        hide_heartbeats={page.hide_heartbeats} selected_message={page.selected_message} selected_fields={page.selected_fields.clone()} playing={page.clock.playing}
                         tools={html! { <ExportMenu dispatch={page.dispatcher()} trace_json={trace_json} /> }} />
                     <ScenarioFile dispatch={page.dispatcher()} current={current_scenario} notice={page.notice.clone()} />
                 </main>
@@ -164,7 +164,7 @@ fn groups_view(page: &UseReducerHandle<PageState>, lane: &LaneView) -> Html {
     let group_ids = groups_in_order(s);
     html! {
         { for group_ids.into_iter().map(|g| {
-            let consumers: Vec<_> = s.consumers.iter().filter(|c| c.group == g).cloned().collect();
+            let consumers: Vec<_> = lane.consumers.iter().filter(|c| c.group == g).cloned().collect();
             let group = s.groups.iter().find(|x| x.group_id == g).cloned();
             let consumer_group = s.consumer_groups.iter().find(|x| x.group_id == g).cloned();
             html! {

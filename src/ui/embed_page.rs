@@ -88,7 +88,7 @@ pub fn embed_page(
         EmbedView::Protocol => html! {
             <ProtocolLog dispatch={dispatch.clone()} messages={lane.messages.clone()}
                 consumers={crate::ui::components::tabs::lane_heads(&lane.snapshot)}
-                hide_heartbeats={page.hide_heartbeats} selected={page.selected_message} />
+                hide_heartbeats={page.hide_heartbeats} selected={page.selected_message} fields={page.selected_fields.clone()} />
         },
         EmbedView::Compare => html! {
             <Compare dispatch={dispatch.clone()} lanes={page.lanes.clone()} group={group.clone()} notice={page.notice.clone()} />

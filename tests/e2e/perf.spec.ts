@@ -1,11 +1,16 @@
 import { test, expect, Page } from '@playwright/test';
-import { open, shot, setSpeed, play, pause, simTime, card, group, runUntilStable, loadOneGroup } from './util';
+import { open, shot, setSpeed, play, pause, simTime, group, runUntilStable, loadOneGroup } from './util';
 
 // Frame times of the page under load, playing at 10× with a crash and the rebalance that follows:
 // 30 consumers × 120 partitions and 50 × 500 in the single view, and 50 × 500 in Compare with three
 // lanes; then the time from navigation to the first interactive render. Figures are printed (median,
 // p95, max, frames over 33 ms, achieved speed), never asserted: the tests only require the page to
 // stay responsive and error-free.
+//
+// The frames counted are the animation's: from Play to the moment before Pause. The Pause click's own
+// longest frame is printed on its own line. Inside the counted time the clicks find their buttons by
+// CSS, not by role: a role query computes accessible names over the whole page (500 cells, 50 cards)
+// and forced 40–70 ms of layout into the frame of the click, the test's work and not the page's.
 
 const PLAY_MS = 8_000;
 
@@ -19,11 +24,8 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * q))];
 }
 
-/** Plays at 10× for PLAY_MS, calls `crash` a quarter of the way in, and prints the frame times. */
-async function measure(page: Page, label: string, crash: () => Promise<void>) {
-  await setSpeed(page, '10×');
-  const simBefore = await simTime(page);
-  // Every animation frame's distance from the previous one, measured inside the page.
+/** Starts recording every animation frame's distance from the previous one, inside the page. */
+async function recordFrames(page: Page) {
   await page.evaluate(() => {
     const f = { deltas: [] as number[], start: performance.now(), end: 0, running: true };
     window.__frames = f;
@@ -35,17 +37,32 @@ async function measure(page: Page, label: string, crash: () => Promise<void>) {
     };
     requestAnimationFrame(frame);
   });
-  await play(page);
-  await page.waitForTimeout(PLAY_MS / 4);
-  await crash();
-  await page.waitForTimeout((PLAY_MS * 3) / 4);
-  await pause(page);
-  const frames = await page.evaluate(() => {
+}
+
+async function stopRecording(page: Page): Promise<{ deltas: number[]; realMs: number }> {
+  return page.evaluate(() => {
     const f = window.__frames!;
     f.running = false;
     f.end = performance.now();
     return { deltas: f.deltas, realMs: f.end - f.start };
   });
+}
+
+/** Plays at 10× for PLAY_MS, calls `crash` a quarter of the way in, and prints the frame times. */
+async function measure(page: Page, label: string, crash: () => Promise<void>) {
+  await setSpeed(page, '10×');
+  const simBefore = await simTime(page);
+  await recordFrames(page);
+  await page.locator('button[aria-label="Play"]').click();
+  await page.waitForTimeout(PLAY_MS / 4);
+  await crash();
+  await page.waitForTimeout((PLAY_MS * 3) / 4);
+  const frames = await stopRecording(page);
+  // The Pause click on its own: the frames from the click until the page is quiet again.
+  await recordFrames(page);
+  await page.locator('button[aria-label="Pause"]').click();
+  await page.waitForTimeout(500);
+  const pausing = await stopRecording(page);
   // Responsive: the pause took effect and the page still answers a click.
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible({ timeout: 5_000 });
   const simMs = (await simTime(page)) - simBefore;
@@ -57,6 +74,7 @@ async function measure(page: Page, label: string, crash: () => Promise<void>) {
       `max ${f(sorted[sorted.length - 1])} ms, ${sorted.filter((d) => d > 33.4).length} over 33 ms; ` +
       `simulated ${simMs} ms → ${(simMs / frames.realMs).toFixed(2)}× achieved (10× asked)`,
   );
+  console.log(`[perf] ${label}: the Pause click's longest frame ${f(Math.max(...pausing.deltas))} ms`);
   expect(simMs).toBeGreaterThan(0);
 }
 
@@ -79,7 +97,7 @@ for (const [consumers, partitions] of [
     // A crash in the middle of the measurement: its session expires and the group rebalances while
     // the frames are counted.
     await measure(page, `${consumers} consumers × ${partitions} partitions, single view`, () =>
-      card(page, 'c7').getByRole('button', { name: 'Kill c7' }).click(),
+      page.locator('.card button[aria-label="Kill c7"]').click(),
     );
     await shot(page, `perf-${consumers}x${partitions}`);
     // The crash was noticed and its partitions handed out within the measured time.
@@ -111,7 +129,7 @@ test('50 consumers on 500 partitions in Compare with three lanes at 10×: frame 
     console.log(`[perf] compare 50 × 500: "${name}" starts ${Math.round(box!.y)} px from the top (viewport 900)`);
   }
   await measure(page, '50 consumers × 500 partitions, compare with three lanes', () =>
-    page.getByRole('listitem', { name: 'Controls for c7' }).getByRole('button', { name: 'Kill c7' }).click(),
+    page.locator('li[aria-label="Controls for c7"] button[aria-label="Kill c7"]').click(),
   );
   await shot(page, 'perf-compare-50x500');
   for (const label of lanes) {

@@ -1,7 +1,7 @@
 import { test, expect, CDPSession } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { open, setSpeed, play, pause, card, group, runUntilStable, loadOneGroup } from './util';
+import { open, setSpeed, play, pause, group, runUntilStable, loadOneGroup } from './util';
 
 // Where a frame's time goes at 50 consumers × 500 partitions playing at 10× with a crash (the load
 // perf.spec.ts measures): Chromium's CPU profile (self time by function; give the page a wasm that
@@ -100,17 +100,21 @@ test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, brow
   if (tracing) {
     await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   }
-  await play(page);
+  // CSS locators, as perf.spec.ts: a role query's page-wide layout would show up as the page's work.
+  await page.locator('button[aria-label="Play"]').click();
   await page.waitForTimeout(PLAY_MS / 4);
   const kill = compare
-    ? page.getByRole('listitem', { name: 'Controls for c7' }).getByRole('button', { name: 'Kill c7' })
-    : card(page, 'c7').getByRole('button', { name: 'Kill c7' });
+    ? page.locator('li[aria-label="Controls for c7"] button[aria-label="Kill c7"]')
+    : page.locator('.card button[aria-label="Kill c7"]');
   await kill.click();
   await page.waitForTimeout((PLAY_MS * 3) / 4);
-  await pause(page);
+  await page.locator('button[aria-label="Pause"]').click();
   const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
   if (tracing) {
-    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+    const raw = await browser.stopTracing();
+    // The raw trace beside the CPU profile, to load into DevTools or read with a script.
+    fs.writeFileSync(path.join(__dirname, '..', '..', 'target', `profile-${compare ? 'compare' : 'single'}.trace.json`), raw);
+    const trace = JSON.parse(raw.toString()) as { traceEvents: TraceEvent[] };
     // The long tasks, when they happened (s from the start of the recording; the kill is a click).
     const main = trace.traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')!;
     const onMain = trace.traceEvents.filter((e: any) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
@@ -122,10 +126,14 @@ test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, brow
     const long = onMain.filter((e: any) => e.name === 'RunTask' && e.dur > 40_000);
     console.log(`[profile] tasks over 40 ms: ${long.map((e: any) => `${at(e)} s ${(e.dur / 1000).toFixed(0)} ms`).join(', ')}`);
     // What the longest tasks did: the profile's samples inside each (the same clock as the trace's).
-    for (const task of [...long].sort((a: any, b: any) => b.dur - a.dur).slice(0, 3)) {
+    for (const task of [...long].sort((a: any, b: any) => b.dur - a.dur).slice(0, Number(process.env.TASKS ?? 3))) {
       const ours = times(profile, [task.ts, task.ts + task.dur]).total.filter(([n]) => n.includes('rebalance_lab'));
       console.log(`[profile] the task at ${at(task)} s (${(task.dur / 1000).toFixed(0)} ms): ` +
         ours.slice(0, 14).map(([n, ms]) => `${n.replace(/::h[0-9a-f]{16}/g, '').slice(-70)} ${ms.toFixed(0)}`).join(' | '));
+      // And the browser's own work inside it (a long task without our functions is rendering).
+      const inside = onMain.filter((e: any) => e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= task.ts + task.dur);
+      console.log(`[profile]   the browser in it: ` +
+        mainThreadTimes([main, ...inside]).slice(0, 10).map(([n, ms, k]) => `${n} ${ms.toFixed(0)} ms (${k})`).join(' | '));
     }
     for (const [name, ms, n, max] of mainThreadTimes(trace.traceEvents).slice(0, 25)) {
       console.log(`[profile] main thread ${ms.toFixed(0).padStart(6)} ms in ${n} (longest ${max.toFixed(0)} ms)  ${name}`);

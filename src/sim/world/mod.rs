@@ -302,6 +302,13 @@ impl World {
         Ok(())
     }
 
+    /// Whether [`World::apply`] would accept `action` now, changing nothing: the same checks, so a
+    /// caller that must apply one action to several Worlds, all or none, asks each first instead of
+    /// trying it on copies.
+    pub fn accepts(&self, action: &Action) -> Result<(), ActionError> {
+        self.check(action)
+    }
+
     // -----------------------------------------------------------------------------------------
     // The event loop: one path for every actor
     // -----------------------------------------------------------------------------------------

@@ -19,8 +19,11 @@ use std::rc::Rc;
 ///
 /// A checkpoint copies every World with its whole trace: tens of ms at 50 consumers, three times
 /// over in Compare. While the clock plays ([`LabHandle::advance`]) one is taken only as long as
-/// copies of this run stay cheap; a costlier one waits for the clock to stop ([`LabHandle::settle`]),
-/// so that no frame of the animation pays for it. The last copy's duration is the third part.
+/// copies of this run stay cheap; a costlier one waits until it is needed: before a rewind
+/// ([`LabHandle::seek`]) or with the next change made while the clock stands
+/// ([`LabHandle::change`]). The run does not move while paused, so the copy is the same one
+/// Pause would have taken, and neither the animation nor the Pause click pays for it. The last
+/// copy's duration is the third part.
 #[derive(Clone)]
 pub struct LabHandle(Rc<RefCell<Lab>>, Rc<RefCell<Checkpoints>>, Rc<Cell<f64>>);
 
@@ -80,7 +83,10 @@ impl LabHandle {
     }
 
     /// Shows the run at time `t` (earlier or later, up to its head), rebuilt from a checkpoint.
+    /// A copy put off while playing is taken first: it is the run's latest moment, the one a seek
+    /// forward again replays to.
     pub fn seek(&self, t: Millis) -> Result<(), ScenarioError> {
+        self.settle();
         let lab = self.1.borrow().rewind(&self.0.borrow(), t)?;
         *self.0.borrow_mut() = lab;
         Ok(())

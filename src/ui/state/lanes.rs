@@ -4,6 +4,7 @@ use super::messages::{recent_messages, MessageRow};
 use crate::session::lag_chart::{lag_charts, LagChart};
 use crate::session::{Lab, Strategy};
 use crate::sim::metrics::Metrics;
+use crate::sim::snapshot::ConsumerSnapshot;
 use crate::sim::Snapshot;
 use std::rc::Rc;
 
@@ -17,6 +18,10 @@ pub struct LaneView {
     /// Each group's lag over time (with producers), re-read with the metrics.
     pub lag: Rc<Vec<LagChart>>,
     pub messages: Rc<Vec<MessageRow>>,
+    /// The snapshot's consumers, each kept as the same `Rc` from one read to the next while it is
+    /// equal: the cards get these, so an unchanged consumer's props compare by pointer and nothing
+    /// copies 50 consumers (their configurations, their partition lists) down the tree each frame.
+    pub consumers: Vec<Rc<ConsumerSnapshot>>,
 }
 
 /// Every lane of `lab` as it stands. Metrics are the costly part (a pass over the whole trace):
@@ -37,6 +42,8 @@ pub fn read_lanes(lab: &Lab, previous: &[LaneView], with_metrics: bool) -> Vec<L
         .enumerate()
         .map(|(i, ((lane, snapshot), metrics))| {
             let known = previous.get(i).map_or(&[][..], |l| &l.messages[..]);
+            let shared = previous.get(i).map_or(&[][..], |l| &l.consumers[..]);
+            let consumers = share_consumers(&snapshot.consumers, shared);
             let lag = match previous.get(i) {
                 Some(p) if !fresh => p.lag.clone(),
                 _ => Rc::new(lag_charts(&lane.world, &metrics)),
@@ -47,9 +54,34 @@ pub fn read_lanes(lab: &Lab, previous: &[LaneView], with_metrics: bool) -> Vec<L
                 metrics,
                 lag,
                 messages: Rc::new(recent_messages(lane.world.trace(), known)),
+                consumers,
             }
         })
         .collect()
+}
+
+/// `now`'s consumers, reusing the `Rc` of the previous read's consumer at the same place where it is
+/// equal (consumers are only ever added at the end; a restart replaces one in place).
+fn share_consumers(
+    now: &[ConsumerSnapshot],
+    before: &[Rc<ConsumerSnapshot>],
+) -> Vec<Rc<ConsumerSnapshot>> {
+    now.iter()
+        .enumerate()
+        .map(|(i, c)| match before.get(i) {
+            Some(b) if same_timing(b, c) && **b == *c => b.clone(),
+            _ => Rc::new(c.clone()),
+        })
+        .collect()
+}
+
+/// The fields a running consumer changes most often, compared first: the derived comparison would
+/// walk the whole configuration before reaching them.
+fn same_timing(a: &ConsumerSnapshot, b: &ConsumerSnapshot) -> bool {
+    a.last_poll == b.last_poll
+        && a.last_heartbeat_sent == b.last_heartbeat_sent
+        && a.poll_deadline == b.poll_deadline
+        && a.session_deadline == b.session_deadline
 }
 
 /// Groups in the order their first consumer appeared: the order every view lists them in.

@@ -24,8 +24,6 @@ pub struct MessageRow {
     pub error: Option<String>,
     /// Routine (a heartbeat, metadata or commit that went well): hideable, drawn faint.
     pub background: bool,
-    /// Every field, as JSON, for the detail pane.
-    pub fields: String,
     /// KIP-848: the epoch and the partitions a `ConsumerGroupHeartbeat` carries, drawn on its arrow.
     pub summary: Option<String>,
 }
@@ -61,6 +59,20 @@ pub fn recent_messages(trace: &[TraceEntry], known: &[MessageRow]) -> Vec<Messag
     rows
 }
 
+/// Every field of the message a trace entry sent, as JSON, for the detail pane; `None` for an entry
+/// that sent nothing. Written only for the message a learner selects: serializing every message as
+/// it was sent cost a rebalance's frames tens of ms (a JoinGroup answer or a SyncGroup with 50
+/// members' assignments is thousands of JSON values, built and freed again).
+pub fn fields_of(entry: &TraceEntry) -> Option<String> {
+    match &entry.event {
+        TraceEvent::MessageSent { message, .. } => {
+            let message: &Message = message;
+            Some(message_fields(message))
+        }
+        _ => None,
+    }
+}
+
 /// The row of a trace entry that sent a message; `None` for every other entry.
 fn message_row(id: usize, entry: &TraceEntry) -> Option<MessageRow> {
     let TraceEvent::MessageSent {
@@ -94,7 +106,6 @@ fn message_row(id: usize, entry: &TraceEntry) -> Option<MessageRow> {
         is_response,
         error,
         background: message.is_routine(),
-        fields: message_fields(message),
         summary: match message {
             Message::Request {
                 body: Request::ConsumerGroupHeartbeat(r),

@@ -72,8 +72,11 @@ pub struct PageState {
     pub notice: Option<Notice>,
     pub tab: Tab,
     pub hide_heartbeats: bool,
-    /// The message whose fields the protocol view shows, by trace index.
+    /// The message whose fields the protocol view shows, by trace index (set through
+    /// `select_message`, which writes its fields).
     pub selected_message: Option<usize>,
+    /// The selected message's fields as JSON, written when it is selected.
+    pub selected_fields: Option<Rc<str>>,
     /// The guided lesson being followed, if any.
     pub guide: Option<Guide>,
     /// The furthest time the run reached, and its rebalances up to then: the scrubber's range and
@@ -170,6 +173,7 @@ impl PageState {
             tab: Tab::Timeline,
             hide_heartbeats: true,
             selected_message: None,
+            selected_fields: None,
             guide: None,
             head: 0,
             marks: Rc::default(),
@@ -230,8 +234,18 @@ impl PageState {
             if let Some(tab) = Tab::from_key(&tab) {
                 self.tab = tab;
             }
-            self.selected_message = message;
+            self.select_message(message);
         }
+    }
+
+    /// Selects a message of the main lane's trace (by index) for the protocol view's detail pane.
+    fn select_message(&mut self, id: Option<usize>) {
+        self.selected_message = id;
+        self.selected_fields = id.and_then(|id| {
+            let lab = self.lab.read();
+            let fields = messages::fields_of(lab.lanes[0].world.trace().get(id)?)?;
+            Some(Rc::from(fields))
+        });
     }
 
     /// The group the tabs talk about: the selected consumer's, else the first consumer's.
@@ -279,7 +293,7 @@ impl PageState {
         self.lab = LabHandle::new(lab);
         // Message rows are only reused while the trace they came from grows.
         self.lanes.clear();
-        self.selected_message = None;
+        self.select_message(None);
     }
 
     fn page_notice(&mut self, text: String) {
@@ -480,7 +494,7 @@ impl PageState {
         match self.lab.seek(t) {
             Ok(()) => {
                 self.lanes.clear();
-                self.selected_message = None;
+                self.select_message(None);
                 self.refresh(true);
             }
             Err(e) => self.page_notice(e.to_string()),
@@ -518,9 +532,9 @@ impl PageState {
                 }
             }
             PageAction::Pause => {
+                // The checkpoint put off while playing (see `LabHandle::advance`) is taken when a
+                // rewind needs it (`LabHandle::seek`) or with the next change, not in this frame.
                 self.clock.pause();
-                // The checkpoint put off while playing (see `LabHandle::advance`).
-                self.lab.settle();
                 self.refresh(true);
             }
             PageAction::Step => self.step(),
@@ -537,7 +551,7 @@ impl PageState {
             PageAction::Select(handle) => self.selected = Some(handle),
             PageAction::ShowTab(tab) => self.tab = tab,
             PageAction::ToggleHeartbeats => self.hide_heartbeats = !self.hide_heartbeats,
-            PageAction::SelectMessage(id) => self.selected_message = id,
+            PageAction::SelectMessage(id) => self.select_message(id),
             PageAction::DismissNotice => self.notice = None,
             PageAction::SeekTo(t) => self.seek(t),
             PageAction::NudgeSpeed(notches) => {

@@ -17,12 +17,14 @@ use crate::ui::components::consumer::stuck::StuckOnRecordNote;
 use crate::ui::components::palette::swatch_for;
 use crate::ui::hooks::in_view::use_in_view;
 use crate::ui::state::{sentence, Dispatch, NoticeAt, PageAction};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ConsumerCardProps {
     pub dispatch: Dispatch,
-    pub consumer: ConsumerSnapshot,
+    /// Shared with the page state: an unchanged consumer is the same `Rc`, compared by pointer.
+    pub consumer: Rc<ConsumerSnapshot>,
     pub now: Millis,
     pub selected: bool,
     /// The leader chip, with the assignor the leader runs ("" if none is selected yet), when the card
@@ -35,29 +37,85 @@ pub struct ConsumerCardProps {
 }
 
 /// A card and its place on the page. While the clock plays, a card out of view (most of 50) keeps
-/// the time it last drew its countdowns at, so its props stay equal and it is not rebuilt every
-/// frame; it catches up as it comes near the viewport, and whenever the clock stops. Whatever else
-/// changes (state, ownership) is drawn at once.
+/// the moment it last drew: the time of its countdowns and the consumer as it was then, as long as
+/// only the consumer's own timing moved (a heartbeat sent, a `poll()`, a deadline pushed back), so
+/// its props stay equal and it is not rebuilt every frame; it catches up as it comes near the
+/// viewport, and whenever the clock stops. Whatever else changes (state, ownership) is drawn at once.
 #[function_component(ConsumerCard)]
 pub fn consumer_card(props: &ConsumerCardProps) -> Html {
     let node = use_node_ref();
     let in_view = use_in_view(node.clone());
-    let shown = use_mut_ref(|| props.now);
-    if in_view || !props.live {
-        *shown.borrow_mut() = props.now;
-    }
-    let now = *shown.borrow();
+    let shown = use_mut_ref(|| (props.now, props.consumer.clone()));
+    let (now, consumer) = {
+        let mut shown = shown.borrow_mut();
+        if in_view || !props.live || !same_but_timing(&shown.1, &props.consumer) {
+            *shown = (props.now, props.consumer.clone());
+        }
+        shown.clone()
+    };
     html! {
-        <CardView node={node} dispatch={props.dispatch.clone()} consumer={props.consumer.clone()} now={now}
+        <CardView node={node} dispatch={props.dispatch.clone()} consumer={consumer} now={now}
             selected={props.selected} leader={props.leader.clone()} notice={props.notice.clone()} />
     }
+}
+
+/// Whether two moments of one consumer differ at most in what moves with the clock while it runs
+/// undisturbed: when it last sent a heartbeat and polled, and the deadlines these push back. Every
+/// field is named, so a new one must be placed on one side or the other.
+fn same_but_timing(a: &ConsumerSnapshot, b: &ConsumerSnapshot) -> bool {
+    let ConsumerSnapshot {
+        handle,
+        group,
+        incarnation,
+        topics,
+        config,
+        client_id,
+        static_id,
+        member_id,
+        generation,
+        rebalance_protocol,
+        state,
+        is_leader,
+        owned,
+        assigned_by_coordinator,
+        last_heartbeat_sent: _,
+        session_deadline: _,
+        last_poll: _,
+        poll_deadline: _,
+        known_partitions,
+        next_metadata_refresh: _,
+        stopped_at,
+        concurrent_modification_at,
+        kip848,
+        stuck_on_record,
+    } = a;
+    std::ptr::eq(a, b)
+        || (*handle == b.handle
+            && *group == b.group
+            && *incarnation == b.incarnation
+            && *generation == b.generation
+            && *rebalance_protocol == b.rebalance_protocol
+            && *state == b.state
+            && *is_leader == b.is_leader
+            && *stopped_at == b.stopped_at
+            && *concurrent_modification_at == b.concurrent_modification_at
+            && *member_id == b.member_id
+            && *static_id == b.static_id
+            && *client_id == b.client_id
+            && *owned == b.owned
+            && *assigned_by_coordinator == b.assigned_by_coordinator
+            && *kip848 == b.kip848
+            && *stuck_on_record == b.stuck_on_record
+            && *topics == b.topics
+            && *known_partitions == b.known_partitions
+            && *config == b.config)
 }
 
 #[derive(Properties, PartialEq)]
 struct CardViewProps {
     node: NodeRef,
     dispatch: Dispatch,
-    consumer: ConsumerSnapshot,
+    consumer: Rc<ConsumerSnapshot>,
     now: Millis,
     selected: bool,
     leader: Option<String>,
@@ -127,12 +185,23 @@ fn card_view(props: &CardViewProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct CardTopProps {
     dispatch: Dispatch,
-    consumer: ConsumerSnapshot,
+    consumer: Rc<ConsumerSnapshot>,
     leader: Option<String>,
     idle: bool,
+}
+
+/// The top draws nothing that moves with the clock, so a consumer that changed only in its timing
+/// (most frames of a running consumer: a heartbeat, a `poll()`) leaves it as it is.
+impl PartialEq for CardTopProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.dispatch == other.dispatch
+            && self.leader == other.leader
+            && self.idle == other.idle
+            && same_but_timing(&self.consumer, &other.consumer)
+    }
 }
 
 /// The part of a card that does not move with the clock (head, member id, ownership): its own

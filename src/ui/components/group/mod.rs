@@ -12,6 +12,7 @@ use crate::sim::snapshot::{ConsumerGroupSnapshot, ConsumerSnapshot, GroupSnapsho
 use crate::sim::time::Millis;
 use crate::ui::state::{Dispatch, Notice, NoticeAt};
 use card::ConsumerCard;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -23,7 +24,8 @@ pub struct GroupPanelProps {
     #[prop_or_default]
     pub consumer_group: Option<ConsumerGroupSnapshot>,
     pub group_id: String,
-    pub consumers: Vec<ConsumerSnapshot>,
+    /// Shared with the page state (see `LaneView::consumers`): an unchanged consumer is the same `Rc`.
+    pub consumers: Vec<Rc<ConsumerSnapshot>>,
     pub now: Millis,
     pub selected: Option<String>,
     pub notice: Option<Notice>,

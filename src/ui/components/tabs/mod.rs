@@ -13,6 +13,7 @@ use crate::ui::state::{Dispatch, LaneView, PageAction, Tab};
 use code::CodePanel;
 use metrics::MetricsPanel;
 use protocol::{LaneHead, ProtocolLog};
+use std::rc::Rc;
 use timeline::Timeline;
 use yew::prelude::*;
 
@@ -29,6 +30,9 @@ pub struct TabsProps {
     pub selected: Option<String>,
     pub hide_heartbeats: bool,
     pub selected_message: Option<usize>,
+    /// The selected message's fields (see `PageState::selected_fields`).
+    #[prop_or_default]
+    pub selected_fields: Option<Rc<str>>,
     /// The clock plays (parts out of view may wait to be redrawn).
     #[prop_or_default]
     pub playing: bool,
@@ -54,11 +58,6 @@ pub fn tabs(props: &TabsProps) -> Html {
                 onclick={Callback::from(move |_: MouseEvent| dispatch.dispatch(PageAction::ShowTab(tab)))}>{ label }</button>
         }
     };
-    let consumer = props
-        .selected
-        .as_ref()
-        .and_then(|h| lane.snapshot.consumers.iter().find(|c| &c.handle == h))
-        .cloned();
     let body = match props.tab {
         Tab::Timeline => {
             html! { <Timeline metrics={lane.metrics.clone()} group={group.clone()} now={lane.metrics.until} id="main" on_seek={on_seek} live={props.playing} /> }
@@ -66,13 +65,21 @@ pub fn tabs(props: &TabsProps) -> Html {
         Tab::Protocol => html! {
             <ProtocolLog dispatch={props.dispatch.clone()} messages={lane.messages.clone()}
                 consumers={lane_heads(&lane.snapshot)}
-                hide_heartbeats={props.hide_heartbeats} selected={props.selected_message} />
+                hide_heartbeats={props.hide_heartbeats} selected={props.selected_message} fields={props.selected_fields.clone()} />
         },
         Tab::Metrics => {
             let lag = lane.lag.iter().find(|c| &c.group == group).cloned();
             html! { <MetricsPanel metrics={lane.metrics.clone()} group={group.clone()} lag={lag} /> }
         }
-        Tab::Code => html! { <CodePanel consumer={consumer} /> },
+        Tab::Code => {
+            // Copied only when the Code tab shows it, not on every frame of the other tabs.
+            let consumer = props
+                .selected
+                .as_ref()
+                .and_then(|h| lane.snapshot.consumers.iter().find(|c| &c.handle == h))
+                .cloned();
+            html! { <CodePanel consumer={consumer} /> }
+        }
     };
     let title = if props.comparing {
         format!("{} (first column)", lane.strategy.label())

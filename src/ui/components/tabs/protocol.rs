@@ -30,6 +30,9 @@ pub struct ProtocolLogProps {
     pub consumers: Vec<LaneHead>,
     pub hide_heartbeats: bool,
     pub selected: Option<usize>,
+    /// The selected message's fields, written when it was selected (see `PageState::select_message`).
+    #[prop_or_default]
+    pub fields: Option<Rc<str>>,
 }
 
 /// What a consumer's lane is headed with: its handle, its member id cut to what tells members apart
@@ -107,7 +110,7 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
                                 if let Some(note) = m.error.as_deref().and_then(|e| error_note(m.api, e)) {
                                     <p class="error-note" aria-label="What this error means">{ note }</p>
                                 }
-                                <pre class="fields" tabindex="0">{ &m.fields }</pre>
+                                <pre class="fields" tabindex="0">{ props.fields.as_deref().unwrap_or_default() }</pre>
                             </>
                         },
                         None => html! { <p class="hint">{ "Click an arrow to see the message's fields: member id, generation, protocol, assignment." }</p> },

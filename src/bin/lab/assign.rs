@@ -1,7 +1,7 @@
 //! `lab assign [--bench [--big] [--warmup-ms MS] [--iterations N]] CASES.json`: the command line's
 //! side of the assignor oracle (its arguments, the file, the clock); the model runs and times cases.
 
-use rebalance_lab::sim::assign::bench::{bench_case, write_bench, BenchOptions};
+use rebalance_lab::sim::assign::bench::{bench_case, clock_tick, write_bench, BenchOptions};
 use rebalance_lab::sim::assign::conformance::{assign_cases, parse_cases_bytes};
 use std::time::Instant;
 
@@ -66,6 +66,10 @@ pub fn assign_file(options: &AssignOptions) -> Result<String, String> {
     let cases = parse_cases_bytes(&bytes).map_err(|e| format!("{path}: {e}"))?;
     let origin = Instant::now();
     let mut clock = || origin.elapsed().as_secs_f64() * 1e3;
+    let bench = BenchOptions {
+        clock_tick_ms: clock_tick(&mut clock),
+        ..bench
+    };
     let rows: Vec<_> = cases
         .cases
         .iter()
@@ -79,7 +83,7 @@ pub fn assign_file(options: &AssignOptions) -> Result<String, String> {
         std::env::consts::ARCH,
         std::env::consts::OS
     );
-    Ok(write_bench(&rows, &runtime, processors))
+    Ok(write_bench(&rows, &runtime, processors, &bench))
 }
 
 #[cfg(test)]

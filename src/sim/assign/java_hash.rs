@@ -25,9 +25,13 @@ pub trait JavaHash {
 
 /// `String.hashCode`: `31·h + c` over UTF-16 code units, wrapping.
 pub fn string_hash(s: &str) -> i32 {
-    s.encode_utf16().fold(0i32, |h, unit| {
-        h.wrapping_mul(31).wrapping_add(i32::from(unit))
-    })
+    let step = |h: i32, unit: i32| h.wrapping_mul(31).wrapping_add(unit);
+    if s.is_ascii() {
+        // An ASCII byte is its own UTF-16 code unit: no decoding needed (member ids, topic names).
+        s.bytes().fold(0, |h, byte| step(h, i32::from(byte)))
+    } else {
+        s.encode_utf16().fold(0, |h, unit| step(h, i32::from(unit)))
+    }
 }
 
 impl JavaHash for str {

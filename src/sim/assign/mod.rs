@@ -193,8 +193,9 @@ pub fn assign(
     let mut result = match assignor {
         AssignorName::Range => range::assign(cluster, group),
         AssignorName::RoundRobin => roundrobin::assign(cluster, group),
-        AssignorName::Sticky => sticky::assign(cluster, group, false),
-        AssignorName::CooperativeSticky => sticky::assign(cluster, group, true),
+        // The sticky assignors sort their lists themselves (by partition index).
+        AssignorName::Sticky => return sticky::assign(cluster, group, false),
+        AssignorName::CooperativeSticky => return sticky::assign(cluster, group, true),
     }?;
     for partitions in result.values_mut() {
         // Equal partitions are identical: no stability needed. Most assignors already sort.

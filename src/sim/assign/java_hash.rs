@@ -117,7 +117,7 @@ pub fn sort_by_java_string<'a, T: Copy>(items: &mut [T], key: impl Fn(T) -> &'a 
 }
 
 /// The first index where two byte strings differ, eight bytes at a time (ids share long prefixes).
-fn first_difference(x: &[u8], y: &[u8]) -> Option<usize> {
+pub(crate) fn first_difference(x: &[u8], y: &[u8]) -> Option<usize> {
     let n = x.len().min(y.len());
     let mut i = 0;
     while i + 8 <= n {

@@ -18,8 +18,8 @@ use super::java_hash::{
     hash_map_order, sort_by_java_string, string_hash, topic_partition_hash, JavaHashTable,
 };
 use super::{
-    subscribed_topics, AssignError, ClusterMetadata, GroupAssignment, GroupSubscription,
-    Subscription, TopicName, TopicPartition,
+    same_topic_list, subscribed_topics, AssignError, ClusterMetadata, GroupAssignment,
+    GroupSubscription, Subscription, TopicName, TopicPartition,
 };
 use crate::sim::sort::CollectBTree;
 use rack::RackInfo;
@@ -232,7 +232,9 @@ impl<'a> Context<'a> {
         // The last raw list compared: members mostly repeat it, and an equal list is an equal set.
         let mut last_compared: Option<&[String]> = None;
         for (m, member) in self.members.iter().enumerate() {
-            if all_subscriptions_equal && last_compared != Some(&member.topics[..]) {
+            if all_subscriptions_equal
+                && !last_compared.is_some_and(|list| same_topic_list(list, &member.topics))
+            {
                 let mut topics: Vec<&str> = member.topics.iter().map(String::as_str).collect();
                 topics.sort_unstable();
                 topics.dedup();

@@ -21,7 +21,7 @@ mod topic_partition;
 pub use topic_partition::{TopicName, TopicPartition};
 
 use crate::sim::sort;
-use crate::sim::sort::CollectBTree;
+use crate::sim::sort::CollectSortedMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -243,7 +243,7 @@ pub fn collect_assignment(
         .iter()
         .map(|member| member.member_id.clone())
         .zip(per_member)
-        .collect_map()
+        .collect_sorted_map()
 }
 
 /// Indices of `group.members` in `MemberInfo` order (see [`compare_members`]).

@@ -21,7 +21,7 @@ use super::{
     same_topic_list, subscribed_topics, AssignError, ClusterMetadata, GroupAssignment,
     GroupSubscription, Subscription, TopicName, TopicPartition,
 };
-use crate::sim::sort::CollectBTree;
+use crate::sim::sort::CollectSortedMap;
 use rack::RackInfo;
 use std::collections::HashMap;
 
@@ -348,7 +348,7 @@ impl<'a> Context<'a> {
                 }
                 (self.members[m as usize].member_id.clone(), list)
             })
-            .collect_map()
+            .collect_sorted_map()
     }
 }
 

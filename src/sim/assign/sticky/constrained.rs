@@ -38,17 +38,11 @@ impl Slots {
         &self.items[m * self.width..m * self.width + self.len[m] as usize]
     }
 
-    // Once per partition: inlined even in the page's size-tuned build (`opt-level = "z"` inlines
-    // only what does not grow the code).
-    #[inline(always)]
     fn len(&self, m: usize) -> usize {
         self.len[m] as usize
     }
 
     /// Gives `m` one more partition; a member never holds more than the maximum quota.
-    // Once per partition: inlined even in the page's size-tuned build (`opt-level = "z"` inlines
-    // only what does not grow the code).
-    #[inline(always)]
     fn push(&mut self, m: usize, partition: u32) {
         let len = self.len[m] as usize;
         assert!(len < self.width, "a member over the maximum quota");
@@ -265,9 +259,6 @@ impl Builder<'_, '_> {
         Ok(())
     }
 
-    // Once per partition: inlined even in the page's size-tuned build (`opt-level = "z"` inlines
-    // only what does not grow the code).
-    #[inline(always)]
     fn assign_new_partition(&mut self, partition: u32, member: u32) -> usize {
         self.assignment.push(member as usize, partition);
         let revoked_elsewhere = self.maybe_revoked[partition as usize].is_some_and(|m| m != member);

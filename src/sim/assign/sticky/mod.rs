@@ -213,8 +213,6 @@ impl<'a> Context<'a> {
             .collect()
     }
 
-    // Once per partition of the answer: inlined even at `opt-level = "z"`, as in `constrained`.
-    #[inline(always)]
     fn topic_partition(&self, partition: u32) -> TopicPartition {
         let topic = &self.topics[self.topic_of[partition as usize] as usize];
         TopicPartition::new(&topic.name, (partition - topic.offset) as i32)

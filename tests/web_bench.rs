@@ -7,7 +7,7 @@
 //! (wasm-bindgen-test-runner drives headless Chromium through chromedriver and prints the console.)
 #![cfg(target_arch = "wasm32")]
 
-use rebalance_lab::sim::assign::bench::{bench_case, write_bench, BenchOptions};
+use rebalance_lab::sim::assign::bench::{bench_case, clock_tick, write_bench, BenchOptions};
 use rebalance_lab::sim::assign::conformance::parse_cases;
 use rebalance_lab::sim::scenario::{ConsumerSpec, GroupSpec, Scenario, TopicSpec};
 use rebalance_lab::sim::World;
@@ -28,8 +28,11 @@ fn now_ms() -> f64 {
 fn bench_big_cases(first: usize, count: usize) {
     let text = include_str!("data/conformance/public-cases.json");
     let cases = parse_cases(text).expect("valid cases");
+    // `performance.now()` is coarse (5 µs, or 100 µs without cross-origin isolation): the bench
+    // times batches of calls long enough for the clock (see `sim::assign::bench`).
     let options = BenchOptions {
         warmup_ms: 500.0,
+        clock_tick_ms: clock_tick(&mut now_ms),
         ..BenchOptions::default()
     };
     let rows: Vec<_> = cases
@@ -45,7 +48,12 @@ fn bench_big_cases(first: usize, count: usize) {
         .unwrap_or_default();
     console_log!(
         "{}",
-        write_bench(&rows, &format!("rebalance-lab wasm32 in {agent}"), 1)
+        write_bench(
+            &rows,
+            &format!("rebalance-lab wasm32 in {agent}"),
+            1,
+            &options
+        )
     );
 }
 

@@ -213,7 +213,7 @@ impl<'a> PartitionTable<'a> {
     }
 
     fn slot(&mut self, topic: &'a str) -> &mut Vec<Option<&'a str>> {
-        // Topic names are shared (`TopicName` is an `Arc<str>`): the same pointer is the same
+        // Topic names are shared (`TopicName` is an `Rc<str>`): the same pointer is the same
         // topic, and comparing pointers first spares a string comparison per partition.
         let same = |name: &str| std::ptr::eq(name, topic) || name == topic;
         if self.slots.get(self.last).is_none_or(|s| !same(s.0)) {

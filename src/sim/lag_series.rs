@@ -17,7 +17,7 @@ use super::client::KafkaConsumer;
 use super::time::Millis;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// Virtual time between two samples.
 pub const LAG_SAMPLE_MS: Millis = 1_000;
@@ -150,12 +150,12 @@ pub struct StaticReturn {
     pub lag: LagSample,
 }
 
-/// The samples taken so far. Each is shared (`Arc`) so copying a World — the page keeps copies for
-/// rewind — copies pointers, not the history.
+/// The samples taken so far. Each is shared (an `Rc`: the model runs on one thread) so copying a
+/// World — the page keeps copies for rewind — copies pointers, not the history.
 #[derive(Clone, Debug, Default)]
 pub struct LagSeries {
-    samples: Vec<Arc<LagSample>>,
-    returns: Vec<Arc<StaticReturn>>,
+    samples: Vec<Rc<LagSample>>,
+    returns: Vec<Rc<StaticReturn>>,
     /// The next instant to sample.
     next_at: Millis,
 }
@@ -184,13 +184,13 @@ impl LagSeries {
     }
 
     pub(super) fn note_return(&mut self, consumer: String, lag: LagSample) {
-        self.returns.push(Arc::new(StaticReturn { consumer, lag }));
+        self.returns.push(Rc::new(StaticReturn { consumer, lag }));
     }
 
     /// Keeps `sample`, taken for the instant [`LagSeries::due_before`] named.
     pub(super) fn push(&mut self, at: Millis, mut sample: LagSample) {
         sample.at = at;
-        self.samples.push(Arc::new(sample));
+        self.samples.push(Rc::new(sample));
         self.next_at = at + LAG_SAMPLE_MS;
     }
 }

@@ -100,4 +100,32 @@ pub trait CollectBTree: Iterator + Sized {
     }
 }
 
+/// `collect()` into a `BTreeMap` from items given in ascending key order (member ids in order, for
+/// an assignment): the same map, and for a repeated key the same last value, from any order. The
+/// wasm build inserts them from the last one: a B-tree searches each node from its first key, so
+/// inserting ascending keys compares each with every key of the rightmost nodes on the way down,
+/// while inserting descending keys stops at the first key of each node. Natively it is `collect()`
+/// (its sort finds the one ascending run and builds the tree in bulk).
+pub trait CollectSortedMap<K: Ord, V>: DoubleEndedIterator<Item = (K, V)> + Sized {
+    fn collect_sorted_map(self) -> BTreeMap<K, V> {
+        #[cfg(target_arch = "wasm32")]
+        return map_from_last(self);
+        #[cfg(not(target_arch = "wasm32"))]
+        self.collect()
+    }
+}
+
+/// The wasm path of [`CollectSortedMap`], public so that native tests can check it against
+/// `collect()`.
+pub fn map_from_last<K: Ord, V>(items: impl DoubleEndedIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (key, value) in items.rev() {
+        // From the last: the first value kept for a key is the last one given.
+        map.entry(key).or_insert(value);
+    }
+    map
+}
+
+impl<K: Ord, V, I: DoubleEndedIterator<Item = (K, V)>> CollectSortedMap<K, V> for I {}
+
 impl<I: Iterator> CollectBTree for I {}

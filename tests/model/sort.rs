@@ -29,6 +29,21 @@ proptest! {
     }
 }
 
+proptest! {
+    /// The wasm path of `collect_sorted_map`: the same map as `collect()`, repeated keys keeping
+    /// their last value, in any order (ascending is only the fast case).
+    #[test]
+    fn map_from_last_is_collect(keys in vec(0u8..40, 0..200), ascending in any::<bool>()) {
+        let mut keys = keys;
+        if ascending {
+            keys.sort_unstable();
+        }
+        let items: Vec<(u8, usize)> = keys.into_iter().enumerate().map(|(i, k)| (k, i)).collect();
+        let expected: std::collections::BTreeMap<u8, usize> = items.iter().copied().collect();
+        prop_assert_eq!(sort::map_from_last(items.into_iter()), expected);
+    }
+}
+
 #[test]
 fn descending_input_and_reverse_comparator() {
     let mut v: Vec<u32> = (0..1000).rev().collect();

@@ -1,7 +1,7 @@
-//! `lab assign [--bench [--big] [--warmup-ms MS] [--iterations N]] CASES.json`: the command line's
+//! `lab assign [--bench [--big] [--warmup-ms MS] [--iterations N] [--sample-ms MS]] CASES.json`: the command line's
 //! side of the assignor oracle (its arguments, the file, the clock); the model runs and times cases.
 
-use rebalance_lab::sim::assign::bench::{bench_case, write_bench, BenchOptions};
+use rebalance_lab::sim::assign::bench::{bench_case, clock_tick, write_bench, BenchOptions};
 use rebalance_lab::sim::assign::conformance::{assign_cases, parse_cases_bytes};
 use std::time::Instant;
 
@@ -24,7 +24,7 @@ impl AssignOptions {
             match arg.as_str() {
                 "--bench" => options.bench = Some(bench),
                 "--big" => options.big_only = true,
-                "--warmup-ms" | "--iterations" => {
+                "--warmup-ms" | "--iterations" | "--sample-ms" => {
                     timing_flag = true;
                     let value = iter.next().ok_or(format!("{arg} needs a number"))?.as_str();
                     let number: usize = value
@@ -32,6 +32,8 @@ impl AssignOptions {
                         .map_err(|_| format!("{arg} needs a number, not \"{value}\""))?;
                     if arg == "--warmup-ms" {
                         bench.warmup_ms = number as f64;
+                    } else if arg == "--sample-ms" {
+                        bench.sample_ms = number as f64;
                     } else if number == 0 {
                         return Err("--iterations must be at least 1".into());
                     } else {
@@ -46,7 +48,7 @@ impl AssignOptions {
         if options.bench.is_some() {
             options.bench = Some(bench);
         } else if timing_flag || options.big_only {
-            return Err("--big, --warmup-ms and --iterations go with --bench".into());
+            return Err("--big, --warmup-ms, --iterations and --sample-ms go with --bench".into());
         }
         if options.path.is_empty() {
             return Err("which cases? give the path of a cases JSON file".into());
@@ -66,6 +68,10 @@ pub fn assign_file(options: &AssignOptions) -> Result<String, String> {
     let cases = parse_cases_bytes(&bytes).map_err(|e| format!("{path}: {e}"))?;
     let origin = Instant::now();
     let mut clock = || origin.elapsed().as_secs_f64() * 1e3;
+    let bench = BenchOptions {
+        clock_tick_ms: clock_tick(&mut clock),
+        ..bench
+    };
     let rows: Vec<_> = cases
         .cases
         .iter()
@@ -79,7 +85,7 @@ pub fn assign_file(options: &AssignOptions) -> Result<String, String> {
         std::env::consts::ARCH,
         std::env::consts::OS
     );
-    Ok(write_bench(&rows, &runtime, processors))
+    Ok(write_bench(&rows, &runtime, processors, &bench))
 }
 
 #[cfg(test)]

@@ -17,9 +17,10 @@ const USAGE: &str = "usage:
                           print the keyed-partition vectors with the model's murmur2 and
                           partition for each key (kafka-keyed-partition-vectors/1)
   lab assign CASES.json   run assignor oracle cases, print results JSON
-  lab assign --bench [--big] [--warmup-ms MS] [--iterations N] CASES.json
-                          time each case's assign call (warm-up, then N timed runs), print
-                          the kafka-assignor-oracle-bench/1 JSON";
+  lab assign --bench [--big] [--warmup-ms MS] [--iterations N] [--sample-ms MS] CASES.json
+                          time each case's assign call (warm-up, then the median of N
+                          samples, each back-to-back calls filling MS ms, 1 by default; 0:
+                          one call per sample), print the kafka-assignor-oracle-bench/1 JSON";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -25,9 +25,13 @@ pub trait JavaHash {
 
 /// `String.hashCode`: `31·h + c` over UTF-16 code units, wrapping.
 pub fn string_hash(s: &str) -> i32 {
-    s.encode_utf16().fold(0i32, |h, unit| {
-        h.wrapping_mul(31).wrapping_add(i32::from(unit))
-    })
+    let step = |h: i32, unit: i32| h.wrapping_mul(31).wrapping_add(unit);
+    if s.is_ascii() {
+        // An ASCII byte is its own UTF-16 code unit: no decoding needed (member ids, topic names).
+        s.bytes().fold(0, |h, byte| step(h, i32::from(byte)))
+    } else {
+        s.encode_utf16().fold(0, |h, unit| step(h, i32::from(unit)))
+    }
 }
 
 impl JavaHash for str {
@@ -75,14 +79,28 @@ pub fn compare_strings(a: &str, b: &str) -> Ordering {
 }
 
 /// Sorts `items` stably by the Java `String` order of `key(item)`. ASCII keys (the usual member
-/// ids) are compared first by their first eight bytes as one number, then in full on a tie.
+/// ids) are compared first by eight bytes as one number, then in full on a tie. The eight bytes are
+/// taken after the prefix every key shares: ids such as `consumer-000` … `consumer-199` agree on
+/// their first nine bytes, and their first eight would tie on every comparison.
 pub fn sort_by_java_string<'a, T: Copy>(items: &mut [T], key: impl Fn(T) -> &'a str) {
     let ascii = items.iter().all(|&item| key(item).is_ascii());
+    // Keys that agree on their first `shared` bytes are ordered by the bytes after them.
+    let shared = match items.first() {
+        Some(&first) if ascii => {
+            let first = key(first).as_bytes();
+            items.iter().fold(first.len(), |shared, &item| {
+                let other = key(item).as_bytes();
+                first_difference(&first[..shared], other).unwrap_or(shared.min(other.len()))
+            })
+        }
+        _ => 0,
+    };
     let prefix = |text: &str| -> u64 {
         let mut bytes = [0u8; 8];
         if ascii {
-            let n = text.len().min(8);
-            bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+            let rest = &text.as_bytes()[shared..];
+            let n = rest.len().min(8);
+            bytes[..n].copy_from_slice(&rest[..n]);
         }
         u64::from_be_bytes(bytes)
     };
@@ -99,7 +117,7 @@ pub fn sort_by_java_string<'a, T: Copy>(items: &mut [T], key: impl Fn(T) -> &'a 
 }
 
 /// The first index where two byte strings differ, eight bytes at a time (ids share long prefixes).
-fn first_difference(x: &[u8], y: &[u8]) -> Option<usize> {
+pub(crate) fn first_difference(x: &[u8], y: &[u8]) -> Option<usize> {
     let n = x.len().min(y.len());
     let mut i = 0;
     while i + 8 <= n {
@@ -528,6 +546,61 @@ mod tests {
         assert_eq!(copy_capacity(12), 32);
         assert_eq!(copy_capacity(11), 16);
         assert_eq!(copy_capacity(100), 256);
+    }
+
+    /// The keyed sort is a stable sort by `compare_strings`, whatever prefix the keys share.
+    fn check_sort_by_java_string(ids: &[String]) {
+        let mut ours: Vec<usize> = (0..ids.len()).collect();
+        sort_by_java_string(&mut ours, |i| &ids[i]);
+        let mut reference: Vec<usize> = (0..ids.len()).collect();
+        reference.sort_by(|&a, &b| compare_strings(&ids[a], &ids[b]));
+        assert_eq!(ours, reference, "{ids:?}");
+    }
+
+    #[test]
+    fn sorting_by_java_string_skips_the_shared_prefix() {
+        let consumers: Vec<String> = (0..200).rev().map(|i| format!("consumer-{i:03}")).collect();
+        check_sort_by_java_string(&consumers);
+        for ids in [
+            &[
+                "consumer-1",
+                "consumer-10",
+                "consumer-",
+                "consumer-1",
+                "consumer-0",
+            ][..],
+            &["same", "same", "same"],
+            &[
+                "prefix-shared-by-all-abcdefgh-2",
+                "prefix-shared-by-all-abcdefgh-10",
+                "prefix",
+            ],
+            &["\u{FF61}x", "\u{1F600}x", "a"],
+            &[],
+            &["only"],
+        ] {
+            check_sort_by_java_string(&ids.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sorting_by_java_string_is_a_stable_sort_by_compare_strings(
+            prefix in "[a-c-]{0,12}",
+            suffixes in proptest::collection::vec("[a-c0-9\u{FF61}\u{1F600}-]{0,12}", 0..40),
+        ) {
+            let ids: Vec<String> = suffixes.iter().map(|s| format!("{prefix}{s}")).collect();
+            check_sort_by_java_string(&ids);
+        }
+
+        #[test]
+        fn sorting_ascii_ids_by_java_string_is_a_stable_sort_by_compare_strings(
+            prefix in "[a-c-]{0,12}",
+            suffixes in proptest::collection::vec("[a-c0-9-]{0,12}", 0..40),
+        ) {
+            let ids: Vec<String> = suffixes.iter().map(|s| format!("{prefix}{s}")).collect();
+            check_sort_by_java_string(&ids);
+        }
     }
 
     #[test]

@@ -17,17 +17,34 @@ pub fn assign(
     let subscribes = subscription_matrix(group, &topics);
 
     // Kafka's `CircularIterator`: after each partition the cursor moves past the receiver, and it
-    // skips non-subscribers; every topic here has at least one subscriber.
-    let mut assignment = vec![Vec::new(); group.members.len()];
+    // skips non-subscribers; every topic here has at least one subscriber. The receivers are noted
+    // first, so that each member's list is allocated once, at its final length.
+    let total: usize = topics.iter().map(|(_, count, _)| *count as usize).sum();
+    let mut receiver: Vec<u32> = Vec::with_capacity(total);
+    let mut counts = vec![0usize; group.members.len()];
     let mut cursor = 0;
-    for (t, (topic, partitions, _)) in topics.iter().enumerate() {
-        for partition in 0..*partitions {
+    for (t, (_, partitions, _)) in topics.iter().enumerate() {
+        for _ in 0..*partitions {
             while !subscribes[members[cursor] * width + t] {
                 cursor = (cursor + 1) % members.len();
             }
-            assignment[members[cursor]].push(TopicPartition::new(topic, partition));
+            receiver.push(members[cursor] as u32);
+            counts[members[cursor]] += 1;
             cursor = (cursor + 1) % members.len();
         }
+    }
+    let mut assignment: Vec<Vec<TopicPartition>> =
+        counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+    let mut receivers = receiver.iter();
+    for (topic, partitions, _) in &topics {
+        for (partition, &m) in (0..*partitions).zip(&mut receivers) {
+            assignment[m as usize].push(TopicPartition::new(topic, partition));
+        }
+    }
+    // Topics were dealt in Java `String` order; the lists are sorted as `TopicPartition`s order,
+    // which differs only for topic names outside the characters Kafka allows.
+    if !topics.windows(2).all(|w| w[0].0 < w[1].0) {
+        assignment.iter_mut().for_each(|list| list.sort_unstable());
     }
     Ok(collect_assignment(group, assignment))
 }

@@ -8,11 +8,16 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// A topic name, shared: cloning it copies a pointer. Compares, orders and hashes as its text.
+///
+/// The count is an `Rc`'s, not an `Arc`'s: the model runs on one thread (the page's, or `lab`'s),
+/// and an assignor's answer clones the name once per partition. Natively an `Arc` clone is a locked
+/// increment (about 20 cycles, half the self time of the sticky assignor's answer on 2,000
+/// partitions); on wasm32 without threads the two are the same code.
 #[derive(Clone)]
-pub struct TopicName(Arc<str>);
+pub struct TopicName(Rc<str>);
 
 impl TopicName {
     pub fn as_str(&self) -> &str {
@@ -41,19 +46,19 @@ impl AsRef<str> for TopicName {
 
 impl From<&str> for TopicName {
     fn from(name: &str) -> Self {
-        TopicName(Arc::from(name))
+        TopicName(Rc::from(name))
     }
 }
 
 impl From<String> for TopicName {
     fn from(name: String) -> Self {
-        TopicName(Arc::from(name))
+        TopicName(Rc::from(name))
     }
 }
 
 impl From<&String> for TopicName {
     fn from(name: &String) -> Self {
-        TopicName(Arc::from(name.as_str()))
+        TopicName(Rc::from(name.as_str()))
     }
 }
 
@@ -65,7 +70,7 @@ impl From<&TopicName> for TopicName {
 
 impl PartialEq for TopicName {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+        Rc::ptr_eq(&self.0, &other.0) || self.0 == other.0
     }
 }
 
@@ -103,7 +108,7 @@ impl PartialEq<TopicName> for &str {
 
 impl Ord for TopicName {
     fn cmp(&self, other: &Self) -> Ordering {
-        if Arc::ptr_eq(&self.0, &other.0) {
+        if Rc::ptr_eq(&self.0, &other.0) {
             Ordering::Equal
         } else {
             self.0.cmp(&other.0)

@@ -9,10 +9,52 @@ use std::collections::VecDeque;
 
 pub(super) struct Outcome {
     /// Partitions of each member (member `HashMap` order).
-    pub assignment: Vec<Vec<u32>>,
+    pub assignment: Slots,
     /// Partitions given to a member while another must still revoke them (cooperative withholds
     /// these).
     pub transferring: Vec<bool>,
+}
+
+/// Each member's partitions, in the order they were given. A member ends with at most
+/// `⌈N/M⌉` partitions, so every member has a fixed row of that many slots in one vector: one
+/// allocation for the whole assignment instead of one per member.
+pub(super) struct Slots {
+    items: Vec<u32>,
+    len: Vec<u32>,
+    width: usize,
+}
+
+impl Slots {
+    fn new(members: usize, width: usize) -> Self {
+        Slots {
+            items: vec![0; members * width],
+            len: vec![0; members],
+            width,
+        }
+    }
+
+    /// Member `m`'s partitions.
+    pub fn get(&self, m: usize) -> &[u32] {
+        &self.items[m * self.width..m * self.width + self.len[m] as usize]
+    }
+
+    fn len(&self, m: usize) -> usize {
+        self.len[m] as usize
+    }
+
+    /// Gives `m` one more partition; a member never holds more than the maximum quota.
+    fn push(&mut self, m: usize, partition: u32) {
+        let len = self.len[m] as usize;
+        assert!(len < self.width, "a member over the maximum quota");
+        self.items[m * self.width + len] = partition;
+        self.len[m] += 1;
+    }
+
+    fn extend(&mut self, m: usize, partitions: &[u32]) {
+        for &p in partitions {
+            self.push(m, p);
+        }
+    }
 }
 
 struct Builder<'c, 'a> {
@@ -28,7 +70,7 @@ struct Builder<'c, 'a> {
     max_quota: usize,
     expected_over_min: usize,
     current_over_min: usize,
-    assignment: Vec<Vec<u32>>,
+    assignment: Slots,
     transferring: Vec<bool>,
 }
 
@@ -49,17 +91,16 @@ pub(super) fn build(
         max_quota: total.div_ceil(members),
         expected_over_min: total % members,
         current_over_min: 0,
-        assignment: (0..members)
-            .map(|_| Vec::with_capacity(total.div_ceil(members)))
-            .collect(),
+        assignment: Slots::new(members, total.div_ceil(members)),
         transferring: vec![false; total],
     };
-    let kept = builder.assign_owned_partitions(owned);
-    let mut unassigned: Vec<u32> = (0..total as u32).filter(|&p| !kept[p as usize]).collect();
+    let (kept, kept_count) = builder.assign_owned_partitions(owned);
+    let mut unassigned: Vec<u32> = Vec::with_capacity(total - kept_count);
+    unassigned.extend((0..total as u32).filter(|&p| !kept[p as usize]));
 
-    let rank = &ctx.rank;
-    sort::sort_by_key(&mut builder.unfilled, |&m| rank[m as usize]);
-    sort::sort_by_key(builder.exactly_min.make_contiguous(), |&m| rank[m as usize]);
+    // Both lists in member-id order (ranks are distinct: any sort gives this order).
+    in_member_id_order(&mut builder.unfilled, &ctx.by_rank);
+    in_member_id_order(builder.exactly_min.make_contiguous(), &ctx.by_rank);
     ctx.rack.sort_partitions_by_rack_consumers(&mut unassigned);
 
     if ctx.rack.enabled() {
@@ -75,10 +116,11 @@ pub(super) fn build(
 
 impl Builder<'_, '_> {
     /// Step 1: each member keeps (rack-matching, unflagged) owned partitions, lowest partition
-    /// numbers first, up to its quota. Returns which partitions were kept.
-    fn assign_owned_partitions(&mut self, owned: Vec<Vec<u32>>) -> Vec<bool> {
+    /// numbers first, up to its quota. Returns which partitions were kept, and how many.
+    fn assign_owned_partitions(&mut self, owned: Vec<Vec<u32>>) -> (Vec<bool>, usize) {
         let ctx = self.ctx;
         let mut kept = vec![false; ctx.partition_count()];
+        let mut kept_count = 0;
         for (m, claims) in owned.into_iter().enumerate() {
             let mut partitions: Vec<u32> = Vec::with_capacity(claims.len());
             for p in claims {
@@ -118,9 +160,10 @@ impl Builder<'_, '_> {
             for &p in &partitions[..keep] {
                 kept[p as usize] = true;
             }
-            self.assignment[m].extend_from_slice(&partitions[..keep]);
+            kept_count += keep;
+            self.assignment.extend(m, &partitions[..keep]);
         }
-        kept
+        (kept, kept_count)
     }
 
     /// Step 3 (rack-aware only): a partition goes to the next unfilled member on one of its racks,
@@ -137,7 +180,7 @@ impl Builder<'_, '_> {
             {
                 let member = self.unfilled[index];
                 consumer = Some(member);
-                let count = self.assignment[member as usize].len() + 1;
+                let count = self.assignment.len(member as usize) + 1;
                 if count >= self.min_quota {
                     self.unfilled.remove(index);
                     if count < self.max_quota && self.current_over_min < self.expected_over_min {
@@ -156,7 +199,7 @@ impl Builder<'_, '_> {
                 if let Some(index) = self.ctx.rack.next_rack_consumer(partition, list, 0) {
                     let member = list[index];
                     consumer = Some(member);
-                    if self.assignment[member as usize].len() + 1 == self.max_quota {
+                    if self.assignment.len(member as usize) + 1 == self.max_quota {
                         self.exactly_min.remove(index);
                         self.current_over_min += 1;
                         if self.current_over_min == self.expected_over_min {
@@ -217,12 +260,12 @@ impl Builder<'_, '_> {
     }
 
     fn assign_new_partition(&mut self, partition: u32, member: u32) -> usize {
-        self.assignment[member as usize].push(partition);
+        self.assignment.push(member as usize, partition);
         let revoked_elsewhere = self.maybe_revoked[partition as usize].is_some_and(|m| m != member);
         if revoked_elsewhere || self.flagged[partition as usize] {
             self.transferring[partition as usize] = true;
         }
-        self.assignment[member as usize].len()
+        self.assignment.len(member as usize)
     }
 
     /// `verifyUnfilledMembers`: members left unfilled must all sit at exactly the minimum quota.
@@ -236,7 +279,7 @@ impl Builder<'_, '_> {
             ));
         }
         for &member in &self.unfilled {
-            if self.assignment[member as usize].len() != self.min_quota {
+            if self.assignment.len(member as usize) != self.min_quota {
                 return Err(AssignError(format!(
                     "IllegalStateException: Consumer: [{}] doesn't reach minQuota partitions, and no more partitions to be assigned",
                     self.ctx.members[member as usize].member_id
@@ -245,4 +288,21 @@ impl Builder<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// Reorders `members` (distinct) by member id: `by_rank` lists every member in that order.
+fn in_member_id_order(members: &mut [u32], by_rank: &[u32]) {
+    if members.len() < 2 {
+        return;
+    }
+    let mut listed = vec![false; by_rank.len()];
+    for &m in members.iter() {
+        listed[m as usize] = true;
+    }
+    let mut next = 0;
+    for &m in by_rank.iter().filter(|&&m| listed[m as usize]) {
+        members[next] = m;
+        next += 1;
+    }
+    debug_assert_eq!(next, members.len(), "members listed twice");
 }

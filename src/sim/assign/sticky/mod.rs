@@ -18,10 +18,10 @@ use super::java_hash::{
     hash_map_order, sort_by_java_string, string_hash, topic_partition_hash, JavaHashTable,
 };
 use super::{
-    subscribed_topics, AssignError, ClusterMetadata, GroupAssignment, GroupSubscription,
-    Subscription, TopicName, TopicPartition,
+    same_topic_list, subscribed_topics, AssignError, ClusterMetadata, GroupAssignment,
+    GroupSubscription, Subscription, TopicName, TopicPartition,
 };
-use crate::sim::sort::CollectBTree;
+use crate::sim::sort::CollectSortedMap;
 use rack::RackInfo;
 use std::collections::HashMap;
 
@@ -40,9 +40,10 @@ pub fn assign(
     }
     let ctx = Context::new(cluster, group, cooperative);
     let claims = ctx.resolve_claims();
-    let (assignment, transferring) = if claims.all_subscriptions_equal {
+    if claims.all_subscriptions_equal {
         let outcome = constrained::build(&ctx, claims.owned, &claims.flagged)?;
-        (outcome.assignment, outcome.transferring)
+        let withheld = cooperative.then_some(&outcome.transferring[..]);
+        Ok(ctx.to_group_assignment(|m| outcome.assignment.get(m), withheld))
     } else {
         let assignment = general::build(&ctx, claims.owned, claims.max_generation)?;
         let transferring = if cooperative {
@@ -50,9 +51,9 @@ pub fn assign(
         } else {
             Vec::new()
         };
-        (assignment, transferring)
-    };
-    Ok(ctx.to_group_assignment(&assignment, cooperative.then_some(&transferring[..])))
+        let withheld = cooperative.then_some(&transferring[..]);
+        Ok(ctx.to_group_assignment(|m| &assignment[m], withheld))
+    }
 }
 
 /// A subscribed topic that exists (`partitionsPerTopic`), in name order.
@@ -81,6 +82,8 @@ struct Context<'a> {
     /// Position of each member in member-id (Java `String`) order: the tie-break of Kafka's
     /// `SubscriptionComparator` and the order of the constrained builder's member lists.
     rank: Vec<u32>,
+    /// The members in member-id order (`by_rank[rank[m]] == m`).
+    by_rank: Vec<u32>,
     topics: Vec<Topic>,
     /// Topic of each partition index.
     topic_of: Vec<u32>,
@@ -107,6 +110,10 @@ impl<'a> Context<'a> {
     fn new(cluster: &ClusterMetadata, group: &'a GroupSubscription, cooperative: bool) -> Self {
         let members = members_in_hash_map_order(group);
         let rank = ranks_by_member_id(&members);
+        let mut by_rank = vec![0; members.len()];
+        for (m, &r) in rank.iter().enumerate() {
+            by_rank[r as usize] = m as u32;
+        }
 
         let mut topics = Vec::new();
         let mut offset = 0;
@@ -158,6 +165,7 @@ impl<'a> Context<'a> {
         Self {
             members,
             rank,
+            by_rank,
             topics,
             topic_of,
             member_data,
@@ -224,7 +232,9 @@ impl<'a> Context<'a> {
         // The last raw list compared: members mostly repeat it, and an equal list is an equal set.
         let mut last_compared: Option<&[String]> = None;
         for (m, member) in self.members.iter().enumerate() {
-            if all_subscriptions_equal && last_compared != Some(&member.topics[..]) {
+            if all_subscriptions_equal
+                && !last_compared.is_some_and(|list| same_topic_list(list, &member.topics))
+            {
                 let mut topics: Vec<&str> = member.topics.iter().map(String::as_str).collect();
                 topics.sort_unstable();
                 topics.dedup();
@@ -302,33 +312,43 @@ impl<'a> Context<'a> {
         added.iter().zip(&revoked).map(|(a, r)| *a && *r).collect()
     }
 
-    /// Member id → partitions, leaving out (cooperative) the partitions still to be revoked.
-    fn to_group_assignment(
+    /// Member id → partitions, leaving out (cooperative) the partitions still to be revoked. Each
+    /// list is sorted as `TopicPartition`s order (topic name as Rust orders it, then partition).
+    fn to_group_assignment<'p>(
         &self,
-        assignment: &[Vec<u32>],
+        partitions_of: impl Fn(usize) -> &'p [u32],
         withheld: Option<&[bool]>,
     ) -> GroupAssignment {
+        // Partition index order is (topic, partition) order with topics in Java `String` order;
+        // `TopicPartition` orders topic names as Rust `str`, which differs only for names outside
+        // the characters Kafka allows in a topic's name: then the lists are sorted again.
+        let rust_order = self.topics.windows(2).all(|w| w[0].name < w[1].name);
+        let mut indices: Vec<u32> = Vec::new();
         // In member-id order, so that building the map finds its keys already sorted.
-        let mut by_rank: Vec<usize> = vec![0; self.members.len()];
-        for (m, &rank) in self.rank.iter().enumerate() {
-            by_rank[rank as usize] = m;
-        }
-        by_rank
-            .into_iter()
-            .map(|m| (self.members[m], &assignment[m]))
-            .map(|(member, partitions)| {
-                // Partition index order is (topic name, partition) order.
-                let mut indices: Vec<u32> = Vec::with_capacity(partitions.len());
-                indices.extend(
+        self.by_rank
+            .iter()
+            .map(|&m| {
+                let partitions = partitions_of(m as usize);
+                let sorted = if withheld.is_none() && partitions.is_sorted() {
                     partitions
-                        .iter()
-                        .filter(|&&p| !withheld.is_some_and(|w| w[p as usize])),
-                );
-                indices.sort_unstable();
-                let list = indices.iter().map(|&p| self.topic_partition(p)).collect();
-                (member.member_id.clone(), list)
+                } else {
+                    indices.clear();
+                    indices.extend(
+                        partitions
+                            .iter()
+                            .filter(|&&p| !withheld.is_some_and(|w| w[p as usize])),
+                    );
+                    indices.sort_unstable();
+                    &indices[..]
+                };
+                let mut list: Vec<TopicPartition> =
+                    sorted.iter().map(|&p| self.topic_partition(p)).collect();
+                if !rust_order {
+                    list.sort_unstable();
+                }
+                (self.members[m as usize].member_id.clone(), list)
             })
-            .collect_map()
+            .collect_sorted_map()
     }
 }
 

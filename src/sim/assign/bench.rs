@@ -224,14 +224,18 @@ mod tests {
         parse_cases(text).unwrap().cases
     }
 
-    #[test]
-    fn a_row_describes_the_case_and_counts_its_runs() {
-        // A fake clock that advances 1 ms per reading: the figures are exact.
+    /// A clock that advances 1 ms per reading: the figures are exact.
+    fn fake_clock() -> impl FnMut() -> f64 {
         let mut now = 0.0;
-        let mut clock = || {
+        move || {
             now += 1.0;
             now
-        };
+        }
+    }
+
+    #[test]
+    fn a_row_describes_the_case_and_counts_its_runs() {
+        let mut clock = fake_clock();
         let options = BenchOptions {
             warmup_ms: 10.0,
             min_warmup_runs: 3,
@@ -252,12 +256,8 @@ mod tests {
 
     #[test]
     fn short_calls_are_timed_in_batches_between_two_readings() {
-        // The same fake clock: a sample is two readings 1 ms apart, whatever it runs.
-        let mut now = 0.0;
-        let mut clock = || {
-            now += 1.0;
-            now
-        };
+        // A sample is two readings 1 ms apart, whatever it runs.
+        let mut clock = fake_clock();
         let options = BenchOptions {
             warmup_ms: 10.0,
             min_warmup_runs: 3,

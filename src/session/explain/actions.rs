@@ -41,7 +41,57 @@ impl ConsumerVerb {
         let session = duration(config.session_timeout_ms);
         let poll = duration(config.max_poll_interval_ms);
         let is_static = config.group_instance_id.is_some();
+        let consumer_protocol = config
+            .is_consumer_protocol()
+            .then(|| self.consumer_protocol_title(&poll, is_static))
+            .flatten();
+        let text =
+            consumer_protocol.unwrap_or_else(|| self.classic_title(&session, &poll, is_static));
+        if every_lane {
+            format!("{text} (in every lane)")
+        } else {
+            text
+        }
+    }
+
+    /// Close, Kill and Stall under `group.protocol=consumer`: no LeaveGroup exists there; a member
+    /// leaves through its last `ConsumerGroupHeartbeat` (member epoch -1, or -2 for a static member:
+    /// a temporary leave that keeps its partitions), and its session timeout is the broker's
+    /// `group.consumer.session.timeout.ms`, not a client setting.
+    fn consumer_protocol_title(self, poll: &str, is_static: bool) -> Option<String> {
         let text = match (self, is_static) {
+            (ConsumerVerb::Close, false) => "consumer.close(): commit, onPartitionsRevoked, then a last \
+                 ConsumerGroupHeartbeat with member epoch -1: the coordinator removes it at once and the \
+                 others get its partitions at their next heartbeats"
+                .to_string(),
+            (ConsumerVerb::Close, true) => "consumer.close(): commit, onPartitionsRevoked, then a last \
+                 ConsumerGroupHeartbeat with member epoch -2, a temporary leave: its partitions stay \
+                 assigned to it, unconsumed, until its session expires (the broker's \
+                 group.consumer.session.timeout.ms) or it restarts with the same group.instance.id"
+                .to_string(),
+            (ConsumerVerb::Kill, _) => "kill -9: a dead process sends nothing. The coordinator notices \
+                 only when the broker's group.consumer.session.timeout.ms has passed since the last \
+                 ConsumerGroupHeartbeat it received; the others get its partitions at their next heartbeats"
+                .to_string(),
+            (ConsumerVerb::Stall, false) => format!(
+                "Stop calling poll() for a while. The background thread keeps heartbeating only until \
+                 max.poll.interval.ms ({poll}) after the last poll(): then the consumer leaves the group \
+                 (a heartbeat with member epoch -1) and the others get its partitions"
+            ),
+            (ConsumerVerb::Stall, true) => format!(
+                "Stop calling poll() for a while. The background thread keeps heartbeating only until \
+                 max.poll.interval.ms ({poll}) after the last poll(): then this static member leaves for \
+                 now (a heartbeat with member epoch -2): its partitions wait for it, unconsumed, until it \
+                 polls again or its session expires"
+            ),
+            _ => return None,
+        };
+        Some(text)
+    }
+
+    /// The classic protocol's texts (JoinGroup, SyncGroup, Heartbeat, LeaveGroup).
+    fn classic_title(self, session: &str, poll: &str, is_static: bool) -> String {
+        match (self, is_static) {
             // AbstractCoordinator.close: onLeavePrepare, then maybeLeaveGroup, which sends LeaveGroup
             // only for a dynamic member (shouldSendLeaveGroupRequest).
             (ConsumerVerb::Close, false) => "consumer.close(): commit, onPartitionsRevoked, then LeaveGroup: \
@@ -81,11 +131,6 @@ impl ConsumerVerb {
             (ConsumerVerb::Restart, true) => "Start the process again: a new KafkaConsumer with the same \
                  group.instance.id, which takes its old place if its session has not expired"
                 .to_string(),
-        };
-        if every_lane {
-            format!("{text} (in every lane)")
-        } else {
-            text
         }
     }
 }
@@ -132,6 +177,69 @@ mod tests {
                 _ => false,
             })
             .count()
+    }
+
+    /// The member epochs of the `ConsumerGroupHeartbeat`s c2 sent from `since` on, and how many
+    /// LeaveGroup requests it sent.
+    fn c2_heartbeat_epochs(w: &World, since: u64) -> (Vec<i32>, usize) {
+        let mut epochs = Vec::new();
+        for e in w.trace().iter().filter(|e| e.at >= since) {
+            if let TraceEvent::MessageSent { from, message, .. } = &e.event {
+                if let Message::Request {
+                    body: Request::ConsumerGroupHeartbeat(r),
+                    ..
+                } = &**message
+                {
+                    if from.to_string().starts_with("c2") {
+                        epochs.push(r.member_epoch);
+                    }
+                }
+            }
+        }
+        (epochs, leave_groups_from_c2(w, since))
+    }
+
+    /// The same two consumers on the consumer protocol (KIP-848), c2 static or not.
+    fn kip848_world(instance_ids: bool) -> World {
+        let config = if instance_ids {
+            r#""config": { "group.instance.id": "i2" },"#
+        } else {
+            ""
+        };
+        let json = format!(
+            r#"{{ "seed": 3, "topics": [{{ "name": "t", "partitions": 4 }}],
+                 "groups": [{{ "group_id": "g", "config": {{ "group.protocol": "consumer", "max.poll.interval.ms": 20000 }} }}],
+                 "consumers": [{{ "group": "g", "topics": ["t"] }}, {{ "group": "g", "topics": ["t"], {config} "start_at_ms": 500 }}] }}"#
+        );
+        let mut w = World::new(&Scenario::from_json(&json).unwrap()).unwrap();
+        w.run_until(15_000);
+        w
+    }
+
+    #[test]
+    fn close_under_the_consumer_protocol_is_told_as_the_heartbeat_it_sends() {
+        for (is_static, epoch) in [(false, -1), (true, -2)] {
+            let mut w = kip848_world(is_static);
+            w.apply(Action::CloseConsumer {
+                consumer: "c2".into(),
+            })
+            .unwrap();
+            w.run_until(16_000);
+            let (epochs, leave_groups) = c2_heartbeat_epochs(&w, 15_000);
+            assert_eq!((epochs.last(), leave_groups), (Some(&epoch), 0));
+            let title = ConsumerVerb::Close.title(&c2_config(&w), false);
+            assert!(
+                title.contains(&format!("member epoch {epoch}")) && !title.contains("LeaveGroup"),
+                "{title}"
+            );
+            let stall = ConsumerVerb::Stall.title(&c2_config(&w), false);
+            assert!(
+                stall.contains(&format!("member epoch {epoch}")) && !stall.contains("LeaveGroup"),
+                "{stall}"
+            );
+            let kill = ConsumerVerb::Kill.title(&c2_config(&w), false);
+            assert!(kill.contains("group.consumer.session.timeout.ms"), "{kill}");
+        }
     }
 
     fn c2_config(w: &World) -> ConsumerConfig {

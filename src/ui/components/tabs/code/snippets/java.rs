@@ -64,12 +64,7 @@ pub fn render(code: &ConsumerCode) -> String {
         ));
     }
     // close() commits only what auto-commit would (ConsumerCoordinator.maybeAutoCommitOffsetsSync).
-    let leave = match (c.enable_auto_commit, c.group_instance_id.is_some()) {
-        (true, true) => "which commits and revokes; a static member sends no LeaveGroup",
-        (true, false) => "which commits, revokes and sends LeaveGroup",
-        (false, true) => "which revokes; a static member sends no LeaveGroup",
-        (false, false) => "which revokes and sends LeaveGroup",
-    };
+    let leave = close_comment(c);
     format!(
         "import java.time.Duration;\n\
          import java.util.Collection;\n\
@@ -110,7 +105,7 @@ pub fn render(code: &ConsumerCode) -> String {
          \x20           while (true) {{\n\
          \x20               // poll() fetches records and runs rebalances and callbacks. Call it again within\n\
          \x20               // max.poll.interval.ms ({max_poll} ms) or the consumer leaves the group: the poll timer\n\
-         \x20               // checks the application makes progress; the heartbeat thread keeps the session alive.\n\
+         \x20               // checks the application makes progress; {alive}.\n\
          \x20               ConsumerRecords<{types}> records;\n\
          \x20               try {{\n\
          \x20                   records = consumer.poll(Duration.ofMillis({poll}));\n\
@@ -140,6 +135,13 @@ pub fn render(code: &ConsumerCode) -> String {
         poll = c.poll_timeout_ms,
         work = c.processing_time_ms,
         commit = commit_after_batch(c),
+        // The AsyncKafkaConsumer (consumer protocol) has no heartbeat thread: its background thread
+        // sends the ConsumerGroupHeartbeats.
+        alive = if c.is_consumer_protocol() {
+            "the background thread's heartbeats keep the session alive"
+        } else {
+            "the heartbeat thread keeps the session alive"
+        },
         json_import = if key == Payload::ConnectJson || value == Payload::ConnectJson {
             "import com.fasterxml.jackson.databind.JsonNode; // JsonDeserializer: org.apache.kafka:connect-json\n"
         } else {
@@ -202,4 +204,28 @@ fn assignor_classes(code: &ConsumerCode) -> String {
         })
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// What `close()` does, for the comment over the try block. With the consumer protocol the
+/// `AsyncKafkaConsumer` leaves through its last `ConsumerGroupHeartbeat`: member epoch -1, or -2 for
+/// a static member (`leaveGroupEpoch`), which the coordinator takes as a temporary leave.
+fn close_comment(c: &ConsumerConfig) -> &'static str {
+    match (
+        c.is_consumer_protocol(),
+        c.enable_auto_commit,
+        c.group_instance_id.is_some(),
+    ) {
+        (false, true, true) => "which commits and revokes; a static member sends no LeaveGroup",
+        (false, true, false) => "which commits, revokes and sends LeaveGroup",
+        (false, false, true) => "which revokes; a static member sends no LeaveGroup",
+        (false, false, false) => "which revokes and sends LeaveGroup",
+        (true, true, true) => "which commits, revokes and leaves for now: a static member's last\n\
+            \x20       // heartbeat carries member epoch -2, and its partitions wait for it until its session expires",
+        (true, true, false) => "which commits, revokes and leaves the group: its last\n\
+            \x20       // ConsumerGroupHeartbeat carries member epoch -1",
+        (true, false, true) => "which revokes and leaves for now: a static member's last heartbeat\n\
+            \x20       // carries member epoch -2, and its partitions wait for it until its session expires",
+        (true, false, false) => "which revokes and leaves the group: its last ConsumerGroupHeartbeat\n\
+            \x20       // carries member epoch -1",
+    }
 }

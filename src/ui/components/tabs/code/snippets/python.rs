@@ -64,11 +64,21 @@ pub fn render(code: &ConsumerCode) -> String {
         });
     }
     // rd_kafka_consumer_close commits the stored offsets only with enable.auto.commit.
-    let close = match (c.enable_auto_commit, c.group_instance_id.is_some()) {
-        (true, true) => "commits and revokes; a static member sends no LeaveGroup",
-        (true, false) => "commits, revokes and leaves the group at once (LeaveGroup)",
-        (false, true) => "revokes; a static member sends no LeaveGroup",
-        (false, false) => "revokes and leaves the group at once (LeaveGroup)",
+    // With the consumer protocol librdkafka leaves through its last ConsumerGroupHeartbeat: member
+    // epoch -1, or -2 for a static member, which the coordinator takes as a temporary leave.
+    let close = match (
+        c.is_consumer_protocol(),
+        c.enable_auto_commit,
+        c.group_instance_id.is_some(),
+    ) {
+        (false, true, true) => "commits and revokes; a static member sends no LeaveGroup",
+        (false, true, false) => "commits, revokes and leaves the group at once (LeaveGroup)",
+        (false, false, true) => "revokes; a static member sends no LeaveGroup",
+        (false, false, false) => "revokes and leaves the group at once (LeaveGroup)",
+        (true, true, true) => "commits, revokes and leaves for now (member epoch -2: its partitions wait for it until its session expires)",
+        (true, true, false) => "commits, revokes and leaves the group at once (heartbeat with member epoch -1)",
+        (true, false, true) => "revokes and leaves for now (member epoch -2: its partitions wait for it until its session expires)",
+        (true, false, false) => "revokes and leaves the group at once (heartbeat with member epoch -1)",
     };
     out.push_str(&format!(
         "}})\n\

@@ -271,6 +271,33 @@ fn each_language_commits_as_the_consumer_is_configured() {
     assert!(python(&sync).contains("consumer.close()  # revokes and leaves"));
 }
 
+/// The `AsyncKafkaConsumer` and librdkafka leave a consumer-protocol group through their last
+/// `ConsumerGroupHeartbeat` (`leaveGroupEpoch`): member epoch -1, or -2 for a static member, which
+/// the coordinator takes as a temporary leave. No LeaveGroup request exists in that protocol.
+#[test]
+fn close_under_the_consumer_protocol_leaves_with_a_heartbeat_not_leave_group() {
+    let dynamic = config(&[("group.protocol", "consumer")]);
+    let fixed = config(&[
+        ("group.protocol", "consumer"),
+        ("group.instance.id", "orders-1"),
+    ]);
+    for language in [Language::Java, Language::Python] {
+        let dynamic_code = render(&dynamic, language);
+        let static_code = render(&fixed, language);
+        assert!(!dynamic_code.contains("LeaveGroup"), "{dynamic_code}");
+        assert!(!static_code.contains("LeaveGroup"), "{static_code}");
+        assert!(dynamic_code.contains("member epoch -1"), "{dynamic_code}");
+        assert!(static_code.contains("member epoch -2"), "{static_code}");
+    }
+    let java = render(&fixed, Language::Java);
+    assert!(java.contains("the background thread's heartbeats keep the session alive"));
+    assert!(!java.contains("heartbeat thread"), "{java}");
+    assert!(java.contains(
+        "        // close(), which commits, revokes and leaves for now: a static member's last\n\
+         \x20       // heartbeat carries member epoch -2, and its partitions wait for it until its session expires."
+    ), "{java}");
+}
+
 /// Kafka 4.1.2's `CompletedFetch.fetchRecords` keeps the failed record and throws again at every
 /// `poll()` until the application seeks: the Java loop catches RecordDeserializationException around
 /// `poll()`, logs partition, offset and origin, and seeks one past it.

@@ -41,12 +41,16 @@ impl ConsumerVerb {
         let session = duration(config.session_timeout_ms);
         let poll = duration(config.max_poll_interval_ms);
         let is_static = config.group_instance_id.is_some();
-        let consumer_protocol = config
-            .is_consumer_protocol()
-            .then(|| self.consumer_protocol_title(&poll, is_static))
-            .flatten();
-        let text =
-            consumer_protocol.unwrap_or_else(|| self.classic_title(&session, &poll, is_static));
+        // Compare's lanes run the classic protocol and the consumer protocol side by side: a text
+        // for one of them would be false in the others.
+        let specific = if every_lane {
+            self.every_lane_title(&poll)
+        } else if config.is_consumer_protocol() {
+            self.consumer_protocol_title(&poll, is_static)
+        } else {
+            None
+        };
+        let text = specific.unwrap_or_else(|| self.classic_title(&session, &poll, is_static));
         if every_lane {
             format!("{text} (in every lane)")
         } else {
@@ -83,6 +87,29 @@ impl ConsumerVerb {
                  max.poll.interval.ms ({poll}) after the last poll(): then this static member leaves for \
                  now (a heartbeat with member epoch -2): its partitions wait for it, unconsumed, until it \
                  polls again or its session expires"
+            ),
+            _ => return None,
+        };
+        Some(text)
+    }
+
+    /// Close, Kill and Stall in every lane at once, whatever protocol each lane runs.
+    fn every_lane_title(self, poll: &str) -> Option<String> {
+        let text = match self {
+            ConsumerVerb::Close => "consumer.close(): onPartitionsRevoked, then the member leaves: \
+                 LeaveGroup in a classic lane, a last ConsumerGroupHeartbeat with member epoch -1 in a \
+                 KIP-848 lane (a static member sends no LeaveGroup, or epoch -2, and keeps its partitions \
+                 until its session expires)"
+                .to_string(),
+            ConsumerVerb::Kill => "kill -9: a dead process sends nothing. Each lane's coordinator notices \
+                 only when the member's session expires after the last heartbeat it received \
+                 (session.timeout.ms in a classic lane, the broker's group.consumer.session.timeout.ms in a \
+                 KIP-848 lane)"
+                .to_string(),
+            ConsumerVerb::Stall => format!(
+                "Stop calling poll() for a while. Heartbeats go on only until max.poll.interval.ms ({poll}) \
+                 after the last poll(): then the member leaves (LeaveGroup in a classic lane, member \
+                 epoch -1 in a KIP-848 lane; a static member stays assigned until its session expires)"
             ),
             _ => return None,
         };
@@ -285,13 +312,23 @@ mod tests {
             !c2_has_session(&fixed),
             "expired 10 s after its last heartbeat"
         );
-        let title = ConsumerVerb::Close.title(&c2_config(&fixed), true);
+        let title = ConsumerVerb::Close.title(&c2_config(&fixed), false);
         assert!(
             title.contains("a static member sends no LeaveGroup"),
             "{title}"
         );
         assert!(title.contains("session.timeout.ms 10 s after its last heartbeat"));
-        assert!(title.ends_with("(in every lane)"));
+        // In Compare the same click reaches classic and KIP-848 lanes: the text names both.
+        let every_lane = ConsumerVerb::Close.title(&c2_config(&fixed), true);
+        assert!(
+            every_lane.contains("LeaveGroup in a classic lane"),
+            "{every_lane}"
+        );
+        assert!(
+            every_lane.contains("member epoch -1 in a KIP-848 lane"),
+            "{every_lane}"
+        );
+        assert!(every_lane.ends_with("(in every lane)"));
     }
 
     #[test]

@@ -246,12 +246,7 @@ mod tests {
     fn each_lessons_link_length() {
         use crate::session::lessons::guide::lab_at_step;
         for lesson in LESSONS {
-            let session = Session {
-                scenario: lesson.scenario(),
-                strategies: lesson.strategies.to_vec(),
-                actions: Vec::new(),
-                until_ms: 0,
-            };
+            let session = lesson.session();
             let steps = lesson.steps();
             let done = lab_at_step(session.clone(), &steps, steps.len())
                 .unwrap()

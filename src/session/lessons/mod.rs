@@ -9,7 +9,7 @@ mod records;
 mod rolling_upgrade;
 mod steps;
 
-use crate::session::Strategy;
+use crate::session::{Session, Strategy};
 use crate::sim::scenario::{
     ConfigValue, ConsumerSpec, GroupSpec, Scenario, TimedAction, TopicSpec,
 };
@@ -31,6 +31,17 @@ pub struct Lesson {
 impl Lesson {
     pub fn scenario(&self) -> Scenario {
         (self.build)()
+    }
+
+    /// The lesson at time zero under the protocols it is about: what the picker, the guide and a
+    /// lesson's share link open.
+    pub fn session(&self) -> Session {
+        Session {
+            scenario: self.scenario(),
+            strategies: self.strategies.to_vec(),
+            actions: Vec::new(),
+            until_ms: 0,
+        }
     }
 
     /// The guided steps; after the last one the lesson is a free sandbox on its scenario.

@@ -189,13 +189,7 @@ fn every_guided_lesson_plays_through_and_its_answers_are_the_models() {
     for lesson in LESSONS {
         let steps = lesson.steps();
         assert!(!steps.is_empty(), "{} has steps", lesson.id);
-        let mut lab = Lab::new(Session {
-            scenario: lesson.scenario(),
-            strategies: lesson.strategies.to_vec(),
-            actions: Vec::new(),
-            until_ms: 0,
-        })
-        .unwrap();
+        let mut lab = Lab::new(lesson.session()).unwrap();
         for (i, step) in steps.iter().enumerate() {
             begin(&mut lab, step).unwrap_or_else(|e| panic!("{} step {i}: {e}", lesson.id));
             let since = trace_lengths(&lab);

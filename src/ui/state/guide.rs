@@ -5,7 +5,6 @@
 use super::{PageState, Tab};
 use crate::session::lessons::guide::{self, Step, Watch};
 use crate::session::lessons::{self, Lesson};
-use crate::session::Session;
 use crate::sim::Millis;
 
 /// The speed a guided step plays at: slow enough to talk over.
@@ -70,12 +69,7 @@ impl PageState {
         };
         let steps = lesson.steps();
         let k = k.min(steps.len());
-        let session = Session {
-            scenario: lesson.scenario(),
-            strategies: lesson.strategies.to_vec(),
-            actions: Vec::new(),
-            until_ms: 0,
-        };
+        let session = lesson.session();
         match guide::lab_at_step(session, &steps, k) {
             Ok(lab) => {
                 self.install_lab(lab);

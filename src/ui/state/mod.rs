@@ -393,12 +393,7 @@ impl PageState {
         // A lesson comes with the protocols its description and questions are about (KIP-848's lesson
         // under KIP-848, "eager against cooperative" side by side): keeping the page's previous choice
         // showed the KIP-848 lesson as an eager group under its KIP-848 description.
-        let session = Session {
-            scenario: lesson.scenario(),
-            strategies: lesson.strategies.to_vec(),
-            actions: Vec::new(),
-            until_ms: 0,
-        };
+        let session = lesson.session();
         self.clock.pause();
         self.selected = None;
         self.notice = None;

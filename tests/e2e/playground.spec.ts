@@ -52,6 +52,16 @@ test('a fourth consumer joins: one eager rebalance, everyone revokes, range give
     'aria-label',
     /Before: c1: P0 P1 · c2: P4 P5 · c3: P2 P3\. After: c1: P0 P1 · c2: P5 · c3: P2 P3 · c4: P4\.$/,
   );
+  // One path per fill, whatever the number of intervals: c1–c4's colours and the hatch where nobody
+  // consumed (before the first assignment and in the eager rebalance).
+  await expect(timeline.locator('path.interval')).toHaveCount(5);
+  // Pointing at a row reads out who had that partition at that time: P5, just before now, is c2's.
+  const p5 = (await timeline.locator('text.row-label').nth(5).boundingBox())!;
+  const now = (await timeline.locator('line.now-line').boundingBox())!;
+  await page.mouse.move(now.x - 4, p5.y + p5.height / 2);
+  await expect(page.getByRole('tabpanel').locator('.band-detail')).toHaveText(
+    /^orders-5 at [\d.]+ s: c2 consuming, since [\d.]+ s$/,
+  );
   await marker.focus();
   // Focus (or hover) shows the same before → after as visible text under the chart.
   const detail = page.getByRole('tabpanel').getByRole('status');

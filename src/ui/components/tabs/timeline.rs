@@ -2,9 +2,8 @@
 //! nobody consumes, and a band per rebalance with its reason and duration. Hovering or focusing a
 //! band shows the assignment before and after it, in a panel under the chart.
 
-use crate::sim::assign::TopicPartition;
 use crate::sim::consumption::{handovers, Handover, PartitionOwner};
-use crate::sim::metrics::{Metrics, OwnershipInterval, PartitionTimeline, RebalanceRecord};
+use crate::sim::metrics::{Metrics, PartitionTimeline, RebalanceRecord};
 use crate::sim::time::Millis;
 use crate::ui::components::palette::swatch_for;
 use crate::ui::hooks::in_view::use_in_view;
@@ -130,26 +129,36 @@ struct LabelSlot {
     short: bool,
 }
 
-#[function_component(TimelineChart)]
-fn timeline_chart(props: &ChartProps) -> Html {
-    let width = props.width;
-    // The band under the pointer or keyboard focus, by index into the group's rebalances.
-    let active = use_state_eq(|| None::<usize>);
-    let rows: Vec<&PartitionTimeline> = props
-        .metrics
-        .timelines
-        .iter()
-        .filter(|t| t.group == props.group)
-        .collect();
-    if rows.is_empty() {
-        return html! { <p class="empty">{ format!("No partitions to show for {} yet.", props.group) }</p> };
+/// The metrics a chart drew, compared by address: a refresh makes a new `Rc`, and comparing two
+/// metrics field by field would cost more than drawing them.
+#[derive(Clone)]
+struct SameMetrics(Rc<Metrics>);
+
+impl PartialEq for SameMetrics {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
     }
-    let rebalances: Vec<&RebalanceRecord> = props
+}
+
+/// What one metrics refresh draws, worked out once: a pointer moving over the chart re-renders it
+/// and must not lay out 500 rows again.
+struct Layout {
+    axis: Axis,
+    height: f64,
+    row_h: f64,
+    labels: Rc<Vec<String>>,
+    /// Each fill (an owner's colour, or the hatch) with every interval of that fill, in every row.
+    fills: Vec<(String, String)>,
+    bands: Vec<(Millis, BandFacts, Option<LabelSlot>)>,
+}
+
+fn layout(props: &ChartProps, rows: &[&PartitionTimeline], hatch: &str) -> Layout {
+    let width = props.width;
+    let rebalances: &[RebalanceRecord] = props
         .metrics
         .groups
         .get(&props.group)
-        .map(|g| g.rebalances.iter().collect())
-        .unwrap_or_default();
+        .map_or(&[], |g| &g.rebalances);
     let facts: Vec<BandFacts> = rebalances
         .iter()
         .zip(handovers(&props.metrics, &props.group, props.now))
@@ -168,7 +177,7 @@ fn timeline_chart(props: &ChartProps) -> Html {
         place_labels(
             &facts
                 .iter()
-                .zip(&rebalances)
+                .zip(rebalances)
                 .map(|(f, r)| (provisional.x(r.started_at), long_label(f), short_label(f)))
                 .collect::<Vec<_>>(),
             width,
@@ -186,63 +195,207 @@ fn timeline_chart(props: &ChartProps) -> Html {
         head: LABEL_LINE_H * lines.max(1) as f64 + 16.0,
     };
     let row_h = if props.compact { COMPACT_ROW_H } else { ROW_H };
-    let height = axis.head + row_h * rows.len() as f64 + 22.0;
-    let hatch = format!("hatch-{}", props.id);
-    let now_clip = format!("now-{}", props.id);
     let multi_topic = rows
         .windows(2)
         .any(|w| w[0].partition.topic != w[1].partition.topic);
-    let shown = (*active).and_then(|i| facts.get(i));
+    let labels = rows.iter().map(|row| row_label(row, multi_topic)).collect();
+    Layout {
+        fills: fill_paths(rows, &axis, row_h, hatch, props.now),
+        height: axis.head + row_h * rows.len() as f64 + 22.0,
+        axis,
+        row_h,
+        labels: Rc::new(labels),
+        bands: rebalances
+            .iter()
+            .zip(facts)
+            .zip(slots)
+            .map(|((r, f), slot)| (r.started_at, f, slot))
+            .collect(),
+    }
+}
+
+/// The chart draws one `<path>` per fill (an owner's colour, or the hatch where nobody consumes),
+/// each interval of that fill a sub-rectangle in its row. A `<rect>` and a `<title>` per interval
+/// made a 500-partition chart about 5,000 SVG elements, all created at once when a chart out of
+/// view catches up (the Pause click in Compare spent most of its 200–300 ms creating them); the
+/// pointer's row and time are read out under the chart instead of in a tooltip per interval.
+fn fill_paths(
+    rows: &[&PartitionTimeline],
+    axis: &Axis,
+    row_h: f64,
+    hatch: &str,
+    now: Millis,
+) -> Vec<(String, String)> {
+    let mut fills: Vec<(String, String)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let y = axis.head + row_h * i as f64 + 2.0;
+        for iv in &row.intervals {
+            let fill = match (&iv.owner, iv.consuming) {
+                (Some(owner), true) => swatch_for(owner).colour.to_string(),
+                _ => format!("url(#{hatch})"),
+            };
+            let x0 = axis.x(iv.from);
+            // A running interval reaches the right edge; the chart's clip cuts it at the metrics'
+            // time, so a row changes only when its owners do, not as time passes.
+            let x1 = if iv.to >= now {
+                axis.x(axis.span)
+            } else {
+                axis.x(iv.to)
+            };
+            let d = sub_rect(x0, (x1 - x0).max(0.0), y, row_h - 4.0);
+            match fills.iter_mut().find(|(f, _)| *f == fill) {
+                Some((_, path)) => path.push_str(&d),
+                None => fills.push((fill, d)),
+            }
+        }
+    }
+    fills
+}
+
+#[function_component(TimelineChart)]
+fn timeline_chart(props: &ChartProps) -> Html {
+    let width = props.width;
+    // The band under the pointer or keyboard focus, by index into the group's rebalances.
+    let active = use_state_eq(|| None::<usize>);
+    // The row and the time under the pointer, read out under the chart.
+    let pointer = use_state_eq(|| None::<(usize, Millis)>);
+    let rows: Vec<&PartitionTimeline> = props
+        .metrics
+        .timelines
+        .iter()
+        .filter(|t| t.group == props.group)
+        .collect();
+    let hatch = format!("hatch-{}", props.id);
+    let layout = use_memo(
+        (
+            SameMetrics(props.metrics.clone()),
+            props.now,
+            width.to_bits(),
+            props.compact,
+            props.group.clone(),
+        ),
+        |_| layout(props, &rows, &hatch),
+    );
+    if rows.is_empty() {
+        return html! { <p class="empty">{ format!("No partitions to show for {} yet.", props.group) }</p> };
+    }
+    let Layout {
+        axis,
+        height,
+        row_h,
+        ..
+    } = &*layout;
+    let (height, row_h, span) = (*height, *row_h, axis.span);
+    let now_clip = format!("now-{}", props.id);
+    let shown = (*active).and_then(|i| layout.bands.get(i)).map(|b| &b.1);
+    let under_pointer = (*pointer).and_then(|(i, t)| {
+        let row = rows.get(i)?;
+        Some(row_readout(row, t.min(props.now), props.now))
+    });
     let on_click = props.on_seek.clone().map(|seek| {
         let now = props.now;
         Callback::from(move |e: MouseEvent| {
-            let Some(svg) = e
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            else {
-                return;
-            };
-            let rect = svg.get_bounding_client_rect();
-            let x = (e.client_x() as f64 - rect.left()) * width / rect.width().max(1.0);
-            if let Some(t) = axis_time(width, span, x) {
-                seek.emit(t.min(now));
+            if let Some((x, _)) = svg_point(&e, width, height) {
+                if let Some(t) = axis_time(width, span, x) {
+                    seek.emit(t.min(now));
+                }
             }
         })
     });
+    let on_move = {
+        let pointer = pointer.clone();
+        let (head, count) = (axis.head, rows.len());
+        Callback::from(move |e: MouseEvent| {
+            let at = svg_point(&e, width, height).and_then(|(x, y)| {
+                let row = ((y - head) / row_h).floor();
+                let t = axis_time(width, span, x)?;
+                (row >= 0.0 && (row as usize) < count).then_some((row as usize, t))
+            });
+            pointer.set(at);
+        })
+    };
+    let on_out = {
+        let pointer = pointer.clone();
+        Callback::from(move |_: MouseEvent| pointer.set(None))
+    };
     let seekable = on_click.is_some();
     html! {
         <>
             <svg class={classes!("timeline", seekable.then_some("seekable"))} viewBox={format!("0 0 {width} {height}")} role="figure"
-                aria-label={format!("Ownership timeline of {}", props.group)} onclick={on_click}>
+                aria-label={format!("Ownership timeline of {}", props.group)} onclick={on_click}
+                onmousemove={on_move} onmouseleave={on_out}>
                 if seekable { <title>{ "Click to show the run at that time" }</title> }
                 <defs>
                     <pattern id={hatch.clone()} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                         <rect width="6" height="6" class="gap-bg" />
                         <line x1="0" y1="0" x2="0" y2="6" class="gap-line" stroke-width="3" />
                     </pattern>
-                    // The intervals still running are drawn to the chart's right edge and cut
-                    // here at the metrics' time: a row changes only when its owners do, not as
-                    // time passes, so a refresh rebuilds only the rows that changed.
                     <clipPath id={now_clip.clone()}>
                         <rect x="0" y="0" width={axis.x(props.now).to_string()} height={height.to_string()} />
                     </clipPath>
                 </defs>
-                { time_ticks(&axis, height) }
+                { time_ticks(axis, height) }
+                <RowLabels labels={layout.labels.clone()} head={axis.head} row_h={row_h} />
                 <g clip-path={format!("url(#{now_clip})")}>
-                    { for rows.iter().enumerate().map(|(i, row)| {
-                        let props = row_props(row, i, &axis, row_h, &hatch, multi_topic, props.now);
-                        html! { <PartitionRow key={i} ..props /> }
+                    { for layout.fills.iter().map(|(fill, d)| html! {
+                        <IntervalPath key={fill.clone()} fill={fill.clone()} d={d.clone()} />
                     }) }
                 </g>
-                { for rebalances.iter().enumerate().map(|(i, r)| {
-                    let band = Band { record: r, facts: &facts[i], slot: slots[i] };
-                    rebalance_band(&band, &axis, height, hover_callbacks(&active, i))
+                { for layout.bands.iter().enumerate().map(|(i, (started_at, facts, slot))| {
+                    let band = Band { started_at: *started_at, facts, slot: *slot };
+                    rebalance_band(&band, axis, height, hover_callbacks(&active, i))
                 }) }
                 <line class="now-line" x1={axis.x(props.now).to_string()} x2={axis.x(props.now).to_string()} y1={axis.head.to_string()} y2={(height - 18.0).to_string()} />
             </svg>
-            { band_detail(shown, props.compact) }
+            { band_detail(shown, under_pointer, props.compact) }
         </>
     }
+}
+
+/// The point under a mouse event in the chart's own units (its viewBox is `width` × `height`; its
+/// height follows its width). The event's target is the element under the pointer, inside the chart:
+/// Yew listens at the page's root, so the event's current target is not the chart.
+fn svg_point(e: &MouseEvent, width: f64, height: f64) -> Option<(f64, f64)> {
+    let svg = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())?
+        .closest("svg.timeline")
+        .ok()??;
+    let rect = svg.get_bounding_client_rect();
+    let x = (e.client_x() as f64 - rect.left()) * width / rect.width().max(1.0);
+    let y = (e.client_y() as f64 - rect.top()) * height / rect.height().max(1.0);
+    Some((x, y))
+}
+
+#[derive(Properties, PartialEq)]
+struct RowLabelsProps {
+    labels: Rc<Vec<String>>,
+    head: f64,
+    row_h: f64,
+}
+
+/// The partitions' names down the left edge: they change only when the rows do, not as time passes.
+#[function_component(RowLabels)]
+fn row_labels(props: &RowLabelsProps) -> Html {
+    html! {
+        <g class="row-labels">
+            { for props.labels.iter().enumerate().map(|(i, label)| html! {
+                <text x="4" y={(props.head + props.row_h * (i as f64 + 0.72)).to_string()} class="row-label">{ label }</text>
+            }) }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct IntervalPathProps {
+    fill: String,
+    d: String,
+}
+
+/// Every interval of one fill: redrawn only when one of them changed.
+#[function_component(IntervalPath)]
+fn interval_path(props: &IntervalPathProps) -> Html {
+    html! { <path d={props.d.clone()} fill={props.fill.clone()} class="interval" /> }
 }
 
 /// The time under x on a chart `width` wide covering `span`; `None` left of the time axis.
@@ -252,20 +405,25 @@ fn axis_time(width: f64, span: Millis, x: f64) -> Option<Millis> {
 }
 
 /// The before → after of the hovered or focused band, as visible text: a tooltip alone is neither
-/// keyboard-reachable nor readable from the back row. Compare columns show it only while active.
-fn band_detail(facts: Option<&BandFacts>, compact: bool) -> Html {
-    match facts {
-        Some(f) => html! {
+/// keyboard-reachable nor readable from the back row. Without a band, the row and time under the
+/// pointer. Compare columns show it only while something is pointed at or focused.
+fn band_detail(facts: Option<&BandFacts>, under_pointer: Option<String>, compact: bool) -> Html {
+    match (facts, under_pointer) {
+        (Some(f), _) => html! {
             <p class="band-detail" role="status" aria-live="polite">
                 <strong>{ capitalise(&f.summary()) }</strong>
                 { " — before: " }<span class="owners">{ &f.before }</span>
                 { " → after: " }<span class="owners">{ &f.after }</span>
             </p>
         },
-        None if compact => html! {},
-        None => html! {
+        // Not announced: it changes with every move of the mouse.
+        (None, Some(readout)) => html! {
+            <p class="band-detail pointer" role="status" aria-live="off">{ readout }</p>
+        },
+        (None, None) if compact => html! {},
+        (None, None) => html! {
             <p class="band-detail hint" role="status" aria-live="polite">
-                { "Hover a rebalance band, or Tab to it, to see who owned what before → after." }
+                { "Point at a row to see who consumed it when; hover a rebalance band, or Tab to it, to see who owned what before → after." }
             </p>
         },
     }
@@ -341,97 +499,44 @@ fn nice_step(span: Millis) -> Millis {
         .unwrap_or(1_800_000)
 }
 
-/// One partition's row: its label and its intervals, placed on the chart.
-#[derive(Properties, PartialEq)]
-struct PartitionRowProps {
-    partition: TopicPartition,
-    label: String,
-    /// The intervals that ended before the metrics' time.
-    closed: Vec<OwnershipInterval>,
-    /// The interval still running at the metrics' time (its `to` is that time), if any.
-    open: Option<OwnershipInterval>,
-    /// Where the row goes: its top, its height, and the chart's x scale (width and span).
-    y: f64,
-    row_h: f64,
-    width: f64,
-    span: Millis,
-    hatch: String,
-}
-
-fn row_props(
-    row: &PartitionTimeline,
-    i: usize,
-    axis: &Axis,
-    row_h: f64,
-    hatch: &str,
-    multi_topic: bool,
-    now: Millis,
-) -> PartitionRowProps {
-    let label = if multi_topic {
+/// A row's name: "P3", or "orders-3" when the chart shows several topics.
+fn row_label(row: &PartitionTimeline, multi_topic: bool) -> String {
+    if multi_topic {
         row.partition.to_string()
     } else {
         format!("P{}", row.partition.partition)
-    };
-    let (open, closed): (Vec<_>, Vec<_>) =
-        row.intervals.iter().cloned().partition(|iv| iv.to >= now);
-    PartitionRowProps {
-        partition: row.partition.clone(),
-        label,
-        closed,
-        open: open.into_iter().next(),
-        y: axis.head + row_h * i as f64,
-        row_h,
-        width: axis.width,
-        span: axis.span,
-        hatch: hatch.to_string(),
     }
 }
 
-#[function_component(PartitionRow)]
-fn partition_row(props: &PartitionRowProps) -> Html {
-    let axis = Axis {
-        width: props.width,
-        span: props.span,
-        head: 0.0,
+/// One interval as a closed sub-path: a rectangle `w` wide and `h` high from (`x`, `y`). Two
+/// decimals are a hundredth of a pixel: finer than any screen, and a shorter attribute to write.
+fn sub_rect(x: f64, w: f64, y: f64, h: f64) -> String {
+    format!("M{x:.2} {y:.2}h{w:.2}v{h:.2}h{:.2}z", -w)
+}
+
+/// What the pointer is over: the partition, the time, and who had it then, as "orders-3 at 12.3 s:
+/// c1 consuming, 3.0–14.0 s" (the interval still running at the metrics' time `now` says "since").
+fn row_readout(row: &PartitionTimeline, t: Millis, now: Millis) -> String {
+    let at = format!("{} at {:.1} s", row.partition, t as f64 / 1000.0);
+    let Some(iv) = row
+        .intervals
+        .iter()
+        .find(|iv| iv.from <= t && (t < iv.to || iv.to >= now))
+    else {
+        return format!("{at}: nothing recorded yet");
     };
-    let rect = |iv: &OwnershipInterval, open: bool| {
-        let x0 = axis.x(iv.from);
-        // A running interval reaches the right edge; the chart's clip cuts it at the metrics' time.
-        let x1 = if open {
-            axis.x(axis.span)
-        } else {
-            axis.x(iv.to)
-        };
-        let w = (x1 - x0).max(0.0);
-        let fill = match (&iv.owner, iv.consuming) {
-            (Some(owner), true) => swatch_for(owner).colour.to_string(),
-            _ => format!("url(#{})", props.hatch),
-        };
-        let p = &props.partition;
-        let from = iv.from as f64 / 1000.0;
-        let when = if open {
-            format!("since {from:.1} s")
-        } else {
-            format!("{from:.1}–{:.1} s", iv.to as f64 / 1000.0)
-        };
-        let title = match (&iv.owner, iv.consuming) {
-            (Some(o), true) => format!("{p}: {o} consuming, {when}"),
-            (Some(o), false) => format!("{p}: owned by {o} but not consumed, {when}"),
-            (None, _) => format!("{p}: nobody consuming, {when}"),
-        };
-        html! {
-            <rect x={x0.to_string()} y={(props.y + 2.0).to_string()} width={w.to_string()} height={(props.row_h - 4.0).to_string()} fill={fill} class="interval">
-                <title>{ title }</title>
-            </rect>
-        }
+    let from = iv.from as f64 / 1000.0;
+    let when = if iv.to >= now {
+        format!("since {from:.1} s")
+    } else {
+        format!("{from:.1}–{:.1} s", iv.to as f64 / 1000.0)
     };
-    html! {
-        <g class="row">
-            <text x="4" y={(props.y + props.row_h * 0.72).to_string()} class="row-label">{ &props.label }</text>
-            { for props.closed.iter().map(|iv| rect(iv, false)) }
-            { for props.open.iter().map(|iv| rect(iv, true)) }
-        </g>
-    }
+    let what = match (&iv.owner, iv.consuming) {
+        (Some(o), true) => format!("{o} consuming"),
+        (Some(o), false) => format!("owned by {o} but not consumed"),
+        (None, _) => "nobody consuming".to_string(),
+    };
+    format!("{at}: {what}, {when}")
 }
 
 /// The facts of one rebalance: reason, duration (so far, if it is still running) and the owners
@@ -549,15 +654,14 @@ fn place_labels(labels: &[(f64, String, String)], width: f64) -> Vec<Option<Labe
 }
 
 struct Band<'a> {
-    record: &'a RebalanceRecord,
+    started_at: Millis,
     facts: &'a BandFacts,
     slot: Option<LabelSlot>,
 }
 
 fn rebalance_band(band: &Band, axis: &Axis, height: f64, hover: HoverCallbacks) -> Html {
-    let r = band.record;
     let f = band.facts;
-    let x0 = axis.x(r.started_at);
+    let x0 = axis.x(band.started_at);
     let x1 = axis.x(f.until).max(x0 + 3.0);
     let summary = f.summary();
     let (on_enter, on_focus) = (hover.enter.clone(), hover.enter);
@@ -582,11 +686,12 @@ fn rebalance_band(band: &Band, axis: &Axis, height: f64, hover: HoverCallbacks) 
 
 #[cfg(test)]
 mod tests {
-    use super::{owners_text, place_labels, LabelSlot, MAX_LABEL_LINES};
+    use super::{owners_text, place_labels, row_readout, sub_rect, LabelSlot, MAX_LABEL_LINES};
     use crate::session::lessons::LESSONS;
     use crate::sim::assign::TopicPartition;
     use crate::sim::consumption::{handovers, PartitionOwner};
     use crate::sim::metrics::compute;
+    use crate::sim::metrics::{OwnershipInterval, PartitionTimeline};
     use crate::sim::{Action, World};
 
     /// The basics lesson (3 consumers, 6 partitions, eager range) with a fourth consumer at 20 s, the
@@ -646,6 +751,44 @@ mod tests {
             })
             .collect();
         assert_eq!(owners_text(&owners), "nobody: P0 P2 P3 P4 P5 · zed: P1");
+    }
+
+    #[test]
+    fn the_readout_names_who_had_the_partition_under_the_pointer() {
+        let interval = |from, to, owner: Option<&str>, consuming| OwnershipInterval {
+            from,
+            to,
+            owner: owner.map(str::to_string),
+            consuming,
+        };
+        let row = PartitionTimeline {
+            group: "orders-app".into(),
+            partition: TopicPartition::new("orders", 3),
+            intervals: vec![
+                interval(1_000, 3_000, None, false),
+                interval(3_000, 12_340, Some("c1"), true),
+                interval(12_340, 15_000, Some("c1"), false),
+                // Still running at the metrics' time, 20 s.
+                interval(15_000, 20_000, Some("c2"), true),
+            ],
+        };
+        let at = |t| row_readout(&row, t, 20_000);
+        assert_eq!(at(500), "orders-3 at 0.5 s: nothing recorded yet");
+        assert_eq!(at(2_000), "orders-3 at 2.0 s: nobody consuming, 1.0–3.0 s");
+        assert_eq!(at(3_000), "orders-3 at 3.0 s: c1 consuming, 3.0–12.3 s");
+        assert_eq!(
+            at(14_000),
+            "orders-3 at 14.0 s: owned by c1 but not consumed, 12.3–15.0 s"
+        );
+        assert_eq!(at(20_000), "orders-3 at 20.0 s: c2 consuming, since 15.0 s");
+    }
+
+    #[test]
+    fn an_interval_is_a_closed_rectangle() {
+        assert_eq!(
+            sub_rect(64.0, 10.5, 2.0, 20.0),
+            "M64.00 2.00h10.50v20.00h-10.50z"
+        );
     }
 
     fn labels(starts: &[f64]) -> Vec<(f64, String, String)> {

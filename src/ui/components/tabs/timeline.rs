@@ -337,8 +337,9 @@ fn timeline_chart(props: &ChartProps) -> Html {
                 { time_ticks(axis, height) }
                 <RowLabels labels={layout.labels.clone()} head={axis.head} row_h={row_h} />
                 <g clip-path={format!("url(#{now_clip})")}>
+                    // Keyed by fill: Yew rewrites a path's `d` only when its intervals changed.
                     { for layout.fills.iter().map(|(fill, d)| html! {
-                        <IntervalPath key={fill.clone()} fill={fill.clone()} d={d.clone()} />
+                        <path key={fill.clone()} d={d.clone()} fill={fill.clone()} class="interval" />
                     }) }
                 </g>
                 { for layout.bands.iter().enumerate().map(|(i, (started_at, facts, slot))| {
@@ -384,18 +385,6 @@ fn row_labels(props: &RowLabelsProps) -> Html {
             }) }
         </g>
     }
-}
-
-#[derive(Properties, PartialEq)]
-struct IntervalPathProps {
-    fill: String,
-    d: String,
-}
-
-/// Every interval of one fill: redrawn only when one of them changed.
-#[function_component(IntervalPath)]
-fn interval_path(props: &IntervalPathProps) -> Html {
-    html! { <path d={props.d.clone()} fill={props.fill.clone()} class="interval" /> }
 }
 
 /// The time under x on a chart `width` wide covering `span`; `None` left of the time axis.

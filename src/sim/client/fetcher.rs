@@ -220,7 +220,7 @@ impl KafkaConsumer {
                 partitions: initializing,
             };
             self.fetcher.offset_fetch_in_flight =
-                Some(self.send(Request::OffsetFetch(request), out));
+                Some(self.send(Request::OffsetFetch(Box::new(request)), out));
         }
         let awaiting_reset = self.partitions_in(&FetchState::AwaitReset);
         if awaiting_reset.is_empty() || self.fetcher.list_offsets_in_flight.is_some() {

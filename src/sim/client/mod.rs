@@ -221,7 +221,7 @@ impl KafkaConsumer {
                     if *expected == correlation_id {
                         let sent = sent.clone();
                         self.membership.join_future =
-                            JoinFuture::JoinResponseReady { response: r, sent };
+                            JoinFuture::JoinResponseReady { response: *r, sent };
                         self.wake_app_if_in_poll(now, out);
                     }
                 }
@@ -234,7 +234,7 @@ impl KafkaConsumer {
                 {
                     if *expected == correlation_id {
                         let sent = sent.clone();
-                        self.handle_sync_response(r, &sent);
+                        self.handle_sync_response(*r, &sent);
                         self.wake_app_if_in_poll(now, out);
                     }
                 }
@@ -247,7 +247,7 @@ impl KafkaConsumer {
                 self.handle_offset_commit_response(now, correlation_id, r, out)
             }
             Response::ConsumerGroupHeartbeat(r) => {
-                self.kip848_on_heartbeat_response(now, correlation_id, r, out)
+                self.kip848_on_heartbeat_response(now, correlation_id, *r, out)
             }
             Response::Metadata(r) => self.handle_metadata_response(now, r, out),
             Response::Fetch(r) => self.handle_fetch_response(now, correlation_id, r, out),

@@ -11,7 +11,7 @@
 //! and the coordinator has not noticed yet, or a rebalance is moving it), the lag is counted as
 //! nobody's.
 
-use super::assign::TopicPartition;
+use super::assign::{TopicName, TopicPartition};
 use super::broker::offsets::CommittedOffsets;
 use super::client::KafkaConsumer;
 use super::time::Millis;
@@ -116,8 +116,10 @@ impl LagSample {
                 };
                 let mut by_owner: BTreeMap<&str, i64> = BTreeMap::new();
                 for (topic, ends) in reads {
+                    // One shared name for the topic's partitions, not one allocated per partition.
+                    let topic = TopicName::from(topic.as_str());
                     for (p, &end) in ends.iter().enumerate() {
-                        let tp = TopicPartition::new(topic.as_str(), i32::try_from(p).unwrap_or(0));
+                        let tp = TopicPartition::new(&topic, i32::try_from(p).unwrap_or(0));
                         let lag = end - offsets.committed(group, &tp).unwrap_or(0);
                         sample.total += lag;
                         match owners.get(&tp) {

@@ -390,9 +390,10 @@ impl KafkaConsumer {
         let ranges = std::mem::take(&mut self.fetcher.in_hand);
         let records: i64 = ranges.iter().map(|r| r.to - r.from).sum();
         self.fetcher.records_processed += u64::try_from(records).unwrap_or(0);
+        let (consumer, group) = self.batch_names.clone();
         out.record(TraceEvent::RecordsProcessed {
-            consumer: self.handle.clone(),
-            group: self.group_id.clone(),
+            consumer,
+            group,
             generation: self.assignment_epoch(),
             ranges,
         });

@@ -44,7 +44,7 @@ use super::protocol::*;
 use super::time::Millis;
 use super::timer::{ConsumerTimer, Timer};
 use super::trace::TraceEvent;
-use super::vocab::{ConsumerState, Endpoint};
+use super::vocab::{ConsumerState, Endpoint, Handle};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub type CoOut = Out;
@@ -74,6 +74,9 @@ pub struct KafkaConsumer {
     next_correlation_id: u64,
     /// The state the trace last recorded for this consumer's card.
     shown_state: ConsumerState,
+    /// `handle` and `group_id`, shared, for the trace's `RecordsProcessed` entries: one per batch
+    /// processed, and copying a shared name copies a pointer.
+    batch_names: (Handle, Handle),
 }
 
 impl KafkaConsumer {
@@ -104,6 +107,7 @@ impl KafkaConsumer {
             fetcher: Fetcher::default(),
             next_correlation_id: 0,
             shown_state: ConsumerState::Unjoined,
+            batch_names: (Handle::from(handle), Handle::from(&config.group_id)),
             config,
         }
     }

@@ -147,13 +147,13 @@ impl Delivery {
                 ranges,
             } = &entry.event
             {
-                let g = delivery.groups.entry(group.clone()).or_default();
+                let g = delivery.groups.entry(group.to_string()).or_default();
                 for range in ranges {
                     let offsets = g.processed.entry(range.partition.clone()).or_default();
                     let again = u64::try_from(offsets.add(range.from, range.to)).unwrap_or(0);
                     let count = u64::try_from(range.len()).unwrap_or(0);
                     g.records_processed += count;
-                    *g.per_consumer.entry(consumer.clone()).or_default() += count;
+                    *g.per_consumer.entry(consumer.to_string()).or_default() += count;
                     if again > 0 {
                         g.duplicates += again;
                         *g.duplicates_by_generation.entry(*generation).or_default() += again;
@@ -161,7 +161,7 @@ impl Delivery {
                             .entry(range.partition.clone())
                             .or_default() += again;
                         *g.duplicates_per_consumer
-                            .entry(consumer.clone())
+                            .entry(consumer.to_string())
                             .or_default() += again;
                     }
                 }

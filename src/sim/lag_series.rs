@@ -11,7 +11,7 @@
 //! and the coordinator has not noticed yet, or a rebalance is moving it), the lag is counted as
 //! nobody's.
 
-use super::assign::TopicPartition;
+use super::assign::{TopicName, TopicPartition};
 use super::broker::offsets::CommittedOffsets;
 use super::client::KafkaConsumer;
 use super::time::Millis;
@@ -115,12 +115,31 @@ impl LagSample {
                     unowned: 0,
                 };
                 let mut by_owner: BTreeMap<&str, i64> = BTreeMap::new();
+                let group_offsets = offsets.groups().get(group);
                 for (topic, ends) in reads {
+                    // One shared name for the topic's partitions, not one allocated per partition.
+                    let topic = TopicName::from(topic.as_str());
+                    // The group's committed offsets and the owners of the topic's partitions, in
+                    // partition order, walked alongside the partitions: a look-up per partition
+                    // compared topic names at every step of the search.
+                    let (first, last) = (
+                        TopicPartition::new(&topic, 0),
+                        TopicPartition::new(&topic, i32::MAX),
+                    );
+                    let mut committed = group_offsets
+                        .into_iter()
+                        .flat_map(|o| o.range(&first..=&last))
+                        .map(|(tp, offset)| (tp.partition, *offset))
+                        .peekable();
+                    let mut owned = owners
+                        .range::<TopicPartition, _>(&first..=&last)
+                        .map(|(tp, owner)| (tp.partition, *owner))
+                        .peekable();
                     for (p, &end) in ends.iter().enumerate() {
-                        let tp = TopicPartition::new(topic.as_str(), i32::try_from(p).unwrap_or(0));
-                        let lag = end - offsets.committed(group, &tp).unwrap_or(0);
+                        let tp = TopicPartition::new(&topic, i32::try_from(p).unwrap_or(0));
+                        let lag = end - entry_of(&mut committed, tp.partition).unwrap_or(0);
                         sample.total += lag;
-                        match owners.get(&tp) {
+                        match entry_of(&mut owned, tp.partition) {
                             Some(owner) => *by_owner.entry(owner).or_default() += lag,
                             None => sample.unowned += lag,
                         }
@@ -139,6 +158,24 @@ impl LagSample {
             .collect();
         LagSample { at, groups }
     }
+}
+
+/// The value of `partition` among `entries`, a topic's entries in partition order, the ones before it
+/// skipped (the partitions are asked for in increasing order).
+fn entry_of<V: Copy>(
+    entries: &mut std::iter::Peekable<impl Iterator<Item = (i32, V)>>,
+    partition: i32,
+) -> Option<V> {
+    while let Some(&(p, value)) = entries.peek() {
+        match p.cmp(&partition) {
+            std::cmp::Ordering::Less => {
+                entries.next();
+            }
+            std::cmp::Ordering::Equal => return Some(value),
+            std::cmp::Ordering::Greater => return None,
+        }
+    }
+    None
 }
 
 /// A static member back in its group without a rebalance (`StaticMemberResumed`, or KIP-848's

@@ -347,7 +347,7 @@ impl Builder {
                 let mut again = 0;
                 let mut count = 0;
                 for r in ranges {
-                    let key = (group.clone(), r.partition.clone());
+                    let key = (group.to_string(), r.partition.clone());
                     let offsets = self.processed.entry(key).or_default();
                     again += u64::try_from(offsets.add(r.from, r.to)).unwrap_or(0);
                     count += u64::try_from(r.len()).unwrap_or(0);
@@ -355,7 +355,7 @@ impl Builder {
                 if again > 0 {
                     *self
                         .duplicates
-                        .entry((group.clone(), *generation))
+                        .entry((group.to_string(), *generation))
                         .or_default() += again;
                 }
                 let g = self.group(group);

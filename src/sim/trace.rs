@@ -5,7 +5,7 @@ use super::protocol::Message;
 use super::time::{format_millis, Millis};
 use super::vocab::{
     CallbackKind, ClassicGroupState, ConsumerGroupRemoval, ConsumerGroupState, ConsumerState,
-    Endpoint, EpochBumpReason, MemberAssignmentState, RebalanceReason, RemovalCause,
+    Endpoint, EpochBumpReason, Handle, MemberAssignmentState, RebalanceReason, RemovalCause,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -160,10 +160,13 @@ pub enum TraceEvent {
         in_call: String,
     },
     /// The application finished processing the records one `poll()` returned (scenarios with
-    /// producers). `generation` is the one of the assignment they were read under.
+    /// producers). `generation` is the one of the assignment they were read under. The consumer and
+    /// the group are named by shared handles (compared, printed and serialized as their text): a
+    /// long run with records makes millions of these entries, and each would otherwise allocate
+    /// both names again.
     RecordsProcessed {
-        consumer: String,
-        group: String,
+        consumer: Handle,
+        group: Handle,
         generation: i32,
         ranges: Vec<ProcessedRange>,
     },

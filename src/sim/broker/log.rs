@@ -9,7 +9,7 @@
 use super::classic::ReplyTo;
 use super::purgatory::{DelayedFetch, FetchPurgatory};
 use crate::sim::actor::Out;
-use crate::sim::assign::TopicPartition;
+use crate::sim::assign::{TopicName, TopicPartition};
 use crate::sim::protocol::*;
 use crate::sim::time::Millis;
 use crate::sim::timer::{Timer, TimerKey};
@@ -176,20 +176,22 @@ impl PartitionLogs {
     }
 
     fn has_data(&self, request: &FetchRequest) -> bool {
+        let mut ends = LogEnds::new(&self.logs);
         request
             .partitions
             .iter()
-            .any(|p| self.log_end(&p.partition) > p.fetch_offset)
+            .any(|p| ends.of(&p.partition) > p.fetch_offset)
     }
 
     /// The records each partition has from its fetch offset, up to the per-partition limit.
     fn read(&self, request: &FetchRequest) -> FetchResponse {
         let cap = i64::try_from(request.max_records_per_partition).unwrap_or(i64::MAX);
+        let mut ends = LogEnds::new(&self.logs);
         let partitions = request
             .partitions
             .iter()
             .map(|p| {
-                let high_watermark = self.log_end(&p.partition);
+                let high_watermark = ends.of(&p.partition);
                 let end = high_watermark
                     .min(p.fetch_offset.saturating_add(cap))
                     .max(p.fetch_offset);
@@ -203,6 +205,36 @@ impl PartitionLogs {
             })
             .collect();
         FetchResponse { partitions }
+    }
+}
+
+/// Log-end offsets of partitions listed topic by topic (as a Fetch lists them), as
+/// [`PartitionLogs::log_end`] gives them: a run of partitions of one topic shares the topic's
+/// look-up, and telling that the next partition is of the same topic compares two pointers to the
+/// topic's one shared name instead of comparing names.
+struct LogEnds<'a> {
+    logs: &'a BTreeMap<String, Vec<i64>>,
+    last: Option<(&'a TopicName, Option<&'a Vec<i64>>)>,
+}
+
+impl<'a> LogEnds<'a> {
+    fn new(logs: &'a BTreeMap<String, Vec<i64>>) -> Self {
+        Self { logs, last: None }
+    }
+
+    /// The log-end offset of a partition (0 for one that does not exist).
+    fn of(&mut self, tp: &'a TopicPartition) -> i64 {
+        let log = match self.last {
+            Some((topic, log)) if *topic == tp.topic => log,
+            _ => {
+                let log = self.logs.get(tp.topic.as_str());
+                self.last = Some((&tp.topic, log));
+                log
+            }
+        };
+        log.and_then(|log| log.get(usize::try_from(tp.partition).ok()?))
+            .copied()
+            .unwrap_or(0)
     }
 }
 

@@ -128,7 +128,7 @@ impl Broker {
                 self.offsets.store(&request);
             }
             let config = &self.coordinator.config;
-            let body = Request::OffsetCommit(request);
+            let body = Request::OffsetCommit(Box::new(request));
             self.consumer_groups
                 .handle(config, &self.topics, reply_to, body, ctx);
         } else {
@@ -136,7 +136,7 @@ impl Broker {
                 self.offsets.store(&request);
             }
             self.coordinator
-                .handle(reply_to, Request::OffsetCommit(request), ctx);
+                .handle(reply_to, Request::OffsetCommit(Box::new(request)), ctx);
         }
     }
 }
@@ -158,16 +158,24 @@ impl Broker {
             if !self.coordinator.remove_if_empty(&group_id, ctx) {
                 if let Err((error, message)) = self.try_upgrade(&request, &reply_to, ctx) {
                     let body = ConsumerGroupHeartbeatResponse::error(error, message);
-                    return reply(ctx, &reply_to, Response::ConsumerGroupHeartbeat(body));
+                    return reply(
+                        ctx,
+                        &reply_to,
+                        Response::ConsumerGroupHeartbeat(Box::new(body)),
+                    );
                 }
             }
         } else if classic && request.member_epoch > 0 {
             let message = format!("Group {group_id} is not a consumer group.");
             let body = ConsumerGroupHeartbeatResponse::error(Errors::GroupIdNotFound, message);
-            return reply(ctx, &reply_to, Response::ConsumerGroupHeartbeat(body));
+            return reply(
+                ctx,
+                &reply_to,
+                Response::ConsumerGroupHeartbeat(Box::new(body)),
+            );
         }
         let config = &self.coordinator.config;
-        let body = Request::ConsumerGroupHeartbeat(request);
+        let body = Request::ConsumerGroupHeartbeat(Box::new(request));
         self.consumer_groups
             .handle(config, &self.topics, reply_to, body, ctx);
         self.complete_downgrades(ctx);
@@ -282,9 +290,9 @@ impl Actor for Broker {
         match body {
             Request::Fetch(request) => self.logs.fetch(reply_to, request, &mut ctx.out, ctx.now),
             Request::ConsumerGroupHeartbeat(request) => {
-                self.consumer_group_heartbeat(reply_to, request, ctx)
+                self.consumer_group_heartbeat(reply_to, *request, ctx)
             }
-            Request::OffsetCommit(request) => self.commit_offsets(reply_to, request, ctx),
+            Request::OffsetCommit(request) => self.commit_offsets(reply_to, *request, ctx),
             body if self.consumer_groups.answers_classic(&body) => {
                 let config = &self.coordinator.config;
                 self.consumer_groups

@@ -46,7 +46,8 @@ impl FetchPurgatory {
         let mut i = 0;
         while i < partitions.len() {
             let topic = &partitions[i].partition.topic;
-            let lists = match self.watchers.get_mut(topic.as_str()) {
+            // By the shared name itself: its comparison stops at the pointer when it is the same.
+            let lists = match self.watchers.get_mut(topic) {
                 Some(lists) => lists,
                 None => self.watchers.entry(topic.clone()).or_default(),
             };
@@ -84,7 +85,7 @@ impl FetchPurgatory {
             let lists = match topic_lists {
                 Some((topic, lists)) if *topic == tp.topic => Some(lists),
                 _ => {
-                    let lists = self.watchers.get(tp.topic.as_str());
+                    let lists = self.watchers.get(&tp.topic);
                     topic_lists = lists.map(|lists| (&tp.topic, lists));
                     lists
                 }

@@ -48,7 +48,7 @@ impl KafkaConsumer {
             self.membership.generation.generation_id,
             self.membership.generation.member_id.clone(),
         );
-        let id = self.send(Request::OffsetCommit(request), out);
+        let id = self.send(Request::OffsetCommit(Box::new(request)), out);
         self.commits.in_flight.insert(id, sent_generation);
         id
     }

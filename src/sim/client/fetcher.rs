@@ -16,6 +16,7 @@ use crate::sim::protocol::*;
 use crate::sim::time::Millis;
 use crate::sim::trace::{ProcessedRange, TraceEvent};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound::{Excluded, Unbounded};
 
 /// `fetch.max.wait.ms` (Kafka's default).
 pub const FETCH_MAX_WAIT_MS: Millis = 500;
@@ -111,11 +112,25 @@ impl Fetcher {
     fn collect(&mut self, max: u64) -> (Vec<ProcessedRange>, Option<(TopicPartition, i64)>) {
         let mut left = max;
         let mut batch = Vec::new();
-        let keys: Vec<TopicPartition> = self.buffered.keys().cloned().collect();
-        for tp in keys {
+        // The buffered partitions in order, each found as the first one after the last (the loop
+        // changes only the entry of the partition at hand): no list of them is made per poll().
+        let mut last: Option<TopicPartition> = None;
+        loop {
             if left == 0 {
                 break;
             }
+            let next = match &last {
+                None => self.buffered.keys().next(),
+                Some(last) => self
+                    .buffered
+                    .range::<TopicPartition, _>((Excluded(last), Unbounded))
+                    .next()
+                    .map(|(tp, _)| tp),
+            };
+            let Some(tp) = next.cloned() else {
+                break;
+            };
+            last = Some(tp.clone());
             let Some((from, to)) = self.buffered.get(&tp).copied() else {
                 continue;
             };
@@ -213,16 +228,15 @@ impl KafkaConsumer {
     /// `updateFetchPositions`: committed offsets first, then `auto.offset.reset`. Returns false when
     /// `poll()` threw (NoOffsetForPartitionException).
     fn update_fetch_positions(&mut self, out: &mut CoOut) -> bool {
-        let initializing = self.partitions_in(&FetchState::Initializing);
+        let (initializing, awaiting_reset) = self.partitions_without_position();
         if !initializing.is_empty() && self.fetcher.offset_fetch_in_flight.is_none() {
             let request = OffsetFetchRequest {
                 group_id: self.group_id.clone(),
                 partitions: initializing,
             };
             self.fetcher.offset_fetch_in_flight =
-                Some(self.send(Request::OffsetFetch(request), out));
+                Some(self.send(Request::OffsetFetch(Box::new(request)), out));
         }
-        let awaiting_reset = self.partitions_in(&FetchState::AwaitReset);
         if awaiting_reset.is_empty() || self.fetcher.list_offsets_in_flight.is_some() {
             return true;
         }
@@ -249,13 +263,18 @@ impl KafkaConsumer {
         true
     }
 
-    fn partitions_in(&self, state: &FetchState) -> Vec<TopicPartition> {
-        self.fetcher
-            .positions
-            .iter()
-            .filter(|(_, s)| *s == state)
-            .map(|(tp, _)| tp.clone())
-            .collect()
+    /// The partitions INITIALIZING and those in AWAIT_RESET, in one pass over the positions (every
+    /// `poll()` comes here; in steady state both lists are empty and allocate nothing).
+    fn partitions_without_position(&self) -> (Vec<TopicPartition>, Vec<TopicPartition>) {
+        let (mut initializing, mut awaiting_reset) = (Vec::new(), Vec::new());
+        for (tp, state) in &self.fetcher.positions {
+            match state {
+                FetchState::Initializing => initializing.push(tp.clone()),
+                FetchState::AwaitReset => awaiting_reset.push(tp.clone()),
+                FetchState::Fetching(_) => {}
+            }
+        }
+        (initializing, awaiting_reset)
     }
 
     /// `Fetcher.sendFetches`: one fetch at a time, for partitions with a position and nothing buffered.
@@ -390,9 +409,10 @@ impl KafkaConsumer {
         let ranges = std::mem::take(&mut self.fetcher.in_hand);
         let records: i64 = ranges.iter().map(|r| r.to - r.from).sum();
         self.fetcher.records_processed += u64::try_from(records).unwrap_or(0);
+        let (consumer, group) = self.batch_names.clone();
         out.record(TraceEvent::RecordsProcessed {
-            consumer: self.handle.clone(),
-            group: self.group_id.clone(),
+            consumer,
+            group,
             generation: self.assignment_epoch(),
             ranges,
         });

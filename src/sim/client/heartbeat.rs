@@ -95,7 +95,7 @@ impl KafkaConsumer {
                 member_id: self.membership.generation.member_id.clone(),
                 group_instance_id: self.config.group_instance_id.clone(),
             };
-            let id = self.send(Request::Heartbeat(request), out);
+            let id = self.send(Request::Heartbeat(Box::new(request)), out);
             self.heartbeat
                 .sent_heartbeat(now, id, self.membership.generation.generation_id);
         }

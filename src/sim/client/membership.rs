@@ -245,7 +245,7 @@ impl KafkaConsumer {
             client_id: self.client_id.clone(),
         };
         let sent = self.membership.generation.clone();
-        let id = self.send(Request::JoinGroup(request), out);
+        let id = self.send(Request::JoinGroup(Box::new(request)), out);
         self.membership.join_future = JoinFuture::AwaitingJoin {
             correlation_id: id,
             sent,
@@ -296,7 +296,7 @@ impl KafkaConsumer {
                     assignments,
                 };
                 let sent = self.membership.generation.clone();
-                let id = self.send(Request::SyncGroup(request), out);
+                let id = self.send(Request::SyncGroup(Box::new(request)), out);
                 self.membership.join_future = JoinFuture::AwaitingSync {
                     correlation_id: id,
                     sent,
@@ -371,7 +371,7 @@ impl KafkaConsumer {
                     reason,
                 }],
             };
-            self.send(Request::LeaveGroup(request), out);
+            self.send(Request::LeaveGroup(Box::new(request)), out);
         }
         self.reset_state_and_rejoin(JoinReason::GenerationReset, true);
     }

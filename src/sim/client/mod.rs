@@ -44,7 +44,7 @@ use super::protocol::*;
 use super::time::Millis;
 use super::timer::{ConsumerTimer, Timer};
 use super::trace::TraceEvent;
-use super::vocab::{ConsumerState, Endpoint};
+use super::vocab::{ConsumerState, Endpoint, Handle};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub type CoOut = Out;
@@ -74,6 +74,9 @@ pub struct KafkaConsumer {
     next_correlation_id: u64,
     /// The state the trace last recorded for this consumer's card.
     shown_state: ConsumerState,
+    /// `handle` and `group_id`, shared, for the trace's `RecordsProcessed` entries: one per batch
+    /// processed, and copying a shared name copies a pointer.
+    batch_names: (Handle, Handle),
 }
 
 impl KafkaConsumer {
@@ -104,6 +107,7 @@ impl KafkaConsumer {
             fetcher: Fetcher::default(),
             next_correlation_id: 0,
             shown_state: ConsumerState::Unjoined,
+            batch_names: (Handle::from(handle), Handle::from(&config.group_id)),
             config,
         }
     }
@@ -221,7 +225,7 @@ impl KafkaConsumer {
                     if *expected == correlation_id {
                         let sent = sent.clone();
                         self.membership.join_future =
-                            JoinFuture::JoinResponseReady { response: r, sent };
+                            JoinFuture::JoinResponseReady { response: *r, sent };
                         self.wake_app_if_in_poll(now, out);
                     }
                 }
@@ -234,7 +238,7 @@ impl KafkaConsumer {
                 {
                     if *expected == correlation_id {
                         let sent = sent.clone();
-                        self.handle_sync_response(r, &sent);
+                        self.handle_sync_response(*r, &sent);
                         self.wake_app_if_in_poll(now, out);
                     }
                 }
@@ -247,7 +251,7 @@ impl KafkaConsumer {
                 self.handle_offset_commit_response(now, correlation_id, r, out)
             }
             Response::ConsumerGroupHeartbeat(r) => {
-                self.kip848_on_heartbeat_response(now, correlation_id, r, out)
+                self.kip848_on_heartbeat_response(now, correlation_id, *r, out)
             }
             Response::Metadata(r) => self.handle_metadata_response(now, r, out),
             Response::Fetch(r) => self.handle_fetch_response(now, correlation_id, r, out),

@@ -245,7 +245,7 @@ fn joining_consumer(instance_id: Option<&str>) -> (KafkaConsumer, u64) {
 
 fn join_response(c: &mut KafkaConsumer, id: u64, r: JoinGroupResponse) -> CoOut {
     let mut out = CoOut::default();
-    c.on_response(200, id, Response::JoinGroup(r), &mut out);
+    c.on_response(200, id, Response::JoinGroup(Box::new(r)), &mut out);
     out
 }
 

@@ -14,6 +14,6 @@ pub use consumer_group::{
     ConsumerGroupRemoval, ConsumerGroupState, EpochBumpReason, MemberAssignmentState,
 };
 pub use consumer_state::ConsumerState;
-pub use endpoint::Endpoint;
+pub use endpoint::{Endpoint, Handle};
 pub use listener::CallbackKind;
 pub use rebalance_reason::{RebalanceReason, RemovalCause};

@@ -173,7 +173,7 @@ impl World {
     /// When this actor's timer under `key` will fire, if it is set.
     pub fn timer_due(&self, owner: &Endpoint, key: &TimerKey) -> Option<Millis> {
         let slot = self.timers.get(&(owner.clone(), key.clone()))?;
-        Some(slot.0)
+        Some(slot.at)
     }
 
     /// When the coordinator will expire this member's session unless it hears from it.

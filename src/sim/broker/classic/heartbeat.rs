@@ -132,7 +132,10 @@ fn remove_member_and_update_group(
     {
         ctx.reply(
             &reply_to,
-            Response::JoinGroup(JoinGroupResponse::error(Errors::UnknownMemberId, "")),
+            Response::JoinGroup(Box::new(JoinGroupResponse::error(
+                Errors::UnknownMemberId,
+                "",
+            ))),
         );
     }
     remove_member(group, member_id, cause, ctx);

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 fn reply_error(ctx: &mut GroupCtx, to: &ReplyTo, error: Errors, member_id: &str) {
     let response = JoinGroupResponse::error(error, member_id);
-    ctx.reply(to, Response::JoinGroup(response));
+    ctx.reply(to, Response::JoinGroup(Box::new(response)));
 }
 
 /// `classicGroupJoin`: the session timeout is checked first (as `GroupCoordinatorService.joinGroup` does),
@@ -307,7 +307,7 @@ fn resume_static_member(
         consumer: from.consumer_handle(),
         generation: group.generation_id,
     });
-    ctx.reply(from, Response::JoinGroup(response));
+    ctx.reply(from, Response::JoinGroup(Box::new(response)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -366,7 +366,7 @@ fn rejoin_member(
                 // It missed the JoinGroup response: repeat it for the current generation.
                 let response =
                     current_generation_join_response(group, &member_id, is_leader, false);
-                ctx.reply(&from, Response::JoinGroup(response));
+                ctx.reply(&from, Response::JoinGroup(Box::new(response)));
             } else {
                 update_member_then_rebalance_or_complete_join(group, req, from, changed, ctx);
             }
@@ -387,7 +387,7 @@ fn rejoin_member(
             } else {
                 // A follower with unchanged metadata goes straight on to SyncGroup.
                 let response = current_generation_join_response(group, &member_id, false, false);
-                ctx.reply(&from, Response::JoinGroup(response));
+                ctx.reply(&from, Response::JoinGroup(Box::new(response)));
             }
         }
         // Kafka answers COORDINATOR_NOT_AVAILABLE; the model never enters Dead.

@@ -27,7 +27,7 @@ pub(super) fn classic_group_leave(
             members: Vec::new(),
         },
     };
-    ctx.reply(from, Response::LeaveGroup(response));
+    ctx.reply(from, Response::LeaveGroup(Box::new(response)));
 }
 
 /// `classicGroupLeaveToClassicGroup`. (Kafka answers a Dead group COORDINATOR_NOT_AVAILABLE first; the
@@ -95,7 +95,10 @@ fn remove_current_member_from_group(group: &mut ClassicGroup, member_id: &str, c
     {
         ctx.reply(
             &reply_to,
-            Response::JoinGroup(JoinGroupResponse::error(Errors::UnknownMemberId, "")),
+            Response::JoinGroup(Box::new(JoinGroupResponse::error(
+                Errors::UnknownMemberId,
+                "",
+            ))),
         );
     }
     remove_member(group, member_id, RemovalCause::LeaveGroup, ctx);
@@ -128,7 +131,7 @@ mod tests {
             Message::Response {
                 body: Response::JoinGroup(r),
                 ..
-            } => Some(r.clone()),
+            } => Some((**r).clone()),
             _ => None,
         });
         out.emitted.clear();
@@ -174,7 +177,7 @@ mod tests {
             reason: JoinReason::None,
             client_id: "late".into(),
         };
-        coordinator.handle(from.clone(), Request::JoinGroup(join), &mut ctx);
+        coordinator.handle(from.clone(), Request::JoinGroup(Box::new(join)), &mut ctx);
         let r = take_join_response(&mut ctx.out);
         assert_eq!(r.error_code, Errors::MemberIdRequired);
         let pending = r.member_id;
@@ -193,7 +196,7 @@ mod tests {
             }],
         };
         ctx.now = 10_001;
-        coordinator.handle(from, Request::LeaveGroup(leave), &mut ctx);
+        coordinator.handle(from, Request::LeaveGroup(Box::new(leave)), &mut ctx);
         let group = coordinator.group("orders-app").unwrap();
         assert!(!group.pending_join_members.contains(&pending));
         // Kafka counts it as a valid leave: Stable → PreparingRebalance, as for any member leaving.

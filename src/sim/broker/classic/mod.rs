@@ -163,10 +163,10 @@ impl GroupCoordinator {
         let mut ctx = GroupCtx::new(&self.config, actor);
         let groups = &mut self.groups;
         match request {
-            Request::JoinGroup(req) => join::classic_group_join(groups, req, from, &mut ctx),
+            Request::JoinGroup(req) => join::classic_group_join(groups, *req, from, &mut ctx),
             Request::SyncGroup(req) => {
                 let group = groups.get_mut(&req.group_id);
-                sync::classic_group_sync(group, req, from, &mut ctx);
+                sync::classic_group_sync(group, *req, from, &mut ctx);
             }
             Request::Heartbeat(req) => {
                 let group = groups.get_mut(&req.group_id);
@@ -221,7 +221,7 @@ impl GroupCoordinator {
             };
             if let Some(reply_to) = member.awaiting_join.take() {
                 let response = JoinGroupResponse::error(Errors::RebalanceInProgress, &id);
-                ctx.reply(&reply_to, Response::JoinGroup(response));
+                ctx.reply(&reply_to, Response::JoinGroup(Box::new(response)));
             }
             if let Some(reply_to) = member.awaiting_sync.take() {
                 ctx.reply(&reply_to, sync::sync_error(Errors::RebalanceInProgress));

@@ -236,7 +236,7 @@ fn complete_join_futures(group: &mut ClassicGroup, ctx: &mut GroupCtx) {
             continue;
         };
         if let Some(reply_to) = member.awaiting_join.take() {
-            ctx.reply(&reply_to, Response::JoinGroup(response));
+            ctx.reply(&reply_to, Response::JoinGroup(Box::new(response)));
         }
         let session = member.session_timeout_ms;
         member.is_new = false;

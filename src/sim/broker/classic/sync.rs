@@ -16,11 +16,11 @@ use std::collections::BTreeMap;
 
 /// A SyncGroup response that carries only an error.
 pub(super) fn sync_error(error: Errors) -> Response {
-    Response::SyncGroup(SyncGroupResponse {
+    Response::SyncGroup(Box::new(SyncGroupResponse {
         error_code: error,
         protocol_name: None,
         assignment: Vec::new(),
-    })
+    }))
 }
 
 /// `classicGroupSync`: an unknown group, or one without members, knows no member.
@@ -104,7 +104,7 @@ fn sync_while_stable(
             .map(|m| m.assignment.clone())
             .unwrap_or_default(),
     };
-    ctx.reply(from, Response::SyncGroup(response));
+    ctx.reply(from, Response::SyncGroup(Box::new(response)));
 }
 
 /// `removePendingSyncMember`: once every member has synced, the pending-sync timer stops.
@@ -179,7 +179,7 @@ fn propagate_assignment(group: &mut ClassicGroup, error: Errors, ctx: &mut Group
                 assignment: member.assignment.clone(),
             };
             let session = member.session_timeout_ms;
-            ctx.reply(&reply_to, Response::SyncGroup(response));
+            ctx.reply(&reply_to, Response::SyncGroup(Box::new(response)));
             ctx.reschedule_heartbeat(&gid, &id, session);
         }
     }

@@ -216,8 +216,8 @@ impl ConsumerGroupCoordinator {
         match request {
             Request::ConsumerGroupHeartbeat(req) => {
                 let response =
-                    heartbeat::consumer_group_heartbeat(&mut self.groups, req, &from, &mut ctx);
-                ctx.reply(&from, Response::ConsumerGroupHeartbeat(response));
+                    heartbeat::consumer_group_heartbeat(&mut self.groups, *req, &from, &mut ctx);
+                ctx.reply(&from, Response::ConsumerGroupHeartbeat(Box::new(response)));
             }
             Request::OffsetCommit(req) => {
                 let response = commit_offset(&self.groups, &req);
@@ -249,25 +249,25 @@ impl ConsumerGroupCoordinator {
                 let valid = (config.group_min_session_timeout_ms
                     ..=config.group_max_session_timeout_ms)
                     .contains(&req.session_timeout_ms);
-                Response::JoinGroup(if valid {
+                Response::JoinGroup(Box::new(if valid {
                     classic_member::classic_group_join_to_consumer_group(
                         group, &req, &from, &mut ctx,
                     )
                 } else {
                     JoinGroupResponse::error(Errors::InvalidSessionTimeout, &req.member_id)
-                })
+                }))
             }
-            Request::SyncGroup(req) => Response::SyncGroup(
+            Request::SyncGroup(req) => Response::SyncGroup(Box::new(
                 classic_member::classic_group_sync_to_consumer_group(group, &req, &mut ctx),
-            ),
+            )),
             Request::Heartbeat(req) => Response::Heartbeat(HeartbeatResponse {
                 error_code: classic_member::classic_group_heartbeat_to_consumer_group(
                     group, &req, &mut ctx,
                 ),
             }),
-            Request::LeaveGroup(req) => Response::LeaveGroup(
+            Request::LeaveGroup(req) => Response::LeaveGroup(Box::new(
                 classic_member::classic_group_leave_to_consumer_group(group, &req, &mut ctx),
-            ),
+            )),
             _ => return,
         };
         ctx.reply(&from, response);

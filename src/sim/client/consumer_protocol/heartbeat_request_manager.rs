@@ -125,7 +125,7 @@ impl KafkaConsumer {
             server_assignor: self.config.group_remote_assignor.clone().filter(|_| all),
             topic_partitions: (all || owned_changed).then(|| owned.iter().cloned().collect()),
         };
-        let id = self.send(Request::ConsumerGroupHeartbeat(request), out);
+        let id = self.send(Request::ConsumerGroupHeartbeat(Box::new(request)), out);
         let manager = self.kip848.as_mut().expect("a consumer-protocol member");
         manager.heartbeat.in_flight = Some(id);
         manager.heartbeat.last_sent_at = Some(now);
@@ -167,7 +167,7 @@ impl KafkaConsumer {
             server_assignor: None,
             topic_partitions: None,
         };
-        self.send(Request::ConsumerGroupHeartbeat(request), out);
+        self.send(Request::ConsumerGroupHeartbeat(Box::new(request)), out);
         let manager = self.kip848.as_mut().expect("a consumer-protocol member");
         manager.member_epoch = epoch;
         manager.heartbeat.in_flight = None;

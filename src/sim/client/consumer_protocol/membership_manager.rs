@@ -252,7 +252,7 @@ impl KafkaConsumer {
             self.manager().member_id.clone(),
         );
         let request = self.offset_commit_request(epoch, member_id);
-        let id = self.send(Request::OffsetCommit(request), out);
+        let id = self.send(Request::OffsetCommit(Box::new(request)), out);
         let generation = self.membership.generation.clone();
         self.commits.in_flight.insert(id, generation);
         id

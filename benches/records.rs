@@ -11,38 +11,19 @@ use criterion::{black_box, Criterion};
 use rebalance_lab::sim::delivery::Delivery;
 use rebalance_lab::sim::limits::MAX_CONSUMERS;
 use rebalance_lab::sim::{Millis, Scenario, World};
-use serde_json::json;
 use std::time::{Duration, Instant};
 
 const TEN_MINUTES: Millis = 600_000;
 const MINUTE: Millis = 60_000;
 
+#[path = "common/records_load.rs"]
+mod records_load;
+use records_load::records_load;
+
 /// 100 consumers, 1,000 partitions; two producers of 5,000 records/s each (one keyed over 10,000 keys,
 /// one unkeyed), auto-commit, 5 ms of processing per batch.
 fn scenario(duration_ms: Millis) -> Scenario {
-    sized(100, 1000, duration_ms)
-}
-
-/// `consumers` in one group on a topic of `partitions`, with the producers of [`scenario`].
-fn sized(consumers: usize, partitions: i32, duration_ms: Millis) -> Scenario {
-    let text = json!({
-        "name": format!("{consumers} consumers × {partitions} partitions, 10,000 records/s"),
-        "seed": 3,
-        "topics": [{ "name": "orders", "partitions": partitions }],
-        "groups": [{ "group_id": "orders-app", "config": {
-            "auto.offset.reset": "earliest",
-            "processing.time.ms": 5
-        } }],
-        "consumers": [{ "group": "orders-app", "topics": ["orders"], "count": consumers }],
-        "producers": [
-            { "topic": "orders", "records_per_sec": 5000, "keys": 10000 },
-            { "topic": "orders", "records_per_sec": 5000 }
-        ],
-        "duration_ms": duration_ms,
-        // The records processed stay in the trace; the Produce and Fetch messages would take gigabytes.
-        "trace_record_flow": false,
-    });
-    Scenario::from_json(&text.to_string()).expect("valid scenario")
+    records_load(100, 1000, duration_ms)
 }
 
 fn run(s: &Scenario) -> World {
@@ -117,7 +98,7 @@ fn print_speed_curve() {
         (100, 1000, 3),
         (largest, 10_000, 1),
     ] {
-        let s = sized(consumers, partitions, MINUTE);
+        let s = records_load(consumers, partitions, MINUTE);
         let (wall, world) = best_of(runs, &s);
         let secs = wall.as_secs_f64();
         let sim_secs = MINUTE as f64 / 1000.0;

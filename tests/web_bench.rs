@@ -1,6 +1,8 @@
 //! Figures in the browser, printed and never checked (run by hand, not by CI): the assignors on the
 //! big conformance cases timed as `lab assign --bench` times them natively, and the event loop's
-//! speed curve (60 simulated seconds, Kafka's defaults). Build it as the page is built, size-tuned:
+//! speed curve (60 simulated seconds, Kafka's defaults), without records and with producers at
+//! 10,000 records/s (the load `benches/records.rs` runs natively). Build it as the page is built,
+//! size-tuned:
 //!
 //! `cargo test --profile web --target wasm32-unknown-unknown --test web_bench -- --nocapture`
 //!
@@ -9,12 +11,16 @@
 
 use rebalance_lab::sim::assign::bench::{bench_case, clock_tick, write_bench, BenchOptions};
 use rebalance_lab::sim::assign::conformance::parse_cases;
+use rebalance_lab::sim::delivery::Delivery;
 use rebalance_lab::sim::scenario::{ConsumerSpec, GroupSpec, Scenario, TopicSpec};
 use rebalance_lab::sim::World;
 use std::collections::BTreeMap;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "../benches/common/records_load.rs"]
+mod records_load;
 
 fn now_ms() -> f64 {
     web_sys::window()
@@ -149,4 +155,62 @@ fn speed_curve_100_x_1000() {
 #[wasm_bindgen_test]
 fn speed_curve_500_x_10000() {
     speed_curve_line(rebalance_lab::sim::limits::MAX_CONSUMERS, 10_000);
+}
+
+/// 60 simulated seconds at one size with producers at 10,000 records/s: one line of the speed curve
+/// with records, as `cargo bench --bench records` prints it natively.
+fn speed_curve_with_records_line(consumers: usize, partitions: i32, runs: usize) {
+    let scenario = records_load::records_load(consumers, partitions, 60_000);
+    let (best, processed) = (0..runs)
+        .map(|_| {
+            let start = now_ms();
+            let mut world = World::new(&scenario).expect("valid scenario");
+            world.run_until(60_000);
+            let elapsed = now_ms() - start;
+            let processed = Delivery::from_trace(world.trace())
+                .groups
+                .get("orders-app")
+                .map_or(0, |g| g.records_processed);
+            (elapsed, processed)
+        })
+        .fold(
+            (f64::INFINITY, 0),
+            |best, run| {
+                if run.0 < best.0 {
+                    run
+                } else {
+                    best
+                }
+            },
+        );
+    console_log!(
+        "speed curve with records in the browser (60 s simulated, producers at 10,000 records/s, \
+         World::new + run_until, best of {runs}): {consumers} consumers x {partitions} partitions: \
+         {best:.1} ms real, {:.0} sim s per real s, {:.1} ns per consumer-partition-sim-second, \
+         {processed} records processed, {:.2} us per record",
+        60_000.0 / best,
+        best * 1e6 / (consumers as f64 * f64::from(partitions) * 60.0),
+        best * 1e3 / processed.max(1) as f64
+    );
+}
+
+#[wasm_bindgen_test]
+fn speed_curve_with_records_10_x_60() {
+    speed_curve_with_records_line(10, 60, 3);
+}
+
+#[wasm_bindgen_test]
+fn speed_curve_with_records_30_x_120() {
+    speed_curve_with_records_line(30, 120, 3);
+}
+
+#[wasm_bindgen_test]
+fn speed_curve_with_records_100_x_1000() {
+    speed_curve_with_records_line(100, 1_000, 3);
+}
+
+/// One run: the test runner gives up on a page that stays busy for 20 s.
+#[wasm_bindgen_test]
+fn speed_curve_with_records_500_x_10000() {
+    speed_curve_with_records_line(rebalance_lab::sim::limits::MAX_CONSUMERS, 10_000, 1);
 }

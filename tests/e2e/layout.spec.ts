@@ -142,3 +142,25 @@ test('500 partitions take the panel\'s width, the key under them', async ({ page
   expect(key.y).toBeGreaterThanOrEqual(stripBox.y + stripBox.height - 1);
   await viewportShot(page, 'strip-500');
 });
+
+test("pointing at a Compare lane's timeline reads the row out without resizing the lane", async ({ page }) => {
+  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  await setSpeed(page, '10×');
+  await play(page);
+  await page.waitForTimeout(2500);
+  await page.locator('li[aria-label="Controls for c2"] button[aria-label="Kill c2"]').click();
+  await page.waitForTimeout(2500);
+  await pause(page);
+  const lane = page.getByRole('region', { name: 'Lane cooperative · cooperative-sticky' });
+  const chart = lane.getByRole('figure');
+  await chart.scrollIntoViewIfNeeded();
+  await expect(lane.locator('.band-detail')).toHaveText('Point at a row or a band for details.');
+  const before = (await lane.boundingBox())!.height;
+  // P2, c2's until the kill, at 55 % of the axis: a readout wider than the lane, on two lines.
+  const label = (await chart.locator('text.row-label').nth(2).boundingBox())!;
+  const box = (await chart.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.55, label.y + label.height / 2);
+  await expect(lane.locator('.band-detail')).toHaveText(/^orders-2 at [\d.]+ s: /);
+  expect((await lane.boundingBox())!.height).toBe(before);
+  await viewportShot(page, 'compare-lane-readout');
+});

@@ -395,7 +395,7 @@ fn axis_time(width: f64, span: Millis, x: f64) -> Option<Millis> {
 
 /// The before → after of the hovered or focused band, as visible text: a tooltip alone is neither
 /// keyboard-reachable nor readable from the back row. Without a band, the row and time under the
-/// pointer. Compare columns show it only while something is pointed at or focused.
+/// pointer; without either, a hint.
 fn band_detail(facts: Option<&BandFacts>, under_pointer: Option<String>, compact: bool) -> Html {
     match (facts, under_pointer) {
         (Some(f), _) => html! {
@@ -409,7 +409,13 @@ fn band_detail(facts: Option<&BandFacts>, under_pointer: Option<String>, compact
         (None, Some(readout)) => html! {
             <p class="band-detail pointer" role="status" aria-live="off">{ readout }</p>
         },
-        (None, None) if compact => html! {},
+        // A Compare lane's chart is narrow: a short hint, which also keeps the line a readout takes, so
+        // the lanes do not grow and shrink as the pointer crosses a chart.
+        (None, None) if compact => html! {
+            <p class="band-detail hint" role="status" aria-live="polite">
+                { "Point at a row or a band for details." }
+            </p>
+        },
         (None, None) => html! {
             <p class="band-detail hint" role="status" aria-live="polite">
                 { "Point at a row to see who consumed it when; hover a rebalance band, or Tab to it, to see who owned what before → after." }

@@ -28,11 +28,7 @@ pub struct PartitionLogs {
 impl PartitionLogs {
     /// The log-end offset of a partition (0 for one that does not exist).
     pub fn log_end(&self, tp: &TopicPartition) -> i64 {
-        self.logs
-            .get(tp.topic.as_str())
-            .and_then(|log| log.get(usize::try_from(tp.partition).ok()?))
-            .copied()
-            .unwrap_or(0)
+        end_in(self.logs.get(tp.topic.as_str()), tp.partition)
     }
 
     /// Every partition's log-end offset, by topic.
@@ -232,10 +228,15 @@ impl<'a> LogEnds<'a> {
                 log
             }
         };
-        log.and_then(|log| log.get(usize::try_from(tp.partition).ok()?))
-            .copied()
-            .unwrap_or(0)
+        end_in(log, tp.partition)
     }
+}
+
+/// The log-end offset of `partition` in a topic's log (0 for a topic or partition that does not exist).
+fn end_in(log: Option<&Vec<i64>>, partition: i32) -> i64 {
+    log.and_then(|log| log.get(usize::try_from(partition).ok()?))
+        .copied()
+        .unwrap_or(0)
 }
 
 fn reply(out: &mut Out, to: &ReplyTo, response: FetchResponse) {

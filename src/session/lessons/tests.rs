@@ -225,3 +225,30 @@ fn every_guided_lesson_plays_through_and_its_answers_are_the_models() {
         }
     }
 }
+
+/// The KIP-848 lane (`Strategy::Kip848`) opens every lesson on the consumer protocol.
+#[test]
+fn the_kip848_lane_runs_every_lesson_on_the_consumer_protocol_with_its_timings() {
+    for lesson in LESSONS {
+        let classic = lesson.scenario();
+        let scenario = Strategy::Kip848.scenario_for(&classic);
+        let mut world = World::new(&scenario).unwrap_or_else(|e| panic!("{}: {e}", lesson.id));
+        world.run_until(30_000);
+        let snapshot = world.snapshot();
+        assert!(
+            snapshot.groups.is_empty(),
+            "{}: no classic group",
+            lesson.id
+        );
+        assert!(!snapshot.consumer_groups.is_empty(), "{}", lesson.id);
+        assert!(
+            snapshot.consumers.iter().all(|c| c.kip848.is_some()),
+            "{}",
+            lesson.id
+        );
+    }
+    let basics = Strategy::Kip848.scenario_for(&lesson("basics").unwrap().scenario());
+    let broker = basics.broker_config().unwrap();
+    assert_eq!(broker.consumer.session_timeout_ms, 10_000);
+    assert_eq!(broker.consumer.heartbeat_interval_ms, 3_000);
+}

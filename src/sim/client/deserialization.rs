@@ -129,13 +129,7 @@ impl KafkaConsumer {
             return;
         };
         let tp = failure.partition.clone();
-        self.fetcher
-            .positions
-            .insert(tp.clone(), super::FetchState::Fetching(failure.offset + 1));
-        // The buffered records start at the old position: dropped, as Kafka drains them.
-        self.fetcher.buffered.remove(&tp);
-        self.fetcher.undecodable.remove(&tp);
-        self.fetcher.failure = None;
+        self.fetcher.seek(&tp, failure.offset + 1);
         out.record(TraceEvent::SeekedPastRecord {
             consumer: self.handle.clone(),
             group: self.group_id.clone(),

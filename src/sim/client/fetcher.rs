@@ -57,6 +57,18 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
+    /// `KafkaConsumer.seek`: the partition's next record is `offset`. What was buffered started at
+    /// the old position and is dropped, as Kafka drains it, and with it a cached failure.
+    pub fn seek(&mut self, tp: &TopicPartition, offset: i64) {
+        self.positions
+            .insert(tp.clone(), FetchState::Fetching(offset));
+        self.buffered.remove(tp);
+        self.undecodable.remove(tp);
+        if self.failure.as_ref().is_some_and(|f| &f.partition == tp) {
+            self.failure = None;
+        }
+    }
+
     /// The position of a partition, if it has a valid one.
     pub fn position(&self, tp: &TopicPartition) -> Option<i64> {
         match self.positions.get(tp) {

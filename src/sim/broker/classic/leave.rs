@@ -116,15 +116,17 @@ fn leave_rebalance_reason(reason: &LeaveReason, member_id: &str) -> RebalanceRea
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::actor::{Ctx, Out};
+    use crate::sim::actor::{Ctx, Out, TimerChange};
+    use crate::sim::broker::classic::GroupCoordinator;
+    use crate::sim::config::BrokerConfig;
     use crate::sim::protocol::{
         ConsumerProtocolSubscription, JoinGroupRequest, JoinGroupRequestProtocol, JoinReason,
-        Message, Request,
+        Message, Request, SyncGroupRequest, SyncGroupRequestAssignment,
     };
     use crate::sim::rng::SimRng;
+    use crate::sim::timer::{CoordinatorTimer, Timer};
     use crate::sim::trace::TraceEvent;
     use crate::sim::vocab::Endpoint;
-    use crate::sim::{Scenario, World};
 
     fn take_join_response(out: &mut Out) -> JoinGroupResponse {
         let found = out.sends().find_map(|(_, message)| match message {
@@ -138,30 +140,12 @@ mod tests {
         found.expect("no JoinGroup response")
     }
 
-    #[test]
-    fn a_pending_member_leaving_a_stable_group_starts_a_rebalance() {
-        let scenario =
-            Scenario::from_json(include_str!("../../../../examples/eager-range-join.json"))
-                .unwrap();
-        let mut world = World::new(&scenario).unwrap();
-        world.run_until(10_000);
-        // A copy of the coordinator with its Stable group, driven by hand.
-        let mut coordinator = world.coordinator().clone();
-        let group = coordinator.group("orders-app").unwrap();
-        assert_eq!(group.state, ClassicGroupState::Stable);
-        let generation = group.generation_id;
-
-        let mut rng = SimRng::new(7);
-        let from = ReplyTo {
-            endpoint: Endpoint::Broker,
-            correlation_id: 1,
-        };
-        let mut ctx = Ctx::new(10_000, &mut rng);
-        let join = JoinGroupRequest {
+    fn join(member_id: &str, client_id: &str) -> Request {
+        Request::JoinGroup(Box::new(JoinGroupRequest {
             group_id: "orders-app".into(),
             session_timeout_ms: 45_000,
             rebalance_timeout_ms: 300_000,
-            member_id: String::new(),
+            member_id: member_id.into(),
             group_instance_id: None,
             protocol_type: "consumer".into(),
             protocols: vec![JoinGroupRequestProtocol {
@@ -175,9 +159,73 @@ mod tests {
                 },
             }],
             reason: JoinReason::None,
-            client_id: "late".into(),
+            client_id: client_id.into(),
+        }))
+    }
+
+    /// Fires the group's join timer (the initial rebalance delay), as the World would when it is due.
+    fn fire_join_timer(coordinator: &mut GroupCoordinator, ctx: &mut Ctx) {
+        let due = std::mem::take(&mut ctx.out.timers)
+            .into_iter()
+            .filter_map(|change| match change {
+                TimerChange::Set {
+                    at,
+                    timer:
+                        Timer::Coordinator(timer @ CoordinatorTimer::InitialRebalanceDelay { .. }),
+                } => Some((at, timer)),
+                _ => None,
+            })
+            .last();
+        let (at, timer) = due.expect("the join waits for the initial rebalance delay");
+        ctx.now = at;
+        coordinator.on_timer(timer, ctx);
+    }
+
+    /// A Stable group of one member, played by hand through the coordinator's own handlers:
+    /// JoinGroup (MEMBER_ID_REQUIRED), JoinGroup with the id, the initial rebalance delay, SyncGroup.
+    fn stable_group_of_one(coordinator: &mut GroupCoordinator, ctx: &mut Ctx) -> i32 {
+        let from = ReplyTo {
+            endpoint: Endpoint::Broker,
+            correlation_id: 1,
         };
-        coordinator.handle(from.clone(), Request::JoinGroup(Box::new(join)), &mut ctx);
+        coordinator.handle(from.clone(), join("", "c1"), ctx);
+        let member_id = take_join_response(&mut ctx.out).member_id;
+        coordinator.handle(from.clone(), join(&member_id, "c1"), ctx);
+        fire_join_timer(coordinator, ctx);
+        let joined = take_join_response(&mut ctx.out);
+        assert_eq!(joined.error_code, Errors::None);
+        assert_eq!(joined.leader, member_id);
+        let sync = SyncGroupRequest {
+            group_id: "orders-app".into(),
+            generation_id: joined.generation_id,
+            member_id: member_id.clone(),
+            group_instance_id: None,
+            protocol_name: joined.protocol_name.clone(),
+            assignments: vec![SyncGroupRequestAssignment {
+                member_id,
+                assignment: Vec::new(),
+            }],
+        };
+        coordinator.handle(from, Request::SyncGroup(Box::new(sync)), ctx);
+        ctx.out = Out::default();
+        joined.generation_id
+    }
+
+    #[test]
+    fn a_pending_member_leaving_a_stable_group_starts_a_rebalance() {
+        let mut rng = SimRng::new(7);
+        let mut ctx = Ctx::new(0, &mut rng);
+        let mut coordinator = GroupCoordinator::new(BrokerConfig::default());
+        let generation = stable_group_of_one(&mut coordinator, &mut ctx);
+        let group = coordinator.group("orders-app").unwrap();
+        assert_eq!(group.state, ClassicGroupState::Stable);
+
+        let from = ReplyTo {
+            endpoint: Endpoint::Broker,
+            correlation_id: 2,
+        };
+        ctx.now = 10_000;
+        coordinator.handle(from.clone(), join("", "late"), &mut ctx);
         let r = take_join_response(&mut ctx.out);
         assert_eq!(r.error_code, Errors::MemberIdRequired);
         let pending = r.member_id;

@@ -20,6 +20,7 @@ use crate::ui::hooks::clock::use_clock;
 use crate::ui::hooks::embed::use_embed;
 use crate::ui::hooks::first_render::use_first_render_mark;
 use crate::ui::hooks::keyboard::use_clock_keys;
+use crate::ui::hooks::presenter::use_presenter_mode;
 use crate::ui::hooks::share_link::use_share_link;
 use crate::ui::state::{groups_in_order, sentence, LaneView, NoticeAt, PageAction, PageState};
 use yew::prelude::*;
@@ -33,19 +34,7 @@ pub fn app() -> Html {
     use_clock_keys(page.clock.playing, page.dispatcher());
     use_clock(page.clock.playing, page.dispatcher());
     use_first_render_mark();
-    // Presenter mode scales the whole page's type and lines from the root.
-    use_effect_with(page.presenter, |presenter| {
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = if *presenter {
-                root.set_attribute("data-presenter", "on")
-            } else {
-                root.remove_attribute("data-presenter")
-            };
-        }
-    });
+    use_presenter_mode(page.presenter);
 
     let current_scenario = {
         let page = page.clone();

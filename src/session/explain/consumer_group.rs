@@ -54,6 +54,15 @@ pub fn consumer_group_note(g: &ConsumerGroupSnapshot) -> Option<String> {
     }
 }
 
+/// The group's protocol as its header names it.
+pub fn consumer_group_protocol(g: &ConsumerGroupSnapshot) -> &'static str {
+    if g.is_mixed() {
+        "mixed: consumer (KIP-848) group with classic members"
+    } else {
+        "consumer (KIP-848)"
+    }
+}
+
 /// A mixed group's note: which members still use the classic protocol and how the consumer group
 /// serves them (Kafka 4.1.2's `classicGroup*ToConsumerGroup`), and when it converts back.
 pub fn mixed_group_note(g: &ConsumerGroupSnapshot) -> Option<String> {

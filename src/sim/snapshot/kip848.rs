@@ -59,6 +59,14 @@ pub struct Kip848MemberView {
     pub remote_assignor: Option<String>,
 }
 
+impl ConsumerGroupSnapshot {
+    /// A mixed group: a consumer group that still has members on the classic protocol (during a
+    /// rolling upgrade), which it serves through JoinGroup, SyncGroup and Heartbeat.
+    pub fn is_mixed(&self) -> bool {
+        self.members.iter().any(|m| m.protocol == "classic")
+    }
+}
+
 impl World {
     pub(super) fn consumer_group_snapshot(&self, g: &ConsumerGroup) -> ConsumerGroupSnapshot {
         let members = g

@@ -390,8 +390,10 @@ fn rejoin_member(
                 ctx.reply(&from, Response::JoinGroup(Box::new(response)));
             }
         }
-        // Kafka answers COORDINATOR_NOT_AVAILABLE; the model never enters Dead.
-        ClassicGroupState::Dead => reply_error(ctx, &from, Errors::UnknownMemberId, &member_id),
+        // Not reached (the model never enters Dead); Kafka's answer, as the state table says.
+        ClassicGroupState::Dead => {
+            reply_error(ctx, &from, Errors::CoordinatorNotAvailable, &member_id)
+        }
     }
 }
 

@@ -42,8 +42,9 @@ fn sync_group(group: &mut ClassicGroup, req: SyncGroupRequest, from: ReplyTo, ct
         return ctx.reply(&from, sync_error(error));
     }
     match group.state {
-        // Not reached: an Empty group has no members, so `classic_group_sync` answered UNKNOWN_MEMBER_ID.
-        ClassicGroupState::Empty => ctx.reply(&from, sync_error(Errors::CoordinatorNotAvailable)),
+        // Not reached (an Empty group has no members, so `validate_sync_group` already answered
+        // UNKNOWN_MEMBER_ID), and Kafka's answer in this state all the same, as the state table says.
+        ClassicGroupState::Empty => ctx.reply(&from, sync_error(Errors::UnknownMemberId)),
         ClassicGroupState::PreparingRebalance => {
             ctx.reply(&from, sync_error(Errors::RebalanceInProgress))
         }

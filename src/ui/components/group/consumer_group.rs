@@ -3,7 +3,7 @@
 //! the note while it reconciles.
 
 use crate::session::explain::consumer_group::{
-    consumer_group_note, member_epoch_title, mixed_group_note,
+    consumer_group_note, consumer_group_protocol, member_epoch_title, mixed_group_note,
 };
 use crate::sim::snapshot::ConsumerGroupSnapshot;
 use crate::ui::components::consumer::labels::partition_list;
@@ -11,12 +11,7 @@ use yew::prelude::*;
 
 pub fn consumer_group_header(g: &ConsumerGroupSnapshot) -> Html {
     let state = g.state.to_string();
-    let mixed = g.members.iter().any(|m| m.protocol == "classic");
-    let protocol = if mixed {
-        "mixed: consumer (KIP-848) group with classic members"
-    } else {
-        "consumer (KIP-848)"
-    };
+    let protocol = consumer_group_protocol(g);
     html! {
         <div class="group-head">
             <h2 class="group-title">{ format!("Group {}", g.group_id) }</h2>

@@ -46,12 +46,23 @@ pub struct ProducerSnapshot {
     /// digests stay as they were).
     #[serde(skip)]
     pub keys_moved: Option<super::producer::keys_moved::KeysMoved>,
+    /// The partition count its last metadata showed (`None` before its first Metadata answer).
+    /// Left out of the serialized snapshot, as above.
+    #[serde(skip)]
+    pub known_partitions: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TopicSnapshot {
     pub name: String,
     pub partitions: i32,
+    /// Each partition's log-end offset (empty in a scenario without producers). Left out of the
+    /// serialized snapshot, so golden digests stay as they were.
+    #[serde(skip)]
+    pub log_end_offsets: Vec<i64>,
+    /// The offsets of the poison pills in each partition's log, by partition (only those with any).
+    #[serde(skip)]
+    pub poison_pills: BTreeMap<i32, Vec<i64>>,
 }
 
 /// The coordinator's view of one group.
@@ -316,12 +327,20 @@ impl World {
 
     pub fn snapshot(&self) -> Snapshot {
         let now = self.now();
+        let logs = self.broker().logs();
         let topics = self
             .topics()
             .iter()
             .map(|(name, partitions)| TopicSnapshot {
                 name: name.clone(),
                 partitions: *partitions,
+                log_end_offsets: logs.log_ends().get(name).cloned().unwrap_or_default(),
+                poison_pills: logs
+                    .poison_pills()
+                    .iter()
+                    .filter(|(tp, _)| tp.topic == *name)
+                    .map(|(tp, pills)| (tp.partition, pills.clone()))
+                    .collect(),
             })
             .collect();
         let groups = self
@@ -357,6 +376,7 @@ impl World {
                     keys: p.spec.keys,
                     records_sent: p.records_sent(),
                     keys_moved: p.keys_moved().cloned(),
+                    known_partitions: p.known_partitions(),
                 })
                 .collect(),
         }

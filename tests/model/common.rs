@@ -279,3 +279,41 @@ pub fn group(world: &World, group: &str) -> rebalance_lab::sim::snapshot::GroupS
         .find(|g| g.group_id == group)
         .unwrap_or_else(|| panic!("no group {group}"))
 }
+
+/// Every topic's log-end offsets, partition by partition, as the snapshot shows them.
+pub fn all_log_ends(world: &World) -> Vec<(String, Vec<i64>)> {
+    world
+        .snapshot()
+        .topics
+        .into_iter()
+        .map(|t| (t.name, t.log_end_offsets))
+        .collect()
+}
+
+/// One topic's log-end offsets, partition by partition.
+pub fn log_ends(world: &World, topic: &str) -> Vec<i64> {
+    all_log_ends(world)
+        .into_iter()
+        .find(|(name, _)| name == topic)
+        .map(|(_, ends)| ends)
+        .unwrap_or_default()
+}
+
+/// A partition's log-end offset (0 for a partition that does not exist).
+pub fn log_end(world: &World, tp: &TopicPartition) -> i64 {
+    log_ends(world, tp.topic.as_str())
+        .get(tp.partition as usize)
+        .copied()
+        .unwrap_or(0)
+}
+
+/// The offsets of the poison pills in a partition's log.
+pub fn poison_pills(world: &World, tp: &TopicPartition) -> Vec<i64> {
+    world
+        .snapshot()
+        .topics
+        .into_iter()
+        .find(|t| t.name == tp.topic.as_str())
+        .and_then(|t| t.poison_pills.get(&tp.partition).cloned())
+        .unwrap_or_default()
+}

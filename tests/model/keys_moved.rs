@@ -1,6 +1,7 @@
 //! Adding partitions changes where keys land: once the producer's metadata shows the new count, the
 //! keys whose `murmur2 % partitions` changed go elsewhere, and the snapshot says which.
 
+use crate::common::log_ends;
 use rebalance_lab::sim::producer::keys_moved::KeysMoved;
 use rebalance_lab::sim::producer::partitioner::partition_for_key;
 use rebalance_lab::sim::{Action, Scenario, World};
@@ -31,9 +32,9 @@ fn the_producer_reports_which_keys_moved_after_it_learns_of_new_partitions() {
     world.run_until(20_000);
     // The producer still partitions by its old metadata (metadata.max.age.ms: 5 minutes).
     assert!(world.snapshot().producers[0].keys_moved.is_none());
-    assert_eq!(world.producers()[0].known_partitions(), Some(6));
+    assert_eq!(world.snapshot().producers[0].known_partitions, Some(6));
     world.run_until(320_000);
-    assert_eq!(world.producers()[0].known_partitions(), Some(8));
+    assert_eq!(world.snapshot().producers[0].known_partitions, Some(8));
     let moved = world.snapshot().producers[0]
         .keys_moved
         .clone()
@@ -45,6 +46,6 @@ fn the_producer_reports_which_keys_moved_after_it_learns_of_new_partitions() {
         (*old, *new)
     );
     // The new partitions receive records only after the producer learned of them.
-    let ends = &world.broker().logs().log_ends()["orders"];
+    let ends = &log_ends(&world, "orders");
     assert!(ends[6] + ends[7] > 0, "{ends:?}");
 }

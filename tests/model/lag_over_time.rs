@@ -98,12 +98,13 @@ fn a_crashed_consumers_partitions_lag_until_its_session_expires_then_the_new_own
     let scenario = crash();
     let mut before = World::new(&scenario).unwrap();
     before.run_until(KILL_AT - 1);
-    let c1 = before
-        .consumers()
+    let snapshot = before.snapshot();
+    let c1 = snapshot
+        .consumers
         .iter()
         .find(|c| c.handle == "c1")
         .unwrap();
-    let dead: Vec<TopicPartition> = c1.owned().iter().cloned().collect();
+    let dead: Vec<TopicPartition> = c1.owned.clone();
     assert_eq!(dead.len(), 3, "range gives c1 half of the six partitions");
 
     let mut world = World::new(&scenario).unwrap();

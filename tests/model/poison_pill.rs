@@ -2,6 +2,7 @@
 //! throw RecordDeserializationException (partition and offset named) after returning the records before
 //! it, every later `poll()` throws the same, and only `seek(partition, offset + 1)` lets it go on.
 
+use crate::common::{log_end, poison_pills};
 use rebalance_lab::sim::assign::TopicPartition;
 use rebalance_lab::sim::delivery::{partition_lags, Delivery};
 use rebalance_lab::sim::{Action, ActionError, ConsumerState, Scenario, TraceEvent, World};
@@ -43,7 +44,7 @@ fn world_at(scenario: &Scenario, t: u64) -> World {
 }
 
 fn producer_handle(world: &World) -> String {
-    world.producers()[0].handle.clone()
+    world.snapshot().producers[0].handle.clone()
 }
 
 fn failures(world: &World) -> Vec<(String, TopicPartition, i64, String)> {
@@ -82,7 +83,7 @@ fn the_producer_handle_is_p1() {
 fn poll_throws_naming_partition_and_offset_after_returning_the_records_before_it() {
     let s = scenario(LONG, "classic", json!([pill_at(10_000, 1)]));
     let world = world_at(&s, 30_000);
-    let pill = world.broker().logs().poison_pills()[&TopicPartition::new("orders", 1)][0];
+    let pill = poison_pills(&world, &TopicPartition::new("orders", 1))[0];
     assert!(pill > 0, "records were sent to orders-1 before the pill");
     let thrown = failures(&world);
     assert_eq!(
@@ -180,7 +181,7 @@ fn seeking_past_the_pill_resumes_and_counts_it_as_skipped_never_processed() {
             "{protocol}: {:?}",
             world.refused_actions()
         );
-        let pill = world.broker().logs().poison_pills()[&TopicPartition::new("orders", 0)][0];
+        let pill = poison_pills(&world, &TopicPartition::new("orders", 0))[0];
         let tp = TopicPartition::new("orders", 0);
         let delivery = Delivery::from_trace(world.trace());
         let g = &delivery.groups["app"];
@@ -189,13 +190,13 @@ fn seeking_past_the_pill_resumes_and_counts_it_as_skipped_never_processed() {
         // Processed: everything but the pill. Accounted for: everything.
         assert_eq!(
             g.processed[&tp].ranges(),
-            &[(0, pill), (pill + 1, world.broker().logs().log_end(&tp))],
+            &[(0, pill), (pill + 1, log_end(&world, &tp))],
             "{protocol}"
         );
         for p in 0..2 {
             let tp = TopicPartition::new("orders", p);
             assert_eq!(
-                g.unaccounted_below(&tp, world.broker().logs().log_end(&tp)),
+                g.unaccounted_below(&tp, log_end(&world, &tp)),
                 0,
                 "{protocol} {tp}"
             );
@@ -233,7 +234,7 @@ fn string_and_bytearray_deserializers_read_the_pill_as_an_ordinary_record() {
         let delivery = Delivery::from_trace(world.trace());
         let tp = TopicPartition::new("orders", 0);
         assert_eq!(
-            delivery.groups["app"].unaccounted_below(&tp, world.broker().logs().log_end(&tp)),
+            delivery.groups["app"].unaccounted_below(&tp, log_end(&world, &tp)),
             0
         );
         assert_eq!(delivery.groups["app"].records_skipped, 0);
@@ -274,7 +275,7 @@ fn a_moved_partition_makes_its_new_owner_stuck_on_the_same_pill() {
     );
     let world = world_at(&s, 120_000);
     let thrown = failures(&world);
-    let pill = world.broker().logs().poison_pills()[&TopicPartition::new("orders", 0)][0];
+    let pill = poison_pills(&world, &TopicPartition::new("orders", 0))[0];
     let who: Vec<(&str, i64)> = thrown.iter().map(|(c, _, o, _)| (c.as_str(), *o)).collect();
     assert_eq!(who, vec![("c1", pill), ("c2", pill)]);
 }
@@ -390,7 +391,7 @@ fn the_records_before_the_pill_in_the_same_fetch_come_first() {
         30_000,
     );
     let tp = TopicPartition::new("orders", 1);
-    let pill = world.broker().logs().poison_pills()[&tp][0];
+    let pill = poison_pills(&world, &tp)[0];
     // The fetch that brought the pill also brought records before it (the producer's batch): the
     // last batch processed on orders-1 ends exactly at the pill, and the exception comes after it.
     let mut last_batch_end = None;

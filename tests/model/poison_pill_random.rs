@@ -6,6 +6,7 @@
 //! offset of every log must end up processed or skipped, and no pill may be counted as processed.
 
 use crate::common::SplitMix as Rng;
+use crate::common::{all_log_ends, poison_pills};
 use crate::records_random::{
     add_fresh_member, caught_up, random_action, random_scenario, run_checked, CATCH_UP_CAP_MS,
     CHAOS_ENDS_MS,
@@ -27,10 +28,11 @@ fn with_long_values(scenario: Scenario) -> Scenario {
 /// for every stuck consumer.
 fn seek_past_stuck(world: &mut World) {
     let stuck: Vec<String> = world
-        .consumers()
-        .iter()
-        .filter(|c| c.stuck_on().is_some())
-        .map(|c| c.handle.clone())
+        .snapshot()
+        .consumers
+        .into_iter()
+        .filter(|c| c.stuck_on_record.is_some())
+        .map(|c| c.handle)
         .collect();
     for consumer in stuck {
         world
@@ -50,7 +52,7 @@ fn check_seed(seed: u64, assignor: &str) -> Result<u64, String> {
         run_checked(&mut world, &mut checker, t)?;
         match rng.range(0, 4) {
             0 => {
-                let partitions = world.producers()[0].known_partitions().unwrap_or(1);
+                let partitions = world.snapshot().producers[0].known_partitions.unwrap_or(1);
                 let partition = rng.range(0, partitions as u64) as i32;
                 let _ = world.apply(Action::ProducePoisonPill {
                     producer: "p1".into(),
@@ -73,8 +75,7 @@ fn check_seed(seed: u64, assignor: &str) -> Result<u64, String> {
 
     let delivery = Delivery::from_trace(world.trace());
     let group = delivery.groups.get("app").cloned().unwrap_or_default();
-    let pills = world.broker().logs().poison_pills().clone();
-    for (topic, ends) in world.broker().logs().log_ends() {
+    for (topic, ends) in all_log_ends(&world) {
         for (p, &end) in ends.iter().enumerate() {
             let tp = TopicPartition::new(topic.as_str(), p as i32);
             let lost = group.unaccounted_below(&tp, end);
@@ -83,7 +84,7 @@ fn check_seed(seed: u64, assignor: &str) -> Result<u64, String> {
                     "{tp}: {lost} of {end} records neither processed nor skipped"
                 ));
             }
-            for &pill in pills.get(&tp).map_or(&[][..], Vec::as_slice) {
+            for pill in poison_pills(&world, &tp) {
                 let processed = group
                     .processed
                     .get(&tp)

@@ -1,11 +1,13 @@
 //! Records: producers, partition logs, positions, commits, lag and records processed twice.
 
+use crate::common::{all_log_ends, generation, log_ends};
 use rebalance_lab::sim::consumption::rebalance_cost;
 use rebalance_lab::sim::delivery::{partition_lags, Delivery};
 use rebalance_lab::sim::metrics;
 use rebalance_lab::sim::producer::partitioner::{murmur2, partition_for_key};
 use rebalance_lab::sim::{ConsumerState, Scenario, TraceEvent, World};
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
 /// Kafka 4.1.2's own answers for 2,000 keys (`tests/data/partitioner-keyed.json`).
 #[test]
@@ -67,7 +69,7 @@ fn assert_everything_processed(world: &World, group: &str) {
         .groups
         .get(group)
         .expect("the group processed records");
-    for (topic, ends) in world.broker().logs().log_ends() {
+    for (topic, ends) in all_log_ends(world) {
         for (p, &end) in ends.iter().enumerate() {
             let tp = rebalance_lab::sim::assign::TopicPartition::new(topic.as_str(), p as i32);
             let missing = g.processed.get(&tp).map_or(end, |o| o.missing_below(end));
@@ -82,9 +84,9 @@ fn assert_everything_processed(world: &World, group: &str) {
 #[test]
 fn consumers_read_every_record_and_the_lag_drains() {
     let world = run(&scenario("range", 2, json!({}), json!([])));
-    let produced: i64 = world.broker().logs().log_ends()["orders"].iter().sum();
+    let produced: i64 = log_ends(&world, "orders").iter().sum();
     assert_eq!(produced, 8_000, "200 records/s for 40 s");
-    assert_eq!(world.producers()[0].records_sent(), 8_000);
+    assert_eq!(world.snapshot().producers[0].records_sent, 8_000);
     assert_everything_processed(&world, "app");
     let delivery = Delivery::from_trace(world.trace());
     assert_eq!(delivery.groups["app"].duplicates, 0);
@@ -108,7 +110,7 @@ fn keys_land_where_kafkas_partitioner_puts_them() {
         "duration_ms": 6000,
     });
     let world = run(&Scenario::from_json(&text.to_string()).unwrap());
-    let ends = &world.broker().logs().log_ends()["orders"];
+    let ends = &log_ends(&world, "orders");
     let p = partition_for_key("key-0", 6) as usize;
     assert_eq!(ends[p], 500);
     assert_eq!(ends.iter().sum::<i64>(), 500);
@@ -143,12 +145,7 @@ fn unkeyed_records_stick_to_one_partition_per_batch() {
     }
     assert_eq!(sends, 1_667);
     assert!(switches <= 10_000 / 164, "{switches} switches");
-    assert_eq!(
-        world.broker().logs().log_ends()["orders"]
-            .iter()
-            .sum::<i64>(),
-        10_000
-    );
+    assert_eq!(log_ends(&world, "orders").iter().sum::<i64>(), 10_000);
 }
 
 /// A third consumer joins at 20 s. Eager members commit in `onJoinPrepare` and stop reading until the
@@ -240,7 +237,7 @@ fn auto_offset_reset_none_throws_no_offset_for_partition() {
         json!({"auto.offset.reset": "none"}),
         json!([]),
     ));
-    match world.consumers()[0].display_state() {
+    match world.snapshot().consumers[0].state.clone() {
         ConsumerState::Failed(error) => assert!(
             error.starts_with("NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [orders-0"),
             "{error}"
@@ -274,8 +271,15 @@ fn each_group_has_its_own_offsets() {
     assert_eq!(d.groups["late-earliest"].records_processed, 3_000);
     let latest = d.groups["late-latest"].records_processed;
     assert!(latest > 0 && latest < 1_500, "latest read {latest}");
-    let offsets = world.broker().committed_offsets().groups();
-    assert_eq!(offsets.len(), 3);
+    // Each group committed its own offsets on the shared topic.
+    let committing: BTreeSet<String> = world
+        .snapshot()
+        .partition_logs
+        .into_iter()
+        .filter(|l| l.lag.committed.is_some())
+        .map(|l| l.lag.group)
+        .collect();
+    assert_eq!(committing.len(), 3, "{committing:?}");
 }
 
 #[test]
@@ -319,8 +323,8 @@ fn a_static_member_restarted_in_time_catches_up_on_its_lag() {
     let scenario = Scenario::from_json(&text.to_string()).unwrap();
     let mut world = World::new(&scenario).unwrap();
     world.run_until(19_999);
-    let generation = world.coordinator().group("app").unwrap().generation_id;
-    let owned: Vec<_> = world.consumers()[0].owned().iter().cloned().collect();
+    let generation = generation(&world, "app");
+    let owned: Vec<_> = world.snapshot().consumers[0].owned.clone();
     assert!(!owned.is_empty());
     let lag_of = |world: &World| -> i64 {
         partition_lags(world)
@@ -337,11 +341,8 @@ fn a_static_member_restarted_in_time_catches_up_on_its_lag() {
     );
     world.run_until(90_000);
     // No rebalance: same generation, same partitions, and the lag is gone.
-    assert_eq!(
-        world.coordinator().group("app").unwrap().generation_id,
-        generation
-    );
-    let back: Vec<_> = world.consumers()[0].owned().iter().cloned().collect();
+    assert_eq!(crate::common::generation(&world, "app"), generation);
+    let back: Vec<_> = world.snapshot().consumers[0].owned.clone();
     assert_eq!(back, owned);
     // Caught up: its position is at (or a batch away from) the log end; the committed lag is what
     // auto-commit leaves between two commits.
@@ -376,9 +377,9 @@ fn a_producer_changes_rate_and_keys_while_running() {
     let scenario = Scenario::from_json(&text.to_string()).unwrap();
     let mut world = World::new(&scenario).unwrap();
     world.run_until(10_000);
-    let before: Vec<i64> = world.broker().logs().log_ends()["orders"].clone();
+    let before: Vec<i64> = log_ends(&world, "orders");
     world.run_until(20_100);
-    let after: Vec<i64> = world.broker().logs().log_ends()["orders"].clone();
+    let after: Vec<i64> = log_ends(&world, "orders");
     let key_partition = partition_for_key("key-0", 6) as usize;
     assert_eq!(
         after[key_partition] - before[key_partition],
@@ -386,10 +387,10 @@ fn a_producer_changes_rate_and_keys_while_running() {
         "{before:?} → {after:?}"
     );
     world.run_until(24_000);
-    let paused: i64 = world.broker().logs().log_ends()["orders"].iter().sum();
+    let paused: i64 = log_ends(&world, "orders").iter().sum();
     assert_eq!(paused, 5_000, "nothing sent while paused");
     world.run_until(32_000);
-    assert_eq!(world.producers()[0].records_sent(), 5_500);
+    assert_eq!(world.snapshot().producers[0].records_sent, 5_500);
 
     let refused = world.apply(rebalance_lab::sim::Action::SetProducerRate {
         producer: "p9".into(),

@@ -13,6 +13,7 @@ use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::{Action, InstanceIdChange, Scenario, World};
 use serde_json::json;
 
+use crate::common::all_log_ends;
 use crate::common::SplitMix as Rng;
 
 /// The last moment the producer sends and random actions happen.
@@ -81,7 +82,12 @@ pub(crate) fn random_scenario(rng: &mut Rng, seed: u64, assignor: &str) -> Scena
 }
 
 pub(crate) fn random_action(rng: &mut Rng, world: &World) -> Action {
-    let handles: Vec<String> = world.consumers().iter().map(|c| c.handle.clone()).collect();
+    let handles: Vec<String> = world
+        .snapshot()
+        .consumers
+        .into_iter()
+        .map(|c| c.handle)
+        .collect();
     let consumer = if handles.is_empty() {
         "c1".to_string()
     } else {
@@ -133,7 +139,7 @@ fn check_seed(seed: u64, assignor: &str) -> Result<(), String> {
 
     let delivery = Delivery::from_trace(world.trace());
     let group = delivery.groups.get("app");
-    for (topic, ends) in world.broker().logs().log_ends() {
+    for (topic, ends) in all_log_ends(&world) {
         for (p, &end) in ends.iter().enumerate() {
             let tp = TopicPartition::new(topic.as_str(), p as i32);
             let missing = group

@@ -76,8 +76,13 @@ fn restart(protocol: &str, is_static: bool) -> Scenario {
 fn owned_before_kill(scenario: &Scenario) -> Vec<TopicPartition> {
     let mut w = World::new(scenario).unwrap();
     w.run_until(KILL_AT - 1);
-    let c2 = w.consumers().iter().find(|c| c.handle == "c2").unwrap();
-    c2.owned().iter().cloned().collect()
+    let snapshot = w.snapshot();
+    let c2 = snapshot
+        .consumers
+        .iter()
+        .find(|c| c.handle == "c2")
+        .unwrap();
+    c2.owned.clone()
 }
 
 #[test]

@@ -90,6 +90,7 @@ const LESSONS: [string, (RegExp | undefined)[]][] = [
   ['Creating a consumer and its poll loop', [/^After about 3 s/, undefined]],
   ['What old tutorials get wrong', [/^range$/, /^No: a background thread/]],
   ['A rolling deploy of six consumers', [undefined, /^12$/]],
+  ['A rolling deploy with static members', [undefined, /^None$/]],
   ['One thread per consumer', [undefined, /^It throws ConcurrentModificationException/, /^No: the group and c1/]],
   ['poll(Duration.ZERO)', [/^About 3 s later/, undefined]],
   ['KIP-848: the consumer protocol', [/^The group coordinator on the broker/, /^None: one of them/, /^No: c2's partitions/]],

@@ -49,7 +49,8 @@ pub enum Moment {
         consumer: &'static str,
         cause: RemovalCause,
     },
-    /// A static member came back within its session and resumed its assignment.
+    /// A static member came back within its session and resumed its assignment (under KIP-848: its
+    /// new process took over the member it left at epoch −2).
     StaticMemberResumed { consumer: &'static str },
     /// A consumer's own poll timer (`max.poll.interval.ms`) ran out.
     PollTimeoutExpired { consumer: &'static str },
@@ -113,7 +114,8 @@ impl Moment {
             ) => consumer == c && cause == k,
             (
                 Moment::StaticMemberResumed { consumer },
-                TraceEvent::StaticMemberResumed { consumer: c, .. },
+                TraceEvent::StaticMemberResumed { consumer: c, .. }
+                | TraceEvent::StaticMemberReplaced { consumer: c, .. },
             )
             | (
                 Moment::PollTimeoutExpired { consumer },

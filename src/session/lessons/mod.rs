@@ -146,10 +146,18 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "rolling-deploy",
         title: "A rolling deploy of six consumers",
-        blurb: "Six consumers are closed and started again one after another, as a deploy does: count the rebalances and the time partitions stand still, eager against cooperative.",
+        blurb: "Six consumers are closed and started again one after another, as a deploy does: count the rebalances and the time partitions stand still under eager, cooperative and KIP-848 side by side.",
         build: rolling_deploy,
-        strategies: EAGER_VS_COOPERATIVE,
+        strategies: &Strategy::COMPARE_DEFAULT,
         guide: steps::rolling_deploy,
+    },
+    Lesson {
+        id: "rolling-deploy-static",
+        title: "A rolling deploy with static members",
+        blurb: "The same deploy with group.instance.id on every consumer, each back 3 s after its close, well inside session.timeout.ms (10 s): no LeaveGroup, no rebalance, under eager, cooperative and KIP-848 alike. What it costs instead: each member's partitions stand still while it is away.",
+        build: rolling_deploy_static,
+        strategies: &Strategy::COMPARE_DEFAULT,
+        guide: steps::rolling_deploy_static,
     },
     Lesson {
         id: "one-thread",
@@ -389,6 +397,18 @@ fn rolling_deploy() -> Scenario {
                 group_instance_id: InstanceIdChange::Keep,
             },
         });
+    }
+    s
+}
+
+/// The same deploy with static members: each consumer has its own `group.instance.id`.
+fn rolling_deploy_static() -> Scenario {
+    let mut s = renamed(rolling_deploy(), "A rolling deploy with static members");
+    for (n, consumer) in s.consumers.iter_mut().enumerate() {
+        consumer.config.insert(
+            "group.instance.id".to_string(),
+            ConfigValue(format!("orders-app-{}", n + 1)),
+        );
     }
     s
 }

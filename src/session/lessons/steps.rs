@@ -530,7 +530,7 @@ const DEPLOY_END_MS: Millis = super::DEPLOY_START_MS + 5 * 15_000 + 3_000;
 pub fn rolling_deploy() -> Vec<Step> {
     vec![
         group_forms(
-            "Six consumers share twelve partitions, eager range on the left, cooperative-sticky on the right. From 20 s on, a deploy closes each consumer in turn and starts it again 3 s later.",
+            "Six consumers share twelve partitions: eager range on the left, cooperative-sticky in the middle, KIP-848 on the right. From 20 s on, a deploy closes each consumer in turn and starts it again 3 s later.",
             None,
             "Both groups are Stable.",
         ),
@@ -542,7 +542,7 @@ pub fn rolling_deploy() -> Vec<Step> {
                 prompt: "How many rebalances will the eager group go through?",
                 choices: &["None", "6", "12", "18"],
                 answer: 2,
-                why: "Two per consumer: one when it leaves, one when it returns, and each stops every consumer of the group. Cooperative goes through more (follow-up rebalances that hand over the revoked partitions) but stops only the partitions that move.",
+                why: "Two per consumer: one when it leaves, one when it returns, and each stops every consumer of the group. Cooperative goes through more (follow-up rebalances that hand over the revoked partitions) but stops only the partitions that move. KIP-848 bumps the group epoch twice per consumer too, with no round for the group at all: each member gives up or takes partitions on its own heartbeats.",
                 truth: |lab| {
                     let eager = rebalances_completed(lab, 0, super::DEPLOY_START_MS);
                     let cooperative = rebalances_completed(lab, 1, super::DEPLOY_START_MS);
@@ -560,6 +560,49 @@ pub fn rolling_deploy() -> Vec<Step> {
                 not_before: DEPLOY_END_MS,
             },
             then: "Compare the rows of the metrics table: rebalances, partitions revoked and the time partitions stood still.",
+        },
+    ]
+}
+
+/// The group epoch of a lane's KIP-848 group now.
+pub(super) fn group_epoch(lab: &Lab, lane: usize) -> Option<i32> {
+    lab.snapshots()
+        .get(lane)?
+        .consumer_groups
+        .iter()
+        .find(|g| g.group_id == GROUP)
+        .map(|g| g.group_epoch)
+}
+
+pub fn rolling_deploy_static() -> Vec<Step> {
+    vec![
+        group_forms(
+            "The deploy of the last lesson, but every consumer is static: c1 is group.instance.id orders-app-1, and so on. Eager range on the left, cooperative-sticky in the middle, KIP-848 on the right. From 20 s on, each consumer is closed and started again 3 s later.",
+            None,
+            "The groups are Stable.",
+        ),
+        Step {
+            text: "The deploy runs. A static member's close() sends no LeaveGroup (under KIP-848 its last heartbeat says epoch −2: gone for now), and its restart comes back with the same group.instance.id.",
+            watch: Watch::Compare,
+            actions: Vec::new(),
+            question: Some(Question {
+                prompt: "How many rebalances will the eager group go through during the deploy?",
+                choices: &["None", "6", "12"],
+                answer: 0,
+                why: "Each member is back within session.timeout.ms, so the coordinator never removes it: the restart takes its old membership and its partitions back. No rebalance in either classic lane, and no group epoch bump under KIP-848. The price is on the timeline: a closed member's partitions stand still until it returns, since no one else may take them.",
+                truth: |lab| {
+                    let eager = rebalances_completed(lab, 0, super::DEPLOY_START_MS);
+                    let cooperative = rebalances_completed(lab, 1, super::DEPLOY_START_MS);
+                    match eager {
+                        0 if cooperative == 0 => 0,
+                        0..=6 => 1,
+                        _ => 2,
+                    }
+                },
+            }),
+            // The last member of the deploy takes its membership back.
+            until: Moment::StaticMemberResumed { consumer: "c6" },
+            then: "Generation and group epoch are where the deploy found them. The cost moved: each closed member's two partitions stood still for its 3 s away, 36 partition-seconds in every lane. The dynamic deploy of the last lesson gave them to the others instead, at the price of two rebalances per member: cheaper or dearer depending on how long a rebalance stops the group (Slow consumers shows it long).",
         },
     ]
 }

@@ -252,3 +252,46 @@ fn the_kip848_lane_runs_every_lesson_on_the_consumer_protocol_with_its_timings()
     assert_eq!(broker.consumer.session_timeout_ms, 10_000);
     assert_eq!(broker.consumer.heartbeat_interval_ms, 3_000);
 }
+
+/// What the static deploy's last step says: generations and the KIP-848 group epoch are where the
+/// deploy found them, and each lane's partitions stood still for each member's 3 s away (two
+/// partitions per member, six members: 36 partition-seconds, give or take the round trips).
+#[test]
+fn a_static_deploy_costs_each_members_downtime_and_no_rebalance() {
+    use crate::sim::consumption::rebalance_cost;
+    let unconsumed = |lab: &Lab| -> Vec<Millis> {
+        lab.metrics()
+            .iter()
+            .map(|m| rebalance_cost(m, "orders-app").unconsumed_partition_ms)
+            .collect()
+    };
+    let mut lab = Lab::new(lesson("rolling-deploy-static").unwrap().session()).unwrap();
+    lab.run_until(super::DEPLOY_START_MS - 1);
+    let generations: Vec<i32> = (0..2).map(|lane| generation_of(&lab, lane)).collect();
+    let epoch = super::steps::group_epoch(&lab, 2);
+    assert!(epoch.is_some(), "the third lane is KIP-848");
+    let before = unconsumed(&lab);
+    lab.run_until(super::DEPLOY_START_MS + 5 * 15_000 + 10_000);
+    assert_eq!(
+        (0..2)
+            .map(|lane| generation_of(&lab, lane))
+            .collect::<Vec<_>>(),
+        generations
+    );
+    assert_eq!(super::steps::group_epoch(&lab, 2), epoch);
+    for (lane, (after, before)) in unconsumed(&lab).into_iter().zip(before).enumerate() {
+        let deploy = after - before;
+        assert!(
+            (36_000..=38_000).contains(&deploy),
+            "lane {lane}: {deploy} partition-ms unconsumed during the deploy"
+        );
+    }
+}
+
+fn generation_of(lab: &Lab, lane: usize) -> i32 {
+    lab.snapshots()[lane]
+        .groups
+        .iter()
+        .find(|g| g.group_id == "orders-app")
+        .map_or(0, |g| g.generation)
+}

@@ -564,16 +564,6 @@ pub fn rolling_deploy() -> Vec<Step> {
     ]
 }
 
-/// The group epoch of a lane's KIP-848 group now.
-pub(super) fn group_epoch(lab: &Lab, lane: usize) -> Option<i32> {
-    lab.snapshots()
-        .get(lane)?
-        .consumer_groups
-        .iter()
-        .find(|g| g.group_id == GROUP)
-        .map(|g| g.group_epoch)
-}
-
 pub fn rolling_deploy_static() -> Vec<Step> {
     vec![
         group_forms(

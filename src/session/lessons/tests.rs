@@ -268,7 +268,7 @@ fn a_static_deploy_costs_each_members_downtime_and_no_rebalance() {
     let mut lab = Lab::new(lesson("rolling-deploy-static").unwrap().session()).unwrap();
     lab.run_until(super::DEPLOY_START_MS - 1);
     let generations: Vec<i32> = (0..2).map(|lane| generation_of(&lab, lane)).collect();
-    let epoch = super::steps::group_epoch(&lab, 2);
+    let epoch = group_epoch(&lab, 2);
     assert!(epoch.is_some(), "the third lane is KIP-848");
     let before = unconsumed(&lab);
     lab.run_until(super::DEPLOY_START_MS + 5 * 15_000 + 10_000);
@@ -278,7 +278,7 @@ fn a_static_deploy_costs_each_members_downtime_and_no_rebalance() {
             .collect::<Vec<_>>(),
         generations
     );
-    assert_eq!(super::steps::group_epoch(&lab, 2), epoch);
+    assert_eq!(group_epoch(&lab, 2), epoch);
     for (lane, (after, before)) in unconsumed(&lab).into_iter().zip(before).enumerate() {
         let deploy = after - before;
         assert!(
@@ -294,4 +294,14 @@ fn generation_of(lab: &Lab, lane: usize) -> i32 {
         .iter()
         .find(|g| g.group_id == "orders-app")
         .map_or(0, |g| g.generation)
+}
+
+/// The group epoch of a lane's KIP-848 group now.
+fn group_epoch(lab: &Lab, lane: usize) -> Option<i32> {
+    lab.snapshots()
+        .get(lane)?
+        .consumer_groups
+        .iter()
+        .find(|g| g.group_id == "orders-app")
+        .map(|g| g.group_epoch)
 }

@@ -57,7 +57,7 @@ impl Payload {
     pub fn python_body(&self) -> String {
         match self {
             Payload::String => {
-                "return None if data is None else data.decode(\"utf-8\")  # StringDeserializer".into()
+                "return None if data is None else data.decode(\"utf-8\", \"replace\")  # StringDeserializer: malformed bytes become U+FFFD, as in Java".into()
             }
             Payload::Bytes => "return data  # ByteArrayDeserializer: the bytes as they are".into(),
             Payload::Long => "return None if data is None else struct.unpack(\">q\", data)[0]  # LongDeserializer: 8 bytes, big-endian".into(),

@@ -1,7 +1,8 @@
 //! The Code tab's programs, for every choice the page's form, its strategies, its lessons, the example
 //! scenarios and each setting's edge values offer: the Python ones are run with confluent-kafka from
-//! PyPI (`tests/python/run_snippets.py`: construct, subscribe, poll, close; no broker needed for a
-//! refused setting to fail), and the Java ones' shape is checked here, since Maven Central (and so
+//! PyPI (`tests/python/run_snippets.py`: construct, subscribe, poll, then the loop body once per
+//! path — an error event, a record, a poison pill — with its commit, then close; no broker needed
+//! for a refused setting to fail), and the Java ones' shape is checked here, since Maven Central (and so
 //! kafka-clients) is out of reach of these machines: generic types against the deserializers, every
 //! property a Kafka consumer setting, assignors as class names, brackets balanced, imports present.
 
@@ -171,6 +172,17 @@ fn cases() -> Vec<Case> {
                 &orders,
             ));
         }
+    }
+    // Each commit the loop body makes without auto-commit: the harness runs the body, so the commit
+    // calls and their imports run too.
+    for commit in ["sync", "async", "none"] {
+        out.extend(case(
+            format!("manual.commit={commit}"),
+            &base,
+            "orders-app",
+            &overrides(&[("enable.auto.commit", "false"), ("manual.commit", commit)]),
+            &orders,
+        ));
     }
     // Names that need escaping, and several topics.
     let odd_topics = vec!["orders.v2_x-1".to_string(), "payments".to_string()];
@@ -401,6 +413,11 @@ fn python_snippets_run_with_confluent_kafka() {
             "case": c.name,
             "key": kind(&c.config.key_deserializer),
             "value": kind(&c.config.value_deserializer),
+            "commit": if c.config.enable_auto_commit {
+                "auto".to_string()
+            } else {
+                c.config.manual_commit.to_string()
+            },
         }));
     }
     std::fs::write(
@@ -427,7 +444,17 @@ fn python_snippets_run_with_confluent_kafka() {
             .join("\n")
     );
     assert!(
-        stdout.contains(&format!("{0} of {0} snippets", index.len())),
+        stdout.contains(&format!(
+            "{0} of {0} snippets constructed, subscribed, polled and run through their loop body",
+            index.len()
+        )),
         "{stdout}"
     );
+    // Every commit the Code tab writes ran: a synchronous, an asynchronous and no commit.
+    for commit in ["sync", "async", "none", "auto"] {
+        assert!(
+            index.iter().any(|e| e["commit"] == commit),
+            "no snippet commits {commit}"
+        );
+    }
 }

@@ -41,16 +41,24 @@ impl ConsumerVerb {
         let session = duration(config.session_timeout_ms);
         let poll = duration(config.max_poll_interval_ms);
         let is_static = config.group_instance_id.is_some();
+        // close() commits only under auto-commit (`maybeAutoCommitOffsetsSync`); an application
+        // that commits itself has done so before it calls close().
+        let commit = if config.enable_auto_commit {
+            "commit, "
+        } else {
+            ""
+        };
         // Compare's lanes run the classic protocol and the consumer protocol side by side: a text
         // for one of them would be false in the others.
         let specific = if every_lane {
             self.every_lane_title(&poll)
         } else if config.is_consumer_protocol() {
-            self.consumer_protocol_title(&poll, is_static)
+            self.consumer_protocol_title(&poll, is_static, commit)
         } else {
             None
         };
-        let text = specific.unwrap_or_else(|| self.classic_title(&session, &poll, is_static));
+        let text =
+            specific.unwrap_or_else(|| self.classic_title(&session, &poll, is_static, commit));
         if every_lane {
             format!("{text} (in every lane)")
         } else {
@@ -62,17 +70,19 @@ impl ConsumerVerb {
     /// leaves through its last `ConsumerGroupHeartbeat` (member epoch -1, or -2 for a static member:
     /// a temporary leave that keeps its partitions), and its session timeout is the broker's
     /// `group.consumer.session.timeout.ms`, not a client setting.
-    fn consumer_protocol_title(self, poll: &str, is_static: bool) -> Option<String> {
+    fn consumer_protocol_title(self, poll: &str, is_static: bool, commit: &str) -> Option<String> {
         let text = match (self, is_static) {
-            (ConsumerVerb::Close, false) => "consumer.close(): commit, onPartitionsRevoked, then a last \
+            (ConsumerVerb::Close, false) => format!(
+                "consumer.close(): {commit}onPartitionsRevoked, then a last \
                  ConsumerGroupHeartbeat with member epoch -1: the coordinator removes it at once and the \
                  others get its partitions at their next heartbeats"
-                .to_string(),
-            (ConsumerVerb::Close, true) => "consumer.close(): commit, onPartitionsRevoked, then a last \
+            ),
+            (ConsumerVerb::Close, true) => format!(
+                "consumer.close(): {commit}onPartitionsRevoked, then a last \
                  ConsumerGroupHeartbeat with member epoch -2, a temporary leave: its partitions stay \
                  assigned to it, unconsumed, until its session expires (the broker's \
                  group.consumer.session.timeout.ms) or it restarts with the same group.instance.id"
-                .to_string(),
+            ),
             (ConsumerVerb::Kill, _) => "kill -9: a dead process sends nothing. The coordinator notices \
                  only when the broker's group.consumer.session.timeout.ms has passed since the last \
                  ConsumerGroupHeartbeat it received; the others get its partitions at their next heartbeats"
@@ -117,15 +127,16 @@ impl ConsumerVerb {
     }
 
     /// The classic protocol's texts (JoinGroup, SyncGroup, Heartbeat, LeaveGroup).
-    fn classic_title(self, session: &str, poll: &str, is_static: bool) -> String {
+    fn classic_title(self, session: &str, poll: &str, is_static: bool, commit: &str) -> String {
         match (self, is_static) {
             // AbstractCoordinator.close: onLeavePrepare, then maybeLeaveGroup, which sends LeaveGroup
             // only for a dynamic member (shouldSendLeaveGroupRequest).
-            (ConsumerVerb::Close, false) => "consumer.close(): commit, onPartitionsRevoked, then LeaveGroup: \
+            (ConsumerVerb::Close, false) => format!(
+                "consumer.close(): {commit}onPartitionsRevoked, then LeaveGroup: \
                  the coordinator starts a rebalance at once"
-                .to_string(),
+            ),
             (ConsumerVerb::Close, true) => format!(
-                "consumer.close(): commit and onPartitionsRevoked, but a static member sends no LeaveGroup: \
+                "consumer.close(): {commit}onPartitionsRevoked, but a static member sends no LeaveGroup: \
                  its partitions stay assigned to it, unconsumed, until its session expires \
                  (session.timeout.ms {session} after its last heartbeat) or it restarts with the same group.instance.id"
             ),
@@ -279,6 +290,53 @@ mod tests {
             .members
             .iter()
             .any(|m| m.consumer == "c2")
+    }
+
+    /// close() commits only under auto-commit (`maybeAutoCommitOffsetsSync`): the title says so, and
+    /// the model's close sends no OffsetCommit when the application commits itself.
+    #[test]
+    fn close_commits_only_under_auto_commit() {
+        use crate::sim::config::ManualCommit;
+        let json = r#"{ "seed": 3, "topics": [{ "name": "t", "partitions": 4 }],
+            "groups": [{ "group_id": "g", "config": { "enable.auto.commit": false } }],
+            "consumers": [{ "group": "g", "topics": ["t"], "count": 2 }],
+            "producers": [{ "topic": "t", "records_per_sec": 50, "keys": 4 }] }"#;
+        let mut w = World::new(&Scenario::from_json(json).unwrap()).unwrap();
+        w.run_until(15_000);
+        let config = c2_config(&w);
+        assert!(!config.enable_auto_commit);
+        assert_eq!(config.manual_commit, ManualCommit::Sync);
+        assert_eq!(
+            ConsumerVerb::Close.title(&config, false),
+            "consumer.close(): onPartitionsRevoked, then LeaveGroup: the coordinator starts a rebalance at once"
+        );
+        let mut kip848 = config.clone();
+        kip848.set("group.protocol", "consumer").unwrap();
+        assert!(ConsumerVerb::Close.title(&kip848, false).starts_with(
+            "consumer.close(): onPartitionsRevoked, then a last ConsumerGroupHeartbeat"
+        ));
+        let closed_at = w.now();
+        w.apply(Action::CloseConsumer {
+            consumer: "c2".into(),
+        })
+        .unwrap();
+        w.run_until(16_000);
+        let commits_from_c2_in_close = w
+            .trace()
+            .iter()
+            .filter(|e| e.at >= closed_at)
+            .take_while(|e| !matches!(&e.event, TraceEvent::MessageSent { from, message, .. }
+                if from.to_string().starts_with("c2")
+                    && matches!(&**message, Message::Request { body: Request::LeaveGroup(_), .. })))
+            .filter(|e| matches!(&e.event, TraceEvent::MessageSent { from, message, .. }
+                if from.to_string().starts_with("c2")
+                    && matches!(&**message, Message::Request { body: Request::OffsetCommit(_), .. })))
+            .count();
+        assert_eq!(
+            commits_from_c2_in_close, 0,
+            "close() itself commits nothing"
+        );
+        assert_eq!(leave_groups_from_c2(&w, closed_at), 1);
     }
 
     #[test]

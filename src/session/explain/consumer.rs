@@ -157,7 +157,8 @@ fn stall_note(c: &ConsumerSnapshot, now: Millis, session: &str, is_static: bool)
 /// The title of a member's generation.
 pub fn generation_title(generation: i32) -> String {
     format!(
-        "Generation {generation}: the group's count of completed rebalances. Heartbeats, SyncGroups and \
+        "Generation {generation}: the group's count of completed join phases (each starts a new \
+         generation, even one that leaves the group Empty). Heartbeats, SyncGroups and \
          OffsetCommits carry it, and the coordinator answers an older one with ILLEGAL_GENERATION: a member \
          that missed a rebalance cannot commit over its partitions' new owner."
     )
@@ -359,5 +360,39 @@ mod tests {
             "c1-instance-63cbe1e4…"
         );
         assert_eq!(short_member_id("short", client), "short");
+    }
+
+    /// A generation counts join phases, not rebalances that handed out partitions: the join phase
+    /// that ends with every member gone moves the group to a new generation too.
+    #[test]
+    fn a_generation_counts_join_phases_even_one_that_leaves_the_group_empty() {
+        use crate::sim::vocab::ClassicGroupState;
+        let title = generation_title(3);
+        assert!(title.starts_with(
+            "Generation 3: the group's count of completed join phases (each starts a new generation, even \
+             one that leaves the group Empty)."
+        ), "{title}");
+        assert!(!title.contains("completed rebalances"));
+        let illegal =
+            crate::session::explain::errors::error_note("OffsetCommit", "ILLEGAL_GENERATION")
+                .unwrap();
+        assert!(illegal.contains("the group has completed a join phase since (each starts a new generation, even one that leaves the group Empty)"), "{illegal}");
+        let json = r#"{ "seed": 2, "topics": [{ "name": "t", "partitions": 2 }],
+            "groups": [{ "group_id": "g", "config": { "session.timeout.ms": 10000 } }],
+            "consumers": [{ "group": "g", "topics": ["t"] }] }"#;
+        let mut w = World::new(&Scenario::from_json(json).unwrap()).unwrap();
+        w.run_until(10_000);
+        assert_eq!(w.snapshot().groups[0].generation, 1);
+        w.apply(Action::KillConsumer {
+            consumer: "c1".into(),
+        })
+        .unwrap();
+        w.run_until(30_000);
+        let g = &w.snapshot().groups[0];
+        assert_eq!(g.state, ClassicGroupState::Empty);
+        assert_eq!(
+            g.generation, 2,
+            "the join phase without members is generation 2"
+        );
     }
 }

@@ -6,9 +6,11 @@
 pub fn error_note(api: &str, error: &str) -> Option<&'static str> {
     Some(match (api, error) {
         ("Heartbeat", "REBALANCE_IN_PROGRESS") => {
-            "This is how a member learns that the group is rebalancing: at its next poll() it gives up \
-             partitions (all of them, if eager) and rejoins. The heartbeat still counts, so the session stays \
-             alive meanwhile."
+            "This is how a member learns that the group is rebalancing: at its next poll() it rejoins. An \
+             eager member first gives up all its partitions; a cooperative one keeps them while it rejoins \
+             (all but those of topics it no longer subscribes to) and revokes, after SyncGroup, only those \
+             its new assignment no longer holds. The heartbeat \
+             still counts, so the session stays alive meanwhile."
         }
         ("OffsetCommit", "REBALANCE_IN_PROGRESS") => {
             "Commits are refused between the join and the sync phase (CompletingRebalance): the member \
@@ -30,7 +32,8 @@ pub fn error_note(api: &str, error: &str) -> Option<&'static str> {
              on since). The commit is refused; the next one carries the new epoch."
         }
         (_, "ILLEGAL_GENERATION") => {
-            "The request carried an older generation: the group has completed a rebalance since. The \
+            "The request carried an older generation: the group has completed a join phase since (each \
+             starts a new generation, even one that leaves the group Empty). The \
              coordinator refuses it, so a member that missed a rebalance cannot commit over its partitions' \
              new owner; the member resets its generation and rejoins (its partitions are lost)."
         }
@@ -106,6 +109,62 @@ mod tests {
                     "{api} {error} is not explained"
                 );
             }
+        }
+    }
+
+    /// The note on a Heartbeat's REBALANCE_IN_PROGRESS, against the model: between that answer and
+    /// the member's JoinGroup an eager member revokes every partition, a cooperative one none.
+    #[test]
+    fn a_rebalance_in_progress_heartbeat_revokes_all_before_the_rejoin_only_if_eager() {
+        use crate::sim::protocol::Errors;
+        use crate::sim::protocol::Request;
+        use crate::sim::vocab::{CallbackKind, Endpoint};
+        let note = error_note("Heartbeat", "REBALANCE_IN_PROGRESS").unwrap();
+        assert!(note.contains("An eager member first gives up all its partitions; a cooperative one keeps them while it rejoins"), "{note}");
+        assert!(note
+            .contains("revokes, after SyncGroup, only those its new assignment no longer holds"));
+        for (strategy, eager) in [("range", true), ("cooperative-sticky", false)] {
+            let json = format!(
+                r#"{{ "seed": 3, "topics": [{{ "name": "t", "partitions": 4 }}],
+                "groups": [{{ "group_id": "g", "config": {{ "partition.assignment.strategy": "{strategy}" }} }}],
+                "consumers": [{{ "group": "g", "topics": ["t"], "count": 2 }}] }}"#
+            );
+            let mut w = World::new(&Scenario::from_json(&json).unwrap()).unwrap();
+            w.run_until(15_000);
+            w.apply(Action::AddConsumer {
+                group: "g".into(),
+                topics: vec!["t".into()],
+                config: Default::default(),
+            })
+            .unwrap();
+            w.run_until(40_000);
+            let trace = w.trace();
+            let is_c1 = |e: &Endpoint| matches!(e, Endpoint::Consumer { handle, .. } if handle.as_str() == "c1");
+            let told = trace
+                .iter()
+                .position(|e| e.at >= 15_000 && matches!(&e.event, TraceEvent::MessageDelivered { to, message, .. }
+                    if is_c1(to) && matches!(&**message, Message::Response { body: Response::Heartbeat(r), .. }
+                        if r.error_code == Errors::RebalanceInProgress)))
+                .expect("c1 hears of the rebalance from a heartbeat");
+            let rejoined = told
+                + trace[told..]
+                    .iter()
+                    .position(|e| matches!(&e.event, TraceEvent::MessageSent { from, message, .. }
+                        if is_c1(from) && matches!(&**message, Message::Request { body: Request::JoinGroup(_), .. })))
+                    .expect("c1 rejoins");
+            let revoked: usize = trace[told..rejoined]
+                .iter()
+                .map(|e| match &e.event {
+                    TraceEvent::Callback {
+                        consumer,
+                        kind: CallbackKind::Revoked,
+                        partitions,
+                        ..
+                    } if consumer == "c1" => partitions.len(),
+                    _ => 0,
+                })
+                .sum();
+            assert_eq!(revoked, if eager { 2 } else { 0 }, "{strategy}");
         }
     }
 }

@@ -53,14 +53,18 @@ pub const COMPARE_ROWS: [CompareRow; 4] = [
 /// Compare mode's row for scenarios with producers.
 pub const DUPLICATES_ROW: CompareRow = CompareRow {
     label: "Records processed twice",
-    title: "Records a consumer processed again because their partition moved (or its owner died)             before their offsets were committed: the new owner starts from the committed offset",
+    title: "Records a consumer processed again because their partition moved (or its owner died) \
+            before their offsets were committed: the new owner starts from the committed offset",
     value: |c| c.duplicates as f64,
     unit: "",
     ranked: true,
 };
 
 /// What the Metrics tab's "read twice" column counts.
-pub const DUPLICATES_TITLE: &str = "Records processed again under this generation's assignment: their     partition moved, or its owner died, before their offsets were committed, so the new owner read     them again from the committed offset";
+pub const DUPLICATES_TITLE: &str =
+    "Records processed again under this generation's assignment: their \
+    partition moved, or its owner died, before their offsets were committed, so the new owner read \
+    them again from the committed offset";
 
 /// What a consumer's "longest pause" counts.
 pub const PAUSE_TITLE: &str = "The longest stretch a running consumer that had been given partitions \
@@ -139,6 +143,28 @@ mod tests {
             vec![true, true, false]
         );
         assert_eq!(best_marks(&[1.0, 3.0], false), vec![false, false]);
+    }
+
+    /// A string continued over lines without a trailing `\` keeps the next line's indentation: no
+    /// title may carry such a run of spaces.
+    #[test]
+    fn titles_carry_no_runs_of_spaces_from_line_breaks() {
+        let mut texts: Vec<&str> = COMPARE_ROWS.iter().map(|r| r.title).collect();
+        texts.extend([
+            DUPLICATES_ROW.title,
+            DUPLICATES_TITLE,
+            PAUSE_TITLE,
+            BEST_NOTE,
+            REVOKED_OR_LOST,
+        ]);
+        texts.extend(TRADE_OFF.iter().map(|(_, t)| *t));
+        for text in texts {
+            assert!(!text.contains("  "), "{text:?}");
+        }
+        assert!(DUPLICATES_ROW
+            .title
+            .contains("(or its owner died) before their offsets were committed"));
+        assert!(DUPLICATES_TITLE.contains("their partition moved"));
     }
     use crate::session::{lessons, Lab, Session, Strategy};
     use crate::sim::consumption::rebalance_cost;

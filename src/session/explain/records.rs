@@ -82,7 +82,10 @@ pub fn keys_moved_line(topic: &str, m: &crate::sim::producer::keys_moved::KeysMo
 
 /// What the producer control's two numbers mean.
 pub fn producer_hint() -> &'static str {
-    "Records per second (0 pauses the producer) and keys: with keys, each record goes to      toPositive(murmur2(key)) % partitions, so a key always lands on the same partition until partitions      are added; with 0 keys the built-in sticky partitioner fills one partition per batch (batch.size,      16384 bytes) before it picks another at random."
+    "Records per second (0 pauses the producer) and keys: with keys, each record goes to \
+     toPositive(murmur2(key)) % partitions, so a key always lands on the same partition until partitions \
+     are added; with 0 keys the built-in sticky partitioner fills one partition per batch (batch.size, \
+     16384 bytes) before it picks another at random."
 }
 
 /// Why the producer control refused what was typed.
@@ -97,6 +100,13 @@ mod tests {
     use super::*;
     use crate::sim::assign::TopicPartition;
     use crate::sim::delivery::PartitionLag;
+
+    #[test]
+    fn the_producer_hint_carries_no_runs_of_spaces() {
+        let hint = producer_hint();
+        assert!(!hint.contains("  "), "{hint:?}");
+        assert!(hint.contains("each record goes to toPositive(murmur2(key)) % partitions"));
+    }
 
     #[test]
     fn a_line_names_every_offset_and_the_duplicates() {

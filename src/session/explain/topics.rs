@@ -45,8 +45,11 @@ pub fn deleted_note(group: &str, d: &DeletedTopicHeld, now: Millis) -> String {
     };
     format!(
         "{group}: topic {topic} was deleted. {holders} still {verb} its partitions {when}. In Kafka a leader \
-         that fetches from the topic sees it sooner: the fetch error asks for fresh metadata at once (the lab \
-         does not simulate fetches). The lab also assumes topic auto-creation is off \
+         that fetches from the topic sees it sooner: its fetch fails (UNKNOWN_TOPIC_OR_PARTITION or \
+         UNKNOWN_TOPIC_ID), and the poll() that collects the failure asks for fresh metadata at once. The \
+         lab's fetches do not fail on a deleted topic (with producers they return no records; without \
+         producers the lab does not fetch), so they do not hasten that. The lab also \
+         assumes topic auto-creation is off \
          (allow.auto.create.topics=false on the consumers, or auto.create.topics.enable=false on the broker): \
          with Kafka 4.x's defaults, the consumers' metadata requests would re-create {topic} with \
          num.partitions partitions.",
@@ -121,5 +124,90 @@ mod tests {
             "not re-created: auto-creation is not simulated"
         );
         assert!(s.consumers.iter().all(|c| c.owned.is_empty()));
+    }
+
+    /// With producers the lab fetches, and the note says what its fetches do with a deleted topic:
+    /// they return no records and no error, so the leader learns of the deletion only at its
+    /// periodic refresh (where Kafka's failed fetch would ask for metadata at once).
+    #[test]
+    fn with_producers_the_labs_fetches_of_a_deleted_topic_do_not_fail() {
+        use crate::sim::protocol::{Message, Request, Response};
+        use crate::sim::vocab::Endpoint;
+        use crate::sim::TraceEvent;
+        let json = r#"{ "seed": 4, "topics": [{ "name": "orders", "partitions": 3 }],
+            "groups": [{ "group_id": "g", "config": { "metadata.max.age.ms": 60000 } }],
+            "consumers": [{ "group": "g", "topics": ["orders"], "count": 2 }],
+            "producers": [{ "topic": "orders", "records_per_sec": 100, "keys": 10 }] }"#;
+        let mut w = World::new(&Scenario::from_json(json).unwrap()).unwrap();
+        w.run_until(10_000);
+        let deleted_at = w.now();
+        w.apply(Action::DeleteTopic {
+            name: "orders".into(),
+        })
+        .unwrap();
+        let s = w.snapshot();
+        let held = s.deleted_topics_held("g");
+        let note = deleted_note("g", &held[0], s.now);
+        assert!(note.contains("In Kafka a leader that fetches from the topic sees it sooner: its fetch fails (UNKNOWN_TOPIC_OR_PARTITION or UNKNOWN_TOPIC_ID), and the poll() that collects the failure asks for fresh metadata at once."), "{note}");
+        assert!(note.contains("The lab's fetches do not fail on a deleted topic (with producers they return no records; without producers the lab does not fetch), so they do not hasten that."), "{note}");
+        assert!(!note.contains("does not simulate fetches"));
+        let (leader, refresh_at) = held[0].leader.clone().unwrap();
+        w.run_until(refresh_at - 1);
+        assert!(
+            w.snapshot().consumers.iter().any(|c| !c.owned.is_empty()),
+            "still held just before the leader's refresh"
+        );
+        // The fetches after the deletion: answered, for orders, with no records.
+        let mut fetched_after = 0;
+        let mut leader_metadata_requests = 0;
+        for e in w.trace().iter().filter(|e| e.at > deleted_at) {
+            match &e.event {
+                TraceEvent::MessageDelivered { message, .. } => {
+                    if let Message::Response {
+                        body: Response::Fetch(r),
+                        ..
+                    } = &**message
+                    {
+                        for p in r
+                            .partitions
+                            .iter()
+                            .filter(|p| p.partition.topic == "orders")
+                        {
+                            assert_eq!(
+                                p.end_offset, p.fetch_offset,
+                                "no records from a deleted topic"
+                            );
+                            fetched_after += 1;
+                        }
+                    }
+                }
+                TraceEvent::MessageSent {
+                    from: Endpoint::Consumer { handle, .. },
+                    message,
+                    ..
+                } if handle.as_str() == leader
+                    && matches!(
+                        &**message,
+                        Message::Request {
+                            body: Request::Metadata(_),
+                            ..
+                        }
+                    ) =>
+                {
+                    leader_metadata_requests += 1;
+                }
+                _ => {}
+            }
+        }
+        assert!(
+            fetched_after > 0,
+            "the consumers went on fetching the deleted topic"
+        );
+        assert_eq!(
+            leader_metadata_requests, 0,
+            "no metadata request before the refresh"
+        );
+        w.run_until(refresh_at + 10_000);
+        assert!(w.snapshot().consumers.iter().all(|c| c.owned.is_empty()));
     }
 }

@@ -251,7 +251,7 @@ pub fn slow_poll() -> Vec<Step> {
             "The group is Stable.",
         ),
         Step {
-            text: "c1's application gets stuck processing one batch for 45 s: it calls poll() again only after that. Its heartbeat thread keeps running.",
+            text: "c1's application gets stuck processing one batch for 45 s: it calls poll() again only after that. Its heartbeat thread keeps heartbeating, but only until its poll timer runs out.",
             watch: Watch::Consumer("c1"),
             actions: vec![Action::StallConsumer {
                 consumer: "c1".into(),
@@ -323,7 +323,7 @@ pub fn idle() -> Vec<Step> {
                     choice(idle == 1, 1, 0)
                 },
             }),
-            "c7 is idle: a spare that takes over when another leaves.",
+            "c7 is idle: a spare that gets a partition when another leaves.",
         ),
         Step {
             text: "c1 owns P2. Its process is killed.",

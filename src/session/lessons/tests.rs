@@ -305,3 +305,117 @@ fn group_epoch(lab: &Lab, lane: usize) -> Option<i32> {
         .find(|g| g.group_id == "orders-app")
         .map(|g| g.group_epoch)
 }
+
+/// Plays a guided lesson's first `n` steps, each to its moment.
+fn played(id: &str, n: usize) -> Lab {
+    let lesson = lesson(id).unwrap();
+    let mut lab = Lab::new(lesson.session()).unwrap();
+    for step in lesson.steps().iter().take(n) {
+        begin_step(&mut lab, step);
+    }
+    lab
+}
+
+#[test]
+fn slow_poll_heartbeats_go_on_only_until_the_poll_timer_runs_out() {
+    use crate::sim::protocol::{Message, Request};
+    use crate::sim::vocab::Endpoint;
+    use crate::sim::TraceEvent;
+    let text = steps::slow_poll()[1].text;
+    assert!(
+        text.contains(
+            "Its heartbeat thread keeps heartbeating, but only until its poll timer runs out."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("keeps running"));
+    // The step's stall, played by the model: c1 heartbeats while stalled, then stops.
+    let mut lab = played("slow-poll", 1);
+    let stall = lab.now();
+    lab.apply(Action::StallConsumer {
+        consumer: "c1".into(),
+        ms: 45_000,
+    })
+    .unwrap();
+    let end = stall + 44_000;
+    lab.run_until(end);
+    let trace = lab.lanes[0].world.trace();
+    let expired = trace
+        .iter()
+        .find_map(|e| match &e.event {
+            TraceEvent::PollTimeoutExpired { consumer, .. } if consumer == "c1" => Some(e.at),
+            _ => None,
+        })
+        .expect("c1's poll timer runs out within the stall");
+    let heartbeats = |from: Millis, to: Millis| {
+        trace
+            .iter()
+            .filter(|e| (from..to).contains(&e.at))
+            .filter(|e| {
+                matches!(&e.event, TraceEvent::MessageSent {
+                    from: Endpoint::Consumer { handle, .. },
+                    message,
+                    ..
+                } if handle.as_str() == "c1"
+                    && matches!(&**message, Message::Request { body: Request::Heartbeat(_), .. }))
+            })
+            .count()
+    };
+    assert!(
+        heartbeats(stall, expired) >= 5,
+        "heartbeats go on while c1 is stalled"
+    );
+    assert_eq!(
+        heartbeats(expired, end),
+        0,
+        "none after the poll timer ran out"
+    );
+}
+
+#[test]
+fn misconceptions_says_the_broker_does_not_assign_only_in_the_classic_protocol() {
+    let blurb = lesson("misconceptions").unwrap().blurb;
+    assert!(
+        blurb.contains("in the classic protocol the broker does not assign partitions"),
+        "{blurb}"
+    );
+}
+
+#[test]
+fn idle_c1_owns_p2_and_c7_is_a_spare_that_gets_a_partition_when_another_leaves() {
+    let steps = steps::idle();
+    assert_eq!(
+        steps[0].then,
+        "c7 is idle: a spare that gets a partition when another leaves."
+    );
+    assert!(steps[1].text.starts_with("c1 owns P2."));
+    // The first step's moment: the group formed, as the captions say.
+    let mut lab = played("idle", 1);
+    let before = owners(&lab);
+    assert_eq!(
+        before[2].as_deref(),
+        Some("c1"),
+        "c1 owns P2 before the kill"
+    );
+    assert!(steps::owned(&lab, 0, "c7").is_empty(), "c7 is idle");
+    // The second step's kill: c7 gets a partition (not c1's P2, under range).
+    begin_step(&mut lab, &steps[1]);
+    assert!(
+        !steps::owned(&lab, 0, "c7").is_empty(),
+        "c7 got a partition"
+    );
+}
+
+fn begin_step(lab: &mut Lab, step: &super::guide::Step) {
+    use super::guide::{begin, run_towards, trace_lengths, MOMENT_LIMIT_MS};
+    begin(lab, step).unwrap();
+    let since = trace_lengths(lab);
+    let start = lab.now();
+    assert!(run_towards(
+        lab,
+        &step.until,
+        &since,
+        start,
+        start + MOMENT_LIMIT_MS
+    ));
+}

@@ -57,7 +57,7 @@ impl Payload {
     pub fn python_body(&self) -> String {
         match self {
             Payload::String => {
-                "return None if data is None else data.decode(\"utf-8\")  # StringDeserializer".into()
+                "return None if data is None else data.decode(\"utf-8\", \"replace\")  # StringDeserializer: malformed bytes become U+FFFD, as in Java".into()
             }
             Payload::Bytes => "return data  # ByteArrayDeserializer: the bytes as they are".into(),
             Payload::Long => "return None if data is None else struct.unpack(\">q\", data)[0]  # LongDeserializer: 8 bytes, big-endian".into(),
@@ -82,7 +82,9 @@ impl Payload {
     /// The Rust type `process` receives, inside an `Option` (a record may have no key or value).
     pub fn rust_type(&self) -> &'static str {
         match self {
-            Payload::String => "&str",
+            // Java's `new String(data, UTF_8)` never fails: malformed bytes become U+FFFD, which is
+            // `String::from_utf8_lossy` (borrowed when the bytes are valid UTF-8).
+            Payload::String => "std::borrow::Cow<'_, str>",
             Payload::Bytes | Payload::Avro | Payload::Other(_) => "&[u8]",
             Payload::Long => "i64",
             Payload::Integer => "i32",
@@ -94,16 +96,11 @@ impl Payload {
     /// A Rust expression of type `Option<rust_type>` from `msg`'s key or payload (`field` is `key` or
     /// `payload`), using `?` for bytes that do not decode.
     pub fn rust_expr(&self, field: &str) -> String {
-        let view = if field == "key" {
-            "key_view"
-        } else {
-            "payload_view"
-        };
         let number = |ty: &str, n: usize| {
             format!("msg.{field}().map(|b| <[u8; {n}]>::try_from(b).map({ty}::from_be_bytes)).transpose()?")
         };
         match self {
-            Payload::String => format!("msg.{view}::<str>().transpose()?"),
+            Payload::String => format!("msg.{field}().map(String::from_utf8_lossy)"),
             Payload::Bytes | Payload::Avro | Payload::Other(_) => format!("msg.{field}()"),
             Payload::Long => number("i64", 8),
             Payload::Integer => number("i32", 4),
@@ -119,7 +116,9 @@ impl Payload {
     /// What the Rust expression stands for, as a comment.
     pub fn rust_comment(&self) -> String {
         match self {
-            Payload::String => "StringDeserializer: UTF-8".into(),
+            Payload::String => {
+                "StringDeserializer: UTF-8, malformed bytes become U+FFFD as in Java".into()
+            }
             Payload::Bytes => "ByteArrayDeserializer: the bytes as they are".into(),
             Payload::Long => "LongDeserializer: 8 bytes, big-endian".into(),
             Payload::Integer => "IntegerDeserializer: 4 bytes, big-endian".into(),

@@ -85,8 +85,8 @@ pub fn render(code: &ConsumerCode) -> String {
         value_comment = value.rust_comment(),
         key_type = key.rust_type(),
         value_type = value.rust_type(),
-        key_type_a = key.rust_type().replacen('&', "&'a ", 1),
-        value_type_a = value.rust_type().replacen('&', "&'a ", 1),
+        key_type_a = with_lifetime_a(key.rust_type()),
+        value_type_a = with_lifetime_a(value.rust_type()),
         work = c.processing_time_ms,
         commit = commit_after_message(c),
         consumer_imports = if !c.enable_auto_commit && c.manual_commit != ManualCommit::None {
@@ -95,6 +95,12 @@ pub fn render(code: &ConsumerCode) -> String {
             "BaseConsumer, Consumer"
         },
     )
+}
+
+/// A payload type borrowing from the message, with the message's lifetime `'a` spelled out (a type
+/// alias may not elide it): `&[u8]` → `&'a [u8]`, `Cow<'_, str>` → `Cow<'a, str>`.
+fn with_lifetime_a(ty: &str) -> String {
+    ty.replacen('&', "&'a ", 1).replace("'_", "'a")
 }
 
 /// The commit after each message (`poll()` returns one) when `enable.auto.commit` is false; with

@@ -123,6 +123,68 @@ impl Checkpoints {
     }
 }
 
+/// What scrubbing a lesson's 10-minute run cost: the run observed as the page observes it, then a
+/// seek to every 10 s of it, each timed with `clock` (milliseconds).
+#[derive(Clone, Debug)]
+pub struct ScrubFigures {
+    pub lesson: &'static str,
+    pub lanes: usize,
+    pub trace_entries: usize,
+    pub checkpoints: usize,
+    pub seeks: usize,
+    pub median_ms: f64,
+    pub slowest_ms: f64,
+}
+
+impl std::fmt::Display for ScrubFigures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}, 10 min, {} lanes: {} trace entries in the main lane, {} checkpoints; {} seeks, median {:.1} ms, slowest {:.1} ms",
+            self.lesson,
+            self.lanes,
+            self.trace_entries,
+            self.checkpoints,
+            self.seeks,
+            self.median_ms,
+            self.slowest_ms
+        )
+    }
+}
+
+/// Plays lesson `id` for 10 simulated minutes under its own strategies, keeping checkpoints as the
+/// page does at each frame of 133 ms, then seeks to 0 s, 10 s, … 600 s and times each seek.
+pub fn scrub_figures(id: &str, clock: &mut dyn FnMut() -> f64) -> ScrubFigures {
+    let lesson = super::lessons::lesson(id).expect("a lesson");
+    let mut lab = Lab::new(lesson.session()).expect("the lesson builds");
+    let mut checkpoints = Checkpoints::default();
+    let mut t = 0;
+    while t < 600_000 {
+        t += 133;
+        lab.run_until(t);
+        checkpoints.observe(&lab);
+    }
+    let mut seeks: Vec<f64> = (0..=60)
+        .map(|i| {
+            let started = clock();
+            let back = checkpoints.rewind(&lab, i * 10_000).expect("rewinds");
+            let took = clock() - started;
+            debug_assert_eq!(back.now(), i * 10_000);
+            took
+        })
+        .collect();
+    seeks.sort_by(f64::total_cmp);
+    ScrubFigures {
+        lesson: lesson.id,
+        lanes: lab.lanes.len(),
+        trace_entries: lab.lanes[0].world.trace().len(),
+        checkpoints: checkpoints.len(),
+        seeks: seeks.len(),
+        median_ms: seeks[seeks.len() / 2],
+        slowest_ms: seeks[seeks.len() - 1],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,38 +317,18 @@ mod tests {
         same(&back, &end);
     }
 
-    /// Figures, not a timing assert: what scrubbing a 10-minute run of the largest lesson costs.
+    /// Figures, not a timing assert: what scrubbing a 10-minute run costs, for the lesson with the
+    /// most lanes and the one whose records make the longest traces (the browser's figures:
+    /// `tests/web_bench.rs`).
     #[test]
     fn scrubbing_a_ten_minute_run_prints_its_cost() {
-        let lesson = lesson("rolling-deploy").unwrap();
-        let mut lab = Lab::new(Session {
-            scenario: lesson.scenario(),
-            strategies: lesson.strategies.to_vec(),
-            actions: Vec::new(),
-            until_ms: 0,
-        })
-        .unwrap();
-        let mut checkpoints = Checkpoints::default();
-        let mut t = 0;
-        while t < 600_000 {
-            t += 133;
-            lab.run_until(t);
-            checkpoints.observe(&lab);
+        let start = std::time::Instant::now();
+        let mut clock = || start.elapsed().as_secs_f64() * 1000.0;
+        for id in ["rolling-deploy", "duplicates"] {
+            let figures = scrub_figures(id, &mut clock);
+            assert_eq!(figures.seeks, 61);
+            println!("{figures} (native)");
         }
-        let mut slowest = std::time::Duration::ZERO;
-        for i in 0..=60 {
-            let started = std::time::Instant::now();
-            let back = checkpoints.rewind(&lab, i * 10_000).unwrap();
-            slowest = slowest.max(started.elapsed());
-            assert_eq!(back.now(), i * 10_000);
-        }
-        println!(
-            "rolling-deploy, 10 min, {} lanes: {} trace entries in the main lane, {} checkpoints, slowest seek {:?} (this build)",
-            lab.lanes.len(),
-            lab.lanes[0].world.trace().len(),
-            checkpoints.len(),
-            slowest
-        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! metrics (`tests/model/metrics_feed.rs` compares the two over every example and lesson).
 
 use crate::sim::metrics::{Builder, Metrics};
-use crate::sim::{Millis, TraceEntry};
+use crate::sim::{Millis, Trace};
 
 /// A metrics builder that has read the first `read` entries of one World's trace.
 #[derive(Clone, Default)]
@@ -21,11 +21,11 @@ impl MetricsFeed {
     /// The metrics of `trace` up to `until` (`World::now()`), reading only the entries added since
     /// the last call. A feed belongs to one World, whose trace only grows; a trace shorter than what
     /// was read, or different at its end, is read again from the start.
-    pub fn metrics(&mut self, trace: &[TraceEntry], until: Millis) -> Metrics {
+    pub fn metrics(&mut self, trace: &Trace, until: Millis) -> Metrics {
         if !self.extends(trace) {
             *self = MetricsFeed::default();
         }
-        for entry in &trace[self.read..] {
+        for entry in trace.since(self.read) {
             self.builder.on(entry.at, &entry.event);
         }
         self.read = trace.len();
@@ -34,7 +34,7 @@ impl MetricsFeed {
         self.builder.clone().finish(until)
     }
 
-    fn extends(&self, trace: &[TraceEntry]) -> bool {
+    fn extends(&self, trace: &Trace) -> bool {
         match self.read.checked_sub(1) {
             None => true,
             Some(last) => trace.get(last).is_some_and(|e| e.at == self.last_at),

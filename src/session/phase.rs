@@ -23,7 +23,7 @@ impl Lab {
         loop {
             let seen = self.lanes[0].world.trace().len();
             let t = self.step()?;
-            let changed = self.lanes[0].world.trace()[seen..].iter().any(|e| {
+            let changed = self.lanes[0].world.trace().since(seen).any(|e| {
                 matches!(
                     e.event,
                     TraceEvent::GroupStateChanged { .. }
@@ -53,7 +53,7 @@ impl Lab {
                 return false;
             };
             // Only a state change can make the picture Stable: the snapshot is read only then.
-            let changed = self.lanes[0].world.trace()[seen..].iter().any(|e| {
+            let changed = self.lanes[0].world.trace().since(seen).any(|e| {
                 matches!(
                     e.event,
                     TraceEvent::GroupStateChanged { .. }

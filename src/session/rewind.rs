@@ -8,20 +8,15 @@ use crate::sim::{Millis, ScenarioError};
 /// Simulated time between two checkpoints, at first.
 const SPACING_MS: Millis = 5_000;
 /// At most this many copies are kept; past it, every other one goes and the spacing doubles, so a
-/// long run costs memory in proportion to its logarithm, not its length.
-const MAX_CHECKPOINTS: usize = 24;
-/// Trace entries all copies may hold together: as many as the live run may hold
-/// ([`super::lab::MAX_PAGE_TRACE_ENTRIES`]). Each copy holds its run's whole trace up to its time, so
-/// with records flowing 24 copies held ten times the live run and a tab ran out of memory within
-/// twenty simulated minutes; past this, copies are thinned the same way (a rewind replays further).
-const MAX_CHECKPOINT_TRACE_ENTRIES: usize = super::lab::MAX_PAGE_TRACE_ENTRIES;
+/// long run costs memory in proportion to its logarithm, not its length. A copy shares its trace
+/// with the live run (`sim::Trace` keeps it in shared chunks), so it costs the Worlds' state and at
+/// most a chunk of trace per lane: 64 copies keep a 10-minute run's rewinds to replays of 10 s.
+const MAX_CHECKPOINTS: usize = 64;
 
 /// Copies of one run at increasing times, and the furthest time it reached.
 pub struct Checkpoints {
     labs: Vec<Lab>,
     spacing: Millis,
-    /// Trace entries the copies may hold together ([`MAX_CHECKPOINT_TRACE_ENTRIES`]).
-    trace_budget: usize,
     /// When the next copy is due: `spacing` after the last one was taken (which thinning may have
     /// dropped since, so it is kept here rather than read off the copies).
     next_due: Millis,
@@ -33,7 +28,6 @@ impl Default for Checkpoints {
         Checkpoints {
             labs: Vec::new(),
             spacing: SPACING_MS,
-            trace_budget: MAX_CHECKPOINT_TRACE_ENTRIES,
             next_due: 0,
             head: 0,
         }
@@ -41,15 +35,6 @@ impl Default for Checkpoints {
 }
 
 impl Checkpoints {
-    /// Checkpoints whose copies hold at most `entries` trace entries together (the tests' smaller
-    /// budget stands for the page's on a shorter run).
-    pub fn with_trace_budget(entries: usize) -> Checkpoints {
-        Checkpoints {
-            trace_budget: entries,
-            ..Checkpoints::default()
-        }
-    }
-
     /// The furthest simulated time the run has reached.
     pub fn head(&self) -> Millis {
         self.head
@@ -62,9 +47,7 @@ impl Checkpoints {
             return;
         }
         self.labs.push(lab.clone());
-        while self.labs.len() > 1
-            && (self.labs.len() > MAX_CHECKPOINTS || self.trace_entries() > self.trace_budget)
-        {
+        while self.labs.len() > MAX_CHECKPOINTS {
             self.thin();
         }
         self.next_due = lab.now() + self.spacing;
@@ -80,19 +63,14 @@ impl Checkpoints {
         self.spacing *= 2;
     }
 
-    /// Trace entries the copies hold together.
-    pub fn trace_entries(&self) -> usize {
-        self.labs.iter().map(Lab::trace_entries).sum()
-    }
-
     /// Called as the run moves when no copy may be taken now (see [`Checkpoints::due`]): only the
     /// head follows.
     pub fn reached(&mut self, lab: &Lab) {
         self.head = self.head.max(lab.now());
     }
 
-    /// Whether [`Checkpoints::observe`] would copy `lab` now. A copy costs a copy of every World
-    /// with its whole trace, so a caller that must not pause (an animation) may put it off and
+    /// Whether [`Checkpoints::observe`] would copy `lab` now. A copy costs a copy of every World's
+    /// state (the trace is shared), so a caller that must not pause (an animation) may put it off and
     /// observe later: the copy is then taken at that later time.
     pub fn due(&self, lab: &Lab) -> bool {
         lab.now() >= self.next_due && lab.pending().is_empty()
@@ -262,10 +240,11 @@ mod tests {
         }
     }
 
-    /// With records flowing every copy holds a large trace: the copies are thinned to stay within
-    /// their budget, taken less and less often, and a rewind still rebuilds the identical run.
+    /// With records flowing the trace grows fast: the copies share it with the live run (each
+    /// clones at most one chunk of it per lane), thinning keeps their number bounded, and a rewind
+    /// still rebuilds the identical run.
     #[test]
-    fn a_long_run_with_records_keeps_its_copies_within_their_trace_budget() {
+    fn a_long_run_with_records_shares_its_trace_with_its_copies() {
         let scenario = lesson("duplicates").unwrap().scenario();
         let mut lab = Lab::new(Session {
             scenario,
@@ -274,28 +253,31 @@ mod tests {
             until_ms: 0,
         })
         .unwrap();
-        let budget = 100_000;
-        let mut checkpoints = Checkpoints::with_trace_budget(budget);
-        let mut copies_taken = 0;
+        let mut checkpoints = Checkpoints::default();
         let mut t = 0;
-        while t < 150_000 {
+        while t < 400_000 {
             t += 100;
             lab.run_until(t);
-            let before = (checkpoints.len(), checkpoints.trace_entries());
             checkpoints.observe(&lab);
-            copies_taken += usize::from((checkpoints.len(), checkpoints.trace_entries()) != before);
+            assert!(checkpoints.len() <= MAX_CHECKPOINTS);
+        }
+        assert!(lab.trace_entries() > 100_000, "a long trace");
+        assert!(
+            checkpoints.len() > MAX_CHECKPOINTS / 2,
+            "thinned, not emptied"
+        );
+        let live = lab.lanes[0].world.trace();
+        for copy in &checkpoints.labs {
+            let trace = copy.lanes[0].world.trace();
             assert!(
-                checkpoints.len() == 1 || checkpoints.trace_entries() <= budget,
-                "{} entries in {} copies at {t} ms",
-                checkpoints.trace_entries(),
-                checkpoints.len()
+                trace.len() - trace.shared_with(live) < 512,
+                "a copy at {} ms clones {} of its {} entries",
+                copy.now(),
+                trace.len() - trace.shared_with(live),
+                trace.len()
             );
         }
-        assert!(lab.trace_entries() > budget, "the run outgrew the budget");
-        assert!(checkpoints.len() >= 2, "thinned, not emptied");
-        // Thinning doubles the spacing, so copies are not taken (and dropped) over and over.
-        assert!(copies_taken < 40, "{copies_taken} copies taken");
-        for at in [3_000, 64_000, 149_000] {
+        for at in [3_000, 64_000, 149_000, 399_000] {
             same(
                 &checkpoints.rewind(&lab, at).unwrap(),
                 &lab.rewound(None, at).unwrap(),

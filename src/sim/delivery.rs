@@ -7,6 +7,7 @@
 use super::assign::TopicPartition;
 use super::time::Millis;
 use super::trace::{TraceEntry, TraceEvent};
+use super::trace_chunks::Trace;
 use super::world::World;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -124,9 +125,14 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    pub fn from_trace(trace: &[TraceEntry]) -> Delivery {
+    pub fn from_trace(trace: &Trace) -> Delivery {
+        Delivery::from_entries(trace)
+    }
+
+    /// The same from any run of entries in trace order (a prefix of a trace, say).
+    pub fn from_entries<'a>(entries: impl IntoIterator<Item = &'a TraceEntry>) -> Delivery {
         let mut delivery = Delivery::default();
-        for entry in trace {
+        for entry in entries {
             if let TraceEvent::SeekedPastRecord {
                 group,
                 partition,

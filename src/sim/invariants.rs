@@ -55,7 +55,7 @@ impl InvariantChecker {
     /// §8.2: classic groups move only along Kafka's allowed transitions.
     fn check_new_trace(&mut self, world: &World) -> Result<(), String> {
         let trace = world.trace();
-        for entry in &trace[self.read.min(trace.len())..] {
+        for entry in trace.since(self.read) {
             kip848::check_epoch_bump(&mut self.group_epochs, entry.at, &entry.event)?;
             match &entry.event {
                 TraceEvent::GroupStateChanged {

@@ -7,7 +7,8 @@
 use super::assign::{TopicName, TopicPartition};
 use super::delivery::ProcessedOffsets;
 use super::time::Millis;
-use super::trace::{TraceEntry, TraceEvent};
+use super::trace::TraceEvent;
+use super::trace_chunks::Trace;
 use super::vocab::{CallbackKind, ConsumerState, RebalanceReason};
 use crate::sim::sort::CollectBTree;
 use serde::Serialize;
@@ -131,7 +132,7 @@ pub struct Builder {
 }
 
 /// Derives the metrics of a trace up to `until` (usually `World::now()`).
-pub fn compute(trace: &[TraceEntry], until: Millis) -> Metrics {
+pub fn compute(trace: &Trace, until: Millis) -> Metrics {
     let mut b = Builder::default();
     b.metrics.until = until;
     for entry in trace {

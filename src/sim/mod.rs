@@ -37,6 +37,7 @@ pub mod sort;
 pub mod time;
 pub mod timer;
 pub mod trace;
+pub mod trace_chunks;
 pub mod vocab;
 pub mod world;
 
@@ -45,5 +46,6 @@ pub use scenario::{Scenario, ScenarioError};
 pub use snapshot::Snapshot;
 pub use time::Millis;
 pub use trace::{TraceEntry, TraceEvent};
+pub use trace_chunks::Trace;
 pub use vocab::{CallbackKind, ClassicGroupState, ConsumerState, Endpoint};
 pub use world::World;

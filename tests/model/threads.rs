@@ -58,7 +58,7 @@ fn a_second_threads_poll_throws_concurrent_modification_and_changes_nothing_else
         let mut twin = world.clone();
         let before = world.trace().len();
         apply(&mut world, second_thread("c1"));
-        let new: Vec<_> = world.trace()[before..].iter().collect();
+        let new: Vec<_> = world.trace().since(before).collect();
         assert_eq!(new.len(), 1, "{protocol}: only the exception: {new:?}");
         assert_eq!(new[0].at, t);
         assert_eq!(
@@ -111,8 +111,9 @@ fn outside_a_call_the_second_thread_collides_with_the_next_poll() {
         "nothing yet: c1's thread is outside the consumer"
     );
     world.run_until(20_100);
-    let thrown: Vec<_> = world.trace()[before..]
-        .iter()
+    let thrown: Vec<_> = world
+        .trace()
+        .since(before)
         .filter(|e| matches!(e.event, TraceEvent::ConcurrentModification { .. }))
         .collect();
     assert_eq!(thrown.len(), 1, "once");

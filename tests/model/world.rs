@@ -550,7 +550,7 @@ fn a_step_lands_on_the_next_instant_that_records_something() {
             world.trace().len() > before,
             "a step at {t} showed nothing new"
         );
-        assert!(world.trace()[before..].iter().all(|e| e.at == t));
+        assert!(world.trace().since(before).all(|e| e.at == t));
     }
 }
 

@@ -147,13 +147,14 @@ mod tests {
                         if r.error_code == Errors::RebalanceInProgress)))
                 .expect("c1 hears of the rebalance from a heartbeat");
             let rejoined = told
-                + trace[told..]
-                    .iter()
+                + trace
+                    .since(told)
                     .position(|e| matches!(&e.event, TraceEvent::MessageSent { from, message, .. }
                         if is_c1(from) && matches!(&**message, Message::Request { body: Request::JoinGroup(_), .. })))
                     .expect("c1 rejoins");
-            let revoked: usize = trace[told..rejoined]
-                .iter()
+            let revoked: usize = trace
+                .since(told)
+                .take(rejoined - told)
                 .map(|e| match &e.event {
                     TraceEvent::Callback {
                         consumer,

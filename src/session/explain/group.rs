@@ -8,7 +8,7 @@ use crate::session::Strategy;
 use crate::sim::snapshot::GroupSnapshot;
 use crate::sim::time::Millis;
 use crate::sim::vocab::ClassicGroupState;
-use crate::sim::{TraceEntry, TraceEvent};
+use crate::sim::{Trace, TraceEvent};
 
 /// What the coordinator is waiting for, while the group rebalances.
 pub fn group_note(g: &GroupSnapshot) -> Option<String> {
@@ -125,7 +125,7 @@ pub const QUIET_CALLOUT_MS: Millis = 30_000;
 /// within its session, the coordinator handed it its old assignment at the same generation, and
 /// no rebalance followed (KIP-345; `StaticMemberResumed`). Shown for [`QUIET_CALLOUT_MS`] after
 /// the return, and only while no rebalance of the group has started since.
-pub fn quiet_callout(trace: &[TraceEntry], group: &str, now: Millis) -> Option<String> {
+pub fn quiet_callout(trace: &Trace, group: &str, now: Millis) -> Option<String> {
     let since = now.saturating_sub(QUIET_CALLOUT_MS);
     for entry in trace.iter().rev().take_while(|e| e.at >= since) {
         match &entry.event {

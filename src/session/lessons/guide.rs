@@ -245,21 +245,21 @@ impl<'m> Watcher<'m> {
     /// Whether the moment has come in this World.
     fn scan(&mut self, world: &World) -> bool {
         let trace = world.trace();
-        let new = &trace[self.scanned.max(self.since).min(trace.len())..];
+        let new = trace.since(self.scanned.max(self.since));
         self.scanned = trace.len();
         match self.until {
             Moment::Quiet { ms } => world.now() >= self.start + ms,
             Moment::Settled { group, not_before } => {
                 let stable = Moment::Stable { group };
-                self.stable_seen |= new.iter().any(|e| stable.matches(&e.event));
+                self.stable_seen |= new.clone().any(|e| stable.matches(&e.event));
                 self.stable_seen && world.now() >= *not_before && settled(world, group)
             }
             Moment::CaughtUp { group } => {
                 let stable = Moment::Stable { group };
-                self.stable_seen |= new.iter().any(|e| stable.matches(&e.event));
+                self.stable_seen |= new.clone().any(|e| stable.matches(&e.event));
                 self.stable_seen && settled(world, group) && caught_up(world, group)
             }
-            until => new.iter().any(|e| until.matches(&e.event)),
+            until => new.clone().any(|e| until.matches(&e.event)),
         }
     }
 }

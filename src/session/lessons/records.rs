@@ -46,7 +46,7 @@ fn duplicates_since(lab: &Lab, lane: usize, since: Millis) -> u64 {
     let trace = lab.lanes[lane].world.trace();
     let cut = trace.partition_point(|e| e.at < since);
     duplicates(lab, lane)
-        - Delivery::from_trace(&trace[..cut])
+        - Delivery::from_entries(trace.iter().take(cut))
             .groups
             .get(GROUP)
             .map_or(0, |g| g.duplicates)

@@ -19,6 +19,7 @@ use super::scenario::{Scenario, ScenarioError};
 use super::time::{EventQueue, Millis, Slot};
 use super::timer::{ProducerTimer, Timer, TimerKey};
 use super::trace::{TraceEntry, TraceEvent};
+use super::trace_chunks::Trace;
 use super::vocab::Endpoint;
 use std::collections::BTreeMap;
 
@@ -50,7 +51,7 @@ pub struct World {
     broker: Broker,
     consumers: Vec<KafkaConsumer>,
     producers: Vec<KafkaProducer>,
-    trace: Vec<TraceEntry>,
+    trace: Trace,
     /// Actions scheduled by the scenario that were refused when their time came.
     refused: Vec<(Millis, ActionError)>,
     /// Lag sampled at fixed instants as the clock passes them (only with producers).
@@ -85,7 +86,7 @@ impl World {
             broker: Broker::new(broker),
             consumers: Vec::new(),
             producers: Vec::new(),
-            trace: Vec::new(),
+            trace: Trace::default(),
             refused: Vec::new(),
             lag: LagSeries::default(),
             spare_out: SpareOut::default(),
@@ -149,7 +150,7 @@ impl World {
         self.broker.config()
     }
 
-    pub fn trace(&self) -> &[TraceEntry] {
+    pub fn trace(&self) -> &Trace {
         &self.trace
     }
 
@@ -221,8 +222,9 @@ impl World {
         if !self.scenario.has_records() {
             return;
         }
-        let returned: Vec<String> = self.trace[before..]
-            .iter()
+        let returned: Vec<String> = self
+            .trace
+            .since(before)
             .filter_map(|e| match &e.event {
                 TraceEvent::StaticMemberResumed { consumer, .. }
                 | TraceEvent::StaticMemberReplaced { consumer, .. } => Some(consumer.clone()),

@@ -3,7 +3,7 @@
 use super::message_fields::message_fields;
 use crate::sim::protocol::{Errors, Message, Request, Response};
 use crate::sim::vocab::Endpoint;
-use crate::sim::{Millis, TraceEntry, TraceEvent};
+use crate::sim::{Millis, Trace, TraceEntry, TraceEvent};
 
 /// Messages kept for the protocol view.
 pub const PROTOCOL_ROWS: usize = 120;
@@ -39,10 +39,11 @@ fn endpoint_name(e: &Endpoint) -> String {
 /// The latest messages sent, newest last, read backwards from the end of the trace. `known` holds
 /// rows built from an earlier prefix of the same trace (a trace only grows): those are reused rather
 /// than serialized again, so a frame pays only for the messages sent since the last one.
-pub fn recent_messages(trace: &[TraceEntry], known: &[MessageRow]) -> Vec<MessageRow> {
+pub fn recent_messages(trace: &Trace, known: &[MessageRow]) -> Vec<MessageRow> {
     let mut rows = Vec::new();
     let mut known = known.iter().rev().peekable();
-    for (id, entry) in trace.iter().enumerate().rev() {
+    for id in (0..trace.len()).rev() {
+        let entry = &trace[id];
         if rows.len() == PROTOCOL_ROWS {
             break;
         }

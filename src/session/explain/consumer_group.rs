@@ -33,11 +33,39 @@ pub fn consumer_group_note(g: &ConsumerGroupSnapshot) -> Option<String> {
                         list(&m.pending_revocation)
                     ));
                 }
-                if !m.awaiting.is_empty() {
+                // A target partition another member still holds (assigned or pending
+                // revocation) is released by that member first; one nobody holds (its owner was
+                // fenced, or released it already) comes with this member's next heartbeat.
+                let (held, free): (Vec<_>, Vec<_>) = m.awaiting.iter().cloned().partition(|tp| {
+                    g.members.iter().any(|other| {
+                        other.member_id != m.member_id
+                            && (other.assigned.contains(tp) || other.pending_revocation.contains(tp))
+                    })
+                });
+                if !held.is_empty() {
+                    let (them, owner) = if held.len() == 1 {
+                        ("it", "its owner releases")
+                    } else {
+                        ("them", "their owners release")
+                    };
                     parts.push(format!(
-                        "{} waits for {} until its owner releases it",
+                        "{} waits for {} until {owner} {them}",
                         m.consumer,
-                        list(&m.awaiting)
+                        list(&held)
+                    ));
+                }
+                if !free.is_empty() && m.protocol == "classic" {
+                    parts.push(format!(
+                        "{} receives {}, which nobody holds any more: its next Heartbeat is \
+                         answered REBALANCE_IN_PROGRESS and it rejoins",
+                        m.consumer,
+                        list(&free)
+                    ));
+                } else if !free.is_empty() {
+                    parts.push(format!(
+                        "{} receives {}, which nobody holds any more, with its next heartbeat",
+                        m.consumer,
+                        list(&free)
                     ));
                 }
             }
@@ -233,6 +261,34 @@ mod tests {
         w.run_until(150_000);
         let s = w.snapshot();
         assert_eq!(mixed_group_note(&s.consumer_groups[0]), None, "all rolled");
+    }
+
+    /// After a fence nobody holds the dead member's partitions: the survivors that wait for them
+    /// are not said to wait for an owner.
+    #[test]
+    fn orphans_of_a_fenced_member_are_said_to_be_held_by_nobody() {
+        let mut w = world();
+        w.apply(Action::KillConsumer {
+            consumer: "c1".into(),
+        })
+        .unwrap();
+        let mut notes = Vec::new();
+        while w.now() < 90_000 {
+            w.process_next_event();
+            if let Some(note) = consumer_group_note(&w.snapshot().consumer_groups[0]) {
+                notes.push(note);
+            }
+        }
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("which nobody holds any more, with its next heartbeat")),
+            "{notes:?}"
+        );
+        assert!(
+            notes.iter().all(|n| !n.contains("until its owner")),
+            "{notes:?}"
+        );
     }
 
     #[test]

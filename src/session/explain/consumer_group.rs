@@ -151,16 +151,32 @@ pub fn kip848_card_note(c: &ConsumerSnapshot, now: Millis) -> Option<(String, St
                     .to_string(),
             ))
         }
+        ConsumerState::Reconciling if k.member_state == "ACKNOWLEDGING" => Some((
+            format!(
+                "Reconciled at epoch {}: it acknowledges with its next heartbeat, sent as soon as no \
+                 other is in flight.",
+                k.member_epoch
+            ),
+            "The acknowledgement is a heartbeat reporting what it owns now; sending it ends the \
+                   reconciliation (Kafka's onHeartbeatRequestGenerated), without waiting for the answer."
+                .to_string(),
+        )),
         ConsumerState::Reconciling => Some((
             format!(
-                "New assignment at epoch {}: its next poll() revokes {}, takes {}, then acknowledges at once.",
+                "New assignment at epoch {}: {}revokes {}, takes {}, then acknowledges at once.",
                 k.member_epoch,
+                if c.config.enable_auto_commit && !c.owned.is_empty() {
+                    "its next poll() commits what it consumed and, once the commit is answered, "
+                } else {
+                    "its next poll() "
+                },
                 list(&k.to_revoke),
                 list(&k.to_receive)
             ),
-            "Revocation comes first (after an auto-commit), then onPartitionsAssigned, always; the \
-                   acknowledgement is a heartbeat reporting what it owns now. Partitions it revokes reach \
-                   their new owner at that owner's next heartbeat."
+            "With auto-commit, the reconciliation first commits every consumed offset and waits for the \
+                   answer, no longer fetching the partitions it gives up; then revocation, then \
+                   onPartitionsAssigned, always; the acknowledgement is a heartbeat reporting what it owns \
+                   now. Partitions it revokes reach their new owner at that owner's next heartbeat."
                 .to_string(),
         )),
         ConsumerState::Stalled => Some((
@@ -261,6 +277,49 @@ mod tests {
         w.run_until(150_000);
         let s = w.snapshot();
         assert_eq!(mixed_group_note(&s.consumer_groups[0]), None, "all rolled");
+    }
+
+    /// A member that owns partitions, with auto-commit, commits before it reconciles; one that owns
+    /// nothing (the newcomer) has nothing to commit.
+    #[test]
+    fn a_reconciling_members_card_says_it_commits_first_when_it_has_consumed() {
+        let mut w = world();
+        w.apply(Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["t".into()],
+            config: Default::default(),
+        })
+        .unwrap();
+        let (mut owners, mut newcomer) = (Vec::new(), Vec::new());
+        while w.now() < 45_000 {
+            w.process_next_event();
+            let s = w.snapshot();
+            for c in &s.consumers {
+                if let Some((note, _)) = kip848_card_note(c, s.now) {
+                    if c.handle == "c4" {
+                        newcomer.push(note);
+                    } else {
+                        owners.push(note);
+                    }
+                }
+            }
+        }
+        assert!(
+            owners.iter().any(|n| n.contains(
+                "its next poll() commits what it consumed and, once the commit is answered, revokes [t-"
+            )),
+            "{owners:?}"
+        );
+        assert!(
+            newcomer
+                .iter()
+                .filter(|n| n.starts_with("New assignment"))
+                .all(|n| !n.contains("commits")),
+            "{newcomer:?}"
+        );
+        assert!(newcomer
+            .iter()
+            .any(|n| n.starts_with("Reconciled at epoch 4: it acknowledges")));
     }
 
     /// After a fence nobody holds the dead member's partitions: the survivors that wait for them

@@ -1175,3 +1175,80 @@ fn callbacks_at(world: &World, consumer: &str, since: Millis) -> Vec<Millis> {
         })
         .collect()
 }
+
+/// With records: the owner's commit before the reconciliation carries the position of every
+/// partition it consumed, the one it gives up and the ones it keeps; while that commit travels,
+/// `poll()` returns records of the kept partitions only (`markPendingRevocation`).
+#[test]
+fn while_the_commit_travels_the_partition_to_revoke_is_no_longer_consumed() {
+    use rebalance_lab::sim::protocol::{Message, Request};
+    let latency: Millis = 200;
+    let s = scenario(&format!(
+        r#"{{ "seed": 5, "network_latency_ms": {latency},
+             "topics": [{{ "name": "t", "partitions": 6 }}],
+             "groups": [{{ "group_id": "g", "config": {{ "group.protocol": "consumer",
+                 "auto.offset.reset": "earliest", "auto.commit.interval.ms": 3600000,
+                 "processing.time.ms": 20, "processing.time.per.record.ms": 1 }} }}],
+             "consumers": [{{ "group": "g", "topics": ["t"], "count": 3 }}],
+             "producers": [{{ "topic": "t", "records_per_sec": 600, "keys": 60 }}],
+             "duration_ms": 600000 }}"#
+    ));
+    let mut world = World::new(&s).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 30_000);
+    apply(&mut world, add_consumer(&[]));
+    run_checked(&mut world, &mut checker, 60_000);
+    let revoked = revoked_by(&world, 30_000);
+    assert_eq!(revoked.len(), 1, "{revoked:?}");
+    let (owner, lists) = revoked.iter().next().unwrap();
+    let moved = lists[0][0];
+    let steps = commits_and_callbacks(&world, owner, 30_000);
+    let committed_at = steps.iter().find(|(_, s)| s == "commit").unwrap().0;
+    let revoked_at = steps.iter().find(|(_, s)| s == "revoked").unwrap().0;
+    assert!(revoked_at >= committed_at + 2 * latency);
+    // The commit: every partition it consumed.
+    let commit = world
+        .trace()
+        .iter()
+        .filter(|e| e.at == committed_at)
+        .find_map(|e| match &e.event {
+            TraceEvent::MessageSent { from, message, .. } if from.to_string() == *owner => {
+                match &**message {
+                    Message::Request {
+                        body: Request::OffsetCommit(r),
+                        ..
+                    } => Some(r.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .unwrap();
+    let mut committed: Vec<i32> = commit
+        .offsets
+        .iter()
+        .map(|o| o.partition.partition)
+        .collect();
+    committed.sort();
+    let mut held: Vec<i32> = owned(&world, owner);
+    held.push(moved);
+    held.sort();
+    assert_eq!(committed, held, "kept and revoked partitions");
+    // Records processed by the owner while the commit travelled: kept partitions only.
+    let during: Vec<Vec<i32>> = world
+        .trace()
+        .iter()
+        .filter(|e| e.at > committed_at && e.at < revoked_at)
+        .filter_map(|e| match &e.event {
+            TraceEvent::RecordsProcessed {
+                consumer, ranges, ..
+            } if consumer == owner => Some(ranges.iter().map(|r| r.partition.partition).collect()),
+            _ => None,
+        })
+        .collect();
+    assert!(!during.is_empty(), "the owner kept processing");
+    assert!(
+        during.iter().flatten().all(|p| *p != moved),
+        "nothing of partition {moved} after the commit was sent: {during:?}"
+    );
+}

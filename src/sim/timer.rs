@@ -14,6 +14,9 @@ pub enum ConsumerTimer {
     HeartbeatThread,
     /// `metadata.max.age.ms` elapsed: the client asks the broker for metadata again.
     MetadataRefresh,
+    /// KIP-848: the commit a reconciliation waits for failed with a retriable error; its backoff is
+    /// over and the background thread sends it again.
+    CommitRetry,
 }
 
 /// The classic group coordinator's timers (`GroupMetadataManager`'s timer keys), with what each

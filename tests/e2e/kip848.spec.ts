@@ -36,6 +36,27 @@ test('KIP-848: the group panel shows group, target and member epochs and who rev
   await expect(note).toContainText('No barrier');
   await expect(group(page).getByLabel('Group epoch')).toHaveText('4');
   await shot(page, 'kip848-reconciling');
+  // Step on through the reconciliation: one owner's "To revoke" cell and the newcomer's
+  // "Waiting for" cell name the partition that moves (c4 waits while its owner still holds it).
+  // The cells are read in one go per event (hundreds of events pass while members process records).
+  const cells = () =>
+    page.evaluate(() => {
+      const table = document.querySelector('table[aria-label="Member epochs"]');
+      const text = (el: Element | null | undefined) => el?.textContent?.trim() ?? '';
+      const revoking = [...(table?.querySelectorAll('td[aria-label="To revoke"]') ?? [])].map(text);
+      const c4 = table?.querySelector('tr[aria-label="Member c4"] td[aria-label="Waiting for"]');
+      return { revoking, waiting: text(c4) };
+    });
+  let sawRevoke = false;
+  let sawWaiting = false;
+  for (let i = 0; i < 2000 && !(sawRevoke && sawWaiting); i++) {
+    const { revoking, waiting } = await cells();
+    sawRevoke ||= revoking.some((text) => /^P\d/.test(text));
+    sawWaiting ||= /^P\d/.test(waiting);
+    if (!(sawRevoke && sawWaiting)) await page.getByRole('button', { name: 'Step to the next event' }).click();
+  }
+  expect(sawRevoke, 'some member had a partition to revoke').toBe(true);
+  expect(sawWaiting, 'c4 waited for a partition').toBe(true);
   await settle(page, '4');
   await expect(group(page).getByLabel('Target epoch')).toHaveText('4');
   await expect(members.getByRole('row', { name: 'Member c4' }).getByLabel('Member epoch')).toHaveText('4');

@@ -1,5 +1,6 @@
-//! The KIP-848 consumer protocol (`group.protocol=consumer`): spec §7's KIP-848 column (a–f) with
-//! Kafka's defaults, the client config rules, and §8's invariants after every event.
+//! The KIP-848 consumer protocol (`group.protocol=consumer`): spec §7's KIP-848 column (a–f), each
+//! row with Kafka's defaults and with short classroom timings, the client config rules, and §8's
+//! invariants after every event.
 
 use crate::common::*;
 use rebalance_lab::sim::invariants::InvariantChecker;
@@ -7,6 +8,42 @@ use rebalance_lab::sim::scenario::ConfigOverrides;
 use rebalance_lab::sim::vocab::{ConsumerGroupRemoval, EpochBumpReason};
 use rebalance_lab::sim::{Action, CallbackKind, InstanceIdChange, Millis, TraceEvent, World};
 use std::collections::BTreeMap;
+
+/// The timings a §7 row runs with: the consumers' and the broker's overrides (JSON objects), and
+/// what they amount to.
+pub struct Timing {
+    pub consumer: &'static str,
+    pub broker: &'static str,
+    pub session: Millis,
+    pub heartbeat: Millis,
+    pub max_poll: Millis,
+}
+
+/// Kafka 4.1 as shipped: `group.consumer.session.timeout.ms` 45 s, `group.consumer.heartbeat.interval.ms`
+/// 5 s, `max.poll.interval.ms` 5 min.
+pub const DEFAULTS: Timing = Timing {
+    consumer: "{}",
+    broker: "{}",
+    session: 45_000,
+    heartbeat: 5_000,
+    max_poll: 300_000,
+};
+
+/// Short timings for a classroom: the broker's session and heartbeat (the client may not set
+/// them under this protocol) and a short poll interval.
+pub const SHORT: Timing = Timing {
+    consumer: r#"{ "max.poll.interval.ms": 8000 }"#,
+    broker: r#"{ "group.consumer.min.session.timeout.ms": 10000, "group.consumer.session.timeout.ms": 10000,
+                 "group.consumer.min.heartbeat.interval.ms": 1000, "group.consumer.heartbeat.interval.ms": 1000 }"#,
+    session: 10_000,
+    heartbeat: 1_000,
+    max_poll: 8_000,
+};
+
+/// `count` consumers of group `g` under the timings `t`, settled (see [`kip848_world`]).
+pub fn timed_world(count: usize, t: &Timing) -> (World, InvariantChecker) {
+    kip848_world(count, t.consumer, t.broker)
+}
 
 /// `count` consumers of group `g` on topic `t` (6 partitions) under the consumer protocol, with the
 /// given consumer overrides and broker settings (JSON objects), run until the group settled.
@@ -107,9 +144,8 @@ fn three_members_settle_with_two_partitions_each_and_one_target_epoch() {
     }
 }
 
-#[test]
-fn a_join_moves_one_partition_from_exactly_one_owner() {
-    let (mut world, mut checker) = kip848_world(3, "{}", "{}");
+fn scenario_a_join(t: &Timing) {
+    let (mut world, mut checker) = timed_world(3, t);
     let before = ownership(&world);
     let epoch = group_epoch(&world);
     apply(&mut world, add_consumer(&[]));
@@ -141,14 +177,23 @@ fn a_join_moves_one_partition_from_exactly_one_owner() {
         .unwrap()
         .at;
     assert!(
-        moved_at <= 30_000 + 10_000 + 200,
+        moved_at <= 30_000 + 2 * t.heartbeat + 200,
         "c4 consumes within two heartbeat intervals: {moved_at}"
     );
 }
 
 #[test]
-fn a_graceful_leave_hands_the_orphans_out_without_revocations() {
-    let (mut world, mut checker) = kip848_world(3, "{}", "{}");
+fn a_join_moves_one_partition_from_exactly_one_owner_with_defaults() {
+    scenario_a_join(&DEFAULTS);
+}
+
+#[test]
+fn a_join_moves_one_partition_from_exactly_one_owner_with_short_timeouts() {
+    scenario_a_join(&SHORT);
+}
+
+fn scenario_b_leave(t: &Timing) {
+    let (mut world, mut checker) = timed_world(3, t);
     apply(
         &mut world,
         Action::CloseConsumer {
@@ -167,8 +212,8 @@ fn a_graceful_leave_hands_the_orphans_out_without_revocations() {
         ["c2"],
         "only the leaver revokes (in close())"
     );
-    // Orphans are picked up on each survivor's next heartbeat (≤ 5 s).
-    run_checked(&mut world, &mut checker, 30_000 + 5_300);
+    // Orphans are picked up on each survivor's next heartbeat.
+    run_checked(&mut world, &mut checker, 30_000 + t.heartbeat + 300);
     assert!(all_six_owned_once(&world), "{:?}", ownership(&world));
     assert_eq!(
         ownership(&world).values().map(Vec::len).collect::<Vec<_>>(),
@@ -177,8 +222,17 @@ fn a_graceful_leave_hands_the_orphans_out_without_revocations() {
 }
 
 #[test]
-fn a_crash_is_noticed_at_the_session_timeout_and_survivors_take_their_share() {
-    let (mut world, mut checker) = kip848_world(3, "{}", "{}");
+fn b_a_graceful_leave_hands_the_orphans_out_without_revocations_with_defaults() {
+    scenario_b_leave(&DEFAULTS);
+}
+
+#[test]
+fn b_a_graceful_leave_hands_the_orphans_out_without_revocations_with_short_timeouts() {
+    scenario_b_leave(&SHORT);
+}
+
+fn scenario_c_crash(t: &Timing) {
+    let (mut world, mut checker) = timed_world(3, t);
     let lost = owned(&world, "c2");
     apply(
         &mut world,
@@ -192,8 +246,8 @@ fn a_crash_is_noticed_at_the_session_timeout_and_survivors_take_their_share() {
         .find(|m| m.consumer == "c2")
         .and_then(|m| m.session_deadline)
         .unwrap()
-        - 45_000;
-    run_checked(&mut world, &mut checker, last_heartbeat + 44_999);
+        - t.session;
+    run_checked(&mut world, &mut checker, last_heartbeat + t.session - 1);
     let orphaned: Vec<i32> = ownership(&world)
         .into_values()
         .flatten()
@@ -203,14 +257,18 @@ fn a_crash_is_noticed_at_the_session_timeout_and_survivors_take_their_share() {
         orphaned.is_empty(),
         "nobody consumes the crashed member's partitions before the fence"
     );
-    run_checked(&mut world, &mut checker, last_heartbeat + 45_000 + 5_300);
+    run_checked(
+        &mut world,
+        &mut checker,
+        last_heartbeat + t.session + t.heartbeat + 300,
+    );
     let fenced = removals(&world);
     assert_eq!(
         fenced,
         vec![(
             "c2".to_string(),
             ConsumerGroupRemoval::SessionExpired,
-            last_heartbeat + 45_000
+            last_heartbeat + t.session
         )]
     );
     assert!(all_six_owned_once(&world));
@@ -218,16 +276,27 @@ fn a_crash_is_noticed_at_the_session_timeout_and_survivors_take_their_share() {
 }
 
 #[test]
-fn a_dynamic_member_past_its_poll_timeout_leaves_then_rejoins_without_blocking_anyone() {
-    let (mut world, mut checker) = kip848_world(3, r#"{ "max.poll.interval.ms": 20000 }"#, "{}");
+fn c_a_crash_is_noticed_at_the_session_timeout_and_survivors_take_their_share_with_defaults() {
+    scenario_c_crash(&DEFAULTS);
+}
+
+#[test]
+fn c_a_crash_is_noticed_at_the_session_timeout_and_survivors_take_their_share_with_short_timeouts()
+{
+    scenario_c_crash(&SHORT);
+}
+
+fn scenario_d_dynamic_stall(t: &Timing) {
+    let (mut world, mut checker) = timed_world(3, t);
+    let stall = t.max_poll + 10_000;
     apply(
         &mut world,
         Action::StallConsumer {
             consumer: "c2".into(),
-            ms: 30_000,
+            ms: stall,
         },
     );
-    run_checked(&mut world, &mut checker, 90_000);
+    run_checked(&mut world, &mut checker, 30_000 + stall + 6 * t.heartbeat);
     let bumps: Vec<_> = bumps_since(&world, 30_000)
         .into_iter()
         .map(|(_, r)| r)
@@ -260,8 +329,19 @@ fn a_dynamic_member_past_its_poll_timeout_leaves_then_rejoins_without_blocking_a
 }
 
 #[test]
-fn f_a_seventh_member_on_six_partitions_stays_idle_and_nothing_moves() {
-    let (mut world, mut checker) = kip848_world(6, "{}", "{}");
+fn d_a_dynamic_member_past_its_poll_timeout_leaves_then_rejoins_without_blocking_anyone_with_defaults(
+) {
+    scenario_d_dynamic_stall(&DEFAULTS);
+}
+
+#[test]
+fn d_a_dynamic_member_past_its_poll_timeout_leaves_then_rejoins_without_blocking_anyone_with_short_timeouts(
+) {
+    scenario_d_dynamic_stall(&SHORT);
+}
+
+fn scenario_f_idle(t: &Timing) {
+    let (mut world, mut checker) = timed_world(6, t);
     let before = ownership(&world);
     apply(&mut world, add_consumer(&[]));
     run_checked(&mut world, &mut checker, 60_000);
@@ -270,6 +350,16 @@ fn f_a_seventh_member_on_six_partitions_stays_idle_and_nothing_moves() {
     let mut after = ownership(&world);
     assert_eq!(after.remove("c7"), Some(vec![]));
     assert_eq!(after, before);
+}
+
+#[test]
+fn f_a_seventh_member_on_six_partitions_stays_idle_and_nothing_moves_with_defaults() {
+    scenario_f_idle(&DEFAULTS);
+}
+
+#[test]
+fn f_a_seventh_member_on_six_partitions_stays_idle_and_nothing_moves_with_short_timeouts() {
+    scenario_f_idle(&SHORT);
 }
 
 #[test]
@@ -460,9 +550,8 @@ fn static_world(config: &str, broker: &str) -> (World, InvariantChecker) {
     (world, checker)
 }
 
-#[test]
-fn e_a_static_member_closed_and_restarted_within_the_session_keeps_its_partitions_without_a_bump() {
-    let (mut world, mut checker) = static_world("{}", "{}");
+fn scenario_e_close(t: &Timing) {
+    let (mut world, mut checker) = static_world(t.consumer, t.broker);
     let before = ownership(&world);
     apply(
         &mut world,
@@ -470,14 +559,18 @@ fn e_a_static_member_closed_and_restarted_within_the_session_keeps_its_partition
             consumer: "c2".into(),
         },
     );
-    run_checked(&mut world, &mut checker, 40_000);
+    run_checked(&mut world, &mut checker, 30_000 + t.session / 2);
     // -2: the member and its assignment stay; the partitions are idle.
     let g = world.snapshot().consumer_groups[0].clone();
     let c2 = g.members.iter().find(|m| m.consumer == "c2").unwrap();
     assert_eq!(c2.member_epoch, -2);
     assert_eq!(c2.assigned.len(), 2);
     apply(&mut world, restart("c2"));
-    run_checked(&mut world, &mut checker, 60_000);
+    run_checked(
+        &mut world,
+        &mut checker,
+        30_000 + t.session + 3 * t.heartbeat,
+    );
     assert!(bumps_since(&world, 30_000).is_empty(), "no epoch bump");
     assert_eq!(
         ownership(&world),
@@ -485,6 +578,72 @@ fn e_a_static_member_closed_and_restarted_within_the_session_keeps_its_partition
         "same partitions, nobody else moved"
     );
     assert!(revoked_by(&world, 30_000).keys().all(|c| c == "c2"));
+}
+
+#[test]
+fn e_a_static_member_closed_and_restarted_within_the_session_keeps_its_partitions_with_defaults() {
+    scenario_e_close(&DEFAULTS);
+}
+
+#[test]
+fn e_a_static_member_closed_and_restarted_within_the_session_keeps_its_partitions_with_short_timeouts(
+) {
+    scenario_e_close(&SHORT);
+}
+
+/// (e′): a static member down past its session: fenced (bump), and its return joins as a new
+/// member (bump); the owners give back, the newcomer takes on its next heartbeats.
+fn scenario_e_prime_restart_after_the_session(t: &Timing) {
+    let (mut world, mut checker) = static_world(t.consumer, t.broker);
+    let expiry = world.snapshot().consumer_groups[0]
+        .members
+        .iter()
+        .find(|m| m.consumer == "c2")
+        .and_then(|m| m.session_deadline)
+        .unwrap();
+    apply(
+        &mut world,
+        Action::KillConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, expiry + t.heartbeat + 1_000);
+    assert_eq!(
+        removals(&world),
+        vec![(
+            "c2".to_string(),
+            ConsumerGroupRemoval::SessionExpired,
+            expiry
+        )]
+    );
+    let restarted_at = world.now();
+    apply(&mut world, restart("c2"));
+    run_checked(&mut world, &mut checker, restarted_at + 6 * t.heartbeat);
+    let reasons: Vec<_> = bumps_since(&world, 30_000)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        matches!(&reasons[1], EpochBumpReason::SubscriptionChanged { consumer } if consumer == "c2")
+    );
+    assert_eq!(
+        revocation_sizes(&world, restarted_at),
+        [1, 1],
+        "each survivor gives one back"
+    );
+    assert!(all_six_owned_once(&world));
+    assert_eq!(owned(&world, "c2").len(), 2);
+}
+
+#[test]
+fn e_prime_a_static_member_back_after_its_session_joins_as_new_with_defaults() {
+    scenario_e_prime_restart_after_the_session(&DEFAULTS);
+}
+
+#[test]
+fn e_prime_a_static_member_back_after_its_session_joins_as_new_with_short_timeouts() {
+    scenario_e_prime_restart_after_the_session(&SHORT);
 }
 
 #[test]
@@ -532,21 +691,22 @@ fn e_a_crashed_static_member_is_refused_until_its_session_expires_then_joins_as_
     assert_eq!(owned(&world, "c2").len(), 2);
 }
 
-#[test]
-fn d_a_stalled_static_member_leaves_with_minus_two_and_retakes_its_partitions_without_a_bump() {
-    let (mut world, mut checker) = static_world(r#"{ "max.poll.interval.ms": 20000 }"#, "{}");
+fn scenario_d_static_stall(t: &Timing) {
+    let (mut world, mut checker) = static_world(t.consumer, t.broker);
     let before = ownership(&world);
+    // Back in poll() half a session after the poll timer expired.
+    let stall = t.max_poll + t.session / 2;
     apply(
         &mut world,
         Action::StallConsumer {
             consumer: "c2".into(),
-            ms: 25_000,
+            ms: stall,
         },
     );
-    run_checked(&mut world, &mut checker, 52_000);
+    run_checked(&mut world, &mut checker, 30_000 + t.max_poll + 2_000);
     let left = world.trace().iter().any(|e| matches!(&e.event, TraceEvent::StaticMemberLeftTemporarily { consumer, .. } if consumer == "c2"));
     assert!(left, "the poll timer sent -2");
-    run_checked(&mut world, &mut checker, 70_000);
+    run_checked(&mut world, &mut checker, 30_000 + stall + 4 * t.heartbeat);
     assert!(bumps_since(&world, 30_000).is_empty(), "no bump");
     assert_eq!(ownership(&world), before);
     // Its poll() after the stall reported the partitions lost, then took the same ones back.
@@ -554,8 +714,28 @@ fn d_a_stalled_static_member_leaves_with_minus_two_and_retakes_its_partitions_wi
 }
 
 #[test]
-fn d_a_member_that_does_not_revoke_within_its_rebalance_timeout_is_fenced() {
-    let (mut world, mut checker) = kip848_world(3, r#"{ "max.poll.interval.ms": 8000 }"#, "{}");
+fn d_a_stalled_static_member_leaves_with_minus_two_and_retakes_its_partitions_with_defaults() {
+    scenario_d_static_stall(&DEFAULTS);
+}
+
+#[test]
+fn d_a_stalled_static_member_leaves_with_minus_two_and_retakes_its_partitions_with_short_timeouts()
+{
+    scenario_d_static_stall(&SHORT);
+}
+
+/// A member asked to revoke dies at once: whichever of its rebalance timeout (`max.poll.interval.ms`,
+/// from the request to revoke) and its session timeout (from its last heartbeat) ends first fences it.
+/// Returns the victim, when it was asked, and the removals.
+fn scenario_d_owed_revocation(
+    t: &Timing,
+) -> (
+    String,
+    Millis,
+    Millis,
+    Vec<(String, ConsumerGroupRemoval, Millis)>,
+) {
+    let (mut world, mut checker) = timed_world(3, t);
     apply(&mut world, add_consumer(&[]));
     // Run until the coordinator asks someone to revoke, then kill that process at once.
     let (victim, asked_at) = loop {
@@ -571,23 +751,53 @@ fn d_a_member_that_does_not_revoke_within_its_rebalance_timeout_is_fenced() {
         }
         assert!(world.now() < 45_000, "nobody was asked to revoke");
     };
+    let session_deadline = world.snapshot().consumer_groups[0]
+        .members
+        .iter()
+        .find(|m| m.consumer == victim)
+        .and_then(|m| m.session_deadline)
+        .unwrap();
     apply(
         &mut world,
         Action::KillConsumer {
             consumer: victim.clone(),
         },
     );
-    run_checked(&mut world, &mut checker, asked_at + 20_000);
+    run_checked(
+        &mut world,
+        &mut checker,
+        asked_at + t.max_poll.min(t.session) + 3 * t.heartbeat,
+    );
+    assert!(all_six_owned_once(&world));
+    (victim, asked_at, session_deadline, removals(&world))
+}
+
+#[test]
+fn d_a_member_that_does_not_revoke_within_its_rebalance_timeout_is_fenced_with_short_timeouts() {
+    let (victim, asked_at, _, removals) = scenario_d_owed_revocation(&SHORT);
     assert_eq!(
-        removals(&world),
+        removals,
         vec![(
             victim,
             ConsumerGroupRemoval::RebalanceTimeoutExpired,
-            asked_at + 8_000
+            asked_at + SHORT.max_poll
         )],
-        "fenced at the rebalance timeout, long before the session would expire"
+        "fenced at the rebalance timeout (8 s), before the session (10 s) would expire"
     );
-    assert!(all_six_owned_once(&world));
+}
+
+/// With Kafka's defaults the session (45 s) ends long before the rebalance timeout (5 min).
+#[test]
+fn d_a_dead_member_owing_a_revocation_is_fenced_by_its_session_with_defaults() {
+    let (victim, _, session_deadline, removals) = scenario_d_owed_revocation(&DEFAULTS);
+    assert_eq!(
+        removals,
+        vec![(
+            victim,
+            ConsumerGroupRemoval::SessionExpired,
+            session_deadline
+        )]
+    );
 }
 
 /// The real broker's traces (`tests/data/reference-traces/consumer-*.json`): 6 partitions, group
@@ -615,9 +825,6 @@ fn compare_with_reference(name: &str, world: &World, since: Millis) {
     let reference = crate::reference_traces::reference(name);
     let mut expected: Vec<usize> = reference.revoked.values().flatten().map(Vec::len).collect();
     expected.sort();
-    // The harness closed every consumer at the end: those revocations are not the scenario's.
-    let end_closes = reference.final_.len();
-    let _ = end_closes;
     assert_eq!(
         revocation_sizes(world, since),
         expected,
@@ -795,4 +1002,253 @@ fn groups_of_both_protocols_read_one_topic_side_by_side() {
     );
     run_checked(&mut world, &mut checker, 90_000 + 10_000);
     assert_eq!(per_group(&world, "kip848"), (0..8).collect::<Vec<_>>());
+}
+
+/// What `consumer` did after `since`, in order: `commit` (an OffsetCommit sent), `committed` (its
+/// answer arrived), and each listener callback (`revoked`, `assigned`).
+fn commits_and_callbacks(world: &World, consumer: &str, since: Millis) -> Vec<(Millis, String)> {
+    use rebalance_lab::sim::protocol::Message;
+    world
+        .trace()
+        .iter()
+        .filter(|e| e.at >= since)
+        .filter_map(|e| {
+            let step = match &e.event {
+                TraceEvent::MessageSent { from, message, .. }
+                    if from.to_string() == consumer
+                        && message.api() == "OffsetCommit"
+                        && matches!(&**message, Message::Request { .. }) =>
+                {
+                    "commit".to_string()
+                }
+                TraceEvent::MessageDelivered { to, message, .. }
+                    if to.to_string() == consumer
+                        && message.api() == "OffsetCommit"
+                        && matches!(&**message, Message::Response { .. }) =>
+                {
+                    "committed".to_string()
+                }
+                TraceEvent::Callback {
+                    consumer: c, kind, ..
+                } if c == consumer => match kind {
+                    CallbackKind::Revoked => "revoked".to_string(),
+                    CallbackKind::Assigned => "assigned".to_string(),
+                    CallbackKind::Lost => "lost".to_string(),
+                },
+                _ => return None,
+            };
+            Some((e.at, step))
+        })
+        .collect()
+}
+
+/// Auto-commit only when a reconciliation asks for it (the interval is longer than the run).
+const NO_INTERVAL_COMMITS: &str = r#"{ "auto.commit.interval.ms": 3600000 }"#;
+
+/// `AbstractMembershipManager.maybeReconcile`: with auto-commit, the owner asked to revoke first
+/// commits, and `onPartitionsRevoked` runs only once the commit's answer arrived.
+#[test]
+fn a_revoking_member_commits_first_and_revokes_only_once_the_commit_is_answered() {
+    let (mut world, mut checker) = kip848_world(3, NO_INTERVAL_COMMITS, "{}");
+    apply(&mut world, add_consumer(&[]));
+    run_checked(&mut world, &mut checker, 60_000);
+    let revoked = revoked_by(&world, 30_000);
+    assert_eq!(revoked.len(), 1, "{revoked:?}");
+    let owner = revoked.keys().next().unwrap().clone();
+    let steps: Vec<String> = commits_and_callbacks(&world, &owner, 30_000)
+        .into_iter()
+        .map(|(_, step)| step)
+        .collect();
+    assert_eq!(
+        steps,
+        ["commit", "committed", "revoked", "assigned"],
+        "{owner}"
+    );
+    let at = |step: &str| {
+        commits_and_callbacks(&world, &owner, 30_000)
+            .into_iter()
+            .find(|(_, s)| s == step)
+            .unwrap()
+            .0
+    };
+    assert!(at("revoked") >= at("commit") + 4, "a round trip later");
+}
+
+/// The commit comes before every reconciliation of a member that consumed something, even one
+/// that only adds partitions.
+#[test]
+fn a_reconciliation_that_revokes_nothing_commits_first_too() {
+    let (mut world, mut checker) = kip848_world(3, NO_INTERVAL_COMMITS, "{}");
+    apply(
+        &mut world,
+        Action::CloseConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    run_checked(&mut world, &mut checker, 40_000);
+    assert!(revoked_by(&world, 30_000).keys().all(|c| c == "c2"));
+    for survivor in ["c1", "c3"] {
+        let steps: Vec<String> = commits_and_callbacks(&world, survivor, 30_000)
+            .into_iter()
+            .map(|(_, step)| step)
+            .collect();
+        assert_eq!(steps, ["commit", "committed", "assigned"], "{survivor}");
+    }
+}
+
+/// `onHeartbeatRequestGenerated`: a member leaves ACKNOWLEDGING when it sends a heartbeat, not
+/// when an answer comes back. With a long latency, owners finish reconciling (after their commit's
+/// round trip) while their regular heartbeat travels; that heartbeat's answer must not swallow the
+/// acknowledgement, which goes out as soon as nothing is in flight.
+#[test]
+fn an_acknowledgement_is_sent_as_soon_as_no_heartbeat_is_in_flight() {
+    let latency: Millis = 1_500;
+    let s = scenario(&format!(
+        r#"{{ "seed": 5, "network_latency_ms": {latency},
+             "topics": [{{ "name": "t", "partitions": 6 }}],
+             "groups": [{{ "group_id": "g", "config": {{ "group.protocol": "consumer" }} }}],
+             "consumers": [{{ "group": "g", "topics": ["t"], "count": 3, "config": {NO_INTERVAL_COMMITS} }}],
+             "duration_ms": 600000 }}"#
+    ));
+    let mut world = World::new(&s).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 30_000);
+    apply(&mut world, add_consumer(&[]));
+    run_checked(&mut world, &mut checker, 90_000);
+    let heartbeats_sent = |consumer: &str| -> Vec<Millis> {
+        world
+            .trace()
+            .iter()
+            .filter(|e| match &e.event {
+                TraceEvent::MessageSent { from, message, .. } => {
+                    from.to_string() == consumer
+                        && message.api() == "ConsumerGroupHeartbeat"
+                        && matches!(
+                            &**message,
+                            rebalance_lab::sim::protocol::Message::Request { .. }
+                        )
+                }
+                _ => false,
+            })
+            .map(|e| e.at)
+            .collect()
+    };
+    let mut waited_for_one_in_flight = false;
+    let reconciling: std::collections::BTreeSet<String> =
+        callbacks(&world, CallbackKind::Assigned, 30_000)
+            .into_iter()
+            .map(|(consumer, _, _)| consumer)
+            .collect();
+    for consumer in reconciling {
+        for at in callbacks_at(&world, &consumer, 30_000) {
+            let ack = heartbeats_sent(&consumer)
+                .into_iter()
+                .find(|&sent| sent >= at)
+                .expect("an acknowledgement");
+            assert!(
+                ack <= at + 2 * latency,
+                "{consumer} reconciled at {at} and acknowledged at {ack}"
+            );
+            waited_for_one_in_flight |= ack > at;
+        }
+    }
+    assert!(
+        waited_for_one_in_flight,
+        "some reconciliation ended while a heartbeat travelled"
+    );
+    assert!(all_six_owned_once(&world));
+}
+
+/// When `consumer`'s `onPartitionsAssigned` ran after `since` (each ends a reconciliation).
+fn callbacks_at(world: &World, consumer: &str, since: Millis) -> Vec<Millis> {
+    world
+        .trace()
+        .iter()
+        .filter(|e| e.at >= since)
+        .filter_map(|e| match &e.event {
+            TraceEvent::Callback {
+                consumer: c,
+                kind: CallbackKind::Assigned,
+                ..
+            } if c == consumer => Some(e.at),
+            _ => None,
+        })
+        .collect()
+}
+
+/// With records: the owner's commit before the reconciliation carries the position of every
+/// partition it consumed, the one it gives up and the ones it keeps; while that commit travels,
+/// `poll()` returns records of the kept partitions only (`markPendingRevocation`).
+#[test]
+fn while_the_commit_travels_the_partition_to_revoke_is_no_longer_consumed() {
+    use rebalance_lab::sim::protocol::{Message, Request};
+    let latency: Millis = 200;
+    let s = scenario(&format!(
+        r#"{{ "seed": 5, "network_latency_ms": {latency},
+             "topics": [{{ "name": "t", "partitions": 6 }}],
+             "groups": [{{ "group_id": "g", "config": {{ "group.protocol": "consumer",
+                 "auto.offset.reset": "earliest", "auto.commit.interval.ms": 3600000,
+                 "processing.time.ms": 20, "processing.time.per.record.ms": 1 }} }}],
+             "consumers": [{{ "group": "g", "topics": ["t"], "count": 3 }}],
+             "producers": [{{ "topic": "t", "records_per_sec": 600, "keys": 60 }}],
+             "duration_ms": 600000 }}"#
+    ));
+    let mut world = World::new(&s).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 30_000);
+    apply(&mut world, add_consumer(&[]));
+    run_checked(&mut world, &mut checker, 60_000);
+    let revoked = revoked_by(&world, 30_000);
+    assert_eq!(revoked.len(), 1, "{revoked:?}");
+    let (owner, lists) = revoked.iter().next().unwrap();
+    let moved = lists[0][0];
+    let steps = commits_and_callbacks(&world, owner, 30_000);
+    let committed_at = steps.iter().find(|(_, s)| s == "commit").unwrap().0;
+    let revoked_at = steps.iter().find(|(_, s)| s == "revoked").unwrap().0;
+    assert!(revoked_at >= committed_at + 2 * latency);
+    // The commit: every partition it consumed.
+    let commit = world
+        .trace()
+        .iter()
+        .filter(|e| e.at == committed_at)
+        .find_map(|e| match &e.event {
+            TraceEvent::MessageSent { from, message, .. } if from.to_string() == *owner => {
+                match &**message {
+                    Message::Request {
+                        body: Request::OffsetCommit(r),
+                        ..
+                    } => Some(r.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .unwrap();
+    let mut committed: Vec<i32> = commit
+        .offsets
+        .iter()
+        .map(|o| o.partition.partition)
+        .collect();
+    committed.sort();
+    let mut held: Vec<i32> = owned(&world, owner);
+    held.push(moved);
+    held.sort();
+    assert_eq!(committed, held, "kept and revoked partitions");
+    // Records processed by the owner while the commit travelled: kept partitions only.
+    let during: Vec<Vec<i32>> = world
+        .trace()
+        .iter()
+        .filter(|e| e.at > committed_at && e.at < revoked_at)
+        .filter_map(|e| match &e.event {
+            TraceEvent::RecordsProcessed {
+                consumer, ranges, ..
+            } if consumer == owner => Some(ranges.iter().map(|r| r.partition.partition).collect()),
+            _ => None,
+        })
+        .collect();
+    assert!(!during.is_empty(), "the owner kept processing");
+    assert!(
+        during.iter().flatten().all(|p| *p != moved),
+        "nothing of partition {moved} after the commit was sent: {during:?}"
+    );
 }

@@ -33,11 +33,39 @@ pub fn consumer_group_note(g: &ConsumerGroupSnapshot) -> Option<String> {
                         list(&m.pending_revocation)
                     ));
                 }
-                if !m.awaiting.is_empty() {
+                // A target partition another member still holds (assigned or pending
+                // revocation) is released by that member first; one nobody holds (its owner was
+                // fenced, or released it already) comes with this member's next heartbeat.
+                let (held, free): (Vec<_>, Vec<_>) = m.awaiting.iter().cloned().partition(|tp| {
+                    g.members.iter().any(|other| {
+                        other.member_id != m.member_id
+                            && (other.assigned.contains(tp) || other.pending_revocation.contains(tp))
+                    })
+                });
+                if !held.is_empty() {
+                    let (them, owner) = if held.len() == 1 {
+                        ("it", "its owner releases")
+                    } else {
+                        ("them", "their owners release")
+                    };
                     parts.push(format!(
-                        "{} waits for {} until its owner releases it",
+                        "{} waits for {} until {owner} {them}",
                         m.consumer,
-                        list(&m.awaiting)
+                        list(&held)
+                    ));
+                }
+                if !free.is_empty() && m.protocol == "classic" {
+                    parts.push(format!(
+                        "{} receives {}, which nobody holds any more: its next Heartbeat is \
+                         answered REBALANCE_IN_PROGRESS and it rejoins",
+                        m.consumer,
+                        list(&free)
+                    ));
+                } else if !free.is_empty() {
+                    parts.push(format!(
+                        "{} receives {}, which nobody holds any more, with its next heartbeat",
+                        m.consumer,
+                        list(&free)
                     ));
                 }
             }
@@ -132,16 +160,32 @@ pub fn kip848_card_note(c: &ConsumerSnapshot, now: Millis) -> Option<(String, St
                     .to_string(),
             ))
         }
+        ConsumerState::Reconciling if k.member_state == "ACKNOWLEDGING" => Some((
+            format!(
+                "Reconciled at epoch {}: it acknowledges with its next heartbeat, sent as soon as no \
+                 other is in flight.",
+                k.member_epoch
+            ),
+            "The acknowledgement is a heartbeat reporting what it owns now; sending it ends the \
+                   reconciliation (Kafka's onHeartbeatRequestGenerated), without waiting for the answer."
+                .to_string(),
+        )),
         ConsumerState::Reconciling => Some((
             format!(
-                "New assignment at epoch {}: its next poll() revokes {}, takes {}, then acknowledges at once.",
+                "New assignment at epoch {}: {}revokes {}, takes {}, then acknowledges at once.",
                 k.member_epoch,
+                if c.config.enable_auto_commit && !c.owned.is_empty() {
+                    "its next poll() commits what it consumed and, once the commit is answered, "
+                } else {
+                    "its next poll() "
+                },
                 list(&k.to_revoke),
                 list(&k.to_receive)
             ),
-            "Revocation comes first (after an auto-commit), then onPartitionsAssigned, always; the \
-                   acknowledgement is a heartbeat reporting what it owns now. Partitions it revokes reach \
-                   their new owner at that owner's next heartbeat."
+            "With auto-commit, the reconciliation first commits every consumed offset and waits for the \
+                   answer, no longer fetching the partitions it gives up; then revocation, then \
+                   onPartitionsAssigned, always; the acknowledgement is a heartbeat reporting what it owns \
+                   now. Partitions it revokes reach their new owner at that owner's next heartbeat."
                 .to_string(),
         )),
         ConsumerState::Stalled => Some((
@@ -242,6 +286,77 @@ mod tests {
         w.run_until(150_000);
         let s = w.snapshot();
         assert_eq!(mixed_group_note(&s.consumer_groups[0]), None, "all rolled");
+    }
+
+    /// A member that owns partitions, with auto-commit, commits before it reconciles; one that owns
+    /// nothing (the newcomer) has nothing to commit.
+    #[test]
+    fn a_reconciling_members_card_says_it_commits_first_when_it_has_consumed() {
+        let mut w = world();
+        w.apply(Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["t".into()],
+            config: Default::default(),
+        })
+        .unwrap();
+        let (mut owners, mut newcomer) = (Vec::new(), Vec::new());
+        while w.now() < 45_000 {
+            w.process_next_event();
+            let s = w.snapshot();
+            for c in &s.consumers {
+                if let Some((note, _)) = kip848_card_note(c, s.now) {
+                    if c.handle == "c4" {
+                        newcomer.push(note);
+                    } else {
+                        owners.push(note);
+                    }
+                }
+            }
+        }
+        assert!(
+            owners.iter().any(|n| n.contains(
+                "its next poll() commits what it consumed and, once the commit is answered, revokes [t-"
+            )),
+            "{owners:?}"
+        );
+        assert!(
+            newcomer
+                .iter()
+                .filter(|n| n.starts_with("New assignment"))
+                .all(|n| !n.contains("commits")),
+            "{newcomer:?}"
+        );
+        assert!(newcomer
+            .iter()
+            .any(|n| n.starts_with("Reconciled at epoch 4: it acknowledges")));
+    }
+
+    /// After a fence nobody holds the dead member's partitions: the survivors that wait for them
+    /// are not said to wait for an owner.
+    #[test]
+    fn orphans_of_a_fenced_member_are_said_to_be_held_by_nobody() {
+        let mut w = world();
+        w.apply(Action::KillConsumer {
+            consumer: "c1".into(),
+        })
+        .unwrap();
+        let mut notes = Vec::new();
+        while w.now() < 90_000 {
+            w.process_next_event();
+            if let Some(note) = consumer_group_note(&w.snapshot().consumer_groups[0]) {
+                notes.push(note);
+            }
+        }
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("which nobody holds any more, with its next heartbeat")),
+            "{notes:?}"
+        );
+        assert!(
+            notes.iter().all(|n| !n.contains("until its owner")),
+            "{notes:?}"
+        );
     }
 
     #[test]

@@ -29,7 +29,9 @@ pub fn error_note(api: &str, error: &str) -> Option<&'static str> {
         }
         ("OffsetCommit", "STALE_MEMBER_EPOCH") => {
             "KIP-848: the commit carried an older member epoch than the coordinator holds (the epoch moved \
-             on since). The commit is refused; the next one carries the new epoch."
+             on since). The commit is refused. The commit a reconciliation waits for is sent again after a \
+             backoff, with the member's latest epoch, until the rebalance timeout; an auto-commit on the \
+             interval is not retried: the next one carries the new epoch."
         }
         (_, "ILLEGAL_GENERATION") => {
             "The request carried an older generation: the group has completed a join phase since (each \

@@ -40,6 +40,9 @@ pub struct Fetcher {
     /// Whether this consumer reads records (the scenario has producers).
     pub enabled: bool,
     pub positions: BTreeMap<TopicPartition, FetchState>,
+    /// KIP-848: owned partitions a reconciliation is about to revoke (`markPendingRevocation`):
+    /// nothing more is fetched for them and `poll()` returns none of their buffered records.
+    pub pending_revocation: BTreeSet<TopicPartition>,
     /// Fetched records not yet returned by `poll()`: offsets `from .. to` per partition.
     pub buffered: BTreeMap<TopicPartition, (i64, i64)>,
     /// The buffered offsets this consumer's deserializers cannot decode, per partition (sorted).
@@ -143,6 +146,9 @@ impl Fetcher {
                 break;
             };
             last = Some(tp.clone());
+            if self.pending_revocation.contains(&tp) {
+                continue;
+            }
             let Some((from, to)) = self.buffered.get(&tp).copied() else {
                 continue;
             };
@@ -298,7 +304,10 @@ impl KafkaConsumer {
             .fetcher
             .positions
             .iter()
-            .filter(|(tp, _)| !self.fetcher.buffered.contains_key(*tp))
+            .filter(|(tp, _)| {
+                !self.fetcher.buffered.contains_key(*tp)
+                    && !self.fetcher.pending_revocation.contains(*tp)
+            })
             .filter_map(|(tp, state)| match state {
                 FetchState::Fetching(offset) => Some(FetchPartition {
                     partition: tp.clone(),

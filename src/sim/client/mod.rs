@@ -202,6 +202,7 @@ impl KafkaConsumer {
             }
             ConsumerTimer::HeartbeatThread => self.heartbeat_thread_run(now, out),
             ConsumerTimer::MetadataRefresh => self.request_metadata(out),
+            ConsumerTimer::CommitRetry => self.kip848_retry_commit_before_reconciliation(out),
         }
     }
 

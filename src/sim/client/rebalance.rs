@@ -288,6 +288,11 @@ impl KafkaConsumer {
     pub(super) fn set_owned(&mut self, owned: BTreeSet<TopicPartition>, out: &mut CoOut) {
         if owned != self.coordinator.owned {
             self.coordinator.owned = owned;
+            // A partition given up is no longer pending revocation.
+            let owned = &self.coordinator.owned;
+            self.fetcher
+                .pending_revocation
+                .retain(|tp| owned.contains(tp));
             if self.fetcher.enabled {
                 self.fetcher.retain_owned(&self.coordinator.owned);
             }

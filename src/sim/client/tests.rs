@@ -403,3 +403,151 @@ fn on_partitions_lost_reports_the_generation_and_member_id_group_metadata_still_
         .collect();
     assert_eq!(lost, [(5, "m-1".to_string())]);
 }
+
+/// A KIP-848 member at epoch 7 that owns orders-0 and orders-1 and has just been told to keep only
+/// orders-0; the application is inside `poll()`, auto-commit on.
+fn kip848_member_told_to_revoke() -> KafkaConsumer {
+    use crate::sim::client::consumer_protocol::MemberState as Kip848State;
+    let config = ConsumerConfig {
+        group_id: "g".into(),
+        group_protocol: "consumer".into(),
+        ..Default::default()
+    };
+    let mut c = KafkaConsumer::new("c1", 0, vec!["orders".into()], config);
+    c.coordinator.owned = BTreeSet::from([tp(0), tp(1)]);
+    let manager = c.kip848.as_mut().unwrap();
+    manager.member_id = "m-1".into();
+    manager.member_epoch = 7;
+    manager.assignment_applied = true;
+    manager.target = Some((7, BTreeSet::from([tp(0)])));
+    manager.state = Kip848State::Reconciling;
+    c.app.activity = Activity::InPoll;
+    c.commits.next_auto_commit_at = 1_000_000;
+    c
+}
+
+fn revocations(out: &CoOut) -> usize {
+    out.trace()
+        .filter(|e| {
+            matches!(
+                e,
+                TraceEvent::Callback {
+                    kind: CallbackKind::Revoked,
+                    ..
+                }
+            )
+        })
+        .count()
+}
+
+fn offset_commits(out: &CoOut) -> Vec<OffsetCommitRequest> {
+    sent_requests(out)
+        .into_iter()
+        .filter_map(|r| match r {
+            Request::OffsetCommit(r) => Some(*r),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_kip848_reconciliation_commits_everything_and_revokes_only_after_the_answer() {
+    let mut c = kip848_member_told_to_revoke();
+    let mut out = CoOut::default();
+    c.poll_pass(100, &mut out);
+    let commits = offset_commits(&out);
+    assert_eq!(commits.len(), 1, "the commit before revocation");
+    assert_eq!(commits[0].generation_id, 7);
+    assert_eq!(
+        commits[0].partitions,
+        vec![tp(0), tp(1)],
+        "everything consumed, the kept partition too"
+    );
+    assert_eq!(revocations(&out), 0, "nothing revoked before the answer");
+    assert_eq!(c.coordinator.owned.len(), 2);
+    assert_eq!(c.fetcher.pending_revocation, BTreeSet::from([tp(1)]));
+    // Another poll() while the commit travels changes nothing.
+    let mut again = CoOut::default();
+    c.poll_pass(101, &mut again);
+    assert!(offset_commits(&again).is_empty() && revocations(&again) == 0);
+    let id = c.commits.in_flight.keys().copied().max().unwrap();
+    assert!(
+        matches!(c.app.activity, Activity::Processing { .. }),
+        "orders-0 keeps it busy"
+    );
+    let out = commit_response(&mut c, id, Errors::None);
+    assert_eq!(revocations(&out), 0, "the application is not in poll()");
+    let out = next_poll(&mut c);
+    assert_eq!(revocations(&out), 1, "its next poll() revokes");
+    assert_eq!(c.coordinator.owned, BTreeSet::from([tp(0)]));
+    assert!(c.fetcher.pending_revocation.is_empty());
+    assert_eq!(
+        c.kip848.as_ref().unwrap().state.to_string(),
+        "ACKNOWLEDGING"
+    );
+}
+
+#[test]
+fn a_kip848_reconciliation_commit_failing_for_good_still_revokes() {
+    let mut c = kip848_member_told_to_revoke();
+    c.poll_pass(100, &mut CoOut::default());
+    let id = c.commits.in_flight.keys().copied().max().unwrap();
+    commit_response(&mut c, id, Errors::UnknownMemberId);
+    assert_eq!(
+        revocations(&next_poll(&mut c)),
+        1,
+        "Kafka logs the failure and reconciles"
+    );
+}
+
+#[test]
+fn a_kip848_reconciliation_commit_retries_a_stale_epoch_with_the_new_one_and_backs_off() {
+    let mut c = kip848_member_told_to_revoke();
+    c.poll_pass(100, &mut CoOut::default());
+    let mut backoffs = Vec::new();
+    for epoch in [8, 9] {
+        let id = c.commits.in_flight.keys().copied().max().unwrap();
+        let out = commit_response(&mut c, id, Errors::StaleMemberEpoch);
+        assert_eq!(
+            revocations(&out),
+            0,
+            "a stale epoch is retried, not given up"
+        );
+        let retry_at = out.timers.iter().find_map(|t| match t {
+            crate::sim::actor::TimerChange::Set {
+                at,
+                timer: Timer::Consumer(ConsumerTimer::CommitRetry),
+            } => Some(*at),
+            _ => None,
+        });
+        backoffs.push(retry_at.expect("a retry after the backoff") - 30);
+        // The heartbeat brought a newer epoch meanwhile: the retry carries it.
+        c.kip848.as_mut().unwrap().member_epoch = epoch;
+        let mut out = CoOut::default();
+        c.on_timer(retry_at.unwrap(), ConsumerTimer::CommitRetry, &mut out);
+        assert_eq!(offset_commits(&out)[0].generation_id, epoch);
+    }
+    assert_eq!(backoffs, [100, 200], "retry.backoff.ms, doubling");
+    let id = c.commits.in_flight.keys().copied().max().unwrap();
+    assert_eq!(revocations(&next_poll(&mut c)), 0, "still waiting");
+    commit_response(&mut c, id, Errors::None);
+    assert_eq!(revocations(&next_poll(&mut c)), 1);
+}
+
+#[test]
+fn a_kip848_reconciliation_stops_retrying_at_the_rebalance_timeout() {
+    let mut c = kip848_member_told_to_revoke();
+    c.config.max_poll_interval_ms = 20;
+    c.poll_pass(0, &mut CoOut::default());
+    let id = c.commits.in_flight.keys().copied().max().unwrap();
+    // Answered at t=30, past the deadline (t=20): not retried, the reconciliation goes on.
+    commit_response(&mut c, id, Errors::StaleMemberEpoch);
+    assert_eq!(revocations(&next_poll(&mut c)), 1);
+}
+
+/// The application finishes its records and calls `poll()` again.
+fn next_poll(c: &mut KafkaConsumer) -> CoOut {
+    let mut out = CoOut::default();
+    c.on_timer(2_000, ConsumerTimer::AppThread, &mut out);
+    out
+}

@@ -222,10 +222,11 @@ fn heartbeat(
     ctx: &mut HandlerCtx,
 ) -> Result<ConsumerGroupHeartbeatResponse, Refusal> {
     let consumer = consumer_of(from);
+    // `getOrMaybeCreateConsumerGroup`, which only a join (epoch 0) may create.
     if req.member_epoch != 0 && !groups.contains_key(&req.group_id) {
         return Err(refuse(
             Errors::GroupIdNotFound,
-            format!("Group {} not found.", req.group_id),
+            format!("Consumer group {} not found.", req.group_id),
         ));
     }
     let group = groups
@@ -453,6 +454,7 @@ fn consumer_group_leave(
     req: &ConsumerGroupHeartbeatRequest,
     ctx: &mut HandlerCtx,
 ) -> Result<ConsumerGroupHeartbeatResponse, Refusal> {
+    // `consumerGroup(groupId)`, whose look-up words it as any group's.
     let Some(group) = groups.get_mut(&req.group_id) else {
         return Err(refuse(
             Errors::GroupIdNotFound,

@@ -131,7 +131,23 @@ impl KafkaConsumer {
         manager.heartbeat.last_sent_at = Some(now);
         manager.heartbeat.next_at = now.saturating_add(manager.heartbeat.interval_ms);
         manager.heartbeat.send_all_fields = false;
-        manager.heartbeat.sent_owned = Some(owned);
+        manager.heartbeat.sent_owned = Some(owned.clone());
+        // `onHeartbeatRequestGenerated`: sending the acknowledgement ends ACKNOWLEDGING, without
+        // waiting for the answer; a target that moved on meanwhile is reconciled next.
+        if manager.state == MemberState::Acknowledging {
+            let reconciled = manager
+                .target
+                .as_ref()
+                .is_some_and(|(_, target)| *target == owned);
+            manager.state = if reconciled {
+                MemberState::Stable
+            } else {
+                MemberState::Reconciling
+            };
+            if manager.state == MemberState::Reconciling {
+                self.wake_app_if_in_poll(now, out);
+            }
+        }
         self.heartbeat.last_sent_at = Some(now);
     }
 
@@ -199,20 +215,30 @@ impl KafkaConsumer {
                     .unwrap_or(now)
                     .saturating_add(r.heartbeat_interval_ms);
                 manager.member_epoch = r.member_epoch;
+                // `processAssignmentReceived`: only an answer that carries an assignment moves
+                // the state; one without leaves it as it is (an acknowledgement reconciled while
+                // this heartbeat travelled is still to be sent).
                 if let Some(assignment) = r.assignment {
                     manager.target = Some((r.member_epoch, assignment.into_iter().collect_set()));
+                    let reconciled = manager.assignment_applied
+                        && manager
+                            .target
+                            .as_ref()
+                            .is_some_and(|(_, target)| *target == owned);
+                    if !reconciled {
+                        manager.state = MemberState::Reconciling;
+                    } else if matches!(
+                        manager.state,
+                        MemberState::Reconciling | MemberState::Joining
+                    ) {
+                        manager.state = MemberState::Stable;
+                    }
                 }
-                let reconciled = manager.assignment_applied
-                    && manager
-                        .target
-                        .as_ref()
-                        .is_some_and(|(_, target)| *target == owned);
-                manager.state = if manager.target.is_some() && !reconciled {
-                    MemberState::Reconciling
-                } else {
-                    MemberState::Stable
-                };
-                if manager.state == MemberState::Reconciling {
+                if manager.state != MemberState::Reconciling {
+                    // A reconciliation that waits for its commit is no longer wanted.
+                    self.kip848_abort_reconciliation();
+                }
+                if self.kip848.as_ref().expect("checked").state == MemberState::Reconciling {
                     self.wake_app_if_in_poll(now, out);
                 }
             }

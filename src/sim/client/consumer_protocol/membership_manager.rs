@@ -1,8 +1,9 @@
 //! `ConsumerMembershipManager`: the member as the client sees it, and the reconciliation that
-//! `poll()` carries out. The coordinator sends the member's whole assignment; the client gives up
-//! what is no longer in it (committing first, then `onPartitionsRevoked`), takes what is new
-//! (`onPartitionsAssigned`, called even when nothing is new) and acknowledges at once with a
-//! heartbeat that reports what it now owns.
+//! `poll()` carries out. The coordinator sends the member's whole assignment; with auto-commit the
+//! client first commits everything it consumed and waits for the answer (the partitions it is to
+//! give up are not fetched meanwhile); then it gives up what is no longer in the assignment
+//! (`onPartitionsRevoked`), takes what is new (`onPartitionsAssigned`, called even when nothing is
+//! new) and acknowledges at once with a heartbeat that reports what it now owns.
 
 use super::heartbeat_state::HeartbeatRequestState;
 use crate::sim::assign::TopicPartition;
@@ -13,6 +14,33 @@ use crate::sim::time::Millis;
 use crate::sim::vocab::{CallbackKind, ConsumerState};
 use std::collections::BTreeSet;
 use std::fmt;
+
+/// `retry.backoff.max.ms` at Kafka's default: the longest wait between two attempts of a commit.
+const RETRY_BACKOFF_MAX_MS: Millis = 1_000;
+
+/// The commit a reconciliation waits for (`maybeAutoCommitSyncBeforeRebalance`), retried on
+/// `STALE_MEMBER_EPOCH` until the rebalance timeout after the reconciliation started.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitBeforeReconciliation {
+    /// The OffsetCommit awaiting its answer; `None` while it backs off before the next attempt.
+    pub in_flight: Option<u64>,
+    /// Failed attempts so far: each doubles the backoff before the next.
+    pub attempts: u32,
+    /// `rebalanceTimeoutMs` (`max.poll.interval.ms`) after the reconciliation started: an error
+    /// after it is not retried.
+    pub deadline: Millis,
+}
+
+/// A reconciliation `poll()` started and that waits for its commit (`reconciliationInProgress`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReconciliationInProgress {
+    /// The assignment it reconciles: the target when it started. A newer target waits for the
+    /// next reconciliation.
+    pub assignment: BTreeSet<TopicPartition>,
+    /// The commit, until it completed (or failed for good): then the next `poll()` revokes and
+    /// assigns.
+    pub commit: Option<CommitBeforeReconciliation>,
+}
 
 /// `MemberState` of Kafka's client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +95,8 @@ pub struct ConsumerMembershipManager {
     /// Since it last joined, `poll()` has applied an assignment (and called `onPartitionsAssigned`,
     /// even for an empty one).
     pub assignment_applied: bool,
+    /// A reconciliation waiting for the commit it made first.
+    pub reconciliation: Option<ReconciliationInProgress>,
 }
 
 impl ConsumerMembershipManager {
@@ -80,6 +110,7 @@ impl ConsumerMembershipManager {
             heartbeat: HeartbeatRequestState::default(),
             reconciliations: 0,
             assignment_applied: false,
+            reconciliation: None,
         }
     }
 
@@ -166,7 +197,12 @@ impl KafkaConsumer {
             }
             return;
         }
-        let has_records = !self.coordinator.owned.is_empty();
+        // Partitions pending revocation give no more records.
+        let has_records = self
+            .coordinator
+            .owned
+            .iter()
+            .any(|tp| !self.fetcher.pending_revocation.contains(tp));
         if has_records || self.config.poll_timeout_ms == 0 {
             let until = now.saturating_add(self.config.processing_time_ms.max(1));
             self.app.activity = Activity::Processing { until };
@@ -180,6 +216,7 @@ impl KafkaConsumer {
     /// `onPartitionsLost` for everything owned (nothing was revoked cleanly), then a rejoin at epoch 0
     /// with the same member id, sent at once.
     fn release_and_rejoin(&mut self, now: Millis, out: &mut CoOut) {
+        self.kip848_abort_reconciliation();
         if !self.coordinator.owned.is_empty() {
             let lost: Vec<_> = self.coordinator.owned.iter().cloned().collect();
             self.kip848_callback(CallbackKind::Lost, lost, out);
@@ -194,29 +231,148 @@ impl KafkaConsumer {
         self.kip848_heartbeat_now(now, out);
     }
 
-    /// The reconciliation, on the application thread: commit, revoke, assign, acknowledge.
+    /// The reconciliation, on the application thread (`maybeReconcile`, which `poll()` triggers).
+    /// With auto-commit and something consumed, it first commits every consumed offset, kept
+    /// partitions included, and stops fetching the partitions it is to revoke; it goes on only in
+    /// a `poll()` after that commit completed, whether it succeeded or not (Kafka logs the failure
+    /// and proceeds). Without a commit to wait for it revokes, assigns and acknowledges at once.
     fn reconcile(&mut self, now: Millis, out: &mut CoOut) {
-        let Some((epoch, target)) = self.manager().target.clone() else {
+        if let Some(progress) = &self.manager().reconciliation {
+            if progress.commit.is_some() {
+                return;
+            }
+            let assignment = progress.assignment.clone();
+            self.manager().reconciliation = None;
+            self.revoke_and_assign(assignment, now, out);
+            return;
+        }
+        let Some((_, target)) = self.manager().target.clone() else {
             return;
         };
-        let owned = self.coordinator.owned.clone();
-        let revoked: Vec<TopicPartition> = owned.difference(&target).cloned().collect();
-        let added: Vec<TopicPartition> = target.difference(&owned).cloned().collect();
-        if !revoked.is_empty() && self.config.enable_auto_commit {
-            self.kip848_send_offset_commit(out);
+        let consumed = !self.coordinator.owned.is_empty() && self.has_offsets_to_commit();
+        if self.config.enable_auto_commit && consumed {
+            self.fetcher.pending_revocation = self
+                .coordinator
+                .owned
+                .difference(&target)
+                .cloned()
+                .collect();
+            let id = self.kip848_send_offset_commit(out);
+            let deadline = now.saturating_add(self.config.max_poll_interval_ms);
+            self.manager().reconciliation = Some(ReconciliationInProgress {
+                assignment: target,
+                commit: Some(CommitBeforeReconciliation {
+                    in_flight: Some(id),
+                    attempts: 0,
+                    deadline,
+                }),
+            });
+            return;
         }
+        self.revoke_and_assign(target, now, out);
+    }
+
+    /// `revokeAndAssign`: `onPartitionsRevoked` for what is no longer assigned, then
+    /// `onPartitionsAssigned` for what is new (even nothing), then the acknowledgement.
+    fn revoke_and_assign(
+        &mut self,
+        assignment: BTreeSet<TopicPartition>,
+        now: Millis,
+        out: &mut CoOut,
+    ) {
+        let owned = self.coordinator.owned.clone();
+        let revoked: Vec<TopicPartition> = owned.difference(&assignment).cloned().collect();
+        let added: Vec<TopicPartition> = assignment.difference(&owned).cloned().collect();
         if !revoked.is_empty() {
             self.kip848_callback(CallbackKind::Revoked, revoked, out);
-            let kept = owned.intersection(&target).cloned().collect_set();
+            let kept = owned.intersection(&assignment).cloned().collect_set();
             self.set_owned(kept, out);
         }
-        let _ = epoch;
+        self.fetcher.pending_revocation.clear();
         self.manager().reconciliations += 1;
         self.manager().assignment_applied = true;
-        self.set_owned(target, out);
+        self.set_owned(assignment, out);
         self.kip848_callback(CallbackKind::Assigned, added, out);
         self.manager().state = MemberState::Acknowledging;
         self.kip848_heartbeat_now(now, out);
+    }
+
+    /// `maybeAbortReconciliation`: the member left the reconciling state (fenced, stale, closing),
+    /// so the reconciliation waiting for its commit will not go on, and nothing is pending
+    /// revocation any more.
+    pub(crate) fn kip848_abort_reconciliation(&mut self) {
+        if let Some(manager) = self.kip848.as_mut() {
+            manager.reconciliation = None;
+        }
+        self.fetcher.pending_revocation.clear();
+    }
+
+    /// The answer to the commit a reconciliation waits for. Success ends the wait; so does a
+    /// failure that is not retried (Kafka logs it and reconciles anyway). `STALE_MEMBER_EPOCH`
+    /// (the epoch moved on while the commit travelled) is retried with the latest offsets and
+    /// epoch after a backoff that doubles from `retry.backoff.ms`, until the rebalance timeout.
+    fn kip848_commit_before_reconciliation_answered(
+        &mut self,
+        now: Millis,
+        correlation_id: u64,
+        error: Errors,
+        out: &mut CoOut,
+    ) {
+        use crate::sim::timer::{ConsumerTimer, Timer};
+        let backoff_ms = self.config.retry_backoff_ms;
+        let manager = self.manager();
+        let in_epoch = manager.member_epoch > 0;
+        let Some(commit) = manager
+            .reconciliation
+            .as_mut()
+            .and_then(|progress| progress.commit.as_mut())
+            .filter(|commit| commit.in_flight == Some(correlation_id))
+        else {
+            return;
+        };
+        commit.in_flight = None;
+        if error == Errors::StaleMemberEpoch && in_epoch && now < commit.deadline {
+            let backoff = backoff_ms
+                .saturating_mul(1 << commit.attempts.min(20))
+                .min(RETRY_BACKOFF_MAX_MS);
+            commit.attempts += 1;
+            out.set_timer(
+                now.saturating_add(backoff.max(1)),
+                Timer::Consumer(ConsumerTimer::CommitRetry),
+            );
+            return;
+        }
+        if let Some(progress) = manager.reconciliation.as_mut() {
+            progress.commit = None;
+        }
+        if manager.state != MemberState::Reconciling {
+            self.kip848_abort_reconciliation();
+            return;
+        }
+        self.wake_app_if_in_poll(now, out);
+    }
+
+    /// The backoff after a retriable failure is over: the commit goes again, with the offsets
+    /// consumed by now and the member's current epoch.
+    pub(crate) fn kip848_retry_commit_before_reconciliation(&mut self, out: &mut CoOut) {
+        let waiting = self
+            .kip848
+            .as_ref()
+            .and_then(|m| m.reconciliation.as_ref())
+            .and_then(|progress| progress.commit.as_ref())
+            .is_some_and(|commit| commit.in_flight.is_none());
+        if !waiting || !self.is_running() {
+            return;
+        }
+        let id = self.kip848_send_offset_commit(out);
+        if let Some(commit) = self
+            .manager()
+            .reconciliation
+            .as_mut()
+            .and_then(|progress| progress.commit.as_mut())
+        {
+            commit.in_flight = Some(id);
+        }
     }
 
     /// A listener callback, with what `groupMetadata()` reports during it: the member epoch and id.
@@ -239,6 +395,17 @@ impl KafkaConsumer {
         if !self.config.enable_auto_commit || now < self.commits.next_auto_commit_at {
             return;
         }
+        // `shouldAutoCommit`: not while the commit a reconciliation waits for is in flight; the
+        // interval timer stays expired, so the next `poll()` after its answer commits.
+        let reconciliation_commit_in_flight = self
+            .manager()
+            .reconciliation
+            .as_ref()
+            .and_then(|progress| progress.commit.as_ref())
+            .is_some_and(|commit| commit.in_flight.is_some());
+        if reconciliation_commit_in_flight {
+            return;
+        }
         self.commits.next_auto_commit_at = now.saturating_add(self.config.auto_commit_interval_ms);
         if !self.coordinator.owned.is_empty() && self.manager().member_epoch > 0 {
             self.kip848_send_offset_commit(out);
@@ -258,9 +425,8 @@ impl KafkaConsumer {
         id
     }
 
-    /// An OffsetCommit answer: a failed one is recorded (`STALE_MEMBER_EPOCH` after a bump is
-    /// retried by Kafka with the new epoch; the lab's next auto-commit does that); the one `close()`
-    /// waits for lets it finish.
+    /// An OffsetCommit answer: a failed one is recorded; the one a reconciliation waits for lets it
+    /// go on (or is retried); the one `close()` waits for lets it finish.
     pub(crate) fn kip848_offset_commit_answered(
         &mut self,
         now: Millis,
@@ -277,6 +443,7 @@ impl KafkaConsumer {
             });
         }
         self.on_sync_commit_answered(now, correlation_id, out);
+        self.kip848_commit_before_reconciliation_answered(now, correlation_id, error, out);
         if self.lifecycle
             == (Lifecycle::Closing {
                 commit: correlation_id,
@@ -293,6 +460,8 @@ impl KafkaConsumer {
         out.cancel_timer(TimerKey::Consumer(ConsumerTimer::AppThread));
         self.app.activity = Activity::InPoll;
         self.app.last_poll_at = now;
+        // Leaving abandons a reconciliation that waits for its commit.
+        self.kip848_abort_reconciliation();
         if self.config.enable_auto_commit
             && !self.coordinator.owned.is_empty()
             && self.manager().member_epoch > 0

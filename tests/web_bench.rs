@@ -1,7 +1,8 @@
 //! Figures in the browser, printed and never checked (run by hand, not by CI): the assignors on the
 //! big conformance cases timed as `lab assign --bench` times them natively, and the event loop's
 //! speed curve (60 simulated seconds, Kafka's defaults), without records and with producers at
-//! 10,000 records/s (the load `benches/records.rs` runs natively). Build it as the page is built,
+//! 10,000 records/s (the load `benches/records.rs` runs natively), and what a seek across a lesson's
+//! 10-minute run costs (rewind). Build it as the page is built,
 //! size-tuned:
 //!
 //! `cargo test --profile web --target wasm32-unknown-unknown --test web_bench -- --nocapture`
@@ -213,4 +214,21 @@ fn speed_curve_with_records_100_x_1000() {
 #[wasm_bindgen_test]
 fn speed_curve_with_records_500_x_10000() {
     speed_curve_with_records_line(rebalance_lab::sim::limits::MAX_CONSUMERS, 10_000, 1);
+}
+
+/// Rewind in the browser: a lesson played for 10 simulated minutes as the page plays it, then a
+/// seek to every 10 s of the run (`session::rewind::scrub_figures`; natively its test prints the same).
+fn scrubbing_line(lesson: &str) {
+    let figures = rebalance_lab::session::rewind::scrub_figures(lesson, &mut now_ms);
+    console_log!("{figures} (wasm)");
+}
+
+#[wasm_bindgen_test]
+fn scrubbing_the_rolling_deploy() {
+    scrubbing_line("rolling-deploy");
+}
+
+#[wasm_bindgen_test]
+fn scrubbing_the_records_lesson() {
+    scrubbing_line("duplicates");
 }

@@ -123,10 +123,18 @@ for (const v of views) {
     expect(t0).toBeGreaterThan(10_000);
     await page.waitForTimeout(800);
     expect(await frameTime(page as any)).toBe(t0);
-    // axe on the embedded view.
-    const results = await new AxeBuilder({ page }).analyze();
-    const bad = results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical');
-    expect(bad.map((x) => `${x.id}: ${x.help} — ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+    // axe on the embedded view, light and dark: an embed has no theme button, it follows the
+    // reader's system setting (prefers-color-scheme).
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
+        colorScheme === 'dark' ? 'rgb(16, 20, 28)' : 'rgb(245, 246, 248)',
+      );
+      const results = await new AxeBuilder({ page }).analyze();
+      const bad = results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+      expect(bad.map((x) => `${colorScheme}: ${x.id}: ${x.help} — ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     // In a documentation page, at the snippet's height.
     const frame = await docsPage(page, text);
     await expect(viewContent(frame, v.key)).toBeVisible();

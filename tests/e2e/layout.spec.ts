@@ -192,8 +192,15 @@ for (const [width, height] of [[390, 844], [360, 740]] as const) {
       await page.getByRole('tabpanel').scrollIntoViewIfNeeded();
       await viewportShot(page, `phone-${width}-${tab.toLowerCase()}`);
     }
+    // Export's menu opens on the screen, whole, and its items can be clicked.
+    await page.getByRole('button', { name: 'Export' }).click();
+    const item = page.getByRole('menuitem', { name: 'Trace (JSON)' });
+    await expect(item).toBeInViewport({ ratio: 1 });
+    await item.click({ trial: true });
+    await page.getByRole('button', { name: 'Export' }).click();
+    await expect(item).toHaveCount(0);
     await page.getByRole('button', { name: 'Embed', exact: true }).click();
-    await expect(page.getByRole('dialog', { name: 'Embed this session' })).toBeVisible();
+    await expect(page.getByRole('dialog', { name: 'Embed this session' })).toBeInViewport();
     await noSidewaysScroll(page, 'Embed dialog');
     await page.getByRole('dialog', { name: 'Embed this session' }).getByRole('button', { name: 'Close' }).click();
     await page.getByRole('button', { name: 'Compare protocols' }).click();

@@ -68,7 +68,8 @@ pub fn app() -> Html {
                     <button aria-label="Dismiss" onclick={{ let page = page.clone(); Callback::from(move |_: MouseEvent| page.dispatch(PageAction::DismissNotice)) }}>{ "✕" }</button>
                 </div>
             }
-            <Scrubber dispatch={page.dispatcher()} now={page.now()} head={page.head} marks={page.marks.clone()} presenter={page.presenter} />
+            <Scrubber dispatch={page.dispatcher()} now={page.now()} head={page.head} marks={page.marks.clone()}
+                marks_lane={page.comparing().then(|| page.lanes[0].strategy.label())} presenter={page.presenter} />
             </div>
             if page.show_keys {
                 <Shortcuts dispatch={page.dispatcher()} />

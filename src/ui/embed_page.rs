@@ -14,10 +14,11 @@ use crate::ui::state::embed::{EmbedOptions, EmbedView};
 use crate::ui::state::{NoticeAt, PageAction, PageState};
 use yew::prelude::*;
 
-/// The full playground's address for the session shown: this page without the embed's query.
-fn playground_link(page: &PageState) -> String {
+/// The full playground's address for the session shown: this page without the embed's query, open
+/// on the tab that shows the embedded view.
+fn playground_link(page: &PageState, view: EmbedView) -> String {
     let base = page_url();
-    format!("{base}#{}", page.embed_fragment())
+    format!("{base}#{}", page.playground_fragment(view))
 }
 
 /// What the session is called: the lesson's title or the scenario's own name.
@@ -103,7 +104,7 @@ pub fn embed_page(
                     <span class="t-value">{ format_millis(page.now()) }</span>
                 </span>
                 <span class="embed-title">{ format!("{} · {}", session_title(page), options.view.label().to_ascii_lowercase()) }</span>
-                <a class="embed-open" href={playground_link(page)} target="_blank" rel="noopener">{ "Open in Rebalance Lab ↗" }</a>
+                <a class="embed-open" href={playground_link(page, options.view)} target="_blank" rel="noopener">{ "Open in Rebalance Lab ↗" }</a>
             </div>
             if let Some(n) = page.notice.as_ref().filter(|n| n.at == NoticeAt::Page) {
                 <div class="page-notice" role="alert"><span>{ &n.text }</span></div>

@@ -123,10 +123,18 @@ for (const v of views) {
     expect(t0).toBeGreaterThan(10_000);
     await page.waitForTimeout(800);
     expect(await frameTime(page as any)).toBe(t0);
-    // axe on the embedded view.
-    const results = await new AxeBuilder({ page }).analyze();
-    const bad = results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical');
-    expect(bad.map((x) => `${x.id}: ${x.help} — ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+    // axe on the embedded view, light and dark: an embed has no theme button, it follows the
+    // reader's system setting (prefers-color-scheme).
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
+        colorScheme === 'dark' ? 'rgb(16, 20, 28)' : 'rgb(245, 246, 248)',
+      );
+      const results = await new AxeBuilder({ page }).analyze();
+      const bad = results.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+      expect(bad.map((x) => `${colorScheme}: ${x.id}: ${x.help} — ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     // In a documentation page, at the snippet's height.
     const frame = await docsPage(page, text);
     await expect(viewContent(frame, v.key)).toBeVisible();
@@ -135,16 +143,24 @@ for (const v of views) {
     await page.waitForTimeout(500);
     await shot(page, `embed-${v.key}`);
     // The link back opens the full playground with the same session, at the same moment.
+    // The Protocol embed's link also carries the message selected in it.
+    if (v.key === 'protocol') await viewContent(frame, v.key).getByRole('button').first().click();
     const link = frame.getByRole('link', { name: 'Open in Rebalance Lab ↗' });
+    if (v.key === 'protocol') await expect(link).toHaveAttribute('href', /&view=protocol\/\d+$/);
     const href = await link.getAttribute('href');
     expect(href).not.toContain('embed=');
     expect(href).toContain('#z=');
+    // It opens on the tab that shows what the embed showed (it used to open the Timeline always).
+    const tab = { timeline: 'Timeline', protocol: 'Protocol' }[v.key];
+    if (tab) expect(href).toContain(`&view=${v.key}`);
     expect(await link.getAttribute('target')).toBe('_blank');
     const full = await context.newPage();
     await open(full, href!);
     await expect(full.getByRole('tablist')).toBeVisible();
     const fullText = (await full.getByRole('timer', { name: 'Simulated time' }).innerText()).replace('t =', '').trim();
     expect(fullText).toBe((await frame.getByRole('timer', { name: 'Simulated time' }).innerText()).replace('t =', '').trim());
+    if (tab) await expect(full.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');
+    if (v.key === 'protocol') await expect(full.getByRole('complementary', { name: 'Message fields' }).locator('pre.fields')).toBeVisible();
     if (v.key === 'compare') await expect(full.getByRole('region', { name: 'Compare protocols' })).toBeVisible();
     else await expect(full.getByRole('listitem', { name: 'Consumer c2', exact: true })).toContainText('dead');
     expect(errors).toEqual([]);
@@ -156,6 +172,8 @@ test('autoplay plays from time zero at the asked speed; without it the embed wai
   const errors = await open(page);
   await playSession(page);
   const slow = srcOf(await snippet(page, { view: 'Timeline', autoplay: true, speed: '1' }));
+  // 1 is the default (embed.html says so): the snippet needs no parameter for it.
+  expect(slow).not.toContain('speed=');
   const fast = srcOf(await snippet(page, { view: 'Timeline', autoplay: true, speed: '50' }));
   await page.goto(slow);
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();

@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import * as path from 'path';
-import { open, screenshotDir, setSpeed, runUntilStable, group, play, pause, loadOneGroup } from './util';
+import { open, screenshotDir, setSpeed, runUntilStable, group, play, pause, loadOneGroup, simTime } from './util';
 
 // UI.md: a projector's 1280×720 must show the core picture (group, cards, partition strip, the top of
 // the tabs) without scrolling. These tests check that and save viewport-only screenshots to look at.
@@ -164,3 +164,62 @@ test("pointing at a Compare lane's timeline reads the row out without resizing t
   expect((await lane.boundingBox())!.height).toBe(before);
   await viewportShot(page, 'compare-lane-readout');
 });
+
+/** Whether the page itself scrolls sideways (a box scrolling inside it is fine). */
+async function noSidewaysScroll(page: Page, where: string) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  expect(scroll, `${where}: the page is ${scroll} px wide on a ${client} px screen`).toBeLessThanOrEqual(client);
+}
+
+// A phone held upright (issue 13): every view fits the screen's width. The screenshots are the
+// top of each view, as the phone shows it.
+for (const [width, height] of [[390, 844], [360, 740]] as const) {
+  test(`a phone held upright (${width}×${height}): no view scrolls sideways`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.setViewportSize({ width, height });
+    await setSpeed(page, '10×');
+    await runUntilStable(page, 1);
+    await page.getByRole('listitem', { name: 'Consumer c2', exact: true }).getByRole('button', { name: 'Kill c2' }).click();
+    await noSidewaysScroll(page, 'single view');
+    await viewportShot(page, `phone-${width}-single`);
+    for (const tab of ['Timeline', 'Protocol', 'Metrics', 'Code']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await expect(page.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');
+      await noSidewaysScroll(page, `${tab} tab`);
+      await page.getByRole('tabpanel').scrollIntoViewIfNeeded();
+      await viewportShot(page, `phone-${width}-${tab.toLowerCase()}`);
+    }
+    // Export's menu opens on the screen, whole, and its items can be clicked.
+    await page.getByRole('button', { name: 'Export' }).click();
+    const item = page.getByRole('menuitem', { name: 'Trace (JSON)' });
+    await expect(item).toBeInViewport({ ratio: 1 });
+    await item.click({ trial: true });
+    await page.getByRole('button', { name: 'Export' }).click();
+    await expect(item).toHaveCount(0);
+    await page.getByRole('button', { name: 'Embed', exact: true }).click();
+    await expect(page.getByRole('dialog', { name: 'Embed this session' })).toBeInViewport();
+    await noSidewaysScroll(page, 'Embed dialog');
+    await page.getByRole('dialog', { name: 'Embed this session' }).getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Compare protocols' }).click();
+    const compare = page.getByRole('region', { name: 'Compare protocols' });
+    await expect(compare).toBeVisible();
+    await noSidewaysScroll(page, 'Compare');
+    await compare.scrollIntoViewIfNeeded();
+    await viewportShot(page, `phone-${width}-compare`);
+    // The metrics table is wider than the phone: it scrolls in its own box, and the table is whole.
+    const table = page.getByRole('table', { name: 'Comparison metrics' });
+    const box = page.getByRole('region', { name: 'Comparison metrics table' });
+    expect((await table.boundingBox())!.width).toBeGreaterThanOrEqual((await box.boundingBox())!.width);
+    for (const view of ['group', 'timeline', 'protocol', 'compare']) {
+      // The first lesson from time zero at 100×, paused once its first rebalance is done.
+      await page.goto(`/?embed=${view}&autoplay=1&speed=100`);
+      await expect.poll(async () => simTime(page), { timeout: 20_000 }).toBeGreaterThan(10_000);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await noSidewaysScroll(page, `embedded ${view}`);
+      await viewportShot(page, `phone-${width}-embed-${view}`);
+    }
+  });
+}

@@ -77,6 +77,44 @@ test('the crash lesson: predict, watch the session expire, then a sandbox; Back 
   await other.close();
 });
 
+test("the guide's Restart goes back to step 1 at time zero, its answers forgotten, from a step and from the sandbox", async ({ page }) => {
+  await startLesson(page, 'A crash and the session timeout');
+  const g = guide(page);
+  const restart = g.getByRole('button', { name: 'Restart', exact: true });
+  await playStep(page);
+  await g.getByRole('button', { name: 'Next ›' }).click();
+  await playStep(page, /^At once/);
+  await expect(g.getByRole('button', { name: /^At once.*✗/ })).toBeVisible();
+  const reached = await simTime(page);
+  expect(reached).toBeGreaterThan(10_000);
+
+  // From a step: step 1 of the lesson as it opens, from time zero again (the step plays itself, at
+  // the guide's speed, and waits for its moment before Next).
+  await restart.click();
+  await expect(g).toContainText('Step 1 of 3');
+  await expect(g.getByRole('button', { name: '‹ Back' })).toBeDisabled();
+  await expect(g.getByRole('button', { name: 'Next ›' })).toBeDisabled();
+  expect(await simTime(page)).toBeLessThan(reached);
+  await expect(page.getByLabel('Speed value')).toHaveText('2×');
+  // The question asks again: the earlier answer is forgotten and the simulation waits for one.
+  await playStep(page);
+  await g.getByRole('button', { name: 'Next ›' }).click();
+  await expect(g).toContainText('Step 2 of 3');
+  await expect(g.getByRole('button', { name: /✗|the simulation's answer/ })).toHaveCount(0);
+  const held = await simTime(page);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(300);
+  expect(await simTime(page)).toBe(held);
+
+  // From the sandbox.
+  await g.getByRole('button', { name: 'Sandbox' }).click();
+  await expect(g).toContainText('Your turn');
+  const sandboxAt = await simTime(page);
+  await restart.click();
+  await expect(g).toContainText('Step 1 of 3');
+  expect(await simTime(page)).toBeLessThan(sandboxAt);
+});
+
 /** Each lesson from its first step to its last, every question answered with the simulation's answer. */
 const LESSONS: [string, (RegExp | undefined)[]][] = [
   ['3 consumers, 6 partitions', [/^Two each/, /^Every consumer/]],

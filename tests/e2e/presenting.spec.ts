@@ -93,3 +93,29 @@ test('"Link copied" does not make the top bar wrap at 1280×720', async ({ page,
   await expect(page.getByText(/Link copied/)).toBeVisible();
   expect((await bar.boundingBox())!.height).toBe(before);
 });
+
+test('presenter mode draws thicker lines, not only larger ones: timeline, protocol, compare', async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  // The stroke width as computed (zoom does not change it): thicker lines are the mode's own rules.
+  const stroke = (selector: string) =>
+    page.locator(selector).first().evaluate((el) => parseFloat(getComputedStyle(el).strokeWidth));
+  const presenter = page.getByRole('button', { name: 'Presenter' });
+  const lines = async () => {
+    const out: Record<string, number> = { timeline: await stroke('svg.timeline .tick-line') };
+    await page.getByRole('tab', { name: 'Protocol' }).click();
+    out.protocol = await stroke('svg.sequence .message .msg-line');
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.getByRole('button', { name: 'Compare protocols' }).click();
+    out.compare = await stroke('svg.consumption .series.lane-1');
+    await page.getByRole('button', { name: 'Stop comparing' }).click();
+    return out;
+  };
+  const before = await lines();
+  await presenter.click();
+  await expect(page.locator('html')).toHaveAttribute('data-presenter', 'on');
+  const after = await lines();
+  for (const view of Object.keys(before)) {
+    expect(after[view], `${view}: ${before[view]} → ${after[view]}`).toBeGreaterThanOrEqual(before[view] * 1.5);
+  }
+});

@@ -163,3 +163,23 @@ test('compare: Kill from the compare controls reaches every lane; both rebalance
   await page.getByRole('button', { name: 'Dark theme' }).click();
   await shot(page, 'compare-kill-dark');
 });
+
+test("compare: a consumer dead in every lane offers Restart, not Kill, as its card does", async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  const row = (h: string) => page.getByRole('listitem', { name: `Controls for ${h}` });
+  await expect(row('c2').getByRole('button', { name: 'Kill c2' })).toBeVisible();
+  await expect(row('c2').getByRole('button', { name: 'Restart c2' })).toHaveCount(0);
+  await row('c2').getByRole('button', { name: 'Kill c2' }).click();
+  // Dead in every lane: nothing left to kill, close or stall.
+  await expect(row('c2').getByLabel('State of c2 per lane')).not.toContainText('stable');
+  for (const verb of ['Kill', 'Close', 'Stall']) await expect(row('c2').getByRole('button', { name: `${verb} c2` })).toHaveCount(0);
+  await expect(row('c2').getByRole('button', { name: 'Restart c2' })).toBeVisible();
+  await expect(row('c1').getByRole('button', { name: 'Kill c1' })).toBeVisible();
+  await expect(row('c1').getByRole('button', { name: 'Restart c1' })).toHaveCount(0);
+  // Restarted in every lane, it can be killed again.
+  await row('c2').getByRole('button', { name: 'Restart c2' }).click();
+  await expect(row('c2').getByRole('button', { name: 'Kill c2' })).toBeVisible();
+  await expect(row('c2').getByRole('button', { name: 'Restart c2' })).toHaveCount(0);
+});

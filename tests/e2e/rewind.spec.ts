@@ -64,3 +64,15 @@ test('rewind to an earlier time and forward again gives the identical state; act
   await pause(page);
   await expect(card(page, 'c2')).not.toContainText('dead');
 });
+
+test("while comparing, the scrubber's ticks say they are the first lane's rebalances", async ({ page }) => {
+  await setSpeed(page, '10×');
+  await runUntilStable(page, 1);
+  const tick = scrubber(page).getByRole('button', { name: /^Jump to the rebalance of orders-app to generation 1/ });
+  await expect(tick).not.toHaveAccessibleName(/first lane/);
+  await page.getByRole('button', { name: 'Compare protocols' }).click();
+  await expect(page.getByRole('region', { name: 'Compare protocols' })).toBeVisible();
+  // The lanes rebalance at different moments: the one row of ticks is the first lane's.
+  await expect(tick).toHaveAccessibleName(/ in the first lane, eager · range$/);
+  await expect(tick).toHaveAttribute('title', / in the first lane, eager · range$/);
+});

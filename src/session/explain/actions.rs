@@ -4,6 +4,7 @@
 
 use super::duration;
 use crate::sim::config::ConsumerConfig;
+use crate::sim::vocab::ConsumerState;
 
 /// The actions the page offers on a consumer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +25,19 @@ impl ConsumerVerb {
             ConsumerVerb::Stall => "Stall",
             ConsumerVerb::Restart => "Restart",
             ConsumerVerb::SecondThread => "2nd thread",
+        }
+    }
+
+    /// Whether the action can reach a consumer in `state`, as the model's check of it decides
+    /// (`World::check`): Close, Kill, Stall and a second thread's `poll()` need a live process (a
+    /// dead one has nothing to kill); Restart needs a stopped one.
+    pub fn applies_to(self, state: &ConsumerState) -> bool {
+        match self {
+            ConsumerVerb::Restart => !state.is_running(),
+            ConsumerVerb::Close
+            | ConsumerVerb::Kill
+            | ConsumerVerb::Stall
+            | ConsumerVerb::SecondThread => state.is_running(),
         }
     }
 
@@ -453,6 +467,69 @@ mod tests {
                 assert!(title.contains("sends no LeaveGroup, and is evicted when its session expires, about 20 s + 10 s"));
             } else {
                 assert!(title.contains("then the consumer sends LeaveGroup"));
+            }
+        }
+    }
+
+    /// The page offers an action on a consumer exactly when the model would take it: a killed
+    /// consumer offers Restart and no Kill (on its card, and in Compare when dead in every lane).
+    #[test]
+    fn an_action_applies_exactly_when_the_model_accepts_it() {
+        let mut w = world(false);
+        w.apply(Action::KillConsumer {
+            consumer: "c2".into(),
+        })
+        .unwrap();
+        for handle in ["c1", "c2"] {
+            let state = w
+                .snapshot()
+                .consumers
+                .iter()
+                .find(|c| c.handle == handle)
+                .unwrap()
+                .state
+                .clone();
+            let consumer = handle.to_string();
+            for (verb, action) in [
+                (
+                    ConsumerVerb::Close,
+                    Action::CloseConsumer {
+                        consumer: consumer.clone(),
+                    },
+                ),
+                (
+                    ConsumerVerb::Kill,
+                    Action::KillConsumer {
+                        consumer: consumer.clone(),
+                    },
+                ),
+                (
+                    ConsumerVerb::Stall,
+                    Action::StallConsumer {
+                        consumer: consumer.clone(),
+                        ms: 5_000,
+                    },
+                ),
+                (
+                    ConsumerVerb::Restart,
+                    Action::RestartConsumer {
+                        consumer: consumer.clone(),
+                        group_instance_id: crate::sim::InstanceIdChange::Keep,
+                    },
+                ),
+                (
+                    ConsumerVerb::SecondThread,
+                    Action::PollFromSecondThread {
+                        consumer: consumer.clone(),
+                    },
+                ),
+            ] {
+                let accepted = w.clone().apply(action).is_ok();
+                assert_eq!(
+                    verb.applies_to(&state),
+                    accepted,
+                    "{verb:?} on {handle} ({state:?})"
+                );
             }
         }
     }

@@ -138,7 +138,7 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "misconceptions",
         title: "What old tutorials get wrong",
-        blurb: "Heartbeats no longer come from poll(), the default is not cooperative, and in the classic protocol the broker does not assign partitions: watch the model disagree with the tutorials.",
+        blurb: "Heartbeats no longer come from poll(), and the default is not cooperative: watch the model disagree with the tutorials.",
         build: misconceptions,
         strategies: DEFAULT,
         guide: steps::misconceptions,

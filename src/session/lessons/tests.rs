@@ -372,13 +372,13 @@ fn slow_poll_heartbeats_go_on_only_until_the_poll_timer_runs_out() {
     );
 }
 
+/// "The broker does not assign partitions" is false under `group.protocol=consumer` (GA in 4.x), and
+/// no step of the lesson shows it (the leader lesson does): the blurb promises only what its steps show.
 #[test]
-fn misconceptions_says_the_broker_does_not_assign_only_in_the_classic_protocol() {
+fn misconceptions_promises_only_what_its_steps_show() {
     let blurb = lesson("misconceptions").unwrap().blurb;
-    assert!(
-        blurb.contains("in the classic protocol the broker does not assign partitions"),
-        "{blurb}"
-    );
+    assert!(!blurb.contains("assign"), "{blurb}");
+    assert!(blurb.contains("Heartbeats no longer come from poll()"), "{blurb}");
 }
 
 #[test]

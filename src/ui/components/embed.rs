@@ -6,8 +6,8 @@ use crate::ui::state::embed::{embed_snippet, embed_url, EmbedOptions, EmbedView}
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// The speed the page opens at, which needs no parameter (`ui::state`'s `START_SPEED`).
-const PAGE_SPEED: f64 = 1.0;
+/// The speed an embed plays at without a `speed=` parameter: the page's start speed.
+const PAGE_SPEED: f64 = crate::ui::state::START_SPEED;
 /// The preview's tallest: the dialog must stay on a 720-px-high projector.
 const PREVIEW_MAX_HEIGHT: u32 = 260;
 const MIN_HEIGHT: u32 = 120;

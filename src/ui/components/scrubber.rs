@@ -14,6 +14,10 @@ pub struct ScrubberProps {
     pub now: Millis,
     pub head: Millis,
     pub marks: Rc<Vec<RebalanceMark>>,
+    /// While comparing: the first lane's name, whose rebalances the ticks are (the lanes rebalance
+    /// at different moments, and one row of ticks for all would mix them up).
+    #[prop_or_default]
+    pub marks_lane: Option<&'static str>,
     pub presenter: bool,
 }
 
@@ -42,7 +46,10 @@ pub fn scrubber(props: &ScrubberProps) -> Html {
                 <div class="scrub-marks">
                     { for props.marks.iter().map(|m| {
                         let left = m.at as f64 * 100.0 / head as f64;
-                        let label = format!("Jump to the rebalance of {} to generation {} at {} ({})", m.group, m.generation, format_millis(m.at), m.reason);
+                        let mut label = format!("Jump to the rebalance of {} to generation {} at {} ({})", m.group, m.generation, format_millis(m.at), m.reason);
+                        if let Some(lane) = props.marks_lane {
+                            label.push_str(&format!(" in the first lane, {lane}"));
+                        }
                         html! {
                             <button class="scrub-mark" style={format!("left: {left:.2}%")} aria-label={label.clone()} title={label}
                                 onclick={send(PageAction::SeekTo(m.at))}>{ "▼" }</button>

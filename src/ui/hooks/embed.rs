@@ -4,7 +4,7 @@
 
 use crate::session::Strategy;
 use crate::ui::state::embed::{EmbedOptions, EmbedView};
-use crate::ui::state::{NoticeAt, PageAction, PageState};
+use crate::ui::state::{NoticeAt, PageAction, PageState, START_SPEED};
 use yew::prelude::*;
 
 fn address_query() -> String {
@@ -37,8 +37,15 @@ pub fn use_embed(page: &UseReducerHandle<PageState>) -> EmbedOptions {
                             Strategy::COMPARE_DEFAULT.to_vec(),
                         ));
                     }
-                    if let Some(speed) = options.speed {
-                        dispatch.dispatch(PageAction::SetSpeed(speed));
+                    // Without `speed=` an embedded view plays at the page's start speed, the
+                    // dialog's default, even when its link names a guided step (which would
+                    // otherwise start at the guide's own speed).
+                    match options.speed {
+                        Some(speed) => dispatch.dispatch(PageAction::SetSpeed(speed)),
+                        None if options.focused() => {
+                            dispatch.dispatch(PageAction::SetSpeed(START_SPEED))
+                        }
+                        None => {}
                     }
                     if options.autoplay {
                         dispatch.dispatch(PageAction::SeekTo(0));

@@ -28,7 +28,7 @@ use yew::prelude::*;
 
 /// The speed a page opens at: real time, slow enough for a teacher to talk over (a rebalance of the
 /// classroom timings takes a few seconds); "Skip to Stable" and "Next phase" jump the waits.
-const START_SPEED: f64 = 1.0;
+pub const START_SPEED: f64 = 1.0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -219,6 +219,20 @@ impl PageState {
             share_link::encode(&self.lab.read().saved_session()),
             self.guide_place(),
         )
+    }
+
+    /// An embed's link back to the full playground: its session and lesson place, and the tab that
+    /// shows what the embed showed (the Protocol embed opens the Protocol tab, with its selected
+    /// message); the group and Compare embeds, which have no tab of their own, keep the page's tab.
+    pub fn playground_fragment(&self, view: embed::EmbedView) -> String {
+        let tab = match view {
+            embed::EmbedView::Timeline => Tab::Timeline,
+            embed::EmbedView::Protocol => Tab::Protocol,
+            embed::EmbedView::Group | embed::EmbedView::Compare | embed::EmbedView::Playground => {
+                self.tab
+            }
+        };
+        share_link::with_view(self.embed_fragment(), tab.key(), self.selected_message)
     }
 
     /// The main lane's callout when nothing happens to `group` (see

@@ -106,7 +106,8 @@ fn control_row(props: &ControlRowProps) -> Html {
                     </span>
                 }) }
             </span>
-            <ConsumerActions dispatch={props.dispatch.clone()} handle={h.clone()} reach={Reach::EveryLane} config={props.config.clone()} />
+            <ConsumerActions dispatch={props.dispatch.clone()} handle={h.clone()} reach={Reach::EveryLane}
+                states={props.states.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>()} config={props.config.clone()} />
             if let Some(text) = &props.notice {
                 <p class="notice" role="alert">{ text }</p>
             }

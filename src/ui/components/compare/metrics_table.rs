@@ -36,7 +36,10 @@ pub fn metric_rows(lanes: &[LaneMetrics], group: &str) -> Vec<MetricRow> {
 /// `best_marks`: not for timing noise).
 pub fn metrics_table(lanes: &[LaneMetrics], group: &str) -> Html {
     let rows = metric_rows(lanes, group);
+    // In a box of its own that scrolls sideways when the screen is narrower than the table (a
+    // phone held upright): the page itself must not. Focusable, so a keyboard can scroll it.
     html! {
+        <div class="table-scroll" role="region" aria-label="Comparison metrics table" tabindex="0">
         <table class="metrics-table" aria-label="Comparison metrics">
             <thead><tr><th scope="col">{ "metric" }</th>
                 { for lanes.iter().enumerate().map(|(i, (strategy, _))| html! { <th scope="col"><span class="lane-key" style={format!("background:{}", lane_stroke(i))}></span>{ strategy.label() }</th> }) }
@@ -55,6 +58,7 @@ pub fn metrics_table(lanes: &[LaneMetrics], group: &str) -> Html {
                 }) }
             </tbody>
         </table>
+        </div>
     }
 }
 

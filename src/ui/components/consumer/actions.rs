@@ -5,6 +5,7 @@
 
 use crate::session::explain::actions::ConsumerVerb;
 use crate::sim::config::ConsumerConfig;
+use crate::sim::vocab::ConsumerState;
 use crate::sim::{Action, InstanceIdChange, Millis};
 use crate::ui::state::{Dispatch, NoticeAt, PageAction};
 use web_sys::HtmlSelectElement;
@@ -19,15 +20,14 @@ pub const STALL_CHOICES: [(Millis, &str); 5] = [
     (330_000, "5.5 min"),
 ];
 
-/// Where the actions are offered, which decides which of them show and how they are worded.
+/// Where the actions are offered, which decides their order and wording.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reach {
-    /// On the consumer's card: only what applies to the process as it is, so the buttons fit one
-    /// row. A running process can be closed, killed or stalled; a stopped one can only be
-    /// restarted (a dead card offering Kill read as if it were still alive).
-    Card { running: bool },
+    /// On the consumer's card: the buttons fit one row (a second thread's `poll()` is in the
+    /// card's ⋯ menu).
+    Card,
     /// On compare mode's row: every lane at once, where the consumer may be running in one lane
-    /// and stopped in another, so every action is offered and a lane that cannot take it says why.
+    /// and stopped in another; a lane that cannot take an action says why.
     EveryLane,
 }
 
@@ -36,19 +36,25 @@ pub struct ConsumerActionsProps {
     pub dispatch: Dispatch,
     pub handle: String,
     pub reach: Reach,
+    /// The consumer's state in each lane it is shown for (one on a card): an action is offered
+    /// when it applies to one of them (`ConsumerVerb::applies_to`), so a dead consumer, on its card
+    /// or dead in every lane, offers Restart and no Kill.
+    pub states: Vec<ConsumerState>,
     /// The consumer's configuration: whether it is static and its timeouts decide what each action does.
     pub config: ConsumerConfig,
 }
 
 /// The actions offered where the consumer is shown: what it does is `ConsumerVerb`'s to say.
-fn offered(reach: Reach) -> &'static [ConsumerVerb] {
-    match reach {
+fn offered(reach: Reach, states: &[ConsumerState]) -> Vec<ConsumerVerb> {
+    let verbs: &[ConsumerVerb] = match reach {
         // The second thread's call is in the card's ⋯ menu ([`MoreActions`]): with it in this
         // row the buttons wrapped, and seven cards no longer fit a 1280×720 projector.
-        Reach::Card { running: true } => {
-            &[ConsumerVerb::Close, ConsumerVerb::Kill, ConsumerVerb::Stall]
-        }
-        Reach::Card { running: false } => &[ConsumerVerb::Restart],
+        Reach::Card => &[
+            ConsumerVerb::Close,
+            ConsumerVerb::Kill,
+            ConsumerVerb::Stall,
+            ConsumerVerb::Restart,
+        ],
         Reach::EveryLane => &[
             ConsumerVerb::Close,
             ConsumerVerb::Kill,
@@ -56,7 +62,12 @@ fn offered(reach: Reach) -> &'static [ConsumerVerb] {
             ConsumerVerb::Restart,
             ConsumerVerb::SecondThread,
         ],
-    }
+    };
+    verbs
+        .iter()
+        .copied()
+        .filter(|verb| states.iter().any(|s| verb.applies_to(s)))
+        .collect()
 }
 
 fn action(verb: ConsumerVerb, handle: &str, stall_ms: Millis) -> Action {
@@ -92,20 +103,22 @@ pub fn consumer_actions(props: &ConsumerActionsProps) -> Html {
             every_lane,
         )
     };
-    let buttons = offered(props.reach).iter().map(|&verb| match verb {
-        ConsumerVerb::Stall => {
-            let select = stall_select(h, &stall_ms);
-            match props.reach {
-                Reach::Card { .. } => {
-                    html! { <span class="stall">{ button(verb) }{ select }</span> }
+    let buttons = offered(props.reach, &props.states)
+        .into_iter()
+        .map(|verb| match verb {
+            ConsumerVerb::Stall => {
+                let select = stall_select(h, &stall_ms);
+                match props.reach {
+                    Reach::Card => {
+                        html! { <span class="stall">{ button(verb) }{ select }</span> }
+                    }
+                    Reach::EveryLane => html! { <>{ button(verb) }{ select }</> },
                 }
-                Reach::EveryLane => html! { <>{ button(verb) }{ select }</> },
             }
-        }
-        _ => button(verb),
-    });
+            _ => button(verb),
+        });
     match props.reach {
-        Reach::Card { .. } => html! {
+        Reach::Card => html! {
             <div class="card-actions" role="group" aria-label={format!("Actions for {h}")}>
                 { for buttons }
             </div>

@@ -177,7 +177,7 @@ fn card_view(props: &CardViewProps) -> Html {
             if let Some(stuck) = &c.stuck_on_record {
                 <StuckOnRecordNote dispatch={props.dispatch.clone()} handle={handle.clone()} stuck={stuck.clone()} />
             }
-            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card { running }} config={c.config.clone()} />
+            <ConsumerActions dispatch={props.dispatch.clone()} handle={handle.clone()} reach={Reach::Card} states={vec![c.state.clone()]} config={c.config.clone()} />
             if let Some(text) = &props.notice {
                 <p class="notice" role="alert">{ text }</p>
             }

@@ -191,6 +191,14 @@ for (const [width, height] of [[390, 844], [360, 740]] as const) {
       await noSidewaysScroll(page, `${tab} tab`);
       await page.getByRole('tabpanel').scrollIntoViewIfNeeded();
       await viewportShot(page, `phone-${width}-${tab.toLowerCase()}`);
+      if (tab === 'Protocol') {
+        // The lanes' titles ("coordinator", "c1 ★ leader", …) stay clear of each other.
+        const boxes = await page.locator('.lane-title').evaluateAll((titles) =>
+          titles.map((t) => { const r = t.getBoundingClientRect(); return [r.left, r.right, t.textContent]; }));
+        for (let i = 1; i < boxes.length; i++) {
+          expect(boxes[i][0], `${boxes[i - 1][2]} and ${boxes[i][2]}`).toBeGreaterThanOrEqual((boxes[i - 1][1] as number) - 0.5);
+        }
+      }
     }
     // Export's menu opens on the screen, whole, and its items can be clicked.
     await page.getByRole('button', { name: 'Export' }).click();

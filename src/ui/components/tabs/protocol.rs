@@ -97,7 +97,7 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" />
                         </marker>
                     </defs>
-                    { for lanes.iter().map(|lane| lane_head(lane, lane_x(&lane.handle), height)) }
+                    { for lanes.iter().map(|lane| lane_head(lane, lane_x(&lane.handle), lane_w, height)) }
                     { for shown.iter().enumerate().map(|(i, m)| message_arrow(props, m, i, lane_x(&m.from), lane_x(&m.to), width)) }
                 </svg>
                 </div>
@@ -121,9 +121,14 @@ pub fn protocol_log(props: &ProtocolLogProps) -> Html {
     }
 }
 
+/// Lanes narrower than this (a phone, or many consumers) cannot centre "coordinator" over the first
+/// lane without running into the next lane's title.
+const COORDINATOR_TITLE_W: f64 = 100.0;
+
 /// A lane's title in ink (a consumer colour such as Okabe–Ito yellow is unreadable as text on
-/// white) over a bar in the consumer's colour, and its lifeline.
-fn lane_head(lane: &LaneHead, x: f64, height: f64) -> Html {
+/// white) over a bar in the consumer's colour, and its lifeline. In narrow lanes the coordinator's
+/// title ends at its bar instead of centring on it, reaching left over the time column's empty head.
+fn lane_head(lane: &LaneHead, x: f64, lane_w: f64, height: f64) -> Html {
     let colour = if lane.handle == "coordinator" {
         "var(--ink)"
     } else {
@@ -134,9 +139,14 @@ fn lane_head(lane: &LaneHead, x: f64, height: f64) -> Html {
     } else {
         lane.handle.clone()
     };
+    let (title_x, anchor) = if lane.handle == "coordinator" && lane_w < COORDINATOR_TITLE_W {
+        (x + 16.0, "end")
+    } else {
+        (x, "middle")
+    };
     html! {
         <g class="lane" aria-label={format!("Lane {}", lane.handle)}>
-            <text x={x.to_string()} y="16" text-anchor="middle" class="lane-title">{ title }</text>
+            <text x={title_x.to_string()} y="16" text-anchor={anchor} class="lane-title">{ title }</text>
             if let Some(id) = &lane.short_id {
                 <text x={x.to_string()} y="33" text-anchor="middle" class="lane-id">{ id }</text>
             }

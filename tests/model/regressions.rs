@@ -105,3 +105,54 @@ fn seed_14082_static_leader_skips_assignment() {
     let expected: Vec<String> = (5..11).map(|p| format!("t1-{p}")).collect();
     assert_eq!(first_gap(name, "g1"), expected);
 }
+
+/// The page says why: loaded as the page loads a scenario file (its default strategy, Kafka's
+/// default assignors), seed 14082's group g1 gets the note of KIP-814's blind spot once its static
+/// leader is back with skipAssignment, and not before. The Topics panel renders this text as is
+/// (tests/e2e/bad-input.spec.ts finds it on the page).
+#[test]
+fn seed_14082_page_explains_the_skipped_assignment() {
+    use rebalance_lab::session::explain::topics::skipped_assignment_note;
+    use rebalance_lab::session::{Lab, Session, Strategy};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/regressions/seed-14082-kip-814-static-leader-skips-assignment.json");
+    let scenario = Scenario::from_bytes(&std::fs::read(path).unwrap()).unwrap();
+    let mut lab = Lab::new(Session {
+        scenario,
+        strategies: vec![Strategy::KafkaDefault],
+        actions: Vec::new(),
+        until_ms: 0,
+    })
+    .unwrap();
+    let mut at = 0;
+    let note = loop {
+        at += 500;
+        assert!(at <= 300_000, "no note of the blind spot in 300 s");
+        lab.run_until(at);
+        let snapshot = &lab.snapshots()[0];
+        assert_eq!(skipped_assignment_note(snapshot, "g0"), None);
+        if let Some(note) = skipped_assignment_note(snapshot, "g1") {
+            let gap = snapshot.groups.iter().find(|g| g.group_id == "g1").unwrap();
+            let gap = gap.skipped_assignment_gap.as_ref().unwrap();
+            assert_eq!(note, format!("g1: {}", gap.explanation()));
+            break note;
+        }
+    };
+    assert!(
+        note.starts_with(
+            "g1: t1-5, t1-6, t1-7, t1-8, t1-9, t1-10 are assigned to nobody, and no rebalance is \
+             coming for them. The static leader c1 came back with skipAssignment (KIP-814)"
+        ),
+        "{note}"
+    );
+    assert_eq!(at, 77_500, "c1 is back from its stall and rejoined");
+    // The note lasts as long as the gap: here until c1 stalls again (at 86 s, for 56 s) and leaves
+    // the group at its poll timeout.
+    lab.run_until(100_000);
+    assert_eq!(
+        skipped_assignment_note(&lab.snapshots()[0], "g1"),
+        Some(note)
+    );
+    lab.run_until(120_000);
+    assert_eq!(skipped_assignment_note(&lab.snapshots()[0], "g1"), None);
+}

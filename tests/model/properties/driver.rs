@@ -82,6 +82,7 @@ impl Case for Scenario {
         vec![
             self.actions.len() as u64,
             self.consumers.len() as u64,
+            self.producers.len() as u64,
             self.topics.iter().map(|t| t.partitions.max(0) as u64).sum(),
             self.duration_ms,
         ]

@@ -24,11 +24,11 @@ fn env(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
 
-/// The CI's cases (`PROPERTY_CASES`, 2,000 by default) in four shards of their own seeds, so the
+/// The CI's cases (`PROPERTY_CASES`, 3,000 by default) in four shards of their own seeds, so the
 /// test harness spreads them over the cores like any other tests.
 fn random_shard(shard: u64) {
     const SHARDS: u64 = 4;
-    let cases = env("PROPERTY_CASES").unwrap_or(2_000).div_ceil(SHARDS) as usize;
+    let cases = env("PROPERTY_CASES").unwrap_or(3_000).div_ceil(SHARDS) as usize;
     let seed = env("PROPERTY_SEED")
         .unwrap_or(0x5eed_2026)
         .wrapping_add(shard);

@@ -18,6 +18,7 @@ pub mod run;
 
 use driver::describe;
 use rebalance_lab::sim::Scenario;
+use std::io::Write;
 use std::time::Instant;
 
 fn env(name: &str) -> Option<u64> {
@@ -34,7 +35,9 @@ fn random_shard(shard: u64) {
         .wrapping_add(shard);
     let start = Instant::now();
     let summary = driver::run(&gen::case(), seed, cases);
-    eprintln!(
+    // Straight to stderr, past the test harness's capture: the log of a passing run shows it too.
+    let _ = writeln!(
+        std::io::stderr(),
         "{} cases from seed {seed:#x} in {:.1} s, {} events checked, {} refused actions, \
          liveness checked in {} of {}",
         summary.ran,

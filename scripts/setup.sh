@@ -67,7 +67,7 @@ ensure_chromium() {
     say "installing Debian's chromium and chromium-driver"
     apt_install chromium chromium-driver
   fi
-  # The Playwright config serves dist/ with `python3 -m http.server`.
+  # The Playwright config serves the page under test (target/e2e-dist) with `python3 -m http.server`.
   if ! command -v python3 >/dev/null; then
     say "installing Debian's python3"
     apt_install python3

@@ -33,9 +33,14 @@ step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --all-targets -- -D warnings
 step "native tests" cargo test
 step "wasm tests in headless Chromium" cargo test --target wasm32-unknown-unknown --test web
-step "release build (trunk)" trunk build --release
-step "bundle size" bash scripts/wasm-size.sh
-step "browser end-to-end tests" npx playwright test -c tests/e2e
+# The page under test is the release build plus one test hook, `?debug-panic` (src/ui/crash.rs), which
+# crash.spec.ts needs to force the crash page; it is compiled in only with REBALANCE_LAB_DEBUG_PANIC set.
+# One build, into target/e2e-dist and never into dist/: a page published from `trunk build --release`'s
+# dist/ (or served by scripts/serve.sh) has no hook.
+e2e_dist=$PWD/target/e2e-dist
+step "release build with the test hook (trunk)" env REBALANCE_LAB_DEBUG_PANIC=1 trunk build --release --dist "$e2e_dist"
+step "bundle size" bash scripts/wasm-size.sh "$e2e_dist"
+step "browser end-to-end tests" env E2E_DIST="$e2e_dist" npx playwright test -c tests/e2e
 
 echo
 if [ "$failed" -gt 0 ]; then

@@ -359,18 +359,19 @@ impl Scenario {
     /// Whether a run of `until` ms stays within the time and memory one run may take
     /// (`lab run --until` asks too).
     pub fn check_run_length(&self, until: Millis) -> Result<(), ScenarioError> {
-        LimitExceeded::check(Limit::Duration, until)
-            .and_then(|()| {
-                let seconds = until.div_ceil(1_000).max(1);
-                LimitExceeded::check(
-                    Limit::ConsumerSeconds,
-                    self.consumer_count().saturating_mul(seconds),
-                )
-            })
-            .map_err(|error| ScenarioError::TooLarge {
-                field: "duration_ms".to_string(),
+        LimitExceeded::check(Limit::Duration, until).map_err(|error| ScenarioError::TooLarge {
+            field: "duration_ms".to_string(),
+            error,
+        })?;
+        // The figure refused is not a duration but consumer-seconds: the field names its factors.
+        let seconds = until.div_ceil(1_000).max(1);
+        let consumers = self.consumer_count();
+        LimitExceeded::check(Limit::ConsumerSeconds, consumers.saturating_mul(seconds)).map_err(
+            |error| ScenarioError::TooLarge {
+                field: format!("duration_ms ({consumers} consumers × {seconds} simulated seconds)"),
                 error,
-            })
+            },
+        )
     }
 
     /// A consumer the scenario declares: a configuration the client accepts and at least one topic.

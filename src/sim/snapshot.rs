@@ -108,7 +108,9 @@ pub struct SkippedAssignmentGap {
 }
 
 impl SkippedAssignmentGap {
-    /// The explanation the page shows next to the unassigned partitions.
+    /// Why nobody consumes these partitions, in a learner's words: `lab run` prints it as the group's
+    /// note, and the page's Topics panel shows it above the partition strips (through
+    /// `session::explain::topics::skipped_assignment_note`) for as long as the gap lasts.
     pub fn explanation(&self) -> String {
         let list: Vec<String> = self.partitions.iter().map(ToString::to_string).collect();
         let one = list.len() == 1;

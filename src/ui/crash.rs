@@ -4,8 +4,11 @@
 //! default scenario. The page tells this module about its session once per refresh
 //! ([`remember`]); nothing else of the page depends on it.
 //!
-//! `?debug-panic=MS` in the address is a debugging hook for the browser test: the page panics at its
-//! first refresh once the simulated clock has reached MS (a real panic, through the real hook).
+//! `?debug-panic=MS` in the address is a test hook for the browser test: the page panics at its
+//! first refresh once the simulated clock has reached MS (a real panic, through the real hook). It
+//! exists only in a page built with `REBALANCE_LAB_DEBUG_PANIC` set, as `scripts/test.sh` builds the
+//! page it tests (into `target/e2e-dist`); `trunk build --release` and `scripts/serve.sh` build the page
+//! without it, and there the parameter means nothing.
 
 use crate::session::share_link as share;
 use crate::session::{Lab, Session};
@@ -28,6 +31,11 @@ thread_local! {
     static DEBUG_PANIC_AT: Cell<Option<Millis>> = const { Cell::new(None) };
 }
 
+/// Whether this build has the `?debug-panic` hook: only when `REBALANCE_LAB_DEBUG_PANIC` was set at
+/// compile time (cargo rebuilds the crate when it changes). Without it the hook's code is dead and
+/// the compiler leaves it out of the page.
+pub const DEBUG_PANIC_HOOK: bool = option_env!("REBALANCE_LAB_DEBUG_PANIC").is_some();
+
 /// Installs the panic hook (the console's, which logs the panic, then the crash page) through
 /// yew, which would otherwise put back its own when the page mounts; and reads the debug hook.
 pub fn install() {
@@ -45,8 +53,12 @@ pub fn install() {
     DEBUG_PANIC_AT.with(|at| at.set(debug_panic_at(&search)));
 }
 
-/// `?debug-panic=MS` (or `?debug-panic` for 0) among the query's parameters.
+/// `?debug-panic=MS` (or `?debug-panic` for 0) among the query's parameters, in a build that has the
+/// hook; `None` always in one that has not.
 pub fn debug_panic_at(search: &str) -> Option<Millis> {
+    if !DEBUG_PANIC_HOOK {
+        return None;
+    }
     search
         .trim_start_matches('?')
         .split('&')
@@ -69,9 +81,11 @@ pub fn remember(lab_id: usize, lab: &Lab) {
         });
     }
     LAST_NOW.with(|now| now.set(lab.now()));
-    if DEBUG_PANIC_AT
-        .with(Cell::get)
-        .is_some_and(|at| lab.now() >= at)
+    // The constant first: without the hook, the panic below is not even compiled into the page.
+    if DEBUG_PANIC_HOOK
+        && DEBUG_PANIC_AT
+            .with(Cell::get)
+            .is_some_and(|at| lab.now() >= at)
     {
         DEBUG_PANIC_AT.with(|at| at.set(None));
         panic!("debug panic requested by ?debug-panic at {} ms", lab.now());
@@ -143,13 +157,17 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// With the hook built in (`REBALANCE_LAB_DEBUG_PANIC=1 cargo test --lib crash`), the query
+    /// arms it only when asked for; without it (a plain `cargo test`, like the shipped page), the
+    /// parameter arms nothing.
     #[test]
-    fn the_debug_hook_is_read_from_the_query_only_when_asked_for() {
+    fn the_debug_hook_is_read_from_the_query_only_when_asked_for_and_built_in() {
         assert_eq!(debug_panic_at(""), None);
         assert_eq!(debug_panic_at("?lesson=basics"), None);
-        assert_eq!(debug_panic_at("?debug-panic"), Some(0));
-        assert_eq!(debug_panic_at("?x=1&debug-panic=2500"), Some(2500));
         assert_eq!(debug_panic_at("?debug-panic=soon"), None);
+        let armed = |ms| DEBUG_PANIC_HOOK.then_some(ms);
+        assert_eq!(debug_panic_at("?debug-panic"), armed(0));
+        assert_eq!(debug_panic_at("?x=1&debug-panic=2500"), armed(2500));
     }
 
     #[test]

@@ -1,4 +1,6 @@
 import { test, expect } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 import { open, shot, setSpeed, play, pause, simTime, card, group, runUntilStable, partition, rebalances } from './util';
 
 let errors: string[] = [];
@@ -62,6 +64,36 @@ test('a new partition waits for the leader\'s metadata refresh, then a rebalance
   // Seven partitions over c1 < c3 < c2: the last block, P5 and P6, goes to c2.
   await expect(partition(page, 6)).toHaveAttribute('aria-label', /consumed by c2$/);
   await expect(note).toHaveCount(0);
+});
+
+test('a static leader back with skipAssignment leaves new partitions to nobody, and the Topics panel says why', async ({ page }) => {
+  // Random-action seed 14082 (tests/model/regressions.rs pins the same note natively): g1's static
+  // leader c1 stalls past max.poll.interval.ms after t1 grew from 5 to 11 partitions, rejoins at
+  // 77.5 s with skipAssignment (KIP-814), and g1 stays Stable at generation 1 with t1-5…t1-10
+  // assigned to nobody until c1 stalls again and leaves at 108.7 s.
+  const file = path.join(__dirname, '..', 'data', 'regressions', 'seed-14082-kip-814-static-leader-skips-assignment.json');
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(fs.readFileSync(file, 'utf8'));
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(box.getByRole('alert')).toHaveCount(0);
+  const note = page.getByRole('note').filter({ hasText: 'skipAssignment (KIP-814)' });
+  await expect(note).toHaveCount(0);
+  await setSpeed(page, '10×');
+  await play(page);
+  await expect(note).toBeVisible({ timeout: 30_000 });
+  await pause(page);
+  await expect(note).toHaveText(
+    'g1: t1-5, t1-6, t1-7, t1-8, t1-9, t1-10 are assigned to nobody, and no rebalance is coming for them. ' +
+      'The static leader c1 came back with skipAssignment (KIP-814): "The static leader will continue with its ' +
+      'existing assignment", computed before they existed or their topic was subscribed. Its check for metadata ' +
+      'changes compares with the metadata it holds now, which already shows them, so it sees nothing new. They ' +
+      'stay unassigned until the next rebalance: a member joining or leaving, or a topic changing again.',
+  );
+  expect(await simTime(page)).toBeGreaterThanOrEqual(77_000);
+  await expect(group(page, 'g1').getByLabel('Group state')).toHaveText('Stable');
+  await expect(group(page, 'g1').getByLabel('Generation')).toHaveText('1');
+  await expect(partition(page, 5, 't1', 'g1')).toHaveAttribute('aria-label', 'Partition 5: nobody consuming');
+  await shot(page, 'skipped-assignment-note');
 });
 
 test('Step jumps to the next event and Reset goes back to time zero', async ({ page }) => {

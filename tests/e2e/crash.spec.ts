@@ -2,7 +2,9 @@ import { test, expect } from '@playwright/test';
 import { open, shot, setSpeed, play, simTime } from './util';
 
 // The crash page (src/ui/crash.rs): `?debug-panic=MS` makes the page panic for real once the
-// simulated clock reaches MS, through the same panic hook any bug would hit.
+// simulated clock reaches MS, through the same panic hook any bug would hit. The hook is in the page
+// under test only (scripts/test.sh builds it with REBALANCE_LAB_DEBUG_PANIC=1 into target/e2e-dist); a
+// page built without it ignores the parameter, and this test then fails waiting for the crash page.
 test('a panic replaces the page with a message, the failed run\'s link, and a way back', async ({ page, context }) => {
   await open(page, '/?debug-panic=4000');
   await setSpeed(page, '10×');

@@ -249,8 +249,8 @@ async function serve(dir: string, port: number): Promise<ChildProcess> {
 
 test('dist/ works from a sub-path: the playground, an embed and embed.html under /docs/lab/', async ({ page }) => {
   test.setTimeout(120_000);
-  // The build under test: E2E_DIST (relative to tests/e2e, as in playwright.config.ts) or dist/.
-  const dist = path.resolve(__dirname, process.env.E2E_DIST ?? '../../dist');
+  // The build under test: E2E_DIST (relative to tests/e2e, as in playwright.config.ts) or target/e2e-dist.
+  const dist = path.resolve(__dirname, process.env.E2E_DIST ?? '../../target/e2e-dist');
   const site = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-site-'));
   fs.mkdirSync(path.join(site, 'docs'));
   fs.symlinkSync(dist, path.join(site, 'docs', 'lab'));

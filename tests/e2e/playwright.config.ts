@@ -2,8 +2,10 @@ import { defineConfig } from '@playwright/test';
 
 // E2E_PORT lets two runs share a machine.
 const port = process.env.E2E_PORT ?? '8090';
-// E2E_DIST serves another build than dist/ (e.g. one that keeps the wasm's function names, to profile).
-const dist = process.env.E2E_DIST ?? '../../dist';
+// The page under test: scripts/test.sh builds it with the crash page's test hook into target/e2e-dist
+// (`REBALANCE_LAB_DEBUG_PANIC=1 trunk build --release --dist target/e2e-dist`; crash.spec.ts needs the
+// hook). E2E_DIST serves another build (e.g. one that keeps the wasm's function names, to profile).
+const dist = process.env.E2E_DIST ?? '../../target/e2e-dist';
 
 // Drives Debian's Chromium (never a downloaded browser) against the release build in dist/.
 export default defineConfig({

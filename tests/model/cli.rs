@@ -226,7 +226,7 @@ fn runs_beyond_reach_and_binary_files_are_refused_up_front() {
         &["--until", "3600000"],
     );
     assert!(
-        err.contains("--until 3600000: duration_ms: 1440000 is beyond what this simulator supports: at most 500000 consumer-seconds"),
+        err.contains("--until 3600000: duration_ms (400 consumers × 3600 simulated seconds): 1440000 is beyond what this simulator supports: at most 500000 consumer-seconds in one run"),
         "{err}"
     );
     let err = run("binary.json", &[0x7b, 0xff, 0xfe, 0x00], &[]);

@@ -134,16 +134,27 @@ fn bench_prints_kafkas_bench_format_for_the_big_cases() {
 /// reason; the other cases of the file still run.
 #[test]
 fn impossible_cases_are_refused_one_by_one() {
-    let text = r#"{"format":"kafka-assignor-oracle-cases/1","cases":[
-        {"id":"negative","assignor":"range","topics":{"t":-3},"members":[{"id":"m","topics":["t"]}]},
-        {"id":"duplicate","assignor":"range","topics":{"t":2},"members":[{"id":"m","topics":["t"]},{"id":"m","topics":["t"]}]},
-        {"id":"empty","assignor":"sticky","topics":{"t":2},"members":[{"id":"","topics":["t"]}]},
-        {"id":"ghost","assignor":"cooperative-sticky","topics":{"t":2},"members":[{"id":"m","topics":["t"],"owned":[["t",7]]}]},
-        {"id":"fine","assignor":"range","topics":{"t":2},"members":[{"id":"m","topics":["t"]}]}]}"#;
+    // 10,001 members, one more than a case may have (each would be a valid member on its own).
+    let crowd: Vec<String> = (0..=10_000)
+        .map(|i| format!(r#"{{"id":"m{i}","topics":["t"]}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"format":"kafka-assignor-oracle-cases/1","cases":[
+        {{"id":"negative","assignor":"range","topics":{{"t":-3}},"members":[{{"id":"m","topics":["t"]}}]}},
+        {{"id":"duplicate","assignor":"range","topics":{{"t":2}},"members":[{{"id":"m","topics":["t"]}},{{"id":"m","topics":["t"]}}]}},
+        {{"id":"empty","assignor":"sticky","topics":{{"t":2}},"members":[{{"id":"","topics":["t"]}}]}},
+        {{"id":"ghost","assignor":"cooperative-sticky","topics":{{"t":2}},"members":[{{"id":"m","topics":["t"],"owned":[["t",7]]}}]}},
+        {{"id":"zero","assignor":"roundrobin","topics":{{"t":0}},"members":[{{"id":"m","topics":["t"]}}]}},
+        {{"id":"twice","assignor":"range","topics":{{"t":2,"u":1,"t":3}},"members":[{{"id":"m","topics":["t"]}}]}},
+        {{"id":"vast","assignor":"range","topics":{{"t":60000,"u":40001}},"members":[{{"id":"m","topics":["t","u"]}}]}},
+        {{"id":"crowd","assignor":"range","topics":{{"t":2}},"members":[{crowd}]}},
+        {{"id":"fine","assignor":"range","topics":{{"t":2}},"members":[{{"id":"m","topics":["t"]}}]}}]}}"#,
+        crowd = crowd.join(",")
+    );
     let dir = std::env::temp_dir().join(format!("lab-assign-cases-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("cases.json");
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, &text).unwrap();
     let out = lab(&["assign", path.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(out.status.success());
@@ -161,10 +172,27 @@ fn impossible_cases_are_refused_one_by_one() {
         error(2),
         "InvalidCase: members[0].id is empty; the group coordinator gives every member a non-empty id"
     );
-    assert!(error(3).starts_with("InvalidCase: members[0].owned: t-7 does not exist"));
-    for r in &results.results[..4] {
+    assert_eq!(
+        error(3),
+        "InvalidCase: members[0].owned: t-7 does not exist (topic t has no partition 7)"
+    );
+    assert_eq!(
+        error(4),
+        "InvalidCase: topics.t: InvalidPartitionsException: Number of partitions must be larger than 0, not 0."
+    );
+    assert_eq!(error(5), "InvalidCase: topics: \"t\" is listed twice");
+    assert_eq!(
+        error(6),
+        "InvalidCase: topics (partitions in all): 100001 is beyond what lab assign computes (at most 100000)"
+    );
+    assert_eq!(
+        error(7),
+        "InvalidCase: members: 10001 is beyond what lab assign computes (at most 10000)"
+    );
+    for r in &results.results[..8] {
         assert_eq!(r.assignment, None, "{}", r.id);
     }
-    assert_eq!(results.results[4].error, None);
-    assert!(results.results[4].assignment.is_some());
+    assert_eq!(results.results[8].id, "fine");
+    assert_eq!(results.results[8].error, None);
+    assert!(results.results[8].assignment.is_some());
 }

@@ -118,3 +118,28 @@ fn an_exported_session_is_a_scenario_that_replays_it() {
     world.run_until(30_000);
     assert_eq!(world.snapshot(), live.snapshots()[0].as_ref().clone());
 }
+
+/// The digests cover every example: `digest::EXAMPLES` (written out by hand, since the wasm test
+/// cannot read a directory) names exactly the files in `examples/`.
+#[test]
+fn the_digest_examples_are_exactly_the_files_in_examples() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .expect("examples/")
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".json"))
+        .map(|name| format!("examples/{name}"))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = digest::EXAMPLES
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed, on_disk,
+        "tests/model/digest.rs's EXAMPLES must list every examples/*.json (then \
+         UPDATE_GOLDEN=1 cargo test --test model determinism)"
+    );
+}

@@ -114,24 +114,87 @@ pub fn run_scenario_file(
 /// After two seconds of real time, a line on stderr every five: how far the simulated clock is.
 pub fn progress() -> impl FnMut(Millis, Millis) {
     let start = Instant::now();
-    let mut shown = 0u64;
+    let mut lines = ProgressLines::default();
     move |now, until| {
-        let elapsed = start.elapsed().as_secs();
-        if elapsed >= 2 && (shown == 0 || elapsed >= shown + 5) {
-            shown = elapsed;
-            eprintln!(
-                "lab run: simulated {} of {} ({}%), {elapsed} s so far",
-                format_millis(now),
-                format_millis(until),
-                now.saturating_mul(100) / until.max(1)
-            );
+        if let Some(line) = lines.after(start.elapsed().as_secs(), now, until) {
+            eprintln!("{line}");
         }
+    }
+}
+
+/// When [`progress`] speaks and what it says, given the whole seconds of real time elapsed: a run
+/// that ends within two seconds says nothing, a longer one a line at 2 s and then every 5 s.
+#[derive(Default)]
+struct ProgressLines {
+    /// The elapsed second of the last line (0: none yet).
+    shown: u64,
+}
+
+impl ProgressLines {
+    fn after(&mut self, elapsed: u64, now: Millis, until: Millis) -> Option<String> {
+        if elapsed < 2 || (self.shown != 0 && elapsed < self.shown + 5) {
+            return None;
+        }
+        self.shown = elapsed;
+        Some(format!(
+            "lab run: simulated {} of {} ({}%), {elapsed} s so far",
+            format_millis(now),
+            format_millis(until),
+            now.saturating_mul(100) / until.max(1)
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long run's progress: nothing in its first two seconds, then a line at 2 s and every 5 s,
+    /// each saying how far the simulated clock is.
+    #[test]
+    fn a_long_run_prints_its_progress_at_2_s_then_every_5_s() {
+        let mut lines = ProgressLines::default();
+        let until = 600_000;
+        let said: Vec<(u64, String)> = (0..=13u64)
+            .filter_map(|s| lines.after(s, s * 30_000, until).map(|line| (s, line)))
+            .collect();
+        let at: Vec<u64> = said.iter().map(|(s, _)| *s).collect();
+        assert_eq!(at, [2, 7, 12]);
+        assert_eq!(
+            said[0].1,
+            "lab run: simulated 01:00.000 of 10:00.000 (10%), 2 s so far"
+        );
+    }
+
+    /// `run_scenario_file` hands its progress every simulated second, to the end.
+    #[test]
+    fn a_run_reports_its_progress_every_simulated_second() {
+        let path = std::env::temp_dir().join(format!("lab-progress-{}.json", std::process::id()));
+        std::fs::write(
+            &path,
+            r#"{ "topics": [{ "name": "t", "partitions": 2 }],
+                 "consumers": [{ "group": "g", "topics": ["t"] }], "duration_ms": 4500 }"#,
+        )
+        .unwrap();
+        let options = RunOptions {
+            path: path.to_string_lossy().into_owned(),
+            ..RunOptions::default()
+        };
+        let mut seen = Vec::new();
+        let report = run_scenario_file(&options, &mut |now, until| seen.push((now, until)));
+        std::fs::remove_file(&path).unwrap();
+        assert!(report.is_ok(), "{report:?}");
+        assert_eq!(
+            seen,
+            [
+                (1_000, 4_500),
+                (2_000, 4_500),
+                (3_000, 4_500),
+                (4_000, 4_500),
+                (4_500, 4_500)
+            ]
+        );
+    }
 
     fn parse(args: &[&str]) -> Result<RunOptions, String> {
         RunOptions::parse(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())

@@ -1,8 +1,10 @@
 //! Why partitions wait after the topic changes: new partitions reach only the group's leader, at its
 //! periodic metadata refresh (only the leader compares the metadata it assigned with against fresh
-//! metadata); a deleted topic's partitions stay held until the leader sees the deletion too.
+//! metadata); a deleted topic's partitions stay held until the leader sees the deletion too; and
+//! partitions a static leader's skipped assignment left to nobody wait for the next rebalance
+//! (KIP-814).
 
-use crate::sim::snapshot::{DeletedTopicHeld, UnseenPartitions};
+use crate::sim::snapshot::{DeletedTopicHeld, Snapshot, UnseenPartitions};
 use crate::sim::time::{format_millis, Millis};
 
 /// "at its next metadata refresh (metadata.max.age.ms) at 05:00.004, in 271.6 s"
@@ -26,6 +28,16 @@ pub fn unseen_note(group: &str, u: &UnseenPartitions, now: Millis) -> String {
         u.leader,
         next_refresh(u.refresh_at, now)
     )
+}
+
+/// Why a Stable group leaves subscribed partitions to nobody with no rebalance coming: its static
+/// leader came back with `skipAssignment` (KIP-814), see
+/// [`SkippedAssignmentGap`](crate::sim::snapshot::SkippedAssignmentGap). The model names the
+/// partitions and the leader; this is its explanation, for the group it concerns.
+pub fn skipped_assignment_note(s: &Snapshot, group: &str) -> Option<String> {
+    let g = s.groups.iter().find(|g| g.group_id == group)?;
+    let gap = g.skipped_assignment_gap.as_ref()?;
+    Some(format!("{group}: {}", gap.explanation()))
 }
 
 /// Why consumers still show partitions of a topic that is gone, and what the lab assumes there.

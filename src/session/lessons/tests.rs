@@ -378,7 +378,10 @@ fn slow_poll_heartbeats_go_on_only_until_the_poll_timer_runs_out() {
 fn misconceptions_promises_only_what_its_steps_show() {
     let blurb = lesson("misconceptions").unwrap().blurb;
     assert!(!blurb.contains("assign"), "{blurb}");
-    assert!(blurb.contains("Heartbeats no longer come from poll()"), "{blurb}");
+    assert!(
+        blurb.contains("Heartbeats no longer come from poll()"),
+        "{blurb}"
+    );
 }
 
 #[test]

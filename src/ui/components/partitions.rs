@@ -33,6 +33,7 @@ pub fn topic_view(props: &TopicViewProps) -> Html {
     html! {
         <div class={classes!("topics", props.compact.then_some("compact"))}>
             { for groups.iter().flat_map(|g| s.deleted_topics_held(g).into_iter().map(move |d| deleted_note(g, &d, s.now))) }
+            { for groups.iter().filter_map(|g| topics::skipped_assignment_note(s, g)).map(skipped_assignment_note) }
             if s.topics.is_empty() {
                 <p class="empty">{ "No topics. Add one in the Cluster panel." }</p>
             }
@@ -62,6 +63,11 @@ fn unseen_note(group: &str, u: &UnseenPartitions, now: Millis) -> Html {
 /// Why consumers still show partitions of a topic that is gone, and what the lab assumes there.
 fn deleted_note(group: &str, d: &DeletedTopicHeld, now: Millis) -> Html {
     html! { <p class="unseen-note" role="note">{ topics::deleted_note(group, d, now) }</p> }
+}
+
+/// Why a Stable group leaves partitions to nobody: its static leader skipped the assignment (KIP-814).
+fn skipped_assignment_note(text: String) -> Html {
+    html! { <p class="unseen-note" role="note">{ text }</p> }
 }
 
 /// With producers: the group's view of each partition's log.

@@ -82,6 +82,7 @@ impl Case for Scenario {
         vec![
             self.actions.len() as u64,
             self.consumers.len() as u64,
+            self.producers.len() as u64,
             self.topics.iter().map(|t| t.partitions.max(0) as u64).sum(),
             self.duration_ms,
         ]
@@ -270,13 +271,15 @@ pub fn write_case(scenario: &Scenario) -> PathBuf {
     file
 }
 
-/// How to read a failure: the error, the file, and how to replay it.
+/// How to read a failure: the error, the file, how to replay it and check it again.
 pub fn describe<T: Case>(f: &Failure<T>) -> String {
     format!(
         "{}\n  minimal case ({}): {}\n  replay: cargo run --bin lab -- run {}\n  \
+         check again: PROPERTY_FILE={} cargo test --test model regressions::one_file -- --nocapture\n  \
          keep it: copy the file to tests/data/regressions/ and add a named test in tests/model/regressions.rs\n{}",
         f.error,
         f.case.size(),
+        f.file.display(),
         f.file.display(),
         f.file.display(),
         f.case.text()

@@ -2,18 +2,22 @@
 //! on 1–4 topics of 1–200 partitions, every group protocol of [`PROTOCOLS`] with each of its
 //! assignors (classic: eager and cooperative, and mixed groups that upgrade between them; KIP-848's
 //! consumer protocol with either server assignor, and the broker's timings for it),
-//! static and dynamic members, classroom or Kafka's default timings; the actions are every kind the
-//! model has, valid or not (unknown handles, dead consumers, bad names, shrinking a topic, settings
-//! Kafka refuses, sizes beyond the model's limits). Everything shrinks: fewer actions, fewer
-//! consumers, smaller numbers.
+//! static and dynamic members, classroom or Kafka's default timings, and in cases of up to 12
+//! consumers 0–1 producer sending a few records a second (some groups read values with a
+//! deserializer a poison pill breaks); the actions
+//! are every kind the model has, valid or not (unknown handles, dead consumers, bad names, shrinking
+//! a topic, settings Kafka refuses, sizes beyond the model's limits, an unknown producer, a poison
+//! pill to a partition the producer does not know, a seek by a consumer that is not stuck).
+//! Everything shrinks: fewer actions, fewer consumers, no producer, smaller numbers.
 
 use super::run::liveness_deadline;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
+use rebalance_lab::sim::producer::ProducerSpec;
 use rebalance_lab::sim::scenario::{
     strip_classic_only, ConfigOverrides, ConfigValue, ConsumerSpec, GroupSpec, TimedAction,
-    TopicSpec,
+    TopicSpec, MAX_PRODUCER_KEYS, MAX_PRODUCER_RATE,
 };
 use rebalance_lab::sim::{Action, InstanceIdChange, Millis, Scenario};
 
@@ -169,6 +173,57 @@ fn consumer_count(size: Size) -> std::ops::RangeInclusive<usize> {
     }
 }
 
+/// Value deserializers a group may read with: Kafka's default (`StringDeserializer`, which reads a
+/// poison pill like any record), or one that rejects it and leaves the consumer stuck until it seeks
+/// past the record.
+const PILL_BREAKS: [&str; 2] = [
+    "org.apache.kafka.common.serialization.LongDeserializer",
+    "org.apache.kafka.common.serialization.IntegerDeserializer",
+];
+
+/// The producer's handle in `SetProducerRate` and `ProducePoisonPill`: mostly the scenario's only
+/// one (`p1`, unknown when it has none), sometimes one that never exists.
+fn producer_handle() -> impl Strategy<Value = String> {
+    prop_oneof![
+        9 => Just("p1"),
+        1 => select(vec!["p0", "p2", ""]),
+    ]
+    .prop_map(str::to_string)
+}
+
+/// At most one producer, on one of the scenario's topics, at a classroom rate: record flow (fetches,
+/// positions, commits, lag) runs through every check without making a small or medium case slow.
+fn producers(topics: usize) -> impl Strategy<Value = Vec<ProducerSpec>> {
+    prop::option::weighted(
+        0.35,
+        (
+            0..topics,
+            1u32..=20,
+            prop_oneof![2 => Just(0u32), 1 => 1u32..=8],
+            prop_oneof![Just(0 as Millis), 0 as Millis..=5_000],
+            prop::option::weighted(0.2, 5_000 as Millis..=60_000),
+        ),
+    )
+    .prop_map(|producer| {
+        producer
+            .map(
+                |(topic, records_per_sec, keys, start_at_ms, stop)| ProducerSpec {
+                    topic: TOPICS[topic].to_string(),
+                    records_per_sec,
+                    keys,
+                    start_at_ms,
+                    stop_at_ms: stop.map(|s| start_at_ms + s),
+                    // Kafka 4.x's producer defaults, and the model's record size.
+                    linger_ms: 5,
+                    batch_size: 16_384,
+                    record_bytes: 100,
+                },
+            )
+            .into_iter()
+            .collect()
+    })
+}
+
 /// One consumer entry: its group, topics (a non-empty subset), maybe a static id, its application.
 fn consumer(topics: usize, groups: usize) -> impl Strategy<Value = ConsumerSpec> {
     (
@@ -199,7 +254,14 @@ fn scenario_of(size: Size) -> impl Strategy<Value = Scenario> {
     let allow_defaults = matches!(size, Size::Small);
     (
         vec(partitions(size), 1..=4),
-        vec((protocol_and_assignor(), timings(allow_defaults)), 1..=3),
+        vec(
+            (
+                protocol_and_assignor(),
+                timings(allow_defaults),
+                prop::option::weighted(0.25, select(PILL_BREAKS.to_vec())),
+            ),
+            1..=3,
+        ),
         any::<u64>(),
         0u64..=5,
         prop_oneof![Just(None), Just(Some(0u64)), (0u64..=3_000).prop_map(Some)],
@@ -209,14 +271,21 @@ fn scenario_of(size: Size) -> impl Strategy<Value = Scenario> {
         .prop_flat_map(
             move |(topics, groups, seed, latency, delay, max_size, kip848)| {
                 let consumers = vec(consumer(topics.len(), groups.len()), consumer_count(size));
+                // Records in a large case would make it take minutes: every member fetches, and
+                // every fetch is an event the checks run after.
+                let producers = match size {
+                    Size::Large => Just(Vec::new()).boxed(),
+                    _ => producers(topics.len()).boxed(),
+                };
                 (
                     Just((topics, groups, seed, latency, delay, max_size, kip848)),
                     consumers,
+                    producers,
                 )
             },
         )
         .prop_map(
-            |((topics, groups, seed, latency, delay, max_size, kip848), consumers)| {
+            |((topics, groups, seed, latency, delay, max_size, kip848), consumers, producers)| {
                 let mut broker = kip848;
                 if let Some(d) = delay {
                     put(&mut broker, "group.initial.rebalance.delay.ms", d);
@@ -226,7 +295,7 @@ fn scenario_of(size: Size) -> impl Strategy<Value = Scenario> {
                     put(&mut broker, "group.consumer.max.size", m);
                 }
                 Scenario {
-                    producers: Vec::new(),
+                    producers,
                     trace_record_flow: true,
                     name: format!("property-{seed:016x}"),
                     description: String::new(),
@@ -244,8 +313,11 @@ fn scenario_of(size: Size) -> impl Strategy<Value = Scenario> {
                     groups: groups
                         .into_iter()
                         .enumerate()
-                        .map(|(i, ((protocol, setting, assignor), mut config))| {
+                        .map(|(i, ((protocol, setting, assignor), mut config, values))| {
                             for_protocol(&mut config, protocol);
+                            if let Some(deserializer) = values {
+                                put(&mut config, "value.deserializer", deserializer);
+                            }
                             put(&mut config, "group.protocol", protocol);
                             put(&mut config, setting, assignor);
                             GroupSpec {
@@ -362,9 +434,33 @@ pub fn any_add_consumer() -> impl Strategy<Value = Action> {
     )
 }
 
-/// Every action the model has, valid or not. A new action (say, producing records) is one more
-/// weighted arm: the World decides whether it is valid, and `run::check` verifies that a refused
-/// one changes nothing and that the invariants and liveness hold after an accepted one.
+/// The record-flow actions, valid or not: a new rate (0 pauses the producer; a rate or key count
+/// beyond the model's limits is refused), a poison pill (to a partition the producer may not know),
+/// the application's seek past a record it cannot deserialize (refused unless the consumer is stuck
+/// on one), and a second thread's `poll()` on the same consumer.
+fn record_action(consumers: usize) -> impl Strategy<Value = Action> {
+    prop_oneof![
+        3 => (
+            producer_handle(),
+            prop_oneof![10 => 0u32..=20, 1 => Just(MAX_PRODUCER_RATE + 1)],
+            prop_oneof![5 => Just(0u32), 5 => 1u32..=8, 1 => Just(MAX_PRODUCER_KEYS + 1)],
+        )
+            .prop_map(|(producer, records_per_sec, keys)| Action::SetProducerRate {
+                producer,
+                records_per_sec,
+                keys,
+            }),
+        3 => (producer_handle(), prop_oneof![10 => 0i32..=30, 1 => Just(-1), 1 => Just(i32::MAX)])
+            .prop_map(|(producer, partition)| Action::ProducePoisonPill { producer, partition }),
+        3 => handle(consumers).prop_map(|consumer| Action::SeekPast { consumer }),
+        2 => handle(consumers).prop_map(|consumer| Action::PollFromSecondThread { consumer }),
+    ]
+}
+
+/// Every action the model has, valid or not. A new action is one more weighted arm (or one more
+/// arm of a group of them, like [`record_action`]): the World decides whether it is valid, and
+/// `run::check` verifies that a refused one changes nothing and that the invariants and liveness
+/// hold after an accepted one.
 pub fn action(consumers: usize, add: BoxedStrategy<Action>) -> impl Strategy<Value = Action> {
     let restart_id = prop_oneof![
         3 => Just(InstanceIdChange::Keep),
@@ -387,6 +483,7 @@ pub fn action(consumers: usize, add: BoxedStrategy<Action>) -> impl Strategy<Val
             .prop_map(|(topic, total)| Action::AddPartitions { topic, total }),
         2 => (handle(consumers), setting())
             .prop_map(|(consumer, (name, value))| Action::SetConsumerConfig { consumer, name, value }),
+        4 => record_action(consumers),
     ]
 }
 

@@ -156,13 +156,17 @@ pub fn check(scenario: &Scenario) -> Result<Ran, String> {
     checker
         .check(&world)
         .map_err(|e| format!("invariant: {e}"))?;
-    // At each instant the World first runs what the scenario scheduled then, in file order:
-    // consumer starts, then timed actions (their queue sequence numbers are the lowest). So the
-    // k-th event of an instant is known to be the scheduled action it is.
+    // At each instant the World first runs what the scenario scheduled then, in the order
+    // `World::new` queued it: consumer starts, each producer's first send, then timed actions
+    // (their queue sequence numbers are the lowest). So the k-th event of an instant is known to be
+    // the scheduled action it is.
     let mut scheduled: BTreeMap<Millis, Vec<Option<usize>>> = BTreeMap::new();
     for c in &scenario.consumers {
         let starts = scheduled.entry(c.start_at_ms).or_default();
         starts.extend(std::iter::repeat_n(None, c.count));
+    }
+    for p in &scenario.producers {
+        scheduled.entry(p.start_at_ms).or_default().push(None);
     }
     for (i, t) in scenario.actions.iter().enumerate() {
         scheduled.entry(t.at_ms).or_default().push(Some(i));

@@ -178,20 +178,30 @@ fn find_member(
                 member.instance_id = Some(instance_id.to_string());
                 Ok((member, None))
             }
-            Some(old) if old.member_epoch != LEAVE_GROUP_STATIC_MEMBER_EPOCH => Err(refuse(
+            // Only a consumer-protocol member must have left (-2) first; a classic member of a
+            // mixed group (a classic static member rolled to group.protocol=consumer) is replaced
+            // whatever its epoch: it sends no ConsumerGroupHeartbeat that could release the id.
+            Some(old)
+                if !old.uses_classic_protocol()
+                    && old.member_epoch != LEAVE_GROUP_STATIC_MEMBER_EPOCH =>
+            {
+                Err(refuse(
                 Errors::UnreleasedInstanceId,
                 format!(
                     "Static member {} with instance id {instance_id} cannot join the group because the instance id is owned by {} member.",
                     req.member_id, old.member_id
                 ),
-            )),
+                ))
+            }
             Some(old) => {
-                // The old member's assignment and target go to the new member id, at epoch 0.
+                // The old member's assignment and target go to the new member id, at epoch 0; it
+                // now speaks ConsumerGroupHeartbeat (`setClassicMemberMetadata(null)`).
                 let mut member = old.clone();
                 member.member_id = req.member_id.clone();
                 member.consumer = consumer.to_string();
                 member.member_epoch = 0;
                 member.previous_member_epoch = 0;
+                member.classic = None;
                 Ok((member, Some(old.member_id.clone())))
             }
         };
@@ -335,6 +345,8 @@ fn replace_static_member(
     let target = group.target_of(old_id);
     group.remove_member(old_id);
     group.target.insert(new.member_id.clone(), target);
+    // A replaced classic member's join timeout goes with its other timers.
+    group.join_timeouts.remove(old_id);
     ctx.cancel_timers(&group.group_id, old_id);
     ctx.out.record(TraceEvent::StaticMemberReplaced {
         group: group.group_id.clone(),

@@ -145,9 +145,10 @@ pub enum ActionError {
         current: i32,
         requested: i32,
     },
-    /// A static member (`group.instance.id`) in a group whose running members use the other
-    /// `group.protocol`: Kafka 4.1 runs such a mixed group, but the lab simulates mixed groups of
-    /// dynamic members only.
+    /// A classic static member (`group.instance.id`, `group.protocol=classic`) joining a group that
+    /// has consumer-protocol members or is a consumer group: Kafka 4.1 replaces the static member
+    /// inside the consumer group (downgrading it if the replaced member was the last
+    /// consumer-protocol one); the lab does not simulate that replacement.
     MixedGroupProtocols { group: String, existing: String },
     /// No producer has this handle.
     UnknownProducer { handle: String, known: Vec<String> },
@@ -242,9 +243,10 @@ impl fmt::Display for ActionError {
             ),
             ActionError::MixedGroupProtocols { group, existing } => write!(
                 f,
-                "group {group} has members using group.protocol={existing}: the lab simulates a mixed group \
-                 (members of both protocols) only without static members (group.instance.id); remove \
-                 group.instance.id, use group.protocol={existing}, or use another group"
+                "group {group} has members using group.protocol={existing}: the lab does not simulate a \
+                 classic static member (group.instance.id) joining a mixed group, where Kafka replaces the \
+                 static member inside the consumer group; remove group.instance.id, use \
+                 group.protocol={existing}, or use another group"
             ),
             ActionError::UnknownProducer { handle, known } if known.is_empty() => {
                 write!(f, "there is no producer {handle} (the scenario has none)")

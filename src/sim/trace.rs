@@ -261,7 +261,8 @@ pub enum TraceEvent {
         member_id: String,
         consumer: String,
     },
-    /// KIP-848: a static member's new process took over the old one's member at epoch -2.
+    /// KIP-848: a static member's new process took over the old one's member (at epoch -2, or
+    /// whatever its epoch if the old one used the classic protocol: a static rolling upgrade).
     StaticMemberReplaced {
         group: String,
         old_member_id: String,

@@ -391,3 +391,138 @@ fn the_consumer_group_size_limit_is_checked_before_the_upgrade() {
         assert_eq!(owned(&world, "c2").len() + owned(&world, "c3").len(), 6);
     }
 }
+
+/// Three classic cooperative-sticky static consumers c1 < c2 < c3 (`group.instance.id` i1, i2,
+/// i3) of group `g` on `t` (6 partitions), with Kafka's 45 s session timeout.
+fn static_classic_group() -> World {
+    let consumers: Vec<String> = (1..=3)
+        .map(|i| {
+            format!(
+                r#"{{ "group": "g", "topics": ["t"], "config": {{ "client.id": "c{i}",
+                     "group.instance.id": "i{i}",
+                     "partition.assignment.strategy": "cooperative-sticky" }} }}"#
+            )
+        })
+        .collect();
+    let s = scenario(&format!(
+        r#"{{ "seed": 7, "network_latency_ms": 2, "topics": [{{ "name": "t", "partitions": 6 }}],
+             "consumers": [{}], "duration_ms": 600000 }}"#,
+        consumers.join(", ")
+    ));
+    World::new(&s).unwrap()
+}
+
+fn replacements(world: &World) -> Vec<String> {
+    world
+        .trace()
+        .iter()
+        .filter_map(|e| match &e.event {
+            TraceEvent::StaticMemberReplaced { consumer, .. } => Some(consumer.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A static rolling upgrade: each member closed (a static member sends no LeaveGroup, so its
+/// partitions stay assigned to it) and restarted on `group.protocol=consumer` with its
+/// `group.instance.id` within the session timeout. The first such join converts the group, and
+/// every consumer-protocol join replaces the classic member of its instance id at once: Kafka's
+/// `getOrMaybeSubscribeStaticConsumerGroupMember` skips the UNRELEASED_INSTANCE_ID check when the
+/// existing member uses the classic protocol. The new member takes the replaced member's
+/// assignment and subscription, so the group epoch does not move and nobody else rebalances.
+#[test]
+fn a_static_rolling_upgrade_replaces_each_classic_member_and_keeps_every_assignment() {
+    let mut world = static_classic_group();
+    let mut watch = Watch::new();
+    watch.run(&mut world, 20_000);
+    assert!(all_six_owned_once(&world), "{:?}", ownership(&world));
+    let before = ownership(&world);
+    let generation = world
+        .snapshot()
+        .groups
+        .iter()
+        .find(|g| g.group_id == "g")
+        .unwrap()
+        .generation;
+
+    roll_to_consumer(&mut world, &mut watch, "c1", 20_000);
+    watch.run(&mut world, 60_000);
+    let converted = conversions(&world);
+    assert_eq!(converted.len(), 1, "{converted:?}");
+    assert_eq!(
+        (converted[0].1.as_str(), converted[0].2.as_str()),
+        ("consumer", "c1")
+    );
+    assert_eq!(replacements(&world), ["c1"]);
+    let expected: BTreeMap<String, String> =
+        [("c1", "consumer"), ("c2", "classic"), ("c3", "classic")]
+            .into_iter()
+            .map(|(c, p)| (c.to_string(), p.to_string()))
+            .collect();
+    assert_eq!(protocols(&world), expected);
+    // c1 is back with the partitions its classic member held; nobody else moved.
+    assert_eq!(ownership(&world), before);
+    let snapshot = world.snapshot();
+    let group = &snapshot.consumer_groups[0];
+    assert_eq!(
+        group.group_epoch, generation,
+        "no epoch bump: same subscription"
+    );
+    assert_eq!(group.state.to_string(), "Stable");
+
+    roll_to_consumer(&mut world, &mut watch, "c2", 60_000);
+    watch.run(&mut world, 100_000);
+    roll_to_consumer(&mut world, &mut watch, "c3", 100_000);
+    watch.run(&mut world, 160_000);
+
+    assert_eq!(conversions(&world).len(), 1, "converted once");
+    assert_eq!(replacements(&world), ["c1", "c2", "c3"]);
+    let expected: BTreeMap<String, String> = ["c1", "c2", "c3"]
+        .into_iter()
+        .map(|c| (c.to_string(), "consumer".to_string()))
+        .collect();
+    assert_eq!(protocols(&world), expected);
+    assert_eq!(
+        ownership(&world),
+        before,
+        "every member kept its partitions"
+    );
+    assert!(!world
+        .trace()
+        .iter()
+        .any(|e| e.event.to_string().contains("UNRELEASED_INSTANCE_ID")));
+    let snapshot = world.snapshot();
+    assert_eq!(snapshot.consumer_groups[0].group_epoch, generation);
+    assert!(watch.events > 1000, "checked after every event");
+}
+
+/// The sub-case the lab does not simulate is refused with a message that says so: a classic static
+/// member restarted into the group once it is a consumer group.
+#[test]
+fn a_classic_static_member_rejoining_the_consumer_group_is_refused() {
+    let mut world = static_classic_group();
+    let mut watch = Watch::new();
+    watch.run(&mut world, 20_000);
+    roll_to_consumer(&mut world, &mut watch, "c1", 20_000);
+    watch.run(&mut world, 60_000);
+    apply(
+        &mut world,
+        Action::CloseConsumer {
+            consumer: "c2".into(),
+        },
+    );
+    watch.run(&mut world, 70_000);
+    let before = world.snapshot();
+    let error = world
+        .apply(Action::RestartConsumer {
+            consumer: "c2".into(),
+            group_instance_id: InstanceIdChange::Keep,
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("does not simulate a classic static member"),
+        "{error}"
+    );
+    assert_eq!(world.snapshot(), before, "refusals change nothing");
+}

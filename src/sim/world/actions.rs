@@ -46,41 +46,32 @@ impl World {
     }
 
     /// Kafka 4.1 runs a group whose members use both `group.protocol`s (a mixed group, converted
-    /// under `group.consumer.migration.policy`), and so does the lab, for dynamic members. A static
-    /// member (`group.instance.id`) joining a group that has members of the other protocol, or any
-    /// member joining one whose other-protocol members are static, is refused: the replacement of
-    /// a static member across protocols is not simulated.
+    /// under `group.consumer.migration.policy`), and so does the lab, with static members rolled
+    /// from classic to consumer (a consumer-protocol join replaces the classic member of its
+    /// `group.instance.id` at once). A classic static member (re)joining a group that has
+    /// consumer-protocol members, or that the coordinator holds as a consumer group, is refused: its
+    /// JoinGroup without a member id would replace a static member inside the consumer group (and
+    /// downgrade it if the replaced member was the last consumer-protocol one), which the lab does not
+    /// simulate.
     fn check_one_protocol_per_group(
         &self,
         config: &crate::sim::config::ConsumerConfig,
         restarting: Option<usize>,
     ) -> Result<(), ActionError> {
+        if config.is_consumer_protocol() || config.group_instance_id.is_none() {
+            return Ok(());
+        }
         let group = &config.group_id;
-        let other_protocol: Vec<_> = self
-            .consumers
-            .iter()
-            .enumerate()
-            .filter(|(i, c)| {
-                Some(*i) != restarting
-                    && c.is_running()
-                    && &c.group_id == group
-                    && c.config.is_consumer_protocol() != config.is_consumer_protocol()
-            })
-            .map(|(_, c)| c)
-            .collect();
-        let static_involved = config.group_instance_id.is_some()
-            || other_protocol
-                .iter()
-                .any(|c| c.config.group_instance_id.is_some());
-        if !other_protocol.is_empty() && static_involved {
-            let existing = if config.is_consumer_protocol() {
-                "classic"
-            } else {
-                "consumer"
-            };
+        let consumer_members = self.consumers.iter().enumerate().any(|(i, c)| {
+            Some(i) != restarting
+                && c.is_running()
+                && &c.group_id == group
+                && c.config.is_consumer_protocol()
+        });
+        if consumer_members || self.broker.consumer_groups().hosts(group) {
             return Err(ActionError::MixedGroupProtocols {
                 group: group.clone(),
-                existing: existing.to_string(),
+                existing: "consumer".to_string(),
             });
         }
         Ok(())

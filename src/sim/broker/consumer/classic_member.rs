@@ -120,6 +120,19 @@ pub(crate) fn classic_group_join_to_consumer_group(
     if is_unknown_member && req.group_instance_id.is_none() {
         return JoinGroupResponse::error(Errors::MemberIdRequired, &member_id);
     }
+    // `getOrMaybeSubscribeStaticConsumerGroupMember` for a static member that already has its id
+    // (`throwIfStaticMemberIsUnknown`, `throwIfInstanceIdIsFenced`): its instance id must still be
+    // its own. (One joining without an id is new to the group: the World refuses a classic static
+    // member joining a consumer group that could hold its instance id.)
+    if let (Some(instance), false) = (req.group_instance_id.as_deref(), is_unknown_member) {
+        match group.static_member(instance) {
+            None => return JoinGroupResponse::error(Errors::UnknownMemberId, &member_id),
+            Some(m) if m.member_id != member_id => {
+                return JoinGroupResponse::error(Errors::FencedInstanceId, &member_id)
+            }
+            Some(_) => {}
+        }
+    }
     let consumer = from.consumer_handle();
     let old = match group.member(&member_id) {
         Some(m) => m.clone(),
@@ -294,5 +307,98 @@ pub(crate) fn classic_group_leave_to_consumer_group(
     LeaveGroupResponse {
         error_code: Errors::None,
         members: results,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::actor::Out;
+    use crate::sim::config::BrokerConfig;
+    use crate::sim::protocol::{
+        ConsumerProtocolSubscription, JoinGroupRequestProtocol, JoinReason,
+    };
+    use crate::sim::rng::SimRng;
+    use crate::sim::vocab::Endpoint;
+    use std::collections::BTreeMap;
+
+    fn static_join(member_id: &str, instance: &str) -> JoinGroupRequest {
+        JoinGroupRequest {
+            group_id: "g".into(),
+            session_timeout_ms: 45_000,
+            rebalance_timeout_ms: 300_000,
+            member_id: member_id.into(),
+            group_instance_id: Some(instance.into()),
+            protocol_type: "consumer".into(),
+            protocols: vec![JoinGroupRequestProtocol {
+                name: "range".into(),
+                metadata: ConsumerProtocolSubscription {
+                    topics: vec!["t".into()],
+                    owned_partitions: Vec::new(),
+                    generation_id: -1,
+                    rack_id: None,
+                    sticky_user_data: None,
+                },
+            }],
+            reason: JoinReason::None,
+            client_id: "c2".into(),
+        }
+    }
+
+    /// A classic static member that already has its id must still hold its instance id in the
+    /// consumer group: UNKNOWN_MEMBER_ID once it is gone, FENCED_INSTANCE_ID if another member
+    /// holds it (`throwIfStaticMemberIsUnknown`, `throwIfInstanceIdIsFenced`), and nothing changes.
+    #[test]
+    fn a_classic_static_join_with_a_stale_member_id_is_refused_as_kafka_refuses_it() {
+        let mut group = ConsumerGroup::new("g");
+        let mut holder = ConsumerGroupMember::new("m2", "c2");
+        holder.instance_id = Some("i2".into());
+        holder.member_epoch = 3;
+        holder.classic = Some(ClassicMemberMetadata {
+            session_timeout_ms: 45_000,
+            supported_protocols: static_join("m2", "i2").protocols,
+        });
+        group.put_member(holder);
+        let config = BrokerConfig::default();
+        let topics = BTreeMap::from([("t".to_string(), 6)]);
+        let mut topic_ids = BTreeMap::new();
+        let mut rng = SimRng::new(7);
+        let mut out = Out::default();
+        let mut ctx = HandlerCtx {
+            now: 0,
+            config: &config,
+            topics: &topics,
+            topic_ids: &mut topic_ids,
+            rng: &mut rng,
+            out: &mut out,
+        };
+        let from = ReplyTo {
+            endpoint: Endpoint::Consumer {
+                handle: "c2".into(),
+                incarnation: 1,
+            },
+            correlation_id: 1,
+        };
+        let before = group.members.clone();
+        for (member_id, instance, error) in [
+            ("old", "i2", Errors::FencedInstanceId),
+            ("m9", "i9", Errors::UnknownMemberId),
+        ] {
+            let answer = classic_group_join_to_consumer_group(
+                &mut group,
+                &static_join(member_id, instance),
+                &from,
+                &mut ctx,
+            );
+            assert_eq!(answer.error_code, error, "{member_id} {instance}");
+            assert_eq!(group.members, before);
+        }
+        let answer = classic_group_join_to_consumer_group(
+            &mut group,
+            &static_join("m2", "i2"),
+            &from,
+            &mut ctx,
+        );
+        assert_eq!(answer.error_code, Errors::None);
     }
 }

@@ -178,20 +178,30 @@ fn find_member(
                 member.instance_id = Some(instance_id.to_string());
                 Ok((member, None))
             }
-            Some(old) if old.member_epoch != LEAVE_GROUP_STATIC_MEMBER_EPOCH => Err(refuse(
+            // Only a consumer-protocol member must have left (-2) first; a classic member of a
+            // mixed group (a classic static member rolled to group.protocol=consumer) is replaced
+            // whatever its epoch: it sends no ConsumerGroupHeartbeat that could release the id.
+            Some(old)
+                if !old.uses_classic_protocol()
+                    && old.member_epoch != LEAVE_GROUP_STATIC_MEMBER_EPOCH =>
+            {
+                Err(refuse(
                 Errors::UnreleasedInstanceId,
                 format!(
                     "Static member {} with instance id {instance_id} cannot join the group because the instance id is owned by {} member.",
                     req.member_id, old.member_id
                 ),
-            )),
+                ))
+            }
             Some(old) => {
-                // The old member's assignment and target go to the new member id, at epoch 0.
+                // The old member's assignment and target go to the new member id, at epoch 0; it
+                // now speaks ConsumerGroupHeartbeat (`setClassicMemberMetadata(null)`).
                 let mut member = old.clone();
                 member.member_id = req.member_id.clone();
                 member.consumer = consumer.to_string();
                 member.member_epoch = 0;
                 member.previous_member_epoch = 0;
+                member.classic = None;
                 Ok((member, Some(old.member_id.clone())))
             }
         };
@@ -335,6 +345,8 @@ fn replace_static_member(
     let target = group.target_of(old_id);
     group.remove_member(old_id);
     group.target.insert(new.member_id.clone(), target);
+    // A replaced classic member's join timeout goes with its other timers.
+    group.join_timeouts.remove(old_id);
     ctx.cancel_timers(&group.group_id, old_id);
     ctx.out.record(TraceEvent::StaticMemberReplaced {
         group: group.group_id.clone(),
@@ -609,6 +621,7 @@ pub(crate) fn on_timeout(
 
 #[cfg(test)]
 mod tests {
+    use super::super::member::ClassicMemberMetadata;
     use super::*;
 
     fn member(epoch: i32, previous: i32) -> ConsumerGroupMember {
@@ -643,5 +656,46 @@ mod tests {
         assert!(check_member_epoch(&member(5, 4), 4, Some(&more)).is_err());
         assert!(check_member_epoch(&member(5, 4), 4, None).is_err());
         assert!(check_member_epoch(&member(5, 4), 6, Some(&owned)).is_err());
+    }
+
+    fn static_join(instance: &str) -> ConsumerGroupHeartbeatRequest {
+        ConsumerGroupHeartbeatRequest {
+            group_id: "g".into(),
+            member_id: "new".into(),
+            member_epoch: 0,
+            instance_id: Some(instance.into()),
+            rack_id: None,
+            rebalance_timeout_ms: Some(300_000),
+            subscribed_topic_names: Some(vec!["t".into()]),
+            server_assignor: None,
+            topic_partitions: Some(Vec::new()),
+        }
+    }
+
+    /// `getOrMaybeSubscribeStaticConsumerGroupMember`: UNRELEASED_INSTANCE_ID only when the existing
+    /// static member also uses the consumer protocol; a classic one is replaced at any epoch, its
+    /// assignment copied at epoch 0 and its classic metadata dropped.
+    #[test]
+    fn a_consumer_join_replaces_a_classic_static_member_without_the_unreleased_check() {
+        let mut group = ConsumerGroup::new("g");
+        let mut old = member(5, 5);
+        old.instance_id = Some("i1".into());
+        old.subscribed_topic_names = vec!["t".into()];
+        group.put_member(old.clone());
+        let refused = find_member(&group, &static_join("i1"), "c1").unwrap_err();
+        assert_eq!(refused.0, Errors::UnreleasedInstanceId);
+
+        old.classic = Some(ClassicMemberMetadata {
+            session_timeout_ms: 45_000,
+            supported_protocols: Vec::new(),
+        });
+        group.put_member(old.clone());
+        let (new, replaced) = find_member(&group, &static_join("i1"), "c1").unwrap();
+        assert_eq!(replaced.as_deref(), Some("m"));
+        assert_eq!(new.member_id, "new");
+        assert_eq!((new.member_epoch, new.previous_member_epoch), (0, 0));
+        assert_eq!(new.assigned, old.assigned);
+        assert_eq!(new.instance_id.as_deref(), Some("i1"));
+        assert!(!new.uses_classic_protocol());
     }
 }

@@ -317,3 +317,13 @@ pub fn poison_pills(world: &World, tp: &TopicPartition) -> Vec<i64> {
         .and_then(|t| t.poison_pills.get(&tp.partition).cloned())
         .unwrap_or_default()
 }
+
+/// Every consumer's handle, as the snapshot lists them (the random actions pick one).
+pub fn consumer_handles(world: &World) -> Vec<String> {
+    world
+        .snapshot()
+        .consumers
+        .into_iter()
+        .map(|c| c.handle)
+        .collect()
+}

@@ -18,6 +18,7 @@ use rebalance_lab::sim::InstanceIdChange;
 use rebalance_lab::sim::{Action, Millis, Scenario, TraceEntry, World};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::common::consumer_handles;
 use crate::common::SplitMix as Rng;
 
 /// Each seed's own stream.
@@ -208,12 +209,7 @@ fn setting(rng: &mut Rng) -> (String, String) {
 }
 
 fn random_action(rng: &mut Rng, world: &World) -> Action {
-    let handles: Vec<String> = world
-        .snapshot()
-        .consumers
-        .into_iter()
-        .map(|c| c.handle)
-        .collect();
+    let handles = consumer_handles(world);
     let existing: Vec<String> = world.topics().keys().cloned().collect();
     let topic = |rng: &mut Rng| -> String {
         if existing.is_empty() || rng.chance(25) {

@@ -13,8 +13,8 @@ use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::{Action, InstanceIdChange, Scenario, World};
 use serde_json::json;
 
-use crate::common::all_log_ends;
 use crate::common::SplitMix as Rng;
+use crate::common::{all_log_ends, consumer_handles};
 
 /// The last moment the producer sends and random actions happen.
 pub(crate) const CHAOS_ENDS_MS: u64 = 40_000;
@@ -82,12 +82,7 @@ pub(crate) fn random_scenario(rng: &mut Rng, seed: u64, assignor: &str) -> Scena
 }
 
 pub(crate) fn random_action(rng: &mut Rng, world: &World) -> Action {
-    let handles: Vec<String> = world
-        .snapshot()
-        .consumers
-        .into_iter()
-        .map(|c| c.handle)
-        .collect();
+    let handles = consumer_handles(world);
     let consumer = if handles.is_empty() {
         "c1".to_string()
     } else {

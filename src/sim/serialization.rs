@@ -76,19 +76,20 @@ impl Deserializer {
         if class == CONNECT_JSON_DESERIALIZER {
             return Deserializer::ConnectJson;
         }
-        let known =
-            |simple: &str| class == format!("org.apache.kafka.common.serialization.{simple}");
-        match () {
-            _ if known("StringDeserializer") => Deserializer::String,
-            _ if known("ByteArrayDeserializer") => Deserializer::ByteArray,
-            _ if known("ShortDeserializer") => Deserializer::Short,
-            _ if known("IntegerDeserializer") => Deserializer::Integer,
-            _ if known("LongDeserializer") => Deserializer::Long,
-            _ if known("DoubleDeserializer") => Deserializer::Double,
-            _ if known("FloatDeserializer") => Deserializer::Float,
-            _ if known("BooleanDeserializer") => Deserializer::Boolean,
-            _ if known("UUIDDeserializer") => Deserializer::Uuid,
-            _ if known("VoidDeserializer") => Deserializer::Void,
+        // Compared by the simple name after Kafka's package: a consumer asks at every Fetch answer,
+        // so no class name is built to compare with.
+        let simple = class.strip_prefix("org.apache.kafka.common.serialization.");
+        match simple {
+            Some("StringDeserializer") => Deserializer::String,
+            Some("ByteArrayDeserializer") => Deserializer::ByteArray,
+            Some("ShortDeserializer") => Deserializer::Short,
+            Some("IntegerDeserializer") => Deserializer::Integer,
+            Some("LongDeserializer") => Deserializer::Long,
+            Some("DoubleDeserializer") => Deserializer::Double,
+            Some("FloatDeserializer") => Deserializer::Float,
+            Some("BooleanDeserializer") => Deserializer::Boolean,
+            Some("UUIDDeserializer") => Deserializer::Uuid,
+            Some("VoidDeserializer") => Deserializer::Void,
             _ => Deserializer::Other(class.to_string()),
         }
     }

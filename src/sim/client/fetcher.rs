@@ -97,9 +97,8 @@ impl Fetcher {
     /// The assignment changed: new partitions start without a position, dropped ones lose theirs and
     /// whatever was buffered for them.
     pub fn retain_owned(&mut self, owned: &BTreeSet<TopicPartition>) {
-        // Every poll() comes here, and the assignment rarely changed since the last one. Buffered
-        // records, undecodable offsets and a failure only ever concern partitions with a position,
-        // so positions for exactly the owned partitions leave nothing to do.
+        // Buffered records, undecodable offsets and a failure only ever concern partitions with a
+        // position, so positions for exactly the owned partitions leave nothing to do.
         if self.positions.len() == owned.len() && self.positions.keys().eq(owned.iter()) {
             return;
         }
@@ -206,7 +205,13 @@ impl KafkaConsumer {
         if self.coordinator.pending_revocation {
             return false;
         }
-        self.fetcher.retain_owned(&self.coordinator.owned);
+        // The positions follow the assignment already: `set_owned` brings them along whenever it
+        // changes, so a poll() does not compare them again.
+        debug_assert!(self
+            .fetcher
+            .positions
+            .keys()
+            .eq(self.coordinator.owned.iter()));
         if !self.update_fetch_positions(out) {
             return false;
         }
@@ -300,22 +305,25 @@ impl KafkaConsumer {
         if self.fetcher.fetch_in_flight.is_some() {
             return;
         }
-        let partitions: Vec<FetchPartition> = self
-            .fetcher
-            .positions
-            .iter()
-            .filter(|(tp, _)| {
-                !self.fetcher.buffered.contains_key(*tp)
-                    && !self.fetcher.pending_revocation.contains(*tp)
-            })
-            .filter_map(|(tp, state)| match state {
-                FetchState::Fetching(offset) => Some(FetchPartition {
-                    partition: tp.clone(),
-                    fetch_offset: *offset,
+        // Sized for every partition at once: a fetch goes out after nearly every poll(), and
+        // growing the list one partition at a time reallocated it several times each.
+        let mut partitions = Vec::with_capacity(self.fetcher.positions.len());
+        partitions.extend(
+            self.fetcher
+                .positions
+                .iter()
+                .filter(|(tp, _)| {
+                    !self.fetcher.buffered.contains_key(*tp)
+                        && !self.fetcher.pending_revocation.contains(*tp)
+                })
+                .filter_map(|(tp, state)| match state {
+                    FetchState::Fetching(offset) => Some(FetchPartition {
+                        partition: tp.clone(),
+                        fetch_offset: *offset,
+                    }),
+                    _ => None,
                 }),
-                _ => None,
-            })
-            .collect();
+        );
         if partitions.is_empty() {
             return;
         }
@@ -340,13 +348,15 @@ impl KafkaConsumer {
             return;
         }
         self.fetcher.fetch_in_flight = None;
-        let rejects_pills = self.value_deserializer().rejects_poison_pill();
         for fetched in r.partitions {
             if fetched.end_offset > fetched.fetch_offset
                 && self.fetcher.position(&fetched.partition) == Some(fetched.fetch_offset)
             {
                 self.fetcher.undecodable.remove(&fetched.partition);
-                if rejects_pills && !fetched.poison_pills.is_empty() {
+                // The deserializer is asked only when a pill came: most answers carry none.
+                if !fetched.poison_pills.is_empty()
+                    && self.value_deserializer().rejects_poison_pill()
+                {
                     self.fetcher
                         .undecodable
                         .insert(fetched.partition.clone(), fetched.poison_pills.clone());

@@ -118,6 +118,17 @@ fn print_speed_curve() {
 }
 
 fn main() {
+    // One run of one simulated minute and nothing else, for an instruction count that does not
+    // depend on what else the machine is doing (see PERFORMANCE.md, "Records at scale"):
+    // `RECORDS_ONE_MINUTE=1 valgrind --tool=callgrind <this bench's executable>`.
+    if std::env::var_os("RECORDS_ONE_MINUTE").is_some() {
+        let world = run(&scenario(MINUTE));
+        println!(
+            "one simulated minute: {} trace entries",
+            world.trace().len()
+        );
+        return;
+    }
     print_figures();
     print_speed_curve();
     let mut c = Criterion::default().configure_from_args().sample_size(10);

@@ -308,6 +308,17 @@ fn list(partitions: &[TopicPartition]) -> String {
 }
 
 impl TraceEvent {
+    /// The consumer, when this is a static member coming back within its session and taking its
+    /// old partitions without a rebalance: `StaticMemberResumed` (classic, KIP-345) or
+    /// `StaticMemberReplaced` (KIP-848, and a consumer-protocol member replacing a classic one).
+    pub fn static_member_returned(&self) -> Option<&str> {
+        match self {
+            TraceEvent::StaticMemberResumed { consumer, .. }
+            | TraceEvent::StaticMemberReplaced { consumer, .. } => Some(consumer),
+            _ => None,
+        }
+    }
+
     /// Routine messages (see [`Message::is_routine`]), which `lab run --hide-routine` leaves out.
     pub fn is_routine(&self) -> bool {
         match self {

@@ -112,12 +112,10 @@ impl Moment {
                     ..
                 },
             ) => consumer == c && cause == k,
+            (Moment::StaticMemberResumed { consumer }, event) => {
+                event.static_member_returned() == Some(*consumer)
+            }
             (
-                Moment::StaticMemberResumed { consumer },
-                TraceEvent::StaticMemberResumed { consumer: c, .. }
-                | TraceEvent::StaticMemberReplaced { consumer: c, .. },
-            )
-            | (
                 Moment::PollTimeoutExpired { consumer },
                 TraceEvent::PollTimeoutExpired { consumer: c, .. },
             ) => consumer == c,

@@ -225,11 +225,7 @@ impl World {
         let returned: Vec<String> = self
             .trace
             .since(before)
-            .filter_map(|e| match &e.event {
-                TraceEvent::StaticMemberResumed { consumer, .. }
-                | TraceEvent::StaticMemberReplaced { consumer, .. } => Some(consumer.clone()),
-                _ => None,
-            })
+            .filter_map(|e| e.event.static_member_returned().map(str::to_string))
             .collect();
         for consumer in returned {
             let sample = self.lag_now();

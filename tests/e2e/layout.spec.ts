@@ -140,6 +140,8 @@ test('500 partitions take the panel\'s width, the key under them', async ({ page
   const key = (await page.getByRole('list', { name: 'Key' }).boundingBox())!;
   const stripBox = (await strip.boundingBox())!;
   expect(key.y).toBeGreaterThanOrEqual(stripBox.y + stripBox.height - 1);
+  // A strip this long is not rendered while out of view (the frames at 50 × 500 depend on it).
+  expect(await strip.evaluate((e) => getComputedStyle(e).contentVisibility)).toBe('auto');
   await viewportShot(page, 'strip-500');
 });
 
@@ -216,6 +218,11 @@ for (const [width, height] of [[390, 844], [360, 740]] as const) {
     await expect(compare).toBeVisible();
     await noSidewaysScroll(page, 'Compare');
     await compare.scrollIntoViewIfNeeded();
+    // Six partitions are always rendered: a strip skipped out of view showed as a blank box, the
+    // height of a long strip, in the frame a lane was scrolled to.
+    for (const strip of await compare.getByRole('list', { name: /^Partitions of orders in / }).all()) {
+      expect(await strip.evaluate((e) => getComputedStyle(e).contentVisibility)).toBe('visible');
+    }
     await viewportShot(page, `phone-${width}-compare`);
     // The metrics table is wider than the phone: it scrolls in its own box, and the table is whole.
     const table = page.getByRole('table', { name: 'Comparison metrics' });

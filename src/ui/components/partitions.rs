@@ -90,6 +90,9 @@ fn subscribes(s: &Snapshot, group: &str, topic: &str) -> bool {
         .any(|c| c.group == group && c.topics.iter().any(|t| t == topic))
 }
 
+/// Above this many partitions a strip is rendered only near the viewport.
+const MANY_PARTITIONS: usize = 48;
+
 #[derive(Properties, PartialEq)]
 struct PartitionStripProps {
     label: String,
@@ -101,8 +104,12 @@ struct PartitionStripProps {
 /// (500 partitions would otherwise be rebuilt every frame).
 #[function_component(PartitionStrip)]
 fn partition_strip(props: &PartitionStripProps) -> Html {
+    // Only a long strip is left unrendered out of view (`.partitions.many`): a short one costs
+    // nothing to draw, and skipping it left a blank placeholder of the long strip's height that
+    // showed for a frame when a lane was scrolled to, then collapsed.
+    let many = (props.cells.len() > MANY_PARTITIONS).then_some("many");
     html! {
-        <ol class="partitions" aria-label={props.label.clone()}>
+        <ol class={classes!("partitions", many)} aria-label={props.label.clone()}>
             { for props.cells.iter().enumerate().map(|(p, who)| partition_cell(p, who.clone())) }
         </ol>
     }

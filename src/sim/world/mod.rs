@@ -21,6 +21,7 @@ use super::timer::{ProducerTimer, Timer, TimerKey};
 use super::trace::{TraceEntry, TraceEvent};
 use super::trace_chunks::Trace;
 use super::vocab::Endpoint;
+use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -59,6 +60,14 @@ pub struct World {
     /// The output buffer of the next actor step, emptied by `route` and kept with its capacity:
     /// millions of steps in a long run with records would otherwise each grow two fresh lists.
     spare_out: SpareOut,
+}
+
+/// A running actor's place in the World, found from an endpoint by [`World::running`].
+#[derive(Clone, Copy, Debug)]
+enum RunningActor {
+    Broker,
+    Consumer(usize),
+    Producer(usize),
 }
 
 /// An emptied output buffer: a cloned World starts with an empty one of its own.
@@ -320,19 +329,19 @@ impl World {
             }
             Event::Timer { owner, timer } => {
                 self.timers.remove(&(owner.clone(), timer.key()));
-                if self.is_running(&owner) {
-                    self.step_actor(&owner, |actor, ctx| actor.on_timer(timer, ctx));
+                if let Some(actor) = self.running(&owner) {
+                    self.step_actor(&owner, actor, |actor, ctx| actor.on_timer(timer, ctx));
                 }
             }
             Event::Deliver { from, to, message } => {
                 let traced = self.traces(&message);
-                if !self.is_running(&to) {
+                let Some(actor) = self.running(&to) else {
                     if traced {
                         let message = Box::new(message);
                         self.record(TraceEvent::MessageDropped { from, to, message });
                     }
                     return;
-                }
+                };
                 if traced {
                     self.record(TraceEvent::MessageDelivered {
                         from: from.clone(),
@@ -340,23 +349,34 @@ impl World {
                         message: Box::new(message.clone()),
                     });
                 }
-                self.step_actor(&to, |actor, ctx| actor.on_message(from, message, ctx));
+                self.step_actor(&to, actor, |actor, ctx| {
+                    actor.on_message(from, message, ctx)
+                });
             }
         }
     }
 
-    /// Whether a message or a timer for this endpoint has someone to reach: the broker, or the
-    /// running process of that very incarnation.
-    fn is_running(&self, at: &Endpoint) -> bool {
+    /// Where the actor a message or timer for this endpoint reaches sits, if it is running (the
+    /// broker, or the running process of that very incarnation): found once per event, for both
+    /// the check and the step.
+    fn running(&self, at: &Endpoint) -> Option<RunningActor> {
         match at {
-            Endpoint::Broker => self.broker.is_running(),
+            Endpoint::Broker => self.broker.is_running().then_some(RunningActor::Broker),
             Endpoint::Consumer {
                 handle,
                 incarnation,
             } => self
-                .consumer_at(handle)
-                .is_some_and(|c| c.incarnation == *incarnation && c.is_running()),
-            Endpoint::Producer { handle } => self.producers.iter().any(|p| p.handle == *handle),
+                .consumer_slot(handle)
+                .filter(|&i| {
+                    let c = &self.consumers[i];
+                    c.incarnation == *incarnation && c.is_running()
+                })
+                .map(RunningActor::Consumer),
+            Endpoint::Producer { handle } => self
+                .producers
+                .iter()
+                .position(|p| p.handle == *handle)
+                .map(RunningActor::Producer),
         }
     }
 
@@ -371,33 +391,17 @@ impl World {
         place.or_else(|| self.consumers.iter().position(|c| c.handle == handle))
     }
 
-    fn consumer_at(&self, handle: &str) -> Option<&KafkaConsumer> {
-        self.consumer_slot(handle).map(|i| &self.consumers[i])
-    }
-
-    /// One step of the actor at `at`, then what it produced is routed.
-    fn step_actor(&mut self, at: &Endpoint, f: impl FnOnce(&mut dyn Actor, &mut Ctx)) {
-        let actor: &mut dyn Actor = match at {
-            Endpoint::Broker => &mut self.broker,
-            Endpoint::Consumer {
-                handle,
-                incarnation,
-            } => {
-                let found = self
-                    .consumer_slot(handle)
-                    .map(|i| &mut self.consumers[i])
-                    .filter(|c| c.incarnation == *incarnation);
-                match found {
-                    Some(consumer) => consumer,
-                    None => return,
-                }
-            }
-            Endpoint::Producer { handle } => {
-                match self.producers.iter_mut().find(|p| p.handle == *handle) {
-                    Some(producer) => producer,
-                    None => return,
-                }
-            }
+    /// One step of the running actor at `at`, then what it produced is routed.
+    fn step_actor(
+        &mut self,
+        at: &Endpoint,
+        running: RunningActor,
+        f: impl FnOnce(&mut dyn Actor, &mut Ctx),
+    ) {
+        let actor: &mut dyn Actor = match running {
+            RunningActor::Broker => &mut self.broker,
+            RunningActor::Consumer(i) => &mut self.consumers[i],
+            RunningActor::Producer(i) => &mut self.producers[i],
         };
         let spare = std::mem::take(&mut self.spare_out).0;
         let out = run_step(self.now, &mut self.rng, spare, actor, |actor, ctx| {
@@ -498,13 +502,22 @@ impl World {
 
     /// Setting a key replaces the timer under it.
     fn set_timer(&mut self, owner: &Endpoint, at: Millis, timer: Timer) {
+        // One look-up of the key, not a removal then an insertion: most timers a step sets (the
+        // application thread's return, a held fetch's wait) are set millions of times in a run.
         let key = (owner.clone(), timer.key());
-        if let Some(old) = self.timers.remove(&key) {
-            self.queue.remove(old);
+        let event = Event::Timer {
+            owner: owner.clone(),
+            timer,
+        };
+        match self.timers.entry(key) {
+            Entry::Occupied(mut set) => {
+                self.queue.remove(*set.get());
+                *set.get_mut() = self.queue.push(at, event);
+            }
+            Entry::Vacant(unset) => {
+                unset.insert(self.queue.push(at, event));
+            }
         }
-        let owner = owner.clone();
-        let slot = self.queue.push(at, Event::Timer { owner, timer });
-        self.timers.insert(key, slot);
     }
 
     fn cancel_timer(&mut self, owner: &Endpoint, key: TimerKey) {

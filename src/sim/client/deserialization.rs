@@ -94,7 +94,7 @@ impl KafkaConsumer {
         };
         let tp = &failure.partition;
         let still_next = fetcher.position(tp) == Some(failure.offset)
-            && fetcher.buffered.get(tp).map(|r| r.0) == Some(failure.offset);
+            && fetcher.buffered(tp).map(|r| r.0) == Some(failure.offset);
         if !still_next {
             fetcher.failure = None;
             return false;

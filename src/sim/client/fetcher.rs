@@ -16,7 +16,6 @@ use crate::sim::protocol::*;
 use crate::sim::time::Millis;
 use crate::sim::trace::{ProcessedRange, TraceEvent};
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Bound::{Excluded, Unbounded};
 
 /// `fetch.max.wait.ms` (Kafka's default).
 pub const FETCH_MAX_WAIT_MS: Millis = 500;
@@ -34,17 +33,36 @@ pub enum FetchState {
     Fetching(i64),
 }
 
+/// One assigned partition's fetch state (`SubscriptionState.TopicPartitionState`) and the records
+/// fetched for it that `poll()` has not returned yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionFetch {
+    pub state: FetchState,
+    /// Fetched records not yet returned by `poll()`: offsets `from .. to`. Kept beside the
+    /// position, not in a map of its own: every batch fills and empties it, and a second map
+    /// allocated and freed a node and searched its keys each time.
+    pub buffered: Option<(i64, i64)>,
+}
+
+impl PartitionFetch {
+    fn new(state: FetchState) -> Self {
+        Self {
+            state,
+            buffered: None,
+        }
+    }
+}
+
 /// The consumer's record flow.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fetcher {
     /// Whether this consumer reads records (the scenario has producers).
     pub enabled: bool,
-    pub positions: BTreeMap<TopicPartition, FetchState>,
+    /// Every assigned partition, with its position and what is buffered for it.
+    pub positions: BTreeMap<TopicPartition, PartitionFetch>,
     /// KIP-848: owned partitions a reconciliation is about to revoke (`markPendingRevocation`):
     /// nothing more is fetched for them and `poll()` returns none of their buffered records.
     pub pending_revocation: BTreeSet<TopicPartition>,
-    /// Fetched records not yet returned by `poll()`: offsets `from .. to` per partition.
-    pub buffered: BTreeMap<TopicPartition, (i64, i64)>,
     /// The buffered offsets this consumer's deserializers cannot decode, per partition (sorted).
     pub undecodable: BTreeMap<TopicPartition, Vec<i64>>,
     /// The record that failed to deserialize, kept as `CompletedFetch.cachedRecordException` is:
@@ -63,9 +81,10 @@ impl Fetcher {
     /// `KafkaConsumer.seek`: the partition's next record is `offset`. What was buffered started at
     /// the old position and is dropped, as Kafka drains it, and with it a cached failure.
     pub fn seek(&mut self, tp: &TopicPartition, offset: i64) {
-        self.positions
-            .insert(tp.clone(), FetchState::Fetching(offset));
-        self.buffered.remove(tp);
+        self.positions.insert(
+            tp.clone(),
+            PartitionFetch::new(FetchState::Fetching(offset)),
+        );
         self.undecodable.remove(tp);
         if self.failure.as_ref().is_some_and(|f| &f.partition == tp) {
             self.failure = None;
@@ -74,20 +93,25 @@ impl Fetcher {
 
     /// The position of a partition, if it has a valid one.
     pub fn position(&self, tp: &TopicPartition) -> Option<i64> {
-        match self.positions.get(tp) {
+        match self.positions.get(tp).map(|p| &p.state) {
             Some(FetchState::Fetching(offset)) => Some(*offset),
             _ => None,
         }
+    }
+
+    /// The records fetched for a partition and not returned by `poll()` yet.
+    pub fn buffered(&self, tp: &TopicPartition) -> Option<(i64, i64)> {
+        self.positions.get(tp).and_then(|p| p.buffered)
     }
 
     /// `allConsumed`: the position of every partition that has a valid one.
     pub fn all_consumed(&self) -> Vec<CommittedOffset> {
         self.positions
             .iter()
-            .filter_map(|(tp, state)| match state {
+            .filter_map(|(tp, p)| match p.state {
                 FetchState::Fetching(offset) => Some(CommittedOffset {
                     partition: tp.clone(),
-                    offset: *offset,
+                    offset,
                 }),
                 _ => None,
             })
@@ -103,7 +127,6 @@ impl Fetcher {
             return;
         }
         self.positions.retain(|tp, _| owned.contains(tp));
-        self.buffered.retain(|tp, _| owned.contains(tp));
         self.undecodable.retain(|tp, _| owned.contains(tp));
         if self
             .failure
@@ -116,7 +139,7 @@ impl Fetcher {
         for tp in owned {
             self.positions
                 .entry(tp.clone())
-                .or_insert(FetchState::Initializing);
+                .or_insert_with(|| PartitionFetch::new(FetchState::Initializing));
         }
     }
 
@@ -126,55 +149,41 @@ impl Fetcher {
     fn collect(&mut self, max: u64) -> (Vec<ProcessedRange>, Option<(TopicPartition, i64)>) {
         let mut left = max;
         let mut batch = Vec::new();
-        // The buffered partitions in order, each found as the first one after the last (the loop
-        // changes only the entry of the partition at hand): no list of them is made per poll().
-        let mut last: Option<TopicPartition> = None;
-        loop {
+        // The partitions in order; the loop changes only the one at hand.
+        for (tp, fetch) in self.positions.iter_mut() {
             if left == 0 {
                 break;
             }
-            let next = match &last {
-                None => self.buffered.keys().next(),
-                Some(last) => self
-                    .buffered
-                    .range::<TopicPartition, _>((Excluded(last), Unbounded))
-                    .next()
-                    .map(|(tp, _)| tp),
+            let Some((from, to)) = fetch.buffered else {
+                continue;
             };
-            let Some(tp) = next.cloned() else {
-                break;
-            };
-            last = Some(tp.clone());
-            if self.pending_revocation.contains(&tp) {
+            if self.pending_revocation.contains(tp) {
                 continue;
             }
-            let Some((from, to)) = self.buffered.get(&tp).copied() else {
-                continue;
-            };
-            if self.position(&tp) != Some(from) {
-                self.buffered.remove(&tp);
-                self.undecodable.remove(&tp);
+            if fetch.state != FetchState::Fetching(from) {
+                // The position moved since the fetch (a seek): what was buffered is drained.
+                fetch.buffered = None;
+                self.undecodable.remove(tp);
                 continue;
             }
             let wanted = from.saturating_add(i64::try_from(left).unwrap_or(i64::MAX));
-            let undecodable = self
-                .first_undecodable(&tp, from)
-                .filter(|&o| o < wanted.min(to));
+            let undecodable =
+                first_undecodable(&self.undecodable, tp, from).filter(|&o| o < wanted.min(to));
             let to = undecodable.unwrap_or(to);
             let take = (to - from).min(i64::try_from(left).unwrap_or(i64::MAX));
             let end = from + take;
             if undecodable.is_some() {
                 // The rest of the fetch stays buffered behind the record that failed.
-                if let Some(range) = self.buffered.get_mut(&tp) {
+                if let Some(range) = fetch.buffered.as_mut() {
                     range.0 = end;
                 }
             } else if end >= to {
-                self.buffered.remove(&tp);
-                self.undecodable.remove(&tp);
+                fetch.buffered = None;
+                self.undecodable.remove(tp);
             } else {
-                self.buffered.insert(tp.clone(), (end, to));
+                fetch.buffered = Some((end, to));
             }
-            self.positions.insert(tp.clone(), FetchState::Fetching(end));
+            fetch.state = FetchState::Fetching(end);
             left -= u64::try_from(take).unwrap_or(0);
             if take > 0 {
                 batch.push(ProcessedRange {
@@ -184,18 +193,22 @@ impl Fetcher {
                 });
             }
             if let Some(offset) = undecodable {
-                return (batch, Some((tp, offset)));
+                return (batch, Some((tp.clone(), offset)));
             }
         }
         (batch, None)
     }
+}
 
-    /// The first buffered offset from `from` on this consumer cannot decode.
-    fn first_undecodable(&self, tp: &TopicPartition, from: i64) -> Option<i64> {
-        self.undecodable
-            .get(tp)
-            .and_then(|pills| pills.iter().copied().find(|&o| o >= from))
-    }
+/// The first buffered offset from `from` on a partition that its consumer cannot decode.
+fn first_undecodable(
+    undecodable: &BTreeMap<TopicPartition, Vec<i64>>,
+    tp: &TopicPartition,
+    from: i64,
+) -> Option<i64> {
+    undecodable
+        .get(tp)
+        .and_then(|pills| pills.iter().copied().find(|&o| o >= from))
 }
 
 impl KafkaConsumer {
@@ -290,8 +303,8 @@ impl KafkaConsumer {
     /// `poll()` comes here; in steady state both lists are empty and allocate nothing).
     fn partitions_without_position(&self) -> (Vec<TopicPartition>, Vec<TopicPartition>) {
         let (mut initializing, mut awaiting_reset) = (Vec::new(), Vec::new());
-        for (tp, state) in &self.fetcher.positions {
-            match state {
+        for (tp, fetch) in &self.fetcher.positions {
+            match fetch.state {
                 FetchState::Initializing => initializing.push(tp.clone()),
                 FetchState::AwaitReset => awaiting_reset.push(tp.clone()),
                 FetchState::Fetching(_) => {}
@@ -312,14 +325,13 @@ impl KafkaConsumer {
             self.fetcher
                 .positions
                 .iter()
-                .filter(|(tp, _)| {
-                    !self.fetcher.buffered.contains_key(*tp)
-                        && !self.fetcher.pending_revocation.contains(*tp)
+                .filter(|(tp, fetch)| {
+                    fetch.buffered.is_none() && !self.fetcher.pending_revocation.contains(*tp)
                 })
-                .filter_map(|(tp, state)| match state {
+                .filter_map(|(tp, fetch)| match fetch.state {
                     FetchState::Fetching(offset) => Some(FetchPartition {
                         partition: tp.clone(),
-                        fetch_offset: *offset,
+                        fetch_offset: offset,
                     }),
                     _ => None,
                 }),
@@ -361,10 +373,9 @@ impl KafkaConsumer {
                         .undecodable
                         .insert(fetched.partition.clone(), fetched.poison_pills.clone());
                 }
-                self.fetcher.buffered.insert(
-                    fetched.partition,
-                    (fetched.fetch_offset, fetched.end_offset),
-                );
+                if let Some(fetch) = self.fetcher.positions.get_mut(&fetched.partition) {
+                    fetch.buffered = Some((fetched.fetch_offset, fetched.end_offset));
+                }
             }
         }
         self.wake_app_if_in_poll(now, out);
@@ -388,7 +399,7 @@ impl KafkaConsumer {
         }
         self.fetcher.offset_fetch_in_flight = None;
         for (tp, committed) in r.offsets {
-            if let Some(state) = self.fetcher.positions.get_mut(&tp) {
+            if let Some(state) = self.fetcher.positions.get_mut(&tp).map(|p| &mut p.state) {
                 if *state == FetchState::Initializing {
                     *state = match committed {
                         Some(offset) => FetchState::Fetching(offset),
@@ -413,7 +424,7 @@ impl KafkaConsumer {
         }
         self.fetcher.list_offsets_in_flight = None;
         for (tp, offset) in r.offsets {
-            if let Some(state) = self.fetcher.positions.get_mut(&tp) {
+            if let Some(state) = self.fetcher.positions.get_mut(&tp).map(|p| &mut p.state) {
                 if *state == FetchState::AwaitReset {
                     *state = FetchState::Fetching(offset);
                 }

@@ -135,8 +135,7 @@ fn seed_14082_static_leader_skips_assignment() {
 fn seed_14082_page_explains_the_skipped_assignment() {
     use rebalance_lab::session::explain::topics::skipped_assignment_note;
     use rebalance_lab::session::Strategy;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/regressions/seed-14082-kip-814-static-leader-skips-assignment.json");
+    let path = file("seed-14082-kip-814-static-leader-skips-assignment.json");
     let scenario = Scenario::from_bytes(&std::fs::read(path).unwrap()).unwrap();
     let mut lab = crate::common::lab(scenario, vec![Strategy::KafkaDefault]);
     let mut at = 0;

@@ -142,6 +142,14 @@ fn protocols(world: &World) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The protocols map [`protocols`] should show: each consumer with its `group.protocol`.
+fn protocols_are(members: &[(&str, &str)]) -> BTreeMap<String, String> {
+    members
+        .iter()
+        .map(|(c, p)| (c.to_string(), p.to_string()))
+        .collect()
+}
+
 fn all_six_owned_once(world: &World) -> bool {
     let mut all: Vec<i32> = ownership(world).into_values().flatten().collect();
     all.sort();
@@ -169,11 +177,7 @@ fn a_rolling_upgrade_converts_at_the_first_consumer_member_and_never_owns_a_part
         snapshot.groups.iter().all(|g| g.group_id != "g"),
         "no classic group g any more"
     );
-    let expected: BTreeMap<String, String> =
-        [("c1", "consumer"), ("c2", "classic"), ("c3", "classic")]
-            .into_iter()
-            .map(|(c, p)| (c.to_string(), p.to_string()))
-            .collect();
+    let expected = protocols_are(&[("c1", "consumer"), ("c2", "classic"), ("c3", "classic")]);
     assert_eq!(protocols(&world), expected);
     assert!(all_six_owned_once(&world), "{:?}", ownership(&world));
     assert!(
@@ -200,10 +204,7 @@ fn a_rolling_upgrade_converts_at_the_first_consumer_member_and_never_owns_a_part
         1,
         "no conversion back while consumer members remain"
     );
-    let expected: BTreeMap<String, String> = ["c1", "c2", "c3"]
-        .into_iter()
-        .map(|c| (c.to_string(), "consumer".to_string()))
-        .collect();
+    let expected = protocols_are(&[("c1", "consumer"), ("c2", "consumer"), ("c3", "consumer")]);
     assert_eq!(protocols(&world), expected);
     let snapshot = world.snapshot();
     let group = &snapshot.consumer_groups[0];
@@ -297,10 +298,7 @@ fn policies_upgrade_and_downgrade_allow_one_direction_each() {
     );
     watch.run(&mut world, 100_000);
     assert_eq!(conversions(&world).len(), 1, "upgraded, never downgraded");
-    let expected: BTreeMap<String, String> = [("c2", "classic"), ("c3", "classic")]
-        .into_iter()
-        .map(|(c, p)| (c.to_string(), p.to_string()))
-        .collect();
+    let expected = protocols_are(&[("c2", "classic"), ("c3", "classic")]);
     assert_eq!(
         protocols(&world),
         expected,
@@ -454,11 +452,7 @@ fn a_static_rolling_upgrade_replaces_each_classic_member_and_keeps_every_assignm
         ("consumer", "c1")
     );
     assert_eq!(replacements(&world), ["c1"]);
-    let expected: BTreeMap<String, String> =
-        [("c1", "consumer"), ("c2", "classic"), ("c3", "classic")]
-            .into_iter()
-            .map(|(c, p)| (c.to_string(), p.to_string()))
-            .collect();
+    let expected = protocols_are(&[("c1", "consumer"), ("c2", "classic"), ("c3", "classic")]);
     assert_eq!(protocols(&world), expected);
     // c1 is back with the partitions its classic member held; nobody else moved.
     assert_eq!(ownership(&world), before);
@@ -477,10 +471,7 @@ fn a_static_rolling_upgrade_replaces_each_classic_member_and_keeps_every_assignm
 
     assert_eq!(conversions(&world).len(), 1, "converted once");
     assert_eq!(replacements(&world), ["c1", "c2", "c3"]);
-    let expected: BTreeMap<String, String> = ["c1", "c2", "c3"]
-        .into_iter()
-        .map(|c| (c.to_string(), "consumer".to_string()))
-        .collect();
+    let expected = protocols_are(&[("c1", "consumer"), ("c2", "consumer"), ("c3", "consumer")]);
     assert_eq!(protocols(&world), expected);
     assert_eq!(
         ownership(&world),

@@ -186,11 +186,11 @@ fn find_member(
                     && old.member_epoch != LEAVE_GROUP_STATIC_MEMBER_EPOCH =>
             {
                 Err(refuse(
-                Errors::UnreleasedInstanceId,
-                format!(
-                    "Static member {} with instance id {instance_id} cannot join the group because the instance id is owned by {} member.",
-                    req.member_id, old.member_id
-                ),
+                    Errors::UnreleasedInstanceId,
+                    format!(
+                        "Static member {} with instance id {instance_id} cannot join the group because the instance id is owned by {} member.",
+                        req.member_id, old.member_id
+                    ),
                 ))
             }
             Some(old) => {

@@ -1,12 +1,17 @@
 //! The trace as a World keeps it: its entries in order, in chunks. A full chunk never changes again,
-//! so it is shared (`Arc`) between a World and its copies: the page keeps copies of its Worlds to
+//! so it is shared (`Rc`) between a World and its copies: the page keeps copies of its Worlds to
 //! rewind (`session::rewind`), and a copy then costs a pointer per chunk of trace, not a copy of
 //! every entry. It reads as a sequence (`len`, `iter`, `since`, indexing) and serializes as one.
 
 use super::trace::TraceEntry;
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 use std::ops::Index;
-use std::sync::Arc;
+use std::rc::Rc;
+
+/// A full chunk: the tail's own vector, moved behind the `Rc` as it is. (A shared slice,
+/// `Rc<[TraceEntry]>`, would copy all 512 entries into a new allocation when the chunk fills: once
+/// per 512 entries of every run.)
+type Chunk = Rc<Vec<TraceEntry>>;
 
 /// Entries per shared chunk: a copy of a million-entry trace is 2,000 pointers, and the unshared
 /// tail it clones at most 511 entries (the page keeps dozens of copies per lane).
@@ -15,9 +20,9 @@ const CHUNK: usize = 512;
 /// The entries of a [`Trace`] in order: its shared chunks', then its tail's.
 pub type Iter<'a> = std::iter::Chain<
     std::iter::FlatMap<
-        std::slice::Iter<'a, Arc<[TraceEntry]>>,
+        std::slice::Iter<'a, Chunk>,
         std::slice::Iter<'a, TraceEntry>,
-        fn(&'a Arc<[TraceEntry]>) -> std::slice::Iter<'a, TraceEntry>,
+        fn(&'a Chunk) -> std::slice::Iter<'a, TraceEntry>,
     >,
     std::slice::Iter<'a, TraceEntry>,
 >;
@@ -25,7 +30,7 @@ pub type Iter<'a> = std::iter::Chain<
 /// A World's trace (see the module's documentation).
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
-    full: Vec<Arc<[TraceEntry]>>,
+    full: Vec<Chunk>,
     tail: Vec<TraceEntry>,
 }
 
@@ -44,30 +49,34 @@ impl Trace {
         }
         self.tail.push(entry);
         if self.tail.len() == CHUNK {
-            let chunk: Arc<[TraceEntry]> = std::mem::take(&mut self.tail).into();
-            self.full.push(chunk);
+            self.full.push(Rc::new(std::mem::take(&mut self.tail)));
         }
     }
 
     /// Every entry, in order.
     pub fn iter(&self) -> Iter<'_> {
-        let chunk_entries: fn(&Arc<[TraceEntry]>) -> std::slice::Iter<'_, TraceEntry> =
-            |chunk| chunk.iter();
+        let chunk_entries: fn(&Chunk) -> std::slice::Iter<'_, TraceEntry> = |chunk| chunk.iter();
         self.full
             .iter()
             .flat_map(chunk_entries)
             .chain(self.tail.iter())
     }
 
-    /// The entries from index `from` on (none if `from` is past the end).
+    /// The entries from index `from` on (none if `from` is past the end). The World asks after
+    /// every event for what the event added, usually nothing: the first entry is found by its index,
+    /// not by stepping over every entry before it in its chunk.
     pub fn since(&self, from: usize) -> impl Iterator<Item = &TraceEntry> + Clone {
         let first = (from / CHUNK).min(self.full.len());
-        let skip = from.saturating_sub(first * CHUNK);
-        self.full[first..]
+        let skip = from - first * CHUNK;
+        let (start, later, tail): (&[TraceEntry], &[Chunk], &[TraceEntry]) =
+            match self.full[first..].split_first() {
+                Some((chunk, later)) => (&chunk[skip.min(chunk.len())..], later, &self.tail),
+                None => (&self.tail[skip.min(self.tail.len())..], &[], &[]),
+            };
+        start
             .iter()
-            .flat_map(|chunk| chunk.iter())
-            .chain(self.tail.iter())
-            .skip(skip)
+            .chain(later.iter().flat_map(|chunk| chunk.iter()))
+            .chain(tail.iter())
     }
 
     pub fn get(&self, index: usize) -> Option<&TraceEntry> {
@@ -106,7 +115,7 @@ impl Trace {
         self.full
             .iter()
             .zip(&other.full)
-            .take_while(|(a, b)| Arc::ptr_eq(a, b))
+            .take_while(|(a, b)| Rc::ptr_eq(a, b))
             .count()
             * CHUNK
     }
@@ -214,7 +223,7 @@ mod tests {
         );
 
         let copy = trace.clone();
-        assert!(Arc::ptr_eq(&copy.full[0], &trace.full[0]));
+        assert!(Rc::ptr_eq(&copy.full[0], &trace.full[0]));
         assert_eq!(copy.shared_with(&trace), 2 * CHUNK);
         trace.push(entry(99_999));
         assert_eq!(copy.len() + 1, trace.len());

@@ -9,6 +9,7 @@
 
 use super::app_thread::Activity;
 use super::deserialization::RecordDeserializationFailure;
+use super::partition_states::PartitionStates;
 use super::{CoOut, KafkaConsumer};
 use crate::sim::assign::TopicPartition;
 use crate::sim::config::AutoOffsetReset;
@@ -59,7 +60,7 @@ pub struct Fetcher {
     /// Whether this consumer reads records (the scenario has producers).
     pub enabled: bool,
     /// Every assigned partition, with its position and what is buffered for it.
-    pub positions: BTreeMap<TopicPartition, PartitionFetch>,
+    pub positions: PartitionStates<PartitionFetch>,
     /// KIP-848: owned partitions a reconciliation is about to revoke (`markPendingRevocation`):
     /// nothing more is fetched for them and `poll()` returns none of their buffered records.
     pub pending_revocation: BTreeSet<TopicPartition>,
@@ -123,10 +124,11 @@ impl Fetcher {
     pub fn retain_owned(&mut self, owned: &BTreeSet<TopicPartition>) {
         // Buffered records, undecodable offsets and a failure only ever concern partitions with a
         // position, so positions for exactly the owned partitions leave nothing to do.
-        if self.positions.len() == owned.len() && self.positions.keys().eq(owned.iter()) {
+        if self.positions.len() == owned.len() && self.positions.partitions().eq(owned.iter()) {
             return;
         }
-        self.positions.retain(|tp, _| owned.contains(tp));
+        self.positions
+            .set_partitions(owned, || PartitionFetch::new(FetchState::Initializing));
         self.undecodable.retain(|tp, _| owned.contains(tp));
         if self
             .failure
@@ -135,11 +137,6 @@ impl Fetcher {
         {
             // `FetchCollector.fetchRecords`: a partition no longer assigned is drained, failure and all.
             self.failure = None;
-        }
-        for tp in owned {
-            self.positions
-                .entry(tp.clone())
-                .or_insert_with(|| PartitionFetch::new(FetchState::Initializing));
         }
     }
 
@@ -223,7 +220,7 @@ impl KafkaConsumer {
         debug_assert!(self
             .fetcher
             .positions
-            .keys()
+            .partitions()
             .eq(self.coordinator.owned.iter()));
         if !self.update_fetch_positions(out) {
             return false;
@@ -303,7 +300,7 @@ impl KafkaConsumer {
     /// `poll()` comes here; in steady state both lists are empty and allocate nothing).
     fn partitions_without_position(&self) -> (Vec<TopicPartition>, Vec<TopicPartition>) {
         let (mut initializing, mut awaiting_reset) = (Vec::new(), Vec::new());
-        for (tp, fetch) in &self.fetcher.positions {
+        for (tp, fetch) in self.fetcher.positions.iter() {
             match fetch.state {
                 FetchState::Initializing => initializing.push(tp.clone()),
                 FetchState::AwaitReset => awaiting_reset.push(tp.clone()),
@@ -360,22 +357,31 @@ impl KafkaConsumer {
             return;
         }
         self.fetcher.fetch_in_flight = None;
+        // Where the next partition of the answer most likely sits among the positions.
+        let mut hint = 0;
         for fetched in r.partitions {
-            if fetched.end_offset > fetched.fetch_offset
-                && self.fetcher.position(&fetched.partition) == Some(fetched.fetch_offset)
-            {
-                self.fetcher.undecodable.remove(&fetched.partition);
-                // The deserializer is asked only when a pill came: most answers carry none.
-                if !fetched.poison_pills.is_empty()
-                    && self.value_deserializer().rejects_poison_pill()
-                {
-                    self.fetcher
-                        .undecodable
-                        .insert(fetched.partition.clone(), fetched.poison_pills.clone());
-                }
-                if let Some(fetch) = self.fetcher.positions.get_mut(&fetched.partition) {
-                    fetch.buffered = Some((fetched.fetch_offset, fetched.end_offset));
-                }
+            if fetched.end_offset <= fetched.fetch_offset {
+                hint += 1;
+                continue;
+            }
+            let Some((at, fetch)) = self
+                .fetcher
+                .positions
+                .get_mut_at_hint(&fetched.partition, hint)
+            else {
+                continue;
+            };
+            hint = at + 1;
+            if fetch.state != FetchState::Fetching(fetched.fetch_offset) {
+                continue;
+            }
+            fetch.buffered = Some((fetched.fetch_offset, fetched.end_offset));
+            self.fetcher.undecodable.remove(&fetched.partition);
+            // The deserializer is asked only when a pill came: most answers carry none.
+            if !fetched.poison_pills.is_empty() && self.value_deserializer().rejects_poison_pill() {
+                self.fetcher
+                    .undecodable
+                    .insert(fetched.partition, fetched.poison_pills);
             }
         }
         self.wake_app_if_in_poll(now, out);

@@ -24,6 +24,7 @@ pub mod light_lock;
 pub mod manual_commit;
 pub mod membership;
 pub mod metadata;
+pub mod partition_states;
 pub mod rebalance;
 
 pub use app_thread::{Activity, ApplicationThread};

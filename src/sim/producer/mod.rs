@@ -11,7 +11,7 @@ mod poison_pill;
 pub mod vectors;
 
 use super::actor::{Actor, Ctx, Out};
-use super::assign::TopicPartition;
+use super::assign::{TopicName, TopicPartition};
 use super::protocol::*;
 use super::time::Millis;
 use super::timer::{ProducerTimer, Timer};
@@ -86,6 +86,9 @@ impl ProducerSpec {
 pub struct KafkaProducer {
     pub handle: String,
     pub spec: ProducerSpec,
+    /// `spec.topic`, shared: each batch names its partition, and a name made per batch was an
+    /// allocation (and a free when the answer was dropped) per partition per Produce.
+    topic: TopicName,
     /// The topic's partition count as the producer's metadata knows it.
     partitions: Option<i32>,
     /// The partition of each key for that count.
@@ -111,6 +114,7 @@ impl KafkaProducer {
     pub fn new(handle: &str, spec: ProducerSpec) -> Self {
         Self {
             handle: handle.to_string(),
+            topic: TopicName::from(spec.topic.as_str()),
             spec,
             partitions: None,
             key_partitions: Vec::new(),
@@ -262,7 +266,7 @@ impl KafkaProducer {
             let batches = per_partition
                 .into_iter()
                 .map(|(p, records)| ProducedBatch {
-                    partition: TopicPartition::new(self.spec.topic.as_str(), p),
+                    partition: TopicPartition::new(&self.topic, p),
                     records,
                     poison_pills: self.accumulated_pills.remove(&p).unwrap_or_default(),
                 })

@@ -52,6 +52,9 @@ pub struct EventQueue<E> {
     /// Items due at or after `start + WHEEL_MS`, and (never in the World, which schedules nothing
     /// in the past) items scheduled before `start`, by time and sequence.
     outside: BTreeMap<(Millis, u64), u32>,
+    /// The time of `outside`'s first item, kept beside it: every item taken out asks for it, and
+    /// asking the map walks down the tree to its first leaf each time.
+    outside_first: Option<Millis>,
     /// The wheel covers `start .. start + WHEEL_MS`.
     start: Millis,
     /// Each place holds an item and its sequence number, or nothing.
@@ -69,6 +72,7 @@ impl<E> Default for EventQueue<E> {
             wheel: (0..WHEEL_MS).map(|_| VecDeque::new()).collect(),
             occupied: [0; WHEEL_MS / 64],
             outside: BTreeMap::new(),
+            outside_first: None,
             start: 0,
             events: Vec::new(),
             free: Vec::new(),
@@ -101,6 +105,7 @@ impl<E> EventQueue<E> {
             self.put_in_wheel(at, seq, place);
         } else {
             self.outside.insert((at, seq), place);
+            self.outside_first = Some(self.outside_first.map_or(at, |first| first.min(at)));
         }
         self.live += 1;
         Slot { at, seq, place }
@@ -137,6 +142,7 @@ impl<E> EventQueue<E> {
         }
         if !self.in_wheel(slot.at) {
             self.outside.remove(&(slot.at, slot.seq));
+            self.note_outside_first();
         }
         // In the wheel, the emptied place marks the entry as cancelled.
         Some(self.take(slot.place))
@@ -171,6 +177,11 @@ impl<E> EventQueue<E> {
         None
     }
 
+    /// `outside_first` after `outside` lost items.
+    fn note_outside_first(&mut self) {
+        self.outside_first = self.outside.keys().next().map(|(at, _)| *at);
+    }
+
     /// Moves the wheel on to cover `at ..`: the items of `outside` it now covers enter their
     /// buckets, in order (each bucket they enter holds only cancelled entries of earlier times).
     fn advance_to(&mut self, at: Millis) {
@@ -180,14 +191,19 @@ impl<E> EventQueue<E> {
         let from = self.start.saturating_add(WHEEL_MS as Millis);
         self.start = at;
         let to = at.saturating_add(WHEEL_MS as Millis);
+        // Nothing of `outside` comes into the wheel's new reach: the usual case.
+        if self.outside_first.is_none_or(|first| first >= to) {
+            return;
+        }
         while let Some((&(time, seq), &place)) = self.outside.range((from, 0)..(to, 0)).next() {
             self.outside.remove(&(time, seq));
             self.put_in_wheel(time, seq, place);
         }
+        self.note_outside_first();
     }
 
     pub fn peek_time(&self) -> Option<Millis> {
-        let outside = self.outside.keys().next().map(|(at, _)| *at);
+        let outside = self.outside_first;
         if let Some(at) = outside.filter(|&at| at < self.start) {
             return Some(at);
         }
@@ -207,12 +223,13 @@ impl<E> EventQueue<E> {
 
     /// Removes the earliest item if it is due at or before `t`.
     pub fn pop_due(&mut self, t: Millis) -> Option<(Millis, E)> {
-        let outside = self.outside.keys().next().map(|(at, _)| *at);
+        let outside = self.outside_first;
         if let Some(at) = outside.filter(|&at| at < self.start) {
             if at > t {
                 return None;
             }
             let (_, place) = self.outside.pop_first()?;
+            self.note_outside_first();
             return Some((at, self.take(place)));
         }
         let (at, b) = match self.first_in_wheel() {

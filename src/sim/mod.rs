@@ -26,6 +26,7 @@ pub mod lag_series;
 pub mod limits;
 pub mod load;
 pub mod metrics;
+pub mod processed_records;
 pub mod producer;
 pub mod protocol;
 pub mod report;

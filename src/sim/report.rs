@@ -1,6 +1,6 @@
 //! Text output of `lab run`: the trace, one line per event, and a summary read from the metrics.
 
-use super::delivery::{partition_lags, Delivery, LagHistory};
+use super::delivery::{partition_lags, LagHistory};
 use super::metrics::{self, Metrics};
 use super::time::{format_millis, Millis};
 use super::trace::TraceEvent;
@@ -120,7 +120,7 @@ fn records(out: &mut String, world: &World) {
             }
         );
     }
-    let delivery = Delivery::from_trace(world.trace());
+    let delivery = world.delivery();
     let lags = partition_lags(world);
     let mut groups: Vec<&str> = lags.iter().map(|l| l.group.as_str()).collect();
     groups.dedup();

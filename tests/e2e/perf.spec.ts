@@ -171,3 +171,40 @@ test('navigation to the first interactive render', async ({ page }) => {
   expect(times.every((t) => t > 0)).toBe(true);
   expect(errors).toEqual([]);
 });
+
+// The record flow after minutes of playing: every frame reads each partition's log (log end,
+// position, committed offset, lag, duplicates), and the trace behind it grows with every batch
+// processed, toward the million entries a page keeps. 30 consumers × 120 partitions, producers at
+// 1,000 records/s, played at 100× past two simulated minutes, then the frames at 10× are counted as
+// above, with a crash.
+test('30 consumers on 120 partitions with producers, after two simulated minutes: frame times', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = await open(page);
+  const scenario = {
+    name: 'records load',
+    description: '30 consumers read a 120-partition topic that two producers write 1,000 records/s to.',
+    topics: [{ name: 'orders', partitions: 120 }],
+    groups: [{ group_id: 'orders-app', config: { 'auto.offset.reset': 'earliest', 'processing.time.ms': 5 } }],
+    consumers: [{ group: 'orders-app', topics: ['orders'], count: 30 }],
+    producers: [
+      { topic: 'orders', records_per_sec: 500, keys: 1000 },
+      { topic: 'orders', records_per_sec: 500 },
+    ],
+  };
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(JSON.stringify(scenario));
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(group(page).getByRole('listitem', { name: /^Consumer c\d+$/ })).toHaveCount(30);
+  await setSpeed(page, '100×');
+  const started = Date.now();
+  await play(page);
+  await expect.poll(() => simTime(page), { timeout: 150_000, intervals: [1_000] }).toBeGreaterThan(120_000);
+  await pause(page);
+  console.log(`[perf] records: two simulated minutes at 100× took ${((Date.now() - started) / 1000).toFixed(1)} s real`);
+  await measure(page, '30 consumers × 120 partitions with producers after 2 simulated minutes, single view', () =>
+    page.locator('.card button[aria-label="Kill c7"]').click(),
+  );
+  // Each partition's log is still drawn, with its lag.
+  await expect(page.getByRole('list', { name: 'Partitions of orders in orders-app' })).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -205,3 +205,61 @@ fn every_record_is_processed_at_least_once_under_any_actions() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The World keeps what each group processed by reading only what the trace gained since it was last
+/// asked (`World::delivery`), and finds partitions' owners in one pass over the consumers
+/// (`partition_lags`). Both must say exactly what reading everything again says, at any moment of
+/// any run, and a copy of the World (a rewind checkpoint) must go on from where its original was.
+#[test]
+fn what_the_world_keeps_of_the_records_equals_reading_the_whole_trace_again() {
+    for seed in 0..8 {
+        for assignor in ["range", "cooperative-sticky", "consumer"] {
+            let mut rng = Rng(seed ^ 0x5EED_F00D);
+            let scenario = random_scenario(&mut rng, seed, assignor);
+            let mut world = World::new(&scenario).expect("a valid scenario");
+            let mut copy: Option<World> = None;
+            let mut t = 0;
+            while t < CHAOS_ENDS_MS {
+                t += rng.range(500, 6_000);
+                world.run_until(t);
+                let _ = world.apply(random_action(&mut rng, &world));
+                for w in std::iter::once(&world).chain(&copy) {
+                    let whole = Delivery::from_trace(w.trace());
+                    assert_eq!(*w.delivery(), whole, "seed {seed} ({assignor}) at {t} ms");
+                    assert_eq!(owners(w), owners_one_by_one(w), "seed {seed} ({assignor})");
+                }
+                match copy.as_mut() {
+                    // The copy goes its own way: a later moment, without the original's actions.
+                    Some(c) => c.run_until(t + 1_000),
+                    None if t > CHAOS_ENDS_MS / 3 => copy = Some(world.clone()),
+                    None => {}
+                }
+            }
+        }
+    }
+}
+
+fn owners(world: &World) -> Vec<(String, TopicPartition, Option<String>)> {
+    rebalance_lab::sim::delivery::partition_lags(world)
+        .into_iter()
+        .map(|l| (l.group, l.partition, l.owner))
+        .collect()
+}
+
+/// Each partition's owner as a look-up over every consumer finds it: the first running consumer of
+/// the group, in the World's order, that says it owns the partition.
+fn owners_one_by_one(world: &World) -> Vec<(String, TopicPartition, Option<String>)> {
+    rebalance_lab::sim::delivery::partition_lags(world)
+        .into_iter()
+        .map(|l| {
+            let owner = world
+                .consumers()
+                .iter()
+                .find(|c| {
+                    c.group_id == l.group && c.is_running() && c.owned().contains(&l.partition)
+                })
+                .map(|c| c.handle.clone());
+            (l.group, l.partition, owner)
+        })
+        .collect()
+}

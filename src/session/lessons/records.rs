@@ -35,7 +35,9 @@ pub(super) fn scenario_of() -> Scenario {
 
 /// Records lane `lane` processed more than once, in all.
 pub(super) fn duplicates(lab: &Lab, lane: usize) -> u64 {
-    Delivery::from_trace(lab.lanes[lane].world.trace())
+    lab.lanes[lane]
+        .world
+        .delivery()
         .groups
         .get(GROUP)
         .map_or(0, |g| g.duplicates)

@@ -12,6 +12,7 @@ use super::client::KafkaConsumer;
 use super::config::BrokerConfig;
 use super::fast_hash::FastMap;
 use super::lag_series::{LagSample, LagSeries};
+use super::processed_records::{Delivery, DeliveryFeed};
 use super::producer::KafkaProducer;
 use super::protocol::Message;
 use super::rng::SimRng;
@@ -21,6 +22,7 @@ use super::timer::{ProducerTimer, Timer, TimerKey};
 use super::trace::{TraceEntry, TraceEvent};
 use super::trace_chunks::Trace;
 use super::vocab::Endpoint;
+use std::cell::{Ref, RefCell};
 use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
 
@@ -57,6 +59,9 @@ pub struct World {
     refused: Vec<(Millis, ActionError)>,
     /// Lag sampled at fixed instants as the clock passes them (only with producers).
     lag: LagSeries,
+    /// What each group processed, read from the trace when asked ([`World::delivery`]) and only as
+    /// far as it grew since: the event loop never pays for it.
+    delivery: RefCell<DeliveryFeed>,
     /// The output buffer of the next actor step, emptied by `route` and kept with its capacity:
     /// millions of steps in a long run with records would otherwise each grow two fresh lists.
     spare_out: SpareOut,
@@ -98,6 +103,7 @@ impl World {
             trace: Trace::default(),
             refused: Vec::new(),
             lag: LagSeries::default(),
+            delivery: RefCell::default(),
             spare_out: SpareOut::default(),
         };
         for (index, topic) in scenario.topics.iter().enumerate() {
@@ -161,6 +167,16 @@ impl World {
 
     pub fn trace(&self) -> &Trace {
         &self.trace
+    }
+
+    /// What each group processed so far: the records, the duplicates, the records sought past.
+    pub fn delivery(&self) -> Ref<'_, Delivery> {
+        // Busy only while an earlier answer is still held: it was read after a catch-up, and the
+        // trace cannot have grown since, as the World is borrowed for as long as it is held.
+        if let Ok(mut feed) = self.delivery.try_borrow_mut() {
+            feed.catch_up(&self.trace);
+        }
+        Ref::map(self.delivery.borrow(), DeliveryFeed::delivery)
     }
 
     /// Scenario actions that were refused when their time came (e.g. killing a consumer twice).

@@ -192,16 +192,16 @@ pub struct DeliveryFeed {
 }
 
 impl DeliveryFeed {
-    /// The delivery of the whole of `trace`, which must be the trace this feed read before, grown.
-    pub fn catch_up(&mut self, trace: &Trace) -> &Delivery {
+    /// Reads what `trace` gained since the last catch-up: `trace` must be the trace this feed read
+    /// before, grown.
+    pub fn catch_up(&mut self, trace: &Trace) {
         if trace.len() > self.read {
             self.delivery.read(trace.since(self.read));
             self.read = trace.len();
         }
-        &self.delivery
     }
 
-    /// What the last catch-up read.
+    /// The delivery of everything read so far.
     pub fn delivery(&self) -> &Delivery {
         &self.delivery
     }

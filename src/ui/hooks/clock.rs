@@ -1,18 +1,11 @@
 //! The clock that plays the simulation: a timer while playing, none while paused.
 
-use crate::ui::state::{Dispatch, PageAction};
+use crate::ui::state::{real_now, Dispatch, PageAction};
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 /// Frame period of the clock while playing (about 30 frames per second).
 const FRAME_MS: u32 = 33;
-
-/// The real clock in ms, as the browser measures it for animations.
-fn real_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
 
 /// While `playing`, sends a [`PageAction::Tick`] with the real time every frame; the page state
 /// turns real time into simulated time at the chosen speed. The timer is dropped on pause.

@@ -99,9 +99,10 @@ impl LabHandle {
     }
 }
 
-/// The real clock in ms (`performance.now()`), 0 where there is none: outside a browser (the native
-/// benchmarks drive the page's state too) `web_sys` has no window to ask and would panic.
-pub(super) fn real_now() -> f64 {
+/// The real clock in ms (`performance.now()`, as the browser measures it for animations), 0 where
+/// there is none: outside a browser (the native benchmarks drive the page's state too) `web_sys` has
+/// no window to ask and would panic.
+pub fn real_now() -> f64 {
     #[cfg(target_arch = "wasm32")]
     return web_sys::window()
         .and_then(|w| w.performance())

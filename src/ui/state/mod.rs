@@ -14,6 +14,7 @@ mod notice;
 
 pub use clock::Clock;
 pub use guide::{Guide, Phase};
+pub use lab_handle::real_now;
 pub use lab_handle::LabHandle;
 pub use lanes::{groups_in_order, LaneView};
 pub use messages::MessageRow;

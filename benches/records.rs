@@ -3,8 +3,8 @@
 //! and counts, so the cost follows the messages (produce batches, fetches, commits), not the records.
 //!
 //! Prints simulated seconds per wall second and the trace size for each case, then the speed curve
-//! with the same producers (10,000 records/s) at 10×60, 30×120, 100×1,000 and 500×10,000 consumers
-//! × partitions (500: the model's limit on consumers), 60 simulated seconds each, then Criterion times a one-minute run.
+//! with the same producers (10,000 records/s) at 10×60, 30×120, 100×1,000 and 1,000×10,000 consumers
+//! × partitions (1,000: the model's limit on consumers), 60 simulated seconds each, then Criterion times a one-minute run.
 //! `cargo bench --bench records` (add a filter such as `records` to narrow Criterion's part).
 
 use criterion::{black_box, Criterion};
@@ -89,9 +89,8 @@ fn best_of(runs: usize, s: &Scenario) -> (Duration, World) {
 fn print_speed_curve() {
     println!("speed curve with producers at 10,000 records/s, 60 s simulated (best of runs):");
     println!("  consumers × partitions | wall ms | sim s / wall s | ns per consumer·partition·sim-s | records processed | µs per record | trace entries");
-    // The largest size is the model's limit on consumers (`sim::limits::MAX_CONSUMERS`: 500), not
-    // issue 12's 1,000, which a scenario can no longer ask for.
-    let largest = MAX_CONSUMERS.min(1000);
+    // The largest size is issue 12's, the model's limit on consumers (`sim::limits::MAX_CONSUMERS`).
+    let largest = MAX_CONSUMERS;
     for (consumers, partitions, runs) in [
         (10, 60, 3),
         (30, 120, 3),

@@ -151,10 +151,9 @@ fn speed_curve_100_x_1000() {
     speed_curve_line(100, 1_000);
 }
 
-/// The largest size is the model's limit on consumers (`sim::limits::MAX_CONSUMERS`, 500): issue 12's
-/// 1,000 × 10,000 is refused by `World::new`.
+/// The largest size, issue 12's: the model's limit on consumers (`sim::limits::MAX_CONSUMERS`).
 #[wasm_bindgen_test]
-fn speed_curve_500_x_10000() {
+fn speed_curve_1000_x_10000() {
     speed_curve_line(rebalance_lab::sim::limits::MAX_CONSUMERS, 10_000);
 }
 
@@ -212,7 +211,7 @@ fn speed_curve_with_records_100_x_1000() {
 
 /// One run: the test runner gives up on a page that stays busy for 20 s.
 #[wasm_bindgen_test]
-fn speed_curve_with_records_500_x_10000() {
+fn speed_curve_with_records_1000_x_10000() {
     speed_curve_with_records_line(rebalance_lab::sim::limits::MAX_CONSUMERS, 10_000, 1);
 }
 

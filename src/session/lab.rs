@@ -4,6 +4,7 @@
 
 use super::metrics_feed::MetricsFeed;
 use super::strategy::Strategy;
+use crate::sim::limits::{Limit, LimitExceeded};
 use crate::sim::metrics::Metrics;
 use crate::sim::scenario::TimedAction;
 use crate::sim::sort;
@@ -103,12 +104,26 @@ impl Lab {
                 count: session.strategies.len(),
             });
         }
+        let scenarios: Vec<Scenario> = session
+            .strategies
+            .iter()
+            .map(|strategy| strategy.scenario_for(&session.scenario))
+            .collect();
+        // What the model refuses is told first (it names the field); then what only the page does.
+        for scenario in &scenarios {
+            scenario.validate()?;
+        }
+        LimitExceeded::check(Limit::PageConsumers, session.scenario.consumer_count()).map_err(
+            |error| ScenarioError::TooLarge {
+                field: "consumers".to_string(),
+                error,
+            },
+        )?;
         let mut lanes = Vec::new();
-        for &strategy in &session.strategies {
-            let scenario = strategy.scenario_for(&session.scenario);
+        for (&strategy, scenario) in session.strategies.iter().zip(&scenarios) {
             lanes.push(Lane {
                 strategy,
-                world: World::new(&scenario)?,
+                world: World::new(scenario)?,
                 feed: RefCell::default(),
             });
         }
@@ -231,6 +246,9 @@ impl Lab {
     }
 
     fn apply_recorded(&mut self, action: Action) -> Result<(), ActionError> {
+        if matches!(action, Action::AddConsumer { .. }) {
+            LimitExceeded::check(Limit::PageConsumers, self.consumers_started() + 1)?;
+        }
         // Checking changes nothing and `World::apply` performs exactly what its own check accepted,
         // so all or none needs no copies: the action used to be tried on a copy of every World with
         // its whole trace, tens of ms per lane at 50 consumers, in the frame of the click.
@@ -256,6 +274,18 @@ impl Lab {
             action,
         });
         Ok(())
+    }
+
+    /// Every consumer this run starts: its scenario's (timed ones included, as the model counts
+    /// them) and those the learner added.
+    fn consumers_started(&self) -> u64 {
+        let added = self
+            .session
+            .actions
+            .iter()
+            .filter(|t| matches!(t.action, Action::AddConsumer { .. }))
+            .count();
+        self.session.scenario.consumer_count() + added as u64
     }
 
     pub fn snapshots(&self) -> Vec<Rc<Snapshot>> {
@@ -284,6 +314,82 @@ impl Lab {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::limits::{MAX_CONSUMERS, MAX_PAGE_CONSUMERS};
+
+    fn session_of(consumers: usize, timed_additions: usize) -> Session {
+        let additions: Vec<String> = (0..timed_additions)
+            .map(|i| {
+                format!(
+                    r#"{{ "at_ms": {}, "action": {{ "type": "add_consumer", "group": "g", "topics": ["t"] }} }}"#,
+                    1_000 + i
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{ "topics": [{{ "name": "t", "partitions": 2 }}],
+                 "consumers": [{{ "group": "g", "topics": ["t"], "count": {consumers} }}],
+                 "actions": [{}] }}"#,
+            additions.join(",")
+        );
+        Session {
+            scenario: Scenario::from_json(&json).unwrap(),
+            strategies: vec![Strategy::KafkaDefault],
+            actions: Vec::new(),
+            until_ms: 0,
+        }
+    }
+
+    fn add_one() -> Action {
+        Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["t".into()],
+            config: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_page_runs_fewer_consumers_than_the_model_and_says_where_more_run() {
+        // The model (`lab run`) builds what the page refuses.
+        let crowd = session_of(MAX_PAGE_CONSUMERS + 1, 0);
+        assert!(World::new(&crowd.scenario).is_ok());
+        let refused = Lab::new(crowd).err().expect("the page refuses it");
+        assert!(
+            matches!(&refused, ScenarioError::TooLarge { field, error }
+                if field == "consumers" && error.limit == Limit::PageConsumers),
+            "{refused}"
+        );
+        assert_eq!(
+            refused.to_string(),
+            "consumers: 501 is beyond what this simulator supports: at most 500 consumers in one run \
+             of the page (the page redraws every consumer at every frame; `lab run` takes up to 1000)"
+        );
+        // Beyond the model's own limit, the model's message names the field.
+        let beyond_both = Lab::new(session_of(MAX_CONSUMERS + 1, 0)).err().unwrap();
+        assert!(
+            matches!(&beyond_both, ScenarioError::TooLarge { field, error }
+                if field == "consumers[0].count" && error.limit == Limit::Consumers),
+            "{beyond_both}"
+        );
+        // The scenario's timed additions count from the start, as the model counts them.
+        assert!(Lab::new(session_of(MAX_PAGE_CONSUMERS - 1, 2)).is_err());
+    }
+
+    #[test]
+    fn a_consumer_added_beyond_the_page_limit_is_refused_and_changes_nothing() {
+        let mut lab = Lab::new(session_of(MAX_PAGE_CONSUMERS - 2, 1)).unwrap();
+        lab.run_until(2_000);
+        lab.apply(add_one()).expect("the 500th consumer joins");
+        let before = lab.saved_session();
+        let consumers = lab.lanes[0].world.consumers().len();
+        let refused = lab.apply(add_one()).unwrap_err();
+        assert!(
+            matches!(refused, ActionError::BeyondLimit(e)
+                if e.limit == Limit::PageConsumers && e.requested == 501),
+            "{refused}"
+        );
+        assert_eq!(lab.saved_session(), before);
+        assert_eq!(lab.lanes[0].world.consumers().len(), consumers);
+    }
 
     #[test]
     fn the_memory_notice_names_the_bound_as_people_write_numbers() {

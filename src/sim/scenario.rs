@@ -343,7 +343,7 @@ impl Scenario {
     }
 
     /// Every consumer the scenario can start: its `consumers` counts and its `add_consumer` actions.
-    fn consumer_count(&self) -> u64 {
+    pub fn consumer_count(&self) -> u64 {
         let listed = self
             .consumers
             .iter()

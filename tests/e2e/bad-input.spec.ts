@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { open, card, simTime } from './util';
+import { open, card, simTime, loadOneGroup } from './util';
 
 // Bad input on the page, one class per step (the README's "Bad input" table): each gets a message
 // that says which field and why, and the page keeps what it had.
@@ -18,6 +18,12 @@ test('scenarios beyond the model, truncated or not JSON are refused and change n
   );
   await load('{ "topics": [{ "name": "t", "partitions": 1 }], "consumers": [{ "group": "g", "topics": ["t"], "count": 100000 }] }');
   await expect(box.getByRole('alert')).toContainText('consumers[0].count: 100000 is beyond what this simulator supports');
+  // `lab run` takes 600 consumers; the page, which redraws every one at every frame, takes 500.
+  await load('{ "topics": [{ "name": "t", "partitions": 1 }], "consumers": [{ "group": "g", "topics": ["t"], "count": 600 }] }');
+  await expect(box.getByRole('alert')).toContainText(
+    'consumers: 600 is beyond what this simulator supports: at most 500 consumers in one run of the page',
+  );
+  await expect(box.getByRole('alert')).toContainText('`lab run` takes up to 1000');
   await load('{ "topics": [{ "name": "orders", "partitions": ');
   await expect(box.getByRole('alert')).toContainText('the text ends too early (was it cut short when copied?)');
   await load('{ "duration": 5000 }');
@@ -26,6 +32,20 @@ test('scenarios beyond the model, truncated or not JSON are refused and change n
   await expect(box.getByRole('alert')).toContainText('actions[0].at_ms (line 1, column 27): a negative number is not allowed here');
   await expect(topicHeading(page)).toHaveText('Topic orders · 6 partitions');
   await expect(card(page, 'c1')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a 501st consumer in the page is refused with where more can run, and nothing changes', async ({ page }) => {
+  const errors = await open(page);
+  await loadOneGroup(page, 500, 10);
+  await expect(card(page, 'c500')).toBeVisible();
+  const form = page.getByRole('region', { name: 'Add a consumer' });
+  await form.getByRole('button', { name: 'Add consumer' }).click();
+  await expect(form.getByRole('alert')).toContainText(
+    '501 is beyond what this simulator supports: at most 500 consumers in one run of the page',
+  );
+  await expect(form.getByRole('alert')).toContainText('`lab run` takes up to 1000');
+  await expect(card(page, 'c501')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -216,7 +216,7 @@ fn runs_beyond_reach_and_binary_files_are_refused_up_front() {
         &[],
     );
     assert!(
-        err.contains("consumers[0].count: 100000 is beyond what this simulator supports: at most 500 consumers in one scenario"),
+        err.contains("consumers[0].count: 100000 is beyond what this simulator supports: at most 1000 consumers in one scenario"),
         "{err}"
     );
     let err = run(
@@ -232,6 +232,23 @@ fn runs_beyond_reach_and_binary_files_are_refused_up_front() {
     let err = run("binary.json", &[0x7b, 0xff, 0xfe, 0x00], &[]);
     assert!(err.contains("not UTF-8 text"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `lab run` takes the model's 1,000 consumers, more than the page's 500: the speed curve's
+/// 1,000 × 10,000 runs here.
+#[test]
+fn lab_run_takes_more_consumers_than_the_page() {
+    let path = std::env::temp_dir().join(format!("lab-cli-thousand-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        r#"{ "topics": [{ "name": "t", "partitions": 1000 }],
+             "consumers": [{ "group": "g", "topics": ["t"], "count": 1000 }], "duration_ms": 10000 }"#,
+    )
+    .unwrap();
+    let (ok, out, err) = lab(&["run", path.to_str().unwrap(), "--no-trace"]);
+    std::fs::remove_file(&path).unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains("c1000 [g] Stable gen 1 owns [t-"), "{out}");
 }
 
 /// A timed action the World refuses (here: a consumer that does not exist) is reported with its

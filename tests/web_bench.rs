@@ -220,6 +220,22 @@ fn speed_curve_with_records_1000_x_10000() {
 fn scrubbing_line(lesson: &str) {
     let figures = rebalance_lab::session::rewind::scrub_figures(lesson, &mut now_ms);
     console_log!("{figures} (wasm)");
+    console_log!(
+        "linear memory after {lesson}: {:.1} MiB (it only grows: the most this page has held, so run one scrubbing test alone to read it as that lesson's)",
+        linear_memory_bytes() as f64 / (1024.0 * 1024.0)
+    );
+}
+
+/// The size of the module's linear memory, which a wasm module never gives back: its high-water mark.
+fn linear_memory_bytes() -> u32 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .expect("the module's memory")
+        .buffer()
+        .dyn_into::<js_sys::ArrayBuffer>()
+        .expect("an ArrayBuffer")
+        .byte_length()
 }
 
 #[wasm_bindgen_test]

@@ -10,6 +10,7 @@ use super::vocab::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::rc::Rc;
 
 /// Records of one partition, offsets `from .. to` (`to` excluded).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,9 +36,11 @@ impl fmt::Display for ProcessedRange {
     }
 }
 
-/// The three message variants hold their `Message` boxed: a `TraceEntry` is as large as its largest
-/// variant, and a whole `Message` (about 200 bytes) made every entry, a processed batch's too, 288
-/// bytes; boxed, the trace of a long run with records takes half the memory. (Serialized the same.)
+/// The three message variants hold their `Message` behind a pointer: a `TraceEntry` is as large as
+/// its largest variant, and a whole `Message` (about 200 bytes) made every entry, a processed
+/// batch's too, 288 bytes; boxed, the trace of a long run with records took half the memory. The
+/// pointer is shared: a message's `MessageSent` and its `MessageDelivered` (or `MessageDropped`)
+/// hold one copy between them, not one each. (Serialized the same.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TraceEvent {
@@ -45,18 +48,18 @@ pub enum TraceEvent {
         from: Endpoint,
         to: Endpoint,
         deliver_at: Millis,
-        message: Box<Message>,
+        message: Rc<Message>,
     },
     MessageDelivered {
         from: Endpoint,
         to: Endpoint,
-        message: Box<Message>,
+        message: Rc<Message>,
     },
     /// The addressee is gone (killed, closed or restarted as a new incarnation).
     MessageDropped {
         from: Endpoint,
         to: Endpoint,
-        message: Box<Message>,
+        message: Rc<Message>,
     },
     GroupStateChanged {
         group: String,
@@ -168,7 +171,9 @@ pub enum TraceEvent {
         consumer: Handle,
         group: Handle,
         generation: i32,
-        ranges: Vec<ProcessedRange>,
+        /// Exactly as long as it is: a records run keeps hundreds of thousands of these, and a
+        /// vector's spare capacity (room for four ranges after the first push) was most of each.
+        ranges: Box<[ProcessedRange]>,
     },
     /// The producer's application sent a poison pill (no key, a value some deserializers reject) to
     /// a partition.

@@ -462,7 +462,7 @@ impl KafkaConsumer {
             consumer,
             group,
             generation: self.assignment_epoch(),
-            ranges,
+            ranges: ranges.into_boxed_slice(),
         });
         true
     }

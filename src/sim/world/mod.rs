@@ -25,6 +25,7 @@ use super::vocab::Endpoint;
 use std::cell::{Ref, RefCell};
 use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 #[derive(Clone, Debug)]
 enum Event {
@@ -32,6 +33,9 @@ enum Event {
         from: Endpoint,
         to: Endpoint,
         message: Message,
+        /// The trace's copy, recorded when it was sent (`None` when messages of its kind are not
+        /// traced): its delivery or drop is recorded with the same copy.
+        traced: Option<Rc<Message>>,
     },
     Timer {
         owner: Endpoint,
@@ -350,20 +354,23 @@ impl World {
                     self.step_actor(&owner, actor, |actor, ctx| actor.on_timer(timer, ctx));
                 }
             }
-            Event::Deliver { from, to, message } => {
-                let traced = self.traces(&message);
+            Event::Deliver {
+                from,
+                to,
+                message,
+                traced,
+            } => {
                 let Some(actor) = self.running(&to) else {
-                    if traced {
-                        let message = Box::new(message);
+                    if let Some(message) = traced {
                         self.record(TraceEvent::MessageDropped { from, to, message });
                     }
                     return;
                 };
-                if traced {
+                if let Some(message) = traced {
                     self.record(TraceEvent::MessageDelivered {
                         from: from.clone(),
                         to: to.clone(),
-                        message: Box::new(message.clone()),
+                        message,
                     });
                 }
                 self.step_actor(&to, actor, |actor, ctx| {
@@ -505,16 +512,25 @@ impl World {
 
     fn send(&mut self, from: Endpoint, to: Endpoint, message: Message) {
         let deliver_at = self.now.saturating_add(self.latency_ms);
-        if self.traces(&message) {
+        let traced = self.traces(&message).then(|| {
+            let copy = Rc::new(message.clone());
             self.record(TraceEvent::MessageSent {
                 from: from.clone(),
                 to: to.clone(),
                 deliver_at,
-                message: Box::new(message.clone()),
+                message: Rc::clone(&copy),
             });
-        }
-        self.queue
-            .push(deliver_at, Event::Deliver { from, to, message });
+            copy
+        });
+        self.queue.push(
+            deliver_at,
+            Event::Deliver {
+                from,
+                to,
+                message,
+                traced,
+            },
+        );
     }
 
     /// Setting a key replaces the timer under it.

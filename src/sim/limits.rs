@@ -81,6 +81,17 @@ impl Limit {
         }
     }
 
+    /// Why the limit is there, as the refusal explains it.
+    fn why(self) -> String {
+        match self {
+            Limit::PageConsumers => format!(
+                "the page redraws every consumer at every frame; `lab run` takes up to {MAX_CONSUMERS}"
+            ),
+            _ => "Kafka may allow more, but a run this large would take minutes and freeze the page"
+                .to_string(),
+        }
+    }
+
     /// Every limit, for the README's table and the tests.
     pub const ALL: [Limit; 10] = [
         Limit::PartitionsPerTopic,
@@ -118,20 +129,12 @@ impl fmt::Display for LimitExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} is beyond what this simulator supports: at most {} {} ",
+            "{} is beyond what this simulator supports: at most {} {} ({})",
             self.requested,
             self.limit.max(),
-            self.limit.what()
-        )?;
-        match self.limit {
-            Limit::PageConsumers => write!(
-                f,
-                "(the page redraws every consumer at every frame; `lab run` takes up to {MAX_CONSUMERS})"
-            ),
-            _ => f.write_str(
-                "(Kafka may allow more, but a run this large would take minutes and freeze the page)",
-            ),
-        }
+            self.limit.what(),
+            self.limit.why()
+        )
     }
 }
 

@@ -145,11 +145,6 @@ pub enum ActionError {
         current: i32,
         requested: i32,
     },
-    /// A classic static member (`group.instance.id`, `group.protocol=classic`) joining a group that
-    /// has consumer-protocol members or is a consumer group: Kafka 4.1 replaces the static member
-    /// inside the consumer group (downgrading it if the replaced member was the last
-    /// consumer-protocol one); the lab does not simulate that replacement.
-    MixedGroupProtocols { group: String, existing: String },
     /// No producer has this handle.
     UnknownProducer { handle: String, known: Vec<String> },
     /// A producer rate or key count beyond what the model carries.
@@ -240,13 +235,6 @@ impl fmt::Display for ActionError {
             } => write!(
                 f,
                 "InvalidPartitionsException: The topic {topic} currently has {current} partition(s); {requested} would not be an increase."
-            ),
-            ActionError::MixedGroupProtocols { group, existing } => write!(
-                f,
-                "group {group} has members using group.protocol={existing}: the lab does not simulate a \
-                 classic static member (group.instance.id) joining a mixed group, where Kafka replaces the \
-                 static member inside the consumer group; remove group.instance.id, use \
-                 group.protocol={existing}, or use another group"
             ),
             ActionError::UnknownProducer { handle, known } if known.is_empty() => {
                 write!(f, "there is no producer {handle} (the scenario has none)")

@@ -294,7 +294,20 @@ pub enum TraceEvent {
         consumer: String,
         /// Every member after the conversion: its consumer and its `group.protocol`.
         members: Vec<(String, String)>,
+        /// Set for a downgrade by a classic static member replacing the last consumer-protocol
+        /// member (`consumer` is then the joining one); absent otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        static_replacement: Option<StaticReplacement>,
     },
+}
+
+/// A downgrade by static member replacement: whether the joining member kept the replaced
+/// member's subscription (the classic group stays Stable) or not (it rebalances at once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaticReplacement {
+    SameSubscription,
+    OtherSubscription,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -578,6 +591,7 @@ impl fmt::Display for TraceEvent {
                 epoch,
                 consumer,
                 members,
+                static_replacement,
             } => {
                 let members: Vec<String> = members
                     .iter()
@@ -590,11 +604,22 @@ impl fmt::Display for TraceEvent {
                         members.join(", ")
                     )
                 } else {
-                    write!(
-                        f,
-                        "group {group} converted from consumer back to classic group at generation {epoch}: {consumer}, the last group.protocol=consumer member, left; members {} rejoin",
-                        members.join(", ")
-                    )
+                    let members = members.join(", ");
+                    let took = "took the group.instance.id of the last group.protocol=consumer member";
+                    match static_replacement {
+                        None => write!(
+                            f,
+                            "group {group} converted from consumer back to classic group at generation {epoch}: {consumer}, the last group.protocol=consumer member, left; members {members} rejoin"
+                        ),
+                        Some(StaticReplacement::SameSubscription) => write!(
+                            f,
+                            "group {group} converted from consumer back to classic group at generation {epoch}: {consumer} (group.protocol=classic) {took}; members {members} keep their assignments, no rebalance"
+                        ),
+                        Some(StaticReplacement::OtherSubscription) => write!(
+                            f,
+                            "group {group} converted from consumer back to classic group at generation {epoch}: {consumer} (group.protocol=classic) {took} with another subscription; members {members} rejoin"
+                        ),
+                    }
                 }
             }
             TraceEvent::ConsumerGroupMemberRemoved {

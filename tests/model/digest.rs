@@ -65,6 +65,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "examples/rolling-upgrade-kip848.json",
         include_str!("../../examples/rolling-upgrade-kip848.json"),
     ),
+    (
+        "examples/rolling-downgrade-static.json",
+        include_str!("../../examples/rolling-downgrade-static.json"),
+    ),
 ];
 
 pub const SCENARIO: &str = EXAMPLES[1].1;

@@ -394,14 +394,6 @@ fn client_settings_of_the_classic_protocol_are_refused_with_kafkas_message() {
     assert!(world.apply(typo).unwrap_err().to_string().contains(
         "Invalid value kip848 for configuration group.protocol: String must be one of (case insensitive): CLASSIC, CONSUMER"
     ));
-    // A static classic consumer cannot join the consumer group: the lab does not simulate Kafka's
-    // static replacement inside a consumer group by a classic member (tests/model/upgrade.rs).
-    let mixed = add_consumer(&[("group.protocol", "classic"), ("group.instance.id", "s1")]);
-    assert!(world
-        .apply(mixed)
-        .unwrap_err()
-        .to_string()
-        .contains("mixed group"));
     assert_eq!(world.snapshot(), before, "refusals change nothing");
 }
 

@@ -68,17 +68,14 @@ fn owned_twice(world: &World) -> Option<String> {
     {
         members.extend(g.members.iter().map(|m| m.member_id.as_str()));
     }
-    let mut owner: BTreeMap<i32, &str> = BTreeMap::new();
+    let mut owner: BTreeMap<(&str, i32), &str> = BTreeMap::new();
     for c in &snapshot.consumers {
         if !c.state.is_running() || !members.contains(&c.member_id.as_str()) {
             continue;
         }
         for tp in &c.owned {
-            if let Some(other) = owner.insert(tp.partition, &c.handle) {
-                return Some(format!(
-                    "partition {} owned by both {other} and {}",
-                    tp.partition, c.handle
-                ));
+            if let Some(other) = owner.insert((&tp.topic, tp.partition), &c.handle) {
+                return Some(format!("{tp} owned by both {other} and {}", c.handle));
             }
         }
     }
@@ -361,6 +358,34 @@ fn the_example_scenario_rolls_the_group_over_with_one_owner_per_partition() {
     assert_eq!(all, (0..6).collect::<Vec<_>>());
 }
 
+/// `examples/rolling-downgrade-static.json`: the static rolling downgrade as a scenario file,
+/// checked event by event: converted back once, at c3, with no rebalance and nobody moved.
+#[test]
+fn the_downgrade_example_converts_back_at_the_last_member_without_a_rebalance() {
+    let s = scenario(include_str!("../../examples/rolling-downgrade-static.json"));
+    let mut world = World::new(&s).unwrap();
+    let mut checker = InvariantChecker::new();
+    run_checked(&mut world, &mut checker, 20_000);
+    let before = ownership(&world);
+    run_checked(&mut world, &mut checker, s.duration_ms);
+    let converted: Vec<(Millis, String, String)> = conversions(&world);
+    assert_eq!(converted.len(), 1, "{converted:?}");
+    assert_eq!(
+        (
+            converted[0].0,
+            converted[0].1.as_str(),
+            converted[0].2.as_str()
+        ),
+        (110_002, "classic", "c3")
+    );
+    assert_eq!(rebalances_started(&world), Vec::<String>::new());
+    let snapshot = world.snapshot();
+    assert!(snapshot.consumer_groups.is_empty());
+    let classic = &snapshot.groups[0];
+    assert_eq!(classic.state.to_string(), "Stable");
+    assert_eq!(ownership(&world), before);
+}
+
 /// `validateOnlineUpgrade` refuses a classic group larger than `group.consumer.max.size`
 /// (GROUP_ID_NOT_FOUND); one exactly that large converts nothing either, the new member being
 /// refused GROUP_MAX_SIZE_REACHED.
@@ -487,15 +512,20 @@ fn a_static_rolling_upgrade_replaces_each_classic_member_and_keeps_every_assignm
     assert!(watch.events > 1000, "checked after every event");
 }
 
-/// The sub-case the lab does not simulate is refused with a message that says so: a classic static
-/// member restarted into the group once it is a consumer group.
+/// A classic static member that restarts while the group is a consumer group (here mid-upgrade:
+/// c1 already rolled to `group.protocol=consumer`, c2 still classic) rejoins without a member id,
+/// and the consumer group puts it in place of the member of its `group.instance.id`
+/// (`classicGroupJoinToConsumerGroup`, `getOrMaybeSubscribeStaticConsumerGroupMember`): within the
+/// session timeout it keeps its partitions, the group epoch does not move and nobody rebalances.
 #[test]
-fn a_classic_static_member_rejoining_the_consumer_group_is_refused() {
+fn a_classic_static_member_restarted_into_the_consumer_group_keeps_its_partitions() {
     let mut world = static_classic_group();
     let mut watch = Watch::new();
     watch.run(&mut world, 20_000);
     roll_to_consumer(&mut world, &mut watch, "c1", 20_000);
     watch.run(&mut world, 60_000);
+    let before = ownership(&world);
+    let epoch = world.snapshot().consumer_groups[0].group_epoch;
     apply(
         &mut world,
         Action::CloseConsumer {
@@ -503,17 +533,217 @@ fn a_classic_static_member_rejoining_the_consumer_group_is_refused() {
         },
     );
     watch.run(&mut world, 70_000);
-    let before = world.snapshot();
-    let error = world
-        .apply(Action::RestartConsumer {
+    apply(
+        &mut world,
+        Action::RestartConsumer {
             consumer: "c2".into(),
             group_instance_id: InstanceIdChange::Keep,
-        })
-        .unwrap_err()
-        .to_string();
-    assert!(
-        error.contains("does not simulate a classic static member"),
-        "{error}"
+        },
     );
-    assert_eq!(world.snapshot(), before, "refusals change nothing");
+    watch.run(&mut world, 110_000);
+
+    assert_eq!(replacements(&world), ["c1", "c2"]);
+    assert_eq!(conversions(&world).len(), 1, "still the one upgrade");
+    let expected = protocols_are(&[("c1", "consumer"), ("c2", "classic"), ("c3", "classic")]);
+    assert_eq!(protocols(&world), expected);
+    assert_eq!(ownership(&world), before, "c2 is back with its partitions");
+    let snapshot = world.snapshot();
+    let group = &snapshot.consumer_groups[0];
+    assert_eq!(group.group_epoch, epoch, "no epoch bump: same subscription");
+    assert_eq!(group.state.to_string(), "Stable");
+    let c2 = group.members.iter().find(|m| m.consumer == "c2").unwrap();
+    assert_eq!(
+        c2.member_epoch, epoch,
+        "reconciled at once to the group's epoch"
+    );
+}
+
+/// Three static members on `group.protocol=consumer`, in group `g` on `t` (6 partitions); topic `u`
+/// (2 partitions) exists too, unread.
+fn static_consumer_group(broker: &str) -> World {
+    let consumers: Vec<String> = (1..=3)
+        .map(|i| {
+            format!(
+                r#"{{ "group": "g", "topics": ["t"], "config": {{ "client.id": "c{i}",
+                     "group.instance.id": "i{i}", "group.protocol": "consumer" }} }}"#
+            )
+        })
+        .collect();
+    let s = scenario(&format!(
+        r#"{{ "seed": 7, "network_latency_ms": 2, "broker": {broker},
+             "topics": [{{ "name": "t", "partitions": 6 }}, {{ "name": "u", "partitions": 2 }}],
+             "consumers": [{}], "duration_ms": 600000 }}"#,
+        consumers.join(", ")
+    ));
+    World::new(&s).unwrap()
+}
+
+/// `close()` (a static consumer-protocol member leaves with epoch -2 and keeps its partitions),
+/// then the same consumer restarted with `group.protocol=classic` and cooperative-sticky.
+fn roll_to_classic(world: &mut World, watch: &mut Watch, handle: &str, at: Millis) {
+    apply(
+        world,
+        Action::CloseConsumer {
+            consumer: handle.into(),
+        },
+    );
+    watch.run(world, at + 10_000);
+    for (name, value) in [
+        ("group.protocol", "classic"),
+        ("partition.assignment.strategy", "cooperative-sticky"),
+    ] {
+        apply(
+            world,
+            Action::SetConsumerConfig {
+                consumer: handle.into(),
+                name: name.into(),
+                value: value.into(),
+            },
+        );
+    }
+    apply(
+        world,
+        Action::RestartConsumer {
+            consumer: handle.into(),
+            group_instance_id: InstanceIdChange::Keep,
+        },
+    );
+}
+
+fn rebalances_started(world: &World) -> Vec<String> {
+    world
+        .trace()
+        .iter()
+        .filter_map(|e| match &e.event {
+            TraceEvent::RebalanceStarted { reason, .. } => Some(reason.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A static rolling downgrade: each member restarted on `group.protocol=classic` replaces its
+/// consumer-protocol member inside the consumer group; the last replacement converts the group
+/// back to a classic group (`validateOnlineDowngradeWithReplacedMember`, `convertToClassicGroup`
+/// with the joining member), Stable at the group epoch with every member's target as its
+/// assignment. The subscription did not change, so Kafka starts no rebalance, and nobody moves.
+#[test]
+fn a_static_rolling_downgrade_converts_back_at_the_last_replacement_without_a_rebalance() {
+    let mut world = static_consumer_group("{}");
+    let mut watch = Watch::new();
+    watch.run(&mut world, 20_000);
+    assert!(all_six_owned_once(&world), "{:?}", ownership(&world));
+    let before = ownership(&world);
+    let epoch = world.snapshot().consumer_groups[0].group_epoch;
+
+    roll_to_classic(&mut world, &mut watch, "c1", 20_000);
+    watch.run(&mut world, 50_000);
+    roll_to_classic(&mut world, &mut watch, "c2", 50_000);
+    watch.run(&mut world, 80_000);
+    let expected = protocols_are(&[("c1", "classic"), ("c2", "classic"), ("c3", "consumer")]);
+    assert_eq!(protocols(&world), expected, "mixed until the last one");
+    assert!(conversions(&world).is_empty());
+    assert_eq!(ownership(&world), before);
+
+    roll_to_classic(&mut world, &mut watch, "c3", 80_000);
+    watch.run(&mut world, 140_000);
+    assert_eq!(replacements(&world), ["c1", "c2", "c3"]);
+    let converted = conversions(&world);
+    assert_eq!(converted.len(), 1, "{converted:?}");
+    assert_eq!(
+        (converted[0].1.as_str(), converted[0].2.as_str()),
+        ("classic", "c3")
+    );
+    let snapshot = world.snapshot();
+    assert!(
+        snapshot.consumer_groups.is_empty(),
+        "no consumer group g any more"
+    );
+    let classic = snapshot.groups.iter().find(|g| g.group_id == "g").unwrap();
+    assert_eq!(classic.state.to_string(), "Stable");
+    assert_eq!(
+        classic.generation, epoch,
+        "the classic generation is the group epoch"
+    );
+    assert_eq!(classic.members.len(), 3);
+    assert_eq!(rebalances_started(&world), Vec::<String>::new());
+    assert_eq!(
+        ownership(&world),
+        before,
+        "every member kept its partitions"
+    );
+}
+
+/// The same downgrade when the joining member subscribes to more than the member it replaces: the
+/// classic group rebalances at once ("... for static member replacement with different
+/// subscription."). A new consumer takes the closed one's `group.instance.id`.
+#[test]
+fn a_downgrade_by_a_replacement_with_another_subscription_rebalances() {
+    let mut world = static_consumer_group("{}");
+    let mut watch = Watch::new();
+    watch.run(&mut world, 20_000);
+    roll_to_classic(&mut world, &mut watch, "c1", 20_000);
+    watch.run(&mut world, 50_000);
+    roll_to_classic(&mut world, &mut watch, "c2", 50_000);
+    watch.run(&mut world, 80_000);
+    apply(
+        &mut world,
+        Action::CloseConsumer {
+            consumer: "c3".into(),
+        },
+    );
+    watch.run(&mut world, 90_000);
+    let config = r#"{ "client.id": "c4", "group.instance.id": "i3", "group.protocol": "classic",
+                      "partition.assignment.strategy": "cooperative-sticky" }"#;
+    apply(
+        &mut world,
+        Action::AddConsumer {
+            group: "g".into(),
+            topics: vec!["t".into(), "u".into()],
+            config: serde_json::from_str(config).unwrap(),
+        },
+    );
+    watch.run(&mut world, 150_000);
+    let converted = conversions(&world);
+    assert_eq!(converted.len(), 1, "{converted:?}");
+    assert_eq!(
+        (converted[0].1.as_str(), converted[0].2.as_str()),
+        ("classic", "c4")
+    );
+    assert_eq!(
+        rebalances_started(&world),
+        ["Downgrade group g from consumer to classic for static member replacement with different subscription."]
+    );
+    let snapshot = world.snapshot();
+    let classic = snapshot.groups.iter().find(|g| g.group_id == "g").unwrap();
+    assert_eq!(classic.state.to_string(), "Stable");
+    let mut owned: Vec<String> = snapshot
+        .consumers
+        .iter()
+        .filter(|c| c.state.is_running())
+        .flat_map(|c| c.owned.iter().map(move |tp| format!("{}:{tp}", c.handle)))
+        .collect();
+    owned.sort();
+    assert_eq!(
+        owned,
+        ["c1:t-0", "c1:t-1", "c2:t-3", "c2:t-4", "c2:t-5", "c4:t-2", "c4:u-0", "c4:u-1"],
+        "c4 keeps i3's t-2 and takes u, which only it reads"
+    );
+}
+
+/// With `group.consumer.migration.policy=upgrade` the last replacement does not convert: the group
+/// stays a consumer group whose members all use the classic protocol.
+#[test]
+fn without_downgrades_the_last_replacement_leaves_a_consumer_group_of_classic_members() {
+    let mut world = static_consumer_group(r#"{ "group.consumer.migration.policy": "upgrade" }"#);
+    let mut watch = Watch::new();
+    watch.run(&mut world, 20_000);
+    let before = ownership(&world);
+    for (handle, at) in [("c1", 20_000), ("c2", 50_000), ("c3", 80_000)] {
+        roll_to_classic(&mut world, &mut watch, handle, at);
+        watch.run(&mut world, at + 30_000);
+    }
+    assert!(conversions(&world).is_empty());
+    let expected = protocols_are(&[("c1", "classic"), ("c2", "classic"), ("c3", "classic")]);
+    assert_eq!(protocols(&world), expected);
+    assert_eq!(ownership(&world), before);
 }

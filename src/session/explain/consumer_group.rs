@@ -115,8 +115,10 @@ pub fn mixed_group_note(g: &ConsumerGroupSnapshot) -> Option<String> {
             .to_string()
     } else {
         "When its last consumer-protocol member leaves, it converts back to a classic group and \
-         rebalances, if group.consumer.migration.policy allows the downgrade (bidirectional, Kafka's \
-         default, or downgrade)."
+         rebalances. When a classic static member takes that member's group.instance.id instead, it \
+         converts back and rebalances only if the subscription changed. Both need \
+         group.consumer.migration.policy to allow the downgrade (bidirectional, Kafka's default, or \
+         downgrade)."
             .to_string()
     };
     Some(format!(

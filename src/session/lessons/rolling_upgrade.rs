@@ -190,7 +190,7 @@ pub fn steps() -> Vec<Step> {
                     "A consumer group that still counts c3 as a classic member",
                 ],
                 answer: 1,
-                why: "The group stays a consumer group: only the departure of its last consumer-protocol member, with classic members left, would convert it back (the online downgrade). c3's classic member left with its LeaveGroup; its new process is a new consumer-protocol member.",
+                why: "The group stays a consumer group: only the departure of its last consumer-protocol member with classic members left, or a classic static member taking that member's group.instance.id, would convert it back (the online downgrade). c3's classic member left with its LeaveGroup; its new process is a new consumer-protocol member.",
                 truth: truth_all_consumer,
             }),
             until: Moment::ConsumerGroupMemberJoined { consumer: "c3" },

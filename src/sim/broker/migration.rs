@@ -10,14 +10,20 @@
 //! classic members are told to rejoin. The downgrade happens when the last consumer-protocol member
 //! leaves (or is fenced) and only classic members remain: the classic group starts Stable at the
 //! consumer group's epoch, each member's assignment is its target, and a rebalance begins at once.
+//! It also happens when a classic static member's JoinGroup replaces the last consumer-protocol
+//! member (the same `group.instance.id` restarted on `group.protocol=classic`, a rolling downgrade):
+//! the joining member takes the replaced member's target, and a rebalance begins only if its
+//! subscription differs.
 
 use super::classic::{ClassicGroup, ClassicGroupMember};
 use super::consumer::member::ClassicMemberMetadata;
-use super::consumer::{ConsumerGroup, ConsumerGroupMember};
+use super::consumer::{ConsumerGroup, ConsumerGroupMember, Downgrade};
 use crate::sim::assign::java_hash::{string_hash, JavaHashTable};
+use crate::sim::assign::TopicPartition;
 use crate::sim::config::BrokerConfig;
 use crate::sim::sort::CollectBTree;
 use crate::sim::vocab::{ClassicGroupState, MemberAssignmentState};
+use std::collections::BTreeSet;
 
 /// `validateOnlineUpgrade`: the refusal's message (GROUP_ID_NOT_FOUND), if the group may not
 /// convert. (Every classic group in the lab uses the consumer embedded protocol.)
@@ -79,10 +85,11 @@ pub(super) fn consumer_group_from_classic(classic: &ClassicGroup) -> ConsumerGro
     group
 }
 
-/// `ClassicGroup.fromConsumerGroup` for a member leaving: Stable at the group epoch, the remaining
-/// members added in the consumer group's member-map order (the first becomes the leader), the
-/// protocol selected as a classic group selects it, and each member's assignment its target.
-pub(super) fn classic_group_from_consumer(group: &ConsumerGroup, leaving: &str) -> ClassicGroup {
+/// `ClassicGroup.fromConsumerGroup`: Stable at the group epoch, the remaining members added in the
+/// consumer group's member-map order (the first becomes the leader), the protocol selected as a
+/// classic group selects it, and each member's assignment its target. A member leaving is left out;
+/// a classic static member that replaces one is added last, with the replaced member's target.
+pub(super) fn classic_group_from_consumer(group: &ConsumerGroup, why: &Downgrade) -> ClassicGroup {
     let mut classic = ClassicGroup::new(&group.group_id);
     classic.state = ClassicGroupState::Stable;
     classic.previous_state = ClassicGroupState::Stable;
@@ -92,30 +99,56 @@ pub(super) fn classic_group_from_consumer(group: &ConsumerGroup, leaving: &str) 
     for m in &group.members {
         order.insert(string_hash(&m.member_id), m.member_id.clone());
     }
-    for id in order.iter().filter(|id| id.as_str() != leaving) {
-        let Some(m) = group.member(id) else {
-            continue;
-        };
-        let Some(meta) = &m.classic else {
-            continue;
-        };
-        classic.add(ClassicGroupMember {
-            member_id: m.member_id.clone(),
-            group_instance_id: m.instance_id.clone(),
-            client_id: m.consumer.clone(),
-            consumer: m.consumer.clone(),
-            rebalance_timeout_ms: m.rebalance_timeout_ms,
-            session_timeout_ms: meta.session_timeout_ms,
-            protocol_type: "consumer".to_string(),
-            supported_protocols: meta.supported_protocols.clone(),
-            assignment: group.target_of(&m.member_id).into_iter().collect(),
-            awaiting_join: None,
-            awaiting_sync: None,
-            is_new: false,
-        });
+    let stays = |m: &ConsumerGroupMember| match why {
+        Downgrade::MemberLeft { member_id, .. } => &m.member_id != member_id,
+        Downgrade::StaticMemberReplaced { joining, .. } => {
+            joining.instance_id.is_none() || m.instance_id != joining.instance_id
+        }
+    };
+    for m in order
+        .iter()
+        .filter_map(|id| group.member(id))
+        .filter(|m| stays(m))
+    {
+        add_classic_member(&mut classic, m, group.target_of(&m.member_id));
+    }
+    if let Downgrade::StaticMemberReplaced { joining, .. } = why {
+        let replaced = joining
+            .instance_id
+            .as_deref()
+            .and_then(|instance| group.static_member(instance));
+        let target = replaced
+            .map(|r| group.target_of(&r.member_id))
+            .unwrap_or_default();
+        add_classic_member(&mut classic, joining, target);
     }
     classic.protocol_name = classic.select_protocol();
     classic
+}
+
+/// A consumer group's classic member as a member of the classic group it converts to.
+fn add_classic_member(
+    classic: &mut ClassicGroup,
+    m: &ConsumerGroupMember,
+    assignment: BTreeSet<TopicPartition>,
+) {
+    let Some(meta) = &m.classic else {
+        return;
+    };
+    classic.add(ClassicGroupMember {
+        member_id: m.member_id.clone(),
+        group_instance_id: m.instance_id.clone(),
+        client_id: m.consumer.clone(),
+        consumer: m.consumer.clone(),
+        rebalance_timeout_ms: m.rebalance_timeout_ms,
+        session_timeout_ms: meta.session_timeout_ms,
+        protocol_type: "consumer".to_string(),
+        supported_protocols: meta.supported_protocols.clone(),
+        assignment: assignment.into_iter().collect(),
+        awaiting_join: None,
+        awaiting_sync: None,
+        is_new: false,
+    });
 }
 
 /// Each member's consumer and `group.protocol`, for the trace.

@@ -19,10 +19,10 @@ use super::protocol::{
     MetadataRequest, MetadataResponse, OffsetCommitRequest, Request, Response,
 };
 use super::timer::Timer;
-use super::trace::TraceEvent;
-use super::vocab::Endpoint;
+use super::trace::{StaticReplacement, TraceEvent};
+use super::vocab::{Endpoint, RebalanceReason};
 use classic::{GroupCoordinator, ReplyTo};
-use consumer::ConsumerGroupCoordinator;
+use consumer::{ConsumerGroupCoordinator, Downgrade};
 use log::PartitionLogs;
 use offsets::CommittedOffsets;
 use std::collections::BTreeMap;
@@ -220,6 +220,7 @@ impl Broker {
             epoch: group.group_epoch,
             consumer,
             members: migration::members_of_consumer_group(&group),
+            static_replacement: None,
         });
         let config = &self.coordinator.config;
         self.consumer_groups
@@ -227,18 +228,45 @@ impl Broker {
         Ok(())
     }
 
-    /// `convertToClassicGroup` for groups whose last consumer-protocol member just left.
+    /// `convertToClassicGroup` for groups whose last consumer-protocol member just left or was
+    /// replaced by a classic static member. A rebalance begins unless the replacing member kept the
+    /// replaced member's subscription.
     fn complete_downgrades(&mut self, ctx: &mut Ctx) {
-        for (group, leaving, consumer) in self.consumer_groups.take_downgrades(&mut ctx.out) {
-            let classic = migration::classic_group_from_consumer(&group, &leaving);
+        for (group, why) in self.consumer_groups.take_downgrades(&mut ctx.out) {
+            let classic = migration::classic_group_from_consumer(&group, &why);
+            let gid = classic.group_id.clone();
+            let (consumer, rebalance, static_replacement) = match why {
+                Downgrade::MemberLeft { consumer, .. } => (
+                    consumer,
+                    Some(RebalanceReason::DowngradedForMemberLeaving { group: gid }),
+                    None,
+                ),
+                Downgrade::StaticMemberReplaced {
+                    joining,
+                    subscription_changed: false,
+                } => (
+                    joining.consumer,
+                    None,
+                    Some(StaticReplacement::SameSubscription),
+                ),
+                Downgrade::StaticMemberReplaced {
+                    joining,
+                    subscription_changed: true,
+                } => (
+                    joining.consumer,
+                    Some(RebalanceReason::DowngradedForStaticMemberReplacement { group: gid }),
+                    Some(StaticReplacement::OtherSubscription),
+                ),
+            };
             ctx.out.record(TraceEvent::GroupConverted {
                 group: classic.group_id.clone(),
                 to: "classic".to_string(),
                 epoch: classic.generation_id,
                 consumer,
                 members: migration::members_of_classic_group(&classic),
+                static_replacement,
             });
-            self.coordinator.adopt_downgraded(classic, ctx);
+            self.coordinator.adopt_downgraded(classic, rebalance, ctx);
         }
     }
 }

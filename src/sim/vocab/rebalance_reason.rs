@@ -35,6 +35,9 @@ pub enum RebalanceReason {
     /// The consumer group converted back to a classic group because its last consumer-protocol
     /// member left (`convertToClassicGroup`).
     DowngradedForMemberLeaving { group: String },
+    /// The consumer group converted back to a classic group because a classic static member took
+    /// the place of its last consumer-protocol member with another subscription.
+    DowngradedForStaticMemberReplacement { group: String },
 }
 
 impl RebalanceReason {
@@ -62,7 +65,10 @@ impl RebalanceReason {
             RebalanceReason::PendingSyncExpired { .. } => "sync timeout",
             RebalanceReason::StaticMemberReplaced { .. } => "static member rejoined during sync",
             RebalanceReason::ProtocolChanged { .. } => "protocol changed",
-            RebalanceReason::DowngradedForMemberLeaving { .. } => "downgraded to classic",
+            RebalanceReason::DowngradedForMemberLeaving { .. }
+            | RebalanceReason::DowngradedForStaticMemberReplacement { .. } => {
+                "downgraded to classic"
+            }
         }
     }
 }
@@ -112,6 +118,10 @@ impl fmt::Display for RebalanceReason {
             RebalanceReason::DowngradedForMemberLeaving { group } => write!(
                 f,
                 "Downgrade group {group} from consumer to classic for member leaving."
+            ),
+            RebalanceReason::DowngradedForStaticMemberReplacement { group } => write!(
+                f,
+                "Downgrade group {group} from consumer to classic for static member replacement with different subscription."
             ),
         }
     }

@@ -45,38 +45,6 @@ impl World {
         }
     }
 
-    /// Kafka 4.1 runs a group whose members use both `group.protocol`s (a mixed group, converted
-    /// under `group.consumer.migration.policy`), and so does the lab, with static members rolled
-    /// from classic to consumer (a consumer-protocol join replaces the classic member of its
-    /// `group.instance.id` at once). A classic static member (re)joining a group that has
-    /// consumer-protocol members, or that the coordinator holds as a consumer group, is refused: its
-    /// JoinGroup without a member id would replace a static member inside the consumer group (and
-    /// downgrade it if the replaced member was the last consumer-protocol one), which the lab does not
-    /// simulate.
-    fn check_one_protocol_per_group(
-        &self,
-        config: &crate::sim::config::ConsumerConfig,
-        restarting: Option<usize>,
-    ) -> Result<(), ActionError> {
-        if config.is_consumer_protocol() || config.group_instance_id.is_none() {
-            return Ok(());
-        }
-        let group = &config.group_id;
-        let consumer_members = self.consumers.iter().enumerate().any(|(i, c)| {
-            Some(i) != restarting
-                && c.is_running()
-                && &c.group_id == group
-                && c.config.is_consumer_protocol()
-        });
-        if consumer_members || self.broker.consumer_groups().hosts(group) {
-            return Err(ActionError::MixedGroupProtocols {
-                group: group.clone(),
-                existing: "consumer".to_string(),
-            });
-        }
-        Ok(())
-    }
-
     pub(super) fn check(&self, action: &Action) -> Result<(), ActionError> {
         match action {
             Action::SetProducerRate {
@@ -137,8 +105,7 @@ impl World {
                 }
                 LimitExceeded::check(Limit::Consumers, self.consumers.len() as u64 + 1)?;
                 let config = self.scenario.consumer_config(group, config)?;
-                config.validate()?;
-                self.check_one_protocol_per_group(&config, None)
+                config.validate().map_err(Into::into)
             }
             Action::CloseConsumer { consumer } => self.active_consumer(consumer).map(|_| ()),
             // A kill cuts a close short: the process is gone whatever it was waiting for.
@@ -168,8 +135,7 @@ impl World {
                 }
                 let mut config = self.consumers[i].config.clone();
                 group_instance_id.apply_to(&mut config.group_instance_id);
-                config.validate()?;
-                self.check_one_protocol_per_group(&config, Some(i))
+                config.validate().map_err(Into::into)
             }
             Action::AddTopic { name, partitions } => {
                 let num_partitions = self.broker.config().num_partitions;

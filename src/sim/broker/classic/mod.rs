@@ -232,17 +232,23 @@ impl GroupCoordinator {
     }
 
     /// The classic side of `convertToClassicGroup`: the group converted from a consumer group joins
-    /// this coordinator, every member's session starts, and a rebalance begins ("Downgrade group ...
-    /// for member leaving").
-    pub fn adopt_downgraded(&mut self, mut group: ClassicGroup, actor: &mut Ctx) {
+    /// this coordinator, every member's session starts, and a rebalance begins if the conversion
+    /// calls for one ("Downgrade group ... for member leaving", or for a static member replacement
+    /// with a different subscription).
+    pub fn adopt_downgraded(
+        &mut self,
+        mut group: ClassicGroup,
+        rebalance: Option<crate::sim::vocab::RebalanceReason>,
+        actor: &mut Ctx,
+    ) {
         let mut ctx = GroupCtx::new(&self.config, actor);
         let gid = group.group_id.clone();
         for m in group.all_members() {
             ctx.reschedule_heartbeat(&gid, &m.member_id, m.session_timeout_ms);
         }
-        let reason =
-            crate::sim::vocab::RebalanceReason::DowngradedForMemberLeaving { group: gid.clone() };
-        rebalance::prepare_rebalance(&mut group, reason, &mut ctx);
+        if let Some(reason) = rebalance {
+            rebalance::prepare_rebalance(&mut group, reason, &mut ctx);
+        }
         self.groups.insert(gid, group);
     }
 

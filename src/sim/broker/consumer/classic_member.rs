@@ -9,11 +9,15 @@
 //! partitions up or may take new ones, its Heartbeat answers REBALANCE_IN_PROGRESS and it rejoins,
 //! within its rebalance timeout (the join timer) and then syncs within it too (the sync timer).
 
-use super::group::ConsumerGroup;
-use super::heartbeat::{fence_member, maybe_reconcile, update_epoch_and_target};
+use super::current_assignment::CurrentAssignmentBuilder;
+use super::group::{ConsumerGroup, Downgrade};
+use super::heartbeat::{
+    fence_member, maybe_reconcile, replace_static_member, update_epoch_and_target,
+};
 use super::member::{ClassicMemberMetadata, ConsumerGroupMember};
 use super::HandlerCtx;
 use crate::sim::assign::server::TopicId;
+use crate::sim::assign::TopicPartition;
 use crate::sim::broker::classic::ReplyTo;
 use crate::sim::protocol::{
     Errors, HeartbeatRequest, JoinGroupRequest, JoinGroupResponse, LeaveGroupRequest,
@@ -122,8 +126,7 @@ pub(crate) fn classic_group_join_to_consumer_group(
     }
     // `getOrMaybeSubscribeStaticConsumerGroupMember` for a static member that already has its id
     // (`throwIfStaticMemberIsUnknown`, `throwIfInstanceIdIsFenced`): its instance id must still be
-    // its own. (One joining without an id is new to the group: the World refuses a classic static
-    // member joining a consumer group that could hold its instance id.)
+    // its own.
     if let (Some(instance), false) = (req.group_instance_id.as_deref(), is_unknown_member) {
         match group.static_member(instance) {
             None => return JoinGroupResponse::error(Errors::UnknownMemberId, &member_id),
@@ -134,17 +137,25 @@ pub(crate) fn classic_group_join_to_consumer_group(
         }
     }
     let consumer = from.consumer_handle();
-    let old = match group.member(&member_id) {
-        Some(m) => m.clone(),
-        None => {
+    // A static member joining without a member id takes the place of the member holding its
+    // instance id, whichever protocol that one used (a classic member joining never meets
+    // UNRELEASED_INSTANCE_ID): a copy of it under the new id, at epoch 0.
+    let replaced = match (req.group_instance_id.as_deref(), is_unknown_member) {
+        (Some(instance), true) => group.static_member(instance).cloned(),
+        _ => None,
+    };
+    let old = match (&replaced, group.member(&member_id)) {
+        (Some(replaced), _) => {
+            let mut m = replaced.clone();
+            m.member_id = member_id.clone();
+            m.member_epoch = 0;
+            m.previous_member_epoch = 0;
+            m
+        }
+        (None, Some(m)) => m.clone(),
+        (None, None) => {
             let mut m = ConsumerGroupMember::new(&member_id, &consumer);
             m.instance_id = req.group_instance_id.clone();
-            ctx.out
-                .record(TraceEvent::ClassicMemberJoinedConsumerGroup {
-                    group: group.group_id.clone(),
-                    member_id: member_id.clone(),
-                    consumer: consumer.clone(),
-                });
             m
         }
     };
@@ -164,9 +175,27 @@ pub(crate) fn classic_group_join_to_consumer_group(
         supported_protocols: req.protocols.clone(),
     });
     let bump = member.subscribed_topic_names != old.subscribed_topic_names;
+    let owned = subscription.map(|s| s.owned_partitions).unwrap_or_default();
+    if let Some(replaced) = replaced
+        .as_ref()
+        .filter(|r| group.may_downgrade_replacing(r, ctx.config))
+    {
+        return join_downgrading(group, replaced, member, bump, &owned, req, ctx);
+    }
+    match &replaced {
+        Some(replaced) => replace_static_member(group, &replaced.member_id, &member, ctx),
+        None if group.member(&member_id).is_none() => {
+            ctx.out
+                .record(TraceEvent::ClassicMemberJoinedConsumerGroup {
+                    group: group.group_id.clone(),
+                    member_id: member_id.clone(),
+                    consumer: consumer.clone(),
+                })
+        }
+        None => {}
+    }
     group.put_member(member);
     update_epoch_and_target(group, bump, &consumer, ctx);
-    let owned = subscription.map(|s| s.owned_partitions).unwrap_or_default();
     let reconciled = maybe_reconcile(group, &member_id, Some(&owned), ctx);
 
     cancel_join_timeout(group, &member_id, ctx);
@@ -179,16 +208,64 @@ pub(crate) fn classic_group_join_to_consumer_group(
             member_id: member_id.clone(),
         },
     );
+    joined(req, member_id, reconciled.member_epoch)
+}
+
+/// The JoinGroup answer a consumer group gives a classic member: its id and epoch as the
+/// generation, the first protocol it listed, and no leader (the consumer group's server assignor
+/// computes everyone's assignment).
+fn joined(req: &JoinGroupRequest, member_id: String, generation_id: i32) -> JoinGroupResponse {
     JoinGroupResponse {
         error_code: Errors::None,
-        generation_id: reconciled.member_epoch,
+        generation_id,
         protocol_name: req.protocols.first().map(|p| p.name.clone()),
-        // No leader: the consumer group's server assignor computes everyone's assignment.
         leader: String::new(),
         skip_assignment: false,
         member_id,
         members: Vec::new(),
     }
+}
+
+/// The join replaces the last consumer-protocol member and the group converts back to a classic
+/// group (`convertToClassicGroup` with a joining member): the group is left as it was, marked for
+/// the broker to convert, and the new member takes the replaced one's target there. Its epoch (the
+/// answer's generation) is what reconciling its copy of the replaced member against that target
+/// gives; 0 if its subscription changed, as the classic group then rebalances.
+fn join_downgrading(
+    group: &mut ConsumerGroup,
+    replaced: &ConsumerGroupMember,
+    joining: ConsumerGroupMember,
+    subscription_changed: bool,
+    owned: &[TopicPartition],
+    req: &JoinGroupRequest,
+    ctx: &mut HandlerCtx,
+) -> JoinGroupResponse {
+    let generation = if subscription_changed {
+        0
+    } else {
+        let target = group.target_of(&replaced.member_id);
+        CurrentAssignmentBuilder {
+            member: &joining,
+            target_epoch: group.assignment_epoch,
+            target: &target,
+            held: &|tp: &TopicPartition| group.is_held(tp),
+            owned: Some(owned),
+        }
+        .build()
+        .member_epoch
+    };
+    ctx.out.record(TraceEvent::StaticMemberReplaced {
+        group: group.group_id.clone(),
+        old_member_id: replaced.member_id.clone(),
+        member_id: joining.member_id.clone(),
+        consumer: joining.consumer.clone(),
+    });
+    let member_id = joining.member_id.clone();
+    group.downgrade = Some(Downgrade::StaticMemberReplaced {
+        joining: Box::new(joining),
+        subscription_changed,
+    });
+    joined(req, member_id, generation)
 }
 
 fn sync_error(error: Errors) -> SyncGroupResponse {

@@ -30,9 +30,25 @@ pub struct ConsumerGroup {
     pub assignor: Option<ServerAssignorName>,
     /// Classic members with a join timeout armed (`scheduleConsumerGroupJoinTimeoutIfAbsent`).
     pub join_timeouts: BTreeSet<String>,
-    /// Set when the last consumer-protocol member left and the group converts back to a classic
-    /// group (the leaving member's id and consumer): the broker completes the conversion.
-    pub downgrade_after_leaving: Option<(String, String)>,
+    /// Set when the group converts back to a classic group: the broker completes the conversion
+    /// once the request or timer that caused it is handled.
+    pub downgrade: Option<Downgrade>,
+}
+
+/// Why a consumer group converts back to a classic group (`convertToClassicGroup`'s two callers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Downgrade {
+    /// The last consumer-protocol member left or was fenced (`validateOnlineDowngradeWithFencedMembers`):
+    /// its member id and consumer.
+    MemberLeft { member_id: String, consumer: String },
+    /// A classic static member's JoinGroup took the `group.instance.id` of the last consumer-protocol
+    /// member (`validateOnlineDowngradeWithReplacedMember`). The group is as it was before the join
+    /// (Kafka does not replay the join's records when it downgrades); `joining` is the new member,
+    /// which takes the replaced member's place and target.
+    StaticMemberReplaced {
+        joining: Box<ConsumerGroupMember>,
+        subscription_changed: bool,
+    },
 }
 
 impl ConsumerGroup {
@@ -47,7 +63,7 @@ impl ConsumerGroup {
             metadata_refresh_requested: false,
             assignor: None,
             join_timeouts: BTreeSet::new(),
-            downgrade_after_leaving: None,
+            downgrade: None,
         }
     }
 
@@ -78,6 +94,20 @@ impl ConsumerGroup {
             && remaining > 0
             && config.consumer.migration_policy.is_downgrade_enabled()
             && remaining as u64 <= u64::from(config.group_max_size)
+    }
+
+    /// `validateOnlineDowngradeWithReplacedMember`: the replaced static member is the only one on
+    /// the consumer protocol (`allMembersUseClassicProtocolExcept`), the policy allows the downgrade
+    /// and every member, the replaced one counted, fits in `group.max.size`.
+    pub fn may_downgrade_replacing(
+        &self,
+        replaced: &ConsumerGroupMember,
+        config: &BrokerConfig,
+    ) -> bool {
+        !replaced.uses_classic_protocol()
+            && self.num_classic_protocol_members() == self.members.len() - 1
+            && config.consumer.migration_policy.is_downgrade_enabled()
+            && self.members.len() as u64 <= u64::from(config.group_max_size)
     }
 
     /// `supportsClassicProtocols`: the protocol type is `consumer` and, unless the group is empty,

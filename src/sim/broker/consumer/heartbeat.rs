@@ -9,7 +9,7 @@
 //! restart its session.
 
 use super::current_assignment::CurrentAssignmentBuilder;
-use super::group::ConsumerGroup;
+use super::group::{ConsumerGroup, Downgrade};
 use super::member::ConsumerGroupMember;
 use super::target_assignment::{compute_target, preferred_server_assignor};
 use super::HandlerCtx;
@@ -336,7 +336,7 @@ pub(super) fn update_epoch_and_target(
 }
 
 /// `replaceMember`: the new process takes the old static member's place and its target.
-fn replace_static_member(
+pub(super) fn replace_static_member(
     group: &mut ConsumerGroup,
     old_id: &str,
     new: &ConsumerGroupMember,
@@ -550,7 +550,10 @@ pub(super) fn fence_member(
             cause,
         });
         ctx.cancel_timers(&group.group_id, member_id);
-        group.downgrade_after_leaving = Some((member_id.to_string(), consumer));
+        group.downgrade = Some(Downgrade::MemberLeft {
+            member_id: member_id.to_string(),
+            consumer,
+        });
         return;
     }
     let Some(member) = group.remove_member(member_id) else {

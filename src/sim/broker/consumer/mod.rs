@@ -14,7 +14,7 @@ pub mod heartbeat;
 pub mod member;
 pub mod target_assignment;
 
-pub use group::ConsumerGroup;
+pub use group::{ConsumerGroup, Downgrade};
 pub use member::ConsumerGroupMember;
 
 use super::classic::ReplyTo;
@@ -274,14 +274,14 @@ impl ConsumerGroupCoordinator {
         record_state_change(&self.groups, &group_id, before, &mut actor.out);
     }
 
-    /// Groups whose last consumer-protocol member just left and that convert back to classic
-    /// groups: taken out of this coordinator with the leaving member's id and consumer, their
-    /// members' timers cancelled (the classic coordinator schedules its own).
-    pub fn take_downgrades(&mut self, out: &mut Out) -> Vec<(ConsumerGroup, String, String)> {
+    /// Groups that convert back to classic groups (their last consumer-protocol member left, or a
+    /// classic static member replaced it): taken out of this coordinator with why, their members'
+    /// timers cancelled (the classic coordinator schedules its own).
+    pub fn take_downgrades(&mut self, out: &mut Out) -> Vec<(ConsumerGroup, Downgrade)> {
         let ids: Vec<String> = self
             .groups
             .values()
-            .filter(|g| g.downgrade_after_leaving.is_some())
+            .filter(|g| g.downgrade.is_some())
             .map(|g| g.group_id.clone())
             .collect();
         ids.into_iter()
@@ -290,8 +290,8 @@ impl ConsumerGroupCoordinator {
                 for m in &group.members {
                     cancel_member_timers(&group.group_id, &m.member_id, out);
                 }
-                let (leaving, consumer) = group.downgrade_after_leaving.take().expect("filtered");
-                (group, leaving, consumer)
+                let downgrade = group.downgrade.take().expect("filtered");
+                (group, downgrade)
             })
             .collect()
     }

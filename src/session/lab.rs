@@ -35,6 +35,23 @@ pub struct Session {
 }
 
 impl Session {
+    /// A scenario file loaded into a page showing these strategies: a single view takes the
+    /// strategy the scenario asks for ([`Strategy::pinned_by`]), so a file written for KIP-848 or
+    /// cooperative-sticky runs as it says; Compare keeps its lanes, which exist to run one scenario
+    /// under several.
+    pub fn loaded(scenario: Scenario, showing: Vec<Strategy>) -> Session {
+        let strategies = match (showing.as_slice(), Strategy::pinned_by(&scenario)) {
+            ([_], Some(pinned)) => vec![pinned],
+            _ => showing,
+        };
+        Session {
+            scenario,
+            strategies,
+            actions: Vec::new(),
+            until_ms: 0,
+        }
+    }
+
     /// The session as a plain scenario file: the user's actions become timed actions, so `lab run`
     /// (or the page's scenario box) replays exactly what happened here.
     pub fn as_scenario(&self) -> Scenario {

@@ -2,6 +2,7 @@
 //! or the KIP-848 consumer protocol.
 
 use crate::sim::assign::AssignorName;
+use crate::sim::config::ConfigOverrides;
 use crate::sim::scenario::{strip_classic_only, ConfigValue};
 use crate::sim::{Action, Scenario};
 use serde::{Deserialize, Serialize};
@@ -126,6 +127,52 @@ impl Strategy {
     pub fn from_short(name: &str) -> Option<Strategy> {
         Self::ALL.into_iter().find(|s| s.short() == name)
     }
+
+    /// The strategy a scenario file asks for, if it asks for one: it sets `group.protocol` or
+    /// `partition.assignment.strategy` for its groups or consumers, and every consumer it starts (or,
+    /// with none, every group it configures) then runs on the consumer protocol (KIP-848), or on the
+    /// classic protocol with the assignor list one strategy stands for. None when it leaves the
+    /// choice to Kafka's defaults, or its consumers differ.
+    pub fn pinned_by(scenario: &Scenario) -> Option<Strategy> {
+        const PINNING: [&str; 2] = ["group.protocol", "partition.assignment.strategy"];
+        let sets = |config: &ConfigOverrides| PINNING.iter().any(|name| config.contains_key(*name));
+        let asks = scenario.groups.iter().any(|g| sets(&g.config))
+            || scenario.consumers.iter().any(|c| sets(&c.config));
+        if !asks {
+            return None;
+        }
+        let none = ConfigOverrides::new();
+        let configs: Vec<(&str, &ConfigOverrides)> = if scenario.consumers.is_empty() {
+            scenario
+                .groups
+                .iter()
+                .map(|g| (g.group_id.as_str(), &none))
+                .collect()
+        } else {
+            scenario
+                .consumers
+                .iter()
+                .map(|c| (c.group.as_str(), &c.config))
+                .collect()
+        };
+        let mut chosen = None;
+        for (group, overrides) in configs {
+            let config = scenario.consumer_config(group, overrides).ok()?;
+            let strategy = if config.is_consumer_protocol() {
+                Strategy::Kip848
+            } else {
+                let assignors = &config.partition_assignment_strategy;
+                Self::ALL
+                    .into_iter()
+                    .find(|s| *s != Strategy::Kip848 && s.assignors() == *assignors)?
+            };
+            if chosen.is_some_and(|c| c != strategy) {
+                return None;
+            }
+            chosen = Some(strategy);
+        }
+        chosen
+    }
 }
 
 /// A classic scenario's own `session.timeout.ms` and `heartbeat.interval.ms` (a lesson's classroom
@@ -179,6 +226,69 @@ fn carry_session_to_broker(classic: &Scenario, next: &mut Scenario) {
 mod tests {
     use super::*;
     use crate::sim::World;
+
+    fn example(name: &str) -> Scenario {
+        let text = match name {
+            "eager-range-join" => include_str!("../../examples/eager-range-join.json"),
+            "cooperative-sticky-join" => {
+                include_str!("../../examples/cooperative-sticky-join.json")
+            }
+            "kip848-join" => include_str!("../../examples/kip848-join.json"),
+            "records-join-and-crash" => include_str!("../../examples/records-join-and-crash.json"),
+            "rolling-upgrade-kip848" => include_str!("../../examples/rolling-upgrade-kip848.json"),
+            "rolling-downgrade-static" => {
+                include_str!("../../examples/rolling-downgrade-static.json")
+            }
+            "static-restart" => include_str!("../../examples/static-restart.json"),
+            "stall-and-crash" => include_str!("../../examples/stall-and-crash.json"),
+            _ => unreachable!("{name}"),
+        };
+        Scenario::from_json(text).expect("the example parses")
+    }
+
+    /// Each example opens in the page under the protocol and assignor its groups set, so what it
+    /// describes is what the page shows; one that leaves them to Kafka's defaults keeps the page's.
+    #[test]
+    fn an_example_pins_the_strategy_its_groups_set() {
+        for (name, pinned) in [
+            ("eager-range-join", None),
+            ("static-restart", None),
+            ("stall-and-crash", None),
+            ("cooperative-sticky-join", Some(Strategy::CooperativeSticky)),
+            ("records-join-and-crash", Some(Strategy::CooperativeSticky)),
+            ("rolling-upgrade-kip848", Some(Strategy::CooperativeSticky)),
+            ("kip848-join", Some(Strategy::Kip848)),
+            ("rolling-downgrade-static", Some(Strategy::Kip848)),
+        ] {
+            assert_eq!(Strategy::pinned_by(&example(name)), pinned, "{name}");
+        }
+    }
+
+    #[test]
+    fn consumers_that_differ_or_an_assignor_list_no_strategy_stands_for_pin_nothing() {
+        let scenario = |consumers: &str| {
+            Scenario::from_json(&format!(
+                r#"{{ "topics": [{{ "name": "t", "partitions": 2 }}],
+                     "groups": [{{ "group_id": "g", "config": {{ "partition.assignment.strategy": "range" }} }}],
+                     "consumers": [{consumers}], "duration_ms": 1000 }}"#
+            ))
+            .expect("a valid scenario")
+        };
+        let plain = r#"{ "group": "g", "topics": ["t"] }"#;
+        assert_eq!(
+            Strategy::pinned_by(&scenario(plain)),
+            Some(Strategy::EagerRange)
+        );
+        let kip848 = r#"{ "group": "g", "topics": ["t"], "config": { "group.protocol": "consumer",
+                          "partition.assignment.strategy": "" } }"#;
+        assert_eq!(
+            Strategy::pinned_by(&scenario(&format!("{plain}, {kip848}"))),
+            None
+        );
+        let unusual = r#"{ "group": "g", "topics": ["t"], "config": {
+                          "partition.assignment.strategy": "roundrobin,range" } }"#;
+        assert_eq!(Strategy::pinned_by(&scenario(unusual)), None);
+    }
 
     #[test]
     fn an_added_consumer_with_classic_timings_joins_the_kip848_lane_without_them() {

@@ -6,7 +6,7 @@
 use crate::common;
 use rebalance_lab::session::lag_chart::{lag_charts, LagBy};
 use rebalance_lab::session::rewind::Checkpoints;
-use rebalance_lab::session::{Lab, Strategy};
+use rebalance_lab::session::{Lab, Session, Strategy};
 use rebalance_lab::sim::assign::TopicPartition;
 use rebalance_lab::sim::delivery::partition_lags;
 use rebalance_lab::sim::lag_series::{LagSample, LAG_SAMPLE_MS};
@@ -265,13 +265,16 @@ fn a_rewound_run_and_a_shared_one_draw_the_same_chart() {
 }
 
 /// The page's Playwright test (`tests/e2e/lag.spec.ts`) loads `examples/records-join-and-crash.json`
-/// under the page's default strategy, plays past 95 s and reads the chart's peak; this pins what the
-/// model says that peak is (`tests/data/lag-peak.json`), and that it no longer moves after 95 s.
+/// (which the page runs under the strategy its group sets, cooperative-sticky), plays past 95 s and
+/// reads the chart's peak; this pins what the model says that peak is (`tests/data/lag-peak.json`),
+/// and that it no longer moves after 95 s.
 #[test]
 fn the_examples_lag_peak_is_what_the_page_test_expects() {
     let scenario = Scenario::from_json(include_str!("../../examples/records-join-and-crash.json"))
         .expect("the example parses");
-    let mut lab = common::lab(scenario, vec![Strategy::KafkaDefault]);
+    let session = Session::loaded(scenario, vec![Strategy::KafkaDefault]);
+    assert_eq!(session.strategies, [Strategy::CooperativeSticky]);
+    let mut lab = Lab::new(session).expect("the page accepts the example");
     let expected: serde_json::Value =
         serde_json::from_str(include_str!("../data/lag-peak.json")).unwrap();
     let mut t = expected["from_ms"].as_u64().unwrap();

@@ -6,6 +6,7 @@
 //! ever owned twice, and it converts back when the last consumer-protocol member leaves.
 
 use crate::common::*;
+use rebalance_lab::session::{Lab, Session, Strategy};
 use rebalance_lab::sim::invariants::InvariantChecker;
 use rebalance_lab::sim::{Action, InstanceIdChange, Millis, TraceEvent, World};
 use std::collections::BTreeMap;
@@ -384,6 +385,25 @@ fn the_downgrade_example_converts_back_at_the_last_member_without_a_rebalance() 
     let classic = &snapshot.groups[0];
     assert_eq!(classic.state.to_string(), "Stable");
     assert_eq!(ownership(&world), before);
+}
+
+/// The page opens the example under the strategy its groups set (KIP-848, `Session::loaded`), not
+/// the page's default, and runs the same downgrade there.
+#[test]
+fn the_page_opens_the_downgrade_example_under_kip848_and_converts_back_the_same_way() {
+    let s = scenario(include_str!("../../examples/rolling-downgrade-static.json"));
+    let session = Session::loaded(s, vec![Strategy::KafkaDefault]);
+    assert_eq!(session.strategies, [Strategy::Kip848]);
+    let mut lab = Lab::new(session).expect("the page accepts the example");
+    lab.run_until(140_000);
+    let world = &lab.lanes[0].world;
+    let converted = conversions(world);
+    assert_eq!(converted.len(), 1, "{converted:?}");
+    assert_eq!(
+        (converted[0].1.as_str(), converted[0].2.as_str()),
+        ("classic", "c3")
+    );
+    assert_eq!(rebalances_started(world), Vec::<String>::new());
 }
 
 /// `validateOnlineUpgrade` refuses a classic group larger than `group.consumer.max.size`

@@ -439,14 +439,7 @@ impl PageState {
         let strategies = self.session().strategies;
         let loaded = Scenario::from_json(text)
             .map_err(|e| e.to_string())
-            .and_then(|scenario| {
-                self.replace_lab(Session {
-                    scenario,
-                    strategies,
-                    actions: Vec::new(),
-                    until_ms: 0,
-                })
-            });
+            .and_then(|scenario| self.replace_lab(Session::loaded(scenario, strategies)));
         match loaded {
             Ok(()) => {
                 self.clock.pause();

@@ -197,9 +197,10 @@ impl PageState {
         self.lab.read().session.clone()
     }
 
-    /// The current session as scenario-file JSON (see the README's "Scenario files").
+    /// The current session as scenario-file JSON (see the README's "Scenario files"): what the main
+    /// column ran, its strategy written into the groups, so `lab run` and the scenario box replay it.
     pub fn scenario_json(&self) -> String {
-        self.lab.read().saved_session().as_scenario().to_json()
+        crate::session::export::main_scenario(&self.lab.read()).to_json()
     }
 
     /// The main column's trace as `lab run --json` prints it for the same session (see

@@ -145,7 +145,9 @@ impl Fetcher {
     /// and the failure is kept for the next `poll()`, which throws it.
     fn collect(&mut self, max: u64) -> (Vec<ProcessedRange>, Option<(TopicPartition, i64)>) {
         let mut left = max;
-        let mut batch = Vec::new();
+        // Room for one range: a poll usually takes records of one partition, and the batch ends as
+        // a boxed slice in the trace, which a vector with spare room would reallocate to fit.
+        let mut batch = Vec::with_capacity(1);
         // The partitions in order; the loop changes only the one at hand.
         for (tp, fetch) in self.positions.iter_mut() {
             if left == 0 {

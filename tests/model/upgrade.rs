@@ -83,26 +83,30 @@ fn owned_twice(world: &World) -> Option<String> {
     None
 }
 
-/// `close()`, then the same consumer restarted with `group.protocol=consumer` (and without
-/// `partition.assignment.strategy`, which Kafka refuses with that protocol).
-fn roll_to_consumer(world: &mut World, watch: &mut Watch, handle: &str, at: Millis) {
+/// `close()`, the consumer's settings changed while it is down, and the same consumer restarted
+/// (with its `group.instance.id`, if it has one) `down_ms` after the close.
+fn roll(
+    world: &mut World,
+    watch: &mut Watch,
+    handle: &str,
+    at: Millis,
+    down_ms: Millis,
+    settings: &[(&str, &str)],
+) {
     apply(
         world,
         Action::CloseConsumer {
             consumer: handle.into(),
         },
     );
-    watch.run(world, at + 15_000);
-    for (name, value) in [
-        ("partition.assignment.strategy", ""),
-        ("group.protocol", "consumer"),
-    ] {
+    watch.run(world, at + down_ms);
+    for (name, value) in settings {
         apply(
             world,
             Action::SetConsumerConfig {
                 consumer: handle.into(),
-                name: name.into(),
-                value: value.into(),
+                name: name.to_string(),
+                value: value.to_string(),
             },
         );
     }
@@ -113,6 +117,16 @@ fn roll_to_consumer(world: &mut World, watch: &mut Watch, handle: &str, at: Mill
             group_instance_id: InstanceIdChange::Keep,
         },
     );
+}
+
+/// Rolled to `group.protocol=consumer` (without `partition.assignment.strategy`, which Kafka
+/// refuses with that protocol).
+fn roll_to_consumer(world: &mut World, watch: &mut Watch, handle: &str, at: Millis) {
+    let settings = [
+        ("partition.assignment.strategy", ""),
+        ("group.protocol", "consumer"),
+    ];
+    roll(world, watch, handle, at, 15_000, &settings);
 }
 
 fn conversions(world: &World) -> Vec<(Millis, String, String)> {
@@ -598,36 +612,14 @@ fn static_consumer_group(broker: &str) -> World {
     World::new(&s).unwrap()
 }
 
-/// `close()` (a static consumer-protocol member leaves with epoch -2 and keeps its partitions),
-/// then the same consumer restarted with `group.protocol=classic` and cooperative-sticky.
+/// Rolled back to `group.protocol=classic` with cooperative-sticky, 10 s after the close (a static
+/// consumer-protocol member leaves with epoch -2 and keeps its partitions meanwhile).
 fn roll_to_classic(world: &mut World, watch: &mut Watch, handle: &str, at: Millis) {
-    apply(
-        world,
-        Action::CloseConsumer {
-            consumer: handle.into(),
-        },
-    );
-    watch.run(world, at + 10_000);
-    for (name, value) in [
+    let settings = [
         ("group.protocol", "classic"),
         ("partition.assignment.strategy", "cooperative-sticky"),
-    ] {
-        apply(
-            world,
-            Action::SetConsumerConfig {
-                consumer: handle.into(),
-                name: name.into(),
-                value: value.into(),
-            },
-        );
-    }
-    apply(
-        world,
-        Action::RestartConsumer {
-            consumer: handle.into(),
-            group_instance_id: InstanceIdChange::Keep,
-        },
-    );
+    ];
+    roll(world, watch, handle, at, 10_000, &settings);
 }
 
 fn rebalances_started(world: &World) -> Vec<String> {

@@ -86,6 +86,28 @@ fn every_regression_file_has_a_named_test() {
     }
 }
 
+/// Found by the property tests as a busy loop at one instant: a producer whose topic was deleted
+/// asked for the topic's metadata again as soon as the answer said it was gone, without end, and
+/// with no network latency time never moved on. It now waits `retry.backoff.ms` (100 ms) between
+/// requests, as Kafka's `Metadata` does: ten a second.
+#[test]
+fn a_producer_of_a_deleted_topic_backs_off_between_metadata_requests() {
+    let name = "property-deleted-topic-producer-metadata-loop.json";
+    check_file(&file(name), Liveness::Either);
+    let scenario = Scenario::from_bytes(&std::fs::read(file(name)).unwrap()).unwrap();
+    let mut world = rebalance_lab::sim::World::new(&scenario).unwrap();
+    world.run_until(310_000);
+    let asked: Vec<u64> = world
+        .trace()
+        .iter()
+        .filter(|e| (300_000..310_000).contains(&e.at))
+        .filter(|e| e.event.to_string().starts_with("p1 -> broker  Metadata"))
+        .map(|e| e.at)
+        .collect();
+    assert_eq!(asked.len(), 100, "{asked:?}");
+    assert!(asked.windows(2).all(|w| w[1] - w[0] == 100), "{asked:?}");
+}
+
 /// Runs a regression file with its actions as `lab run` schedules them and returns the partitions
 /// the group's snapshot first names as KIP-814's blind spot.
 fn first_gap(name: &str, group: &str) -> Vec<String> {

@@ -24,6 +24,11 @@ use std::collections::BTreeMap;
 /// The producer's `metadata.max.age.ms` default (5 minutes).
 pub const METADATA_MAX_AGE_MS: Millis = 300_000;
 
+/// The producer's `retry.backoff.ms` default: while its topic is unknown (not created yet, or
+/// deleted), `send()` waits for metadata, and Kafka's `Metadata` asks for an update no sooner than
+/// this after the last one.
+pub const RETRY_BACKOFF_MS: Millis = 100;
+
 /// A producer in a scenario: what it sends, how fast, from when until when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -234,11 +239,18 @@ impl KafkaProducer {
 
     /// The sender wakes `linger.ms` after the first record that waits.
     fn schedule_send(&mut self, now: Millis, out: &mut Out) {
+        // Without the topic's metadata the sender's next wake asks for it again: not before the
+        // backoff, or a topic that is gone would be asked for without pause (and, with no network
+        // latency, without time ever moving on).
+        let earliest = match self.partitions {
+            Some(_) => now,
+            None => now.saturating_add(RETRY_BACKOFF_MS),
+        };
         // Records already partitioned (or due) go out after linger.ms; otherwise the next record of
         // the current rate is awaited.
         let in_rate = (self.sent + 1).saturating_sub(self.sent_before_rate);
         if !self.accumulated.is_empty() || self.sent < self.sent_before_rate {
-            let at = now.saturating_add(self.spec.linger_ms);
+            let at = now.saturating_add(self.spec.linger_ms).max(earliest);
             out.set_timer(at, Timer::Producer(ProducerTimer::Send));
             return;
         }
@@ -249,7 +261,9 @@ impl KafkaProducer {
         if self.spec.stop_at_ms.is_some_and(|stop| next_record > stop) {
             return;
         }
-        let at = next_record.saturating_add(self.spec.linger_ms).max(now);
+        let at = next_record
+            .saturating_add(self.spec.linger_ms)
+            .max(earliest);
         out.set_timer(at, Timer::Producer(ProducerTimer::Send));
     }
 

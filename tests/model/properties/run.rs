@@ -17,6 +17,12 @@ use rebalance_lab::sim::vocab::{ConsumerGroupState, MemberAssignmentState};
 use rebalance_lab::sim::{Action, ConsumerState, Millis, Scenario, World};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// More events than this at one simulated instant is a busy loop (the largest cases put a few
+/// hundred at one instant: every consumer's start, a rebalance's answers).
+const SAME_INSTANT_EVENTS: usize = 100_000;
+/// More trace entries than this in one case is a runaway (a case averages a few thousand).
+const RUNAWAY_TRACE_ENTRIES: usize = 2_000_000;
+
 /// What a passing case did, for the soak's statistics.
 #[derive(Clone, Debug, Default)]
 pub struct Ran {
@@ -215,6 +221,19 @@ pub fn check(scenario: &Scenario) -> Result<Ran, String> {
         let refusals = world.refused_actions().len();
         world.process_next_event();
         events += 1;
+        // A run that stops advancing time, or piles up events without end, is a busy loop in the
+        // model: caught here, it shrinks to a scenario file like any other failure.
+        if instant.0 == next && instant.1 > SAME_INSTANT_EVENTS {
+            return Err(format!(
+                "{next}: over {SAME_INSTANT_EVENTS} events at one instant"
+            ));
+        }
+        if world.trace().len() > RUNAWAY_TRACE_ENTRIES {
+            return Err(format!(
+                "{}: over {RUNAWAY_TRACE_ENTRIES} trace entries",
+                world.now()
+            ));
+        }
         if world.refused_actions().len() > refusals {
             let (at, error) = world.refused_actions().last().cloned().unwrap();
             let Some(((snapshot, trace_len), i)) = before.zip(action) else {

@@ -53,6 +53,12 @@ fn file(name: &str) -> std::path::PathBuf {
         .join(name)
 }
 
+/// A regression file's World, built as `lab run` builds it.
+fn world_of(name: &str) -> rebalance_lab::sim::World {
+    let scenario = Scenario::from_bytes(&std::fs::read(file(name)).unwrap()).unwrap();
+    rebalance_lab::sim::World::new(&scenario).unwrap()
+}
+
 fn regression(name: &str) {
     check_file(&file(name), Liveness::Promised);
 }
@@ -94,8 +100,7 @@ fn every_regression_file_has_a_named_test() {
 fn a_producer_of_a_deleted_topic_backs_off_between_metadata_requests() {
     let name = "property-deleted-topic-producer-metadata-loop.json";
     check_file(&file(name), Liveness::Either);
-    let scenario = Scenario::from_bytes(&std::fs::read(file(name)).unwrap()).unwrap();
-    let mut world = rebalance_lab::sim::World::new(&scenario).unwrap();
+    let mut world = world_of(name);
     world.run_until(310_000);
     let asked: Vec<u64> = world
         .trace()
@@ -202,8 +207,7 @@ fn seed_14082_page_explains_the_skipped_assignment() {
 fn ci_7e89a29_rebalance_storm_keeps_the_invariants_and_is_not_expected_to_settle() {
     let name = "ci-7e89a29-rebalance-storm.json";
     check_file(&file(name), Liveness::NotPromised);
-    let scenario = Scenario::from_bytes(&std::fs::read(file(name)).unwrap()).unwrap();
-    let mut world = rebalance_lab::sim::World::new(&scenario).unwrap();
+    let mut world = world_of(name);
     let generation = |world: &rebalance_lab::sim::World| {
         let snapshot = world.snapshot();
         snapshot

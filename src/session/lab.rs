@@ -8,7 +8,10 @@ use crate::sim::limits::{Limit, LimitExceeded};
 use crate::sim::metrics::Metrics;
 use crate::sim::scenario::TimedAction;
 use crate::sim::sort;
-use crate::sim::{Action, ActionError, Millis, Scenario, ScenarioError, Snapshot, World};
+use crate::sim::time::format_millis;
+use crate::sim::{
+    Action, ActionError, Millis, RefusedAction, Scenario, ScenarioError, Snapshot, World,
+};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -305,6 +308,38 @@ impl Lab {
         self.session.scenario.consumer_count() + added as u64
     }
 
+    /// The scenario's timed actions the model refused when their time came, as sentences for the
+    /// page: the run went on without them, which a learner would otherwise never know. An action
+    /// refused in some lanes of a comparison only names the lanes that refused it.
+    pub fn refused_action_notes(&self) -> Vec<String> {
+        let mut notes: Vec<(&RefusedAction, Vec<Strategy>)> = Vec::new();
+        for lane in &self.lanes {
+            for refused in lane.world.refused_actions() {
+                match notes.iter_mut().find(|(r, _)| *r == refused) {
+                    Some((_, lanes)) => lanes.push(lane.strategy),
+                    None => notes.push((refused, vec![lane.strategy])),
+                }
+            }
+        }
+        notes
+            .into_iter()
+            .map(|(refused, lanes)| {
+                let where_ = if lanes.len() == self.lanes.len() {
+                    String::new()
+                } else {
+                    let names: Vec<&str> = lanes.iter().map(|s| s.label()).collect();
+                    format!(" (under {})", names.join(", "))
+                };
+                format!(
+                    "At {} the scenario's {} action was refused{where_}: {}. The run went on without it.",
+                    format_millis(refused.at),
+                    refused.kind,
+                    refused.error.to_string().trim_end_matches('.')
+                )
+            })
+            .collect()
+    }
+
     pub fn snapshots(&self) -> Vec<Rc<Snapshot>> {
         self.lanes
             .iter()
@@ -389,6 +424,44 @@ mod tests {
         );
         // The scenario's timed additions count from the start, as the model counts them.
         assert!(Lab::new(session_of(MAX_PAGE_CONSUMERS - 1, 2)).is_err());
+    }
+
+    #[test]
+    fn the_scenarios_refused_actions_are_told_once_for_all_lanes() {
+        let json = r#"{ "topics": [{ "name": "t", "partitions": 2 }],
+            "consumers": [{ "group": "g", "topics": ["t"], "count": 2 }],
+            "actions": [
+                { "at_ms": 5000, "action": { "type": "kill_consumer", "consumer": "c1" } },
+                { "at_ms": 6000, "action": { "type": "kill_consumer", "consumer": "c1" } },
+                { "at_ms": 7000, "action": { "type": "stall_consumer", "consumer": "c9", "ms": 1000 } }
+            ] }"#;
+        let mut lab = Lab::new(Session {
+            scenario: Scenario::from_json(json).unwrap(),
+            strategies: vec![Strategy::EagerRange, Strategy::CooperativeSticky],
+            actions: Vec::new(),
+            until_ms: 0,
+        })
+        .unwrap();
+        lab.run_until(5_500);
+        assert!(
+            lab.refused_action_notes().is_empty(),
+            "the first kill is accepted"
+        );
+        lab.run_until(10_000);
+        let notes = lab.refused_action_notes();
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(
+            notes[0].starts_with("At 00:06.000 the scenario's kill_consumer action was refused: ")
+                && notes[0].ends_with(". The run went on without it."),
+            "{}",
+            notes[0]
+        );
+        assert!(
+            notes[1].starts_with("At 00:07.000 the scenario's stall_consumer action was refused: ")
+                && notes[1].contains("c9"),
+            "{}",
+            notes[1]
+        );
     }
 
     #[test]

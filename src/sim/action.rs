@@ -167,6 +167,17 @@ pub enum ActionError {
     BeyondLimit(LimitExceeded),
 }
 
+/// A scenario's timed action that the World refused when its time came (killing a consumer twice,
+/// naming one that never started): the run goes on without it, as `lab run`'s summary and the page
+/// say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedAction {
+    pub at: Millis,
+    /// The action's `type`, as a scenario file spells it (`kill_consumer`).
+    pub kind: &'static str,
+    pub error: ActionError,
+}
+
 impl fmt::Display for ActionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

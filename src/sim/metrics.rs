@@ -198,6 +198,7 @@ impl Builder {
                         | ConsumerState::Closed
                         | ConsumerState::Fenced(_)
                         | ConsumerState::Failed(_)
+                        | ConsumerState::Hung(_)
                 ) {
                     self.running.remove(consumer);
                     self.pause_since.remove(consumer);

@@ -42,7 +42,7 @@ pub mod trace_chunks;
 pub mod vocab;
 pub mod world;
 
-pub use action::{Action, ActionError, InstanceIdChange};
+pub use action::{Action, ActionError, InstanceIdChange, RefusedAction};
 pub use scenario::{Scenario, ScenarioError};
 pub use snapshot::Snapshot;
 pub use time::Millis;

@@ -27,8 +27,14 @@ pub fn summary(world: &World) -> String {
     let m: Metrics = metrics::compute(world.trace(), world.now());
     let mut out = String::new();
     let _ = writeln!(out, "== summary at {} ==", format_millis(world.now()));
-    for (at, error) in world.refused_actions() {
-        let _ = writeln!(out, "refused action at {}: {error}", format_millis(*at));
+    for refused in world.refused_actions() {
+        let _ = writeln!(
+            out,
+            "refused action at {} ({}): {}",
+            format_millis(refused.at),
+            refused.kind,
+            refused.error
+        );
     }
     let snapshot = world.snapshot();
     for g in &snapshot.groups {

@@ -99,12 +99,18 @@ pub struct GroupSnapshot {
 /// `rejoinNeededOrPending` check: nobody consumes them until something else starts a rebalance (a
 /// member joins or leaves, or a topic changes again). The same holds for the topics of a static
 /// member that came back subscribed to more than before (the coordinator keeps the group Stable).
+/// Likewise the other way: a topic deleted before the leader came back is already missing from the
+/// metadata it compares with, so its partitions stay assigned (`stale`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SkippedAssignmentGap {
     /// The leader's consumer handle.
     pub leader: String,
     /// Subscribed partitions that no member is assigned.
     pub partitions: Vec<TopicPartition>,
+    /// Assigned partitions of topics the leader's metadata no longer has (deleted). Left out of the
+    /// serialized snapshot when empty, so golden digests stay as they were.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale: Vec<TopicPartition>,
 }
 
 impl SkippedAssignmentGap {
@@ -112,6 +118,40 @@ impl SkippedAssignmentGap {
     /// note, and the page's Topics panel shows it above the partition strips (through
     /// `session::explain::topics::skipped_assignment_note`) for as long as the gap lasts.
     pub fn explanation(&self) -> String {
+        let mut told = Vec::new();
+        if !self.partitions.is_empty() {
+            told.push(self.unassigned_explanation());
+        }
+        if !self.stale.is_empty() {
+            told.push(self.stale_explanation());
+        }
+        told.join(" ")
+    }
+
+    fn stale_explanation(&self) -> String {
+        let list: Vec<String> = self.stale.iter().map(ToString::to_string).collect();
+        let mut topics: Vec<&str> = self.stale.iter().map(|tp| tp.topic.as_str()).collect();
+        topics.dedup();
+        let one = list.len() == 1;
+        format!(
+            "{} {} still assigned, though {} {} deleted, and no rebalance is coming to take {} back. \
+             The static leader {} came back with skipAssignment (KIP-814) after the deletion: \
+             \"The static leader will continue with its existing assignment\". Its check for \
+             metadata changes compares with the metadata it holds now, which already lacks {}, so \
+             it sees nothing new. {} assigned until the next rebalance: a member joining or \
+             leaving, or a topic changing again.",
+            list.join(", "),
+            if one { "is" } else { "are" },
+            if topics.len() == 1 { "topic" } else { "topics" },
+            topics.join(", ") + if topics.len() == 1 { " was" } else { " were" },
+            if one { "it" } else { "them" },
+            self.leader,
+            if topics.len() == 1 { "it" } else { "them" },
+            if one { "It stays" } else { "They stay" },
+        )
+    }
+
+    fn unassigned_explanation(&self) -> String {
         let list: Vec<String> = self.partitions.iter().map(ToString::to_string).collect();
         let one = list.len() == 1;
         format!(
@@ -233,7 +273,9 @@ pub struct DeletedTopicHeld {
     pub topic: String,
     /// The running consumers that still own some of its partitions.
     pub holders: Vec<String>,
-    /// The running leader and its next metadata refresh, when the group has one.
+    /// The running leader and its next metadata refresh, when the group has one and that refresh
+    /// will show it the deletion (not when it came back after it with `skipAssignment`: see
+    /// [`SkippedAssignmentGap`]'s `stale`).
     pub leader: Option<(String, Millis)>,
 }
 
@@ -289,11 +331,20 @@ impl Snapshot {
         let leader = self
             .running_leader(group)
             .and_then(|c| Some((c.handle.clone(), c.next_metadata_refresh?)));
+        // A static leader that came back after the deletion will not see it (KIP-814's blind spot):
+        // no refresh of its metadata brings a rebalance.
+        let blind = |topic: &str| {
+            self.groups
+                .iter()
+                .filter(|g| g.group_id == group)
+                .filter_map(|g| g.skipped_assignment_gap.as_ref())
+                .any(|gap| gap.stale.iter().any(|tp| tp.topic.as_str() == topic))
+        };
         held.into_iter()
             .map(|(topic, holders)| DeletedTopicHeld {
                 topic: topic.to_string(),
                 holders,
-                leader: leader.clone(),
+                leader: if blind(topic) { None } else { leader.clone() },
             })
             .collect()
     }
@@ -453,15 +504,22 @@ impl World {
             .filter_map(|m| m.metadata(g.protocol_name.as_deref()))
             .flat_map(|meta| &meta.topics)
             .collect_set();
+        let known = consumer.known_partitions();
         let partitions: Vec<TopicPartition> = subscribed
             .into_iter()
-            .filter_map(|t| Some((t, *consumer.known_partitions().get(t)?)))
+            .filter_map(|t| Some((t, *known.get(t)?)))
             .flat_map(|(t, count)| (0..count).map(move |p| TopicPartition::new(t.clone(), p)))
             .filter(|tp| !assigned.contains(tp))
             .collect();
-        (!partitions.is_empty()).then(|| SkippedAssignmentGap {
+        let stale: Vec<TopicPartition> = assigned
+            .into_iter()
+            .filter(|tp| !known.contains_key(tp.topic.as_str()))
+            .cloned()
+            .collect();
+        (!partitions.is_empty() || !stale.is_empty()).then(|| SkippedAssignmentGap {
             leader: consumer.handle.clone(),
             partitions,
+            stale,
         })
     }
 

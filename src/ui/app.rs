@@ -145,6 +145,7 @@ fn scenario_blurb(page: &UseReducerHandle<PageState>) -> Html {
                 </p>
             }
             { for broker_warnings.iter().map(|w| html! { <p class="hint config-warning" role="note">{ sentence(&w.to_string()) }</p> }) }
+            { for page.refused_action_notes().into_iter().map(|n| html! { <p class="hint config-warning refused-action" role="note" aria-label="Refused scenario action">{ n }</p> }) }
         </>
     }
 }

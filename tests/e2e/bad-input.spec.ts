@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { open, card, simTime, loadOneGroup } from './util';
+import { open, card, simTime, loadOneGroup, setSpeed, play, pause } from './util';
 
 // Bad input on the page, one class per step (the README's "Bad input" table): each gets a message
 // that says which field and why, and the page keeps what it had.
@@ -32,6 +32,37 @@ test('scenarios beyond the model, truncated or not JSON are refused and change n
   await expect(box.getByRole('alert')).toContainText('actions[0].at_ms (line 1, column 27): a negative number is not allowed here');
   await expect(topicHeading(page)).toHaveText('Topic orders · 6 partitions');
   await expect(card(page, 'c1')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("a scenario file's timed action the model refuses is told under its title, and the run goes on", async ({ page }) => {
+  const errors = await open(page);
+  const scenario = {
+    name: 'refusals',
+    topics: [{ name: 'orders', partitions: 6 }],
+    consumers: [{ group: 'g', topics: ['orders'], count: 2 }],
+    actions: [
+      { at_ms: 2000, action: { type: 'kill_consumer', consumer: 'c1' } },
+      { at_ms: 3000, action: { type: 'kill_consumer', consumer: 'c1' } },
+      { at_ms: 3500, action: { type: 'stall_consumer', consumer: 'c9', ms: 1000 } },
+    ],
+  };
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(JSON.stringify(scenario));
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  const notes = page.getByRole('note', { name: 'Refused scenario action' });
+  await expect(notes).toHaveCount(0);
+  await setSpeed(page, '10×');
+  await play(page);
+  await expect(notes).toHaveCount(2, { timeout: 20_000 });
+  await expect(notes.nth(0)).toHaveText(
+    "At 00:03.000 the scenario's kill_consumer action was refused: consumer c1 is dead: restart it first. The run went on without it.",
+  );
+  await expect(notes.nth(1)).toContainText("At 00:03.500 the scenario's stall_consumer action was refused: there is no consumer c9");
+  // The run goes on: the clock passes the refusals and the living consumer is still there.
+  await expect.poll(() => simTime(page), { timeout: 20_000 }).toBeGreaterThan(5_000);
+  await pause(page);
+  await expect(card(page, 'c2')).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -270,7 +270,9 @@ fn a_refused_timed_action_is_reported_and_the_run_goes_on() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(ok, "{err}");
     assert!(
-        out.contains("refused action at 00:05.000: there is no consumer c9 (consumers: c1, c2)"),
+        out.contains(
+            "refused action at 00:05.000 (kill_consumer): there is no consumer c9 (consumers: c1, c2)"
+        ),
         "{out}"
     );
 }

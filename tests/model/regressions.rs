@@ -226,3 +226,118 @@ fn ci_7e89a29_rebalance_storm_keeps_the_invariants_and_is_not_expected_to_settle
         generation(&world)
     );
 }
+
+/// Found by the property tests once they drew `group.protocol=classic`: at generation 2 the leader's
+/// sticky assignor never returns. Kafka 4.1.2's own `AbstractStickyAssignor`, compiled from its
+/// source and run on the leader's input (`sticky-endless-balancing-cases.json`), loops forever too:
+/// `performReassignments` repeats the same pass. The lab used to hang with it; now the leader hangs
+/// inside `poll()` as Kafka's does, silent, and the group goes on without it.
+#[test]
+fn property_sticky_endless_balancing_hangs_the_leader_and_the_group_goes_on() {
+    use crate::common::{count_requests, stable_at};
+    use rebalance_lab::sim::{Action, ConsumerState};
+    let name = "property-sticky-endless-balancing.json";
+    regression(name);
+    let mut world = world_of(name);
+    world.run_until(30_000);
+    let snapshot = world.snapshot();
+    let leader = snapshot
+        .consumers
+        .iter()
+        .find(|c| c.handle == "c8")
+        .unwrap();
+    assert!(
+        matches!(&leader.state, ConsumerState::Hung(why)
+            if why.starts_with("stuck inside poll(): the sticky assignor never returns")),
+        "{:?}",
+        leader.state
+    );
+    // JoinGroup answered at 6.299: from then on the hung leader sends nothing at all.
+    for api in [
+        "Heartbeat",
+        "SyncGroup",
+        "JoinGroup",
+        "LeaveGroup",
+        "OffsetCommit",
+    ] {
+        assert_eq!(count_requests(&world, "c8", api, 6_299), 0, "{api}");
+    }
+    // The coordinator drops it when the sync phase times out (rebalance timeout 5,921 ms after the
+    // join), and the 21 others settle at generation 3.
+    assert!(stable_at(&world, "g0", 3).is_some());
+    let group = snapshot.groups.iter().find(|g| g.group_id == "g0").unwrap();
+    assert_eq!(group.members.len(), 21);
+    // A hung process can be killed, and then started again.
+    let kill = Action::KillConsumer {
+        consumer: "c8".into(),
+    };
+    world.apply(kill).unwrap();
+    assert_eq!(
+        world
+            .snapshot()
+            .consumers
+            .iter()
+            .find(|c| c.handle == "c8")
+            .unwrap()
+            .state,
+        ConsumerState::Dead
+    );
+}
+
+/// The leader's input alone, under both sticky assignors (the same general path): the call
+/// reports that Kafka's would never return instead of spinning.
+#[test]
+fn the_sticky_general_path_tells_a_balancing_loop_that_never_ends() {
+    use rebalance_lab::sim::assign::conformance::{run_case, CasesFile};
+    let text = std::fs::read_to_string(file("sticky-endless-balancing-cases.json")).unwrap();
+    let cases: CasesFile = serde_json::from_str(&text).unwrap();
+    assert_eq!(cases.cases.len(), 2);
+    for case in &cases.cases {
+        let result = run_case(case);
+        assert_eq!(result.assignment, None, "{}", case.id);
+        assert_eq!(
+            result.error.as_deref(),
+            Some("performReassignments goes round forever: each pass ends where it began"),
+            "{}",
+            case.id
+        );
+    }
+}
+
+/// Found by the property tests: the static leader c1 stalls past `max.poll.interval.ms` as topic t0
+/// is deleted, and rejoins once its metadata (kept fresh by the heartbeat thread's network polls)
+/// already lacks t0. Kafka 4.1.2 answers with `skipAssignment` and `onLeaderElected` takes that
+/// metadata as `assignmentSnapshot`, so no change is ever seen: t0's partitions stay assigned. The
+/// snapshot names them, and the page's deleted-topic note no longer promises a rebalance.
+#[test]
+fn property_kip_814_static_leader_back_after_topic_deletion_keeps_its_partitions_assigned() {
+    use rebalance_lab::session::explain::topics::skipped_assignment_note;
+    let name = "property-kip-814-static-leader-back-after-topic-deletion.json";
+    regression(name);
+    let mut world = world_of(name);
+    world.run_until(120_000);
+    let snapshot = world.snapshot();
+    let g = snapshot.groups.iter().find(|g| g.group_id == "g0").unwrap();
+    let gap = g
+        .skipped_assignment_gap
+        .as_ref()
+        .expect("KIP-814's blind spot");
+    assert_eq!(gap.leader, "c1");
+    assert!(gap.partitions.is_empty());
+    assert_eq!(gap.stale.len(), 19);
+    assert!(gap.stale.iter().all(|tp| tp.topic.as_str() == "t0"));
+    let note = skipped_assignment_note(&snapshot, "g0").unwrap();
+    assert!(
+        note.starts_with("g0: t0-0, t0-1, ")
+            && note.contains("are still assigned, though topic t0 was deleted")
+            && note.contains("came back with skipAssignment (KIP-814) after the deletion"),
+        "{note}"
+    );
+    let held = snapshot.deleted_topics_held("g0");
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].topic, "t0");
+    assert_eq!(
+        held[0].leader, None,
+        "no refresh of the leader's metadata brings a rebalance"
+    );
+}

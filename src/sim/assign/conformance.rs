@@ -298,10 +298,10 @@ impl PreparedCase {
                 group,
             } => assign(*name, cluster, group)
                 .map(Computed::Classic)
-                .map_err(|e| e.0),
+                .map_err(|e| e.to_string()),
             PreparedCase::Server { name, spec, plan } => server::compute_planned(*name, spec, plan)
                 .map(Computed::Server)
-                .map_err(|e| e.0),
+                .map_err(|e| e.to_string()),
             PreparedCase::Invalid(message) => Err(message.clone()),
         }
     }

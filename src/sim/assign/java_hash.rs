@@ -152,7 +152,7 @@ pub fn copy_capacity(n: usize) -> usize {
 /// End of a bucket chain.
 const NIL: u32 = u32::MAX;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Node<K> {
     hash: u32,
     key: K,
@@ -163,7 +163,9 @@ struct Node<K> {
 /// with their Java hash. Only the layout is modelled: values live wherever the caller keeps them.
 /// Like the JDK it chains the nodes of a bucket; nodes live in one vector (removed ones are
 /// recycled), so a table costs two allocations however many buckets it has.
-#[derive(Clone, Debug)]
+/// Equality compares the layout itself (chains, recycled slots), the state its iteration order
+/// comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JavaHashTable<K> {
     /// First node of each bucket; empty until the first insertion, like the JDK's lazy table.
     heads: Vec<u32>,

@@ -172,13 +172,23 @@ impl ClusterMetadata {
 /// Member id → assigned partitions, every member present, each list sorted.
 pub type GroupAssignment = BTreeMap<String, Vec<TopicPartition>>;
 
-/// An assignor threw (Kafka would raise an exception in the leader).
+/// An assignor call that gives no assignment, as Kafka's would not.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AssignError(pub String);
+pub enum AssignError {
+    /// Kafka's assignor throws this (the leader's `poll()` raises it).
+    Threw(String),
+    /// Kafka's assignor never returns on this input: its balancing loop goes round a cycle of
+    /// moves (see `sticky::general`). The leader's thread spins inside `poll()` for good.
+    NeverReturns(String),
+}
 
 impl fmt::Display for AssignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            AssignError::Threw(message) | AssignError::NeverReturns(message) => {
+                f.write_str(message)
+            }
+        }
     }
 }
 

@@ -32,6 +32,13 @@ pub enum Lifecycle {
     Failed {
         error: String,
     },
+    /// The process lives but says nothing: its application thread never comes back from `poll()`
+    /// (the leader's assignor never returns) and the heartbeat thread waits for the lock that
+    /// thread holds (`JoinGroupResponseHandler` runs the assignor inside `synchronized
+    /// (AbstractCoordinator.this)`, which every turn of the heartbeat thread also takes).
+    Hung {
+        error: String,
+    },
 }
 
 impl KafkaConsumer {
@@ -121,7 +128,8 @@ impl KafkaConsumer {
 
     /// `kill -9`: the process vanishes without a word; its partitions are no longer consumed.
     pub fn kill(&mut self, now: Millis, out: &mut CoOut) {
-        if !self.is_running() {
+        // A hung process is alive, though silent: killing it is how it ends.
+        if !self.is_running() && !matches!(self.lifecycle, Lifecycle::Hung { .. }) {
             return;
         }
         self.lifecycle = Lifecycle::Dead;
@@ -173,6 +181,12 @@ impl KafkaConsumer {
     /// An error Kafka's client throws from `poll()` with this message (an assignor failing).
     pub(super) fn fail_with_message(&mut self, error: String, out: &mut CoOut) {
         self.stop_with(Lifecycle::Failed { error }, out);
+    }
+
+    /// The leader's assignor never returns: no more heartbeats, commits or polls, and no LeaveGroup.
+    /// The coordinator notices only when the session expires, as for a crash.
+    pub(super) fn hang(&mut self, error: String, out: &mut CoOut) {
+        self.stop_with(Lifecycle::Hung { error }, out);
     }
 
     /// A fatal error escapes `poll()`: the application stops; its partitions are no longer consumed.

@@ -5,7 +5,7 @@
 
 use super::app_thread::Activity;
 use super::{CoOut, KafkaConsumer};
-use crate::sim::assign::{AssignorName, TopicPartition};
+use crate::sim::assign::{AssignError, AssignorName, TopicPartition};
 use crate::sim::protocol::*;
 use crate::sim::time::Millis;
 use serde::{Deserialize, Serialize};
@@ -279,8 +279,12 @@ impl KafkaConsumer {
                 let assignments = if r.leader == r.member_id {
                     match self.on_leader_elected(&r, out) {
                         Ok(a) => a,
-                        Err(message) => {
+                        Err(AssignError::Threw(message)) => {
                             self.fail_with_message(message, out);
+                            return;
+                        }
+                        Err(AssignError::NeverReturns(message)) => {
+                            self.hang(message, out);
                             return;
                         }
                     }

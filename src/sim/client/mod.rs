@@ -159,6 +159,7 @@ impl KafkaConsumer {
             Lifecycle::Closed => return ConsumerState::Closed,
             Lifecycle::Fenced { error } => return ConsumerState::Fenced(error.clone()),
             Lifecycle::Failed { error } => return ConsumerState::Failed(error.clone()),
+            Lifecycle::Hung { error } => return ConsumerState::Hung(error.clone()),
             Lifecycle::Closing { .. } => return ConsumerState::Closing,
             Lifecycle::Running => {}
         }

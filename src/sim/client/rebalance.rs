@@ -5,8 +5,8 @@
 use super::membership::{Generation, MemberState};
 use super::{CoOut, KafkaConsumer};
 use crate::sim::assign::{
-    self, AssignorName, ClusterMetadata, GroupSubscription, RebalanceProtocol, Subscription,
-    TopicPartition,
+    self, AssignError, AssignorName, ClusterMetadata, GroupSubscription, RebalanceProtocol,
+    Subscription, TopicPartition,
 };
 use crate::sim::protocol::*;
 use crate::sim::sort::CollectBTree;
@@ -155,10 +155,12 @@ impl KafkaConsumer {
         &mut self,
         r: &JoinGroupResponse,
         out: &mut CoOut,
-    ) -> Result<Vec<SyncGroupRequestAssignment>, String> {
+    ) -> Result<Vec<SyncGroupRequestAssignment>, AssignError> {
         let protocol = r.protocol_name.clone().unwrap_or_default();
         let assignor = AssignorName::from_protocol_name(&protocol).ok_or_else(|| {
-            format!("Coordinator selected invalid assignment protocol: {protocol}")
+            AssignError::Threw(format!(
+                "Coordinator selected invalid assignment protocol: {protocol}"
+            ))
         })?;
         self.coordinator.group_subscription = r
             .members
@@ -206,8 +208,17 @@ impl KafkaConsumer {
             broker_racks: Vec::new(),
             replication_factor: 1,
         };
-        let result = assign::assign(assignor, &cluster, &GroupSubscription { members })
-            .map_err(|e| format!("{assignor} assignor failed: {e}"))?;
+        let result = assign::assign(assignor, &cluster, &GroupSubscription { members }).map_err(
+            |e| match e {
+                AssignError::Threw(m) => {
+                    AssignError::Threw(format!("{assignor} assignor failed: {m}"))
+                }
+                AssignError::NeverReturns(m) => AssignError::NeverReturns(format!(
+                    "stuck inside poll(): the {assignor} assignor never returns ({m}), and the \
+                     heartbeat thread waits for the lock the assignor holds"
+                )),
+            },
+        )?;
         out.record(TraceEvent::AssignmentComputed {
             group: self.group_id.clone(),
             consumer: self.handle.clone(),

@@ -32,6 +32,8 @@ pub enum ConsumerState {
     Fenced(String),
     /// `poll()` threw a fatal error.
     Failed(String),
+    /// Alive but silent: `poll()` never returns (the leader's assignor loops forever).
+    Hung(String),
 }
 
 impl ConsumerState {
@@ -43,6 +45,7 @@ impl ConsumerState {
                 | ConsumerState::Closed
                 | ConsumerState::Fenced(_)
                 | ConsumerState::Failed(_)
+                | ConsumerState::Hung(_)
         )
     }
 }
@@ -62,6 +65,7 @@ impl fmt::Display for ConsumerState {
             ConsumerState::Closed => f.write_str("Closed"),
             ConsumerState::Fenced(r) => write!(f, "Fenced ({r})"),
             ConsumerState::Failed(r) => write!(f, "Failed ({r})"),
+            ConsumerState::Hung(r) => write!(f, "Hung ({r})"),
         }
     }
 }

@@ -38,7 +38,8 @@ impl World {
             Lifecycle::Dead
             | Lifecycle::Closed
             | Lifecycle::Fenced { .. }
-            | Lifecycle::Failed { .. } => Err(ActionError::ConsumerNotRunning {
+            | Lifecycle::Failed { .. }
+            | Lifecycle::Hung { .. } => Err(ActionError::ConsumerNotRunning {
                 handle: handle.to_string(),
                 state: self.consumers[i].display_state(),
             }),
@@ -109,7 +110,11 @@ impl World {
             }
             Action::CloseConsumer { consumer } => self.active_consumer(consumer).map(|_| ()),
             // A kill cuts a close short: the process is gone whatever it was waiting for.
-            Action::KillConsumer { consumer } => self.running_consumer(consumer).map(|_| ()),
+            // A hung process is still there to be killed (`kill -9` is what ends it).
+            Action::KillConsumer { consumer } => match self.consumer_index(consumer) {
+                Ok(i) if matches!(self.consumers[i].lifecycle, Lifecycle::Hung { .. }) => Ok(()),
+                _ => self.running_consumer(consumer).map(|_| ()),
+            },
             Action::StallConsumer { consumer, ms } => {
                 self.active_consumer(consumer)?;
                 if *ms == 0 {

@@ -4,7 +4,8 @@
 
 mod actions;
 
-use super::action::{Action, ActionError};
+use super::action::{Action, ActionError, RefusedAction};
+use super::action_json;
 use super::actor::{Actor, Ctx, Emitted, Out, TimerChange};
 use super::broker::classic::GroupCoordinator;
 use super::broker::Broker;
@@ -60,7 +61,7 @@ pub struct World {
     producers: Vec<KafkaProducer>,
     trace: Trace,
     /// Actions scheduled by the scenario that were refused when their time came.
-    refused: Vec<(Millis, ActionError)>,
+    refused: Vec<RefusedAction>,
     /// Lag sampled at fixed instants as the clock passes them (only with producers).
     lag: LagSeries,
     /// What each group processed, read from the trace when asked ([`World::delivery`]) and only as
@@ -184,7 +185,7 @@ impl World {
     }
 
     /// Scenario actions that were refused when their time came (e.g. killing a consumer twice).
-    pub fn refused_actions(&self) -> &[(Millis, ActionError)] {
+    pub fn refused_actions(&self) -> &[RefusedAction] {
         &self.refused
     }
 
@@ -344,8 +345,13 @@ impl World {
     fn process(&mut self, event: Event) {
         match event {
             Event::Scheduled(action) => {
-                if let Err(e) = self.apply(action) {
-                    self.refused.push((self.now, e));
+                let kind = action_json::tag_of(&action);
+                if let Err(error) = self.apply(action) {
+                    self.refused.push(RefusedAction {
+                        at: self.now,
+                        kind,
+                        error,
+                    });
                 }
             }
             Event::Timer { owner, timer } => {

@@ -197,6 +197,12 @@ impl PageState {
         self.lab.read().session.clone()
     }
 
+    /// The scenario's timed actions the model refused when their time came (see
+    /// [`crate::session::lab::Lab::refused_action_notes`]).
+    pub fn refused_action_notes(&self) -> Vec<String> {
+        self.lab.read().refused_action_notes()
+    }
+
     /// The current session as scenario-file JSON (see the README's "Scenario files"): what the main
     /// column ran, its strategy written into the groups, so `lab run` and the scenario box replay it.
     pub fn scenario_json(&self) -> String {

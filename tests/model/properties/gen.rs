@@ -361,7 +361,7 @@ fn setting() -> impl Strategy<Value = (String, String)> {
         1 => (Just("partition.assignment.strategy"), select(vec!["range", "cooperative-sticky", "fair", ""])),
         1 => (Just("max.poll.interval.ms"), select(vec!["0", "5000", "9999999999"])),
         1 => (Just("group.id"), Just("other")),
-        1 => (Just("group.protocol"), Just("consumer")),
+        1 => (Just("group.protocol"), select(vec!["consumer", "classic"])),
         1 => (Just("no.such.setting"), Just("1")),
     ]
     .prop_map(|(n, v)| (n.to_string(), v.to_string()))

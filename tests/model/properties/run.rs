@@ -235,7 +235,8 @@ pub fn check(scenario: &Scenario) -> Result<Ran, String> {
             ));
         }
         if world.refused_actions().len() > refusals {
-            let (at, error) = world.refused_actions().last().cloned().unwrap();
+            let last = world.refused_actions().last().cloned().unwrap();
+            let (at, error) = (last.at, last.error);
             let Some(((snapshot, trace_len), i)) = before.zip(action) else {
                 return Err(format!(
                     "{at}: a refusal ({error}) came from no scheduled action"
@@ -282,8 +283,8 @@ pub fn check(scenario: &Scenario) -> Result<Ran, String> {
 
 /// Every group with a live member has settled (see [`classic_group_converged`] and
 /// [`consumer_group_converged`]), and every partition its live members subscribe to is owned by
-/// exactly one of them — except the partitions KIP-814's blind spot leaves unassigned, which the
-/// snapshot names.
+/// exactly one of them — except the partitions KIP-814's blind spot leaves unassigned, or assigned
+/// though their topic was deleted, which the snapshot names.
 fn converged(world: &World) -> Result<(), String> {
     let snapshot = world.snapshot();
     let live: Vec<&ConsumerSnapshot> = snapshot
@@ -307,7 +308,7 @@ fn converged(world: &World) -> Result<(), String> {
 }
 
 /// A classic group is Stable, and every live member is in it at its generation and has applied its
-/// assignment. Returns the partitions KIP-814's blind spot leaves unassigned.
+/// assignment. Returns the partitions KIP-814's blind spot leaves unassigned or stale.
 fn classic_group_converged(
     snapshot: &Snapshot,
     group: &str,
@@ -337,7 +338,8 @@ fn classic_group_converged(
     }
     Ok(g.skipped_assignment_gap
         .iter()
-        .flat_map(|gap| gap.partitions.iter().map(ToString::to_string))
+        .flat_map(|gap| gap.partitions.iter().chain(&gap.stale))
+        .map(ToString::to_string)
         .collect())
 }
 
@@ -417,7 +419,7 @@ fn each_partition_owned_once(
             }
         }
     }
-    if let Some(tp) = owners.keys().find(|tp| {
+    if let Some(tp) = owners.keys().filter(|tp| !exempt.contains(*tp)).find(|tp| {
         !snapshot
             .topics
             .iter()

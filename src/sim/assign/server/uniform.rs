@@ -25,7 +25,7 @@ pub(super) fn assign(group: &Group) -> Result<Owners, AssignError> {
 }
 
 fn unassigned_left_error() -> AssignError {
-    AssignError("PartitionAssignorException: Partitions were left unassigned".into())
+    AssignError::Threw("PartitionAssignorException: Partitions were left unassigned".into())
 }
 
 struct Homogeneous<'g, 'a> {
@@ -239,7 +239,7 @@ impl<'g, 'a> Heterogeneous<'g, 'a> {
                         .ok()
                         .and_then(|p| owners.get_mut(p))
                         .ok_or_else(|| {
-                            AssignError(
+                            AssignError::Threw(
                                 "ArrayIndexOutOfBoundsException: a current partition is outside its topic"
                                     .into(),
                             )

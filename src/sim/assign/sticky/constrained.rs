@@ -230,7 +230,7 @@ impl Builder<'_, '_> {
                 from_unfilled = true;
                 self.unfilled[cursor - 1]
             } else if self.unfilled.is_empty() && self.exactly_min.is_empty() {
-                return Err(AssignError(
+                return Err(AssignError::Threw(
                     "IllegalStateException: No more unfilled consumers to be assigned.".into(),
                 ));
             } else if self.unfilled.is_empty() {
@@ -247,7 +247,7 @@ impl Builder<'_, '_> {
                 if !from_unfilled {
                     // Kafka would call `remove()` on an exhausted iterator here; quotas make it
                     // unreachable (a member taken at the minimum quota reaches the maximum).
-                    return Err(AssignError("IllegalStateException".into()));
+                    return Err(AssignError::Threw("IllegalStateException".into()));
                 }
                 cursor -= 1;
                 self.unfilled.remove(cursor);
@@ -274,13 +274,13 @@ impl Builder<'_, '_> {
             return Ok(());
         }
         if self.current_over_min != self.expected_over_min {
-            return Err(AssignError(
+            return Err(AssignError::Threw(
                 "IllegalStateException: We haven't reached the expected number of members with more than the minQuota partitions, but no more partitions to be assigned".into(),
             ));
         }
         for &member in &self.unfilled {
             if self.assignment.len(member as usize) != self.min_quota {
-                return Err(AssignError(format!(
+                return Err(AssignError::Threw(format!(
                     "IllegalStateException: Consumer: [{}] doesn't reach minQuota partitions, and no more partitions to be assigned",
                     self.ctx.members[member as usize].member_id
                 )));

@@ -294,7 +294,17 @@ impl Builder<'_, '_> {
     /// as soon as the assignment is balanced. Returns whether anything moved.
     fn perform_reassignments(&mut self, partitions: &[u32]) -> Result<bool, AssignError> {
         let mut performed = false;
+        let mut cycle = CycleFinder::default();
         loop {
+            if cycle.seen_before(self) {
+                let passes = match cycle.length {
+                    1 => "each pass ends where it began".to_string(),
+                    n => format!("every {n} passes it is back where it was"),
+                };
+                return Err(AssignError::NeverReturns(format!(
+                    "performReassignments goes round forever: {passes}"
+                )));
+            }
             let mut modified = false;
             for &partition in partitions {
                 if self.is_balanced() {
@@ -306,7 +316,7 @@ impl Builder<'_, '_> {
                 if let Some((previous, _)) = self.prev[partition as usize] {
                     if !self.present[previous as usize] {
                         // Kafka reads the set-aside member's assignment here and throws.
-                        return Err(AssignError(
+                        return Err(AssignError::Threw(
                             "NullPointerException: previous owner set aside".into(),
                         ));
                     }
@@ -334,6 +344,12 @@ impl Builder<'_, '_> {
                 return Ok(performed);
             }
         }
+    }
+
+    /// What the next pass of `performReassignments` depends on: the owners (the counts and the
+    /// sorted members follow from them) and the recorded movements (which partition a move undoes).
+    fn pass_state(&self) -> (Vec<Option<u32>>, PartitionMovements) {
+        (self.owner.clone(), self.movements.clone())
     }
 
     /// Moves the partition (or the one it undoes) to the least-loaded subscriber of its topic.
@@ -386,5 +402,39 @@ impl Builder<'_, '_> {
             .enumerate()
             .map(|(i, &c)| c * (2 * i as i64 - n + 1))
             .sum()
+    }
+}
+
+/// Kafka's `performReassignments` repeats its pass until one moves nothing, with no bound: on some
+/// inputs with unequal subscriptions the moves go round a cycle and `assign` never returns (Kafka
+/// 4.1.2's own classes loop forever on `tests/data/regressions/property-sticky-endless-balancing.json`'s
+/// leader input; librdkafka's port of the algorithm had the same report, confluentinc/librdkafka#4783).
+/// A pass is a function of [`Builder::pass_state`] alone, so a state seen again at the start of a
+/// pass means the loop never ends. Brent's cycle finding keeps one saved state and compares it with
+/// each pass's, saving a fresh one whenever the count reaches a power of two: a loop that ends is
+/// untouched, one that cycles is told within twice its tail and cycle.
+#[derive(Default)]
+struct CycleFinder {
+    saved: Option<(Vec<Option<u32>>, PartitionMovements)>,
+    /// Passes since the state was saved.
+    length: usize,
+    /// When to save the next state.
+    power: usize,
+}
+
+impl CycleFinder {
+    fn seen_before(&mut self, builder: &Builder) -> bool {
+        if let Some((owner, movements)) = &self.saved {
+            if *owner == builder.owner && *movements == builder.movements {
+                return true;
+            }
+        }
+        if self.length == self.power {
+            self.saved = Some(builder.pass_state());
+            self.power = (self.power * 2).max(1);
+            self.length = 0;
+        }
+        self.length += 1;
+        false
     }
 }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 /// (source member, destination member) of a recorded move.
 type ConsumerPair = (u32, u32);
 
+#[derive(Clone, PartialEq, Eq)]
 pub(super) struct PartitionMovements {
     /// Current record of each partition (indexed by partition).
     record: Vec<Option<ConsumerPair>>,

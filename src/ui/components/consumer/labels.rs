@@ -18,6 +18,7 @@ pub fn state_word(state: &ConsumerState) -> &'static str {
         ConsumerState::Closed => "closed",
         ConsumerState::Fenced(_) => "fenced",
         ConsumerState::Failed(_) => "failed",
+        ConsumerState::Hung(_) => "hung",
     }
 }
 

@@ -318,14 +318,16 @@ fn state_class(state: &ConsumerState) -> &'static str {
         }
         ConsumerState::Stalled => "st-stalled",
         ConsumerState::Dead | ConsumerState::Closed => "st-dead",
-        ConsumerState::Fenced(_) | ConsumerState::Failed(_) => "st-fenced",
+        ConsumerState::Fenced(_) | ConsumerState::Failed(_) | ConsumerState::Hung(_) => "st-fenced",
     }
 }
 
 /// The error that ended the consumer, told in full under its name: Kafka's explanations are long.
 fn fatal_error(state: &ConsumerState) -> Option<&str> {
     match state {
-        ConsumerState::Fenced(why) | ConsumerState::Failed(why) => Some(why),
+        ConsumerState::Fenced(why) | ConsumerState::Failed(why) | ConsumerState::Hung(why) => {
+            Some(why)
+        }
         _ => None,
     }
 }

@@ -191,3 +191,27 @@ test('the keyboard drives the clock: Space plays and pauses, → steps', async (
   await page.keyboard.press('ArrowRight');
   await expect.poll(() => simTime(page)).toBeGreaterThan(t);
 });
+
+test('a sticky leader whose assignor never returns hangs, and the group goes on without it', async ({ page }) => {
+  const errors = await open(page);
+  // Found by the property tests (tests/model/regressions.rs checks it natively): at generation 2 the
+  // sticky assignor's balancing loop never ends, in Kafka 4.1.2's own classes too. The leader c8
+  // hangs inside poll(), silent; the coordinator drops it when the sync phase times out at 12.2 s.
+  const file = path.join(__dirname, '..', 'data', 'regressions', 'property-sticky-endless-balancing.json');
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(fs.readFileSync(file, 'utf8'));
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(box.getByRole('alert')).toHaveCount(0);
+  await setSpeed(page, '10×');
+  await play(page);
+  const leader = card(page, 'c8');
+  await expect(leader).toContainText('hung', { timeout: 30_000 });
+  await expect(leader).toContainText('the sticky assignor never returns');
+  await expect(group(page, 'g0').getByLabel('Generation')).toHaveText('3', { timeout: 30_000 });
+  await expect(group(page, 'g0').getByLabel('Group state')).toHaveText('Stable', { timeout: 30_000 });
+  await pause(page);
+  await shot(page, 'hung-sticky-leader');
+  // The page offers what ends a hung process: a restart.
+  await expect(leader.getByRole('button', { name: /Restart/ })).toBeVisible();
+  expect(errors).toEqual([]);
+});

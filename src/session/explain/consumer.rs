@@ -67,6 +67,18 @@ pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<CardNote> {
             ))
         }
         ConsumerState::Stalled => Some(stall_note(c, now, &session, is_static)),
+        ConsumerState::Hung(_) => Some(CardNote::new(
+            "Alive, but nothing more comes from it: no SyncGroup, no heartbeat, no LeaveGroup. The \
+             coordinator drops it when the sync phase times out (the rebalance timeout after the \
+             join) or its session expires, and the others rebalance without it."
+                .to_string(),
+            "Kafka runs the leader's assignor inside JoinGroupResponseHandler, holding the \
+             coordinator's lock (synchronized (AbstractCoordinator.this)), and the heartbeat thread \
+             takes the same lock on every turn, so it waits too. Ending the process is the way out \
+             (Restart): the new one joins afresh, and the leader of that rebalance runs the assignor \
+             over the members then present."
+                .to_string(),
+        )),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::sim::assign::TopicPartition;
 use crate::sim::vocab::ConsumerState;
+use yew::prelude::*;
 
 /// One word per state, where space is short (compare mode's rows).
 pub fn state_word(state: &ConsumerState) -> &'static str {
@@ -35,6 +36,25 @@ pub fn partition_list(partitions: &[TopicPartition]) -> String {
     if partitions.is_empty() {
         return "—".into();
     }
+    partition_labels(partitions).join(" ")
+}
+
+/// The same list for a card, each partition kept on one line: a browser may break a line after a
+/// hyphen, which split `t0-104` into `t0-` and `104`. The text is the same as [`partition_list`]'s.
+pub fn partition_items(partitions: &[TopicPartition]) -> Html {
+    if partitions.is_empty() {
+        return html! { "—" };
+    }
+    let labels = partition_labels(partitions);
+    let last = labels.len() - 1;
+    html! {
+        { for labels.into_iter().enumerate().map(|(i, label)| html! {
+            <><span class="tp">{ label }</span>{ if i < last { " " } else { "" } }</>
+        }) }
+    }
+}
+
+fn partition_labels(partitions: &[TopicPartition]) -> Vec<String> {
     let single_topic = partitions.windows(2).all(|w| w[0].topic == w[1].topic);
     partitions
         .iter()
@@ -45,8 +65,7 @@ pub fn partition_list(partitions: &[TopicPartition]) -> String {
                 tp.to_string()
             }
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect()
 }
 
 #[cfg(test)]

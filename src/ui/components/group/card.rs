@@ -12,7 +12,7 @@ use crate::sim::time::{format_millis, Millis};
 use crate::sim::vocab::ConsumerState;
 use crate::sim::Action;
 use crate::ui::components::consumer::actions::{ConsumerActions, MoreActions, Reach};
-use crate::ui::components::consumer::labels::{partition_list, state_label};
+use crate::ui::components::consumer::labels::{partition_items, state_label};
 use crate::ui::components::consumer::stuck::StuckOnRecordNote;
 use crate::ui::components::palette::swatch_for;
 use crate::ui::hooks::in_view::use_in_view;
@@ -257,15 +257,15 @@ fn card_top(props: &CardTopProps) -> Html {
                 }
             </div>
             <dl class="ownership">
-                <div><dt>{ "owns" }</dt><dd aria-label="Owned partitions">{ partition_list(&c.owned) }</dd></div>
+                <div><dt>{ "owns" }</dt><dd aria-label="Owned partitions">{ partition_items(&c.owned) }</dd></div>
                 <div><dt title="What the coordinator holds for this member">{ "assigned" }</dt>
-                    <dd aria-label="Assigned by the coordinator" class={classes!((c.owned != c.assigned_by_coordinator).then_some("differs"))}>{ partition_list(&c.assigned_by_coordinator) }</dd></div>
+                    <dd aria-label="Assigned by the coordinator" class={classes!((c.owned != c.assigned_by_coordinator).then_some("differs"))}>{ partition_items(&c.assigned_by_coordinator) }</dd></div>
                 if let Some(k) = &c.kip848 {
                     if !k.to_revoke.is_empty() {
-                        <div><dt title="Owned, but no longer in the assignment: revoked in the next poll()">{ "to revoke" }</dt><dd aria-label="To revoke">{ partition_list(&k.to_revoke) }</dd></div>
+                        <div><dt title="Owned, but no longer in the assignment: revoked in the next poll()">{ "to revoke" }</dt><dd aria-label="To revoke">{ partition_items(&k.to_revoke) }</dd></div>
                     }
                     if !k.to_receive.is_empty() {
-                        <div><dt title="In the assignment, not owned yet: taken in the next poll()">{ "to receive" }</dt><dd aria-label="To receive">{ partition_list(&k.to_receive) }</dd></div>
+                        <div><dt title="In the assignment, not owned yet: taken in the next poll()">{ "to receive" }</dt><dd aria-label="To receive">{ partition_items(&k.to_receive) }</dd></div>
                     }
                 }
             </dl>

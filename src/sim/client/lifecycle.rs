@@ -184,7 +184,7 @@ impl KafkaConsumer {
     }
 
     /// The leader's assignor never returns: no more heartbeats, commits or polls, and no LeaveGroup.
-    /// The coordinator notices only when the session expires, as for a crash.
+    /// As for a crash, only the coordinator's timers notice: the sync phase's, or the session's.
     pub(super) fn hang(&mut self, error: String, out: &mut CoOut) {
         self.stop_with(Lifecycle::Hung { error }, out);
     }

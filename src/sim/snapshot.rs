@@ -511,9 +511,15 @@ impl World {
             .flat_map(|(t, count)| (0..count).map(move |p| TopicPartition::new(t.clone(), p)))
             .filter(|tp| !assigned.contains(tp))
             .collect();
+        // Deleted: gone from the cluster and from the leader's metadata. A topic its metadata has
+        // not fetched yet (a returning leader learns the group's other topics from the JoinGroup
+        // answer) is no gap: the refresh that brings it in changes the metadata, and it rejoins.
         let stale: Vec<TopicPartition> = assigned
             .into_iter()
-            .filter(|tp| !known.contains_key(tp.topic.as_str()))
+            .filter(|tp| {
+                let topic = tp.topic.as_str();
+                !known.contains_key(topic) && !self.topics().contains_key(topic)
+            })
             .cloned()
             .collect();
         (!partitions.is_empty() || !stale.is_empty()).then(|| SkippedAssignmentGap {

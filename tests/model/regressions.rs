@@ -234,23 +234,26 @@ fn ci_7e89a29_rebalance_storm_keeps_the_invariants_and_is_not_expected_to_settle
 /// inside `poll()` as Kafka's does, silent, and the group goes on without it.
 #[test]
 fn property_sticky_endless_balancing_hangs_the_leader_and_the_group_goes_on() {
-    use crate::common::{count_requests, stable_at};
-    use rebalance_lab::sim::{Action, ConsumerState};
+    use crate::common::{count_requests, group, stable_at};
+    use rebalance_lab::sim::{Action, ConsumerState, World};
+    let leader_state = |world: &World| {
+        let snapshot = world.snapshot();
+        snapshot
+            .consumers
+            .into_iter()
+            .find(|c| c.handle == "c8")
+            .unwrap()
+            .state
+    };
     let name = "property-sticky-endless-balancing.json";
     regression(name);
     let mut world = world_of(name);
     world.run_until(30_000);
-    let snapshot = world.snapshot();
-    let leader = snapshot
-        .consumers
-        .iter()
-        .find(|c| c.handle == "c8")
-        .unwrap();
+    let state = leader_state(&world);
     assert!(
-        matches!(&leader.state, ConsumerState::Hung(why)
+        matches!(&state, ConsumerState::Hung(why)
             if why.starts_with("stuck inside poll(): the sticky assignor never returns")),
-        "{:?}",
-        leader.state
+        "{state:?}"
     );
     // JoinGroup answered at 6.299: from then on the hung leader sends nothing at all.
     for api in [
@@ -265,23 +268,13 @@ fn property_sticky_endless_balancing_hangs_the_leader_and_the_group_goes_on() {
     // The coordinator drops it when the sync phase times out (rebalance timeout 5,921 ms after the
     // join), and the 21 others settle at generation 3.
     assert!(stable_at(&world, "g0", 3).is_some());
-    let group = snapshot.groups.iter().find(|g| g.group_id == "g0").unwrap();
-    assert_eq!(group.members.len(), 21);
-    // A hung process can be killed, and then started again.
+    assert_eq!(group(&world, "g0").members.len(), 21);
+    // A hung process can be killed.
     let kill = Action::KillConsumer {
         consumer: "c8".into(),
     };
     world.apply(kill).unwrap();
-    assert_eq!(
-        world
-            .snapshot()
-            .consumers
-            .iter()
-            .find(|c| c.handle == "c8")
-            .unwrap()
-            .state,
-        ConsumerState::Dead
-    );
+    assert_eq!(leader_state(&world), ConsumerState::Dead);
 }
 
 /// The leader's input alone, under both sticky assignors (the same general path): the call
@@ -317,10 +310,8 @@ fn property_kip_814_static_leader_back_after_topic_deletion_keeps_its_partitions
     let mut world = world_of(name);
     world.run_until(120_000);
     let snapshot = world.snapshot();
-    let g = snapshot.groups.iter().find(|g| g.group_id == "g0").unwrap();
-    let gap = g
+    let gap = crate::common::group(&world, "g0")
         .skipped_assignment_gap
-        .as_ref()
         .expect("KIP-814's blind spot");
     assert_eq!(gap.leader, "c1");
     assert!(gap.partitions.is_empty());

@@ -102,6 +102,11 @@ impl KafkaConsumer {
         )
     }
 
+    /// Whether there is a process to kill: a running one, or a hung one (alive, though silent).
+    pub fn can_be_killed(&self) -> bool {
+        self.is_running() || matches!(self.lifecycle, Lifecycle::Hung { .. })
+    }
+
     /// `close()`, step two, once the commit is answered (whatever its error: Kafka logs a failed
     /// close-time auto-commit and carries on): `onLeavePrepare` gives up the partitions through the
     /// listener, then a dynamic member sends LeaveGroup.
@@ -128,8 +133,7 @@ impl KafkaConsumer {
 
     /// `kill -9`: the process vanishes without a word; its partitions are no longer consumed.
     pub fn kill(&mut self, now: Millis, out: &mut CoOut) {
-        // A hung process is alive, though silent: killing it is how it ends.
-        if !self.is_running() && !matches!(self.lifecycle, Lifecycle::Hung { .. }) {
+        if !self.can_be_killed() {
             return;
         }
         self.lifecycle = Lifecycle::Dead;

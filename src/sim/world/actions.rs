@@ -112,7 +112,7 @@ impl World {
             // A kill cuts a close short: the process is gone whatever it was waiting for.
             // A hung process is still there to be killed (`kill -9` is what ends it).
             Action::KillConsumer { consumer } => match self.consumer_index(consumer) {
-                Ok(i) if matches!(self.consumers[i].lifecycle, Lifecycle::Hung { .. }) => Ok(()),
+                Ok(i) if self.consumers[i].can_be_killed() => Ok(()),
                 _ => self.running_consumer(consumer).map(|_| ()),
             },
             Action::StallConsumer { consumer, ms } => {

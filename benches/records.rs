@@ -67,6 +67,22 @@ fn print_figures() {
             (TEN_MINUTES as f64 / 1000.0) / cpu
         );
     }
+    print_events(&world, cpu.unwrap_or(wall));
+}
+
+/// The events the run processed, by kind, and the time per event: the cost follows the messages
+/// Kafka's clients and broker exchange (a fetch round trip per batch at `fetch.min.bytes=1`), not
+/// the records.
+fn print_events(world: &World, seconds: f64) {
+    let events = world.events_processed();
+    println!(
+        "  {} events: {} messages delivered, {} timers fired, {} scenario actions; {:.0} ns per event",
+        events.total(),
+        events.messages,
+        events.timers,
+        events.actions,
+        seconds * 1e9 / events.total().max(1) as f64
+    );
 }
 
 /// Best of a few runs: the machine is shared, the minimum is the least disturbed figure.
@@ -88,7 +104,7 @@ fn best_of(runs: usize, s: &Scenario) -> (Duration, World) {
 /// than linearly in consumers × partitions × time; per record shows what the record flow costs.
 fn print_speed_curve() {
     println!("speed curve with producers at 10,000 records/s, 60 s simulated (best of runs):");
-    println!("  consumers × partitions | wall ms | sim s / wall s | ns per consumer·partition·sim-s | records processed | µs per record | trace entries");
+    println!("  consumers × partitions | wall ms | sim s / wall s | ns per consumer·partition·sim-s | records processed | µs per record | trace entries | events | ns per event");
     // The largest size is issue 12's, the model's limit on consumers (`sim::limits::MAX_CONSUMERS`).
     let largest = MAX_CONSUMERS;
     for (consumers, partitions, runs) in [
@@ -106,12 +122,14 @@ fn print_speed_curve() {
             .get("orders-app")
             .map_or(0, |g| g.records_processed);
         let per_cell = secs * 1e9 / (consumers as f64 * f64::from(partitions) * sim_secs);
+        let events = world.events_processed().total();
         println!(
-            "  {consumers} × {partitions} | {:.1} | {:.0} | {per_cell:.1} | {processed} | {:.2} | {}",
+            "  {consumers} × {partitions} | {:.1} | {:.0} | {per_cell:.1} | {processed} | {:.2} | {} | {events} | {:.0}",
             secs * 1000.0,
             sim_secs / secs,
             secs * 1e6 / processed.max(1) as f64,
             world.trace().len(),
+            secs * 1e9 / events.max(1) as f64,
         );
     }
 }

@@ -49,4 +49,4 @@ pub use time::Millis;
 pub use trace::{TraceEntry, TraceEvent};
 pub use trace_chunks::Trace;
 pub use vocab::{CallbackKind, ClassicGroupState, ConsumerState, Endpoint};
-pub use world::World;
+pub use world::{EventCounts, World};

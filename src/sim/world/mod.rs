@@ -70,6 +70,26 @@ pub struct World {
     /// The output buffer of the next actor step, emptied by `route` and kept with its capacity:
     /// millions of steps in a long run with records would otherwise each grow two fresh lists.
     spare_out: SpareOut,
+    /// How many events the World has processed, by kind: what a run's cost follows.
+    events: EventCounts,
+}
+
+/// The events a World has processed, by kind. A run's cost follows these counts (each message
+/// sent and timer fired is one event), not the number of records, which move as offset ranges.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EventCounts {
+    /// Requests and responses delivered (or dropped at a stopped actor).
+    pub messages: u64,
+    /// Timers fired: heartbeats, the application thread's return from work, held fetches, linger.
+    pub timers: u64,
+    /// The scenario's scheduled actions.
+    pub actions: u64,
+}
+
+impl EventCounts {
+    pub fn total(&self) -> u64 {
+        self.messages + self.timers + self.actions
+    }
 }
 
 /// A running actor's place in the World, found from an endpoint by [`World::running`].
@@ -110,6 +130,7 @@ impl World {
             lag: LagSeries::default(),
             delivery: RefCell::default(),
             spare_out: SpareOut::default(),
+            events: EventCounts::default(),
         };
         for (index, topic) in scenario.topics.iter().enumerate() {
             world
@@ -182,6 +203,11 @@ impl World {
             feed.catch_up(&self.trace);
         }
         Ref::map(self.delivery.borrow(), DeliveryFeed::delivery)
+    }
+
+    /// How many events this World has processed so far, by kind.
+    pub fn events_processed(&self) -> EventCounts {
+        self.events
     }
 
     /// Scenario actions that were refused when their time came (e.g. killing a consumer twice).
@@ -345,6 +371,7 @@ impl World {
     fn process(&mut self, event: Event) {
         match event {
             Event::Scheduled(action) => {
+                self.events.actions += 1;
                 let kind = action_json::tag_of(&action);
                 if let Err(error) = self.apply(action) {
                     self.refused.push(RefusedAction {
@@ -355,6 +382,7 @@ impl World {
                 }
             }
             Event::Timer { owner, timer } => {
+                self.events.timers += 1;
                 self.timers.remove(&(owner.clone(), timer.key()));
                 if let Some(actor) = self.running(&owner) {
                     self.step_actor(&owner, actor, |actor, ctx| actor.on_timer(timer, ctx));
@@ -366,6 +394,7 @@ impl World {
                 message,
                 traced,
             } => {
+                self.events.messages += 1;
                 let Some(actor) = self.running(&to) else {
                     if let Some(message) = traced {
                         self.record(TraceEvent::MessageDropped { from, to, message });

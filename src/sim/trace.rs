@@ -337,6 +337,16 @@ impl TraceEvent {
         }
     }
 
+    /// The group, when this is one of the turns the page's quiet callout looks for: a rebalance
+    /// starting, or a classic static member resuming its place without one (KIP-345).
+    pub fn group_turn(&self) -> Option<&str> {
+        match self {
+            TraceEvent::RebalanceStarted { group, .. }
+            | TraceEvent::StaticMemberResumed { group, .. } => Some(group),
+            _ => None,
+        }
+    }
+
     /// Routine messages (see [`Message::is_routine`]), which `lab run --hide-routine` leaves out.
     pub fn is_routine(&self) -> bool {
         match self {

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { open, shot, setSpeed, play, pause, simTime, group, runUntilStable, loadOneGroup } from './util';
+import { open, shot, setSpeed, play, pause, simTime, group, runUntilStable, loadOneGroup, loadRecordsLoad } from './util';
 
 // Frame times of the page under load, playing at 10× with a crash and the rebalance that follows:
 // 30 consumers × 120 partitions and 50 × 500 in the single view, and 50 × 500 in Compare with three
@@ -187,20 +187,7 @@ for (const compare of [false, true]) {
   test(`30 consumers on 120 partitions with producers, after ${seconds} simulated seconds, ${view}: frame times`, async ({ page }) => {
     test.setTimeout(180_000);
     const errors = await open(page);
-    const scenario = {
-      name: 'records load',
-      description: `30 consumers read a 120-partition topic that two producers write ${2 * rate} records/s to.`,
-      topics: [{ name: 'orders', partitions: 120 }],
-      groups: [{ group_id: 'orders-app', config: { 'auto.offset.reset': 'earliest', 'processing.time.ms': 5 } }],
-      consumers: [{ group: 'orders-app', topics: ['orders'], count: 30 }],
-      producers: [
-        { topic: 'orders', records_per_sec: rate, keys: 1000 },
-        { topic: 'orders', records_per_sec: rate },
-      ],
-    };
-    const box = page.getByRole('region', { name: 'Scenario file' });
-    await box.getByLabel('Scenario JSON').fill(JSON.stringify(scenario));
-    await box.getByRole('button', { name: 'Load scenario' }).click();
+    await loadRecordsLoad(page, rate);
     await expect(group(page).getByRole('listitem', { name: /^Consumer c\d+$/ })).toHaveCount(30);
     if (compare) await page.getByRole('button', { name: 'Compare protocols' }).click();
     await setSpeed(page, '100×');

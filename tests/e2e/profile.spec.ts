@@ -1,7 +1,7 @@
 import { test, expect, CDPSession } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { open, setSpeed, play, pause, group, runUntilStable, loadOneGroup } from './util';
+import { open, setSpeed, play, pause, simTime, group, runUntilStable, loadOneGroup, loadRecordsLoad } from './util';
 
 // Where a frame's time goes at 50 consumers × 500 partitions playing at 10× with a crash (the load
 // perf.spec.ts measures): Chromium's CPU profile (self time by function; give the page a wasm that
@@ -11,6 +11,8 @@ import { open, setSpeed, play, pause, group, runUntilStable, loadOneGroup } from
 //
 //   PROFILE=1 E2E_PORT=8195 npx playwright test -c tests/e2e profile.spec.ts
 //   PROFILE=compare ...   the same in Compare with three lanes
+//   PROFILE=records ...   perf.spec.ts's record flow instead: 30 × 120 with producers at 1,000
+//                         records/s, played at 100× past 120 simulated seconds, then at 10× with a crash
 
 const PLAY_MS = 8_000;
 const mode = process.env.PROFILE;
@@ -70,15 +72,26 @@ function mainThreadTimes(events: TraceEvent[]): [string, number, number, number]
 }
 
 test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, browser }) => {
-  test.skip(!mode, 'a profiling tool: run with PROFILE=1 (single view) or PROFILE=compare');
-  test.setTimeout(180_000);
+  test.skip(!mode, 'a profiling tool: run with PROFILE=1 (single view), PROFILE=compare or PROFILE=records');
+  test.setTimeout(240_000);
   const compare = mode === 'compare';
+  const records = mode === 'records';
+  const label = compare ? 'compare' : records ? 'records' : 'single';
   const tracing = process.env.TRACE === '1';
   await open(page);
   // PROFILE_CSS: extra CSS to try without a rebuild (its effect shows in the layout and paint totals).
   if (process.env.PROFILE_CSS) await page.addStyleTag({ content: process.env.PROFILE_CSS });
-  await loadOneGroup(page, 50, 500);
-  if (compare) {
+  if (records) {
+    await loadRecordsLoad(page, 500);
+    await setSpeed(page, '100×');
+    await play(page);
+    await expect.poll(() => simTime(page), { timeout: 150_000, intervals: [100] }).toBeGreaterThan(120_000);
+    await pause(page);
+    await setSpeed(page, '10×');
+  } else await loadOneGroup(page, 50, 500);
+  if (records) {
+    // Already past the first rebalance, paused, at 10×.
+  } else if (compare) {
     await page.getByRole('button', { name: 'Compare protocols' }).click();
     await setSpeed(page, '10×');
     await play(page);
@@ -113,7 +126,7 @@ test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, brow
   if (tracing) {
     const raw = await browser.stopTracing();
     // The raw trace beside the CPU profile, to load into DevTools or read with a script.
-    fs.writeFileSync(path.join(__dirname, '..', '..', 'target', `profile-${compare ? 'compare' : 'single'}.trace.json`), raw);
+    fs.writeFileSync(path.join(__dirname, '..', '..', 'target', `profile-${label}.trace.json`), raw);
     const trace = JSON.parse(raw.toString()) as { traceEvents: TraceEvent[] };
     // The long tasks, when they happened (s from the start of the recording; the kill is a click).
     const main = trace.traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')!;
@@ -140,11 +153,11 @@ test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, brow
     }
   }
   const after = await metrics(cdp);
-  const out = path.join(__dirname, '..', '..', 'target', `profile-${compare ? 'compare' : 'single'}.cpuprofile`);
+  const out = path.join(__dirname, '..', '..', 'target', `profile-${label}.cpuprofile`);
   fs.writeFileSync(out, JSON.stringify(profile));
   const d = (k: string) => ((after[k] ?? 0) - (before[k] ?? 0)).toFixed(2);
   console.log(
-    `[profile] ${compare ? 'compare' : 'single'}: task ${d('TaskDuration')} s, script ${d('ScriptDuration')} s, ` +
+    `[profile] ${label}: task ${d('TaskDuration')} s, script ${d('ScriptDuration')} s, ` +
       `layout ${d('LayoutDuration')} s, style ${d('RecalcStyleDuration')} s over ~${PLAY_MS / 1000} s`,
   );
   const { self, total } = times(profile);
@@ -158,5 +171,5 @@ test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, brow
   for (const [name, ms] of total.filter(([n]) => n.includes('rebalance_lab')).slice(0, 40)) {
     console.log(`[profile] ours ${ms.toFixed(0).padStart(6)} ms  ${name.slice(0, 150)}`);
   }
-  if (!compare) await expect(group(page).getByLabel('Generation')).toHaveText('2', { timeout: 20_000 });
+  if (!compare && !records) await expect(group(page).getByLabel('Generation')).toHaveText('2', { timeout: 20_000 });
 });

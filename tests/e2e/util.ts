@@ -115,3 +115,23 @@ export async function loadOneGroup(page: Page, consumers: number, partitions: nu
   await box.getByLabel('Scenario JSON').fill(JSON.stringify(scenario));
   await box.getByRole('button', { name: 'Load scenario' }).click();
 }
+
+/** Loads, through the Scenario file box, 30 consumers on a 120-partition topic that two producers
+ * write `rate` records/s each to (one keyed over 1,000 keys, one unkeyed), 5 ms of processing per
+ * batch: the record flow the performance tests play for minutes before they measure. */
+export async function loadRecordsLoad(page: Page, rate: number) {
+  const scenario = {
+    name: 'records load',
+    description: `30 consumers read a 120-partition topic that two producers write ${2 * rate} records/s to.`,
+    topics: [{ name: 'orders', partitions: 120 }],
+    groups: [{ group_id: 'orders-app', config: { 'auto.offset.reset': 'earliest', 'processing.time.ms': 5 } }],
+    consumers: [{ group: 'orders-app', topics: ['orders'], count: 30 }],
+    producers: [
+      { topic: 'orders', records_per_sec: rate, keys: 1000 },
+      { topic: 'orders', records_per_sec: rate },
+    ],
+  };
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(JSON.stringify(scenario));
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+}

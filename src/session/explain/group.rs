@@ -8,7 +8,7 @@ use crate::session::Strategy;
 use crate::sim::snapshot::GroupSnapshot;
 use crate::sim::time::Millis;
 use crate::sim::vocab::ClassicGroupState;
-use crate::sim::{Trace, TraceEvent};
+use crate::sim::{TraceEvent, World};
 
 /// What the coordinator is waiting for, while the group rebalances.
 pub fn group_note(g: &GroupSnapshot) -> Option<String> {
@@ -125,27 +125,28 @@ pub const QUIET_CALLOUT_MS: Millis = 30_000;
 /// within its session, the coordinator handed it its old assignment at the same generation, and
 /// no rebalance followed (KIP-345; `StaticMemberResumed`). Shown for [`QUIET_CALLOUT_MS`] after
 /// the return, and only while no rebalance of the group has started since.
-pub fn quiet_callout(trace: &Trace, group: &str, now: Millis) -> Option<String> {
-    let since = now.saturating_sub(QUIET_CALLOUT_MS);
-    for entry in trace.iter().rev().take_while(|e| e.at >= since) {
-        match &entry.event {
-            TraceEvent::RebalanceStarted { group: g, .. } if g == group => return None,
-            TraceEvent::StaticMemberResumed {
-                group: g,
-                group_instance_id,
-                consumer,
-                generation,
-            } if g == group => {
-                return Some(format!(
-                    "No rebalance: generation stays {generation}. {consumer} came back as static member \
-                     {group_instance_id} within its session, so the coordinator gave it its old partitions \
-                     and nobody else noticed."
-                ))
-            }
-            _ => {}
-        }
+pub fn quiet_callout(world: &World, group: &str, now: Millis) -> Option<String> {
+    let turn = world.last_group_turn(group)?;
+    if turn.at < now.saturating_sub(QUIET_CALLOUT_MS) {
+        return None;
     }
-    None
+    match &turn.event {
+        TraceEvent::StaticMemberResumed {
+            group_instance_id,
+            consumer,
+            generation,
+            ..
+        } => Some(resumed_callout(group_instance_id, consumer, *generation)),
+        _ => None,
+    }
+}
+
+fn resumed_callout(group_instance_id: &str, consumer: &str, generation: i32) -> String {
+    format!(
+        "No rebalance: generation stays {generation}. {consumer} came back as static member \
+         {group_instance_id} within its session, so the coordinator gave it its old partitions \
+         and nobody else noticed."
+    )
 }
 
 #[cfg(test)]
@@ -323,6 +324,104 @@ mod tests {
         assert!(note.contains("the group selects cooperative-sticky"));
     }
 
+    /// The callout as it was first written: a scan back through the trace's last 30 s.
+    fn quiet_callout_by_scan(w: &World, group: &str, now: Millis) -> Option<String> {
+        let since = now.saturating_sub(QUIET_CALLOUT_MS);
+        for entry in w.trace().iter().rev().take_while(|e| e.at >= since) {
+            match &entry.event {
+                TraceEvent::RebalanceStarted { group: g, .. } if g == group => return None,
+                TraceEvent::StaticMemberResumed {
+                    group: g,
+                    group_instance_id,
+                    consumer,
+                    generation,
+                } if g == group => {
+                    return Some(resumed_callout(group_instance_id, consumer, *generation))
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_callout_read_from_the_group_s_latest_turn_is_the_one_a_scan_of_the_trace_finds() {
+        use crate::session::{lessons, Lab, Session};
+        use crate::sim::{Action, InstanceIdChange};
+        let mut lab = Lab::new(Session {
+            scenario: lessons::lesson("static").unwrap().scenario(),
+            strategies: vec![Strategy::KafkaDefault],
+            actions: Vec::new(),
+            until_ms: 0,
+        })
+        .unwrap();
+        // Quick returns (no rebalance), a long absence (a rebalance), and a stall, in turn.
+        let mut seen = (0, 0);
+        for (at, action) in [
+            (
+                20_000,
+                Action::KillConsumer {
+                    consumer: "c2".into(),
+                },
+            ),
+            (
+                24_000,
+                Action::RestartConsumer {
+                    consumer: "c2".into(),
+                    group_instance_id: InstanceIdChange::Keep,
+                },
+            ),
+            (
+                70_000,
+                Action::KillConsumer {
+                    consumer: "c2".into(),
+                },
+            ),
+            (
+                95_000,
+                Action::RestartConsumer {
+                    consumer: "c2".into(),
+                    group_instance_id: InstanceIdChange::Keep,
+                },
+            ),
+            (
+                140_000,
+                Action::KillConsumer {
+                    consumer: "c1".into(),
+                },
+            ),
+            (
+                143_000,
+                Action::RestartConsumer {
+                    consumer: "c1".into(),
+                    group_instance_id: InstanceIdChange::Keep,
+                },
+            ),
+        ] {
+            while lab.now() < at {
+                lab.run_until(lab.now() + 500);
+                let w = &lab.lanes[0].world;
+                let callout = quiet_callout(w, "orders-app", lab.now());
+                assert_eq!(
+                    callout,
+                    quiet_callout_by_scan(w, "orders-app", lab.now()),
+                    "at {}",
+                    lab.now()
+                );
+                if callout.is_some() {
+                    seen.0 += 1
+                } else {
+                    seen.1 += 1
+                }
+            }
+            lab.apply(action).unwrap();
+        }
+        assert!(
+            seen.0 > 0 && seen.1 > 0,
+            "both answers were checked: {seen:?}"
+        );
+    }
+
     #[test]
     fn a_static_return_within_the_session_says_nothing_happened_and_a_rebalance_does_not() {
         use crate::session::{lessons, Lab, Session};
@@ -334,8 +433,7 @@ mod tests {
             until_ms: 30_000,
         })
         .unwrap();
-        let callout =
-            |lab: &Lab| quiet_callout(lab.lanes[0].world.trace(), "orders-app", lab.now());
+        let callout = |lab: &Lab| quiet_callout(&lab.lanes[0].world, "orders-app", lab.now());
         assert_eq!(callout(&lab), None);
         lab.apply(Action::KillConsumer {
             consumer: "c2".into(),

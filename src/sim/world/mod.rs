@@ -72,6 +72,10 @@ pub struct World {
     spare_out: SpareOut,
     /// How many events the World has processed, by kind: what a run's cost follows.
     events: EventCounts,
+    /// Where in the trace each group's latest turn is (see [`TraceEvent::group_turn`]): the page
+    /// asks every frame, and scanning back for it crossed the record flow's thousands of entries
+    /// per simulated second.
+    group_turns: FastMap<String, usize>,
 }
 
 /// The events a World has processed, by kind. A run's cost follows these counts (each message
@@ -131,6 +135,7 @@ impl World {
             delivery: RefCell::default(),
             spare_out: SpareOut::default(),
             events: EventCounts::default(),
+            group_turns: FastMap::default(),
         };
         for (index, topic) in scenario.topics.iter().enumerate() {
             world
@@ -208,6 +213,12 @@ impl World {
     /// How many events this World has processed so far, by kind.
     pub fn events_processed(&self) -> EventCounts {
         self.events
+    }
+
+    /// The group's latest turn in the trace: the last rebalance that started or the last classic
+    /// static member that resumed its place, whichever came later.
+    pub fn last_group_turn(&self, group: &str) -> Option<&TraceEntry> {
+        self.trace.get(*self.group_turns.get(group)?)
     }
 
     /// Scenario actions that were refused when their time came (e.g. killing a consumer twice).
@@ -600,6 +611,9 @@ impl World {
     }
 
     fn record(&mut self, event: TraceEvent) {
+        if let Some(group) = event.group_turn() {
+            self.group_turns.insert(group.to_string(), self.trace.len());
+        }
         self.trace.push(TraceEntry {
             at: self.now,
             event,

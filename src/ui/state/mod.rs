@@ -247,7 +247,7 @@ impl PageState {
     /// `session::explain::group::quiet_callout`).
     pub fn quiet_callout(&self, group: &str) -> Option<String> {
         let lab = self.lab.read();
-        crate::session::explain::group::quiet_callout(lab.lanes[0].world.trace(), group, self.now())
+        crate::session::explain::group::quiet_callout(&lab.lanes[0].world, group, self.now())
     }
 
     /// The tab and message a share link names (after its session is open).

@@ -324,6 +324,18 @@ mod tests {
         assert!(note.contains("the group selects cooperative-sticky"));
     }
 
+    /// The static membership lesson's group under Kafka's defaults, run to `until_ms`.
+    fn static_lesson(until_ms: Millis) -> crate::session::Lab {
+        use crate::session::{lessons, Lab, Session};
+        Lab::new(Session {
+            scenario: lessons::lesson("static").unwrap().scenario(),
+            strategies: vec![Strategy::KafkaDefault],
+            actions: Vec::new(),
+            until_ms,
+        })
+        .unwrap()
+    }
+
     /// The callout as it was first written: a scan back through the trace's last 30 s.
     fn quiet_callout_by_scan(w: &World, group: &str, now: Millis) -> Option<String> {
         let since = now.saturating_sub(QUIET_CALLOUT_MS);
@@ -346,16 +358,9 @@ mod tests {
 
     #[test]
     fn the_callout_read_from_the_group_s_latest_turn_is_the_one_a_scan_of_the_trace_finds() {
-        use crate::session::{lessons, Lab, Session};
         use crate::sim::{Action, InstanceIdChange};
-        let mut lab = Lab::new(Session {
-            scenario: lessons::lesson("static").unwrap().scenario(),
-            strategies: vec![Strategy::KafkaDefault],
-            actions: Vec::new(),
-            until_ms: 0,
-        })
-        .unwrap();
-        // Quick returns (no rebalance), a long absence (a rebalance), and a stall, in turn.
+        let mut lab = static_lesson(0);
+        // A quick return (no rebalance), a long absence (a rebalance), then the leader's quick return.
         let mut seen = (0, 0);
         for (at, action) in [
             (
@@ -424,15 +429,9 @@ mod tests {
 
     #[test]
     fn a_static_return_within_the_session_says_nothing_happened_and_a_rebalance_does_not() {
-        use crate::session::{lessons, Lab, Session};
+        use crate::session::Lab;
         use crate::sim::{Action, InstanceIdChange};
-        let mut lab = Lab::new(Session {
-            scenario: lessons::lesson("static").unwrap().scenario(),
-            strategies: vec![Strategy::KafkaDefault],
-            actions: Vec::new(),
-            until_ms: 30_000,
-        })
-        .unwrap();
+        let mut lab = static_lesson(30_000);
         let callout = |lab: &Lab| quiet_callout(&lab.lanes[0].world, "orders-app", lab.now());
         assert_eq!(callout(&lab), None);
         lab.apply(Action::KillConsumer {

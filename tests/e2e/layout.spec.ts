@@ -238,3 +238,22 @@ for (const [width, height] of [[390, 844], [360, 740]] as const) {
     }
   });
 }
+
+test('a tab under the pointer does not look chosen: only the open tab is underlined in the accent', async ({ page }) => {
+  const errors = await open(page);
+  const code = page.getByRole('tab', { name: 'Code' });
+  const protocol = page.getByRole('tab', { name: 'Protocol' });
+  await code.click();
+  await protocol.hover();
+  const look = (tab: typeof code) =>
+    tab.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { underline: s.borderBottomColor, weight: s.fontWeight };
+    });
+  const chosen = await look(code);
+  const hovered = await look(protocol);
+  expect(await protocol.getAttribute('aria-selected')).toBe('false');
+  expect(hovered.underline).not.toBe(chosen.underline);
+  expect(hovered.weight).not.toBe(chosen.weight);
+  expect(errors).toEqual([]);
+});

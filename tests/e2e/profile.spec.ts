@@ -71,7 +71,7 @@ function mainThreadTimes(events: TraceEvent[]): [string, number, number, number]
     .sort((a, b) => b[1] - a[1]);
 }
 
-test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, browser }) => {
+test('where the frames go at 50 × 500 (or with records), 10×, with a crash', async ({ page, browser }) => {
   test.skip(!mode, 'a profiling tool: run with PROFILE=1 (single view), PROFILE=compare or PROFILE=records');
   test.setTimeout(240_000);
   const compare = mode === 'compare';
@@ -82,16 +82,15 @@ test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, brow
   // PROFILE_CSS: extra CSS to try without a rebuild (its effect shows in the layout and paint totals).
   if (process.env.PROFILE_CSS) await page.addStyleTag({ content: process.env.PROFILE_CSS });
   if (records) {
+    // Two simulated minutes of records first (the trace the page then carries), paused at 10×.
     await loadRecordsLoad(page, 500);
     await setSpeed(page, '100×');
     await play(page);
     await expect.poll(() => simTime(page), { timeout: 150_000, intervals: [100] }).toBeGreaterThan(120_000);
     await pause(page);
     await setSpeed(page, '10×');
-  } else await loadOneGroup(page, 50, 500);
-  if (records) {
-    // Already past the first rebalance, paused, at 10×.
   } else if (compare) {
+    await loadOneGroup(page, 50, 500);
     await page.getByRole('button', { name: 'Compare protocols' }).click();
     await setSpeed(page, '10×');
     await play(page);
@@ -101,6 +100,7 @@ test('where the frames go at 50 × 500, 10×, with a crash', async ({ page, brow
     );
     await pause(page);
   } else {
+    await loadOneGroup(page, 50, 500);
     await setSpeed(page, '10×');
     await runUntilStable(page, 1);
   }

@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { open, shot, setSpeed, play, pause, simTime, card } from './util';
+import { open, shot, setSpeed, play, pause, simTime, card, owned } from './util';
 
 // A scenario with a producer: each partition is drawn as a log for the group (log-end, committed,
 // position, lag), records processed twice are marked, and Metrics counts them per rebalance.
@@ -212,5 +212,37 @@ test('after a partition is added, the producer panel says which keys moved', asy
   );
   expect(await simTime(page)).toBeGreaterThan(300_000);
   await shot(page, 'records-keys-moved');
+  expect(errors).toEqual([]);
+});
+
+test('a consumer whose poll() throws NoOffsetForPartitionException closes on the way out and leaves at once', async ({ page }) => {
+  const errors = await open(page);
+  const scenario = {
+    name: 'no reset policy',
+    description: 'c2 has auto.offset.reset=none and the group has no committed offsets.',
+    topics: [{ name: 'orders', partitions: 6 }],
+    groups: [{ group_id: 'orders-app', config: { 'processing.time.ms': 20, 'session.timeout.ms': 45000 } }],
+    consumers: [
+      { group: 'orders-app', topics: ['orders'], config: { 'auto.offset.reset': 'earliest' } },
+      { group: 'orders-app', topics: ['orders'], config: { 'auto.offset.reset': 'none' } },
+    ],
+    producers: [{ topic: 'orders', records_per_sec: 100, keys: 50 }],
+  };
+  const box = page.getByRole('region', { name: 'Scenario file' });
+  await box.getByLabel('Scenario JSON').fill(JSON.stringify(scenario));
+  await box.getByRole('button', { name: 'Load scenario' }).click();
+  await expect(box.getByRole('alert')).toHaveCount(0);
+  await setSpeed(page, '10×');
+  await play(page);
+  await expect(card(page, 'c2').getByLabel('Fatal error')).toContainText('NoOffsetForPartitionException: ', { timeout: 30_000 });
+  // Its LeaveGroup starts a rebalance right away: c1 holds all six partitions well before c2's 45 s
+  // session could have expired.
+  await expect.poll(() => owned(page, 'c1'), { timeout: 30_000 }).toBe('P0 P1 P2 P3 P4 P5');
+  expect(await simTime(page)).toBeLessThan(20_000);
+  await pause(page);
+  const note = card(page, 'c2').getByRole('note', { name: 'What is happening' });
+  await expect(note).toContainText('poll() threw, and leaving the try block closed the consumer');
+  await expect(card(page, 'c2').getByLabel('Stopped since')).toContainText(/^failed \d+\.\d s ago$/);
+  await shot(page, 'no-offset-failed');
   expect(errors).toEqual([]);
 });

@@ -1,10 +1,11 @@
 //! Records: producers, partition logs, positions, commits, lag and records processed twice.
 
-use crate::common::{all_log_ends, generation, log_ends};
+use crate::common::{all_log_ends, count_requests, generation, log_ends};
 use rebalance_lab::sim::consumption::rebalance_cost;
 use rebalance_lab::sim::delivery::{partition_lags, Delivery};
 use rebalance_lab::sim::metrics;
 use rebalance_lab::sim::producer::partitioner::{murmur2, partition_for_key};
+use rebalance_lab::sim::vocab::RebalanceReason;
 use rebalance_lab::sim::{ConsumerState, Scenario, TraceEvent, World};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -244,6 +245,57 @@ fn auto_offset_reset_none_throws_no_offset_for_partition() {
         ),
         other => panic!("expected a failure, got {other:?}"),
     }
+}
+
+/// The exception leaves the application's try block, and close() runs on the way out, as in the Code
+/// tab's program: the failed consumer commits nothing (it has no position), gives its partitions up
+/// and sends LeaveGroup, so the group rebalances at once instead of waiting out its session. The
+/// other member, which may start from the earliest offset, then reads everything.
+#[test]
+fn a_consumer_that_throws_no_offset_for_partition_closes_and_leaves_the_group_at_once() {
+    let text = json!({
+        "seed": 11,
+        "topics": [{ "name": "orders", "partitions": 6 }],
+        "groups": [{ "group_id": "app", "config": { "processing.time.ms": 20, "session.timeout.ms": 45000 } }],
+        "consumers": [
+            { "group": "app", "topics": ["orders"], "config": { "auto.offset.reset": "earliest" } },
+            { "group": "app", "topics": ["orders"], "config": { "auto.offset.reset": "none" } }
+        ],
+        "producers": [{ "topic": "orders", "records_per_sec": 200, "keys": 50, "stop_at_ms": 40000 }],
+        "duration_ms": 60000,
+    });
+    let world = run(&Scenario::from_json(&text.to_string()).unwrap());
+    let c2 = world.snapshot().consumers[1].clone();
+    let ConsumerState::Failed(error) = &c2.state else {
+        panic!("c2 should have failed: {:?}", c2.state);
+    };
+    assert!(
+        error.starts_with("NoOffsetForPartitionException"),
+        "{error}"
+    );
+    let failed_at = c2.stopped_at.expect("a failed consumer has stopped");
+    assert_eq!(count_requests(&world, "c2", "LeaveGroup", failed_at), 1);
+    // The group rebalanced because c2 left, long before its 45 s session could have expired.
+    let left = world.trace().iter().find_map(|e| match &e.event {
+        TraceEvent::RebalanceStarted {
+            reason: RebalanceReason::MemberLeft { .. },
+            ..
+        } => Some(e.at),
+        _ => None,
+    });
+    let left = left.expect("c2's LeaveGroup starts a rebalance");
+    assert!(
+        left >= failed_at && left < failed_at + 1_000,
+        "failed at {failed_at}, rebalance at {left}"
+    );
+    assert!(!world.trace().iter().any(|e| matches!(
+        &e.event,
+        TraceEvent::RebalanceStarted {
+            reason: RebalanceReason::SessionExpired { .. },
+            ..
+        }
+    )));
+    assert_everything_processed(&world, "app");
 }
 
 /// Two groups on one topic keep their own offsets: a group that starts late with `earliest` reads

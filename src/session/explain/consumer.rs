@@ -66,6 +66,7 @@ pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<CardNote> {
                     .to_string(),
             ))
         }
+        ConsumerState::Failed(_) => Some(failed_note(c, &session, is_static)),
         ConsumerState::Stalled => Some(stall_note(c, now, &session, is_static)),
         ConsumerState::Hung(_) => Some(CardNote::new(
             "Alive, but nothing more comes from it: no SyncGroup, no heartbeat, no LeaveGroup. The \
@@ -81,6 +82,39 @@ pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<CardNote> {
         )),
         _ => None,
     }
+}
+
+/// An exception escaped `poll()`: the application left its try block, and `close()` ran on the way
+/// out (see `KafkaConsumer::fail_and_close`).
+fn failed_note(c: &ConsumerSnapshot, session: &str, is_static: bool) -> CardNote {
+    let why = format!(
+        "The Code tab's program holds the consumer in try-with-resources, so close() runs on the way \
+         out, as it should: without it the process would exit without a word, and the group would \
+         wait session.timeout.ms ({session}) to notice, as after a crash."
+    );
+    if is_static {
+        let until = c
+            .session_deadline
+            .map(|t| format!(" at {}", format_millis(t)))
+            .unwrap_or_default();
+        return CardNote::new(
+            format!(
+                "poll() threw, and leaving the try block closed the consumer. A static member sends no \
+                 LeaveGroup: its partitions wait until its session expires{until}."
+            ),
+            format!(
+                "{why} Restarted with the same group.instance.id before then, it takes its partitions \
+                 back without a rebalance, and may meet the same error."
+            ),
+        );
+    }
+    CardNote::new(
+        "poll() threw, and leaving the try block closed the consumer: it gave its partitions up and, \
+         if it was in the group, sent LeaveGroup, so the others rebalance without waiting for its \
+         session to expire."
+            .to_string(),
+        format!("{why} Restart starts a new consumer, which may meet the same error."),
+    )
 }
 
 /// How long a card tells of a second thread's ConcurrentModificationException.

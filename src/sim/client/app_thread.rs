@@ -80,7 +80,7 @@ impl KafkaConsumer {
         self.app.last_poll_at = now;
         // `pollHeartbeat`: a failure the heartbeat thread caught escapes this poll().
         if let Some(error) = self.heartbeat.failure.take() {
-            self.fail(error, out);
+            self.fail(error, now, out);
             return;
         }
         // `invokeCompletedOffsetCommitCallbacks`: an asynchronous commit was fenced.

@@ -2,7 +2,6 @@
 //! rebalance and on `close()`, and how an OffsetCommit answer is handled (`ConsumerCoordinator`'s
 //! `OffsetCommitResponseHandler`).
 
-use super::lifecycle::Lifecycle;
 use super::membership::{Generation, MemberState};
 use super::rebalance::JoinPrepareCommit;
 use super::{CoOut, KafkaConsumer};
@@ -136,12 +135,8 @@ impl KafkaConsumer {
             self.wake_app_if_in_poll(now, out);
         }
         self.on_sync_commit_answered(now, correlation_id, out);
-        if self.lifecycle
-            == (Lifecycle::Closing {
-                commit: correlation_id,
-            })
-        {
-            self.finish_close(now, out);
+        if let Some(failure) = self.take_close_commit(correlation_id) {
+            self.finish_close(now, failure, out);
         }
     }
 }

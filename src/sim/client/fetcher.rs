@@ -224,7 +224,7 @@ impl KafkaConsumer {
             .positions
             .partitions()
             .eq(self.coordinator.owned.iter()));
-        if !self.update_fetch_positions(out) {
+        if !self.update_fetch_positions(now, out) {
             return false;
         }
         // A record that failed before is tried again first, and throws again.
@@ -262,7 +262,7 @@ impl KafkaConsumer {
 
     /// `updateFetchPositions`: committed offsets first, then `auto.offset.reset`. Returns false when
     /// `poll()` threw (NoOffsetForPartitionException).
-    fn update_fetch_positions(&mut self, out: &mut CoOut) -> bool {
+    fn update_fetch_positions(&mut self, now: Millis, out: &mut CoOut) -> bool {
         let (initializing, awaiting_reset) = self.partitions_without_position();
         if !initializing.is_empty() && self.fetcher.offset_fetch_in_flight.is_none() {
             let request = OffsetFetchRequest {
@@ -286,7 +286,7 @@ impl KafkaConsumer {
                     "NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [{}]",
                     names.join(", ")
                 );
-                self.fail_with_message(error, out);
+                self.fail_and_close(error, now, out);
                 return false;
             }
         };

@@ -20,6 +20,9 @@ pub enum Lifecycle {
     /// Inside `close()`: waiting for the answer to this final, synchronous offset commit.
     Closing {
         commit: u64,
+        /// The fatal error that made the application leave its try block, when that is why it
+        /// closes: the consumer then ends Failed with it rather than Closed.
+        failure: Option<String>,
     },
     Closed,
     /// Killed: the process vanished without a word.
@@ -28,7 +31,8 @@ pub enum Lifecycle {
     Fenced {
         error: String,
     },
-    /// Another fatal error escaped `poll()`; the application stopped.
+    /// Another fatal error escaped `poll()`; the application stopped (after `close()`, see
+    /// [`KafkaConsumer::fail_and_close`]).
     Failed {
         error: String,
     },
@@ -39,6 +43,16 @@ pub enum Lifecycle {
     Hung {
         error: String,
     },
+}
+
+impl Lifecycle {
+    /// How `close()` ends: Closed, or Failed when a fatal error is why the application closed.
+    pub(super) fn closed_with(failure: Option<String>) -> Lifecycle {
+        match failure {
+            Some(error) => Lifecycle::Failed { error },
+            None => Lifecycle::Closed,
+        }
+    }
 }
 
 impl KafkaConsumer {
@@ -65,13 +79,19 @@ impl KafkaConsumer {
     /// its reply; the consumer stops polling but is not closed yet (its card shows it closing). With
     /// nothing to commit it finishes at once.
     pub fn close(&mut self, now: Millis, out: &mut CoOut) {
+        self.close_ending(now, None, out);
+    }
+
+    /// `close()`, ending Closed, or Failed with `failure` when a fatal error is why the application
+    /// left its try block.
+    fn close_ending(&mut self, now: Millis, failure: Option<String>, out: &mut CoOut) {
         if !self.is_running() || self.is_closing() {
             return;
         }
         // close() is called once the batch in hand is done (with records).
         self.finish_batch(out);
         if self.kip848.is_some() {
-            return self.kip848_close(now, out);
+            return self.kip848_close(now, failure, out);
         }
         // The application thread is inside close() now: no more poll() passes.
         out.cancel_timer(TimerKey::Consumer(ConsumerTimer::AppThread));
@@ -83,10 +103,20 @@ impl KafkaConsumer {
             && self.has_offsets_to_commit()
         {
             let commit = self.send_offset_commit(out);
-            self.lifecycle = Lifecycle::Closing { commit };
+            self.lifecycle = Lifecycle::Closing { commit, failure };
             return;
         }
-        self.finish_close(now, out);
+        self.finish_close(now, failure, out);
+    }
+
+    /// When `correlation_id` answers the commit `close()` waits for: the failure it ends with, if any.
+    pub(super) fn take_close_commit(&mut self, correlation_id: u64) -> Option<Option<String>> {
+        match &mut self.lifecycle {
+            Lifecycle::Closing { commit, failure } if *commit == correlation_id => {
+                Some(failure.take())
+            }
+            _ => None,
+        }
     }
 
     /// Whether `close()` is waiting for its synchronous commit.
@@ -110,7 +140,7 @@ impl KafkaConsumer {
     /// `close()`, step two, once the commit is answered (whatever its error: Kafka logs a failed
     /// close-time auto-commit and carries on): `onLeavePrepare` gives up the partitions through the
     /// listener, then a dynamic member sends LeaveGroup.
-    pub(super) fn finish_close(&mut self, now: Millis, out: &mut CoOut) {
+    pub(super) fn finish_close(&mut self, now: Millis, failure: Option<String>, out: &mut CoOut) {
         self.heartbeat.disable();
         if !self.coordinator.owned.is_empty() {
             let kind = if self.membership.generation.is_reset()
@@ -127,7 +157,7 @@ impl KafkaConsumer {
             self.set_owned(BTreeSet::new(), out);
         }
         self.maybe_leave_group(LeaveReason::ConsumerClosed, out);
-        self.lifecycle = Lifecycle::Closed;
+        self.lifecycle = Lifecycle::closed_with(failure);
         self.stopped_at = Some(now);
     }
 
@@ -151,7 +181,7 @@ impl KafkaConsumer {
 
     /// A fatal error escapes `poll()` as the exception Kafka's client throws for it, with its message
     /// (`GroupMaxSizeReachedException` gets the one `JoinGroupResponseHandler` writes).
-    pub(super) fn fail(&mut self, error: Errors, out: &mut CoOut) {
+    pub(super) fn fail(&mut self, error: Errors, now: Millis, out: &mut CoOut) {
         let message = match error {
             Errors::GroupMaxSizeReached => format!(
                 "{}: Consumer group {} already has the configured maximum number of members.",
@@ -160,12 +190,11 @@ impl KafkaConsumer {
             ),
             _ => format!("{}: {}", error.exception_name(), error.message()),
         };
-        let stopped = if error == Errors::FencedInstanceId {
-            Lifecycle::Fenced { error: message }
+        if error == Errors::FencedInstanceId {
+            self.stop_with(Lifecycle::Fenced { error: message }, out);
         } else {
-            Lifecycle::Failed { error: message }
-        };
-        self.stop_with(stopped, out);
+            self.fail_and_close(message, now, out);
+        }
     }
 
     /// `poll()` throws what `ConsumerCoordinator.invokeCompletedOffsetCommitCallbacks` throws after an
@@ -182,8 +211,20 @@ impl KafkaConsumer {
         self.stop_with(Lifecycle::Fenced { error }, out);
     }
 
-    /// An error Kafka's client throws from `poll()` with this message (an assignor failing).
-    pub(super) fn fail_with_message(&mut self, error: String, out: &mut CoOut) {
+    /// An exception escapes `poll()` (an assignor failing, no offset to start from), and the
+    /// application leaves its try block: the Code tab's Java program holds the consumer in
+    /// try-with-resources, so `close()` runs on the way out. It commits what auto-commit would,
+    /// gives the partitions up and, for a dynamic member of the group, sends LeaveGroup
+    /// (`AbstractCoordinator.close`: `onLeavePrepare`, `maybeLeaveGroup`), so the others rebalance
+    /// without waiting for its session to expire. The consumer then stays Failed with the error.
+    pub(super) fn fail_and_close(&mut self, error: String, now: Millis, out: &mut CoOut) {
+        self.membership.join_future = JoinFuture::Idle;
+        self.close_ending(now, Some(error), out);
+    }
+
+    /// A KIP-848 member's fatal error (`transitionToFatal`): the member is out of the group and its
+    /// `close()` has nothing to leave, so the application just stops.
+    pub(super) fn stop_fatal(&mut self, error: String, out: &mut CoOut) {
         self.stop_with(Lifecycle::Failed { error }, out);
     }
 

@@ -168,7 +168,7 @@ impl KafkaConsumer {
                             return;
                         }
                         fatal => {
-                            self.fail(fatal, out);
+                            self.fail(fatal, now, out);
                             return;
                         }
                     }
@@ -280,7 +280,7 @@ impl KafkaConsumer {
                     match self.on_leader_elected(&r, out) {
                         Ok(a) => a,
                         Err(AssignError::Threw(message)) => {
-                            self.fail_with_message(message, out);
+                            self.fail_and_close(message, now, out);
                             return;
                         }
                         Err(AssignError::NeverReturns(message)) => {

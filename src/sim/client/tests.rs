@@ -198,7 +198,7 @@ fn close_with_a_failed_commit_still_closes_and_reports_the_partitions_lost() {
     let Some(Request::OffsetCommit(_)) = sent_requests(&out).pop() else {
         panic!("close() commits first");
     };
-    let Lifecycle::Closing { commit: id } = c.lifecycle else {
+    let Lifecycle::Closing { commit: id, .. } = c.lifecycle else {
         panic!("close() waits for its commit");
     };
     let out = commit_response(&mut c, id, Errors::UnknownMemberId);
@@ -220,7 +220,7 @@ fn close_with_a_failed_commit_still_closes_and_reports_the_partitions_lost() {
 fn a_kill_while_closing_wins() {
     let mut c = stable_consumer(None);
     c.close(100, &mut CoOut::default());
-    let Lifecycle::Closing { commit: id } = c.lifecycle else {
+    let Lifecycle::Closing { commit: id, .. } = c.lifecycle else {
         panic!("close() waits for its commit");
     };
     c.kill(101, &mut CoOut::default());
@@ -291,6 +291,44 @@ fn a_join_in_flight_survives_a_reset_and_its_answer_finds_the_member_unjoined() 
         sent_requests(&out).as_slice(),
         [Request::JoinGroup(_)]
     ));
+}
+
+/// The leader's assignor throws inside `poll()` (here: the coordinator selected a protocol no
+/// assignor of this consumer has). The exception leaves the application's try block, whose
+/// `close()` sends LeaveGroup for a dynamic member: it is in CompletingRebalance with a member id
+/// (`shouldSendLeaveGroupRequest`). A static member sends none, and both end Failed.
+#[test]
+fn a_leader_whose_assignor_throws_closes_and_a_dynamic_one_leaves_the_group() {
+    for (instance_id, leaves) in [(None, true), (Some("i-1"), false)] {
+        let (mut c, id) = joining_consumer(instance_id);
+        let leader = JoinGroupResponse {
+            error_code: Errors::None,
+            generation_id: 6,
+            protocol_name: Some("no-such-assignor".into()),
+            leader: "m-1".into(),
+            skip_assignment: false,
+            member_id: "m-1".into(),
+            members: Vec::new(),
+        };
+        let out = join_response(&mut c, id, leader);
+        let Lifecycle::Failed { error } = &c.lifecycle else {
+            panic!("the leader failed: {:?}", c.lifecycle);
+        };
+        assert_eq!(
+            error,
+            "Coordinator selected invalid assignment protocol: no-such-assignor"
+        );
+        let sent = sent_requests(&out);
+        assert!(
+            !sent.iter().any(|r| matches!(r, Request::SyncGroup(_))),
+            "no SyncGroup: {sent:?}"
+        );
+        let left = sent
+            .iter()
+            .any(|r| matches!(r, Request::LeaveGroup(l) if l.members[0].member_id == "m-1"));
+        assert_eq!(left, leaves, "{instance_id:?}: {sent:?}");
+        assert_eq!(c.stopped_at, Some(200));
+    }
 }
 
 #[test]

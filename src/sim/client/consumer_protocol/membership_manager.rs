@@ -176,7 +176,7 @@ impl KafkaConsumer {
     pub(crate) fn kip848_poll_pass(&mut self, now: Millis, out: &mut CoOut) {
         self.app.last_poll_at = now;
         if let Some((error, message)) = self.manager().fatal.take() {
-            self.fail_with_message(format!("{}: {message}", error.exception_name()), out);
+            self.stop_fatal(format!("{}: {message}", error.exception_name()), out);
             return;
         }
         match self.manager().state {
@@ -434,7 +434,6 @@ impl KafkaConsumer {
         error: Errors,
         out: &mut CoOut,
     ) {
-        use crate::sim::client::Lifecycle;
         self.commits.in_flight.remove(&correlation_id);
         if error != Errors::None {
             out.record(crate::sim::trace::TraceEvent::CommitFailed {
@@ -444,17 +443,13 @@ impl KafkaConsumer {
         }
         self.on_sync_commit_answered(now, correlation_id, out);
         self.kip848_commit_before_reconciliation_answered(now, correlation_id, error, out);
-        if self.lifecycle
-            == (Lifecycle::Closing {
-                commit: correlation_id,
-            })
-        {
-            self.kip848_finish_close(now, out);
+        if let Some(failure) = self.take_close_commit(correlation_id) {
+            self.kip848_finish_close(now, failure, out);
         }
     }
 
     /// `close()`: commit synchronously and wait for the answer, then give the partitions up.
-    pub(crate) fn kip848_close(&mut self, now: Millis, out: &mut CoOut) {
+    pub(crate) fn kip848_close(&mut self, now: Millis, failure: Option<String>, out: &mut CoOut) {
         use crate::sim::client::{Activity, Lifecycle};
         use crate::sim::timer::{ConsumerTimer, TimerKey};
         out.cancel_timer(TimerKey::Consumer(ConsumerTimer::AppThread));
@@ -467,15 +462,15 @@ impl KafkaConsumer {
             && self.manager().member_epoch > 0
         {
             let commit = self.kip848_send_offset_commit(out);
-            self.lifecycle = Lifecycle::Closing { commit };
+            self.lifecycle = Lifecycle::Closing { commit, failure };
             return;
         }
-        self.kip848_finish_close(now, out);
+        self.kip848_finish_close(now, failure, out);
     }
 
     /// `close()`, once committed: `onPartitionsRevoked` (lost, if the member was fenced or stale),
     /// then the leave heartbeat: -1, or -2 for a static member, which keeps its partitions.
-    fn kip848_finish_close(&mut self, now: Millis, out: &mut CoOut) {
+    fn kip848_finish_close(&mut self, now: Millis, failure: Option<String>, out: &mut CoOut) {
         use crate::sim::client::Lifecycle;
         if !self.coordinator.owned.is_empty() {
             let kind = match self.manager().state {
@@ -496,7 +491,7 @@ impl KafkaConsumer {
             self.kip848_send_leave(out);
         }
         self.manager().state = MemberState::Leaving;
-        self.lifecycle = Lifecycle::Closed;
+        self.lifecycle = Lifecycle::closed_with(failure);
         self.stopped_at = Some(now);
     }
 }

@@ -292,15 +292,16 @@ fn card_head(c: &ConsumerSnapshot, leader: Option<&str>, idle: bool) -> Html {
     }
 }
 
-/// How long a closed or killed process has been gone: the gap the coordinator's countdown has to cover.
+/// How long a closed, failed (closed on the way out) or killed process has been gone: the gap the
+/// coordinator's countdown has to cover.
 fn stopped_line(c: &ConsumerSnapshot, now: Millis) -> Html {
     let Some(at) = c.stopped_at else {
         return html! {};
     };
-    let how = if c.state == ConsumerState::Closed {
-        "closed"
-    } else {
-        "killed"
+    let how = match c.state {
+        ConsumerState::Closed => "closed",
+        ConsumerState::Failed(_) => "failed",
+        _ => "killed",
     };
     html! {
         <div class="stopped-since" aria-label="Stopped since" title={format!("{how} at {}", format_millis(at))}>

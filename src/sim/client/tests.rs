@@ -243,6 +243,20 @@ fn joining_consumer(instance_id: Option<&str>) -> (KafkaConsumer, u64) {
     (c, correlation_id)
 }
 
+/// A successful JoinGroup answer at generation 6 that makes this consumer member `m-1`, with the
+/// coordinator's chosen protocol and leader (and no members' metadata).
+fn joined_as_m1(protocol: &str, leader: &str) -> JoinGroupResponse {
+    JoinGroupResponse {
+        error_code: Errors::None,
+        generation_id: 6,
+        protocol_name: Some(protocol.into()),
+        leader: leader.into(),
+        skip_assignment: false,
+        member_id: "m-1".into(),
+        members: Vec::new(),
+    }
+}
+
 fn join_response(c: &mut KafkaConsumer, id: u64, r: JoinGroupResponse) -> CoOut {
     let mut out = CoOut::default();
     c.on_response(200, id, Response::JoinGroup(Box::new(r)), &mut out);
@@ -263,16 +277,7 @@ fn a_join_in_flight_survives_a_reset_and_its_answer_finds_the_member_unjoined() 
     c.poll_pass(300, &mut out);
     assert!(sent_requests(&out).is_empty());
     // Its successful answer meets an Unjoined member: UnjoinedGroupException, retried after the backoff.
-    let ok = JoinGroupResponse {
-        error_code: Errors::None,
-        generation_id: 6,
-        protocol_name: Some("range".into()),
-        leader: "other".into(),
-        skip_assignment: false,
-        member_id: "m-1".into(),
-        members: Vec::new(),
-    };
-    let out = join_response(&mut c, id, ok);
+    let out = join_response(&mut c, id, joined_as_m1("range", "other"));
     assert!(
         sent_requests(&out).is_empty(),
         "no SyncGroup for a reset member"
@@ -301,16 +306,7 @@ fn a_join_in_flight_survives_a_reset_and_its_answer_finds_the_member_unjoined() 
 fn a_leader_whose_assignor_throws_closes_and_a_dynamic_one_leaves_the_group() {
     for (instance_id, leaves) in [(None, true), (Some("i-1"), false)] {
         let (mut c, id) = joining_consumer(instance_id);
-        let leader = JoinGroupResponse {
-            error_code: Errors::None,
-            generation_id: 6,
-            protocol_name: Some("no-such-assignor".into()),
-            leader: "m-1".into(),
-            skip_assignment: false,
-            member_id: "m-1".into(),
-            members: Vec::new(),
-        };
-        let out = join_response(&mut c, id, leader);
+        let out = join_response(&mut c, id, joined_as_m1("no-such-assignor", "m-1"));
         let Lifecycle::Failed { error } = &c.lifecycle else {
             panic!("the leader failed: {:?}", c.lifecycle);
         };

@@ -88,7 +88,7 @@ pub fn card_note(c: &ConsumerSnapshot, now: Millis) -> Option<CardNote> {
 /// out (see `KafkaConsumer::fail_and_close`).
 fn failed_note(c: &ConsumerSnapshot, session: &str, is_static: bool) -> CardNote {
     let why = format!(
-        "The Code tab's program holds the consumer in try-with-resources, so close() runs on the way \
+        "The Code tab's Java program holds the consumer in try-with-resources, so close() runs on the way \
          out, as it should: without it the process would exit without a word, and the group would \
          wait session.timeout.ms ({session}) to notice, as after a crash."
     );
